@@ -1,0 +1,159 @@
+"""The ``agentpack`` command: parse flags, call ``agentpack.api``, print, choose the exit code.
+
+Heavy modules (jsonschema, yaml, the targets) are imported inside the commands, so that
+``agentpack --help`` starts fast. Exit codes: 0 ok, 1 findings, 2 usage or I/O, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agentpack import __version__
+
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints data for machines.",
+)
+PACK = click.option(
+    "--pack",
+    "pack",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The pack folder. Default: the current folder if it has agentpack.yaml, else the "
+    "reference pack bundled with agentpack.",
+)
+
+
+def _json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def _findings(findings: Sequence[Any], fmt: str) -> None:
+    if fmt == "json":
+        _json([f.as_dict() for f in findings])
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="agentpack")
+def cli() -> None:
+    """Keep one schema-validated source tree of AI coding agents and compile it into each
+    tool's native files (Claude Code, opencode)."""
+
+
+@cli.command()
+@PACK
+@FORMAT
+def validate(pack: Path | None, fmt: str) -> int:
+    """Check a pack: schemas, names, aliases, targets, permission patterns."""
+    from agentpack import api
+
+    result = api.validate(pack)
+    _findings(result.findings, fmt)
+    if fmt == "text":
+        errors = sum(f.is_error for f in result.findings)
+        warnings = len(result.findings) - errors
+        if result.pack is not None:
+            p = result.pack
+            click.echo(
+                f"{result.root}: {len(p.agents)} agents, {len(p.commands)} commands, "
+                f"{len(p.skills)} skills; {errors} errors, {warnings} warnings",
+                err=True,
+            )
+        else:
+            click.echo(f"{result.root}: {errors} errors, {warnings} warnings", err=True)
+    return 0 if result.ok else 1
+
+
+@cli.command("list")
+@PACK
+@FORMAT
+def list_(pack: Path | None, fmt: str) -> int:
+    """One row per agent, command and skill: name, kind, mode, model, targets, tools."""
+    from agentpack import api
+
+    rows = api.list_items(pack)
+    if fmt == "json":
+        _json([r.as_dict() for r in rows])
+        return 0
+    table = [("NAME", "KIND", "MODE", "MODEL", "TARGETS", "TOOLS")]
+    table += [(r.name, r.kind, r.mode, r.model, ",".join(r.targets), r.tools) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[5]]))
+    return 0
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["manifest", "agent", "command", "skill"]))
+def schema(kind: str) -> int:
+    """Print the JSON Schema of one file kind."""
+    from agentpack import api
+
+    click.echo(api.schema_text(kind), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The pack name (default: from the folder name).")
+def init(folder: Path, name: str | None) -> int:
+    """Start a pack in FOLDER: a manifest, one agent, one command, and the schemas."""
+    from agentpack import api
+
+    result = api.init(folder, name)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; the one place where exceptions become messages and exit codes."""
+    from agentpack.errors import AgentpackError
+
+    try:
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="agentpack",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except AgentpackError as exc:
+        click.echo(f"agentpack: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        traceback.print_exc()
+        click.echo(
+            "agentpack: internal error: this is a bug in agentpack, please report it "
+            "with the traceback above",
+            err=True,
+        )
+        return 3
+    return int(result or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Every error a user can see, and the Finding that carries a location.
+
+Nothing here imports click: the CLI turns these into exit codes in one place
+(``cli.main``), so the library stays usable from Python and tests.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem in one file, printed as a single line.
+
+    ``str()`` gives ``path:line:col: severity: field: message``; ``field`` is the dotted
+    data path inside the file (``tools.allow[2]``) or ``-`` when the whole file is meant.
+    """
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        text = " ".join(self.message.split())  # one line, whatever the source said
+        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.field}: {text}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity.value,
+            "field": self.field,
+            "message": " ".join(self.message.split()),
+        }
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class AgentpackError(Exception):
+    """Base of every error agentpack raises on purpose; ``str(e)`` is the user's message."""
+
+    exit_code = 2
+
+
+class InvalidPack(AgentpackError):
+    """Raised by ``load_pack`` when any file has an error; carries all findings, sorted."""
+
+    exit_code = 1
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.findings = tuple(sorted(findings))
+        errors = [f for f in self.findings if f.is_error]
+        super().__init__("\n".join(str(f) for f in errors) or "the pack is invalid")
+
+
+class ExportRefused(AgentpackError):
+    """A target cannot express a policy without widening it; nothing was written."""
+
+    exit_code = 1
+
+
+class UnsafePath(AgentpackError):
+    """A name, resource or destination would make agentpack write outside its output folder."""
+
+    exit_code = 1
+
+
+class UsageError(AgentpackError):
+    """Bad flags, an unknown target, or no pack where one was expected."""
+
+    exit_code = 2
+
+
+class OutputError(AgentpackError):
+    """Reading or writing files failed; what was there before is left as it was."""
+
+    exit_code = 2

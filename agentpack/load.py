@@ -1,0 +1,500 @@
+"""A pack folder -> a validated ``Pack``, or every finding that stops it.
+
+The only module where raw YAML dicts exist: each file is read, split, parsed with a source
+map, checked against its schema, then checked for what a schema cannot say (names equal file
+names, aliases exist, patterns parse), and only then turned into frozen model objects. One bad
+file never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from agentpack import aliases, schema
+from agentpack.errors import Finding, InvalidPack, Severity, UsageError
+from agentpack.model import (
+    Agent,
+    Command,
+    Example,
+    Grant,
+    Manifest,
+    Mode,
+    ModelRef,
+    Pack,
+    Person,
+    Resource,
+    Skill,
+    SourceRef,
+)
+from agentpack.permissions import Decision, Policy, normalize_tool_id, pattern_problem
+from agentpack.source import (
+    MAX_FILE_BYTES,
+    Located,
+    Path_,
+    SourceError,
+    field_name,
+    parse_yaml,
+    read_text,
+    split_frontmatter,
+)
+
+MANIFEST = "agentpack.yaml"
+SKILL_FILE = "SKILL.md"
+_ZERO_PLACEHOLDER = re.compile(r"\$0(?![0-9])")
+
+
+@dataclass(slots=True)
+class _Doc:
+    rel: str
+    loc: Located
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.loc.data
+        return data
+
+
+@dataclass(slots=True)
+class _Loader:
+    root: Path
+    known_targets: Collection[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def report(
+        self, doc: _Doc, path: Path_, message: str, *, warning: bool = False, key: bool = False
+    ) -> None:
+        """A finding about one field of a parsed file, placed at that field."""
+        line, col = doc.loc.pos(path, key=key)
+        self.report_at(doc.rel, (line, col), message, warning=warning, field=field_name(path))
+
+    def report_at(
+        self,
+        rel: str,
+        pos: tuple[int, int],
+        message: str,
+        *,
+        warning: bool = False,
+        field: str = "-",
+    ) -> None:
+        severity = Severity.WARNING if warning else Severity.ERROR
+        self.findings.append(Finding(rel, pos[0], pos[1], severity, field, message))
+
+    def source_error(self, rel: str, exc: SourceError) -> None:
+        self.findings.append(
+            Finding(rel, exc.line, exc.col, Severity.ERROR, exc.field, exc.message)
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def read_markdown(self, path: Path, kind: str) -> _Doc | None:
+        rel = self.rel(path)
+        try:
+            text = read_text(path)
+            split = split_frontmatter(text)
+            if split.frontmatter is None:
+                what = "the file is empty" if not text.strip() else "the file has no frontmatter"
+                raise SourceError(
+                    1, 1, "-", f"{what}; start it with '---', the {kind}'s fields, and '---'"
+                )
+            loc = parse_yaml(split.frontmatter, split.fm_line - 1)
+        except SourceError as exc:
+            self.source_error(rel, exc)
+            return None
+        loc.origin = (split.fm_line, 1)
+        doc = _Doc(rel, loc, split.body, split.body_line)
+        return doc if self.checked(doc, kind) else None
+
+    def checked(self, doc: _Doc, kind: str) -> bool:
+        data = doc.loc.data
+        if data is None or data == {}:
+            needs = "a description" if kind == "command" else "name and description"
+            self.report_at(doc.rel, doc.loc.origin, f"the {kind} has no fields; add {needs}")
+            return False
+        if not isinstance(data, dict):
+            shape = "a list" if isinstance(data, list) else "a single value"
+            self.report_at(
+                doc.rel,
+                doc.loc.origin,
+                f"the frontmatter is {shape}; it must be a mapping of fields such as 'name: ...'",
+            )
+            return False
+        problems = schema.check(kind, doc.loc, doc.rel)
+        self.findings.extend(problems)
+        return not problems
+
+    # -- shared field checks ---------------------------------------------------------------
+
+    def check_name(self, doc: _Doc, expected: str, what: str) -> None:
+        name = doc.data.get("name")
+        if name is not None and name != expected:
+            self.report(
+                doc,
+                ("name",),
+                f"the name {name!r} differs from the {what} {expected!r}; rename one so they match",
+            )
+
+    def check_targets(self, doc: _Doc, path: Path_, names: list[str]) -> None:
+        for i, target in enumerate(names):
+            if target not in self.known_targets:
+                self.report(doc, (*path, i), self.unknown_target(target))
+
+    def unknown_target(self, target: str) -> str:
+        known = sorted(self.known_targets)
+        close = difflib.get_close_matches(target, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown target {target!r}{hint}; known targets: {', '.join(known)}"
+
+    def model_ref(self, doc: _Doc, table: Mapping[str, Mapping[str, str]]) -> ModelRef | None:
+        raw = doc.data.get("model")
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            if raw not in table:
+                close = difflib.get_close_matches(raw, list(table), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.report(
+                    doc,
+                    ("model",),
+                    f"unknown model alias {raw!r}{hint}; use one of "
+                    f"{', '.join(sorted(table))}, define it under models: in "
+                    f"{MANIFEST}, or give a map of target: model-id",
+                )
+            return ModelRef(alias=raw)
+        for target, model_id in raw.items():
+            if target not in self.known_targets:
+                self.report(doc, ("model", target), self.unknown_target(target), key=True)
+            problem = model_id_problem(target, model_id)
+            if problem:
+                self.report(doc, ("model", target), problem)
+        return ModelRef(per_target=MappingProxyType(dict(sorted(raw.items()))))
+
+    def grants(self, doc: _Doc) -> tuple[Grant, ...]:
+        out = []
+        for i, entry in enumerate(doc.data.get("allowed_tools", [])):
+            if entry.startswith("bash(") and entry.endswith(")"):
+                pattern = entry[5:-1]
+                problem = pattern_problem(pattern)
+                if problem:
+                    self.report(doc, ("allowed_tools", i), problem)
+                out.append(Grant("bash", pattern))
+            else:
+                out.append(Grant(normalize_tool_id(entry)))
+        return tuple(out)
+
+    def extras(self, doc: _Doc) -> Mapping[str, Mapping[str, Any]]:
+        blocks = {
+            t: MappingProxyType(dict(doc.data[t]))
+            for t in sorted(self.known_targets)
+            if isinstance(doc.data.get(t), dict)
+        }
+        return MappingProxyType(blocks)
+
+    # -- items -----------------------------------------------------------------------------
+
+    def manifest(self) -> Manifest | None:
+        path = self.root / MANIFEST
+        if not path.is_file() and not path.is_dir():
+            raise UsageError(
+                f"{self.root}: no {MANIFEST} here; run 'agentpack init' to start a "
+                "pack, or pass --pack DIR"
+            )
+        try:
+            loc = parse_yaml(read_text(path))
+        except SourceError as exc:
+            self.source_error(MANIFEST, exc)
+            return None
+        doc = _Doc(MANIFEST, loc)
+        if not self.checked(doc, "manifest"):
+            return None
+        data = doc.data
+        self.check_targets(doc, ("targets",), data.get("targets", []))
+        for alias, ids in data.get("models", {}).items():
+            for target, model_id in ids.items():
+                if target not in self.known_targets:
+                    self.report(
+                        doc, ("models", alias, target), self.unknown_target(target), key=True
+                    )
+                problem = model_id_problem(target, model_id)
+                if problem:
+                    self.report(doc, ("models", alias, target), problem)
+        author = data.get("author")
+        return Manifest(
+            name=data["name"],
+            version=data["version"],
+            description=data["description"],
+            source=SourceRef(MANIFEST),
+            author=Person(**author) if author else None,
+            license=data.get("license"),
+            homepage=data.get("homepage"),
+            repository=data.get("repository"),
+            keywords=tuple(data.get("keywords", ())),
+            targets=tuple(data.get("targets", ("claude", "opencode"))),
+            models=MappingProxyType(
+                {k: MappingProxyType(dict(v)) for k, v in sorted(data.get("models", {}).items())}
+            ),
+            extras=self.extras(doc),
+        )
+
+    def policy(self, doc: _Doc) -> Policy | None:
+        raw = doc.data.get("tools")
+        if raw is None:
+            return None
+        seen: dict[str, str] = {}
+        for decision in ("allow", "ask", "deny"):
+            for i, tool in enumerate(raw.get(decision, [])):
+                key = normalize_tool_id(tool)
+                if key in seen:
+                    self.report(
+                        doc,
+                        ("tools", decision, i),
+                        f"{tool!r} is also in tools.{seen[key]}; name each tool in one list only",
+                    )
+                seen.setdefault(key, decision)
+        patterns = raw.get("bash", {})
+        for pattern in patterns:
+            problem = pattern_problem(pattern)
+            if problem:
+                self.report(doc, ("tools", "bash", pattern), problem, key=True)
+        if "*" in patterns and "bash" in seen:
+            self.report(
+                doc,
+                ("tools", "bash", "*"),
+                f"bash is in tools.{seen['bash']} and has a "
+                "'*' pattern; both say what unmatched commands get, keep one",
+                key=True,
+            )
+        default = raw.get("default")
+        return Policy.build(
+            Decision.parse(default) if default else None,
+            raw.get("allow", ()),
+            raw.get("ask", ()),
+            raw.get("deny", ()),
+            {p: Decision.parse(d) for p, d in patterns.items()},
+        )
+
+    def agent(self, path: Path, table: Mapping[str, Mapping[str, str]]) -> Agent | None:
+        doc = self.read_markdown(path, "agent")
+        if doc is None:
+            return None
+        data = doc.data
+        self.check_name(doc, path.stem, "file name")
+        self.check_targets(doc, ("targets",), data.get("targets", []))
+        model = self.model_ref(doc, table)
+        policy = self.policy(doc)
+        return Agent(
+            name=data["name"],
+            description=data["description"],
+            body=doc.body,
+            source=SourceRef(doc.rel),
+            examples=tuple(Example(**e) for e in data.get("examples", ())),
+            mode=Mode(data.get("mode", "subagent")),
+            model=model,
+            temperature=data.get("temperature"),
+            top_p=data.get("top_p"),
+            max_steps=data.get("max_steps"),
+            policy=policy,
+            color=data.get("color"),
+            tags=tuple(data.get("tags", ())),
+            version=data.get("version"),
+            targets=tuple(data["targets"]) if "targets" in data else None,
+            extras=self.extras(doc),
+            metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        )
+
+    def command(self, path: Path, table: Mapping[str, Mapping[str, str]]) -> Command | None:
+        doc = self.read_markdown(path, "command")
+        if doc is None:
+            return None
+        data = doc.data
+        self.check_name(doc, path.stem, "file name")
+        self.check_targets(doc, ("targets",), data.get("targets", []))
+        for match in _ZERO_PLACEHOLDER.finditer(doc.body):
+            line = doc.body_line + doc.body.count("\n", 0, match.start())
+            col = match.start() - (doc.body.rfind("\n", 0, match.start()) + 1) + 1
+            self.report_at(
+                doc.rel,
+                (line, col),
+                "$0 is not a canonical placeholder: arguments "
+                "count from $1 (agentpack renumbers them for Claude Code)",
+            )
+        return Command(
+            name=path.stem,
+            description=data["description"],
+            body=doc.body,
+            source=SourceRef(doc.rel),
+            argument_hint=data.get("argument_hint"),
+            allowed_tools=self.grants(doc),
+            agent=data.get("agent"),
+            model=self.model_ref(doc, table),
+            subtask=data.get("subtask"),
+            disable_model_invocation=data.get("disable_model_invocation"),
+            targets=tuple(data["targets"]) if "targets" in data else None,
+            extras=self.extras(doc),
+            metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        )
+
+    def skill(self, folder: Path) -> Skill | None:
+        path = folder / SKILL_FILE
+        if not path.exists():
+            self.report_at(
+                self.rel(folder) + "/",
+                (1, 1),
+                f"the skill folder has no {SKILL_FILE}; "
+                "add one with name and description, or remove the folder",
+            )
+            return None
+        doc = self.read_markdown(path, "skill")
+        if doc is None:
+            return None
+        data = doc.data
+        self.check_name(doc, folder.name, "folder name")
+        self.check_targets(doc, ("targets",), data.get("targets", []))
+        return Skill(
+            name=data["name"],
+            description=data["description"],
+            body=doc.body,
+            source=SourceRef(doc.rel),
+            license=data.get("license"),
+            compatibility=data.get("compatibility"),
+            allowed_tools=self.grants(doc),
+            disable_model_invocation=data.get("disable_model_invocation"),
+            targets=tuple(data["targets"]) if "targets" in data else None,
+            resources=self.resources(folder),
+            extras=self.extras(doc),
+            metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        )
+
+    def resources(self, folder: Path) -> tuple[Resource, ...]:
+        """Every file beside SKILL.md, read now so that export copies exactly what was checked."""
+        out: list[Resource] = []
+        real_root = self.root.resolve()
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            dirnames.sort()
+            base = Path(dirpath)
+            for name in [*sorted(filenames), *[d for d in dirnames if (base / d).is_symlink()]]:
+                path = base / name
+                rel = path.relative_to(folder).as_posix()
+                if rel == SKILL_FILE:
+                    continue
+                resolved = path.resolve()
+                if resolved != real_root and real_root not in resolved.parents:
+                    self.report_at(
+                        self.rel(path),
+                        (1, 1),
+                        "this symlink points outside the pack; "
+                        "copy the file into the skill instead",
+                    )
+                    continue
+                if resolved.is_dir():
+                    self.report_at(
+                        self.rel(path),
+                        (1, 1),
+                        "a symlink to a folder; skills may only "
+                        "link to files, copy the folder instead",
+                    )
+                    continue
+                try:
+                    if resolved.stat().st_size > MAX_FILE_BYTES:
+                        raise OSError(f"larger than {MAX_FILE_BYTES // 1048576} MiB")
+                    out.append(Resource(rel, resolved.read_bytes()))
+                except OSError as exc:
+                    self.report_at(self.rel(path), (1, 1), f"cannot read this resource: {exc}")
+        return tuple(out)
+
+    # -- the pack --------------------------------------------------------------------------
+
+    def files(self, folder: str, suffix: str) -> list[Path]:
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        found = []
+        for entry in sorted(base.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(suffix) or (suffix == "/" and entry.is_dir()):
+                found.append(entry)
+            else:
+                self.report_at(
+                    self.rel(entry),
+                    (1, 1),
+                    f"ignored: {folder}/ holds only "
+                    + ("one folder per skill" if suffix == "/" else f"*{suffix} files"),
+                    warning=True,
+                )
+        return found
+
+    def duplicates(self, items: list[Agent] | list[Command] | list[Skill], kind: str) -> None:
+        seen: dict[str, str] = {}
+        for item in items:
+            key = item.name.casefold()
+            if key in seen:
+                self.report_at(
+                    item.source.path,
+                    (1, 1),
+                    f"another {kind} is named {item.name!r} "
+                    f"({seen[key]}); names must differ, also in letter case",
+                )
+            seen.setdefault(key, item.source.path)
+
+    def pack(self) -> Pack | None:
+        manifest = self.manifest()
+        table = aliases.table(manifest) if manifest else dict(aliases.BUILTIN)
+        agents = [a for p in self.files("agents", ".md") if (a := self.agent(p, table))]
+        commands = [c for p in self.files("commands", ".md") if (c := self.command(p, table))]
+        skills = [s for p in self.files("skills", "/") if (s := self.skill(p))]
+        self.duplicates(agents, "agent")
+        self.duplicates(commands, "command")
+        self.duplicates(skills, "skill")
+        skill_names = {s.name for s in skills}
+        for command in commands:
+            if command.name in skill_names:
+                self.report_at(
+                    command.source.path,
+                    (1, 1),
+                    f"a skill is also named {command.name!r};"
+                    " Claude Code runs the skill for /" + command.name + ", rename one",
+                    warning=True,
+                )
+        if manifest is None:
+            return None
+        return Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
+
+
+def model_id_problem(target: str, model_id: str) -> str | None:
+    if target == "opencode" and model_id != aliases.INHERIT and "/" not in model_id:
+        return (
+            f"opencode needs provider/model-id (e.g. 'anthropic/{model_id}'), not "
+            f"{model_id!r}: opencode drops an agent whose model is a bare name"
+        )
+    return None
+
+
+def load(root: Path, known_targets: Collection[str]) -> tuple[Pack | None, list[Finding]]:
+    """Load and check a pack; returns the pack (None if any error) and every finding, sorted."""
+    loader = _Loader(root, known_targets)
+    pack = loader.pack()
+    findings = sorted(set(loader.findings))
+    if any(f.is_error for f in findings):
+        return None, findings
+    return pack, findings
+
+
+def load_pack(root: Path, known_targets: Collection[str]) -> Pack:
+    pack, findings = load(root, known_targets)
+    if pack is None:
+        raise InvalidPack(findings)
+    return pack

@@ -1,0 +1,208 @@
+"""The canonical pack as frozen dataclasses, built only by ``agentpack.load``.
+
+No I/O and no target names here: a target reads these objects and decides on its own how to
+spell them. Raw YAML dicts never leave the loader; ``extras`` (the per-target blocks) and
+``metadata`` are the only free-form parts, and they are validated before they get here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from agentpack.permissions import Policy
+
+JSONValue = Any
+"""A value that came from YAML and passed the schema: str, int, float, bool, None, list, dict."""
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+class Mode(str, enum.Enum):
+    SUBAGENT = "subagent"
+    PRIMARY = "primary"
+    ALL = "all"
+
+
+class Kind(str, enum.Enum):
+    AGENT = "agent"
+    COMMAND = "command"
+    SKILL = "skill"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an item came from, for messages: the pack-relative POSIX path and a line."""
+
+    path: str
+    line: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One delegation example; Claude-style targets embed these in the description."""
+
+    user: str
+    assistant: str
+    context: str | None = None
+    commentary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """Either an alias (resolved through the pack's table) or an explicit id per target."""
+
+    alias: str | None = None
+    per_target: Mapping[str, str] = field(default_factory=_empty)
+
+    def __str__(self) -> str:
+        if self.alias is not None:
+            return self.alias
+        return ",".join(f"{k}={v}" for k, v in sorted(self.per_target.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A pre-approval for one turn (a command's or skill's ``allowed_tools`` entry).
+
+    A grant never restricts anything: it lets the tool run without asking while the
+    command or skill is active. ``pattern`` narrows a bash grant to matching commands.
+    """
+
+    tool: str
+    pattern: str | None = None
+
+    def __str__(self) -> str:
+        return self.tool if self.pattern is None else f"{self.tool}({self.pattern})"
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    name: str
+    description: str
+    body: str
+    source: SourceRef
+    examples: tuple[Example, ...] = ()
+    mode: Mode = Mode.SUBAGENT
+    model: ModelRef | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    max_steps: int | None = None
+    policy: Policy | None = None
+    """None: inherit the host's defaults (said explicitly where a target can say it)."""
+    color: str | None = None
+    tags: tuple[str, ...] = ()
+    version: str | None = None
+    targets: tuple[str, ...] | None = None
+    """None: every target of the pack."""
+    extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
+    metadata: Mapping[str, JSONValue] = field(default_factory=_empty)
+    kind: Kind = field(default=Kind.AGENT, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    description: str
+    body: str
+    source: SourceRef
+    argument_hint: str | None = None
+    allowed_tools: tuple[Grant, ...] = ()
+    agent: str | None = None
+    model: ModelRef | None = None
+    subtask: bool | None = None
+    disable_model_invocation: bool | None = None
+    targets: tuple[str, ...] | None = None
+    extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
+    metadata: Mapping[str, JSONValue] = field(default_factory=_empty)
+    kind: Kind = field(default=Kind.COMMAND, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A file beside SKILL.md, copied byte for byte; ``path`` is relative to the skill dir."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Skill:
+    name: str
+    description: str
+    body: str
+    source: SourceRef
+    license: str | None = None
+    compatibility: str | None = None
+    allowed_tools: tuple[Grant, ...] = ()
+    disable_model_invocation: bool | None = None
+    targets: tuple[str, ...] | None = None
+    resources: tuple[Resource, ...] = ()
+    extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
+    metadata: Mapping[str, JSONValue] = field(default_factory=_empty)
+    kind: Kind = field(default=Kind.SKILL, init=False)
+
+
+Item = Agent | Command | Skill
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    name: str
+    version: str
+    description: str
+    source: SourceRef
+    author: Person | None = None
+    license: str | None = None
+    homepage: str | None = None
+    repository: str | None = None
+    keywords: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ("claude", "opencode")
+    models: Mapping[str, Mapping[str, str]] = field(default_factory=_empty)
+    """Alias -> target -> model id, the pack's table over the built-in one."""
+    extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    manifest: Manifest
+    root: Path | None
+    agents: tuple[Agent, ...] = ()
+    commands: tuple[Command, ...] = ()
+    skills: tuple[Skill, ...] = ()
+
+    def items(self) -> tuple[Item, ...]:
+        return (*self.agents, *self.commands, *self.skills)
+
+    def agent(self, name: str) -> Agent | None:
+        return next((a for a in self.agents if a.name == name), None)
+
+    def for_target(self, target: str) -> Pack:
+        """The items a target builds: each item's ``targets``, else the pack's."""
+
+        def wanted(item: Item) -> bool:
+            return target in (item.targets if item.targets is not None else self.manifest.targets)
+
+        return Pack(
+            self.manifest,
+            self.root,
+            tuple(a for a in self.agents if wanted(a)),
+            tuple(c for c in self.commands if wanted(c)),
+            tuple(s for s in self.skills if wanted(s)),
+        )

@@ -1,0 +1,291 @@
+"""Reading pack files: bytes -> text -> frontmatter + body -> YAML data with a source map.
+
+YAML is parsed from the libyaml *event stream* and built here without recursion, because
+PyYAML's composer recurses (a file of 100,000 nested ``[`` crashes the interpreter) and
+expands aliases into exponential trees. Building it ourselves gives three things at once:
+a depth limit, an alias-expansion budget, and the (line, column) of every key and value,
+which every message needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Larger than any model's context window; a bigger file is a mistake, not a prompt."""
+MAX_NODES = 100_000
+"""Values in one YAML document after alias expansion (stops "billion laughs")."""
+MAX_DEPTH = 64
+"""Nesting of YAML collections."""
+
+Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+
+class SourceError(Exception):
+    """A problem at one place in one file; the loader adds the path and makes a Finding."""
+
+    def __init__(self, line: int, col: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.field, self.message = line, col, field, message
+
+
+def field_name(path: Path_) -> str:
+    """``("tools", "allow", 2)`` -> ``tools.allow[2]``; the empty path is ``-``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "-"
+
+
+@dataclass(slots=True)
+class Located:
+    """YAML data with the position of each key and value, by data path."""
+
+    data: Any
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    origin: Pos = (1, 1)
+
+    def pos(self, path: Path_, *, key: bool = False) -> Pos:
+        """The best position for a message about ``path``: the key, else the value,
+        else the nearest ancestor that has one."""
+        for n in range(len(path), -1, -1):
+            sub = path[:n]
+            table = (self.keys, self.values) if key or n < len(path) else (self.values, self.keys)
+            for t in table:
+                if sub in t:
+                    return t[sub]
+        return self.origin
+
+
+def read_text(path: Path) -> str:
+    """The file as text with LF line ends and no BOM, or a SourceError that says why not."""
+    if path.is_dir():
+        raise SourceError(1, 1, "-", "this is a directory where a file was expected")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                1,
+                1,
+                "-",
+                f"the file is {size / 1048576:.1f} MiB; the limit is "
+                f"{MAX_FILE_BYTES // 1048576} MiB per file (see README, Limits)",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(1, 1, "-", f"cannot read the file: {exc.strerror or exc}") from exc
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            line,
+            col,
+            "-",
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+        ) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    frontmatter: str | None
+    """The YAML between the fences, or None when the file has no frontmatter."""
+    fm_line: int
+    """Line number of the first frontmatter line (after the opening fence)."""
+    body: str
+    body_line: int
+
+
+def split_frontmatter(text: str) -> Split:
+    """Split ``---`` fenced YAML from the markdown body, keeping the body byte for byte.
+
+    (python-frontmatter strips the body and its fence pattern can swallow blank lines,
+    so canonical files are split here; see README, Dependencies.)
+    """
+    first, sep, _ = text.partition("\n")
+    if first.rstrip() != "---":
+        return Split(None, 1, text, 1)
+    offset = len(first) + len(sep)
+    line = 2
+    while offset <= len(text):
+        end = text.find("\n", offset)
+        current = text[offset:] if end < 0 else text[offset:end]
+        if current.rstrip() == "---":
+            body_start = len(text) if end < 0 else end + 1
+            return Split(text[len(first) + len(sep) : offset], 2, text[body_start:], line + 1)
+        if end < 0:
+            break
+        offset, line = end + 1, line + 1
+    raise SourceError(
+        1, 1, "-", "the frontmatter opened on line 1 is never closed; add a line '---' after it"
+    )
+
+
+_constructor = SafeConstructor()
+_resolver = Resolver()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _scalar(event: Any) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    if tag == _STR:
+        return event.value
+    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        constructor = _constructor.yaml_constructors.get(tag)
+        if constructor is None:
+            raise ConstructorError(
+                None, None, f"the tag {tag!r} is not supported", event.start_mark
+            )
+        return constructor(_constructor, node)
+    except (ValueError, TypeError, OverflowError) as exc:
+        message = f"cannot read {event.value!r}: {exc}"
+        raise ConstructorError(None, None, message, event.start_mark) from exc
+
+
+@dataclass(slots=True)
+class _Frame:
+    obj: Any
+    path: Path_
+    anchor: str | None
+    size: int = 1
+    key: Any = None
+    has_key: bool = False
+    key_pos: Pos = (0, 0)
+
+
+class _Builder:
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self.out = Located(None)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.count = 0
+        self.done = False
+
+    def pos(self, mark: Any) -> Pos:
+        return (mark.line + 1 + self.offset, mark.column + 1)
+
+    def fail(self, mark: Any, path: Path_, message: str) -> SourceError:
+        line, col = self.pos(mark)
+        return SourceError(line, col, field_name(path), message)
+
+    def add(self, value: Any, size: int, mark: Any, *, container: bool) -> Path_:
+        self.count += size
+        if self.count > MAX_NODES:
+            raise self.fail(
+                mark,
+                (),
+                f"the YAML expands to more than {MAX_NODES:,} values (alias bomb?); "
+                "write the values out or shorten the file",
+            )
+        if not self.stack:
+            if self.done:
+                raise self.fail(mark, (), "more than one YAML document; keep one")
+            self.out.data, self.done = value, True
+            self.out.values[()] = self.out.origin = self.pos(mark)
+            return ()
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.obj, list):
+            path = (*top.path, len(top.obj))
+            top.obj.append(value)
+        elif not top.has_key:
+            if container or not isinstance(value, str):
+                shown = "a list or mapping" if container else f"the value {value!r}"
+                raise self.fail(
+                    mark, top.path, f"{shown} is used as a key; keys must be text, quote it"
+                )
+            if value in top.obj:
+                raise self.fail(
+                    mark,
+                    (*top.path, value),
+                    f"duplicate key {value!r}; each key may appear once, remove one",
+                )
+            top.key, top.has_key, top.key_pos = value, True, self.pos(mark)
+            return top.path
+        else:
+            path = (*top.path, top.key)
+            top.obj[top.key] = value
+            self.out.keys[path] = top.key_pos
+            top.has_key = False
+        self.out.values[path] = self.pos(mark)
+        return path
+
+    def start(self, obj: Any, event: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(
+                event.start_mark, (), f"YAML nested deeper than {MAX_DEPTH} levels; flatten it"
+            )
+        path = self.add(obj, 1, event.start_mark, container=True)
+        self.stack.append(_Frame(obj, path, event.anchor))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.obj, frame.size)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        if event.anchor not in self.anchors:
+            if any(f.anchor == event.anchor for f in self.stack):
+                raise self.fail(event.start_mark, (), "an alias refers to itself; remove it")
+            raise self.fail(event.start_mark, (), f"unknown alias *{event.anchor}")
+        value, size = self.anchors[event.anchor]
+        self.add(value, size, event.start_mark, container=isinstance(value, (list, dict)))
+
+    def feed(self, events: Iterator[Any]) -> Located:
+        for event in events:
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar(event)
+                self.add(value, 1, event.start_mark, container=False)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+            elif isinstance(event, yaml.MappingStartEvent):
+                self.start({}, event)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                self.start([], event)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                self.end()
+            elif isinstance(event, yaml.AliasEvent):
+                self.alias(event)
+        return self.out
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> Located:
+    """YAML text -> data + source map; line numbers are shifted by ``line_offset``."""
+    builder = _Builder(line_offset)
+    try:
+        return builder.feed(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{problem} ({exc.context})"
+        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
+        raise SourceError(line, col, "-", f"invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(1 + line_offset, 1, "-", f"invalid YAML: {exc}") from exc
