@@ -422,7 +422,7 @@ class _Loader:
         if not base.is_dir():
             return []
         found = []
-        for entry in sorted(base.iterdir()):
+        for entry in sorted(base.iterdir(), key=lambda e: (e.name.removesuffix(suffix), e.name)):
             if entry.name.startswith("."):
                 continue
             if entry.name.endswith(suffix) or (suffix == "/" and entry.is_dir()):
@@ -476,9 +476,10 @@ class _Loader:
 
 def model_id_problem(target: str, model_id: str) -> str | None:
     if target == "opencode" and model_id != aliases.INHERIT and "/" not in model_id:
+        example = aliases.BUILTIN.get(model_id, aliases.BUILTIN["sonnet"])["opencode"]
         return (
-            f"opencode needs provider/model-id (e.g. 'anthropic/{model_id}'), not "
-            f"{model_id!r}: opencode drops an agent whose model is a bare name"
+            f"opencode needs provider/model-id such as {example!r}, not {model_id!r}: "
+            "opencode drops an agent whose model is a bare name"
         )
     return None
 

@@ -146,6 +146,8 @@ def split_frontmatter(text: str) -> Split:
 _constructor = SafeConstructor()
 _resolver = Resolver()
 _STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
 def _scalar(event: Any) -> Any:
@@ -237,6 +239,8 @@ class _Builder:
         return path
 
     def start(self, obj: Any, event: Any) -> None:
+        if event.tag not in (None, "!", _MAP, _SEQ):
+            raise self.fail(event.start_mark, (), f"the tag {event.tag!r} is not supported")
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(
                 event.start_mark, (), f"YAML nested deeper than {MAX_DEPTH} levels; flatten it"
@@ -275,6 +279,20 @@ class _Builder:
         return self.out
 
 
+_HINTS = {
+    "mapping values are not allowed": "a value that contains ': ' must be put in quotes",
+    "cannot start any token": "indent with spaces, not tabs, and quote values that start "
+    "with @ or a backquote",
+    "could not find expected ':'": "a line is missing ': ' or a quote is not closed",
+    "found undefined alias": "define the &anchor before using *alias",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+}
+
+
+def _hint(problem: str) -> str:
+    return next((f"; {hint}" for key, hint in _HINTS.items() if key in problem), "")
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> Located:
     """YAML text -> data + source map; line numbers are shifted by ``line_offset``."""
     builder = _Builder(line_offset)
@@ -286,6 +304,6 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
         if exc.context and exc.problem:
             problem = f"{problem} ({exc.context})"
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        raise SourceError(line, col, "-", f"invalid YAML: {problem}") from exc
+        raise SourceError(line, col, "-", f"invalid YAML: {problem}{_hint(problem)}") from exc
     except yaml.YAMLError as exc:
         raise SourceError(1 + line_offset, 1, "-", f"invalid YAML: {exc}") from exc

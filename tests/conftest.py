@@ -1,0 +1,46 @@
+"""Shared fixtures: a pack factory, the reference pack, a registry with built-ins only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from agentpack.targets import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = "name: test-pack\nversion: 1.0.0\ndescription: A pack for tests.\n"
+
+MakePack = Callable[..., Path]
+
+
+@pytest.fixture
+def make_pack(tmp_path: Path) -> MakePack:
+    """Write files (str or bytes) under a new pack folder; a default manifest unless given."""
+
+    def make(files: Mapping[str, str | bytes], *, manifest: str | None = MANIFEST) -> Path:
+        root = tmp_path / "pack"
+        root.mkdir(exist_ok=True)
+        if manifest is not None:
+            (root / "agentpack.yaml").write_text(manifest, encoding="utf-8")
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_bytes(content.encode("utf-8"))
+        return root
+
+    return make
+
+
+@pytest.fixture
+def registry() -> Registry:
+    return Registry(third_party=False)
+
+
+@pytest.fixture
+def reference_pack() -> Path:
+    return ROOT

@@ -1,0 +1,399 @@
+"""The bad-input corpus: each case is one broken pack and the exact lines validate prints.
+
+Every line names file:line:col and the field, and says what to do; none is a traceback.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agentpack import api
+from agentpack.source import MAX_FILE_BYTES
+from tests.conftest import MakePack
+
+A = "agents/a.md"
+C = "commands/c.md"
+OK = "---\nname: a\ndescription: d\n---\nbody\n"
+
+
+def agent(fields: str, body: str = "body\n") -> str:
+    return f"---\n{fields}---\n{body}"
+
+
+BOMB = agent(
+    "name: a\ndescription: d\nmetadata:\n"
+    + "".join(
+        f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}" if i else '"lol"'] * 9) + "]\n"
+        for i in range(9)
+    )
+)
+
+CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "name differs from file": (
+        {A: agent("name: other\ndescription: d\n")},
+        [
+            "agents/a.md:2:7: error: name: the name 'other' differs from the file name 'a'; "
+            "rename one so they match"
+        ],
+    ),
+    "unknown field with suggestion": (
+        {A: agent("name: a\ndescription: d\nmodle: sonnet\n")},
+        ["agents/a.md:4:1: error: modle: unknown field 'modle' (did you mean 'mode'?)"],
+    ),
+    "unknown tool id": (
+        {A: agent("name: a\ndescription: d\ntools:\n  allow: [Read, grep]\n")},
+        [
+            "agents/a.md:5:11: error: tools.allow[0]: unknown tool id 'Read' (did you mean "
+            "'read'?); use one of read, write, edit, glob, grep, list, bash, webfetch, websearch, "
+            "todo, task, notebook, skill, mcp:<server> or mcp:<server>/<tool>"
+        ],
+    ),
+    "unknown model alias": (
+        {A: agent("name: a\ndescription: d\nmodel: sonet\n")},
+        [
+            "agents/a.md:4:8: error: model: unknown model alias 'sonet' (did you mean 'sonnet'?); "
+            "use one of fable, haiku, inherit, opus, sonnet, define it under models: in "
+            "agentpack.yaml, or give a map of target: model-id"
+        ],
+    ),
+    "empty description": (
+        {A: agent("name: a\ndescription: '  '\n")},
+        ["agents/a.md:3:14: error: description: is empty; write some text"],
+    ),
+    "missing description": (
+        {A: agent("name: a\n")},
+        ["agents/a.md:2:1: error: description: missing required field 'description'; add it"],
+    ),
+    "frontmatter never closed": (
+        {A: "---\nname: a\ndescription: d\n"},
+        [
+            "agents/a.md:1:1: error: -: the frontmatter opened on line 1 is never closed; add a "
+            "line '---' after it"
+        ],
+    ),
+    "frontmatter is a list": (
+        {A: agent("- a\n- b\n")},
+        [
+            "agents/a.md:2:1: error: -: the frontmatter is a list; it must be a mapping of fields "
+            "such as 'name: ...'"
+        ],
+    ),
+    "frontmatter is a scalar": (
+        {A: agent("hello\n")},
+        [
+            "agents/a.md:2:1: error: -: the frontmatter is a single value; it must be a mapping of "
+            "fields such as 'name: ...'"
+        ],
+    ),
+    "empty frontmatter": (
+        {A: "---\n---\nbody\n"},
+        ["agents/a.md:2:1: error: -: the agent has no fields; add name and description"],
+    ),
+    "empty file": (
+        {A: ""},
+        [
+            "agents/a.md:1:1: error: -: the file is empty; start it with '---', the agent's "
+            "fields, and '---'"
+        ],
+    ),
+    "no frontmatter": (
+        {A: "# Just a title\n"},
+        [
+            "agents/a.md:1:1: error: -: the file has no frontmatter; start it with '---', the "
+            "agent's fields, and '---'"
+        ],
+    ),
+    "duplicate key": (
+        {A: agent("name: a\ndescription: d\nname: a\n")},
+        [
+            "agents/a.md:4:1: error: name: duplicate key 'name'; each key may appear once, "
+            "remove one"
+        ],
+    ),
+    "unquoted colon": (
+        {A: agent("name: a\ndescription: d: e\n")},
+        [
+            "agents/a.md:3:15: error: -: invalid YAML: mapping values are not allowed in this "
+            "context; a value that contains ': ' must be put in quotes"
+        ],
+    ),
+    "tab indentation": (
+        {A: agent("name: a\ndescription: d\ntools:\n\tallow: [read]\n")},
+        [
+            "agents/a.md:5:1: error: -: invalid YAML: found character that cannot start any token "
+            "(while scanning for the next token); indent with spaces, not tabs, and quote values "
+            "that start with @ or a backquote"
+        ],
+    ),
+    "unclosed quote": (
+        {A: agent('name: a\ndescription: "d\n')},
+        [
+            "agents/a.md:4:1: error: -: invalid YAML: found unexpected end of stream (while "
+            "scanning a quoted scalar); a quote or bracket is not closed"
+        ],
+    ),
+    "unknown target": (
+        {A: agent("name: a\ndescription: d\ntargets: [claud]\n")},
+        [
+            "agents/a.md:4:11: error: targets[0]: unknown target 'claud' (did you mean 'claude'?); "
+            "known targets: claude, opencode"
+        ],
+    ),
+    "claude-style bash pattern": (
+        {A: agent("name: a\ndescription: d\ntools:\n  bash:\n    'git status:*': allow\n")},
+        [
+            "agents/a.md:6:5: error: tools.bash.git status:*: ':*' is Claude rule syntax; write "
+            "'git status *' (canonical patterns use '*' and '?')"
+        ],
+    ),
+    "empty bash pattern": (
+        {A: agent("name: a\ndescription: d\ntools:\n  bash:\n    ' ': deny\n")},
+        ["agents/a.md:6:5: error: tools.bash. : the pattern is empty; use '*' for every command"],
+    ),
+    "bash in a list and a star pattern": (
+        {A: agent("name: a\ndescription: d\ntools:\n  deny: [bash]\n  bash:\n    '*': ask\n")},
+        [
+            "agents/a.md:7:5: error: tools.bash.*: bash is in tools.deny and has a '*' pattern; "
+            "both say what unmatched commands get, keep one"
+        ],
+    ),
+    "tool in two lists": (
+        {A: agent("name: a\ndescription: d\ntools:\n  allow: [read]\n  deny: [read]\n")},
+        [
+            "agents/a.md:6:10: error: tools.deny[0]: 'read' is also in tools.allow; name each "
+            "tool in one list only"
+        ],
+    ),
+    "bad decision": (
+        {A: agent("name: a\ndescription: d\ntools:\n  bash:\n    'ls *': sometimes\n")},
+        [
+            "agents/a.md:6:13: error: tools.bash.ls *: 'sometimes' is not allowed here; use one "
+            "of: allow, ask, deny"
+        ],
+    ),
+    "unknown mode": (
+        {A: agent("name: a\ndescription: d\nmode: main\n")},
+        [
+            "agents/a.md:4:7: error: mode: 'main' is not allowed here; use one of: subagent, "
+            "primary, all"
+        ],
+    ),
+    "yes read as a boolean": (
+        {A: agent("name: a\ndescription: yes\n")},
+        [
+            "agents/a.md:3:14: error: description: expected text, got the boolean true; put it in "
+            "quotes"
+        ],
+    ),
+    "number as name": (
+        {A: agent("name: 12\ndescription: d\n")},
+        ["agents/a.md:2:7: error: name: expected text, got the number 12; put it in quotes"],
+    ),
+    "temperature out of range": (
+        {A: agent("name: a\ndescription: d\ntemperature: 5\n")},
+        ["agents/a.md:4:14: error: temperature: 5 is out of range; use at most 2"],
+    ),
+    "unknown colour": (
+        {A: agent("name: a\ndescription: d\ncolor: magenta\n")},
+        [
+            "agents/a.md:4:8: error: color: 'magenta' is not allowed here; use one of: red, blue, "
+            "green, yellow, purple, orange, pink, cyan, #RRGGBB"
+        ],
+    ),
+    "example without assistant": (
+        {A: agent("name: a\ndescription: d\nexamples:\n  - user: hi\n")},
+        [
+            "agents/a.md:5:5: error: examples[0].assistant: missing required field 'assistant'; "
+            "add it"
+        ],
+    ),
+    "bare model name for opencode": (
+        {A: agent("name: a\ndescription: d\nmodel: {opencode: sonnet}\n")},
+        [
+            "agents/a.md:4:19: error: model.opencode: opencode needs provider/model-id such as "
+            "'anthropic/claude-sonnet-5', not 'sonnet': opencode drops an agent whose model is a "
+            "bare name"
+        ],
+    ),
+    "name with capitals": (
+        {"agents/Code Reviewer.md": agent("name: Code Reviewer\ndescription: d\n")},
+        [
+            "agents/Code Reviewer.md:2:7: error: name: 'Code Reviewer' is not a valid name; use "
+            "lowercase letters, digits and single hyphens (e.g. 'code-reviewer')"
+        ],
+    ),
+    "not UTF-8": (
+        {A: b"---\nname: a\ndescription: caf\xe9\n---\n"},
+        ["agents/a.md:3:17: error: -: the file is not UTF-8 (byte 0xe9); save it as UTF-8"],
+    ),
+    "directory where a file should be": (
+        {"agents/a.md/x.txt": "x"},
+        ["agents/a.md:1:1: error: -: this is a directory where a file was expected"],
+    ),
+    "file over the size limit": (
+        {A: OK + "x" * (MAX_FILE_BYTES + 1)},
+        [
+            "agents/a.md:1:1: error: -: the file is 4.0 MiB; the limit is 4 MiB per file (see "
+            "README, Limits)"
+        ],
+    ),
+    "alias bomb": (
+        {A: BOMB},
+        [
+            "agents/a.md:10:12: error: -: the YAML expands to more than 100,000 values (alias "
+            "bomb?); write the values out or shorten the file"
+        ],
+    ),
+    "deep nesting": (
+        {A: agent("name: a\ndescription: d\nmetadata: " + "[" * 100_000 + "]" * 100_000 + "\n")},
+        ["agents/a.md:4:74: error: -: YAML nested deeper than 64 levels; flatten it"],
+    ),
+    "python tag": (
+        {A: agent("name: a\ndescription: !!python/object/apply:os.system [ls]\n")},
+        [
+            "agents/a.md:3:14: error: -: the tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+            "is not supported"
+        ],
+    ),
+    "two agents differing in case": (
+        {A: OK, "agents/A.md": agent("name: a\ndescription: d\n")},
+        [
+            "agents/A.md:2:7: error: name: the name 'a' differs from the file name 'A'; rename "
+            "one so they match",
+            "agents/a.md:1:1: error: -: another agent is named 'a' (agents/A.md); names must "
+            "differ, also in letter case",
+        ],
+    ),
+    "skill without SKILL.md": (
+        {"skills/tidy/README.md": "# tidy\n"},
+        [
+            "skills/tidy/:1:1: error: -: the skill folder has no SKILL.md; add one with name and "
+            "description, or remove the folder"
+        ],
+    ),
+    "skill name differs from folder": (
+        {"skills/tidy/SKILL.md": agent("name: neat\ndescription: d\n")},
+        [
+            "skills/tidy/SKILL.md:2:7: error: name: the name 'neat' differs from the folder name "
+            "'tidy'; rename one so they match"
+        ],
+    ),
+    "command with $0": (
+        {C: "---\ndescription: d\n---\nfirst: $0 then $1\n"},
+        [
+            "commands/c.md:4:8: error: -: $0 is not a canonical placeholder: arguments count from "
+            "$1 (agentpack renumbers them for Claude Code)"
+        ],
+    ),
+    "command grant in Claude syntax": (
+        {C: "---\ndescription: d\nallowed_tools: ['Bash(git add:*)']\n---\nx\n"},
+        [
+            "commands/c.md:3:17: error: allowed_tools[0]: unknown tool id 'Bash(git add:*)'; use "
+            "one of read, write, edit, glob, grep, list, bash, webfetch, websearch, todo, task, "
+            "notebook, skill, mcp:<server> or mcp:<server>/<tool>, or bash(<pattern>) in "
+            "allowed_tools"
+        ],
+    ),
+    "stray file in agents": (
+        {A: OK, "agents/notes.txt": "x"},
+        ["agents/notes.txt:1:1: warning: -: ignored: agents/ holds only *.md files"],
+    ),
+    "command and skill share a name": (
+        {
+            C: "---\ndescription: d\n---\nx\n",
+            "skills/c/SKILL.md": agent("name: c\ndescription: d\n"),
+        },
+        [
+            "commands/c.md:1:1: warning: -: a skill is also named 'c'; Claude Code runs the skill "
+            "for /c, rename one"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_gives_exact_findings(case: str, make_pack: MakePack) -> None:
+    files, expected = CASES[case]
+    root = make_pack(files)
+    result = api.validate(root)
+    assert [str(f) for f in result.findings] == expected
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
+    "manifest missing version": (
+        "name: p\ndescription: d\n",
+        ["agentpack.yaml:1:1: error: version: missing required field 'version'; add it"],
+    ),
+    "manifest bad version": (
+        "name: p\nversion: 1.0\ndescription: d\n",
+        [
+            "agentpack.yaml:2:10: error: version: expected text, got the number 1.0; put it in "
+            "quotes"
+        ],
+    ),
+    "manifest unknown target": (
+        "name: p\nversion: 1.0.0\ndescription: d\ntargets: [cursor]\n",
+        [
+            "agentpack.yaml:4:11: error: targets[0]: unknown target 'cursor'; known targets: "
+            "claude, opencode"
+        ],
+    ),
+    "manifest opencode alias without provider": (
+        "name: p\nversion: 1.0.0\ndescription: d\nmodels:\n  fast: {opencode: haiku}\n",
+        [
+            "agentpack.yaml:5:20: error: models.fast.opencode: opencode needs provider/model-id "
+            "such as 'anthropic/claude-haiku-4-5', not 'haiku': opencode drops an agent whose "
+            "model is a bare name"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MANIFEST_CASES))
+def test_bad_manifest(case: str, make_pack: MakePack) -> None:
+    text, expected = MANIFEST_CASES[case]
+    root = make_pack({}, manifest=text)
+    assert [str(f) for f in api.validate(root).findings] == expected
+
+
+def test_bad_files_do_not_hide_each_other(make_pack: MakePack) -> None:
+    root = make_pack(
+        {
+            "agents/a.md": agent("name: a\n"),
+            "agents/b.md": "---\nname: b\n",
+            "agents/c.md": OK.replace("name: a", "name: c"),
+            "commands/x.md": "---\ndescription: [\n---\n",
+        }
+    )
+    result = api.validate(root)
+    assert [f.path for f in result.findings] == ["agents/a.md", "agents/b.md", "commands/x.md"]
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbf---\nname: a\ndescription: d\n---\nbody\n",
+        b"---\r\nname: a\r\ndescription: d\r\n---\r\nbody\r\n",
+        b"---\rname: a\rdescription: d\r---\rbody\r",
+    ],
+    ids=["utf8-bom", "crlf", "cr"],
+)
+def test_bom_and_crlf_are_accepted(raw: bytes, make_pack: MakePack) -> None:
+    root = make_pack({A: raw})
+    result = api.validate(root)
+    assert result.findings == ()
+    assert result.pack is not None
+    assert result.pack.agents[0].body == "body\n"
+
+
+def test_large_body_under_the_limit_loads(make_pack: MakePack) -> None:
+    body = ("# heading\n\n" + "word " * 200 + "\n---\n") * 1000
+    root = make_pack({A: OK.replace("body\n", body)})
+    pack = api.validate(root).pack
+    assert pack is not None
+    assert pack.agents[0].body == body

@@ -1,0 +1,127 @@
+"""The policy model: implied defaults, opencode's wildcard semantics, pattern priority."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agentpack.permissions import (
+    Decision,
+    Policy,
+    is_tool_id,
+    normalize_tool_id,
+    pattern_priority,
+    wildcard_match,
+)
+
+ALLOW, ASK, DENY = Decision.ALLOW, Decision.ASK, Decision.DENY
+
+
+def test_decisions_are_ordered_from_narrow_to_wide() -> None:
+    assert DENY < ASK < ALLOW
+    assert Decision.parse("ask") is ASK
+    assert str(ALLOW) == "allow"
+
+
+def test_an_allow_list_implies_deny_for_the_rest() -> None:
+    policy = Policy.build(None, allow=["read"])
+    assert policy.decide("read") is ALLOW
+    assert policy.decide("bash") is DENY
+    assert policy.decide("mcp:github/create_issue") is DENY
+
+
+def test_only_deny_and_ask_lists_imply_allow_for_the_rest() -> None:
+    policy = Policy.build(None, deny=["write", "edit"], ask=["bash"])
+    assert policy.decide("read") is ALLOW
+    assert policy.decide("write") is DENY
+    assert policy.decide("bash") is ASK
+
+
+def test_an_explicit_default_wins_over_the_implied_one() -> None:
+    assert Policy.build(ASK, allow=["read"]).decide("grep") is ASK
+    assert Policy.build(DENY, deny=["bash"]).decide("read") is DENY
+
+
+def test_a_tool_named_twice_keeps_the_narrowest_decision() -> None:
+    assert Policy.build(None, allow=["read"], deny=["read"]).decide("read") is DENY
+
+
+def test_mcp_ids_fall_back_from_tool_to_server_to_all() -> None:
+    policy = Policy.build(
+        DENY, allow=["mcp:github"], deny=["mcp:github/delete_repo"], ask=["mcp:*"]
+    )
+    assert policy.decide("mcp:github/create_issue") is ALLOW
+    assert policy.decide("mcp:github/delete_repo") is DENY
+    assert policy.decide("mcp:jira/create") is ASK
+    assert normalize_tool_id("mcp:github/*") == "mcp:github"
+
+
+@pytest.mark.parametrize(
+    ("tool_id", "ok"),
+    [
+        ("read", True),
+        ("Read", False),
+        ("mcp:github", True),
+        ("mcp:a/b", True),
+        ("mcp:*", True),
+        ("mcp:", False),
+        ("mcp:a/b/c", False),
+        ("shell", False),
+    ],
+)
+def test_tool_ids(tool_id: str, ok: bool) -> None:
+    assert is_tool_id(tool_id) is ok
+
+
+@pytest.mark.parametrize(
+    ("command", "pattern", "matches"),
+    [
+        ("git status", "git status*", True),
+        ("git status --short", "git status *", True),
+        ("git", "git *", True),  # a trailing ' *' also matches the bare command
+        ("gitk", "git *", False),
+        ("rm -rf /tmp/x", "rm *", True),  # '*' crosses slashes
+        ("cat a\nb", "cat *", True),  # and newlines
+        ("ls", "l?", True),
+        ("ls -l", "l?", False),
+        ("type C:\\x", "type C:/x", True),  # backslashes count as slashes
+        ("echo (x)", "echo (x)", True),  # regex characters are literal
+        ("npm run build", "npm run", False),  # whole-command match
+    ],
+)
+def test_wildcards_follow_opencode(command: str, pattern: str, matches: bool) -> None:
+    assert wildcard_match(command, pattern) is matches
+
+
+def test_the_longest_matching_pattern_wins() -> None:
+    policy = Policy.build(None, allow=["read"], bash={"*": ASK, "git *": ALLOW, "git push *": DENY})
+    assert policy.decide("bash", "git status") is ALLOW
+    assert policy.decide("bash", "git push origin") is DENY
+    assert policy.decide("bash", "make") is ASK
+    assert policy.bash_base() is ASK
+    assert policy.narrowest("bash") is DENY
+    assert policy.widest("bash") is ALLOW
+
+
+def test_commands_no_pattern_matches_get_the_list_decision() -> None:
+    policy = Policy.build(None, deny=["bash"], bash={"git status*": ALLOW})
+    assert policy.decide("bash", "git status") is ALLOW
+    assert policy.decide("bash", "rm -rf /") is DENY
+    assert policy.decide("bash") is DENY
+
+
+patterns = st.dictionaries(
+    st.text(alphabet="ab *?", min_size=1, max_size=5), st.sampled_from(list(Decision)), max_size=6
+)
+
+
+@given(patterns, st.text(alphabet="ab ", max_size=6), st.sampled_from(list(Decision)))
+def test_decide_is_the_highest_priority_match(
+    bash: dict[str, Decision], command: str, base: Decision
+) -> None:
+    policy = Policy.build(base, bash=bash)
+    matching = [p for p in bash if wildcard_match(command, p)]
+    expected = bash[max(matching, key=pattern_priority)] if matching else base
+    assert policy.decide("bash", command) is expected
+    assert policy.narrowest("bash") <= expected <= policy.widest("bash")
