@@ -1,0 +1,206 @@
+"""Deterministic writers for the formats targets produce; all escaping lives here.
+
+The YAML writer is ours, not PyYAML's dumper, for three reasons measured with the real
+clients (DESIGN.md): Claude Code ends frontmatter at the first ``---`` it meets, even inside
+a quoted value, so no value may contain three dashes in a row; the clients read YAML 1.2 while
+PyYAML writes 1.1, so a plain scalar must read as the same string under both (``1e3``,
+``yes``, ``0o17``, ``2025-01-01`` are quoted); and the output must be byte-identical on every
+run. The writer only ever produces: plain scalars that every reader takes as the same string,
+literal block scalars for multi-line text, and double-quoted scalars with escapes for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+_resolver = Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+# Scalars that YAML 1.2 (core schema) or 1.1 read as something other than a string.
+_NOT_A_STRING = re.compile(
+    r"""^(?:
+        ~|null|Null|NULL
+      |y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+      |[-+]?[0-9][0-9_,:.eExXoObBa-fA-F+-]*
+      |[-+]?\.[0-9][0-9_eE+-]*
+      |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+      |<<|=
+    )$""",
+    re.VERBOSE,
+)
+# Characters YAML allows unescaped (its "printable" set), less the line breaks that some
+# readers treat as newlines (NEL, LS, PS) and the byte order mark.
+_PRINTABLE = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_PLAIN_START = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]")
+_ESCAPES = {
+    "\0": "\\0",
+    "\x07": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\x0b": "\\v",
+    "\x0c": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
+
+
+def _printable(text: str) -> bool:
+    return _PRINTABLE.fullmatch(text) is not None
+
+
+def _plain_ok(text: str) -> bool:
+    """True when ``text`` can stand unquoted and reads back as this same string everywhere."""
+    if not text or not _PLAIN_START.match(text) or text != text.strip():
+        return False
+    if "\n" in text or "\t" in text or ": " in text or " #" in text or text.endswith(":"):
+        return False
+    if "---" in text or not _printable(text) or _NOT_A_STRING.match(text):
+        return False
+    return _resolver.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
+
+
+def _block_ok(text: str) -> bool:
+    """True when ``text`` (multi-line) can be a literal block scalar and read back exactly."""
+    if "---" in text or "\t" in text or "\r" in text or not _printable(text):
+        return False
+    lines = text.rstrip("\n").split("\n")
+    if not lines[0] or lines[0][0] == " ":
+        return False  # a leading space would need an indentation indicator
+    return all(line == line.rstrip(" ") for line in lines)
+
+
+def double_quoted(text: str) -> str:
+    """A double-quoted YAML scalar that never contains ``---`` (Claude Code's frontmatter end)."""
+    out: list[str] = []
+    dashes = 0
+    for char in text:
+        if char == "-":
+            dashes += 1
+            out.append("\\x2d" if dashes == 3 else "-")
+            if dashes == 3:
+                dashes = 0
+            continue
+        dashes = 0
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif not _printable(char) or char == "\ufeff":
+            code = ord(char)
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _literal(text: str, indent: str) -> str:
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    lines = body.split("\n") + [""] * (trailing - 1 if trailing > 1 else 0)
+    rendered = "\n".join(f"{indent}{line}" if line else "" for line in lines)
+    return f"|{chomp}\n{rendered}"
+
+
+def scalar(value: Any, indent: str = "") -> str:
+    """One YAML scalar; ``indent`` is where a block scalar's lines go."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write the number {value} to YAML")
+        text = repr(value)
+        return text if "." in text or "e" not in text else text.replace("e", ".0e", 1)
+    if not isinstance(value, str):
+        raise TypeError(f"cannot write {type(value).__name__} to YAML")
+    if _plain_ok(value):
+        return value
+    if "\n" in value.rstrip("\n") and _block_ok(value):
+        return _literal(value, indent)
+    return double_quoted(value)
+
+
+def _key(key: str) -> str:
+    return key if _plain_ok(key) else double_quoted(key)
+
+
+def _lines(value: Any, indent: str) -> list[str]:
+    """The lines of a mapping or sequence at ``indent``; nothing else reaches here."""
+    out: list[str] = []
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            out.extend(_entry(f"{indent}{_key(key)}:", sub, indent))
+        return out
+    for item in value:
+        if isinstance(item, Mapping) and item:
+            nested = _lines(item, indent + "  ")
+            out.append(f"{indent}- {nested[0].lstrip()}")
+            out.extend(nested[1:])
+        elif isinstance(item, (list, tuple)) and item:
+            nested = _lines(item, indent + "  ")
+            out.append(f"{indent}- {nested[0].lstrip()}")
+            out.extend(nested[1:])
+        else:
+            out.append(f"{indent}- {_inline(item, indent + '  ')}")
+    return out
+
+
+def _inline(value: Any, indent: str) -> str:
+    if isinstance(value, Mapping):
+        return "{}"
+    if isinstance(value, (list, tuple)):
+        return "[]"
+    return scalar(value, indent)
+
+
+def _entry(head: str, value: Any, indent: str) -> list[str]:
+    if isinstance(value, (Mapping, list, tuple)) and value:
+        inner = indent + "  "
+        return [head, *_lines(value, inner)]
+    return [f"{head} {_inline(value, indent + '  ')}"]
+
+
+def yaml_mapping(fields: Mapping[str, Any]) -> str:
+    """A YAML mapping in the given key order, one field per line (no trailing newline)."""
+    return "\n".join(_lines(fields, ""))
+
+
+def frontmatter(fields: Mapping[str, Any], body: str) -> str:
+    """``---`` fenced YAML fields followed by the markdown body, as every target writes it."""
+    head = yaml_mapping({k: v for k, v in fields.items() if v is not None})
+    return f"---\n{head}\n---\n{body}" if head else f"---\n---\n{body}"
+
+
+def json_text(data: Any) -> str:
+    """JSON with two-space indents, UTF-8 as is, and a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def inline_list(items: Sequence[str]) -> str:
+    """A comma-separated list, the form Claude Code's docs use for tool lists."""
+    return ", ".join(items)
