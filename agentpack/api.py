@@ -6,16 +6,17 @@ Everything a command does happens here or below; ``cli.py`` only parses flags an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from agentpack import aliases, schema
-from agentpack.errors import Finding, UsageError
+from agentpack import __version__, aliases, schema, writer
+from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Agent, Command, Pack, Skill
-from agentpack.permissions import summary
+from agentpack.permissions import TOOLS, Decision, Policy, summary
 from agentpack.targets import Registry
+from agentpack.targets.base import Context, Note, OutFile, Report
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -67,10 +68,14 @@ class Validation:
 
 
 def validate(pack: Path | str | None = None, *, targets: Registry | None = None) -> Validation:
-    """Check a pack without building anything; every finding, errors and warnings."""
+    """Check a pack without writing anything: every finding, errors and warnings, and a
+    warning when the Claude plugin's content changed while its version did not."""
     reg = targets or registry()
     where = locate(pack)
     loaded, findings = load(where.root, reg.names())
+    if loaded is not None and not where.bundled and "claude" in loaded.manifest.targets:
+        rendered = _render(loaded, ["claude"], reg, _default_out(where), where.root)
+        findings.extend(_version_findings(loaded, rendered.plan, _default_out(where)))
     return Validation(where.root, tuple(findings), loaded)
 
 
@@ -166,3 +171,197 @@ def init(folder: Path | str, name: str | None = None) -> InitResult:
 
 def kinds() -> Sequence[str]:
     return schema.KINDS
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    plan: writer.Plan
+    notes: tuple[Note, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    root: Path
+    out_dir: Path
+    targets: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    """Warnings: from validation, from targets (dropped, narrowed), about the version."""
+    written: tuple[str, ...] = ()
+    differences: tuple[writer.Difference, ...] = ()
+    planned: tuple[str, ...] = ()
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.differences)
+
+
+def _default_out(where: PackLocation) -> Path:
+    # Never write into site-packages: the bundled pack exports to ./dist.
+    return (Path.cwd() if where.bundled else where.root) / "dist"
+
+
+def _context(out_dir: Path, root: Path) -> Context:
+    try:
+        return Context(out_dir.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return Context(None)
+
+
+def _render(pack: Pack, names: Sequence[str], reg: Registry, out_dir: Path, root: Path) -> Rendered:
+    context = _context(out_dir, root)
+    report = Report()
+    files: dict[str, list[OutFile]] = {}
+    for name in names:
+        files[name] = list(reg.get(name).render(pack.for_target(name), report, context))
+    meta = {
+        "generator": "agentpack",
+        "agentpack": __version__,
+        "pack": {"name": pack.manifest.name, "version": pack.manifest.version},
+    }
+    return Rendered(writer.plan(files, meta), tuple(sorted(set(report.notes))))
+
+
+def _version_findings(pack: Pack, plan: writer.Plan, out_dir: Path) -> list[Finding]:
+    """Claude Code updates an installed plugin only when its version changes."""
+    previous = writer.read_manifest(out_dir)
+    if not previous or "claude" not in plan.targets:
+        return []
+    old_pack = previous.get("pack")
+    old_files = previous.get("files")
+    if not isinstance(old_pack, dict) or not isinstance(old_files, dict):
+        return []
+    if old_pack.get("version") != pack.manifest.version:
+        return []
+    old = {k: v for k, v in old_files.items() if k.startswith("claude/")}
+    new = {f"claude/{f.path}": writer.sha256(f.data) for f in plan.targets["claude"]}
+    if old == new:
+        return []
+    return [
+        Finding(
+            MANIFEST,
+            1,
+            1,
+            Severity.WARNING,
+            "version",
+            f"the Claude plugin's content "
+            f"changed but its version {pack.manifest.version} did not; bump version "
+            "so that installed copies update",
+        )
+    ]
+
+
+def export(
+    pack: Path | str | None = None,
+    tools: Sequence[str] = (),
+    out: Path | str | None = None,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+    targets: Registry | None = None,
+) -> ExportResult:
+    """Build the pack for each target. ``check``: compare with what is on disk and write
+    nothing; ``dry_run``: list what would change and write nothing."""
+    reg = targets or registry()
+    where = locate(pack)
+    loaded, findings = load(where.root, reg.names())
+    if loaded is None:
+        raise InvalidPack(findings)
+    names = list(dict.fromkeys(tools)) or list(loaded.manifest.targets)
+    for name in names:
+        reg.get(name)  # unknown names fail here, before anything is rendered
+    out_dir = Path(out) if out is not None else _default_out(where)
+    rendered = _render(loaded, names, reg, out_dir, where.root)
+    findings = [*findings, *(n.finding() for n in rendered.notes)]
+    findings += _version_findings(loaded, rendered.plan, out_dir)
+    planned = tuple(f"{t}/{f.path}" for t, fs in rendered.plan.targets.items() for f in fs)
+    base = ExportResult(where.root, out_dir, tuple(names), tuple(findings), planned=planned)
+    if check or dry_run:
+        differences = writer.compare(rendered.plan, out_dir, where.root)
+        return replace(base, differences=tuple(differences))
+    written = writer.write(rendered.plan, out_dir, where.root)
+    return replace(base, written=written.files)
+
+
+# -- explain ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRow:
+    tool: str
+    source: str
+    targets: dict[str, str]
+    narrowed: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "tool": self.tool,
+            "source": self.source,
+            "targets": self.targets,
+            "narrowed": list(self.narrowed),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    agent: str
+    inherit: bool
+    rows: tuple[ToolRow, ...]
+    notes: tuple[Note, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "agent": self.agent,
+            "inherit": self.inherit,
+            "tools": [r.as_dict() for r in self.rows],
+            "notes": [str(n.finding()) for n in self.notes],
+        }
+
+
+def _source_text(policy: Policy | None, tool: str) -> str:
+    if policy is None:
+        return "inherit"
+    if tool == "*":
+        return str(policy.default)
+    text = str(policy.tool(tool))
+    if tool == "bash" and policy.bash:
+        text = ", ".join(f"{r.pattern}: {r.decision}" for r in policy.bash)
+        text += f"; else {policy.bash_base()}"
+    return text
+
+
+def explain(
+    name: str, pack: Path | str | None = None, *, targets: Registry | None = None
+) -> Explanation:
+    """For one agent: per canonical tool, the source's decision and what each target will
+    actually enforce, with what was narrowed and why."""
+    reg = targets or registry()
+    loaded = load_pack(pack, targets=reg)
+    agent = loaded.agent(name)
+    if agent is None:
+        known = ", ".join(a.name for a in loaded.agents)
+        raise UsageError(f"no agent named {name!r} in the pack; agents: {known}")
+    names = list(agent.targets if agent.targets is not None else loaded.manifest.targets)
+    effective = {t: reg.get(t).effective(agent.policy) for t in names}
+    report = Report()
+    for t in names:
+        single = Pack(loaded.manifest, loaded.root, (agent,))
+        list(reg.get(t).render(single, report, Context(None)))
+    notes = tuple(n for n in sorted(set(report.notes)) if n.field.startswith("tools"))
+    tools = [*TOOLS, *(agent.policy.named_mcp() if agent.policy else ()), "*"]
+    rows = []
+    for tool in tools:
+        cells: dict[str, str] = {}
+        for t in names:
+            decision: Decision | None = effective[t].get(tool)
+            cells[t] = (
+                "-"
+                if decision is None and agent.policy
+                else ("inherit" if decision is None else str(decision))
+            )
+        narrowed = tuple(n.target for n in notes if n.field == f"tools.{tool}")
+        label = "(others)" if tool == "*" else tool
+        rows.append(ToolRow(label, _source_text(agent.policy, tool), cells, narrowed))
+    return Explanation(agent.name, agent.policy is None, tuple(rows), notes)

@@ -121,6 +121,123 @@ def init(folder: Path, name: str | None) -> int:
     return 0
 
 
+@cli.command()
+@PACK
+@click.option(
+    "--tool",
+    "tools",
+    multiple=True,
+    metavar="TARGET",
+    help="Build only this target (repeatable). Default: the pack's targets.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder. Default: dist/ in the pack (./dist for the bundled pack).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 with a diff when the output folder is not what export would write.",
+)
+@click.option("--dry-run", is_flag=True, help="Write nothing; list what would change.")
+@FORMAT
+def export(
+    pack: Path | None,
+    tools: tuple[str, ...],
+    out: Path | None,
+    check: bool,
+    dry_run: bool,
+    fmt: str,
+) -> int:
+    """Compile the pack into each target's native files."""
+    from agentpack import api
+
+    result = api.export(pack, tools, out, check=check, dry_run=dry_run)
+    if fmt == "json":
+        _json(
+            {
+                "out": str(result.out_dir),
+                "targets": list(result.targets),
+                "written": list(result.written),
+                "differences": [{"path": d.path, "status": d.status} for d in result.differences],
+                "findings": [f.as_dict() for f in result.findings],
+            }
+        )
+    else:
+        for finding in result.findings:
+            if verbose or finding.severity.value != "info":
+                click.echo(str(finding), err=True)
+        _export_text(result, check=check, dry_run=dry_run)
+    return 1 if check and result.stale else 0
+
+
+def _export_text(result: Any, *, check: bool, dry_run: bool) -> None:
+    where = ", ".join(result.targets)
+    if check:
+        for difference in result.differences:
+            click.echo(difference.diff or f"{difference.status}: {difference.path}", nl=False)
+        if result.stale:
+            click.echo(
+                f"{result.out_dir}: {len(result.differences)} files differ from the "
+                f"pack ({where}); run 'agentpack export' and commit the result",
+                err=True,
+            )
+        else:
+            click.echo(f"{result.out_dir}: up to date ({where})", err=True)
+    elif dry_run:
+        for difference in result.differences:
+            click.echo(f"{difference.status}: {difference.path}")
+        click.echo(
+            f"{len(result.differences)} files would change in {result.out_dir} ({where}); "
+            "nothing written",
+            err=True,
+        )
+    else:
+        click.echo(f"wrote {len(result.written)} files to {result.out_dir} ({where})", err=True)
+
+
+@cli.command()
+@click.argument("name")
+@PACK
+@FORMAT
+def explain(name: str, pack: Path | None, fmt: str) -> int:
+    """Show, for agent NAME, what each target will really enforce per tool."""
+    from agentpack import api
+
+    result = api.explain(name, pack)
+    if fmt == "json":
+        _json(result.as_dict())
+        return 0
+    targets = list(result.rows[0].targets) if result.rows else []
+    table = [("TOOL", "SOURCE", *targets)]
+    for row in result.rows:
+        marks = [row.targets[t] + (" (narrowed)" if t in row.narrowed else "") for t in targets]
+        table.append((row.tool, row.source, *marks))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for line in table:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    if result.inherit:
+        click.echo("no tools: in the source; every target inherits the host's defaults")
+    for note in result.notes:
+        click.echo(str(note.finding()))
+    return 0
+
+
+@cli.command()
+def targets() -> int:
+    """List the targets agentpack can build, with what each one writes."""
+    from agentpack import api
+
+    reg = api.registry()
+    for name in reg.names():
+        target = reg.get(name)
+        features = ", ".join(sorted(f.value for f in target.features))
+        click.echo(f"{name:10} {target.description} [{features}]")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; the one place where exceptions become messages and exit codes."""
     from agentpack.errors import AgentpackError

@@ -71,7 +71,8 @@ def _plain_ok(text: str) -> bool:
         return False
     if "---" in text or not _printable(text) or _NOT_A_STRING.match(text):
         return False
-    return _resolver.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
+    tag: str = _resolver.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag == _STR_TAG
 
 
 def _block_ok(text: str) -> bool:
@@ -157,11 +158,7 @@ def _lines(value: Any, indent: str) -> list[str]:
             out.extend(_entry(f"{indent}{_key(key)}:", sub, indent))
         return out
     for item in value:
-        if isinstance(item, Mapping) and item:
-            nested = _lines(item, indent + "  ")
-            out.append(f"{indent}- {nested[0].lstrip()}")
-            out.extend(nested[1:])
-        elif isinstance(item, (list, tuple)) and item:
+        if isinstance(item, (Mapping, list, tuple)) and item:
             nested = _lines(item, indent + "  ")
             out.append(f"{indent}- {nested[0].lstrip()}")
             out.extend(nested[1:])

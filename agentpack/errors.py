@@ -14,6 +14,8 @@ from dataclasses import dataclass
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """A field a target has no place for (e.g. temperature for Claude Code): shown with -v."""
 
 
 @dataclass(frozen=True, slots=True, order=True)

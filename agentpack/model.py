@@ -36,7 +36,7 @@ class Kind(str, enum.Enum):
     SKILL = "skill"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class SourceRef:
     """Where an item came from, for messages: the pack-relative POSIX path and a line."""
 

@@ -7,12 +7,13 @@ had to drop or narrow; it does no I/O. One writer (``agentpack.writer``) puts fi
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
+from agentpack import emit
 from agentpack.errors import Finding, Severity
-from agentpack.model import Item, Pack, SourceRef
+from agentpack.model import Agent, Item, Pack, Skill, SourceRef
 from agentpack.permissions import Decision, Policy
 
 
@@ -121,3 +122,29 @@ class Target(Protocol):
         """What the target will enforce per canonical tool for this policy (None: the host
         decides, i.e. the policy is inherited). Used by ``explain`` and the invariant tests."""
         ...
+
+
+def describe(agent: Agent) -> str:
+    """The description with delegation examples embedded, in the Claude-style layout
+    (``<example>`` blocks) that both Claude Code and opencode agents use in the wild."""
+    if not agent.examples:
+        return agent.description
+    blocks = []
+    for example in agent.examples:
+        lines = ["<example>"]
+        if example.context:
+            lines.append(f"Context: {example.context}")
+        lines += [f'user: "{example.user}"', f'assistant: "{example.assistant}"']
+        if example.commentary:
+            lines += ["<commentary>", example.commentary, "</commentary>"]
+        lines.append("</example>")
+        blocks.append("\n".join(lines))
+    return agent.description.rstrip() + "\n\nExamples:\n\n" + "\n\n".join(blocks)
+
+
+def skill_files(skill: Skill, fields: Mapping[str, Any]) -> Iterator[OutFile]:
+    """SKILL.md with the target's fields, then every resource byte for byte."""
+    base = f"skills/{skill.name}"
+    yield OutFile.text(f"{base}/SKILL.md", emit.frontmatter(fields, skill.body), skill.source)
+    for resource in skill.resources:
+        yield OutFile(f"{base}/{resource.path}", resource.data, skill.source.path)

@@ -1,0 +1,150 @@
+"""opencode's spelling of permissions, kept in one place so a 2.x form can be added beside it.
+
+opencode 1.x starts every agent from ``"*": allow`` and evaluates ``permission`` rules in file
+order, the last matching rule winning (defaults, then global config, then the agent). So an
+agent whose source default is deny starts with ``"*": deny``; tools the source names follow;
+bash patterns are written catch-all first, in the priority order of ``permissions``.
+``edit`` also governs write and patch, so write and edit share one rule: the narrower.
+
+opencode 2.x (``permissions`` array of ``{action, resource, effect}``, ``shell`` for bash,
+``subagent`` for task, unmatched -> ask) reads 1.x files; see README, "opencode 2.x".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, wildcard_match
+
+KEYS: Mapping[str, tuple[str, ...]] = {
+    "read": ("read",),
+    "write": ("edit",),
+    "edit": ("edit",),
+    "glob": ("glob",),
+    "grep": ("grep",),
+    "list": ("list",),
+    "bash": ("bash",),
+    "webfetch": ("webfetch",),
+    "websearch": ("websearch", "codesearch"),
+    "todo": ("todowrite", "todoread"),
+    "task": ("task",),
+    "notebook": (),  # opencode has no notebook tool
+    "skill": ("skill",),
+}
+"""Canonical tool -> the opencode 1.x permission keys that govern the same capability."""
+
+ORDER: tuple[str, ...] = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys))
+
+Rules = dict[str, Any]
+"""``permission`` as written: key -> action, or key -> {pattern: action} (bash)."""
+
+
+def mcp_key(tool_id: str) -> str:
+    server, tool = mcp_parts(tool_id)
+    if server is None:
+        return "*"
+    return f"{server}_*" if tool is None else f"{server}_{tool}"
+
+
+@dataclass(slots=True)
+class Permission:
+    rules: Rules | None
+    effective: dict[str, Decision | None] = field(default_factory=dict)
+    narrowed: list[tuple[str, Decision, Decision, str]] = field(default_factory=list)
+
+
+def _contributors(key: str) -> list[str]:
+    return [tool for tool, keys in KEYS.items() if key in keys]
+
+
+def rules_v1(policy: Policy | None) -> Permission:
+    """The ``permission`` block for an agent, or None to inherit opencode's defaults."""
+    if policy is None:
+        return Permission(None, dict.fromkeys((*TOOLS, "*")))
+    out = Permission({})
+    star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
+    floor = min(policy.default, star)
+    if star > policy.default:
+        out.narrowed.append(
+            (
+                "mcp:*",
+                star,
+                policy.default,
+                "opencode has no rule that matches every MCP tool and nothing else",
+            )
+        )
+    rules: Rules = {}
+    if floor is not Decision.ALLOW:
+        rules["*"] = str(floor)
+    named = set(policy.tools) | ({"bash"} if policy.bash else set())
+    for key in ORDER:
+        tools = _contributors(key)
+        if not (named & set(tools)) and policy.default <= floor:
+            continue  # the catch-all already says it
+        if key == "bash":
+            rules[key] = _bash(policy)
+            continue
+        decision = min(policy.tool(t) for t in tools)
+        for tool in tools:
+            if policy.tool(tool) > decision:
+                out.narrowed.append(
+                    (
+                        tool,
+                        policy.tool(tool),
+                        decision,
+                        f"opencode's {key} rule "
+                        f"also governs {', '.join(t for t in tools if t != tool)}",
+                    )
+                )
+        rules[key] = str(decision)
+    for tool_id in sorted(
+        (t for t in policy.named_mcp() if t != "mcp:*"), key=lambda t: (len(mcp_key(t)), mcp_key(t))
+    ):
+        rules[mcp_key(tool_id)] = str(policy.tool(tool_id))
+    out.rules = rules
+    out.effective = {t: evaluate(rules, t) for t in (*TOOLS, *policy.named_mcp())}
+    out.effective["*"] = floor
+    return out
+
+
+def _bash(policy: Policy) -> str | dict[str, str]:
+    if not policy.bash:
+        return str(policy.tool("bash"))
+    patterns = {"*": str(policy.bash_base())}
+    patterns.update((rule.pattern, str(rule.decision)) for rule in policy.bash)
+    return patterns
+
+
+def evaluate(rules: Rules | None, tool_id: str, command: str | None = None) -> Decision | None:
+    """What opencode 1.x decides for a canonical tool under ``rules``: start from allow, the
+    last matching rule wins. A tool spelled by several keys counts as open when any key is.
+    Without a command, a bash pattern map gives its widest action (some call may match it).
+    None: opencode has no such tool. MCP ids are checked on a sample tool of the server."""
+    if tool_id.startswith("mcp:"):
+        server, tool = mcp_parts(tool_id)
+        keys: tuple[str, ...] = (f"{server or 'any'}_{tool or 'sample'}",)
+    else:
+        keys = KEYS.get(tool_id, ())
+    if not keys:
+        return None
+    if rules is None:
+        return Decision.ALLOW
+    return max(_decide(rules, key, command) for key in keys)
+
+
+def _decide(rules: Rules, key: str, command: str | None) -> Decision:
+    result = Decision.ALLOW
+    for pattern, action in rules.items():
+        if not wildcard_match(key, pattern):
+            continue
+        if isinstance(action, str):
+            result = Decision.parse(action)
+        elif command is None:
+            result = max(Decision.parse(a) for a in action.values())
+        else:
+            for sub, sub_action in action.items():
+                if wildcard_match(command, sub):
+                    result = Decision.parse(sub_action)
+    return result

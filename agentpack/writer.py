@@ -1,0 +1,214 @@
+"""The one module that writes generated files: containment, atomic swap, check, dry run.
+
+Each target's folder is built complete in a temporary folder beside it and then swapped in,
+so an export that fails half way leaves the old folder exactly as it was. Every path is
+checked before anything is written: relative, no ``..``, no backslash or drive letter, no
+name Windows cannot create, nothing through a symlink.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from agentpack.errors import OutputError, UnsafePath
+from agentpack.targets.base import OutFile
+
+MANIFEST = "manifest.json"
+"""``dist/manifest.json``: path and sha256 of every generated file, and who made them."""
+
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_BAD_CHARS = re.compile(r'[\x00-\x1f<>:"|?*\\]')
+
+
+def check_path(path: str) -> PurePosixPath:
+    """The path as a safe relative path, or UnsafePath saying what is wrong with it."""
+    problem = None
+    pure = PurePosixPath(path)
+    if not path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        problem = "is absolute"
+    elif any(part in ("", ".", "..") for part in path.split("/")):
+        problem = "has an empty, '.' or '..' part"
+    elif _BAD_CHARS.search(path):
+        problem = 'has a character Windows or the shell cannot take (\\ : * ? " < > | or control)'
+    elif any(_RESERVED.match(part) or part.endswith((" ", ".")) for part in pure.parts):
+        problem = "has a name Windows reserves (CON, AUX, NUL, COM1, ...) or cannot end with"
+    if problem:
+        raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
+    return pure
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything one export writes: per target folder, the pack-root files, the manifest."""
+
+    targets: Mapping[str, tuple[OutFile, ...]]
+    pack_files: tuple[OutFile, ...] = ()
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    def manifest(self, previous: Mapping[str, object] | None = None) -> bytes:
+        files: dict[str, str] = {}
+        kept = previous.get("files") if previous else None
+        if isinstance(kept, dict):
+            files.update((k, v) for k, v in kept.items() if k.split("/", 1)[0] not in self.targets)
+        for target, outs in self.targets.items():
+            files.update((f"{target}/{f.path}", sha256(f.data)) for f in outs)
+        document = {
+            **self.meta,
+            "files": dict(sorted(files.items())),
+            "pack_files": {
+                f.path: sha256(f.data) for f in sorted(self.pack_files, key=lambda f: f.path)
+            },
+        }
+        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -> Plan:
+    """Sort, check and de-duplicate what the targets rendered."""
+    per_target: dict[str, tuple[OutFile, ...]] = {}
+    pack_files: dict[str, OutFile] = {}
+    for target, outs in targets.items():
+        seen: dict[str, OutFile] = {}
+        for out in outs:
+            check_path(out.path)
+            table = pack_files if out.area == "pack" else seen
+            key = out.path.casefold()
+            if key in table and table[key].data != out.data:
+                raise UnsafePath(
+                    f"two files would be written to {out.path!r} ({target}); "
+                    "names must differ, also in letter case"
+                )
+            table[key] = out
+        per_target[target] = tuple(sorted(seen.values(), key=lambda f: f.path))
+    return Plan(per_target, tuple(sorted(pack_files.values(), key=lambda f: f.path)), meta)
+
+
+def _no_symlinks(root: Path, rel: str) -> None:
+    current = root
+    for part in PurePosixPath(rel).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise UnsafePath(f"refusing to write through the symlink {current}")
+
+
+def read_manifest(out_dir: Path) -> dict[str, object] | None:
+    try:
+        loaded = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    out_dir: Path
+    files: tuple[str, ...]
+
+
+def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
+    """Swap each target folder in whole, then the pack-root files, then the manifest."""
+    if out_dir.is_symlink():
+        raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
+    written: list[str] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        previous = read_manifest(out_dir)
+        for target, outs in result.targets.items():
+            _swap(out_dir, target, outs)
+            written.extend(f"{target}/{f.path}" for f in outs)
+        for out in result.pack_files:
+            _no_symlinks(pack_root, out.path)
+            _replace(pack_root / out.path, out.data)
+            written.append(out.path)
+        _replace(out_dir / MANIFEST, result.manifest(previous))
+    except OSError as exc:
+        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
+    return Written(out_dir, tuple(written))
+
+
+def _swap(out_dir: Path, target: str, outs: tuple[OutFile, ...]) -> None:
+    final = out_dir / target
+    if final.is_symlink():
+        raise UnsafePath(f"refusing to replace {final}: it is a symlink")
+    staging = Path(tempfile.mkdtemp(prefix=f".agentpack-tmp-{target}-", dir=out_dir))
+    try:
+        build = staging / target
+        build.mkdir()
+        for out in outs:
+            path = build / out.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(out.data)
+        old = staging / "old"
+        if final.exists():
+            final.rename(old)
+        build.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    path: str
+    status: str  # "changed", "new", "removed"
+    diff: str
+
+
+def compare(result: Plan, out_dir: Path, pack_root: Path) -> list[Difference]:
+    """What ``write`` would change on disk, as unified diffs; empty when all is current."""
+    pairs: list[tuple[str, Path | None, bytes | None]] = []
+    for target, outs in result.targets.items():
+        wanted = {f"{target}/{out.path}": out.data for out in outs}
+        base = out_dir / target
+        have = {
+            path.relative_to(out_dir).as_posix(): path
+            for path in (base.rglob("*") if base.is_dir() else ())
+            if path.is_file() or path.is_symlink()
+        }
+        for rel in sorted(wanted.keys() | have.keys()):
+            pairs.append((f"{out_dir.name}/{rel}", have.get(rel), wanted.get(rel)))
+    for out in result.pack_files:
+        pairs.append((out.path, pack_root / out.path, out.data))
+    manifest = result.manifest(read_manifest(out_dir))
+    pairs.append((f"{out_dir.name}/{MANIFEST}", out_dir / MANIFEST, manifest))
+    return [d for label, path, new in pairs if (d := _difference(label, path, new))]
+
+
+def _difference(label: str, path: Path | None, new: bytes | None) -> Difference | None:
+    old = path.read_bytes() if path is not None and path.is_file() else None
+    if old == new:
+        return None
+    status = "new" if old is None else "removed" if new is None else "changed"
+    return Difference(label, status, _diff(label, old or b"", new or b""))
+
+
+def _diff(label: str, old: bytes, new: bytes) -> str:
+    def lines(data: bytes) -> list[str]:
+        return data.decode("utf-8", "replace").splitlines(keepends=True)
+
+    if b"\0" in old or b"\0" in new:
+        return f"Binary file {label} differs\n"
+    return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{label}", f"b/{label}"))
