@@ -142,6 +142,7 @@ def init(folder: Path, name: str | None) -> int:
     help="Write nothing; exit 1 with a diff when the output folder is not what export would write.",
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; list what would change.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list fields a target has no place for.")
 @FORMAT
 def export(
     pack: Path | None,
@@ -149,6 +150,7 @@ def export(
     out: Path | None,
     check: bool,
     dry_run: bool,
+    verbose: bool,
     fmt: str,
 ) -> int:
     """Compile the pack into each target's native files."""
