@@ -78,8 +78,9 @@ class Note:
             self.source.path,
             self.source.line,
             1,
-            Severity.WARNING,
+            Severity.INFO if self.change is Change.DROPPED else Severity.WARNING,
             self.field,
+
             f"{self.target}: {self.change.value}: {self.message}",
         )
 
