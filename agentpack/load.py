@@ -280,7 +280,7 @@ class _Loader:
         default = raw.get("default")
         return Policy.build(
             Decision.parse(default) if default else None,
-            raw.get("allow", ()),
+            raw.get("allow"),
             raw.get("ask", ()),
             raw.get("deny", ()),
             {p: Decision.parse(d) for p, d in patterns.items()},

@@ -149,17 +149,19 @@ class Policy:
     @staticmethod
     def build(
         default: Decision | None,
-        allow: Iterable[str] = (),
+        allow: Iterable[str] | None = None,
         ask: Iterable[str] = (),
         deny: Iterable[str] = (),
         bash: Mapping[str, Decision] | None = None,
     ) -> Policy:
         """The canonical constructor: lists plus the implied default of the README.
 
-        With no explicit default, naming an ``allow`` list means "only these" (default deny);
-        naming only ``ask``/``deny`` means "everything else is allowed".
+        With no explicit default, an ``allow`` list, even an empty one, means "only these"
+        (default deny); naming only ``ask``/``deny`` means "everything else is allowed".
         """
-        allow, ask, deny = list(allow), list(ask), list(deny)
+        implied = Decision.ALLOW if allow is None else Decision.DENY
+        allow, ask, deny = list(allow or ()), list(ask), list(deny)
+
         tools: dict[str, Decision] = {}
         for ids, decision in ((allow, Decision.ALLOW), (ask, Decision.ASK), (deny, Decision.DENY)):
             for tool_id in ids:
@@ -168,7 +170,8 @@ class Policy:
                 tools[key] = min(decision, tools.get(key, decision))
         explicit = default is not None
         if default is None:
-            default = Decision.DENY if allow else Decision.ALLOW
+            default = implied
+
         rules = tuple(
             BashRule(p, d)
             for p, d in sorted((bash or {}).items(), key=lambda item: pattern_priority(item[0]))

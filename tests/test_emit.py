@@ -16,15 +16,84 @@ from agentpack import emit
 yaml12 = YAML(typ="safe", pure=True)
 
 HOSTILE = [
-    "", " ", "a: b", "# not a comment", "- item", "? key", "& anchor", "* alias", "!tag", "|", ">",
-    "yes", "no", "on", "off", "y", "N", "null", "~", "true", "False", "1e3", "0o17", "0x1F",
-    "0b101", "1_000", "1:20", ".5", "+1", "-1", ".inf", "-.inf", ".nan", "2025-09-10",
-    "2025-09-10 22:40:12", "<<", "=", "a --- b", "---", "----", "-----", "...", "a\nb", "a\n",
-    "\n", "a\n\n", "  lead", "trail  ", "tab\there", "cr\rhere", "nul\x00", "bell\x07",
-    "del\x7f", "nel\x85", "ls\u2028", "bom\ufeff", "rtl\u200f", "emoji \U0001f600", "$ARGUMENTS",
-    "{{args}}", "!`git status`", "'single'", '"double"', "back\\slash", "[a, b]", "{a: b}",
-    "x" * 5000, "a\n---\nb", "line one\n  indented\nthree", "é", "@at", "`tick", "%percent",
-    "key:", "a #b", "a#b", "a:b", "http://x.y/z?q=1#f",
+    "",
+    " ",
+    "a: b",
+    "# not a comment",
+    "- item",
+    "? key",
+    "& anchor",
+    "* alias",
+    "!tag",
+    "|",
+    ">",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "N",
+    "null",
+    "~",
+    "true",
+    "False",
+    "1e3",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "1:20",
+    ".5",
+    "+1",
+    "-1",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "2025-09-10",
+    "2025-09-10 22:40:12",
+    "<<",
+    "=",
+    "a --- b",
+    "---",
+    "----",
+    "-----",
+    "...",
+    "a\nb",
+    "a\n",
+    "\n",
+    "a\n\n",
+    "  lead",
+    "trail  ",
+    "tab\there",
+    "cr\rhere",
+    "nul\x00",
+    "bell\x07",
+    "del\x7f",
+    "nel\x85",
+    "ls\u2028",
+    "bom\ufeff",
+    "rtl\u200f",
+    "emoji \U0001f600",
+    "$ARGUMENTS",
+    "{{args}}",
+    "!`git status`",
+    "'single'",
+    '"double"',
+    "back\\slash",
+    "[a, b]",
+    "{a: b}",
+    "x" * 5000,
+    "a\n---\nb",
+    "line one\n  indented\nthree",
+    "é",
+    "@at",
+    "`tick",
+    "%percent",
+    "key:",
+    "a #b",
+    "a#b",
+    "a:b",
+    "http://x.y/z?q=1#f",
 ]
 
 
@@ -54,10 +123,15 @@ def test_any_string_reads_back_under_yaml_1_1_and_1_2(text: str) -> None:
 
 
 nested = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -71,9 +145,9 @@ def test_nested_data_reads_back(data: dict[str, Any]) -> None:
 
 
 def test_plain_where_it_reads_well() -> None:
-    assert emit.yaml_mapping({"name": "code-reviewer", "description": "Reviews code, carefully."}) == (
-        "name: code-reviewer\ndescription: Reviews code, carefully."
-    )
+    assert emit.yaml_mapping(
+        {"name": "code-reviewer", "description": "Reviews code, carefully."}
+    ) == ("name: code-reviewer\ndescription: Reviews code, carefully.")
 
 
 def test_multiline_text_is_a_literal_block() -> None:

@@ -125,3 +125,9 @@ def test_decide_is_the_highest_priority_match(
     expected = bash[max(matching, key=pattern_priority)] if matching else base
     assert policy.decide("bash", command) is expected
     assert policy.narrowest("bash") <= expected <= policy.widest("bash")
+
+
+def test_an_empty_allow_list_still_means_only_these() -> None:
+    policy = Policy.build(None, allow=[])
+    assert policy.default is DENY
+    assert all(policy.decide(tool) is DENY for tool in ("read", "bash", "mcp:x"))

@@ -80,7 +80,6 @@ class Note:
             1,
             Severity.INFO if self.change is Change.DROPPED else Severity.WARNING,
             self.field,
-
             f"{self.target}: {self.change.value}: {self.message}",
         )
 
@@ -97,6 +96,7 @@ class Report:
     def narrowed(
         self, target: str, item: Item, tool: str, source: Decision, got: Decision, why: str
     ) -> None:
+        tool = "(tools not named)" if tool == "*" else tool
         self.add(
             target,
             item,

@@ -24,7 +24,7 @@ NAMES: Mapping[str, tuple[str, ...]] = {
     "edit": ("Edit",),
     "glob": ("Glob",),
     "grep": ("Grep",),
-    "list": (),  # Claude Code has no listing tool; Glob covers it
+    "list": (),  # Claude Code 2.x has no listing tool (Glob lists)
     "bash": SHELL,
     "webfetch": ("WebFetch",),
     "websearch": ("WebSearch",),
@@ -33,7 +33,16 @@ NAMES: Mapping[str, tuple[str, ...]] = {
     "notebook": ("NotebookEdit",),
     "skill": ("Skill",),
 }
-"""Canonical tool -> every Claude Code tool that gives the same capability."""
+"""Canonical tool -> every current Claude Code tool that gives the same capability."""
+
+LEGACY: Mapping[str, tuple[str, ...]] = {
+    "read": ("NotebookRead",),
+    "edit": ("MultiEdit",),
+    "list": ("LS",),
+    "task": ("Task",),
+}
+"""Names older clients use (Task before 2.1.63; LS, MultiEdit, NotebookRead in 1.x): written
+in deny lists only, so that a deny also holds there."""
 
 
 def mcp_name(tool_id: str) -> str:
@@ -81,15 +90,19 @@ def agent_tools(policy: Policy | None) -> AgentTools:
                 )
             )
         if got is Decision.ASK:
-            out.narrowed.append((tool, got, Decision.DENY, "Claude Code subagents cannot ask"))
+            if tool == "*" or tool in policy.tools or (tool == "bash" and policy.bash):
+                # tools the source does not name are covered by the one note for "*"
+                out.narrowed.append((tool, got, Decision.DENY, "Claude Code subagents cannot ask"))
             got = Decision.DENY
+
         return got
 
     default = fit("*") if policy.default is Decision.ASK else policy.default
     decisions = {tool: fit(tool) for tool in (*TOOLS, *policy.named_mcp())}
     if default is Decision.ALLOW:
         denied = [t for t, d in decisions.items() if d is Decision.DENY]
-        out.disallowed = _names(denied)
+        out.disallowed = _names(denied, deny=True)
+
         for tool, decision in decisions.items():
             blocker = next((d for d in denied if _covers(d, tool)), None)
             if decision is Decision.ALLOW and blocker:
@@ -124,24 +137,27 @@ def agent_tools(policy: Policy | None) -> AgentTools:
             ]
         )
     out.effective = {
-        **{t: d if NAMES.get(t, True) else None for t, d in decisions.items()},
+        **{t: d if _names([t]) else None for t, d in decisions.items()},
         "*": default,
     }
     return out
 
 
-def _names(tool_ids: list[str]) -> list[str]:
+def _names(tool_ids: list[str], *, deny: bool = False) -> list[str]:
     names: list[str] = []
     for tool_id in tool_ids:
         if tool_id.startswith("mcp:"):
             names.append(mcp_name(tool_id))
         else:
-            names.extend(NAMES[tool_id])
+            names.extend(NAMES[tool_id] + (LEGACY.get(tool_id, ()) if deny else ()))
     return names
 
 
-GRANT_NAMES: Mapping[str, tuple[str, ...]] = {**NAMES, "bash": ("Bash",)}
-"""A grant pre-approves; it names the main tool only, never extra shells."""
+GRANT_NAMES: Mapping[str, tuple[str, ...]] = {
+    tool: names[:1] for tool, names in NAMES.items() if tool != "list"
+}
+"""A grant pre-approves; it names the current main tool only (no legacy names, no extra
+shells): pre-approving more than the source says would widen it."""
 
 
 def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[str]]:
@@ -159,7 +175,7 @@ def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[str]]:
             if pattern.endswith(" *"):
                 pattern = pattern[:-2] + ":*"  # Claude's prefix form, read by every version
             rules.append(f"Bash({pattern})")
-        elif GRANT_NAMES[grant.tool]:
+        elif GRANT_NAMES.get(grant.tool):
             rules.extend(GRANT_NAMES[grant.tool])
         else:
             dropped.append(str(grant))
