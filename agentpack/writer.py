@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack.errors import OutputError, UnsafePath
-from agentpack.targets.base import OutFile
+from agentpack.outputs import OutFile
 
 MANIFEST = "manifest.json"
 """``dist/manifest.json``: path and sha256 of every generated file, and who made them."""

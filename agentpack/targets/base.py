@@ -9,11 +9,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Protocol
 
 from agentpack import emit
 from agentpack.errors import Finding, Severity
 from agentpack.model import Agent, Item, Pack, Skill, SourceRef
+from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
 
@@ -23,26 +24,6 @@ class Feature(str, enum.Enum):
     SKILLS = "skills"
     PLUGIN = "plugin"
     MARKETPLACE = "marketplace"
-
-
-Area = Literal["dist", "pack"]
-
-
-@dataclass(frozen=True, slots=True)
-class OutFile:
-    """One generated file. ``area`` "dist": ``path`` is relative to the target's folder under the
-    output dir; "pack": relative to the pack root (e.g. a marketplace that must sit there)."""
-
-    path: str
-    data: bytes
-    source: str | None = None
-    area: Area = "dist"
-
-    @staticmethod
-    def text(path: str, text: str, source: SourceRef | None = None, area: Area = "dist") -> OutFile:
-        if not text.endswith("\n"):
-            text += "\n"
-        return OutFile(path, text.encode("utf-8"), source.path if source else None, area)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,8 @@ ALL_IDS = (*TOOLS, *(f"mcp:{m}" for m in SAMPLE_MCP))
 def test_claude_is_never_wider(policy: Policy | None) -> None:
     fields, noted = _render("claude", policy)
     if policy is None:
-        assert "tools" not in fields and "disallowedTools" not in fields
+        assert "tools" not in fields
+        assert "disallowedTools" not in fields
         return
     for tool_id in ALL_IDS:
         got = claude_decision(fields, tool_id)
