@@ -14,9 +14,10 @@ from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Agent, Command, Pack, Skill
+from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy, summary
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Note, OutFile, Report
+from agentpack.targets.base import Context, Note, Report
 
 _PACKAGE = Path(__file__).resolve().parent
 

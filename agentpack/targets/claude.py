@@ -13,12 +13,12 @@ from typing import Any, ClassVar
 
 from agentpack import aliases, emit
 from agentpack.model import Agent, Command, Mode, Pack, Skill
+from agentpack.outputs import OutFile
 from agentpack.targets import claude_plugin
 from agentpack.targets.base import (
     Change,
     Context,
     Feature,
-    OutFile,
     Report,
     describe,
     skill_files,

@@ -15,7 +15,8 @@ from typing import Any
 from agentpack import emit
 from agentpack.errors import ExportRefused
 from agentpack.model import Manifest, Pack, Person
-from agentpack.targets.base import Change, Context, Note, OutFile, Report
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, Context, Note, Report
 
 NAME = "claude"
 MARKETPLACE = ".claude-plugin/marketplace.json"

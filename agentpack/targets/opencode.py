@@ -13,12 +13,12 @@ from typing import Any, ClassVar
 
 from agentpack import aliases, emit
 from agentpack.model import Agent, Command, Pack, Skill
+from agentpack.outputs import OutFile
 from agentpack.permissions import Policy
 from agentpack.targets.base import (
     Change,
     Context,
     Feature,
-    OutFile,
     Report,
     describe,
     skill_files,
