@@ -57,6 +57,8 @@ class Plan:
     targets: Mapping[str, tuple[OutFile, ...]]
     pack_files: tuple[OutFile, ...] = ()
     meta: Mapping[str, object] = field(default_factory=dict)
+    pack_owner: Mapping[str, str] = field(default_factory=dict)
+    """Pack-root file -> the target that wrote it."""
 
     def manifest(self, previous: Mapping[str, object] | None = None) -> bytes:
         files: dict[str, str] = {}
@@ -65,12 +67,16 @@ class Plan:
             files.update((k, v) for k, v in kept.items() if k.split("/", 1)[0] not in self.targets)
         for target, outs in self.targets.items():
             files.update((f"{target}/{f.path}", sha256(f.data)) for f in outs)
+        pack_files: dict[str, dict[str, str]] = {}
+        old = previous.get("pack_files") if previous else None
+        if isinstance(old, dict):
+            pack_files.update((t, v) for t, v in old.items() if t not in self.targets)
+        for out in self.pack_files:
+            pack_files.setdefault(self.pack_owner[out.path], {})[out.path] = sha256(out.data)
         document = {
             **self.meta,
             "files": dict(sorted(files.items())),
-            "pack_files": {
-                f.path: sha256(f.data) for f in sorted(self.pack_files, key=lambda f: f.path)
-            },
+            "pack_files": {t: dict(sorted(v.items())) for t, v in sorted(pack_files.items())},
         }
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -79,6 +85,7 @@ def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -
     """Sort, check and de-duplicate what the targets rendered."""
     per_target: dict[str, tuple[OutFile, ...]] = {}
     pack_files: dict[str, OutFile] = {}
+    owner: dict[str, str] = {}
     for target, outs in targets.items():
         seen: dict[str, OutFile] = {}
         for out in outs:
@@ -91,8 +98,10 @@ def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -
                     "names must differ, also in letter case"
                 )
             table[key] = out
+            if out.area == "pack":
+                owner[out.path] = target
         per_target[target] = tuple(sorted(seen.values(), key=lambda f: f.path))
-    return Plan(per_target, tuple(sorted(pack_files.values(), key=lambda f: f.path)), meta)
+    return Plan(per_target, tuple(sorted(pack_files.values(), key=lambda f: f.path)), meta, owner)
 
 
 def _no_symlinks(root: Path, rel: str) -> None:
@@ -118,44 +127,55 @@ class Written:
 
 
 def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
-    """Swap each target folder in whole, then the pack-root files, then the manifest."""
+    """Build every target folder in a staging folder, then swap them all in, then the
+    pack-root files and the manifest. A failure before the swap changes nothing."""
     if out_dir.is_symlink():
         raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
-    written: list[str] = []
+    for target in result.targets:
+        if (out_dir / target).is_symlink():
+            raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
+    for out in result.pack_files:
+        _no_symlinks(pack_root, out.path)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        previous = read_manifest(out_dir)
-        for target, outs in result.targets.items():
-            _swap(out_dir, target, outs)
-            written.extend(f"{target}/{f.path}" for f in outs)
+        manifest = result.manifest(read_manifest(out_dir))
+        staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
+        try:
+            for target, outs in result.targets.items():
+                for out in outs:
+                    path = staging / "new" / target / out.path
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(out.data)
+                (staging / "new" / target).mkdir(parents=True, exist_ok=True)
+            _swap_all(out_dir, staging, list(result.targets))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         for out in result.pack_files:
-            _no_symlinks(pack_root, out.path)
             _replace(pack_root / out.path, out.data)
-            written.append(out.path)
-        _replace(out_dir / MANIFEST, result.manifest(previous))
+        _replace(out_dir / MANIFEST, manifest)
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
-    return Written(out_dir, tuple(written))
+    written = [f"{t}/{f.path}" for t, outs in result.targets.items() for f in outs]
+    return Written(out_dir, tuple(written + [f.path for f in result.pack_files]))
 
 
-def _swap(out_dir: Path, target: str, outs: tuple[OutFile, ...]) -> None:
-    final = out_dir / target
-    if final.is_symlink():
-        raise UnsafePath(f"refusing to replace {final}: it is a symlink")
-    staging = Path(tempfile.mkdtemp(prefix=f".agentpack-tmp-{target}-", dir=out_dir))
+def _swap_all(out_dir: Path, staging: Path, targets: list[str]) -> None:
+    """Move the old folders aside and the new ones in; on any failure put the old back."""
+    (staging / "old").mkdir()
+    moved: list[str] = []
     try:
-        build = staging / target
-        build.mkdir()
-        for out in outs:
-            path = build / out.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(out.data)
-        old = staging / "old"
-        if final.exists():
-            final.rename(old)
-        build.rename(final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for target in targets:
+            if (out_dir / target).exists():
+                (out_dir / target).rename(staging / "old" / target)
+            moved.append(target)
+            (staging / "new" / target).rename(out_dir / target)
+    except OSError:
+        for target in moved:
+            if (out_dir / target).exists() and (staging / "old" / target).exists():
+                shutil.rmtree(out_dir / target)
+            if (staging / "old" / target).exists():
+                (staging / "old" / target).rename(out_dir / target)
+        raise
 
 
 def _replace(path: Path, data: bytes) -> None:

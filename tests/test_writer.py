@@ -1,0 +1,177 @@
+"""The one writer: safe paths, atomic swap, check and dry run, deterministic bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from agentpack import api, writer
+from agentpack.errors import UnsafePath
+from agentpack.outputs import OutFile
+from tests.conftest import MakePack
+
+AGENT = "---\nname: a\ndescription: d\ntools:\n  allow: [read]\n---\nbody\n"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/etc/passwd",
+        "../x",
+        "a/../../x",
+        "a//b",
+        "./a",
+        "C:/x",
+        "a\\b",
+        "CON",
+        "aux.md",
+        "agents/nul.txt",
+        "a\x00b",
+        "ends-with-dot.",
+        "trailing ",
+        "a:b",
+        "",
+    ],
+)
+def test_unsafe_paths_are_refused(path: str) -> None:
+    with pytest.raises(UnsafePath, match="refusing to write"):
+        writer.check_path(path)
+
+
+def test_paths_that_collide_by_case_are_refused() -> None:
+    outs = [OutFile("agents/A.md", b"1"), OutFile("agents/a.md", b"2")]
+    with pytest.raises(UnsafePath, match="also in letter case"):
+        writer.plan({"claude": outs}, {})
+
+
+def test_export_then_check_is_clean_and_deterministic(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    first = _tree(root / "dist")
+    assert api.export(root, check=True).differences == ()
+    api.export(root)
+    assert _tree(root / "dist") == first
+    assert all(not data.endswith(b"\n\n") and b"\r\n" not in data for data in first.values())
+
+
+def test_check_reports_changed_new_and_removed_files(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    (root / "dist" / "claude" / "agents" / "a.md").write_text("edited by hand\n")
+    (root / "dist" / "opencode" / "agents" / "stray.md").write_text("stray\n")
+    (root / "dist" / "claude" / ".claude-plugin" / "plugin.json").unlink()
+    result = api.export(root, check=True)
+    statuses = {d.path: d.status for d in result.differences}
+    assert statuses == {
+        "dist/claude/agents/a.md": "changed",
+        "dist/opencode/agents/stray.md": "removed",
+        "dist/claude/.claude-plugin/plugin.json": "new",
+    }
+    changed = next(d for d in result.differences if d.status == "changed")
+    assert changed.diff.startswith("--- a/dist/claude/agents/a.md\n+++ b/dist/claude/agents/a.md")
+    assert "-edited by hand" in changed.diff
+
+
+def test_check_and_dry_run_write_nothing(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    assert api.export(root, dry_run=True).stale
+    assert api.export(root, check=True).stale
+    assert not (root / "dist").exists()
+    assert not (root / ".claude-plugin").exists()
+
+
+def test_a_failed_export_leaves_dist_as_it_was(
+    make_pack: MakePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    before = _tree(root / "dist")
+    (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
+    calls = 0
+    real = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(Exception, match="No space left"):
+        api.export(root)
+    monkeypatch.undo()
+    assert _tree(root / "dist") == before
+    assert [p.name for p in (root / "dist").iterdir() if p.name.startswith(".")] == []
+
+
+def test_exporting_one_target_keeps_the_others(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    claude = _tree(root / "dist" / "claude")
+    api.export(root, ["opencode"])
+    assert _tree(root / "dist" / "claude") == claude
+    assert api.export(root, check=True).differences == ()
+
+
+def test_a_symlinked_target_folder_is_not_written_through(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "dist").mkdir()
+    os.symlink(elsewhere, root / "dist" / "claude")
+    with pytest.raises(UnsafePath, match="symlink"):
+        api.export(root)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_manifest_lists_every_file_with_its_hash(make_pack: MakePack) -> None:
+    import hashlib
+    import json
+
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    manifest = json.loads((root / "dist" / "manifest.json").read_text())
+    assert manifest["agentpack"]
+    assert manifest["pack"] == {"name": "test-pack", "version": "1.0.0"}
+    files = {
+        p.relative_to(root / "dist").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (root / "dist").rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert manifest["files"] == files
+    assert list(manifest["pack_files"]["claude"]) == [".claude-plugin/marketplace.json"]
+
+
+def test_content_change_without_version_bump_warns(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    assert api.validate(root).findings == ()
+    (root / "agents" / "a.md").write_text(AGENT.replace("body", "changed"))
+    messages = [str(f) for f in api.validate(root).findings]
+    assert messages == [
+        "agentpack.yaml:1:1: warning: version: the Claude plugin's content changed but its "
+        "version 1.0.0 did not; bump version so that installed copies update"
+    ]
+    manifest = (root / "agentpack.yaml").read_text().replace("1.0.0", "1.0.1")
+    (root / "agentpack.yaml").write_text(manifest)
+    assert api.validate(root).findings == ()
+
+
+def test_output_outside_the_pack_has_no_marketplace(make_pack: MakePack, tmp_path: Path) -> None:
+    root = make_pack({"agents/a.md": AGENT})
+    result = api.export(root, out=tmp_path / "out")
+    assert not (root / ".claude-plugin").exists()
+    assert any("no marketplace written" in f.message for f in result.findings)
