@@ -70,7 +70,9 @@ class Plan:
         pack_files: dict[str, dict[str, str]] = {}
         old = previous.get("pack_files") if previous else None
         if isinstance(old, dict):
-            pack_files.update((t, v) for t, v in old.items() if t not in self.targets)
+            pack_files.update(
+                (t, v) for t, v in old.items() if t not in self.targets and isinstance(v, dict)
+            )
         for out in self.pack_files:
             pack_files.setdefault(self.pack_owner[out.path], {})[out.path] = sha256(out.data)
         document = {
