@@ -46,15 +46,22 @@ class Lab:
             "NO_COLOR": "1",
         }
         home.mkdir(parents=True, exist_ok=True)
-        return subprocess.run(
-            [str(tool), *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        # stdout goes to a file, not a pipe: Bun may exit before a pipe is drained, which
+        # cut `opencode agent list` short now and then.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+            result = subprocess.run(
+                [str(tool), *args],
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+            out.seek(0)
+            result.stdout = out.read()
+        return result
 
 
 def _install() -> Lab:
