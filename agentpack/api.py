@@ -5,7 +5,7 @@ Everything a command does happens here or below; ``cli.py`` only parses flags an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Agent, Command, Pack, Skill
 from agentpack.outputs import OutFile
-from agentpack.permissions import TOOLS, Decision, Policy, summary
+from agentpack.permissions import TOOLS, Decision, Policy, sample_command, summary
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Note, Report
 
@@ -321,16 +321,29 @@ class Explanation:
         }
 
 
+def _patterns(decide: Callable[[str], object], policy: Policy) -> str:
+    """``git status*: allow, rm *: deny; else ask``: one decision per source pattern."""
+    parts = [f"{r.pattern}: {decide(r.pattern)}" for r in policy.bash if r.pattern != "*"]
+    return ", ".join(parts) + f"; else {decide('*')}"
+
+
 def _source_text(policy: Policy | None, tool: str) -> str:
     if policy is None:
         return "inherit"
     if tool == "*":
         return str(policy.default)
-    text = str(policy.tool(tool))
     if tool == "bash" and policy.bash:
-        text = ", ".join(f"{r.pattern}: {r.decision}" for r in policy.bash)
-        text += f"; else {policy.bash_base()}"
-    return text
+        return _patterns(lambda p: policy.decide("bash", sample_command(p)), policy)
+    return str(policy.tool(tool))
+
+
+def _cell(policy: Policy | None, effective: Mapping[str, Decision | None], tool: str) -> str:
+    if policy is None:
+        return "inherit"
+    if tool == "bash" and policy.bash:
+        return _patterns(lambda p: effective.get(f"bash:{p}"), policy)
+    decision = effective.get(tool)
+    return "-" if decision is None else str(decision)
 
 
 def explain(
@@ -354,15 +367,9 @@ def explain(
     tools = [*TOOLS, *(agent.policy.named_mcp() if agent.policy else ()), "*"]
     rows = []
     for tool in tools:
-        cells: dict[str, str] = {}
-        for t in names:
-            decision: Decision | None = effective[t].get(tool)
-            cells[t] = (
-                "-"
-                if decision is None and agent.policy
-                else ("inherit" if decision is None else str(decision))
-            )
-        narrowed = tuple(n.target for n in notes if n.field == f"tools.{tool}")
+        cells = {t: _cell(agent.policy, effective[t], tool) for t in names}
+        field = "tools.(tools not named)" if tool == "*" else f"tools.{tool}"
+        narrowed = tuple(n.target for n in notes if n.field == field)
         label = "(others)" if tool == "*" else tool
         rows.append(ToolRow(label, _source_text(agent.policy, tool), cells, narrowed))
     return Explanation(agent.name, agent.policy is None, tuple(rows), notes)

@@ -100,6 +100,15 @@ def pattern_priority(pattern: str) -> tuple[int, str]:
     return (len(pattern), pattern)
 
 
+UNMATCHED = "\x00no-pattern-matches-this"
+"""A command no user pattern matches (patterns cannot hold control characters)."""
+
+
+def sample_command(pattern: str) -> str:
+    """A command the pattern matches, to ask a target what it decides for that pattern."""
+    return UNMATCHED if pattern == "*" else pattern.replace("*", "x").replace("?", "x")
+
+
 BAD_PATTERN_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 

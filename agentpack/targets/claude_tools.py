@@ -140,6 +140,8 @@ def agent_tools(policy: Policy | None) -> AgentTools:
         **{t: d if _names([t]) else None for t, d in decisions.items()},
         "*": default,
     }
+    for pattern in ("*", *(rule.pattern for rule in policy.bash)):
+        out.effective[f"bash:{pattern}"] = decisions["bash"]  # one decision for every command
     return out
 
 

@@ -16,7 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, wildcard_match
+from agentpack.permissions import (
+    TOOLS,
+    Decision,
+    Policy,
+    mcp_parts,
+    sample_command,
+    wildcard_match,
+)
 
 KEYS: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),
@@ -106,6 +113,8 @@ def rules_v1(policy: Policy | None) -> Permission:
     out.rules = rules
     out.effective = {t: evaluate(rules, t) for t in (*TOOLS, *policy.named_mcp())}
     out.effective["*"] = floor
+    for pattern in ("*", *(rule.pattern for rule in policy.bash)):
+        out.effective[f"bash:{pattern}"] = evaluate(rules, "bash", sample_command(pattern))
     return out
 
 

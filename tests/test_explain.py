@@ -1,0 +1,113 @@
+"""`agentpack explain`: per tool, what the source says and what each target enforces."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from agentpack import api
+from agentpack.cli import cli, main
+from tests.conftest import ROOT
+
+FULL = ROOT / "tests" / "packs" / "full"
+
+
+def rows(name: str) -> dict[str, tuple[str, dict[str, str], tuple[str, ...]]]:
+    result = api.explain(name, FULL)
+    return {r.tool: (r.source, r.targets, r.narrowed) for r in result.rows}
+
+
+def test_ask_is_narrowed_for_claude_and_kept_for_opencode() -> None:
+    assert rows("everything")["edit"] == ("ask", {"claude": "deny", "opencode": "ask"}, ("claude",))
+
+
+def test_bash_patterns_per_target() -> None:
+    source, targets, narrowed = rows("everything")["bash"]
+    assert source == "rm *: deny, git diff *: allow, git status*: allow; else ask"
+    assert targets["opencode"] == source
+    assert targets["claude"] == "rm *: deny, git diff *: deny, git status*: deny; else deny"
+    assert narrowed == ("claude",)
+
+
+def test_tools_a_target_lacks_show_a_dash() -> None:
+    _, targets, _ = rows("everything")["list"]
+    assert targets == {"claude": "-", "opencode": "allow"}
+    _, targets, _ = rows("readonly")["notebook"]
+    assert targets == {"claude": "deny", "opencode": "-"}
+
+
+def test_inherit_is_said() -> None:
+    result = api.explain("inheritor", FULL)
+    assert result.inherit
+    assert {r.targets["claude"] for r in result.rows} == {"inherit"}
+
+
+def test_mcp_rows_and_the_default_row() -> None:
+    table = rows("everything")
+    assert table["mcp:github"][1] == {"claude": "allow", "opencode": "allow"}
+    assert table["mcp:github/delete_repo"][1] == {"claude": "deny", "opencode": "deny"}
+    assert table["(others)"] == ("deny", {"claude": "deny", "opencode": "deny"}, ())
+
+
+def test_cli_text_and_json() -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["explain", "everything", "--pack", str(FULL)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].split() == ["TOOL", "SOURCE", "claude", "opencode"]
+    assert "deny (narrowed)" in result.output
+    assert "claude: narrowed: agent 'everything', tool edit" in result.output
+    result = runner.invoke(cli, ["explain", "everything", "--pack", str(FULL), "--format", "json"])
+    data = json.loads(result.output)
+    assert data["agent"] == "everything"
+    assert {t["tool"] for t in data["tools"]} >= {"read", "bash", "mcp:github", "(others)"}
+
+
+def test_unknown_agent_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "nobody", "--pack", str(FULL)]) == 2
+    assert "no agent named 'nobody'" in capsys.readouterr().err
+
+
+def test_export_cli_check_exit_codes(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+    from pathlib import Path
+
+    root = Path(str(tmp_path)) / "pack"
+    shutil.copytree(FULL, root)
+    assert main(["export", "--pack", str(root), "--check"]) == 1
+    out = capsys.readouterr()
+    assert "files differ from the pack" in out.err
+    assert main(["export", "--pack", str(root)]) == 0
+    assert "wrote" in capsys.readouterr().err
+    assert main(["export", "--pack", str(root), "--check"]) == 0
+    (root / "agents" / "inheritor.md").write_text(
+        "---\nname: inheritor\ndescription: changed\n---\nx\n"
+    )
+    assert main(["export", "--pack", str(root), "--dry-run"]) == 0
+    out = capsys.readouterr()
+    assert "changed: dist/claude/agents/inheritor.md" in out.out
+    assert main(["export", "--pack", str(root), "--check"]) == 1
+    assert "-description: No tools line" in capsys.readouterr().out
+    assert main(["export", "--pack", str(root), "--tool", "cursor"]) == 2
+    assert "unknown target 'cursor'" in capsys.readouterr().err
+
+
+def test_export_json(tmp_path: object) -> None:
+    import shutil
+    from pathlib import Path
+
+    root = Path(str(tmp_path)) / "pack"
+    shutil.copytree(FULL, root)
+    result = CliRunner().invoke(cli, ["export", "--pack", str(root), "--format", "json"])
+    data = json.loads(result.output)
+    assert data["targets"] == ["claude", "opencode"]
+    assert "claude/agents/everything.md" in data["written"]
+    assert any(f["severity"] == "warning" for f in data["findings"])
+
+
+def test_targets_lists_builtins() -> None:
+    result = CliRunner().invoke(cli, ["targets"])
+    assert result.exit_code == 0
+    assert result.output.startswith("claude")
+    assert "opencode" in result.output
