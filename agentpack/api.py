@@ -5,11 +5,13 @@ Everything a command does happens here or below; ``cli.py`` only parses flags an
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from agentpack import __version__, aliases, schema, writer
+from agentpack import install as installer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
@@ -373,3 +375,67 @@ def explain(
         label = "(others)" if tool == "*" else tool
         rows.append(ToolRow(label, _source_text(agent.policy, tool), cells, narrowed))
     return Explanation(agent.name, agent.policy is None, tuple(rows), notes)
+
+
+# -- install ------------------------------------------------------------------------------
+
+INSTALLED_FOLDERS = ("agents", "commands", "skills")
+"""What a tool reads from its config folder; plugin manifests and marketplaces stay out."""
+
+
+def _project_root() -> Path:
+    here = Path.cwd()
+    return next((p for p in (here, *here.parents) if (p / ".git").exists()), here)
+
+
+def destination(
+    tool: str, scope: str, dest: Path | str | None = None, *, targets: Registry | None = None
+) -> Path:
+    if dest is not None:
+        return Path(dest)
+    if scope not in ("user", "project"):
+        raise UsageError(f"unknown scope {scope!r}; use user or project")
+    target = (targets or registry()).get(tool)
+    folder: Path = target.install_root(scope, os.environ, Path.home(), _project_root())
+    return folder
+
+
+def install(
+    tool: str,
+    pack: Path | str | None = None,
+    scope: str = "user",
+    dest: Path | str | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    targets: Registry | None = None,
+) -> installer.Outcome:
+    """Copy one target's agents, commands and skills into the tool's folder, recording
+    what was written; never overwrite a file agentpack did not write (unless ``force``)."""
+    reg = targets or registry()
+    loaded = load_pack(pack, targets=reg)
+    folder = destination(tool, scope, dest, targets=reg)
+    report = Report()
+    files = [
+        f
+        for f in reg.get(tool).render(loaded.for_target(tool), report, Context(None))
+        if f.area == "dist" and f.path.split("/", 1)[0] in INSTALLED_FOLDERS
+    ]
+    return installer.install(files, folder, loaded.manifest.name, force=force, dry_run=dry_run)
+
+
+def uninstall(
+    tool: str,
+    pack: Path | str | None = None,
+    scope: str = "user",
+    dest: Path | str | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    targets: Registry | None = None,
+) -> installer.Outcome:
+    """Remove exactly the files an install recorded and nobody changed since."""
+    reg = targets or registry()
+    loaded = load_pack(pack, targets=reg)
+    folder = destination(tool, scope, dest, targets=reg)
+    return installer.uninstall(folder, loaded.manifest.name, force=force, dry_run=dry_run)

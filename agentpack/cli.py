@@ -227,6 +227,95 @@ def explain(name: str, pack: Path | None, fmt: str) -> int:
     return 0
 
 
+TOOL = click.option("--tool", required=True, metavar="TARGET", help="claude or opencode.")
+SCOPE = click.option(
+    "--scope",
+    type=click.Choice(["user", "project"]),
+    default="user",
+    show_default=True,
+    help="user: ~/.claude, ~/.config/opencode; project: .claude/, .opencode/ of this repo.",
+)
+DEST = click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Install into this folder instead.",
+)
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace or remove files even if agentpack did not write them or they changed since.",
+)
+DRY = click.option("--dry-run", is_flag=True, help="Write nothing; say what would happen.")
+
+
+def _outcome(outcome: Any, fmt: str, verb: str) -> int:
+    if fmt == "json":
+        _json(
+            {
+                "dest": str(outcome.dest),
+                "actions": [
+                    {"path": a.path, "action": a.verb, "reason": a.reason} for a in outcome.actions
+                ],
+            }
+        )
+    else:
+        for action in outcome.actions:
+            click.echo(str(action), err=action.verb == "skip")
+        done = sum(a.verb not in ("skip", "same") for a in outcome.actions)
+        click.echo(f"{outcome.dest}: {verb} {done} files, skipped {len(outcome.skipped)}", err=True)
+    return 1 if outcome.skipped else 0
+
+
+@cli.command()
+@TOOL
+@PACK
+@SCOPE
+@DEST
+@FORCE
+@DRY
+@FORMAT
+def install(
+    tool: str,
+    pack: Path | None,
+    scope: str,
+    dest: Path | None,
+    force: bool,
+    dry_run: bool,
+    fmt: str,
+) -> int:
+    """Copy the pack's agents, commands and skills into a tool's folder. Exit 1 when a file
+    was skipped because agentpack did not write it or it changed since."""
+    from agentpack import api
+
+    outcome = api.install(tool, pack, scope, dest, force=force, dry_run=dry_run)
+    return _outcome(outcome, fmt, "would install" if dry_run else "installed")
+
+
+@cli.command()
+@TOOL
+@PACK
+@SCOPE
+@DEST
+@FORCE
+@DRY
+@FORMAT
+def uninstall(
+    tool: str,
+    pack: Path | None,
+    scope: str,
+    dest: Path | None,
+    force: bool,
+    dry_run: bool,
+    fmt: str,
+) -> int:
+    """Remove the files an install wrote, except those changed since."""
+    from agentpack import api
+
+    outcome = api.uninstall(tool, pack, scope, dest, force=force, dry_run=dry_run)
+    return _outcome(outcome, fmt, "would remove" if dry_run else "removed")
+
+
 @cli.command()
 def targets() -> int:
     """List the targets agentpack can build, with what each one writes."""

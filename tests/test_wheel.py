@@ -87,3 +87,51 @@ def test_schema_command_reads_the_bundled_schema(installed: Path, tmp_path: Path
         check=True,
     )
     assert (ROOT / "schemas" / "agent.schema.json").read_text() == result.stdout
+
+
+def test_install_the_bundled_pack_into_a_temporary_home(installed: Path, tmp_path: Path) -> None:
+    import os
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home)}
+    env.pop("CLAUDE_CONFIG_DIR", None)
+    result = subprocess.run(
+        [str(installed / "agentpack"), "install", "--tool", "claude", "--scope", "user"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    agents = sorted(p.name for p in (home / ".claude" / "agents").iterdir())
+    assert agents == sorted(p.name for p in (ROOT / "agents").glob("*.md"))
+    assert (home / ".claude" / "skills" / "api-design-checklist" / "checklist.md").is_file()
+    result = subprocess.run(
+        [str(installed / "agentpack"), "uninstall", "--tool", "claude", "--scope", "user"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(home.iterdir()) == []
+
+
+def test_export_any_pack_with_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "tests" / "packs" / "full", pack)
+    result = subprocess.run(
+        [str(installed / "agentpack"), "export", "--pack", str(pack)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (pack / "dist" / "opencode" / "agents" / "everything.md").is_file()
+    assert (pack / ".claude-plugin" / "marketplace.json").is_file()

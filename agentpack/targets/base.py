@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from agentpack import emit
@@ -98,6 +99,10 @@ class Target(Protocol):
         """Pure: no I/O, no printing; the same pack gives the same files.
 
         Raises ``ExportRefused`` when a policy cannot be written without widening it."""
+        ...
+
+    def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
+        """Where ``agentpack install`` puts this target's files for a scope (user|project)."""
         ...
 
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from agentpack import aliases, emit
@@ -51,6 +52,11 @@ class ClaudeTarget:
         for skill in pack.skills:
             yield from self._skill(skill, report)
         yield from claude_plugin.render(pack, report, context)
+
+    def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
+        if scope == "project":
+            return project / ".claude"
+        return Path(env["CLAUDE_CONFIG_DIR"]) if env.get("CLAUDE_CONFIG_DIR") else home / ".claude"
 
     def effective(self, policy: Any) -> dict[str, Any]:
         return agent_tools(policy).effective

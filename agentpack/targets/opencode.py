@@ -9,6 +9,7 @@ so an agent file carries only keys opencode defines.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from agentpack import aliases, emit
@@ -54,6 +55,12 @@ class OpencodeTarget:
             yield self._command(command, table, report)
         for skill in pack.skills:
             yield from self._skill(skill, report)
+
+    def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
+        if scope == "project":
+            return project / ".opencode"
+        config = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+        return config / "opencode"
 
     def effective(self, policy: Policy | None) -> dict[str, Any]:
         return rules_v1(policy).effective

@@ -1,0 +1,204 @@
+"""Putting built files where a tool reads them, without ever losing a file a user wrote.
+
+An install records every file it wrote, with its sha256, in a manifest beside them
+(``<dest>/.agentpack/<pack>.json``). A file is replaced or removed only when that manifest
+says agentpack wrote it and its bytes are still exactly what was written; anything else is
+skipped with a reason unless ``force``. Nothing is followed through a symlink.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from agentpack.errors import OutputError, UnsafePath
+from agentpack.outputs import OutFile
+from agentpack.writer import check_path, sha256
+
+STATE_DIR = ".agentpack"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    path: str
+    verb: str  # "write", "update", "same", "remove", "skip"
+    reason: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.verb}: {self.path}" + (f" ({self.reason})" if self.reason else "")
+
+
+@dataclass(slots=True)
+class Outcome:
+    dest: Path
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Action]:
+        return [a for a in self.actions if a.verb == "skip"]
+
+
+@dataclass(slots=True)
+class _State:
+    """What one pack's install wrote into one destination."""
+
+    path: Path
+    files: dict[str, str] = field(default_factory=dict)
+    dirs: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def read(dest: Path, pack: str) -> _State:
+        path = dest / STATE_DIR / f"{pack}.json"
+        state = _State(path)
+        if path.is_file() and not path.is_symlink():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
+                state.dirs = [str(d) for d in data.get("dirs", [])]
+            except (OSError, ValueError, AttributeError) as exc:
+                raise OutputError(
+                    f"{path}: the install manifest is unreadable ({exc}); "
+                    "move it away to start over"
+                ) from exc
+        return state
+
+    def save(self, dest: Path) -> None:
+        if not self.files:
+            self.path.unlink(missing_ok=True)
+            _remove_empty(dest, [STATE_DIR, *self.dirs])
+            return
+        document = {"files": dict(sorted(self.files.items())), "dirs": sorted(set(self.dirs))}
+        _atomic_write(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+
+
+def _inside(dest: Path, rel: str) -> Path:
+    """The destination path for ``rel``; refuses any symlink on the way."""
+    check_path(rel)
+    current = dest
+    for part in PurePosixPath(rel).parts:
+        current = current / part
+        if current.is_symlink():
+            raise UnsafePath(f"{current} is a symlink; agentpack does not write through links")
+    return current
+
+
+def _current(path: Path) -> str | None:
+    return sha256(path.read_bytes()) if path.is_file() else None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _new_dirs(dest: Path, rel: str) -> list[str]:
+    """The parent folders of ``rel`` that do not exist yet (created by this install)."""
+    created = []
+    parts = PurePosixPath(rel).parts[:-1]
+    for i in range(1, len(parts) + 1):
+        sub = "/".join(parts[:i])
+        if not (dest / sub).exists():
+            created.append(sub)
+    return created
+
+
+def _remove_empty(dest: Path, dirs: Iterable[str]) -> None:
+    # deepest first, and the destination itself (".") last
+    for sub in sorted(set(dirs), key=lambda d: (d != ".", d.count("/"), d), reverse=True):
+        path = dest / sub
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def install(
+    files: Iterable[OutFile], dest: Path, pack: str, *, force: bool = False, dry_run: bool = False
+) -> Outcome:
+    if dest.is_symlink():
+        dest = dest.resolve()  # the user chose this link as the destination itself
+    outcome = Outcome(dest)
+    state = _State.read(dest, pack)
+    if not dest.exists() and not dry_run:
+        state.dirs.append(".")  # uninstall removes the folder too when it is empty again
+    wanted: dict[str, bytes] = {f.path: f.data for f in files}
+    try:
+        for rel, data in sorted(wanted.items()):
+            outcome.actions.append(_place(dest, rel, data, state, force=force, dry_run=dry_run))
+        for rel in sorted(set(state.files) - set(wanted)):
+            outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
+        if not dry_run:
+            state.save(dest)
+    except OSError as exc:
+        raise OutputError(f"installing into {dest} failed: {exc}") from exc
+    return outcome
+
+
+def _place(
+    dest: Path, rel: str, data: bytes, state: _State, *, force: bool, dry_run: bool
+) -> Action:
+    path = _inside(dest, rel)
+    new, now = sha256(data), _current(path)
+    if path.exists() and not path.is_file():
+        return Action(rel, "skip", "a folder is in the way")
+    if now == new:
+        verb, reason = "same", ""
+    elif now is None:
+        verb, reason = "write", ""
+    elif rel not in state.files:
+        verb, reason = "skip", "exists and was not written by agentpack; --force replaces it"
+    elif state.files[rel] != now:
+        verb, reason = "skip", "changed since agentpack wrote it; --force replaces it"
+    else:
+        verb, reason = "update", ""
+    if verb == "skip" and force:
+        verb, reason = "update", "forced"
+    if verb == "skip":
+        return Action(rel, verb, reason)
+    if not dry_run:
+        if verb == "write":
+            state.dirs.extend(_new_dirs(dest, rel))
+        if verb != "same":
+            _atomic_write(path, data)
+        state.files[rel] = new
+    return Action(rel, verb, reason)
+
+
+def _drop(dest: Path, rel: str, state: _State, *, force: bool, dry_run: bool) -> Action:
+    path = _inside(dest, rel)
+    now = _current(path)
+    if now is not None and now != state.files[rel] and not force:
+        if not dry_run:
+            del state.files[rel]  # no longer ours: the user changed it
+        return Action(rel, "skip", "changed since agentpack wrote it; left in place")
+    if not dry_run:
+        path.unlink(missing_ok=True)
+        del state.files[rel]
+        _remove_empty(dest, [d for d in state.dirs if rel.startswith(d + "/")])
+    return Action(rel, "remove")
+
+
+def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = False) -> Outcome:
+    if dest.is_symlink():
+        dest = dest.resolve()
+    outcome = Outcome(dest)
+    state = _State.read(dest, pack)
+    try:
+        for rel in sorted(state.files):
+            outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
+        if not dry_run:
+            _remove_empty(dest, state.dirs)
+            state.dirs = [d for d in state.dirs if (dest / d).exists()]
+            state.save(dest)
+    except OSError as exc:
+        raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
+    return outcome
