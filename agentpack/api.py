@@ -6,16 +6,17 @@ Everything a command does happens here or below; ``cli.py`` only parses flags an
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from agentpack import __version__, aliases, schema, writer
+from agentpack import __version__, aliases, canonical, importers, scaffold, schema, writer
 from agentpack import install as installer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
-from agentpack.model import Agent, Command, Pack, Skill
+from agentpack.model import Agent, Command, Manifest, Pack, Person, Skill, SourceRef
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command, summary
 from agentpack.targets import Registry
@@ -167,8 +168,6 @@ class InitResult:
 
 def init(folder: Path | str, name: str | None = None) -> InitResult:
     """Write a minimal valid pack whose files name their schema for yaml-language-server."""
-    from agentpack import scaffold
-
     return InitResult(Path(folder), tuple(scaffold.write(Path(folder), name)))
 
 
@@ -439,3 +438,81 @@ def uninstall(
     loaded = load_pack(pack, targets=reg)
     folder = destination(tool, scope, dest, targets=reg)
     return installer.uninstall(folder, loaded.manifest.name, force=force, dry_run=dry_run)
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    root: Path
+    reports: tuple[importers.common.FileReport, ...]
+    files: tuple[writer.SourceWrite, ...]
+    findings: tuple[Finding, ...]
+    """Findings of validating the pack after the import (empty on a dry run)."""
+
+    @property
+    def failed(self) -> bool:
+        return (
+            any(r.failed for r in self.reports)
+            or any(f.status == "skip" for f in self.files)
+            or any(f.is_error for f in self.findings)
+        )
+
+
+def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Manifest:
+    hint = imported.plugin or {}
+    author = hint.get("author") or hint.get("owner")
+    person = None
+    if isinstance(author, dict) and author.get("name"):
+        person = Person(str(author["name"]), author.get("email"), author.get("url"))
+    name = importers.common.slug(str(hint.get("name") or root.resolve().name or source.stem))
+    version = str(hint.get("version") or "0.1.0")
+    return Manifest(
+        name=name,
+        version=version if re.match(r"^\d+\.\d+\.\d+", version) else "0.1.0",
+        description=str(hint.get("description") or f"Imported from {source.name}."),
+        source=SourceRef(MANIFEST),
+        author=person,
+        license=hint.get("license"),
+        homepage=hint.get("homepage"),
+        repository=hint.get("repository") if isinstance(hint.get("repository"), str) else None,
+        keywords=tuple(str(k) for k in hint.get("keywords") or ()),
+    )
+
+
+def import_(
+    path: Path | str,
+    pack: Path | str | None = None,
+    dialect: str = "auto",
+    *,
+    lenient: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+    targets: Registry | None = None,
+) -> ImportResult:
+    """Read native files into canonical source files of a pack (created when missing)."""
+    source = Path(path)
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    if dialect not in importers.DIALECTS:
+        raise UsageError(f"unknown dialect {dialect!r}; use {', '.join(importers.DIALECTS)}")
+    root = Path(pack) if pack is not None else Path.cwd()
+    reg = targets or registry()
+    table: Mapping[str, Mapping[str, str]] = aliases.BUILTIN
+    if (root / MANIFEST).is_file():
+        table = aliases.table(_load_pack(root, reg.names()).manifest)
+    imported = importers.import_path(source, dialect, lenient=lenient, table=table)
+    out: list[OutFile] = []
+    if not (root / MANIFEST).is_file():
+        out.append(canonical.manifest_file(_new_manifest(imported, source, root)))
+        if not dry_run:
+            scaffold.copy_schemas(root)
+    out += [canonical.agent_file(a) for a in imported.agents]
+    out += [canonical.command_file(c) for c in imported.commands]
+    out += [f for s in imported.skills for f in canonical.skill_files(s)]
+    files = writer.write_sources(out, root, force=force, dry_run=dry_run)
+    findings: tuple[Finding, ...] = ()
+    if not dry_run:
+        findings = validate(root, targets=reg).findings
+    return ImportResult(root, tuple(imported.reports), tuple(files), findings)

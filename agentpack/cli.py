@@ -316,6 +316,73 @@ def uninstall(
     return _outcome(outcome, fmt, "would remove" if dry_run else "removed")
 
 
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--from",
+    "dialect",
+    type=click.Choice(["auto", "claude", "opencode"]),
+    default="auto",
+    show_default=True,
+    help="Read every file as this dialect.",
+)
+@click.option(
+    "--pack",
+    "pack",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The pack to import into (created when it has no agentpack.yaml). "
+    "Default: the current folder.",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Repair common mistakes (unquoted ': ', tabs, "
+    "a missing closing ---) with a warning each, instead of failing.",
+)
+@FORCE
+@DRY
+@FORMAT
+def import_(
+    path: Path, dialect: str, pack: Path | None, lenient: bool, force: bool, dry_run: bool, fmt: str
+) -> int:
+    """Read native agents, commands, skills, plugins or marketplaces at PATH into canonical
+    source files. Exit 1 when a file could not be read or would be overwritten."""
+    from agentpack import api
+
+    result = api.import_(path, pack, dialect, lenient=lenient, force=force, dry_run=dry_run)
+    if fmt == "json":
+        _json(
+            {
+                "pack": str(result.root),
+                "files": [{"path": f.path, "action": f.status} for f in result.files],
+                "reports": [r.as_dict() for r in result.reports],
+                "findings": [f.as_dict() for f in result.findings],
+            }
+        )
+        return 1 if result.failed else 0
+    for report in result.reports:
+        click.echo(f"{report.source}: {report.kind} {report.name}".rstrip())
+        for label, entries in (
+            ("mapped", report.mapped),
+            ("approximated", report.approximated),
+            ("dropped", report.dropped),
+        ):
+            if entries and label != "mapped":
+                click.echo(f"  {label}: " + "; ".join(entries))
+        for finding in report.findings:
+            click.echo(str(finding), err=True)
+    for written in result.files:
+        note = " (exists; --force replaces it)" if written.status == "skip" else ""
+        click.echo(
+            f"{'would ' if dry_run and written.status == 'write' else ''}"
+            f"{written.status}: {written.path}{note}"
+        )
+    for finding in result.findings:
+        click.echo(str(finding), err=True)
+    return 1 if result.failed else 0
+
+
 @cli.command()
 def targets() -> int:
     """List the targets agentpack can build, with what each one writes."""

@@ -185,7 +185,7 @@ class Policy:
             BashRule(p, d)
             for p, d in sorted((bash or {}).items(), key=lambda item: pattern_priority(item[0]))
         )
-        return Policy(default, _freeze(dict(sorted(tools.items()))), rules, explicit)
+        return Policy(default, _freeze(tools), rules, explicit)
 
     def tool(self, tool_id: str) -> Decision:
         """The decision for a tool as a whole (bash: for a command no pattern matches)."""

@@ -63,7 +63,13 @@ def write(root: Path, name: str | None = None) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
-    (root / "schemas").mkdir(exist_ok=True)
+    return written + copy_schemas(root)
+
+
+def copy_schemas(root: Path) -> list[Path]:
+    """The bundled schemas into ``root/schemas`` (never over an existing file)."""
+    written = []
+    (root / "schemas").mkdir(parents=True, exist_ok=True)
     for kind in schema.KINDS:
         target = root / "schemas" / f"{kind}.schema.json"
         if not target.exists():

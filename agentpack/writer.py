@@ -234,3 +234,37 @@ def _diff(label: str, old: bytes, new: bytes) -> str:
     if b"\0" in old or b"\0" in new:
         return f"Binary file {label} differs\n"
     return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{label}", f"b/{label}"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceWrite:
+    path: str
+    status: str  # "write", "same", "skip"
+
+
+def write_sources(
+    files: Iterable[OutFile], root: Path, *, force: bool = False, dry_run: bool = False
+) -> list[SourceWrite]:
+    """Write canonical source files into a pack; an existing file is replaced only with
+    ``force`` (import never overwrites a source file by surprise)."""
+    results = []
+    for out in files:
+        check_path(out.path)
+        _no_symlinks(root, out.path)
+        path = root / out.path
+        if path.is_symlink():
+            raise UnsafePath(f"refusing to write through the symlink {path}")
+        current = path.read_bytes() if path.is_file() else None
+        if current == out.data:
+            results.append(SourceWrite(out.path, "same"))
+            continue
+        if current is not None and not force:
+            results.append(SourceWrite(out.path, "skip"))
+            continue
+        if not dry_run:
+            try:
+                _replace(path, out.data)
+            except OSError as exc:
+                raise OutputError(f"writing {path} failed: {exc}") from exc
+        results.append(SourceWrite(out.path, "write"))
+    return results

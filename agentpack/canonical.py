@@ -1,0 +1,156 @@
+"""The canonical model written back as pack source files (what ``import`` produces).
+
+The inverse of ``load``: ``load(canonical(x)) == x`` for every agent, command and skill,
+which the round-trip tests rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from agentpack import emit
+from agentpack.model import Agent, Command, Grant, Manifest, ModelRef, Skill
+from agentpack.outputs import OutFile
+from agentpack.permissions import Decision, Policy
+
+MODELINE = "# yaml-language-server: $schema={}"
+
+
+def _model(ref: ModelRef | None) -> Any:
+    if ref is None:
+        return None
+    return ref.alias if ref.alias is not None else dict(ref.per_target)
+
+
+def policy_fields(policy: Policy | None) -> dict[str, Any] | None:
+    """The shortest ``tools:`` block that builds the same policy."""
+    if policy is None:
+        return None
+    lists: dict[str, list[str]] = {"allow": [], "ask": [], "deny": []}
+    for tool_id, decision in policy.tools.items():
+        lists[str(decision)].append(tool_id)
+    fields: dict[str, Any] = {}
+    implied = Decision.DENY if lists["allow"] else Decision.ALLOW
+    if policy.default is not implied or policy.default_explicit or not any(lists.values()):
+        fields["default"] = str(policy.default)
+    for key in ("allow", "ask", "deny"):
+        if lists[key]:
+            fields[key] = lists[key]
+    if policy.bash:
+        fields["bash"] = {rule.pattern: str(rule.decision) for rule in policy.bash}
+    return fields
+
+
+def _grants(grants: tuple[Grant, ...]) -> list[str] | None:
+    return [g.tool if g.pattern is None else f"bash({g.pattern})" for g in grants] or None
+
+
+def _head(kind: str, schemas: str | None) -> str:
+    return "" if schemas is None else MODELINE.format(f"{schemas}/{kind}.schema.json") + "\n"
+
+
+def _document(fields: Mapping[str, Any], body: str, modeline: str) -> str:
+    kept = {k: v for k, v in fields.items() if v is not None and v != {} and v != ()}
+    text = emit.frontmatter(kept, body)
+    return "---\n" + modeline + text[4:] if modeline else text
+
+
+def agent_file(agent: Agent, schemas: str | None = "../schemas") -> OutFile:
+    fields: dict[str, Any] = {
+        "name": agent.name,
+        "description": agent.description,
+        "examples": [
+            {
+                k: v
+                for k, v in (
+                    ("context", e.context),
+                    ("user", e.user),
+                    ("assistant", e.assistant),
+                    ("commentary", e.commentary),
+                )
+                if v is not None
+            }
+            for e in agent.examples
+        ]
+        or None,
+        "mode": agent.mode.value,
+        "model": _model(agent.model),
+        "temperature": agent.temperature,
+        "top_p": agent.top_p,
+        "max_steps": agent.max_steps,
+        "tools": policy_fields(agent.policy),
+        "color": agent.color,
+        "tags": list(agent.tags) or None,
+        "version": agent.version,
+        "targets": list(agent.targets) if agent.targets is not None else None,
+        **{name: dict(block) for name, block in sorted(agent.extras.items())},
+        "metadata": dict(agent.metadata) or None,
+    }
+    text = _document(fields, agent.body, _head("agent", schemas))
+    return OutFile(f"agents/{agent.name}.md", text.encode("utf-8"))
+
+
+def command_file(command: Command, schemas: str | None = "../schemas") -> OutFile:
+    fields: dict[str, Any] = {
+        "description": command.description,
+        "argument_hint": command.argument_hint,
+        "allowed_tools": _grants(command.allowed_tools),
+        "agent": command.agent,
+        "model": _model(command.model),
+        "subtask": command.subtask,
+        "disable_model_invocation": command.disable_model_invocation,
+        "targets": list(command.targets) if command.targets is not None else None,
+        **{name: dict(block) for name, block in sorted(command.extras.items())},
+        "metadata": dict(command.metadata) or None,
+    }
+    text = _document(fields, command.body, _head("command", schemas))
+    return OutFile(f"commands/{command.name}.md", text.encode("utf-8"))
+
+
+def skill_files(skill: Skill, schemas: str | None = "../../schemas") -> Iterator[OutFile]:
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "allowed_tools": _grants(skill.allowed_tools),
+        "disable_model_invocation": skill.disable_model_invocation,
+        "targets": list(skill.targets) if skill.targets is not None else None,
+        "metadata": dict(skill.metadata) or None,
+        **{name: dict(block) for name, block in sorted(skill.extras.items())},
+    }
+    text = _document(fields, skill.body, _head("skill", schemas))
+    yield OutFile(f"skills/{skill.name}/SKILL.md", text.encode("utf-8"))
+    for resource in skill.resources:
+        yield OutFile(f"skills/{skill.name}/{resource.path}", resource.data)
+
+
+def manifest_file(manifest: Manifest, schemas: str | None = "schemas") -> OutFile:
+    author = None
+    if manifest.author is not None:
+        author = {
+            k: v
+            for k, v in (
+                ("name", manifest.author.name),
+                ("email", manifest.author.email),
+                ("url", manifest.author.url),
+            )
+            if v
+        }
+    fields: dict[str, Any] = {
+        "name": manifest.name,
+        "version": manifest.version,
+        "description": manifest.description,
+        "author": author,
+        "license": manifest.license,
+        "homepage": manifest.homepage,
+        "repository": manifest.repository,
+        "keywords": list(manifest.keywords) or None,
+        "targets": list(manifest.targets),
+        "models": {k: dict(v) for k, v in manifest.models.items()} or None,
+        **{name: dict(block) for name, block in sorted(manifest.extras.items())},
+    }
+    head = "" if schemas is None else MODELINE.format(f"{schemas}/manifest.schema.json") + "\n"
+    body = emit.yaml_mapping({k: v for k, v in fields.items() if v is not None})
+    return OutFile("agentpack.yaml", (head + body + "\n").encode("utf-8"))
