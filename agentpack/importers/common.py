@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from agentpack import aliases
+from agentpack import aliases, examples
 from agentpack.errors import Finding, Severity
 from agentpack.model import Example, ModelRef
 from agentpack.source import Located, SourceError, parse_yaml, read_text, split_frontmatter
@@ -168,46 +168,10 @@ def slug(text: str) -> str:
 
 # -- delegation examples --------------------------------------------------------------------
 
-_EXAMPLE = re.compile(r"<example>(.*?)</example>", re.DOTALL)
-_PARTS = re.compile(
-    r"^\s*(?:Context:\s*(?P<context>.*?)\s*)?user:\s*(?P<user>.*?)\s*assistant:\s*"
-    r"(?P<assistant>.*?)\s*(?:<commentary>\s*(?P<commentary>.*?)\s*</commentary>\s*)?$",
-    re.DOTALL,
-)
-_LEAD_END = re.compile(r"\s*(?:Examples?(?: include)?:?)?\s*$", re.IGNORECASE)
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
 
 def split_examples(description: str) -> tuple[str, tuple[Example, ...]]:
-    """A Claude-style description -> (the lead text, its <example> blocks), or the whole
-    description and no examples when any block does not parse (nothing is lost)."""
-    blocks = _EXAMPLE.findall(description)
-    if not blocks:
-        return description, ()
-    start = description.index("<example>")
-    last = list(_EXAMPLE.finditer(description))[-1]
-    if description[last.end() :].strip():
-        return description, ()  # text after the last example: keep it all as written
-    examples = []
-    for block in blocks:
-        match = _PARTS.match(block)
-        if not match or not match.group("user") or not match.group("assistant"):
-            return description, ()
-        examples.append(
-            Example(
-                user=_unquote(match.group("user")),
-                assistant=_unquote(match.group("assistant")),
-                context=match.group("context") or None,
-                commentary=match.group("commentary") or None,
-            )
-        )
-    lead = _LEAD_END.sub("", description[:start]).strip()
-    return (lead or description[:start].strip() or "Delegation examples below."), tuple(examples)
+    """Structured examples only when that loses nothing (see ``agentpack.examples``)."""
+    return examples.split(description)
 
 
 # -- tools and models -----------------------------------------------------------------------

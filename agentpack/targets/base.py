@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from agentpack import emit
+from agentpack import emit, examples
 from agentpack.errors import Finding, Severity
 from agentpack.model import Agent, Item, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
@@ -114,19 +114,7 @@ class Target(Protocol):
 def describe(agent: Agent) -> str:
     """The description with delegation examples embedded, in the Claude-style layout
     (``<example>`` blocks) that both Claude Code and opencode agents use in the wild."""
-    if not agent.examples:
-        return agent.description
-    blocks = []
-    for example in agent.examples:
-        lines = ["<example>"]
-        if example.context:
-            lines.append(f"Context: {example.context}")
-        lines += [f'user: "{example.user}"', f'assistant: "{example.assistant}"']
-        if example.commentary:
-            lines += ["<commentary>", example.commentary, "</commentary>"]
-        lines.append("</example>")
-        blocks.append("\n".join(lines))
-    return agent.description.rstrip() + "\n\nExamples:\n\n" + "\n\n".join(blocks)
+    return examples.render(agent.description, agent.examples)
 
 
 def skill_files(skill: Skill, fields: Mapping[str, Any]) -> Iterator[OutFile]:
