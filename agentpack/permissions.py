@@ -189,6 +189,10 @@ class Policy:
 
     def tool(self, tool_id: str) -> Decision:
         """The decision for a tool as a whole (bash: for a command no pattern matches)."""
+        if tool_id == "bash":
+            star = next((r.decision for r in self.bash if r.pattern == "*"), None)
+            if star is not None:
+                return star
         if tool_id in self.tools:
             return self.tools[tool_id]
         if tool_id.startswith("mcp:"):
@@ -212,9 +216,6 @@ class Policy:
 
     def bash_base(self) -> Decision:
         """The decision for commands that no pattern (other than ``*``) matches."""
-        for rule in self.bash:
-            if rule.pattern == "*":
-                return rule.decision
         return self.tool("bash")
 
     def narrowest(self, tool_id: str) -> Decision:

@@ -44,6 +44,11 @@ TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 """opencode permission key or tool -> the canonical tools it governs."""
 
+OPENCODE_OWN = frozenset(
+    {"external_directory", "doom_loop", "question", "lsp", "batch", "plan_enter", "plan_exit"}
+)
+"""opencode permissions with no canonical tool (left to opencode's defaults)."""
+
 AGENT_FIELDS = frozenset(
     {
         "description",
@@ -109,6 +114,8 @@ def _collect(
     """Canonical decisions per tool, and bash patterns, as opencode resolves the rules."""
     tools: dict[str, Decision] = {}
     bash: dict[str, Decision] = {}
+    # an MCP server's tools are <server>_<tool>; a "<server>_*" rule names the server
+    servers = sorted({k[:-2] for k, _, _ in rules if k.endswith("_*")}, key=len, reverse=True)
     for key in dict.fromkeys(k for k, _, _ in rules if k != "*"):
         patterns = [p for k, p, _ in rules if k == key]
         if key == "bash":
@@ -125,6 +132,15 @@ def _collect(
                 tools[tool] = min(decision, tools.get(tool, decision))
         elif key.endswith("_*"):
             tools[f"mcp:{key[:-2]}"] = decision
+        elif server := next((s for s in servers if key.startswith(f"{s}_")), None):
+            tools[f"mcp:{server}/{key[len(server) + 1 :]}"] = decision
+        elif "_" in key.strip("_") and key not in OPENCODE_OWN and "*" not in key:
+            server, _, tool = key.partition("_")
+            tools[f"mcp:{server}/{tool}"] = decision
+            report.approximated.append(
+                f"permission.{key} (read as MCP server {server!r}, tool "
+                f"{tool!r}; add a '{server}_*' rule to say otherwise)"
+            )
         else:
             report.dropped.append(
                 f"permission.{key} (no canonical tool; opencode's own default applies)"
@@ -147,7 +163,7 @@ def policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
         tools.pop("bash", None)  # the "*" pattern says what unmatched commands get
     lists: dict[Decision, list[str]] = {d: [] for d in Decision}
     for tool, decision in tools.items():
-        if decision is not default:
+        if decision is not default or tool.startswith("mcp:"):
             lists[decision].append(tool)
     allow = lists[Decision.ALLOW]
     implied = Decision.DENY if allow else Decision.ALLOW
