@@ -195,6 +195,26 @@ class _Loader:
                 out.append(Grant(normalize_tool_id(entry)))
         return tuple(out)
 
+    def check_blocks(self, doc: _Doc, kind: str) -> None:
+        """Unknown fields in a target block pass through; say so, in case of a typo."""
+        for target in ("claude", "opencode"):
+            block = doc.data.get(target)
+            if not isinstance(block, dict):
+                continue
+            known = schema.block_fields(kind, target)
+            for key in block:
+                if key not in known:
+                    close = difflib.get_close_matches(key, known, n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    self.report(
+                        doc,
+                        (target, key),
+                        f"{key!r} is not a field agentpack knows "
+                        f"for {target}{hint}; it is passed through as it is",
+                        warning=True,
+                        key=True,
+                    )
+
     def extras(self, doc: _Doc) -> Mapping[str, Mapping[str, Any]]:
         blocks = {
             t: MappingProxyType(dict(doc.data[t]))
@@ -291,6 +311,7 @@ class _Loader:
         if doc is None:
             return None
         data = doc.data
+        self.check_blocks(doc, "agent")
         self.check_name(doc, path.stem, "file name")
         self.check_targets(doc, ("targets",), data.get("targets", []))
         model = self.model_ref(doc, table)
@@ -320,6 +341,7 @@ class _Loader:
         if doc is None:
             return None
         data = doc.data
+        self.check_blocks(doc, "command")
         self.check_name(doc, path.stem, "file name")
         self.check_targets(doc, ("targets",), data.get("targets", []))
         for match in _ZERO_PLACEHOLDER.finditer(doc.body):
@@ -361,6 +383,7 @@ class _Loader:
         if doc is None:
             return None
         data = doc.data
+        self.check_blocks(doc, "skill")
         self.check_name(doc, folder.name, "folder name")
         self.check_targets(doc, ("targets",), data.get("targets", []))
         return Skill(

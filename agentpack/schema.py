@@ -213,3 +213,13 @@ def _finding(error: ValidationError, doc: Located, path: str) -> Finding:
     message, data_path, at_key = _message(error)
     line, col = doc.pos(data_path, key=at_key)
     return Finding(path, line, col, Severity.ERROR, field_name(data_path), message)
+
+
+def block_fields(kind: str, target: str) -> list[str]:
+    """The fields a ``<target>:`` block of a file kind is known to take."""
+    document = schema(kind)
+    block = document.get("properties", {}).get(target, {})
+    ref = block.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        block = document["$defs"][ref.removeprefix("#/$defs/")]
+    return list(block.get("properties", {}))

@@ -109,7 +109,7 @@ class _Run:
             self._add(claude.agent(native, report, self.table), report)
 
     def _add(self, item: Agent | Command | Skill, report: FileReport) -> None:
-        report.name = item.name
+        report.name = f"{report.name}, {item.name}" if report.name else item.name
         if report.failed:
             return
         bucket: list[Any] = (

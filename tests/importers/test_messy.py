@@ -1,0 +1,81 @@
+"""Messy real-world files: errors with file:line:col without --lenient, repairs with a
+warning each with it; one bad file never stops the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+
+MESSY = {
+    "colon.md": (
+        "---\nname: colon\ndescription: Use when: the build breaks\n---\nx\n",
+        "colon.md:3:22: error: -: invalid YAML: mapping values are not allowed in this "
+        "context; a value that contains ': ' must be put in quotes (--lenient may "
+        "repair this)",
+        "colon.md:3:14: warning: description: repaired: quoted a one-line value that contains ': '",
+    ),
+    "tabs.md": (
+        "---\nname: tabs\ndescription: d\ntools:\n\t- Read\n---\nx\n",
+        "tabs.md:5:1: error: -: invalid YAML: found character that cannot start any "
+        "token (while scanning for the next token); indent with spaces, not tabs, and "
+        "quote values that start with @ or a backquote (--lenient may repair this)",
+        "tabs.md:5:1: warning: -: repaired: replaced tabs in the indentation with spaces",
+    ),
+    "unclosed.md": (
+        "---\nname: unclosed\ndescription: d\n\n# Heading\n\nBody text.\n",
+        "unclosed.md:1:1: error: -: the frontmatter opened on line 1 is never "
+        "closed; add a line '---' after it (--lenient repairs this)",
+        "unclosed.md:1:1: warning: -: repaired: the frontmatter had no closing "
+        "'---'; it ends at line 3",
+    ),
+}
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    folder = tmp_path / "in" / ".claude" / "agents"
+    folder.mkdir(parents=True)
+    for name, (text, _, _) in MESSY.items():
+        (folder / name).write_text(text)
+    (folder / "fine.md").write_text("---\nname: fine\ndescription: d\n---\nok\n")
+    return tmp_path / "in"
+
+
+def _findings(result: api.ImportResult) -> dict[str, list[str]]:  # type: ignore[name-defined]
+    out: dict[str, list[str]] = {}
+    for report in result.reports:
+        name = Path(report.source).name
+        out[name] = [str(f).removeprefix(".claude/agents/") for f in report.findings]
+    return out
+
+
+def test_without_lenient_each_is_an_error_and_the_rest_imports(messy: Path, tmp_path: Path) -> None:
+    result = api.import_(messy, tmp_path / "pack")
+    assert result.failed
+    found = _findings(result)
+    for name, (_, error, _) in MESSY.items():
+        assert found[name] == [error]
+    assert [a.name for a in api.load_pack(tmp_path / "pack").agents] == ["fine"]
+
+
+def test_lenient_repairs_each_with_a_warning(messy: Path, tmp_path: Path) -> None:
+    result = api.import_(messy, tmp_path / "pack", lenient=True)
+    assert not result.failed
+    found = _findings(result)
+    for name, (_, _, warning) in MESSY.items():
+        assert found[name] == [warning]
+    pack = api.load_pack(tmp_path / "pack")
+    assert {a.name for a in pack.agents} == {"colon", "tabs", "unclosed", "fine"}
+    colon = pack.agent("colon")
+    assert colon is not None
+    assert colon.description == "Use when: the build breaks"
+    unclosed = pack.agent("unclosed")
+    assert unclosed is not None
+    assert unclosed.body == "# Heading\n\nBody text.\n"
+    tabs = pack.agent("tabs")
+    assert tabs is not None
+    assert tabs.policy is not None
+    assert tabs.policy.decide("read").name == "ALLOW"

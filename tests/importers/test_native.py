@@ -1,0 +1,137 @@
+"""Native trees: .claude/, .opencode/ with opencode.json, a plugin marketplace; and the rules
+that import never overwrites and --dry-run writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+from agentpack.cli import main
+from agentpack.permissions import Decision
+from tests.conftest import ROOT
+
+NATIVE = ROOT / "tests" / "packs" / "native"
+ALLOW, ASK, DENY = Decision.ALLOW, Decision.ASK, Decision.DENY
+
+
+def _import(name: str, tmp: Path) -> tuple[api.ImportResult, api.Pack]:  # type: ignore[name-defined]
+    result = api.import_(NATIVE / name, tmp / "pack")
+    return result, api.load_pack(tmp / "pack")
+
+
+def test_claude_tree(tmp_path: Path) -> None:
+    result, pack = _import("dotclaude", tmp_path)
+    assert not result.failed
+    reviewer, fixer = pack.agent("reviewer"), pack.agent("fixer")
+    assert reviewer is not None
+    assert fixer is not None
+    assert reviewer.policy is not None
+    assert reviewer.policy.decide("read") is ALLOW
+    assert reviewer.policy.decide("edit") is DENY  # a tools line means "only these"
+    assert reviewer.policy.decide("bash") is ALLOW  # Bash(git diff:*) is all of Bash there
+    assert reviewer.policy.decide("mcp:github/x") is ALLOW
+    assert (reviewer.max_steps, reviewer.color, str(reviewer.model)) == (12, "purple", "opus")
+    assert dict(reviewer.extras["claude"]) == {
+        "permissionMode": "plan",
+        "futureField": "kept somewhere",
+    }
+    assert fixer.policy is not None
+    assert fixer.policy.decide("read") is ALLOW  # disallowedTools means "all but these"
+    assert fixer.policy.decide("webfetch") is DENY
+    assert fixer.policy.decide("mcp:any/tool") is DENY
+    assert fixer.model is not None
+    assert dict(fixer.model.per_target) == {"claude": "claude-opus-5"}
+    commit = pack.commands[0]
+    assert commit.name == "commit"
+    assert (commit.agent, commit.subtask) == ("fixer", True)
+    assert [str(g) for g in commit.allowed_tools] == [
+        "bash(git add *)",
+        "bash(git status *)",
+        "bash(git commit *)",
+    ]
+    assert commit.body.endswith("(first word: $1)\n")  # Claude's $0 is the canonical $1
+    skill = pack.skills[0]
+    assert [r.path for r in skill.resources] == ["run.sh"]
+    assert dict(skill.extras["claude"]) == {"when_to_use": "Before committing."}
+    report = next(r for r in result.reports if r.name == "reviewer")
+    assert any("Bash(git diff:*) -> bash" in a for a in report.approximated)
+
+
+def test_opencode_tree_and_json(tmp_path: Path) -> None:
+    result, pack = _import("dotopencode", tmp_path)
+    assert not result.failed
+    planner = pack.agent("planner")
+    assert planner is not None
+    assert planner.policy is not None
+    assert (planner.mode.value, planner.temperature, planner.max_steps, planner.color) == (
+        "primary",
+        0.1,
+        40,
+        "blue",
+    )
+    assert str(planner.model) == "sonnet"
+    assert dict(planner.extras["opencode"]) == {"options": {"reasoningEffort": "high"}}
+    assert planner.policy.decide("read") is ALLOW
+    assert planner.policy.decide("webfetch") is DENY
+    assert planner.policy.decide("bash", "git log -p") is ALLOW
+    assert planner.policy.decide("bash", "rm -rf /") is ASK
+    assert planner.policy.decide("edit") is DENY  # path patterns -> the narrowest, noted
+    legacy = pack.agent("legacy")
+    assert legacy is not None
+    assert legacy.policy is not None
+    assert legacy.policy.decide("bash") is DENY
+    assert legacy.policy.decide("read") is ALLOW  # opencode starts from allow
+    json_agent = pack.agent("json-agent")
+    assert json_agent is not None
+    assert json_agent.body == "You are defined in JSON.\n"
+    assert json_agent.policy is not None
+    assert json_agent.policy.decide("bash") is ASK
+    assert {c.name for c in pack.commands} == {"review", "hello"}
+    review = next(c for c in pack.commands if c.name == "review")
+    assert (review.agent, review.subtask, str(review.model)) == ("planner", True, "haiku")
+    assert review.body == "Review $1 and then $2.\n"  # opencode already counts from $1
+
+
+def test_marketplace_with_several_plugins(tmp_path: Path) -> None:
+    result, pack = _import("market", tmp_path)
+    assert not result.failed
+    assert pack.manifest.name == "team-tools"
+    assert {a.name for a in pack.agents} == {"code-reviewer", "releaser"}
+    assert {c.name for c in pack.commands} == {"pr"}
+    assert {s.name for s in pack.skills} == {"release"}
+    market = next(r for r in result.reports if r.kind == "marketplace")
+    assert any("plugin remote" in d for d in market.dropped)
+
+
+def test_import_never_overwrites_without_force(tmp_path: Path) -> None:
+    api.import_(NATIVE / "dotclaude", tmp_path / "pack")
+    target = tmp_path / "pack" / "agents" / "fixer.md"
+    target.write_text(target.read_text().replace("Fix it.", "My own edit."))
+    again = api.import_(NATIVE / "dotclaude", tmp_path / "pack")
+    assert again.failed
+    assert {f.path: f.status for f in again.files}["agents/fixer.md"] == "skip"
+    assert "My own edit." in target.read_text()
+    forced = api.import_(NATIVE / "dotclaude", tmp_path / "pack", force=True)
+    assert {f.path: f.status for f in forced.files}["agents/fixer.md"] == "write"
+    assert "My own edit." not in target.read_text()
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    result = api.import_(NATIVE / "dotopencode", tmp_path / "pack", dry_run=True)
+    assert {f.status for f in result.files} == {"write"}
+    assert not (tmp_path / "pack").exists()
+
+
+def test_cli_import_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code = main(
+        ["import", str(NATIVE / "dotclaude"), "--pack", str(tmp_path / "p"), "--format", "json"]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    reviewer = next(r for r in data["reports"] if r["name"] == "reviewer")
+    assert set(reviewer) >= {"mapped", "approximated", "dropped"}
+    assert {"path": "agents/reviewer.md", "action": "write"} in data["files"]
