@@ -5,6 +5,7 @@ Everything a command does happens here or below; ``cli.py`` only parses flags an
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -16,7 +17,16 @@ from agentpack import install as installer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
 from agentpack.load import load_pack as _load_pack
-from agentpack.model import Agent, Command, Manifest, Pack, Person, Skill, SourceRef
+from agentpack.model import (
+    Agent,
+    Command,
+    Manifest,
+    Pack,
+    Person,
+    PluginGroup,
+    Skill,
+    SourceRef,
+)
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command, summary
 from agentpack.targets import Registry
@@ -415,9 +425,13 @@ def install(
     loaded = load_pack(pack, targets=reg)
     folder = destination(tool, scope, dest, targets=reg)
     report = Report()
+    # plugin groups matter to a marketplace, not to a tool's folder: install them flat
+    flat = dataclasses.replace(
+        loaded.for_target(tool), manifest=dataclasses.replace(loaded.manifest, plugins=())
+    )
     files = [
         f
-        for f in reg.get(tool).render(loaded.for_target(tool), report, Context(None))
+        for f in reg.get(tool).render(flat, report, Context(None))
         if f.area == "dist" and f.path.split("/", 1)[0] in INSTALLED_FOLDERS
     ]
     return installer.install(files, folder, loaded.manifest.name, force=force, dry_run=dry_run)
@@ -478,6 +492,27 @@ def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Man
         homepage=hint.get("homepage"),
         repository=hint.get("repository") if isinstance(hint.get("repository"), str) else None,
         keywords=tuple(str(k) for k in hint.get("keywords") or ()),
+        plugins=tuple(_group(g) for g in imported.groups),
+    )
+
+
+def _group(group: importers.Group) -> PluginGroup:
+    meta = group.meta
+    author = meta.get("author")
+    return PluginGroup(
+        name=importers.common.slug(group.name),
+        version=meta.get("version") if isinstance(meta.get("version"), str) else None,
+        description=meta.get("description") or None,
+        author=Person(str(author["name"]), author.get("email"), author.get("url"))
+        if isinstance(author, dict) and author.get("name")
+        else None,
+        homepage=meta.get("homepage") or None,
+        repository=meta.get("repository") if isinstance(meta.get("repository"), str) else None,
+        license=meta.get("license") or None,
+        keywords=tuple(str(k) for k in meta.get("keywords") or ()),
+        agents=tuple(group.agents),
+        commands=tuple(group.commands),
+        skills=tuple(group.skills),
     )
 
 

@@ -10,7 +10,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import Agent, Command, Grant, Manifest, ModelRef, Skill
+from agentpack.model import (
+    Agent,
+    Command,
+    Grant,
+    Manifest,
+    ModelRef,
+    Person,
+    PluginGroup,
+    Skill,
+)
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
@@ -126,6 +135,31 @@ def skill_files(skill: Skill, schemas: str | None = "../../schemas") -> Iterator
         yield OutFile(f"skills/{skill.name}/{resource.path}", resource.data)
 
 
+def _person(person: Person | None) -> dict[str, str] | None:
+    if person is None:
+        return None
+    return {
+        k: v for k, v in (("name", person.name), ("email", person.email), ("url", person.url)) if v
+    }
+
+
+def _group(group: PluginGroup) -> dict[str, Any]:
+    fields = {
+        "name": group.name,
+        "version": group.version,
+        "description": group.description,
+        "author": _person(group.author),
+        "homepage": group.homepage,
+        "repository": group.repository,
+        "license": group.license,
+        "keywords": list(group.keywords) or None,
+        "agents": list(group.agents) or None,
+        "commands": list(group.commands) or None,
+        "skills": list(group.skills) or None,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 def manifest_file(manifest: Manifest, schemas: str | None = "schemas") -> OutFile:
     author = None
     if manifest.author is not None:
@@ -149,6 +183,7 @@ def manifest_file(manifest: Manifest, schemas: str | None = "schemas") -> OutFil
         "keywords": list(manifest.keywords) or None,
         "targets": list(manifest.targets),
         "models": {k: dict(v) for k, v in manifest.models.items()} or None,
+        "plugins": [_group(g) for g in manifest.plugins] or None,
         **{name: dict(block) for name, block in sorted(manifest.extras.items())},
     }
     head = "" if schemas is None else MODELINE.format(f"{schemas}/manifest.schema.json") + "\n"

@@ -29,6 +29,7 @@ from agentpack.model import (
     ModelRef,
     Pack,
     Person,
+    PluginGroup,
     Resource,
     Skill,
     SourceRef,
@@ -68,6 +69,7 @@ class _Loader:
     root: Path
     known_targets: Collection[str]
     findings: list[Finding] = field(default_factory=list)
+    manifest_doc: _Doc | None = None
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -252,12 +254,13 @@ class _Loader:
                 if problem:
                     self.report(doc, ("models", alias, target), problem)
         author = data.get("author")
+        self.manifest_doc = doc
         return Manifest(
             name=data["name"],
             version=data["version"],
             description=data["description"],
             source=SourceRef(MANIFEST),
-            author=Person(**author) if author else None,
+            author=_person(author),
             license=data.get("license"),
             homepage=data.get("homepage"),
             repository=data.get("repository"),
@@ -267,7 +270,43 @@ class _Loader:
                 {k: MappingProxyType(dict(v)) for k, v in sorted(data.get("models", {}).items())}
             ),
             extras=self.extras(doc),
+            plugins=tuple(_group(g) for g in data.get("plugins", ())),
         )
+
+    def check_groups(self, manifest: Manifest, names: Mapping[str, set[str]]) -> None:
+        """Every item a plugin group names must exist; warn about items in no group."""
+        doc = self.manifest_doc
+        if doc is None or not manifest.plugins:
+            return
+        grouped: dict[str, set[str]] = {kind: set() for kind in names}
+        seen: set[str] = set()
+        for i, group in enumerate(manifest.plugins):
+            if group.name in seen:
+                self.report(
+                    doc,
+                    ("plugins", i, "name"),
+                    f"two plugin groups are named {group.name!r}; rename one",
+                )
+            seen.add(group.name)
+            for kind in names:
+                for j, name in enumerate(getattr(group, kind)):
+                    grouped[kind].add(name)
+                    if name not in names[kind]:
+                        self.report(
+                            doc,
+                            ("plugins", i, kind, j),
+                            f"no {kind[:-1]} named {name!r} in the pack; fix the name or remove it",
+                        )
+        for kind, present in names.items():
+            for name in sorted(present - grouped[kind]):
+                self.report(
+                    doc,
+                    ("plugins",),
+                    f"the {kind[:-1]} {name!r} is in no plugin "
+                    "group, so no Claude Code plugin carries it; add it to one",
+                    warning=True,
+                    key=True,
+                )
 
     def policy(self, doc: _Doc) -> Policy | None:
         raw = doc.data.get("tools")
@@ -494,7 +533,35 @@ class _Loader:
                 )
         if manifest is None:
             return None
+        self.check_groups(
+            manifest,
+            {
+                "agents": {a.name for a in agents},
+                "commands": {c.name for c in commands},
+                "skills": {s.name for s in skills},
+            },
+        )
         return Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
+
+
+def _person(data: Mapping[str, Any] | None) -> Person | None:
+    return Person(**data) if data else None
+
+
+def _group(data: Mapping[str, Any]) -> PluginGroup:
+    return PluginGroup(
+        name=data["name"],
+        version=data.get("version"),
+        description=data.get("description"),
+        author=_person(data.get("author")),
+        homepage=data.get("homepage"),
+        repository=data.get("repository"),
+        license=data.get("license"),
+        keywords=tuple(data.get("keywords", ())),
+        agents=tuple(data.get("agents", ())),
+        commands=tuple(data.get("commands", ())),
+        skills=tuple(data.get("skills", ())),
+    )
 
 
 def model_id_problem(target: str, model_id: str) -> str | None:

@@ -163,6 +163,25 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class PluginGroup:
+    """One Claude Code plugin made of some of the pack's items (``plugins:`` in the manifest).
+
+    Metadata left out falls back to the pack's."""
+
+    name: str
+    version: str | None = None
+    description: str | None = None
+    author: Person | None = None
+    homepage: str | None = None
+    repository: str | None = None
+    license: str | None = None
+    keywords: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     name: str
     version: str
@@ -177,6 +196,7 @@ class Manifest:
     models: Mapping[str, Mapping[str, str]] = field(default_factory=_empty)
     """Alias -> target -> model id, the pack's table over the built-in one."""
     extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
+    plugins: tuple[PluginGroup, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ The marketplace that lists the plugin is written by ``claude_plugin``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -44,13 +45,23 @@ class ClaudeTarget:
 
     def render(self, pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
         table = aliases.table(pack.manifest)
-        for agent in pack.agents:
-            yield self._agent(agent, table, report)
         agents = {a.name: a for a in pack.agents}
+        files: dict[tuple[str, str], list[OutFile]] = {}
+        for agent in pack.agents:
+            files[("agents", agent.name)] = [self._agent(agent, table, report)]
         for command in pack.commands:
-            yield self._command(command, table, agents, report)
+            files[("commands", command.name)] = [self._command(command, table, agents, report)]
         for skill in pack.skills:
-            yield from self._skill(skill, report)
+            files[("skills", skill.name)] = list(self._skill(skill, report))
+        if not pack.manifest.plugins:
+            for outs in files.values():
+                yield from outs
+        for group in pack.manifest.plugins:
+            # one plugin per group, under dist/claude/<group>/
+            for kind in ("agents", "commands", "skills"):
+                for name in getattr(group, kind):
+                    for out in files.get((kind, name), ()):
+                        yield dataclasses.replace(out, path=f"{group.name}/{out.path}")
         yield from claude_plugin.render(pack, report, context)
 
     def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:

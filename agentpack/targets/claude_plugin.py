@@ -14,7 +14,7 @@ from typing import Any
 
 from agentpack import emit
 from agentpack.errors import ExportRefused
-from agentpack.model import Manifest, Pack, Person
+from agentpack.model import Manifest, Pack, Person, PluginGroup
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, Context, Note, Report
 
@@ -42,20 +42,33 @@ def _person(person: Person) -> dict[str, str]:
     return out
 
 
-def plugin_fields(manifest: Manifest) -> dict[str, Any]:
+def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[str, Any]:
+    """plugin.json for the pack, or for one plugin group (its own fields over the pack's)."""
+
+    def pick(key: str) -> Any:
+        own = getattr(group, key) if group is not None else None
+        return own if own else getattr(manifest, key)
+
     fields: dict[str, Any] = {
-        "name": manifest.name,
-        "version": manifest.version,
-        "description": manifest.description,
+        "name": group.name if group else manifest.name,
+        "version": pick("version"),
+        "description": pick("description"),
     }
-    if manifest.author:
-        fields["author"] = _person(manifest.author)
+    if pick("author"):
+        fields["author"] = _person(pick("author"))
     for key in ("homepage", "repository", "license"):
-        if getattr(manifest, key):
-            fields[key] = getattr(manifest, key)
-    if manifest.keywords:
-        fields["keywords"] = list(manifest.keywords)
+        if pick(key):
+            fields[key] = pick(key)
+    if pick("keywords"):
+        fields["keywords"] = list(pick("keywords"))
     return fields
+
+
+def plugins(manifest: Manifest) -> list[tuple[str, dict[str, Any]]]:
+    """(folder under dist/claude/, plugin.json fields) per plugin: "" is the pack itself."""
+    if not manifest.plugins:
+        return [("", plugin_fields(manifest))]
+    return [(f"{g.name}/", plugin_fields(manifest, g)) for g in manifest.plugins]
 
 
 def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
@@ -66,9 +79,10 @@ def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
 
 def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
     manifest = pack.manifest
-    yield OutFile.text(
-        ".claude-plugin/plugin.json", emit.json_text(plugin_fields(manifest)), manifest.source
-    )
+    for folder, fields in plugins(manifest):
+        yield OutFile.text(
+            f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
+        )
     settings = marketplace_settings(manifest)
     if settings is None:
         return
@@ -110,12 +124,18 @@ def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
                 "claude.marketplace.owner: (the pack name is used for now)",
             )
         )
-    entry = {"name": manifest.name, "source": f"./{source}", **plugin_fields(manifest)}
-    entry["name"] = manifest.name
+    entries = [
+        {
+            "name": fields["name"],
+            "source": "./" + posixpath.join(source, folder).rstrip("/"),
+            **fields,
+        }
+        for folder, fields in plugins(manifest)
+    ]
     document = {
         "name": name,
         "owner": owner,
         "description": manifest.description,
-        "plugins": [entry],
+        "plugins": entries,
     }
     yield OutFile.text(path, emit.json_text(document), manifest.source, area="pack")

@@ -79,3 +79,36 @@ def test_the_validator_is_a_real_judge(lab: Lab, tmp_path: Path) -> None:
     result = lab.run(lab.claude, ["plugin", "validate", str(plugin)], tmp_path / "home", plugin)
     assert result.returncode != 0
     assert "failed to parse" in result.stdout + result.stderr
+
+
+def test_imported_marketplace_of_several_plugins(lab: Lab, tmp_path: Path) -> None:
+    """Import a marketplace of N plugins, export: N plugins the client accepts, same items."""
+    import json
+
+    root = tmp_path / "pack"
+    api.import_(ROOT / "tests" / "packs" / "native" / "market", root)
+    api.export(root)
+    home = tmp_path / "home"
+    market = json.loads((root / ".claude-plugin" / "marketplace.json").read_text())
+    assert len(market["plugins"]) == 2
+    for entry in market["plugins"]:
+        result = lab.run(
+            lab.claude, ["plugin", "validate", "--strict", str(root / entry["source"])], home, root
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = lab.run(lab.claude, ["plugin", "validate", "--strict", str(root)], home, root)
+    assert result.returncode == 0, result.stdout
+    assert (
+        lab.run(lab.claude, ["plugin", "marketplace", "add", str(root)], home, home).returncode == 0
+    )
+    expected = {"review-kit": ({"code-reviewer"}, {"pr"}), "ship-kit": ({"releaser"}, {"release"})}
+    for plugin, (agents, skills) in expected.items():
+        assert (
+            lab.run(
+                lab.claude, ["plugin", "install", f"{plugin}@team-tools"], home, home
+            ).returncode
+            == 0
+        )
+        details = lab.run(lab.claude, ["plugin", "details", f"{plugin}@team-tools"], home, home)
+        assert _inventory(details.stdout, "Agents") == agents
+        assert _inventory(details.stdout, "Skills") == skills

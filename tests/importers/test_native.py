@@ -135,3 +135,51 @@ def test_cli_import_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     reviewer = next(r for r in data["reports"] if r["name"] == "reviewer")
     assert set(reviewer) >= {"mapped", "approximated", "dropped"}
     assert {"path": "agents/reviewer.md", "action": "write"} in data["files"]
+
+
+def test_marketplace_plugins_become_plugin_groups_and_come_back(tmp_path: Path) -> None:
+    import json
+
+    _, pack = _import("market", tmp_path)
+    groups = {g.name: g for g in pack.manifest.plugins}
+    assert set(groups) == {"review-kit", "ship-kit"}
+    assert (groups["review-kit"].agents, groups["review-kit"].commands) == (
+        ("code-reviewer",),
+        ("pr",),
+    )
+    assert (groups["ship-kit"].agents, groups["ship-kit"].skills) == (("releaser",), ("release",))
+    assert groups["review-kit"].version == "1.2.0"
+    root = tmp_path / "pack"
+    api.export(root)
+    market = json.loads((root / ".claude-plugin" / "marketplace.json").read_text())
+    assert [(p["name"], p["source"], p["version"]) for p in market["plugins"]] == [
+        ("review-kit", "./dist/claude/review-kit", "1.2.0"),
+        ("ship-kit", "./dist/claude/ship-kit", "0.3.0"),
+    ]
+    for plugin, original in (("review-kit", "review"), ("ship-kit", "ship")):
+        written = json.loads(
+            (root / f"dist/claude/{plugin}/.claude-plugin/plugin.json").read_text()
+        )
+        source = json.loads(
+            (NATIVE / f"market/plugins/{original}/.claude-plugin/plugin.json").read_text()
+        )
+        assert written == source
+    assert (root / "dist/claude/review-kit/commands/pr.md").read_text().endswith("Review PR $0.\n")
+
+
+def test_unknown_names_in_a_group_are_errors(make_pack: object) -> None:
+    from tests.conftest import MANIFEST
+
+    root = make_pack(  # type: ignore[operator]
+        {
+            "agents/a.md": "---\nname: a\ndescription: d\n---\nx\n",
+            "agents/b.md": "---\nname: b\ndescription: d\n---\nx\n",
+        },
+        manifest=MANIFEST + "plugins:\n  - name: g\n    agents: [a, nope]\n",
+    )
+    assert [str(f) for f in api.validate(root).findings] == [
+        "agentpack.yaml:4:1: warning: plugins: the agent 'b' is in no plugin group, so no "
+        "Claude Code plugin carries it; add it to one",
+        "agentpack.yaml:6:17: error: plugins[0].agents[1]: no agent named 'nope' in the pack; "
+        "fix the name or remove it",
+    ]
