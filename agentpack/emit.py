@@ -85,8 +85,14 @@ def _block_ok(text: str) -> bool:
     return all(line == line.rstrip(" ") for line in lines)
 
 
+_QUOTE_AS_IS = re.compile('[^"\\\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*')
+"""Text that goes between double quotes unchanged (the common case, checked in one pass)."""
+
+
 def double_quoted(text: str) -> str:
     """A double-quoted YAML scalar that never contains ``---`` (Claude Code's frontmatter end)."""
+    if "---" not in text and _QUOTE_AS_IS.fullmatch(text):
+        return f'"{text}"'
     out: list[str] = []
     dashes = 0
     for char in text:

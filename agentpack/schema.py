@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,11 +49,30 @@ def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema(kind))
 
 
+@cache
+def fast_validator(kind: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: about 7x faster than
+    jsonschema on valid files (bench/README.md); it only says yes or no."""
+    import fastjsonschema
+
+    validate: Callable[[Any], Any] = fastjsonschema.compile(schema(kind))
+    return validate
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    """The fast answer; when it says no (or cannot tell), jsonschema decides."""
+    try:
+        fast_validator(kind)(data)
+        return True
+    except Exception:  # JsonSchemaValueException, or a value it cannot handle (dates)
+        return validator(kind).is_valid(data)
+
+
 def check(kind: str, doc: Located, path: str) -> list[Finding]:
     """Every schema error in ``doc`` as a Finding, sorted by position."""
-    checker = validator(kind)
-    if checker.is_valid(doc.data):
+    if is_valid(kind, doc.data):
         return []
+    checker = validator(kind)
     findings = [_finding(error, doc, path) for error in _leaves(checker.iter_errors(doc.data))]
     return sorted(set(findings))
 

@@ -143,10 +143,13 @@ def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         manifest = result.manifest(read_manifest(out_dir))
         staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
         try:
+            made: set[Path] = set()
             for target, outs in result.targets.items():
                 for out in outs:
                     path = staging / "new" / target / out.path
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    if path.parent not in made:  # one mkdir per folder, not per file
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        made.add(path.parent)
                     path.write_bytes(out.data)
                 (staging / "new" / target).mkdir(parents=True, exist_ok=True)
             _swap_all(out_dir, staging, list(result.targets))

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from agentpack import api, schema
+from tests.conftest import ROOT
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -78,3 +81,126 @@ def test_reference_pack_is_clean(reference_pack: Any) -> None:
     ]
     assert len(result.pack.commands) >= 2
     assert len(result.pack.skills) >= 1
+
+
+# The fast validator (fastjsonschema) must never accept what jsonschema rejects.
+_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.floats(-1, 3)
+    | st.text(max_size=8)
+    | st.sampled_from(
+        [
+            "allow",
+            "ask",
+            "deny",
+            "read",
+            "bash",
+            "mcp:x",
+            "sonnet",
+            "subagent",
+            "claude",
+            "red",
+            "#12AB56",
+            "1.0.0",
+            "a-b",
+            "https://x.y",
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "allow",
+                    "ask",
+                    "deny",
+                    "bash",
+                    "default",
+                    "user",
+                    "assistant",
+                    "claude",
+                    "opencode",
+                    "name",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+_fields = {
+    "agent": [
+        "name",
+        "description",
+        "examples",
+        "mode",
+        "model",
+        "temperature",
+        "top_p",
+        "max_steps",
+        "tools",
+        "color",
+        "tags",
+        "version",
+        "targets",
+        "claude",
+        "opencode",
+        "metadata",
+        "extra",
+    ],
+    "command": [
+        "name",
+        "description",
+        "argument_hint",
+        "allowed_tools",
+        "agent",
+        "model",
+        "subtask",
+        "disable_model_invocation",
+        "targets",
+        "claude",
+        "metadata",
+    ],
+    "skill": ["name", "description", "license", "compatibility", "allowed_tools", "metadata"],
+    "manifest": [
+        "name",
+        "version",
+        "description",
+        "author",
+        "targets",
+        "models",
+        "plugins",
+        "claude",
+        "keywords",
+    ],
+}
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(sorted(_fields)), st.data())
+def test_fast_and_full_validators_agree(kind: str, data: st.DataObject) -> None:
+    document = data.draw(st.dictionaries(st.sampled_from(_fields[kind]), _values, max_size=6))
+    assert schema.is_valid(kind, document) == schema.validator(kind).is_valid(document)
+
+
+@pytest.mark.parametrize("kind", ["agent", "command", "skill", "manifest"])
+def test_fast_validator_accepts_the_reference_files(kind: str) -> None:
+    # every valid file of the reference and full packs passes the fast path too
+    from agentpack.source import parse_yaml, split_frontmatter
+
+    folders = {"agent": "agents", "command": "commands", "skill": "skills"}
+    for root in (ROOT, ROOT / "tests" / "packs" / "full"):
+        if kind == "manifest":
+            files = [root / "agentpack.yaml"]
+        else:
+            files = sorted((root / folders[kind]).rglob("SKILL.md" if kind == "skill" else "*.md"))
+        for file in files:
+            text = file.read_text()
+            data = parse_yaml(
+                text if kind == "manifest" else split_frontmatter(text).frontmatter or ""
+            ).data
+            schema.fast_validator(kind)(data)

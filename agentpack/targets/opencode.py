@@ -24,7 +24,7 @@ from agentpack.targets.base import (
     describe,
     skill_files,
 )
-from agentpack.targets.opencode_permission import rules_v1
+from agentpack.targets.opencode_permission import effective, rules_v1
 
 NAME = "opencode"
 COLORS: Mapping[str, str] = {
@@ -63,7 +63,7 @@ class OpencodeTarget:
         return config / "opencode"
 
     def effective(self, policy: Policy | None) -> dict[str, Any]:
-        return rules_v1(policy).effective
+        return effective(policy)
 
     def _model(
         self, item: Agent | Command, table: Mapping[str, Mapping[str, str]], report: Report

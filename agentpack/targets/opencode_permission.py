@@ -58,7 +58,6 @@ def mcp_key(tool_id: str) -> str:
 @dataclass(slots=True)
 class Permission:
     rules: Rules | None
-    effective: dict[str, Decision | None] = field(default_factory=dict)
     narrowed: list[tuple[str, Decision, Decision, str]] = field(default_factory=list)
 
 
@@ -69,7 +68,7 @@ def _contributors(key: str) -> list[str]:
 def rules_v1(policy: Policy | None) -> Permission:
     """The ``permission`` block for an agent, or None to inherit opencode's defaults."""
     if policy is None:
-        return Permission(None, dict.fromkeys((*TOOLS, "*")))
+        return Permission(None)
     out = Permission({})
     star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
     floor = min(policy.default, star)
@@ -111,10 +110,21 @@ def rules_v1(policy: Policy | None) -> Permission:
     ):
         rules[mcp_key(tool_id)] = str(policy.tool(tool_id))
     out.rules = rules
-    out.effective = {t: evaluate(rules, t) for t in (*TOOLS, *policy.named_mcp())}
-    out.effective["*"] = floor
+    return out
+
+
+def effective(policy: Policy | None) -> dict[str, Decision | None]:
+    """What opencode will enforce per canonical tool (and per bash pattern), read back from
+    the rules ``rules_v1`` writes; for ``explain``, so render does not pay for it."""
+    if policy is None:
+        return dict.fromkeys((*TOOLS, "*"))
+    rules = rules_v1(policy).rules
+    out = {t: evaluate(rules, t) for t in (*TOOLS, *policy.named_mcp())}
+    out["*"] = min(
+        policy.default, policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
+    )
     for pattern in ("*", *(rule.pattern for rule in policy.bash)):
-        out.effective[f"bash:{pattern}"] = evaluate(rules, "bash", sample_command(pattern))
+        out[f"bash:{pattern}"] = evaluate(rules, "bash", sample_command(pattern))
     return out
 
 

@@ -1,0 +1,253 @@
+"""Time a full export against rulesync and the I/O floor, interleaved in one run.
+
+    python bench/run.py                 # N = 1,000 and 10,000, 3 runs each
+    python bench/run.py --sizes 50 --reps 1
+
+Per tool and size: median wall time, CPU time (user + system) and peak memory (max RSS) of
+the process, then the ratios the aims are stated in. rulesync is installed from the npm
+registry into a cache folder on first use. Timings are never asserted in tests: only ratios
+measured in the same run mean anything on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.gen import generate  # noqa: E402
+
+RULESYNC = ("rulesync", "17.0.0")
+CACHE = Path(os.environ.get("AGENTPACK_BENCH_CACHE", Path.home() / ".cache" / "agentpack-bench"))
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+def measure(command: list[str], cwd: Path) -> Sample:
+    """Run one command; its own wall time, CPU time and peak RSS (from wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {proc.returncode}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def rulesync() -> Path | None:
+    binary = CACHE / "node_modules" / ".bin" / "rulesync"
+    if binary.exists():
+        return binary
+    npm = shutil.which("npm")
+    if npm is None:
+        print("rulesync NOT MEASURED: npm is not installed", file=sys.stderr)
+        return None
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(CACHE),
+            f"{RULESYNC[0]}@{RULESYNC[1]}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return binary
+
+
+def _fresh(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[Sample]]:
+    """Each run writes into a new folder: deleting thousands of files between runs makes the
+    file system busy (on a disk mounted with discard, for seconds) and skews the next run."""
+    root = generate(work / f"n{n}", n)
+    pack, rules = root / "pack", root / "rulesync"
+
+    def commands(out: Path) -> dict[str, tuple[list[str], Path]]:
+        tools = {
+            "agentpack": (
+                [
+                    sys.executable,
+                    "-m",
+                    "agentpack",
+                    "export",
+                    "--pack",
+                    str(pack),
+                    "--out",
+                    str(out),
+                ],
+                root,
+            ),
+            "floor": ([sys.executable, str(HERE / "floor.py"), str(pack), str(out)], root),
+        }
+        if rs is not None:
+            tools["rulesync"] = (
+                [
+                    str(rs),
+                    "generate",
+                    "--targets",
+                    "claudecode,opencode",
+                    "--features",
+                    "subagents,commands",
+                    "--output-roots",
+                    str(out),
+                ],
+                rules,
+            )
+        return tools
+
+    samples: dict[str, list[Sample]] = {name: [] for name in commands(root)}
+    for rep in range(reps):  # interleaved: each round runs every tool once
+        for name, (command, cwd) in commands(root / "runs" / "x").items():
+            out = root / "runs" / f"{name}-{rep}"
+            command = [str(out) if part == str(root / "runs" / "x") else part for part in command]
+            samples[name].append(measure(command, cwd))
+    _fresh(root / "runs")
+    os.sync()
+    time.sleep(2)
+    return samples
+
+
+def incremental(work: Path, n: int) -> dict[str, float]:
+    """Full export, change one agent, export again: time and files written."""
+    root = work / f"n{n}"
+    pack, out = root / "pack", root / "incr"
+    _fresh(out)
+    command = [
+        sys.executable,
+        "-m",
+        "agentpack",
+        "export",
+        "--pack",
+        str(pack),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+    ]
+    full = measure(command, root).wall
+    agent = sorted((pack / "agents").glob("*.md"))[n // 2]
+    original = agent.read_text()
+    agent.write_text(original.replace("\n---\n", "\n---\nOne more line.\n", 1) + "Changed.\n")
+    try:
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
+        again = time.perf_counter() - start
+    finally:
+        agent.write_text(original)
+    written = len(json.loads(result.stdout)["written"])
+    return {"full": full, "again": again, "written": written}
+
+
+def startup() -> dict[str, float]:
+    out = {}
+    for flag in ("--help", "--version"):
+        times = [measure([sys.executable, "-m", "agentpack", flag], HERE).wall for _ in range(7)]
+        out[flag] = statistics.median(times)
+    out["python"] = statistics.median(
+        measure([sys.executable, "-c", "pass"], HERE).wall for _ in range(7)
+    )
+    return out
+
+
+def report(results: dict[int, dict[str, list[Sample]]]) -> list[str]:
+    lines = ["| N | tool | wall s | CPU s | peak MiB |", "|---|---|---|---|---|"]
+    for n, samples in results.items():
+        for name, runs in samples.items():
+            lines.append(
+                f"| {n:,} | {name} | {statistics.median(s.wall for s in runs):.2f} | "
+                f"{statistics.median(s.cpu for s in runs):.2f} | "
+                f"{statistics.median(s.rss_mib for s in runs):.0f} |"
+            )
+    lines.append("")
+    for n, samples in results.items():
+        wall = {k: statistics.median(s.wall for s in v) for k, v in samples.items()}
+        if "rulesync" in wall:
+            lines.append(
+                f"N={n:,}: rulesync / agentpack = {wall['rulesync'] / wall['agentpack']:.1f}x "
+                "(aim: >= 10x at 10,000)"
+            )
+        lines.append(
+            f"N={n:,}: agentpack / I/O floor = {wall['agentpack'] / wall['floor']:.2f}x "
+            "(aim: <= 3x)"
+        )
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        rss = {n: statistics.median(s.rss_mib for s in results[n]["agentpack"]) for n in sizes}
+        per = (rss[large] - rss[small]) * 1024 / (large - small)
+        lines.append(f"agentpack peak memory growth: {per:.1f} KiB per agent (aim: <= 20)")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "agentpack-bench",
+        help="where the synthetic packs and outputs go (default: the temp folder; a folder "
+        "with per-file overhead, e.g. a watched workspace, measures that overhead instead)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the raw samples here")
+    args = parser.parse_args()
+    rs = rulesync()
+    results = {n: run_size(n, args.reps, args.work, rs) for n in args.sizes}
+    lines = report(results)
+    start = startup()
+    lines.append(
+        f"startup: --help {start['--help'] * 1000:.0f} ms, --version "
+        f"{start['--version'] * 1000:.0f} ms (bare python {start['python'] * 1000:.0f}"
+        " ms; aim: < 150 ms)"
+    )
+    incr = incremental(args.work, max(args.sizes))
+    lines.append(
+        f"re-export after one agent changed: {incr['again']:.2f} s vs full "
+        f"{incr['full']:.2f} s = {incr['again'] / incr['full']:.0%} "
+        f"({incr['written']:.0f} files written; aim: < 10%, that agent's files only)"
+    )
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "results": {
+                        n: {k: [asdict(s) for s in v] for k, v in r.items()}
+                        for n, r in results.items()
+                    },
+                    "startup": start,
+                    "incremental": incr,
+                },
+                indent=2,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
