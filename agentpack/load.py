@@ -34,6 +34,7 @@ from agentpack.model import (
     Skill,
     SourceRef,
 )
+from agentpack.outputs import collision_key, path_problem, reserved_name
 from agentpack.permissions import Decision, Policy, normalize_tool_id, pattern_problem
 from agentpack.source import (
     MAX_FILE_BYTES,
@@ -47,6 +48,8 @@ from agentpack.source import (
 )
 
 MANIFEST = "agentpack.yaml"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline: no target format holds them safely."""
 SKILL_FILE = "SKILL.md"
 _ZERO_PLACEHOLDER = re.compile(r"\$0(?![0-9])")
 
@@ -136,11 +139,47 @@ class _Loader:
             return False
         problems = schema.check(kind, doc.loc, doc.rel)
         self.findings.extend(problems)
-        return not problems
+        if problems:
+            return False
+        return self.check_text(doc)
+
+    def check_text(self, doc: _Doc) -> bool:
+        """No control characters in any text, frontmatter or body."""
+        clean = True
+        for path, value in _strings(doc.data, ()):
+            match = _CONTROL.search(value)
+            if match:
+                clean = False
+                self.report(
+                    doc,
+                    path,
+                    f"contains the control character "
+                    f"U+{ord(match.group()):04X}; remove it (no target format holds it "
+                    "safely)",
+                )
+        match = _CONTROL.search(doc.body)
+        if match:
+            clean = False
+            line = doc.body_line + doc.body.count("\n", 0, match.start())
+            col = match.start() - (doc.body.rfind("\n", 0, match.start()) + 1) + 1
+            self.report_at(
+                doc.rel,
+                (line, col),
+                f"the body contains the control character U+{ord(match.group()):04X}; remove it",
+            )
+        return clean
 
     # -- shared field checks ---------------------------------------------------------------
 
     def check_name(self, doc: _Doc, expected: str, what: str) -> None:
+        if reserved_name(expected):
+            where = ("name",) if "name" in doc.data else ()
+            self.report(
+                doc,
+                where,
+                f"{expected!r} is a name Windows reserves for a device; "
+                "files named so cannot be created there, choose another name",
+            )
         name = doc.data.get("name")
         if name is not None and name != expected:
             self.report(
@@ -443,6 +482,7 @@ class _Loader:
     def resources(self, folder: Path) -> tuple[Resource, ...]:
         """Every file beside SKILL.md, read now so that export copies exactly what was checked."""
         out: list[Resource] = []
+        seen: dict[str, str] = {}
         real_root = self.root.resolve()
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
             dirnames.sort()
@@ -452,6 +492,24 @@ class _Loader:
                 rel = path.relative_to(folder).as_posix()
                 if rel == SKILL_FILE:
                     continue
+                problem = path_problem(rel)
+                if problem:
+                    self.report_at(
+                        self.rel(path),
+                        (1, 1),
+                        f"this file name {problem}; rename it so it can be written on every system",
+                    )
+                    continue
+                key = collision_key(rel)
+                if key in seen:
+                    self.report_at(
+                        self.rel(path),
+                        (1, 1),
+                        f"this name differs from {seen[key]!r} "
+                        "only in letter case or Unicode normalisation; rename one",
+                    )
+                    continue
+                seen[key] = rel
                 resolved = path.resolve()
                 if resolved != real_root and real_root not in resolved.parents:
                     self.report_at(
@@ -542,6 +600,20 @@ class _Loader:
             },
         )
         return Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
+
+
+def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
+    """Every string in parsed YAML, keys included, with its data path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    out: list[tuple[Path_, str]] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            out += _strings(key, (*path, key)) + _strings(sub, (*path, key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            out += _strings(sub, (*path, i))
+    return out
 
 
 def _person(data: Mapping[str, Any] | None) -> Person | None:

@@ -5,6 +5,8 @@ Lives below both the targets and the writer, which must not import each other.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,3 +30,34 @@ class OutFile:
         if not text.endswith("\n"):
             text += "\n"
         return OutFile(path, text.encode("utf-8"), source.path if source else None, area)
+
+
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_BAD_CHARS = re.compile(r'[\x00-\x1f<>:"|?*\\]')
+
+
+def path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be written safely on every system, or None.
+
+    Relative POSIX paths only: no absolute path, drive letter, ``..``, empty or ``.`` part,
+    backslash, control character or character Windows refuses, no name Windows reserves
+    (CON, AUX, NUL, COM1, ...), no part ending in a space or a dot."""
+    if not path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return "is absolute"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return "has an empty, '.' or '..' part"
+    if _BAD_CHARS.search(path):
+        return 'has a character Windows or the shell cannot take (\\ : * ? " < > | or control)'
+    if any(_RESERVED.match(part) or part.endswith((" ", ".")) for part in path.split("/")):
+        return "has a name Windows reserves (CON, AUX, NUL, COM1, ...) or cannot end with"
+    return None
+
+
+def collision_key(path: str) -> str:
+    """Paths that name the same file on a case-insensitive, normalising file system
+    (Windows, macOS) get the same key."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def reserved_name(name: str) -> bool:
+    return _RESERVED.match(name) is not None

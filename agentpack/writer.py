@@ -12,7 +12,6 @@ import difflib
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -20,30 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack.errors import OutputError, UnsafePath
-from agentpack.outputs import OutFile
+from agentpack.outputs import OutFile, collision_key, path_problem
 
 MANIFEST = "manifest.json"
 """``dist/manifest.json``: path and sha256 of every generated file, and who made them."""
 
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-_BAD_CHARS = re.compile(r'[\x00-\x1f<>:"|?*\\]')
-
 
 def check_path(path: str) -> PurePosixPath:
     """The path as a safe relative path, or UnsafePath saying what is wrong with it."""
-    problem = None
-    pure = PurePosixPath(path)
-    if not path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-        problem = "is absolute"
-    elif any(part in ("", ".", "..") for part in path.split("/")):
-        problem = "has an empty, '.' or '..' part"
-    elif _BAD_CHARS.search(path):
-        problem = 'has a character Windows or the shell cannot take (\\ : * ? " < > | or control)'
-    elif any(_RESERVED.match(part) or part.endswith((" ", ".")) for part in pure.parts):
-        problem = "has a name Windows reserves (CON, AUX, NUL, COM1, ...) or cannot end with"
+    problem = path_problem(path)
     if problem:
         raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
-    return pure
+    return PurePosixPath(path)
 
 
 def sha256(data: bytes) -> str:
@@ -93,11 +80,11 @@ def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -
         for out in outs:
             check_path(out.path)
             table = pack_files if out.area == "pack" else seen
-            key = out.path.casefold()
+            key = collision_key(out.path)
             if key in table and table[key].data != out.data:
                 raise UnsafePath(
                     f"two files would be written to {out.path!r} ({target}); "
-                    "names must differ, also in letter case"
+                    "names must differ, also in letter case and Unicode normalisation"
                 )
             table[key] = out
             if out.area == "pack":
