@@ -128,8 +128,9 @@ def _literal(text: str, indent: str) -> str:
     return f"|{chomp}\n{rendered}"
 
 
-def scalar(value: Any, indent: str = "") -> str:
-    """One YAML scalar; ``indent`` is where a block scalar's lines go."""
+def scalar(value: Any, indent: str = "", *, block: bool = True) -> str:
+    """One YAML scalar; ``indent`` is where a block scalar's lines go, ``block=False`` rules
+    block scalars out (see ``frontmatter``)."""
     if value is True:
         return "true"
     if value is False:
@@ -147,7 +148,7 @@ def scalar(value: Any, indent: str = "") -> str:
         raise TypeError(f"cannot write {type(value).__name__} to YAML")
     if _plain_ok(value):
         return value
-    if "\n" in value.rstrip("\n") and _block_ok(value):
+    if block and "\n" in value.rstrip("\n") and _block_ok(value):
         return _literal(value, indent)
     return double_quoted(value)
 
@@ -156,36 +157,36 @@ def _key(key: str) -> str:
     return key if _plain_ok(key) else double_quoted(key)
 
 
-def _lines(value: Any, indent: str) -> list[str]:
-    """The lines of a mapping or sequence at ``indent``; nothing else reaches here."""
+def _lines(value: Any, indent: str, tail: bool = False) -> list[str]:
+    """The lines of a mapping or sequence at ``indent``. ``tail``: this node ends the
+    document, so its last scalar may not be a block scalar."""
     out: list[str] = []
-    if isinstance(value, Mapping):
-        for key, sub in value.items():
-            out.extend(_entry(f"{indent}{_key(key)}:", sub, indent))
-        return out
-    for item in value:
-        if isinstance(item, (Mapping, list, tuple)) and item:
-            nested = _lines(item, indent + "  ")
+    items = list(value.items()) if isinstance(value, Mapping) else list(enumerate(value))
+    for n, (key, item) in enumerate(items):
+        last = tail and n == len(items) - 1
+        if isinstance(value, Mapping):
+            out.extend(_entry(f"{indent}{_key(key)}:", item, indent, last))
+        elif isinstance(item, (Mapping, list, tuple)) and item:
+            nested = _lines(item, indent + "  ", last)
             out.append(f"{indent}- {nested[0].lstrip()}")
             out.extend(nested[1:])
         else:
-            out.append(f"{indent}- {_inline(item, indent + '  ')}")
+            out.append(f"{indent}- {_inline(item, indent + '  ', last)}")
     return out
 
 
-def _inline(value: Any, indent: str) -> str:
+def _inline(value: Any, indent: str, tail: bool = False) -> str:
     if isinstance(value, Mapping):
         return "{}"
     if isinstance(value, (list, tuple)):
         return "[]"
-    return scalar(value, indent)
+    return scalar(value, indent, block=not tail)
 
 
-def _entry(head: str, value: Any, indent: str) -> list[str]:
+def _entry(head: str, value: Any, indent: str, tail: bool) -> list[str]:
     if isinstance(value, (Mapping, list, tuple)) and value:
-        inner = indent + "  "
-        return [head, *_lines(value, inner)]
-    return [f"{head} {_inline(value, indent + '  ')}"]
+        return [head, *_lines(value, indent + "  ", tail)]
+    return [f"{head} {_inline(value, indent + '  ', tail)}"]
 
 
 def yaml_mapping(fields: Mapping[str, Any]) -> str:
@@ -194,8 +195,12 @@ def yaml_mapping(fields: Mapping[str, Any]) -> str:
 
 
 def frontmatter(fields: Mapping[str, Any], body: str) -> str:
-    """``---`` fenced YAML fields followed by the markdown body, as every target writes it."""
-    head = yaml_mapping({k: v for k, v in fields.items() if v is not None})
+    """``---`` fenced YAML fields followed by the markdown body, as every target writes it.
+
+    The last scalar is never a block scalar: a reader that drops the newline before the
+    closing ``---`` (many do) would read ``|`` content without its final newline."""
+    kept = {k: v for k, v in fields.items() if v is not None}
+    head = "\n".join(_lines(kept, "", tail=True))
     return f"---\n{head}\n---\n{body}" if head else f"---\n---\n{body}"
 
 
