@@ -116,6 +116,94 @@ class Written:
 
 
 def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
+    """Write the plan. When ``out_dir`` holds a previous export whose manifest matches the
+    files on disk, only changed files are written (``_update``); otherwise every target
+    folder is built whole in a staging folder and swapped in (``_rebuild``). Either way a
+    failure before the final renames changes nothing."""
+    if out_dir.is_symlink():
+        raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
+    previous = read_manifest(out_dir)
+    changes = _changes(result, out_dir, previous) if previous else None
+    if changes is None:
+        return _rebuild(result, out_dir, pack_root)
+    try:
+        written = _update(out_dir, *changes)
+        for out in result.pack_files:
+            _no_symlinks(pack_root, out.path)
+            path = pack_root / out.path
+            if not path.is_file() or path.read_bytes() != out.data:
+                _replace(path, out.data)
+                written.append(out.path)
+        manifest = result.manifest(previous)
+        if (out_dir / MANIFEST).read_bytes() != manifest:
+            _replace(out_dir / MANIFEST, manifest)
+    except OSError as exc:
+        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
+    return Written(out_dir, tuple(written))
+
+
+def _changes(
+    result: Plan, out_dir: Path, previous: Mapping[str, object]
+) -> tuple[dict[str, bytes], list[str]] | None:
+    """(files to write, files to remove) relative to ``out_dir``, or None when the folder
+    does not match its manifest closely enough to trust it (then everything is rebuilt)."""
+    recorded = previous.get("files")
+    if not isinstance(recorded, dict):
+        return None
+    write: dict[str, bytes] = {}
+    remove: list[str] = []
+    for target, outs in result.targets.items():
+        base = out_dir / target
+        if base.is_symlink() or not base.is_dir():
+            return None
+        on_disk = {
+            p.relative_to(out_dir).as_posix(): p
+            for p in base.rglob("*")
+            if p.is_file() or p.is_symlink()
+        }
+        old = {k: v for k, v in recorded.items() if k.startswith(f"{target}/")}
+        if set(old) - set(on_disk):
+            return None  # a file the manifest lists is gone: do not trust the rest
+        for out in outs:
+            rel = f"{target}/{out.path}"
+            if old.get(rel) != sha256(out.data) or on_disk[rel].stat().st_size != len(out.data):
+                write[rel] = out.data
+        wanted = {f"{target}/{out.path}" for out in outs}
+        remove += sorted(rel for rel in on_disk if rel not in wanted)
+    total = sum(len(outs) for outs in result.targets.values())
+    if len(write) + len(remove) > max(50, total // 2):
+        return None  # many changes: a whole new folder is as fast and all-or-nothing
+    return write, remove
+
+
+def _update(out_dir: Path, write: dict[str, bytes], remove: list[str]) -> list[str]:
+    """Stage every changed file beside its final place, then rename them all in."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for rel, data in sorted(write.items()):
+            _no_symlinks(out_dir, rel)
+            final = out_dir / rel
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".agentpack-", dir=final.parent)
+            staged.append((rel, Path(name)))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    except BaseException:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for rel, temp in staged:
+        os.replace(temp, out_dir / rel)
+    for rel in remove:
+        (out_dir / rel).unlink(missing_ok=True)
+        parent = (out_dir / rel).parent
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return [rel for rel, _ in staged]
+
+
+def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
     """Build every target folder in a staging folder, then swap them all in, then the
     pack-root files and the manifest. A failure before the swap changes nothing."""
     if out_dir.is_symlink():

@@ -90,11 +90,12 @@ def test_check_and_dry_run_write_nothing(make_pack: MakePack) -> None:
     assert not (root / ".claude-plugin").exists()
 
 
-def test_a_failed_export_leaves_dist_as_it_was(
+def test_a_failed_rebuild_leaves_dist_as_it_was(
     make_pack: MakePack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_pack({"agents/a.md": AGENT})
     api.export(root)
+    (root / "dist" / "manifest.json").unlink()  # no manifest: the next export rebuilds
     before = _tree(root / "dist")
     (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
     calls = 0
@@ -113,6 +114,50 @@ def test_a_failed_export_leaves_dist_as_it_was(
     monkeypatch.undo()
     assert _tree(root / "dist") == before
     assert [p.name for p in (root / "dist").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_failed_update_leaves_dist_as_it_was(
+    make_pack: MakePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    root = make_pack({"agents/a.md": AGENT, "agents/b.md": AGENT.replace("name: a", "name: b")})
+    api.export(root)
+    before = _tree(root / "dist")
+    (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
+    calls = 0
+    real = tempfile.mkstemp
+
+    def failing(*args: object, **kwargs: object) -> tuple[int, str]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", failing)
+    with pytest.raises(Exception, match="No space left"):
+        api.export(root)
+    monkeypatch.undo()
+    assert _tree(root / "dist") == before  # staged copies are gone, nothing was renamed
+
+
+def test_re_export_writes_only_what_changed(make_pack: MakePack) -> None:
+    root = make_pack({f"agents/{n}.md": AGENT.replace("name: a", f"name: {n}") for n in "abc"})
+    api.export(root)
+    untouched = root / "dist" / "claude" / "agents" / "b.md"
+    inode = untouched.stat().st_ino
+    (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
+    result = api.export(root)
+    assert sorted(result.written) == ["claude/agents/a.md", "opencode/agents/a.md"]
+    assert untouched.stat().st_ino == inode
+    (root / "agents" / "c.md").unlink()
+    api.export(root)
+    assert not (root / "dist" / "claude" / "agents" / "c.md").exists()
+    assert api.export(root, check=True).differences == ()
+    (root / "dist" / "opencode" / "agents" / "b.md").write_text("edited by hand\n")
+    api.export(root)  # its size no longer matches the manifest: it is written again
+    assert api.export(root, check=True).differences == ()
 
 
 def test_exporting_one_target_keeps_the_others(make_pack: MakePack) -> None:
