@@ -409,6 +409,13 @@ def destination(
     return folder
 
 
+def _target_folder(
+    tool: str, pack: Path | str | None, scope: str, dest: Path | str | None, reg: Registry
+) -> tuple[Pack, Path]:
+    loaded = load_pack(pack, targets=reg)
+    return loaded, destination(tool, scope, dest, targets=reg)
+
+
 def install(
     tool: str,
     pack: Path | str | None = None,
@@ -422,16 +429,14 @@ def install(
     """Copy one target's agents, commands and skills into the tool's folder, recording
     what was written; never overwrite a file agentpack did not write (unless ``force``)."""
     reg = targets or registry()
-    loaded = load_pack(pack, targets=reg)
-    folder = destination(tool, scope, dest, targets=reg)
-    report = Report()
+    loaded, folder = _target_folder(tool, pack, scope, dest, reg)
     # plugin groups matter to a marketplace, not to a tool's folder: install them flat
     flat = dataclasses.replace(
         loaded.for_target(tool), manifest=dataclasses.replace(loaded.manifest, plugins=())
     )
     files = [
         f
-        for f in reg.get(tool).render(flat, report, Context(None))
+        for f in reg.get(tool).render(flat, Report(), Context(None))
         if f.area == "dist" and f.path.split("/", 1)[0] in INSTALLED_FOLDERS
     ]
     return installer.install(files, folder, loaded.manifest.name, force=force, dry_run=dry_run)
@@ -448,9 +453,7 @@ def uninstall(
     targets: Registry | None = None,
 ) -> installer.Outcome:
     """Remove exactly the files an install recorded and nobody changed since."""
-    reg = targets or registry()
-    loaded = load_pack(pack, targets=reg)
-    folder = destination(tool, scope, dest, targets=reg)
+    loaded, folder = _target_folder(tool, pack, scope, dest, targets or registry())
     return installer.uninstall(folder, loaded.manifest.name, force=force, dry_run=dry_run)
 
 

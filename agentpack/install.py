@@ -9,15 +9,13 @@ skipped with a reason unless ``force``. Nothing is followed through a symlink.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.outputs import OutFile
-from agentpack.writer import check_path, sha256
+from agentpack.writer import check_path, replace_file, sha256
 
 STATE_DIR = ".agentpack"
 
@@ -72,7 +70,7 @@ class _State:
             _remove_empty(dest, [STATE_DIR, *self.dirs])
             return
         document = {"files": dict(sorted(self.files.items())), "dirs": sorted(set(self.dirs))}
-        _atomic_write(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+        replace_file(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
 
 
 def _inside(dest: Path, rel: str) -> Path:
@@ -88,18 +86,6 @@ def _inside(dest: Path, rel: str) -> Path:
 
 def _current(path: Path) -> str | None:
     return sha256(path.read_bytes()) if path.is_file() else None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _new_dirs(dest: Path, rel: str) -> list[str]:
@@ -168,7 +154,7 @@ def _place(
         if verb == "write":
             state.dirs.extend(_new_dirs(dest, rel))
         if verb != "same":
-            _atomic_write(path, data)
+            replace_file(path, data)
         state.files[rel] = new
     return Action(rel, verb, reason)
 

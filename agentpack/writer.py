@@ -132,11 +132,11 @@ def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
             _no_symlinks(pack_root, out.path)
             path = pack_root / out.path
             if not path.is_file() or path.read_bytes() != out.data:
-                _replace(path, out.data)
+                replace_file(path, out.data)
                 written.append(out.path)
         manifest = result.manifest(previous)
         if (out_dir / MANIFEST).read_bytes() != manifest:
-            _replace(out_dir / MANIFEST, manifest)
+            replace_file(out_dir / MANIFEST, manifest)
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
     return Written(out_dir, tuple(written))
@@ -231,8 +231,8 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         for out in result.pack_files:
-            _replace(pack_root / out.path, out.data)
-        _replace(out_dir / MANIFEST, manifest)
+            replace_file(pack_root / out.path, out.data)
+        replace_file(out_dir / MANIFEST, manifest)
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
     written = [f"{t}/{f.path}" for t, outs in result.targets.items() for f in outs]
@@ -258,7 +258,8 @@ def _swap_all(out_dir: Path, staging: Path, targets: list[str]) -> None:
         raise
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
     try:
@@ -341,7 +342,7 @@ def write_sources(
             continue
         if not dry_run:
             try:
-                _replace(path, out.data)
+                replace_file(path, out.data)
             except OSError as exc:
                 raise OutputError(f"writing {path} failed: {exc}") from exc
         results.append(SourceWrite(out.path, "write"))

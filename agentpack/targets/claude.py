@@ -151,15 +151,7 @@ class ClaudeTarget:
         agents: Mapping[str, Agent],
         report: Report,
     ) -> OutFile:
-        rules, dropped = grant_rules(command.allowed_tools)
-        for grant in dropped:
-            report.add(
-                NAME,
-                command,
-                "allowed_tools",
-                Change.DROPPED,
-                f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
-            )
+        rules = _grants(command, report)
         fields: dict[str, Any] = {
             "description": command.description,
             "argument-hint": command.argument_hint,
@@ -192,15 +184,7 @@ class ClaudeTarget:
     # -- skills ----------------------------------------------------------------------------
 
     def _skill(self, skill: Skill, report: Report) -> Iterator[OutFile]:
-        rules, dropped = grant_rules(skill.allowed_tools)
-        for grant in dropped:
-            report.add(
-                NAME,
-                skill,
-                "allowed_tools",
-                Change.DROPPED,
-                f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
-            )
+        rules = _grants(skill, report)
         fields: dict[str, Any] = {
             "name": skill.name,
             "description": skill.description,
@@ -212,3 +196,17 @@ class ClaudeTarget:
         }
         fields.update(skill.extras.get(NAME, {}))
         yield from skill_files(skill, fields)
+
+
+def _grants(item: Command | Skill, report: Report) -> list[str]:
+    """Claude rules for a command's or skill's grants; a grant with no rule is noted."""
+    rules, dropped = grant_rules(item.allowed_tools)
+    for grant in dropped:
+        report.add(
+            NAME,
+            item,
+            "allowed_tools",
+            Change.DROPPED,
+            f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
+        )
+    return rules

@@ -100,3 +100,15 @@ def _install() -> Lab:
 @pytest.fixture(scope="session")
 def lab() -> Lab:
     return _install()
+
+
+def copy_pack(source: Path, dest: Path) -> Path:
+    """A copy of a pack without the repository's own tests, caches and build output."""
+    shutil.copytree(
+        source,
+        dest,
+        ignore=shutil.ignore_patterns(
+            ".git", "tests", "bench", "*.egg-info", "__pycache__", ".*cache*", "build"
+        ),
+    )
+    return dest

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
-from tests.conformance.conftest import Lab
+from tests.conformance.conftest import Lab, copy_pack
 from tests.conftest import ROOT
 from tests.packgen import write_pack
 
@@ -44,14 +44,7 @@ def _judge(lab: Lab, root: Path, home: Path) -> None:
 
 
 def test_reference_pack(lab: Lab, tmp_path: Path) -> None:
-    root = tmp_path / "pack"
-    shutil.copytree(
-        ROOT,
-        root,
-        ignore=shutil.ignore_patterns(
-            ".git", "tests", "bench", "*.egg-info", "__pycache__", ".*cache*", "build"
-        ),
-    )
+    root = copy_pack(ROOT, tmp_path / "pack")
     api.export(root)
     _judge(lab, root, tmp_path / "home")
 

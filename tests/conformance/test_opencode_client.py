@@ -19,7 +19,7 @@ import pytest
 from agentpack import api
 from agentpack.model import Pack
 from agentpack.permissions import TOOLS, Decision
-from tests.conformance.conftest import Lab
+from tests.conformance.conftest import Lab, copy_pack
 from tests.conftest import ROOT
 from tests.helpers import OPENCODE_CAPABILITIES, SAMPLE_COMMANDS, SAMPLE_MCP, opencode_decide
 from tests.packgen import write_pack
@@ -103,14 +103,7 @@ def _judge(lab: Lab, root: Path, tmp: Path) -> None:
 
 
 def test_reference_pack(lab: Lab, tmp_path: Path) -> None:
-    root = tmp_path / "pack"
-    shutil.copytree(
-        ROOT,
-        root,
-        ignore=shutil.ignore_patterns(
-            ".git", "tests", "bench", "*.egg-info", "__pycache__", ".*cache*", "build"
-        ),
-    )
+    root = copy_pack(ROOT, tmp_path / "pack")
     _judge(lab, root, tmp_path)
 
 
