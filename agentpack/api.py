@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from agentpack import __version__, aliases, canonical, importers, scaffold, schema, writer
+from agentpack import __version__, aliases, canonical, importers, parallel, scaffold, schema, writer
 from agentpack import install as installer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load
@@ -224,16 +224,32 @@ def _context(out_dir: Path, root: Path) -> Context:
 
 def _render(pack: Pack, names: Sequence[str], reg: Registry, out_dir: Path, root: Path) -> Rendered:
     context = _context(out_dir, root)
-    report = Report()
+
+    def render(batch: Sequence[str]) -> list[tuple[str, list[OutFile], list[Note]]]:
+        out = []
+        for name in batch:
+            report = Report()
+            out.append(
+                (
+                    name,
+                    list(reg.get(name).render(pack.for_target(name), report, context)),
+                    report.notes,
+                )
+            )
+        return out
+
+    size = len(pack.agents) + len(pack.commands)
     files: dict[str, list[OutFile]] = {}
-    for name in names:
-        files[name] = list(reg.get(name).render(pack.for_target(name), report, context))
+    notes: set[Note] = set()
+    for name, outs, found in parallel.split(render, names, when=size >= parallel.WORTH_IT):
+        files[name] = outs
+        notes.update(found)
     meta = {
         "generator": "agentpack",
         "agentpack": __version__,
         "pack": {"name": pack.manifest.name, "version": pack.manifest.version},
     }
-    return Rendered(writer.plan(files, meta), tuple(sorted(set(report.notes))))
+    return Rendered(writer.plan(files, meta), tuple(sorted(notes)))
 
 
 def _version_findings(pack: Pack, plan: writer.Plan, out_dir: Path) -> list[Finding]:

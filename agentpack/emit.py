@@ -11,6 +11,7 @@ literal block scalars for multi-line text, and double-quoted scalars with escape
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -63,8 +64,12 @@ def _printable(text: str) -> bool:
     return _PRINTABLE.fullmatch(text) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def _plain_ok(text: str) -> bool:
-    """True when ``text`` can stand unquoted and reads back as this same string everywhere."""
+    """True when ``text`` can stand unquoted and reads back as this same string everywhere.
+
+    Cached: keys, tool names and permission patterns repeat in every file of a pack, and
+    this check (with PyYAML's resolver) was the largest single cost of rendering."""
     if not text or not _PLAIN_START.match(text) or text != text.strip():
         return False
     if "\n" in text or "\t" in text or ": " in text or " #" in text or text.endswith(":"):

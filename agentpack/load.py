@@ -11,13 +11,14 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from agentpack import aliases, schema
+from agentpack import aliases, parallel, schema
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.model import (
     Agent,
@@ -584,11 +585,34 @@ class _Loader:
                 )
             seen.setdefault(key, item.source.path)
 
+    def items(
+        self, table: Mapping[str, Mapping[str, str]], sources: Sequence[tuple[str, Path]]
+    ) -> list[tuple[Agent | Command | None, list[Finding]]]:
+        """Each agent or command with its own findings, so that a batch can be loaded in
+        another process and its results merged in order."""
+        out: list[tuple[Agent | Command | None, list[Finding]]] = []
+        for kind, path in sources:
+            mark = len(self.findings)
+            item = self.agent(path, table) if kind == "agent" else self.command(path, table)
+            out.append((item, self.findings[mark:]))
+            del self.findings[mark:]
+        return out
+
     def pack(self) -> Pack | None:
         manifest = self.manifest()
         table = aliases.table(manifest) if manifest else dict(aliases.BUILTIN)
-        agents = [a for p in self.files("agents", ".md") if (a := self.agent(p, table))]
-        commands = [c for p in self.files("commands", ".md") if (c := self.command(p, table))]
+        sources = [("agent", p) for p in self.files("agents", ".md")]
+        sources += [("command", p) for p in self.files("commands", ".md")]
+        agents: list[Agent] = []
+        commands: list[Command] = []
+        for item, found in parallel.split(
+            partial(self.items, table), sources, when=len(sources) >= parallel.WORTH_IT
+        ):
+            self.findings.extend(found)
+            if isinstance(item, Agent):
+                agents.append(item)
+            elif isinstance(item, Command):
+                commands.append(item)
         skills = [s for p in self.files("skills", "/") if (s := self.skill(p))]
         self.duplicates(agents, "agent")
         self.duplicates(commands, "command")

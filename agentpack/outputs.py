@@ -5,6 +5,7 @@ Lives below both the targets and the writer, which must not import each other.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,11 +45,21 @@ def path_problem(path: str) -> str | None:
     (CON, AUX, NUL, COM1, ...), no part ending in a space or a dot."""
     if not path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
         return "is absolute"
-    if any(part in ("", ".", "..") for part in path.split("/")):
+    for part in path.split("/"):
+        problem = _part_problem(part)
+        if problem:
+            return problem
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _part_problem(part: str) -> str | None:
+    # cached: folder names repeat in every path of an export
+    if part in ("", ".", ".."):
         return "has an empty, '.' or '..' part"
-    if _BAD_CHARS.search(path):
+    if _BAD_CHARS.search(part):
         return 'has a character Windows or the shell cannot take (\\ : * ? " < > | or control)'
-    if any(_RESERVED.match(part) or part.endswith((" ", ".")) for part in path.split("/")):
+    if _RESERVED.match(part) or part.endswith((" ", ".")):
         return "has a name Windows reserves (CON, AUX, NUL, COM1, ...) or cannot end with"
     return None
 

@@ -187,6 +187,11 @@ class Policy:
         )
         return Policy(default, _freeze(tools), rules, explicit)
 
+    def __hash__(self) -> int:
+        # the read-only ``tools`` mapping has no hash of its own; targets cache what they
+        # derive from a policy, and a pack has few distinct policies
+        return hash((self.default, frozenset(self.tools.items()), self.bash, self.default_explicit))
+
     def tool(self, tool_id: str) -> Decision:
         """The decision for a tool as a whole (bash: for a command no pattern matches)."""
         if tool_id == "bash":

@@ -78,7 +78,9 @@ def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -
     for target, outs in targets.items():
         seen: dict[str, OutFile] = {}
         for out in outs:
-            check_path(out.path)
+            problem = path_problem(out.path)
+            if problem:
+                raise UnsafePath(f"refusing to write {out.path!r}: the path {problem}")
             table = pack_files if out.area == "pack" else seen
             key = collision_key(out.path)
             if key in table and table[key].data != out.data:
@@ -218,15 +220,8 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         manifest = result.manifest(read_manifest(out_dir))
         staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
         try:
-            made: set[Path] = set()
             for target, outs in result.targets.items():
-                for out in outs:
-                    path = staging / "new" / target / out.path
-                    if path.parent not in made:  # one mkdir per folder, not per file
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        made.add(path.parent)
-                    path.write_bytes(out.data)
-                (staging / "new" / target).mkdir(parents=True, exist_ok=True)
+                _create_all(staging / "new" / target, outs)
             _swap_all(out_dir, staging, list(result.targets))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -237,6 +232,32 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
     written = [f"{t}/{f.path}" for t, outs in result.targets.items() for f in outs]
     return Written(out_dir, tuple(written + [f.path for f in result.pack_files]))
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_all(folder: Path, outs: Iterable[OutFile]) -> None:
+    """Create every file in a fresh folder. Plain strings and ``os`` calls: pathlib's joins
+    and buffered files cost more than the file system itself here (a third of a second per
+    10,000 agents). Paths were checked by ``plan``; O_EXCL refuses to follow anything that
+    is already there."""
+    base = os.fspath(folder)
+    os.makedirs(base, exist_ok=True)
+    made = {base}
+    for out in outs:
+        path = f"{base}/{out.path}"
+        parent = path.rpartition("/")[0]
+        if parent not in made:  # one mkdir per folder, not per file
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        fd = os.open(path, _NEW_FILE, 0o666)
+        try:
+            view = memoryview(out.data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
 
 
 def _swap_all(out_dir: Path, staging: Path, targets: list[str]) -> None:

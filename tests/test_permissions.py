@@ -131,3 +131,25 @@ def test_an_empty_allow_list_still_means_only_these() -> None:
     policy = Policy.build(None, allow=[])
     assert policy.default is DENY
     assert all(policy.decide(tool) is DENY for tool in ("read", "bash", "mcp:x"))
+
+
+def test_equal_policies_hash_alike_so_targets_can_reuse_their_work() -> None:
+    from agentpack.targets.claude_tools import agent_tools
+    from agentpack.targets.opencode_permission import rules_v1
+
+    a = Policy.build(None, ["read", "bash"], deny=["webfetch"], bash={"git *": Decision.ALLOW})
+    b = Policy.build(None, ["bash", "read"], deny=["webfetch"], bash={"git *": Decision.ALLOW})
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != Policy.build(None, ["read"])
+    assert hash(a) != hash(Policy.build(None, ["read"]))
+    first, second = agent_tools(a), agent_tools(b)
+    assert first == second
+    assert first is not second
+    first.narrowed.append(("x", Decision.ALLOW, Decision.DENY, "changed by a caller"))
+    first.effective.clear()
+    assert agent_tools(a) == second  # what one caller does to its copy reaches no other
+    rules = rules_v1(a).rules
+    assert rules is not None
+    rules.clear()
+    assert rules_v1(b).rules

@@ -99,16 +99,16 @@ def test_a_failed_rebuild_leaves_dist_as_it_was(
     before = _tree(root / "dist")
     (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
     calls = 0
-    real = Path.write_bytes
+    real = os.write
 
-    def failing(self: Path, data: bytes) -> int:
+    def failing(fd: int, data: bytes) -> int:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        return real(fd, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(os, "write", failing)
     with pytest.raises(Exception, match="No space left"):
         api.export(root)
     monkeypatch.undo()

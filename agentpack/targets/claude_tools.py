@@ -10,6 +10,7 @@ each with a note, never a silent widening.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -72,6 +73,18 @@ class AgentTools:
 
 
 def agent_tools(policy: Policy | None) -> AgentTools:
+    """The lists for ``policy``: computed once per distinct policy, a fresh copy each call."""
+    done = _agent_tools(policy)
+    return AgentTools(
+        None if done.tools is None else list(done.tools),
+        list(done.disallowed),
+        dict(done.effective),
+        list(done.narrowed),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _agent_tools(policy: Policy | None) -> AgentTools:
     if policy is None:
         return AgentTools(None, [], dict.fromkeys((*TOOLS, "*")))
     out = AgentTools(None, [])

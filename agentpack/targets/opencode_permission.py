@@ -12,6 +12,7 @@ opencode 2.x (``permissions`` array of ``{action, resource, effect}``, ``shell``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,7 +67,19 @@ def _contributors(key: str) -> list[str]:
 
 
 def rules_v1(policy: Policy | None) -> Permission:
-    """The ``permission`` block for an agent, or None to inherit opencode's defaults."""
+    """The ``permission`` block for an agent, or None to inherit opencode's defaults:
+    computed once per distinct policy, a fresh copy each call."""
+    done = _rules_v1(policy)
+    rules = (
+        None
+        if done.rules is None
+        else {k: dict(v) if isinstance(v, dict) else v for k, v in done.rules.items()}
+    )
+    return Permission(rules, list(done.narrowed))
+
+
+@functools.lru_cache(maxsize=1024)
+def _rules_v1(policy: Policy | None) -> Permission:
     if policy is None:
         return Permission(None)
     out = Permission({})

@@ -1,0 +1,109 @@
+"""The second process changes how fast a large pack loads and renders, never what comes out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from agentpack import api, parallel
+from agentpack.load import load
+from agentpack.targets import Registry
+from bench.gen import generate
+
+needs_fork = pytest.mark.skipif(
+    not parallel.available(), reason="forking is not available here (not Linux, or one core)"
+)
+
+
+def _pids(items: Sequence[int]) -> list[tuple[int, int]]:
+    return [(item, os.getpid()) for item in items]
+
+
+@needs_fork
+def test_the_second_half_runs_in_another_process_and_order_is_kept() -> None:
+    out = parallel.split(_pids, list(range(10)), when=True)
+    assert [item for item, _ in out] == list(range(10))
+    assert {pid for _, pid in out[:5]} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in out[5:]}
+
+
+def test_below_the_threshold_or_when_turned_off_everything_stays_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert {pid for _, pid in parallel.split(_pids, [1, 2, 3], when=False)} == {os.getpid()}
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert not parallel.available()
+    assert {pid for _, pid in parallel.split(_pids, [1, 2, 3], when=True)} == {os.getpid()}
+
+
+@needs_fork
+def test_a_failing_child_is_replaced_by_the_parent_doing_the_work() -> None:
+    parent = os.getpid()
+
+    def flaky(items: Sequence[int]) -> list[int]:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return [i * 2 for i in items]
+
+    assert parallel.split(flaky, [1, 2, 3, 4], when=True) == [2, 4, 6, 8]
+
+
+@needs_fork
+def test_a_result_that_cannot_be_sent_is_computed_again_here() -> None:
+    parent = os.getpid()
+
+    def unsendable(items: Sequence[int]) -> list[object]:
+        return [i if os.getpid() == parent else (lambda: None) for i in items]
+
+    assert parallel.split(unsendable, [1, 2, 3, 4], when=True) == [1, 2, 3, 4]
+
+
+def test_an_error_in_the_work_is_raised_as_in_a_serial_run() -> None:
+    def broken(items: Sequence[int]) -> list[int]:
+        raise ValueError("bad item")
+
+    with pytest.raises(ValueError, match="bad item"):
+        parallel.split(broken, [1, 2, 3, 4], when=True)
+
+
+@pytest.fixture(scope="module")
+def big_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid pack just above the threshold."""
+    return generate(tmp_path_factory.mktemp("big"), parallel.WORTH_IT) / "pack"
+
+
+@needs_fork
+def test_a_large_pack_loads_the_same_in_one_process_or_two(
+    big_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = Path(shutil.copytree(big_pack, tmp_path / "pack"))
+    agents = sorted((pack / "agents").glob("*.md"))
+    broken = agents[len(agents) * 3 // 4]  # in the half the child loads
+    broken.write_text(broken.read_text().replace("description:", "description: [", 1))
+    names = Registry().names()
+    together = load(pack, names)
+    monkeypatch.setenv(parallel.ENV, "1")
+    alone = load(pack, names)
+    assert together == alone
+    assert together[0] is None  # the broken agent stops the pack, wherever it was loaded
+    assert [f.path for f in together[1] if f.is_error] == [broken.relative_to(pack).as_posix()]
+
+
+@needs_fork
+def test_a_large_pack_exports_the_same_bytes_in_one_process_or_two(
+    big_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two = api.export(big_pack, out=tmp_path / "two")
+    monkeypatch.setenv(parallel.ENV, "1")
+    one = api.export(big_pack, out=tmp_path / "one")
+    assert one.findings == two.findings
+    assert one.findings  # the generated pack narrows some policies: notes from both targets
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
