@@ -14,10 +14,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from agentpack import parallel
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.outputs import OutFile, collision_key, path_problem
 
@@ -220,8 +221,19 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         manifest = result.manifest(read_manifest(out_dir))
         staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
         try:
-            for target, outs in result.targets.items():
-                _create_all(staging / "new" / target, outs)
+
+            def build(names: Sequence[str]) -> list[str]:
+                for name in names:
+                    folder = staging / "new" / name
+                    if folder.exists():  # left by a helper process that failed half way
+                        shutil.rmtree(folder)
+                    _create_all(folder, result.targets[name])
+                return list(names)
+
+            files = sum(len(outs) for outs in result.targets.values())
+            # one target folder per process: creating files is mostly kernel CPU time,
+            # and two folders do not contend for one directory lock
+            parallel.split(build, list(result.targets), when=files >= parallel.WORTH_IT)
             _swap_all(out_dir, staging, list(result.targets))
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from agentpack import api, parallel
+from agentpack import api, parallel, writer
 from agentpack.load import load
+from agentpack.outputs import OutFile
 from agentpack.targets import Registry
 from bench.gen import generate
+from tests.conftest import MakePack
 
 needs_fork = pytest.mark.skipif(
     not parallel.available(), reason="forking is not available here (not Linux, or one core)"
@@ -107,3 +109,29 @@ def test_a_large_pack_exports_the_same_bytes_in_one_process_or_two(
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@needs_fork
+def test_a_helper_that_dies_half_way_through_writing_leaves_no_trace(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = "---\nname: {0}\ndescription: Agent {0}.\n---\nBody {0}.\n"
+    root = make_pack({f"agents/a{i}.md": agent.format(f"a{i}") for i in range(6)})
+    monkeypatch.setenv(parallel.ENV, "1")
+    expected = api.export(root, out=tmp_path / "one")
+    monkeypatch.delenv(parallel.ENV)
+    monkeypatch.setattr(parallel, "WORTH_IT", 1)
+    parent, real = os.getpid(), writer._create_all
+
+    def dies_in_the_helper(folder: Path, outs: Sequence[OutFile]) -> None:
+        if os.getpid() != parent:
+            (tmp_path / "the helper ran").touch()
+            real(folder, outs[:2])  # some files written, then the helper fails
+            raise OSError(28, "No space left on device")
+        real(folder, outs)
+
+    monkeypatch.setattr(writer, "_create_all", dies_in_the_helper)
+    result = api.export(root, out=tmp_path / "two")
+    assert (tmp_path / "the helper ran").exists()
+    assert result.written == expected.written
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
