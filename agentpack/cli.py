@@ -197,7 +197,9 @@ def _export_text(result: Any, *, check: bool, dry_run: bool) -> None:
             err=True,
         )
     else:
-        click.echo(f"wrote {len(result.written)} files to {result.out_dir} ({where})", err=True)
+        count = len(result.written)
+        files = "file" if count == 1 else "files"
+        click.echo(f"wrote {count} {files} to {result.out_dir} ({where})", err=True)
 
 
 @cli.command()

@@ -20,6 +20,7 @@ from typing import Any
 
 from agentpack import aliases, parallel, schema
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
+from agentpack.images import icon_problem
 from agentpack.model import (
     Agent,
     Command,
@@ -325,7 +326,46 @@ class _Loader:
             ),
             extras=self.extras(doc),
             plugins=tuple(_group(g) for g in data.get("plugins", ())),
+            files=self.manifest_files(doc),
         )
+
+    def manifest_files(self, doc: _Doc) -> Mapping[str, bytes]:
+        """The files the manifest names (``claude.icon``, ``claude.readme``), read now so
+        that export copies exactly what was checked."""
+        block = doc.data.get("claude")
+        files: dict[str, bytes] = {}
+        for key in ("icon", "readme"):
+            rel = block.get(key) if isinstance(block, dict) else None
+            if not isinstance(rel, str):
+                continue
+            where: Path_ = ("claude", key)
+            problem = path_problem(rel)
+            path = self.root / rel
+            if problem is None and path.is_symlink():
+                problem = "is a symlink; name the file itself"
+            if problem is not None:
+                self.report(doc, where, f"the path {problem}")
+                continue
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    raise OSError(f"larger than {MAX_FILE_BYTES // 1048576} MiB")
+                data = path.read_bytes()
+            except OSError as exc:
+                reason = (
+                    "no such file"
+                    if isinstance(exc, FileNotFoundError)
+                    else "it is a folder"
+                    if isinstance(exc, IsADirectoryError)
+                    else exc.strerror or exc
+                )
+                self.report(doc, where, f"cannot read {rel}: {reason}")
+                continue
+            problem = icon_problem(data) if key == "icon" else _utf8_problem(data)
+            if problem is not None:
+                self.report(doc, where, f"{rel}: {problem}")
+                continue
+            files[rel] = data
+        return MappingProxyType(files)
 
     def check_groups(self, manifest: Manifest, names: Mapping[str, set[str]]) -> None:
         """Every item a plugin group names must exist; warn about items in no group."""
@@ -652,6 +692,17 @@ def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
         for i, sub in enumerate(value):
             out += _strings(sub, (*path, i))
     return out
+
+
+def _utf8_problem(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
+    match = _CONTROL.search(text)
+    if match:
+        return f"contains the control character U+{ord(match.group()):04X}; remove it"
+    return None
 
 
 def _person(data: Mapping[str, Any] | None) -> Person | None:

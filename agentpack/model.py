@@ -197,6 +197,9 @@ class Manifest:
     """Alias -> target -> model id, the pack's table over the built-in one."""
     extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
     plugins: tuple[PluginGroup, ...] = ()
+    files: Mapping[str, bytes] = field(default_factory=_empty)
+    """Pack files the manifest names (e.g. a plugin icon), by pack-relative path, read by
+    the loader so that rendering stays free of I/O."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,9 @@ from typing import Any
 
 from agentpack import emit
 from agentpack.errors import ExportRefused
-from agentpack.model import Manifest, Pack, Person, PluginGroup
+from agentpack.model import Item, Manifest, Pack, Person, PluginGroup
 from agentpack.outputs import OutFile
+from agentpack.targets import claude_readme
 from agentpack.targets.base import Change, Context, Note, Report
 
 NAME = "claude"
@@ -64,11 +65,33 @@ def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[
     return fields
 
 
-def plugins(manifest: Manifest) -> list[tuple[str, dict[str, Any]]]:
-    """(folder under dist/claude/, plugin.json fields) per plugin: "" is the pack itself."""
+def plugins(manifest: Manifest) -> list[tuple[str, PluginGroup | None, dict[str, Any]]]:
+    """(folder under dist/claude/, group, plugin.json fields) per plugin: folder "" and group
+    None are the pack itself."""
     if not manifest.plugins:
-        return [("", plugin_fields(manifest))]
-    return [(f"{g.name}/", plugin_fields(manifest, g)) for g in manifest.plugins]
+        return [("", None, plugin_fields(manifest))]
+    return [(f"{g.name}/", g, plugin_fields(manifest, g)) for g in manifest.plugins]
+
+
+def _contents(
+    pack: Pack, group: PluginGroup | None, fields: Mapping[str, Any], market: str | None
+) -> claude_readme.Contents:
+    def held(items: tuple[Item, ...], names: tuple[str, ...]) -> list[Any]:
+        if group is None:
+            return list(items)
+        wanted = set(names)
+        return [item for item in items if item.name in wanted]
+
+    return claude_readme.Contents(
+        plugin=fields["name"],
+        description=fields["description"],
+        license=fields.get("license"),
+        repository=fields.get("repository"),
+        agents=held(pack.agents, group.agents if group else ()),
+        commands=held(pack.commands, group.commands if group else ()),
+        skills=held(pack.skills, group.skills if group else ()),
+        marketplace=market,
+    )
 
 
 def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
@@ -79,15 +102,26 @@ def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
 
 def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
     manifest = pack.manifest
-    for folder, fields in plugins(manifest):
+    settings = marketplace_settings(manifest)
+    name = None if settings is None else settings.get("name", manifest.name)
+    block = manifest.extras.get(NAME, {})
+    icon = manifest.files.get(block.get("icon", ""))
+    readme = manifest.files.get(block.get("readme", ""))
+    for folder, group, fields in plugins(manifest):
         yield OutFile.text(
             f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
         )
-    settings = marketplace_settings(manifest)
-    if settings is None:
+        text = (
+            readme.decode("utf-8").replace("\r\n", "\n")
+            if readme is not None
+            else claude_readme.render(manifest, _contents(pack, group, fields, name))
+        )
+        yield OutFile.text(f"{folder}README.md", text, manifest.source)
+        if icon is not None:
+            yield OutFile(f"{folder}.claude-plugin/icon.png", icon, manifest.source.path)
+    if settings is None or name is None:
         return
     path = settings.get("path", MARKETPLACE)
-    name = settings.get("name", manifest.name)
     if name in RESERVED_MARKETPLACES:
         raise ExportRefused(
             f"{manifest.source.path}: claude.marketplace.name: {name!r} is "
@@ -130,7 +164,7 @@ def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
             "source": "./" + posixpath.join(source, folder).rstrip("/"),
             **fields,
         }
-        for folder, fields in plugins(manifest)
+        for folder, _, fields in plugins(manifest)
     ]
     document = {
         "name": name,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-CLAUDE = ("@anthropic-ai/claude-code", "2.1.197")
+CLAUDE = ("@anthropic-ai/claude-code", "2.1.330")
 OPENCODE = ("opencode-ai", "1.18.33")
 CACHE = Path(os.environ.get("AGENTPACK_LAB_CACHE", Path.home() / ".cache" / "agentpack-lab"))
 

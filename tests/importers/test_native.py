@@ -183,3 +183,22 @@ def test_unknown_names_in_a_group_are_errors(make_pack: object) -> None:
         "agentpack.yaml:6:17: error: plugins[0].agents[1]: no agent named 'nope' in the pack; "
         "fix the name or remove it",
     ]
+
+
+def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
+    tmp_path: Path,
+) -> None:
+    def plugin_report(result: api.ImportResult) -> list[str]:  # type: ignore[name-defined]
+        (report,) = [r for r in result.reports if r.kind == "plugin"]
+        return report.dropped
+
+    pack = tmp_path / "source"
+    api.import_(NATIVE / "market" / "plugins" / "review", pack)
+    api.export(pack)
+    plugin = pack / "dist" / "claude"
+    assert plugin_report(api.import_(plugin, tmp_path / "again")) == []
+
+    (plugin / "README.md").write_text("# Review kit\n\nHand-written.\n")
+    (plugin / ".claude-plugin" / "icon.png").write_bytes(b"\x89PNG")
+    dropped = plugin_report(api.import_(plugin, tmp_path / "third"))
+    assert [entry.split(" ", 1)[0] for entry in dropped] == ["README.md", ".claude-plugin/icon.png"]

@@ -5,6 +5,7 @@ Update only for an intended change: ``pytest --snapshot-update``, then read the 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,16 @@ def rendered(target: str, root: Path) -> dict[str, str]:
     pack = api.load_pack(root, targets=registry)
     report = Report()
     files = registry.get(target).render(pack.for_target(target), report, Context("dist"))
-    out = {
-        (f"<pack>/{f.path}" if f.area == "pack" else f.path): f.data.decode(
-            "utf-8", "backslashreplace"
-        )
-        for f in files
-    }
+    out = {(f"<pack>/{f.path}" if f.area == "pack" else f.path): _shown(f.data) for f in files}
     out["<notes>"] = "\n".join(str(n.finding()) for n in sorted(report.notes))
     return dict(sorted(out.items()))
+
+
+def _shown(data: bytes) -> str:
+    """Text as it is; a binary file (an icon) by its size and hash, which is what matters."""
+    if b"\0" in data:
+        return f"<binary: {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}>"
+    return data.decode("utf-8", "backslashreplace")
 
 
 @pytest.mark.parametrize("pack", sorted(PACKS))

@@ -1,0 +1,163 @@
+"""The plugin files around the agents: plugin.json, README.md, the icon, the marketplace."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from agentpack import api, images
+from agentpack.importers import GENERATED_README
+from agentpack.targets import Registry
+from agentpack.targets.base import Context, Report
+from agentpack.targets.claude_readme import LISTED, summary
+from tests.conftest import MANIFEST, MakePack
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG of one colour (zlib keeps it small at any size)."""
+    row = b"\0" + b"\x22\xc5\x5e" * width
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    body = chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    return images.PNG_SIGNATURE + body
+
+
+def claude_files(root: Path) -> dict[str, bytes]:
+    registry = Registry(third_party=False)
+    pack = api.load_pack(root, targets=registry)
+    files = registry.get("claude").render(pack.for_target("claude"), Report(), Context("dist"))
+    return {f.path: f.data for f in files}
+
+
+AGENT = "---\nname: {0}\ndescription: Agent {0} <b>does</b> things.\n---\nBody.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (png(512, 512), None),
+        (png(2048, 2048), None),
+        (png(511, 511), "511x511 pixels"),
+        (png(600, 512), "600x512 pixels"),
+        (png(2049, 2049), "2049x2049 pixels"),
+        (b"GIF89a" + b"\0" * 40, "not a PNG"),
+        (images.PNG_SIGNATURE, "not a PNG"),
+    ],
+)
+def test_icon_problem(data: bytes, problem: str | None) -> None:
+    found = images.icon_problem(data)
+    assert found is None if problem is None else problem in (found or "")
+
+
+def test_an_icon_too_large_in_bytes_is_refused() -> None:
+    data = png(512, 512)
+    assert "under 2 MB" in (images.icon_problem(data + b"\0" * images.ICON_MAX_BYTES) or "")
+
+
+def test_the_icon_goes_into_every_plugin_byte_for_byte(make_pack: MakePack) -> None:
+    icon = png(512, 512)
+    manifest = MANIFEST + (
+        "claude: {icon: art/icon.png}\nplugins:\n"
+        "  - {name: one, agents: [a]}\n  - {name: two, agents: [b]}\n"
+    )
+    root = make_pack(
+        {"art/icon.png": icon, "agents/a.md": AGENT.format("a"), "agents/b.md": AGENT.format("b")},
+        manifest=manifest,
+    )
+    files = claude_files(root)
+    assert files["one/.claude-plugin/icon.png"] == icon
+    assert files["two/.claude-plugin/icon.png"] == icon
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "claude.icon: cannot read art/icon.png: no such file"),
+        ({"art/icon.png": png(100, 100)}, "claude.icon: art/icon.png: the icon is 100x100 pixels"),
+        ({"art/icon.png": b"not an image"}, "claude.icon: art/icon.png: the icon is not a PNG"),
+        ({"art/icon.png/x": b""}, "claude.icon: cannot read art/icon.png: it is a folder"),
+    ],
+)
+def test_a_bad_icon_is_an_error_at_its_field(
+    make_pack: MakePack, files: dict[str, bytes], message: str
+) -> None:
+    root = make_pack(files, manifest=MANIFEST + "claude:\n  icon: art/icon.png\n")
+    lines = [str(f) for f in api.validate(root).findings]
+    assert len(lines) == 1
+    assert lines[0].startswith("agentpack.yaml:5:9: error: ")
+    assert message in lines[0]
+
+
+def test_an_icon_outside_the_pack_is_refused_by_the_schema(make_pack: MakePack) -> None:
+    root = make_pack({}, manifest=MANIFEST + "claude:\n  icon: ../icon.png\n")
+    (lines,) = [str(f) for f in api.validate(root).findings]
+    assert lines.startswith("agentpack.yaml:5:9: error: claude.icon: ")
+
+
+def test_the_readme_lists_the_plugin_and_how_to_install_it(make_pack: MakePack) -> None:
+    root = make_pack(
+        {"agents/a.md": AGENT.format("a"), "commands/c.md": "---\ndescription: Run c\n---\nc\n"},
+        manifest=MANIFEST + "repository: https://github.com/acme/agents.git\n",
+    )
+    readme = claude_files(root)["README.md"].decode()
+    assert readme.startswith("# test-pack\n\nA pack for tests.\n")
+    assert "/plugin marketplace add acme/agents\n/plugin install test-pack@test-pack\n" in readme
+    assert "- `a`: Agent a &lt;b&gt;does&lt;/b&gt; things.\n" in readme
+    assert "- `/test-pack:c`: Run c\n" in readme
+    assert "## Skills" not in readme  # no empty sections
+    assert GENERATED_README in readme  # import recognises it and does not report it
+    assert len(readme.split()) >= 40  # the plugin directory's minimum
+
+
+def test_each_group_readme_lists_only_its_items(make_pack: MakePack) -> None:
+    manifest = MANIFEST + (
+        "claude: {marketplace: false}\nplugins:\n"
+        "  - {name: one, agents: [a]}\n  - {name: two, agents: [b]}\n"
+    )
+    root = make_pack(
+        {"agents/a.md": AGENT.format("a"), "agents/b.md": AGENT.format("b")}, manifest=manifest
+    )
+    files = claude_files(root)
+    one, two = files["one/README.md"].decode(), files["two/README.md"].decode()
+    assert "`a`" in one
+    assert "`b`" not in one
+    assert "`b`" in two
+    assert "`a`" not in two
+    assert "claude --plugin-dir" in one  # no marketplace to add
+
+
+def test_a_large_pack_gives_a_short_readme(make_pack: MakePack) -> None:
+    n = LISTED + 50
+    root = make_pack({f"agents/a{i:03}.md": AGENT.format(f"a{i:03}") for i in range(n)})
+    readme = claude_files(root)["README.md"].decode()
+    assert readme.count("\n- `a") == LISTED
+    assert f"- ... and {n - LISTED} more\n" in readme
+
+
+def test_a_pack_readme_replaces_the_generated_one(make_pack: MakePack) -> None:
+    root = make_pack(
+        {"docs/plugin.md": b"# Ours\r\n\r\nWritten by hand.\r\n"},
+        manifest=MANIFEST + "claude: {readme: docs/plugin.md}\n",
+    )
+    assert claude_files(root)["README.md"] == b"# Ours\n\nWritten by hand.\n"
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("One line.", "One line."),
+        ("Two\n  lines\twith   blanks.", "Two lines with blanks."),
+        ("Before <example>user: x</example>", "Before"),
+        ("   ", "(no summary)"),
+        ("word " * 60, ("word " * 32).strip() + " ..."),
+    ],
+)
+def test_summary(description: str, expected: str) -> None:
+    assert summary(description) == expected
