@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,6 +26,8 @@ from agentpack.model import (
     Command,
     Example,
     Grant,
+    Item,
+    Kind,
     Manifest,
     Mode,
     ModelRef,
@@ -39,13 +41,14 @@ from agentpack.model import (
 from agentpack.outputs import collision_key, path_problem, reserved_name
 from agentpack.permissions import Decision, Policy, normalize_tool_id, pattern_problem
 from agentpack.source import (
-    MAX_FILE_BYTES,
+    FileState,
     Located,
     Path_,
     SourceError,
+    decode,
     field_name,
     parse_yaml,
-    read_text,
+    read_bytes,
     split_frontmatter,
 )
 
@@ -77,6 +80,8 @@ class _Loader:
     known_targets: Collection[str]
     findings: list[Finding] = field(default_factory=list)
     manifest_doc: _Doc | None = None
+    reads: dict[str, FileState] = field(default_factory=dict)
+    """Every file read since the last ``capture``, with its state (for the re-export cache)."""
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -106,6 +111,11 @@ class _Loader:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def read(self, path: Path, rel: str) -> str:
+        data, state = read_bytes(path)
+        self.reads[rel] = state
+        return decode(data)
+
     def rel(self, path: Path) -> str:
         # every path here was built by joining onto root: cutting the prefix is enough, and
         # Path.relative_to costs a quarter of a second per 10,000 files
@@ -119,7 +129,7 @@ class _Loader:
     def read_markdown(self, path: Path, kind: str) -> _Doc | None:
         rel = self.rel(path)
         try:
-            text = read_text(path)
+            text = self.read(path, rel)
             split = split_frontmatter(text)
             if split.frontmatter is None:
                 what = "the file is empty" if not text.strip() else "the file has no frontmatter"
@@ -290,7 +300,7 @@ class _Loader:
                 "pack, or pass --pack DIR"
             )
         try:
-            loc = parse_yaml(read_text(path))
+            loc = parse_yaml(self.read(path, MANIFEST))
         except SourceError as exc:
             self.source_error(MANIFEST, exc)
             return None
@@ -346,19 +356,13 @@ class _Loader:
             if problem is not None:
                 self.report(doc, where, f"the path {problem}")
                 continue
+            if not path.exists():
+                self.report(doc, where, f"cannot read {rel}: no such file")
+                continue
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    raise OSError(f"larger than {MAX_FILE_BYTES // 1048576} MiB")
-                data = path.read_bytes()
-            except OSError as exc:
-                reason = (
-                    "no such file"
-                    if isinstance(exc, FileNotFoundError)
-                    else "it is a folder"
-                    if isinstance(exc, IsADirectoryError)
-                    else exc.strerror or exc
-                )
-                self.report(doc, where, f"cannot read {rel}: {reason}")
+                data, self.reads[rel] = read_bytes(path)
+            except SourceError as exc:
+                self.report(doc, where, f"cannot read {rel}: {exc.message}")
                 continue
             problem = icon_problem(data) if key == "icon" else _utf8_problem(data)
             if problem is not None:
@@ -583,11 +587,12 @@ class _Loader:
                     )
                     continue
                 try:
-                    if resolved.stat().st_size > MAX_FILE_BYTES:
-                        raise OSError(f"larger than {MAX_FILE_BYTES // 1048576} MiB")
-                    out.append(Resource(rel, resolved.read_bytes()))
-                except OSError as exc:
-                    self.report_at(self.rel(path), (1, 1), f"cannot read this resource: {exc}")
+                    data, self.reads[self.rel(path)] = read_bytes(resolved)
+                    out.append(Resource(rel, data))
+                except SourceError as exc:
+                    self.report_at(
+                        self.rel(path), (1, 1), f"cannot read this resource: {exc.message}"
+                    )
         return tuple(out)
 
     # -- the pack --------------------------------------------------------------------------
@@ -625,35 +630,45 @@ class _Loader:
                 )
             seen.setdefault(key, item.source.path)
 
-    def items(
-        self, table: Mapping[str, Mapping[str, str]], sources: Sequence[tuple[str, Path]]
-    ) -> list[tuple[Agent | Command | None, list[Finding]]]:
-        """Each agent or command with its own findings, so that a batch can be loaded in
-        another process and its results merged in order."""
-        out: list[tuple[Agent | Command | None, list[Finding]]] = []
-        for kind, path in sources:
-            mark = len(self.findings)
-            item = self.agent(path, table) if kind == "agent" else self.command(path, table)
-            out.append((item, self.findings[mark:]))
-            del self.findings[mark:]
-        return out
+    def capture(self, kind: Kind, path: Path, load: Callable[[], Item | None]) -> Loaded:
+        """Load one item and keep apart what belongs to it: its findings, its files."""
+        mark, self.reads = len(self.findings), {}
+        item = load()
+        found = tuple(self.findings[mark:])
+        del self.findings[mark:]
+        return Loaded(kind, self.rel(path), item, found, tuple(self.reads.items()))
 
-    def pack(self) -> Pack | None:
+    def items(
+        self, table: Mapping[str, Mapping[str, str]], sources: Sequence[tuple[Kind, Path]]
+    ) -> list[Loaded]:
+        """Each item with its own findings, so that a batch can be loaded in another process
+        (or alone, by a re-export) and its results merged in order."""
+        loaders: dict[Kind, Callable[[Path], Item | None]] = {
+            Kind.AGENT: partial(self.agent, table=table),
+            Kind.COMMAND: partial(self.command, table=table),
+            Kind.SKILL: self.skill,
+        }
+        return [self.capture(kind, path, partial(loaders[kind], path)) for kind, path in sources]
+
+    def sources(self) -> list[tuple[Kind, Path]]:
+        return [
+            *((Kind.AGENT, p) for p in self.files("agents", ".md")),
+            *((Kind.COMMAND, p) for p in self.files("commands", ".md")),
+            *((Kind.SKILL, p) for p in self.files("skills", "/")),
+        ]
+
+    def pack(self) -> Result:
         manifest = self.manifest()
+        inputs, self.reads = self.reads, {}
         table = aliases.table(manifest) if manifest else dict(aliases.BUILTIN)
-        sources = [("agent", p) for p in self.files("agents", ".md")]
-        sources += [("command", p) for p in self.files("commands", ".md")]
-        agents: list[Agent] = []
-        commands: list[Command] = []
-        for item, found in parallel.split(
-            partial(self.items, table), sources, when=len(sources) >= parallel.WORTH_IT
-        ):
-            self.findings.extend(found)
-            if isinstance(item, Agent):
-                agents.append(item)
-            elif isinstance(item, Command):
-                commands.append(item)
-        skills = [s for p in self.files("skills", "/") if (s := self.skill(p))]
+        sources = self.sources()
+        heavy = sum(kind is not Kind.SKILL for kind, _ in sources)
+        loaded = parallel.split(
+            partial(self.items, table), sources, when=heavy >= parallel.WORTH_IT
+        )
+        agents = [x.item for x in loaded if isinstance(x.item, Agent)]
+        commands = [x.item for x in loaded if isinstance(x.item, Command)]
+        skills = [x.item for x in loaded if isinstance(x.item, Skill)]
         self.duplicates(agents, "agent")
         self.duplicates(commands, "command")
         self.duplicates(skills, "skill")
@@ -667,17 +682,48 @@ class _Loader:
                     " Claude Code runs the skill for /" + command.name + ", rename one",
                     warning=True,
                 )
-        if manifest is None:
-            return None
-        self.check_groups(
-            manifest,
-            {
-                "agents": {a.name for a in agents},
-                "commands": {c.name for c in commands},
-                "skills": {s.name for s in skills},
-            },
-        )
-        return Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
+        if manifest is not None:
+            self.check_groups(
+                manifest,
+                {
+                    "agents": {a.name for a in agents},
+                    "commands": {c.name for c in commands},
+                    "skills": {s.name for s in skills},
+                },
+            )
+        shared = tuple(self.findings)
+        every = sorted({*shared, *(f for x in loaded for f in x.findings)})
+        pack = None
+        if manifest is not None and not any(f.is_error for f in every):
+            pack = Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
+        return Result(pack, tuple(every), tuple(loaded), shared, MappingProxyType(inputs))
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One item as the loader read it: the item (None when it has errors), the findings
+    about it alone, and the files it was read from."""
+
+    kind: Kind
+    source: str
+    item: Item | None
+    findings: tuple[Finding, ...]
+    files: tuple[tuple[str, FileState], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A loaded pack with what a re-export needs to redo only part of it."""
+
+    pack: Pack | None
+    """None when any finding is an error."""
+    findings: tuple[Finding, ...]
+    """Every finding, sorted."""
+    loaded: tuple[Loaded, ...]
+    shared: tuple[Finding, ...]
+    """Findings about no one item: the manifest, names across items, stray files."""
+    inputs: Mapping[str, FileState]
+    """The manifest and the files it names."""
 
 
 def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
@@ -737,12 +783,24 @@ def model_id_problem(target: str, model_id: str) -> str | None:
 
 def load(root: Path, known_targets: Collection[str]) -> tuple[Pack | None, list[Finding]]:
     """Load and check a pack; returns the pack (None if any error) and every finding, sorted."""
+    result = load_result(root, known_targets)
+    return result.pack, list(result.findings)
+
+
+def load_result(root: Path, known_targets: Collection[str]) -> Result:
+    return _Loader(root, known_targets).pack()
+
+
+def load_items(
+    root: Path, known_targets: Collection[str], sources: Sequence[tuple[Kind, Path]]
+) -> tuple[Manifest | None, list[Loaded]]:
+    """The manifest and some items alone (a re-export reloads only the files that
+    changed); the checks across items are the caller's to keep."""
     loader = _Loader(root, known_targets)
-    pack = loader.pack()
-    findings = sorted(set(loader.findings))
-    if any(f.is_error for f in findings):
-        return None, findings
-    return pack, findings
+    manifest = loader.manifest()
+    if manifest is None or any(f.is_error for f in loader.findings):
+        return None, []
+    return manifest, loader.items(aliases.table(manifest), sources)
 
 
 def load_pack(root: Path, known_targets: Collection[str]) -> Pack:

@@ -156,6 +156,21 @@ Item = Agent | Command | Skill
 
 
 @dataclass(frozen=True, slots=True)
+class ItemInfo:
+    """What a pack-level file (a plugin's README, say) may know of an item: so little that
+    a re-export can rebuild such files without loading the items that did not change."""
+
+    kind: Kind
+    name: str
+    description: str
+    source: SourceRef
+
+    @staticmethod
+    def of(item: Item) -> ItemInfo:
+        return ItemInfo(item.kind, item.name, item.description, item.source)
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     email: str | None = None
@@ -212,6 +227,9 @@ class Pack:
 
     def items(self) -> tuple[Item, ...]:
         return (*self.agents, *self.commands, *self.skills)
+
+    def infos(self) -> tuple[ItemInfo, ...]:
+        return tuple(ItemInfo.of(item) for item in self.items())
 
     def agent(self, name: str) -> Agent | None:
         return next((a for a in self.agents if a.name == name), None)

@@ -9,6 +9,9 @@ which every message needs.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,24 +73,60 @@ class Located:
         return self.origin
 
 
-def read_text(path: Path) -> str:
-    """The file as text with LF line ends and no BOM, or a SourceError that says why not."""
-    if path.is_dir():
-        raise SourceError(1, 1, "-", "this is a directory where a file was expected")
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as it was read: its stat stamp (taken before the read, so a later change
+    always shows) and a digest of the bytes. A re-export trusts an unchanged stamp and
+    compares digests otherwise (``agentpack.incremental``)."""
+
+    stamp: tuple[int, int, int, int]
+    """size, mtime_ns, ctime_ns, inode"""
+    digest: str
+
+    @staticmethod
+    def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+    @staticmethod
+    def of(st: os.stat_result, data: bytes) -> FileState:
+        return FileState(FileState.stamp_of(st), hashlib.sha256(data).hexdigest())
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, FileState]:
+    """The file's bytes and state, or a SourceError that says why not: one open, one
+    fstat and one read per file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError as exc:  # Windows refuses to open a folder
+        raise SourceError(1, 1, "-", "this is a directory where a file was expected") from exc
+    except OSError as exc:
+        raise SourceError(1, 1, "-", f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SourceError(1, 1, "-", "this is a directory where a file was expected")
+        if st.st_size > limit:
             raise SourceError(
                 1,
                 1,
                 "-",
-                f"the file is {size / 1048576:.1f} MiB; the limit is "
-                f"{MAX_FILE_BYTES // 1048576} MiB per file (see README, Limits)",
+                f"the file is {st.st_size / 1048576:.1f} MiB; the limit is "
+                f"{limit // 1048576} MiB per file (see README, Limits)",
             )
-        data = path.read_bytes()
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise SourceError(1, 1, "-", f"cannot read the file: {exc.strerror or exc}") from exc
-    return decode(data)
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while being read
+        raise SourceError(1, 1, "-", f"the file is larger than {limit // 1048576} MiB")
+    return data, FileState.of(st, data)
+
+
+def read_text(path: Path) -> str:
+    """The file as text with LF line ends and no BOM, or a SourceError that says why not."""
+    return decode(read_bytes(path)[0])
 
 
 def decode(data: bytes) -> str:

@@ -7,14 +7,14 @@ had to drop or narrow; it does no I/O. One writer (``agentpack.writer``) puts fi
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from agentpack import emit, examples
 from agentpack.errors import Finding, Severity
-from agentpack.model import Agent, Item, Pack, Skill, SourceRef
+from agentpack.model import Agent, Item, ItemInfo, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
@@ -108,6 +108,30 @@ class Target(Protocol):
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
         """What the target will enforce per canonical tool for this policy (None: the host
         decides, i.e. the policy is inherited). Used by ``explain`` and the invariant tests."""
+        ...
+
+
+@runtime_checkable
+class Incremental(Protocol):
+    """A target whose files split into each item's own and the pack's own, so that a
+    re-export renders only the items that changed (``agentpack.incremental``).
+
+    ``render(pack)`` must equal ``render_items(pack, pack.items())`` plus
+    ``render_pack(pack.manifest, pack.infos())``, for the items this target builds."""
+
+    def render_items(
+        self, pack: Pack, items: Sequence[Item], report: Report, context: Context
+    ) -> Iterable[OutFile]:
+        """The files of ``items``, each with its item's source path as ``source``. An item's
+        files may depend on the item, the manifest and the agent it names (a command's
+        ``agent``), which ``pack`` holds; on nothing else."""
+        ...
+
+    def render_pack(
+        self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+    ) -> Iterable[OutFile]:
+        """The files that belong to no one item (a plugin manifest, a README), from the
+        manifest and what ``ItemInfo`` says of the items this target builds."""
         ...
 
 

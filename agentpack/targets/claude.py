@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from agentpack import aliases, emit
-from agentpack.model import Agent, Command, Mode, Pack, Skill
+from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Mode, Pack, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets import claude_plugin
 from agentpack.targets.base import (
@@ -44,25 +44,33 @@ class ClaudeTarget:
     features: ClassVar[frozenset[Feature]] = frozenset(Feature)
 
     def render(self, pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
+        yield from self.render_items(pack, pack.items(), report, context)
+        yield from self.render_pack(pack.manifest, pack.infos(), report, context)
+
+    def render_items(
+        self, pack: Pack, items: Sequence[Item], report: Report, context: Context
+    ) -> Iterator[OutFile]:
         table = aliases.table(pack.manifest)
         agents = {a.name: a for a in pack.agents}
-        files: dict[tuple[str, str], list[OutFile]] = {}
-        for agent in pack.agents:
-            files[("agents", agent.name)] = [self._agent(agent, table, report)]
-        for command in pack.commands:
-            files[("commands", command.name)] = [self._command(command, table, agents, report)]
-        for skill in pack.skills:
-            files[("skills", skill.name)] = list(self._skill(skill, report))
-        if not pack.manifest.plugins:
-            for outs in files.values():
-                yield from outs
-        for group in pack.manifest.plugins:
-            # one plugin per group, under dist/claude/<group>/
-            for kind in ("agents", "commands", "skills"):
-                for name in getattr(group, kind):
-                    for out in files.get((kind, name), ()):
-                        yield dataclasses.replace(out, path=f"{group.name}/{out.path}")
-        yield from claude_plugin.render(pack, report, context)
+        folders = claude_plugin.folders(pack.manifest)
+        for item in items:
+            where = folders(item.kind, item.name)
+            if not where:
+                continue  # in no plugin group: no plugin carries it (validate warns)
+            if isinstance(item, Agent):
+                outs = [self._agent(item, table, report)]
+            elif isinstance(item, Command):
+                outs = [self._command(item, table, agents, report)]
+            else:
+                outs = list(self._skill(item, report))
+            for folder in where:
+                # with plugin groups, one plugin per group under dist/claude/<group>/
+                yield from (dataclasses.replace(o, path=folder + o.path) for o in outs)
+
+    def render_pack(
+        self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+    ) -> Iterator[OutFile]:
+        return claude_plugin.render(manifest, items, report, context)
 
     def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
         if scope == "project":

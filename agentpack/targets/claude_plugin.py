@@ -9,12 +9,12 @@ at the pack root by default (``.claude-plugin/marketplace.json``), so that
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from agentpack import emit
 from agentpack.errors import ExportRefused
-from agentpack.model import Item, Manifest, Pack, Person, PluginGroup
+from agentpack.model import ItemInfo, Kind, Manifest, Person, PluginGroup
 from agentpack.outputs import OutFile
 from agentpack.targets import claude_readme
 from agentpack.targets.base import Change, Context, Note, Report
@@ -73,23 +73,40 @@ def plugins(manifest: Manifest) -> list[tuple[str, PluginGroup | None, dict[str,
     return [(f"{g.name}/", g, plugin_fields(manifest, g)) for g in manifest.plugins]
 
 
+def folders(manifest: Manifest) -> Callable[[Kind, str], tuple[str, ...]]:
+    """Which plugin folders (under dist/claude/) hold an item: "" without plugin groups;
+    with groups, each group that names it (possibly none)."""
+    if not manifest.plugins:
+        return lambda kind, name: ("",)
+    held: dict[tuple[Kind, str], list[str]] = {}
+    for group in manifest.plugins:
+        for kind, names in _KINDS.items():
+            for name in getattr(group, names):
+                held.setdefault((kind, name), []).append(f"{group.name}/")
+    return lambda kind, name: tuple(held.get((kind, name), ()))
+
+
+_KINDS: Mapping[Kind, str] = {Kind.AGENT: "agents", Kind.COMMAND: "commands", Kind.SKILL: "skills"}
+
+
 def _contents(
-    pack: Pack, group: PluginGroup | None, fields: Mapping[str, Any], market: str | None
+    items: Sequence[ItemInfo],
+    group: PluginGroup | None,
+    fields: Mapping[str, Any],
+    market: str | None,
 ) -> claude_readme.Contents:
-    def held(items: tuple[Item, ...], names: tuple[str, ...]) -> list[Any]:
-        if group is None:
-            return list(items)
-        wanted = set(names)
-        return [item for item in items if item.name in wanted]
+    def held(kind: Kind) -> list[ItemInfo]:
+        wanted = None if group is None else set(getattr(group, _KINDS[kind]))
+        return [i for i in items if i.kind is kind and (wanted is None or i.name in wanted)]
 
     return claude_readme.Contents(
         plugin=fields["name"],
         description=fields["description"],
         license=fields.get("license"),
         repository=fields.get("repository"),
-        agents=held(pack.agents, group.agents if group else ()),
-        commands=held(pack.commands, group.commands if group else ()),
-        skills=held(pack.skills, group.skills if group else ()),
+        agents=held(Kind.AGENT),
+        commands=held(Kind.COMMAND),
+        skills=held(Kind.SKILL),
         marketplace=market,
     )
 
@@ -100,8 +117,9 @@ def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
     return None if block is False else block
 
 
-def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
-    manifest = pack.manifest
+def render(
+    manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+) -> Iterator[OutFile]:
     settings = marketplace_settings(manifest)
     name = None if settings is None else settings.get("name", manifest.name)
     block = manifest.extras.get(NAME, {})
@@ -114,7 +132,7 @@ def render(pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
         text = (
             readme.decode("utf-8").replace("\r\n", "\n")
             if readme is not None
-            else claude_readme.render(manifest, _contents(pack, group, fields, name))
+            else claude_readme.render(manifest, _contents(items, group, fields, name))
         )
         yield OutFile.text(f"{folder}README.md", text, manifest.source)
         if icon is not None:

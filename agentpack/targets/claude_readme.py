@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentpack.model import Agent, Command, Manifest, Skill
+from agentpack.model import ItemInfo, Manifest
 
 LISTED = 100
 """Items listed per kind; the rest are counted."""
@@ -31,9 +31,9 @@ class Contents:
     description: str
     license: str | None
     repository: str | None
-    agents: Sequence[Agent]
-    commands: Sequence[Command]
-    skills: Sequence[Skill]
+    agents: Sequence[ItemInfo]
+    commands: Sequence[ItemInfo]
+    skills: Sequence[ItemInfo]
     marketplace: str | None
     """The marketplace name users install from, or None when no marketplace is written."""
 

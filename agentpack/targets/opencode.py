@@ -8,12 +8,12 @@ so an agent file carries only keys opencode defines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from agentpack import aliases, emit
-from agentpack.model import Agent, Command, Pack, Skill
+from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Pack, Skill
 from agentpack.outputs import OutFile
 from agentpack.permissions import Policy
 from agentpack.targets.base import (
@@ -48,13 +48,25 @@ class OpencodeTarget:
     )
 
     def render(self, pack: Pack, report: Report, context: Context) -> Iterator[OutFile]:
+        yield from self.render_items(pack, pack.items(), report, context)
+
+    def render_items(
+        self, pack: Pack, items: Sequence[Item], report: Report, context: Context
+    ) -> Iterator[OutFile]:
         table = aliases.table(pack.manifest)
-        for agent in pack.agents:
-            yield self._agent(agent, table, report)
-        for command in pack.commands:
-            yield self._command(command, table, report)
-        for skill in pack.skills:
-            yield from self._skill(skill, report)
+        for item in items:
+            if isinstance(item, Agent):
+                yield self._agent(item, table, report)
+            elif isinstance(item, Command):
+                yield self._command(item, table, report)
+            else:
+                yield from self._skill(item, report)
+
+    def render_pack(
+        self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+    ) -> Iterator[OutFile]:
+        """opencode has no pack-level file: no plugin manifest, no marketplace."""
+        return iter(())
 
     def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
         if scope == "project":

@@ -82,7 +82,7 @@ def test_the_icon_goes_into_every_plugin_byte_for_byte(make_pack: MakePack) -> N
         ({}, "claude.icon: cannot read art/icon.png: no such file"),
         ({"art/icon.png": png(100, 100)}, "claude.icon: art/icon.png: the icon is 100x100 pixels"),
         ({"art/icon.png": b"not an image"}, "claude.icon: art/icon.png: the icon is not a PNG"),
-        ({"art/icon.png/x": b""}, "claude.icon: cannot read art/icon.png: it is a folder"),
+        ({"art/icon.png/x": b""}, "claude.icon: cannot read art/icon.png: this is a directory"),
     ],
 )
 def test_a_bad_icon_is_an_error_at_its_field(
@@ -161,3 +161,4 @@ def test_a_pack_readme_replaces_the_generated_one(make_pack: MakePack) -> None:
 )
 def test_summary(description: str, expected: str) -> None:
     assert summary(description) == expected
+
