@@ -192,6 +192,12 @@ class Policy:
         # derive from a policy, and a pack has few distinct policies
         return hash((self.default, frozenset(self.tools.items()), self.bash, self.default_explicit))
 
+    def key(self) -> tuple[object, ...]:
+        """Everything the policy says, in the order it says it. Equal policies may list
+        their tools in other orders, and a target writes names in the source's order, so
+        a cache of rendered output must key on this, not on the policy."""
+        return (self.default, tuple(self.tools.items()), self.bash, self.default_explicit)
+
     def tool(self, tool_id: str) -> Decision:
         """The decision for a tool as a whole (bash: for a command no pattern matches)."""
         if tool_id == "bash":

@@ -74,7 +74,7 @@ class AgentTools:
 
 def agent_tools(policy: Policy | None) -> AgentTools:
     """The lists for ``policy``: computed once per distinct policy, a fresh copy each call."""
-    done = _agent_tools(policy)
+    done = _agent_tools(None if policy is None else policy.key(), policy)
     return AgentTools(
         None if done.tools is None else list(done.tools),
         list(done.disallowed),
@@ -84,7 +84,8 @@ def agent_tools(policy: Policy | None) -> AgentTools:
 
 
 @functools.lru_cache(maxsize=1024)
-def _agent_tools(policy: Policy | None) -> AgentTools:
+def _agent_tools(key: object, policy: Policy | None) -> AgentTools:
+    # ``key`` (Policy.key) keeps equal policies that list tools in other orders apart
     if policy is None:
         return AgentTools(None, [], dict.fromkeys((*TOOLS, "*")))
     out = AgentTools(None, [])

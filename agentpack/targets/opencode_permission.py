@@ -69,7 +69,7 @@ def _contributors(key: str) -> list[str]:
 def rules_v1(policy: Policy | None) -> Permission:
     """The ``permission`` block for an agent, or None to inherit opencode's defaults:
     computed once per distinct policy, a fresh copy each call."""
-    done = _rules_v1(policy)
+    done = _rules_v1(None if policy is None else policy.key(), policy)
     rules = (
         None
         if done.rules is None
@@ -79,7 +79,8 @@ def rules_v1(policy: Policy | None) -> Permission:
 
 
 @functools.lru_cache(maxsize=1024)
-def _rules_v1(policy: Policy | None) -> Permission:
+def _rules_v1(key: object, policy: Policy | None) -> Permission:
+    # ``key`` (Policy.key) keeps equal policies that list tools in other orders apart
     if policy is None:
         return Permission(None)
     out = Permission({})

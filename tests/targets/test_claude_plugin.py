@@ -162,3 +162,19 @@ def test_a_pack_readme_replaces_the_generated_one(make_pack: MakePack) -> None:
 def test_summary(description: str, expected: str) -> None:
     assert summary(description) == expected
 
+
+def test_equal_policies_listed_in_another_order_keep_their_own_order(
+    make_pack: MakePack,
+) -> None:
+    """Rendering caches per policy; a cached result must not leak one agent's order into
+    another's (found by the round-trip property test)."""
+    agent = "---\nname: {0}\ndescription: d\ntools:\n  deny: [{1}]\n---\nb\n"
+    root = make_pack(
+        {
+            "agents/a.md": agent.format("a", "mcp:x, mcp:y"),
+            "agents/b.md": agent.format("b", "mcp:y, mcp:x"),
+        }
+    )
+    files = claude_files(root)
+    assert b"disallowedTools: mcp__x, mcp__y\n" in files["agents/a.md"]
+    assert b"disallowedTools: mcp__y, mcp__x\n" in files["agents/b.md"]
