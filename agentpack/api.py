@@ -8,14 +8,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agentpack import __version__, aliases, canonical, importers, parallel, scaffold, schema, writer
-from agentpack import install as installer
+from agentpack import aliases, incremental, parallel, schema, writer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
-from agentpack.load import MANIFEST, load
+from agentpack.load import MANIFEST, load, load_result
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import (
     Agent,
@@ -30,7 +31,11 @@ from agentpack.model import (
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command, summary
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Note, Report
+from agentpack.targets.base import Context, Incremental, Note, Report
+
+if TYPE_CHECKING:  # imported where used: export, the main job, should not pay for them
+    from agentpack import importers
+    from agentpack import install as installer
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -67,7 +72,7 @@ def registry() -> Registry:
 def load_pack(pack: Path | str | None = None, *, targets: Registry | None = None) -> Pack:
     """Load and validate a pack; raises ``InvalidPack`` with every finding when it has errors."""
     reg = targets or registry()
-    return _load_pack(locate(pack).root, reg.names())
+    return _load_pack(locate(pack).root, reg.known())
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +91,13 @@ def validate(pack: Path | str | None = None, *, targets: Registry | None = None)
     warning when the Claude plugin's content changed while its version did not."""
     reg = targets or registry()
     where = locate(pack)
-    loaded, findings = load(where.root, reg.names())
+    loaded, findings = load(where.root, reg.known())
     if loaded is not None and not where.bundled and "claude" in loaded.manifest.targets:
-        rendered = _render(loaded, ["claude"], reg, _default_out(where), where.root)
-        findings.extend(_version_findings(loaded, rendered.plan, _default_out(where)))
+        out_dir = _default_out(where)
+        rendered = _render(loaded, ["claude"], reg, out_dir, where.root)
+        previous = writer.read_manifest(out_dir)
+        claude = _claude_hashes(rendered.plan)
+        findings.extend(_version_findings(loaded.manifest.version, previous, claude))
     return Validation(where.root, tuple(findings), loaded)
 
 
@@ -178,6 +186,8 @@ class InitResult:
 
 def init(folder: Path | str, name: str | None = None) -> InitResult:
     """Write a minimal valid pack whose files name their schema for yaml-language-server."""
+    from agentpack import scaffold
+
     return InitResult(Path(folder), tuple(scaffold.write(Path(folder), name)))
 
 
@@ -192,6 +202,8 @@ def kinds() -> Sequence[str]:
 class Rendered:
     plan: writer.Plan
     notes: tuple[Note, ...]
+    split: Mapping[str, incremental.Rendered]
+    """Per target that renders item by item: its files and notes by item (for the cache)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +216,8 @@ class ExportResult:
     written: tuple[str, ...] = ()
     differences: tuple[writer.Difference, ...] = ()
     planned: tuple[str, ...] = ()
+    reused: int = 0
+    """Items a re-export took from the last export's snapshot, unchanged (0: full export)."""
 
     @property
     def stale(self) -> bool:
@@ -224,48 +238,54 @@ def _context(out_dir: Path, root: Path) -> Context:
 
 def _render(pack: Pack, names: Sequence[str], reg: Registry, out_dir: Path, root: Path) -> Rendered:
     context = _context(out_dir, root)
+    Batch = list[tuple[str, list[OutFile], list[Note], incremental.Rendered | None]]
 
-    def render(batch: Sequence[str]) -> list[tuple[str, list[OutFile], list[Note]]]:
-        out = []
+    def render(batch: Sequence[str]) -> Batch:
+        out: Batch = []
         for name in batch:
+            target, own = reg.get(name), pack.for_target(name)
             report = Report()
-            out.append(
-                (
-                    name,
-                    list(reg.get(name).render(pack.for_target(name), report, context)),
-                    report.notes,
-                )
-            )
+            if isinstance(target, Incremental):
+                items = list(target.render_items(own, own.items(), report, context))
+                split = incremental.Rendered.split(items, report.notes)
+                shared = Report()
+                outs = items + list(target.render_pack(own.manifest, own.infos(), shared, context))
+                out.append((name, outs, report.notes + shared.notes, split))
+            else:
+                out.append((name, list(target.render(own, report, context)), report.notes, None))
         return out
 
     size = len(pack.agents) + len(pack.commands)
     files: dict[str, list[OutFile]] = {}
     notes: set[Note] = set()
-    for name, outs, found in parallel.split(render, names, when=size >= parallel.WORTH_IT):
+    splits: dict[str, incremental.Rendered] = {}
+    for name, outs, found, split in parallel.split(render, names, when=size >= parallel.WORTH_IT):
         files[name] = outs
         notes.update(found)
-    meta = {
-        "generator": "agentpack",
-        "agentpack": __version__,
-        "pack": {"name": pack.manifest.name, "version": pack.manifest.version},
-    }
-    return Rendered(writer.plan(files, meta), tuple(sorted(notes)))
+        if split is not None:
+            splits[name] = split
+    plan = writer.plan(files, writer.export_meta(pack.manifest))
+    return Rendered(plan, tuple(sorted(notes)), splits)
 
 
-def _version_findings(pack: Pack, plan: writer.Plan, out_dir: Path) -> list[Finding]:
-    """Claude Code updates an installed plugin only when its version changes."""
-    previous = writer.read_manifest(out_dir)
-    if not previous or "claude" not in plan.targets:
-        return []
-    old_pack = previous.get("pack")
-    old_files = previous.get("files")
+def _version_findings(
+    version: str, previous: Mapping[str, object] | None, claude: Mapping[str, str] | None
+) -> list[Finding]:
+    """The version warning against the manifest the output folder held before."""
+    old_pack = previous.get("pack") if previous else None
+    old_files = previous.get("files") if previous else None
     if not isinstance(old_pack, dict) or not isinstance(old_files, dict):
         return []
-    if old_pack.get("version") != pack.manifest.version:
-        return []
     old = {k: v for k, v in old_files.items() if k.startswith("claude/")}
-    new = {f"claude/{f.path}": writer.sha256(f.data) for f in plan.targets["claude"]}
-    if old == new:
+    return _version_warning(version, str(old_pack.get("version")), old, claude)
+
+
+def _version_warning(
+    version: str, old_version: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None
+) -> list[Finding]:
+    """Claude Code updates an installed plugin only when its version changes: warn when the
+    ``claude/`` files (sha256 by path) changed since the last export and the version did not."""
+    if old is None or new is None or old_version != version or old == new:
         return []
     return [
         Finding(
@@ -275,10 +295,16 @@ def _version_findings(pack: Pack, plan: writer.Plan, out_dir: Path) -> list[Find
             Severity.WARNING,
             "version",
             f"the Claude plugin's content "
-            f"changed but its version {pack.manifest.version} did not; bump version "
+            f"changed but its version {version} did not; bump version "
             "so that installed copies update",
         )
     ]
+
+
+def _claude_hashes(plan: writer.Plan) -> dict[str, str] | None:
+    if "claude" not in plan.targets:
+        return None
+    return {f"claude/{f.path}": plan.hashes[f"claude/{f.path}"] for f in plan.targets["claude"]}
 
 
 def export(
@@ -288,28 +314,71 @@ def export(
     *,
     check: bool = False,
     dry_run: bool = False,
+    cache: bool = True,
     targets: Registry | None = None,
 ) -> ExportResult:
     """Build the pack for each target. ``check``: compare with what is on disk and write
-    nothing; ``dry_run``: list what would change and write nothing."""
+    nothing; ``dry_run``: list what would change and write nothing. ``cache``: when the
+    last export of this pack into this folder left a snapshot, load and render only what
+    changed since (the output is the same either way; see ``agentpack.incremental``)."""
     reg = targets or registry()
     where = locate(pack)
-    loaded, findings = load(where.root, reg.names())
+    out_dir = Path(out) if out is not None else _default_out(where)
+    snapshot = None if check or dry_run or not cache else incremental.location(where.root, out_dir)
+    if snapshot is not None:
+        done = incremental.reexport(
+            snapshot,
+            root=where.root,
+            out_dir=out_dir,
+            tools=tools,
+            registry=reg,
+            context=_context(out_dir, where.root),
+        )
+        if done is not None:
+            version = _version_warning(
+                done.version, done.version, done.claude_before, done.claude_after
+            )
+            return ExportResult(
+                where.root,
+                out_dir,
+                done.names,
+                (*done.findings, *version),
+                written=done.written,
+                planned=done.planned,
+                reused=done.reused,
+            )
+    # the snapshot's clock and listing are taken before any file is read
+    started = time.time_ns()
+    listed = incremental.listing(where.root) if snapshot is not None else ""
+    result = load_result(where.root, reg.known())
+    loaded = result.pack
     if loaded is None:
-        raise InvalidPack(findings)
+        raise InvalidPack(result.findings)
     names = list(dict.fromkeys(tools)) or list(loaded.manifest.targets)
     for name in names:
         reg.get(name)  # unknown names fail here, before anything is rendered
-    out_dir = Path(out) if out is not None else _default_out(where)
     rendered = _render(loaded, names, reg, out_dir, where.root)
-    findings = [*findings, *(n.finding() for n in rendered.notes)]
-    findings += _version_findings(loaded, rendered.plan, out_dir)
+    previous = writer.read_manifest(out_dir)
+    findings = [*result.findings, *(n.finding() for n in rendered.notes)]
+    findings += _version_findings(loaded.manifest.version, previous, _claude_hashes(rendered.plan))
     planned = tuple(f"{t}/{f.path}" for t, fs in rendered.plan.targets.items() for f in fs)
     base = ExportResult(where.root, out_dir, tuple(names), tuple(findings), planned=planned)
     if check or dry_run:
         differences = writer.compare(rendered.plan, out_dir, where.root)
         return replace(base, differences=tuple(differences))
     written = writer.write(rendered.plan, out_dir, where.root)
+    if snapshot is not None:
+        incremental.capture(
+            snapshot,
+            key=incremental.key(where.root, out_dir, names, reg),
+            started=started,
+            listed=listed,
+            result=result,
+            rendered=rendered.split,
+            plan=rendered.plan,
+            written=written,
+            previous=previous,
+        )
     return replace(base, written=written.files)
 
 
@@ -455,6 +524,8 @@ def install(
         for f in reg.get(tool).render(flat, Report(), Context(None))
         if f.area == "dist" and f.path.split("/", 1)[0] in INSTALLED_FOLDERS
     ]
+    from agentpack import install as installer
+
     return installer.install(files, folder, loaded.manifest.name, force=force, dry_run=dry_run)
 
 
@@ -470,6 +541,8 @@ def uninstall(
 ) -> installer.Outcome:
     """Remove exactly the files an install recorded and nobody changed since."""
     loaded, folder = _target_folder(tool, pack, scope, dest, targets or registry())
+    from agentpack import install as installer
+
     return installer.uninstall(folder, loaded.manifest.name, force=force, dry_run=dry_run)
 
 
@@ -494,6 +567,8 @@ class ImportResult:
 
 
 def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Manifest:
+    from agentpack import importers
+
     hint = imported.plugin or {}
     author = hint.get("author") or hint.get("owner")
     person = None
@@ -516,6 +591,8 @@ def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Man
 
 
 def _group(group: importers.Group) -> PluginGroup:
+    from agentpack import importers
+
     meta = group.meta
     author = meta.get("author")
     return PluginGroup(
@@ -549,13 +626,15 @@ def import_(
     source = Path(path)
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
+    from agentpack import canonical, importers, scaffold
+
     if dialect not in importers.DIALECTS:
         raise UsageError(f"unknown dialect {dialect!r}; use {', '.join(importers.DIALECTS)}")
     root = Path(pack) if pack is not None else Path.cwd()
     reg = targets or registry()
     table: Mapping[str, Mapping[str, str]] = aliases.BUILTIN
     if (root / MANIFEST).is_file():
-        table = aliases.table(_load_pack(root, reg.names()).manifest)
+        table = aliases.table(_load_pack(root, reg.known()).manifest)
     imported = importers.import_path(source, dialect, lenient=lenient, table=table)
     out: list[OutFile] = []
     if not (root / MANIFEST).is_file():

@@ -142,6 +142,11 @@ def init(folder: Path, name: str | None) -> int:
     help="Write nothing; exit 1 with a diff when the output folder is not what export would write.",
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; list what would change.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Load and render every item, even those unchanged since the last export here.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also list fields a target has no place for.")
 @FORMAT
 def export(
@@ -150,27 +155,29 @@ def export(
     out: Path | None,
     check: bool,
     dry_run: bool,
+    no_cache: bool,
     verbose: bool,
     fmt: str,
 ) -> int:
     """Compile the pack into each target's native files."""
     from agentpack import api
 
-    result = api.export(pack, tools, out, check=check, dry_run=dry_run)
+    result = api.export(pack, tools, out, check=check, dry_run=dry_run, cache=not no_cache)
     if fmt == "json":
         _json(
             {
                 "out": str(result.out_dir),
                 "targets": list(result.targets),
                 "written": list(result.written),
+                "reused": result.reused,
                 "differences": [{"path": d.path, "status": d.status} for d in result.differences],
                 "findings": [f.as_dict() for f in result.findings],
             }
         )
     else:
-        for finding in result.findings:
-            if verbose or finding.severity.value != "info":
-                click.echo(str(finding), err=True)
+        shown = [str(f) for f in result.findings if verbose or f.severity.value != "info"]
+        if shown:  # one write: a large pack can have thousands of notes
+            click.echo("\n".join(shown), err=True)
         _export_text(result, check=check, dry_run=dry_run)
     return 1 if check and result.stale else 0
 
@@ -199,7 +206,8 @@ def _export_text(result: Any, *, check: bool, dry_run: bool) -> None:
     else:
         count = len(result.written)
         files = "file" if count == 1 else "files"
-        click.echo(f"wrote {count} {files} to {result.out_dir} ({where})", err=True)
+        reused = f"; {result.reused} unchanged items reused" if result.reused else ""
+        click.echo(f"wrote {count} {files} to {result.out_dir} ({where}{reused})", err=True)
 
 
 @cli.command()

@@ -53,6 +53,8 @@ from agentpack.source import (
 )
 
 MANIFEST = "agentpack.yaml"
+BLOCKS = ("claude", "opencode")
+"""The per-target blocks the schemas define (``claude:``, ``opencode:``)."""
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters other than tab and newline: no target format holds them safely."""
 SKILL_FILE = "SKILL.md"
@@ -82,6 +84,8 @@ class _Loader:
     manifest_doc: _Doc | None = None
     reads: dict[str, FileState] = field(default_factory=dict)
     """Every file read since the last ``capture``, with its state (for the re-export cache)."""
+    trusted_manifest: bool = False
+    """The manifest is byte for byte one that passed every check before: skip the schema."""
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -264,7 +268,7 @@ class _Loader:
 
     def check_blocks(self, doc: _Doc, kind: str) -> None:
         """Unknown fields in a target block pass through; say so, in case of a typo."""
-        for target in ("claude", "opencode"):
+        for target in BLOCKS:
             block = doc.data.get(target)
             if not isinstance(block, dict):
                 continue
@@ -285,8 +289,8 @@ class _Loader:
     def extras(self, doc: _Doc) -> Mapping[str, Mapping[str, Any]]:
         blocks = {
             t: MappingProxyType(dict(doc.data[t]))
-            for t in sorted(self.known_targets)
-            if isinstance(doc.data.get(t), dict)
+            for t in BLOCKS
+            if isinstance(doc.data.get(t), dict) and t in self.known_targets
         }
         return MappingProxyType(blocks)
 
@@ -305,7 +309,7 @@ class _Loader:
             self.source_error(MANIFEST, exc)
             return None
         doc = _Doc(MANIFEST, loc)
-        if not self.checked(doc, "manifest"):
+        if not self.trusted_manifest and not self.checked(doc, "manifest"):
             return None
         data = doc.data
         self.check_targets(doc, ("targets",), data.get("targets", []))
@@ -631,12 +635,14 @@ class _Loader:
             seen.setdefault(key, item.source.path)
 
     def capture(self, kind: Kind, path: Path, load: Callable[[], Item | None]) -> Loaded:
-        """Load one item and keep apart what belongs to it: its findings, its files."""
+        """Load one item and keep apart what belongs to it: its findings, its files. Its
+        source is the file its model item names (a skill's SKILL.md, not its folder)."""
         mark, self.reads = len(self.findings), {}
         item = load()
         found = tuple(self.findings[mark:])
         del self.findings[mark:]
-        return Loaded(kind, self.rel(path), item, found, tuple(self.reads.items()))
+        source = self.rel(path / SKILL_FILE if kind is Kind.SKILL else path)
+        return Loaded(kind, source, item, found, tuple(self.reads.items()))
 
     def items(
         self, table: Mapping[str, Mapping[str, str]], sources: Sequence[tuple[Kind, Path]]
@@ -792,11 +798,15 @@ def load_result(root: Path, known_targets: Collection[str]) -> Result:
 
 
 def load_items(
-    root: Path, known_targets: Collection[str], sources: Sequence[tuple[Kind, Path]]
+    root: Path,
+    known_targets: Collection[str],
+    sources: Sequence[tuple[Kind, Path]],
+    *,
+    trusted_manifest: bool = False,
 ) -> tuple[Manifest | None, list[Loaded]]:
     """The manifest and some items alone (a re-export reloads only the files that
     changed); the checks across items are the caller's to keep."""
-    loader = _Loader(root, known_targets)
+    loader = _Loader(root, known_targets, trusted_manifest=trusted_manifest)
     manifest = loader.manifest()
     if manifest is None or any(f.is_error for f in loader.findings):
         return None, []

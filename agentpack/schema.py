@@ -12,14 +12,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from agentpack.errors import Finding, Severity
 from agentpack.permissions import TOOLS
 from agentpack.source import Located, field_name
+
+if TYPE_CHECKING:  # jsonschema takes ~80 ms to import: only an invalid file needs it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 KINDS: tuple[str, ...] = ("manifest", "agent", "command", "skill")
 
@@ -46,6 +47,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 

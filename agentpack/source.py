@@ -73,23 +73,24 @@ class Located:
         return self.origin
 
 
+def stamp_text(st: os.stat_result) -> str:
+    """``size:mtime_ns:ctime_ns:inode``: a file changed by any means gets another one
+    (ctime cannot be set back, unlike mtime)."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
-    """A file as it was read: its stat stamp (taken before the read, so a later change
-    always shows) and a digest of the bytes. A re-export trusts an unchanged stamp and
-    compares digests otherwise (``agentpack.incremental``)."""
+    """A file as it was read: its stamp (taken before the read, so a later change always
+    shows) and a digest of the bytes. A re-export trusts an unchanged stamp and compares
+    digests otherwise (``agentpack.incremental``)."""
 
-    stamp: tuple[int, int, int, int]
-    """size, mtime_ns, ctime_ns, inode"""
+    stamp: str
     digest: str
 
     @staticmethod
-    def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
-        return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-    @staticmethod
     def of(st: os.stat_result, data: bytes) -> FileState:
-        return FileState(FileState.stamp_of(st), hashlib.sha256(data).hexdigest())
+        return FileState(stamp_text(st), hashlib.sha256(data).hexdigest())
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, FileState]:

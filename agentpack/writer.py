@@ -14,13 +14,16 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack import parallel
+from agentpack._version import __version__
 from agentpack.errors import OutputError, UnsafePath
+from agentpack.model import Manifest
 from agentpack.outputs import OutFile, collision_key, path_problem
+from agentpack.source import stamp_text
 
 MANIFEST = "manifest.json"
 """``dist/manifest.json``: path and sha256 of every generated file, and who made them."""
@@ -47,28 +50,56 @@ class Plan:
     meta: Mapping[str, object] = field(default_factory=dict)
     pack_owner: Mapping[str, str] = field(default_factory=dict)
     """Pack-root file -> the target that wrote it."""
+    hashes: Mapping[str, str] = field(default_factory=dict)
+    """sha256 of every file: ``<target>/<path>`` for dist files, the path for pack files."""
 
     def manifest(self, previous: Mapping[str, object] | None = None) -> bytes:
-        files: dict[str, str] = {}
-        kept = previous.get("files") if previous else None
-        if isinstance(kept, dict):
-            files.update((k, v) for k, v in kept.items() if k.split("/", 1)[0] not in self.targets)
-        for target, outs in self.targets.items():
-            files.update((f"{target}/{f.path}", sha256(f.data)) for f in outs)
-        pack_files: dict[str, dict[str, str]] = {}
-        old = previous.get("pack_files") if previous else None
-        if isinstance(old, dict):
-            pack_files.update(
-                (t, v) for t, v in old.items() if t not in self.targets and isinstance(v, dict)
-            )
-        for out in self.pack_files:
-            pack_files.setdefault(self.pack_owner[out.path], {})[out.path] = sha256(out.data)
-        document = {
-            **self.meta,
-            "files": dict(sorted(files.items())),
-            "pack_files": {t: dict(sorted(v.items())) for t, v in sorted(pack_files.items())},
+        files = {
+            f"{t}/{f.path}": self.hashes[f"{t}/{f.path}"]
+            for t, fs in self.targets.items()
+            for f in fs
         }
-        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        pack_files: dict[str, dict[str, str]] = {}
+        for out in self.pack_files:
+            pack_files.setdefault(self.pack_owner[out.path], {})[out.path] = self.hashes[out.path]
+        return manifest_text(self.meta, list(self.targets), files, pack_files, previous)
+
+
+def export_meta(manifest: Manifest) -> dict[str, object]:
+    """The head of ``dist/manifest.json``: who made the files, from which pack."""
+    return {
+        "generator": "agentpack",
+        "agentpack": __version__,
+        "pack": {"name": manifest.name, "version": manifest.version},
+    }
+
+
+def manifest_text(
+    meta: Mapping[str, object],
+    targets: Collection[str],
+    files: Mapping[str, str],
+    pack_files: Mapping[str, Mapping[str, str]],
+    previous: Mapping[str, object] | None,
+) -> bytes:
+    """``dist/manifest.json``: ``meta``, then the sha256 of every file of ``targets``, and the
+    entries ``previous`` holds for targets this export did not build."""
+    kept_files: dict[str, str] = {}
+    kept = previous.get("files") if previous else None
+    if isinstance(kept, dict):
+        kept_files.update((k, v) for k, v in kept.items() if k.split("/", 1)[0] not in targets)
+    kept_files.update(files)
+    kept_pack: dict[str, dict[str, str]] = {}
+    old = previous.get("pack_files") if previous else None
+    if isinstance(old, dict):
+        kept_pack.update((t, v) for t, v in old.items() if t not in targets and isinstance(v, dict))
+    for target, entries in pack_files.items():
+        kept_pack.setdefault(target, {}).update(entries)
+    document = {
+        **meta,
+        "files": dict(sorted(kept_files.items())),
+        "pack_files": {t: dict(sorted(v.items())) for t, v in sorted(kept_pack.items())},
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -> Plan:
@@ -93,7 +124,15 @@ def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -
             if out.area == "pack":
                 owner[out.path] = target
         per_target[target] = tuple(sorted(seen.values(), key=lambda f: f.path))
-    return Plan(per_target, tuple(sorted(pack_files.values(), key=lambda f: f.path)), meta, owner)
+    hashes = {f"{t}/{f.path}": sha256(f.data) for t, fs in per_target.items() for f in fs}
+    hashes.update((f.path, sha256(f.data)) for f in pack_files.values())
+    return Plan(
+        per_target,
+        tuple(sorted(pack_files.values(), key=lambda f: f.path)),
+        meta,
+        owner,
+        hashes,
+    )
 
 
 def _no_symlinks(root: Path, rel: str) -> None:
@@ -116,6 +155,10 @@ def read_manifest(out_dir: Path) -> dict[str, object] | None:
 class Written:
     out_dir: Path
     files: tuple[str, ...]
+    stamps: Mapping[str, str] | None = None
+    """The stamp of every file of the target folders, ``<target>/<path>`` (``source.
+    stamp_text``), when they were all created by this write: taken from the open file,
+    which saves a walk of the folder for the re-export cache."""
 
 
 def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
@@ -130,7 +173,7 @@ def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
     if changes is None:
         return _rebuild(result, out_dir, pack_root)
     try:
-        written = _update(out_dir, *changes)
+        written = update(out_dir, *changes)
         for out in result.pack_files:
             _no_symlinks(pack_root, out.path)
             path = pack_root / out.path
@@ -169,7 +212,7 @@ def _changes(
             return None  # a file the manifest lists is gone: do not trust the rest
         for out in outs:
             rel = f"{target}/{out.path}"
-            if old.get(rel) != sha256(out.data) or on_disk[rel].stat().st_size != len(out.data):
+            if old.get(rel) != result.hashes[rel] or on_disk[rel].stat().st_size != len(out.data):
                 write[rel] = out.data
         wanted = {f"{target}/{out.path}" for out in outs}
         remove += sorted(rel for rel in on_disk if rel not in wanted)
@@ -179,7 +222,7 @@ def _changes(
     return write, remove
 
 
-def _update(out_dir: Path, write: dict[str, bytes], remove: list[str]) -> list[str]:
+def update(out_dir: Path, write: dict[str, bytes], remove: list[str]) -> list[str]:
     """Stage every changed file beside its final place, then rename them all in."""
     staged: list[tuple[str, Path]] = []
     try:
@@ -222,19 +265,21 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
         staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
         try:
 
-            def build(names: Sequence[str]) -> list[str]:
+            def build(names: Sequence[str]) -> list[list[str]]:
+                stamps = []
                 for name in names:
                     folder = staging / "new" / name
                     if folder.exists():  # left by a helper process that failed half way
                         shutil.rmtree(folder)
-                    _create_all(folder, result.targets[name])
-                return list(names)
+                    stamps.append(_create_all(folder, result.targets[name]))
+                return stamps
 
             files = sum(len(outs) for outs in result.targets.values())
             # one target folder per process: creating files is mostly kernel CPU time,
             # and two folders do not contend for one directory lock
-            parallel.split(build, list(result.targets), when=files >= parallel.WORTH_IT)
-            _swap_all(out_dir, staging, list(result.targets))
+            names = list(result.targets)
+            made = parallel.split(build, names, when=files >= parallel.WORTH_IT)
+            _swap_all(out_dir, staging, names)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         for out in result.pack_files:
@@ -243,20 +288,23 @@ def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
     written = [f"{t}/{f.path}" for t, outs in result.targets.items() for f in outs]
-    return Written(out_dir, tuple(written + [f.path for f in result.pack_files]))
+    # renaming a folder leaves the stamps of the files in it as they were
+    stamps = dict(zip(written, (s for target in made for s in target), strict=True))
+    return Written(out_dir, tuple(written + [f.path for f in result.pack_files]), stamps)
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _create_all(folder: Path, outs: Iterable[OutFile]) -> None:
-    """Create every file in a fresh folder. Plain strings and ``os`` calls: pathlib's joins
-    and buffered files cost more than the file system itself here (a third of a second per
-    10,000 agents). Paths were checked by ``plan``; O_EXCL refuses to follow anything that
-    is already there."""
+def _create_all(folder: Path, outs: Iterable[OutFile]) -> list[str]:
+    """Create every file in a fresh folder; the stamp of each. Plain strings and ``os``
+    calls: pathlib's joins and buffered files cost more than the file system itself here
+    (a third of a second per 10,000 agents). Paths were checked by ``plan``; O_EXCL
+    refuses to follow anything that is already there."""
     base = os.fspath(folder)
     os.makedirs(base, exist_ok=True)
     made = {base}
+    stamps = []
     for out in outs:
         path = f"{base}/{out.path}"
         parent = path.rpartition("/")[0]
@@ -268,8 +316,10 @@ def _create_all(folder: Path, outs: Iterable[OutFile]) -> None:
             view = memoryview(out.data)
             while view:
                 view = view[os.write(fd, view) :]
+            stamps.append(stamp_text(os.fstat(fd)))
         finally:
             os.close(fd)
+    return stamps
 
 
 def _swap_all(out_dir: Path, staging: Path, targets: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "name: test-pack\nversion: 1.0.0\ndescription: A pack for tests.\n"
 
 MakePack = Callable[..., Path]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Export snapshots go to a folder of this test run, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AGENTPACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture

@@ -123,12 +123,12 @@ def test_a_helper_that_dies_half_way_through_writing_leaves_no_trace(
     monkeypatch.setattr(parallel, "WORTH_IT", 1)
     parent, real = os.getpid(), writer._create_all
 
-    def dies_in_the_helper(folder: Path, outs: Sequence[OutFile]) -> None:
+    def dies_in_the_helper(folder: Path, outs: Sequence[OutFile]) -> list[str]:
         if os.getpid() != parent:
             (tmp_path / "the helper ran").touch()
             real(folder, outs[:2])  # some files written, then the helper fails
             raise OSError(28, "No space left on device")
-        real(folder, outs)
+        return real(folder, outs)
 
     monkeypatch.setattr(writer, "_create_all", dies_in_the_helper)
     result = api.export(root, out=tmp_path / "two")

@@ -10,6 +10,7 @@ import pytest
 from agentpack import api, writer
 from agentpack.errors import UnsafePath
 from agentpack.outputs import OutFile
+from agentpack.source import stamp_text
 from tests.conftest import MakePack
 
 AGENT = "---\nname: a\ndescription: d\ntools:\n  allow: [read]\n---\nbody\n"
@@ -220,3 +221,15 @@ def test_output_outside_the_pack_has_no_marketplace(make_pack: MakePack, tmp_pat
     result = api.export(root, out=tmp_path / "out")
     assert not (root / ".claude-plugin").exists()
     assert any("no marketplace written" in f.message for f in result.findings)
+
+
+def test_a_fresh_write_reports_the_stamps_the_files_keep(tmp_path: Path) -> None:
+    """Stamps come from the open files; moving the folder into place must not change them
+    (the re-export cache relies on it, and checks by digest where a stamp differs)."""
+    files = [OutFile(f"agents/a{i}.md", f"agent {i}\n".encode()) for i in range(5)]
+    plan = writer.plan({"claude": files, "opencode": files[:2]}, {})
+    written = writer.write(plan, tmp_path / "dist", tmp_path)
+    assert written.stamps is not None
+    assert sorted(written.stamps) == sorted(p for p in written.files if "/" in p)
+    for rel, stamp in written.stamps.items():
+        assert stamp == stamp_text(os.lstat(tmp_path / "dist" / rel))

@@ -8,7 +8,7 @@ whose promise is "never widen permissions", a silent swap of ``claude`` is not a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -26,6 +26,20 @@ def _import(spec: str) -> type[Target]:
     module, _, attr = spec.partition(":")
     target: type[Target] = getattr(importlib.import_module(module), attr)
     return target
+
+
+@dataclass(frozen=True, slots=True)
+class _Known(Collection[str]):
+    registry: Registry
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.registry.specs or name in self.registry.names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.registry.names())
+
+    def __len__(self) -> int:
+        return len(self.registry.names())
 
 
 @dataclass(slots=True)
@@ -55,6 +69,11 @@ class Registry:
     def names(self) -> list[str]:
         self._scan()
         return sorted(self.specs)
+
+    def known(self) -> Collection[str]:
+        """The target names, as a collection that looks at installed distributions (20-30
+        ms) only when asked about a name that is not built in, or for all of them."""
+        return _Known(self)
 
     def get(self, name: str) -> Target:
         if name not in self._loaded:

@@ -52,11 +52,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _section(title: str, rows: list[str]) -> list[str]:
-    if not rows:
+def _section(title: str, items: Sequence[ItemInfo], prefix: str = "") -> list[str]:
+    """A list of the first ``LISTED`` items (summaries cost a regex each: only those)."""
+    if not items:
         return []
-    shown = rows[:LISTED]
-    more = [f"- ... and {len(rows) - LISTED} more"] if len(rows) > LISTED else []
+    shown = [f"- `{prefix}{i.name}`: {summary(i.description)}" for i in items[:LISTED]]
+    more = [f"- ... and {len(items) - LISTED} more"] if len(items) > LISTED else []
     return ["", f"## {title}", "", *shown, *more]
 
 
@@ -103,16 +104,9 @@ def render(manifest: Manifest, contents: Contents) -> str:
         "Each agent file also works on its own: copy `agents/*.md` into `~/.claude/agents/` "
         "or into a project's `.claude/agents/`.",
     ]
-    lines += _section(
-        "Agents", [f"- `{a.name}`: {summary(a.description)}" for a in contents.agents]
-    )
-    lines += _section(
-        "Commands",
-        [f"- `/{plugin}:{c.name}`: {summary(c.description)}" for c in contents.commands],
-    )
-    lines += _section(
-        "Skills", [f"- `{s.name}`: {summary(s.description)}" for s in contents.skills]
-    )
+    lines += _section("Agents", contents.agents)
+    lines += _section("Commands", contents.commands, f"/{plugin}:")
+    lines += _section("Skills", contents.skills)
     if contents.license:
         lines += ["", "## License", "", summary(contents.license)]
     return "\n".join(lines) + "\n"
