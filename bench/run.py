@@ -169,8 +169,13 @@ def incremental(work: Path, n: int) -> dict[str, float]:
         again = time.perf_counter() - start
     finally:
         agent.write_text(original)
-    written = len(json.loads(result.stdout)["written"])
-    return {"full": full, "again": again, "written": written}
+    report = json.loads(result.stdout)
+    return {
+        "full": full,
+        "again": again,
+        "written": len(report["written"]),
+        "reused": report.get("reused", 0),
+    }
 
 
 def startup() -> dict[str, float]:
@@ -232,6 +237,8 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the raw samples here")
     args = parser.parse_args()
+    # agentpack's re-export snapshots go with the rest of the run, not the user's cache
+    os.environ["AGENTPACK_CACHE_DIR"] = str(args.work / "cache")
     rs = rulesync()
     results = {n: run_size(n, args.reps, args.work, rs) for n in args.sizes}
     lines = report(results)
@@ -245,7 +252,8 @@ def main() -> None:
     lines.append(
         f"re-export after one agent changed: {incr['again']:.2f} s vs full "
         f"{incr['full']:.2f} s = {incr['again'] / incr['full']:.0%} "
-        f"({incr['written']:.0f} files written; aim: < 10%, that agent's files only)"
+        f"({incr['written']:.0f} files written, {incr['reused']:.0f} items reused; "
+        "aim: < 10%, that agent's files only)"
     )
     print("\n".join(lines))
     if args.json:
