@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agentpack import aliases, incremental, parallel, schema, writer
+from agentpack import aliases, build, incremental, schema, writer
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.load import MANIFEST, load, load_result
 from agentpack.load import load_pack as _load_pack
@@ -31,7 +31,7 @@ from agentpack.model import (
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command, summary
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Incremental, Note, Report
+from agentpack.targets.base import Context, Note, Report
 
 if TYPE_CHECKING:  # imported where used: export, the main job, should not pay for them
     from agentpack import importers
@@ -94,9 +94,12 @@ def validate(pack: Path | str | None = None, *, targets: Registry | None = None)
     loaded, findings = load(where.root, reg.known())
     if loaded is not None and not where.bundled and "claude" in loaded.manifest.targets:
         out_dir = _default_out(where)
-        rendered = _render(loaded, ["claude"], reg, out_dir, where.root)
+        context = _context(out_dir, where.root)
         previous = writer.read_manifest(out_dir)
-        claude = _claude_hashes(rendered.plan)
+        built = build.build(
+            loaded, ["claude"], reg, context, out_dir=out_dir, previous=previous, staging=None
+        )
+        claude = _claude_hashes(built)
         findings.extend(_version_findings(loaded.manifest.version, previous, claude))
     return Validation(where.root, tuple(findings), loaded)
 
@@ -199,14 +202,6 @@ def kinds() -> Sequence[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Rendered:
-    plan: writer.Plan
-    notes: tuple[Note, ...]
-    split: Mapping[str, incremental.Rendered]
-    """Per target that renders item by item: its files and notes by item (for the cache)."""
-
-
-@dataclass(frozen=True, slots=True)
 class ExportResult:
     root: Path
     out_dir: Path
@@ -234,38 +229,6 @@ def _context(out_dir: Path, root: Path) -> Context:
         return Context(out_dir.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
         return Context(None)
-
-
-def _render(pack: Pack, names: Sequence[str], reg: Registry, out_dir: Path, root: Path) -> Rendered:
-    context = _context(out_dir, root)
-    Batch = list[tuple[str, list[OutFile], list[Note], incremental.Rendered | None]]
-
-    def render(batch: Sequence[str]) -> Batch:
-        out: Batch = []
-        for name in batch:
-            target, own = reg.get(name), pack.for_target(name)
-            report = Report()
-            if isinstance(target, Incremental):
-                items = list(target.render_items(own, own.items(), report, context))
-                split = incremental.Rendered.split(items, report.notes)
-                shared = Report()
-                outs = items + list(target.render_pack(own.manifest, own.infos(), shared, context))
-                out.append((name, outs, report.notes + shared.notes, split))
-            else:
-                out.append((name, list(target.render(own, report, context)), report.notes, None))
-        return out
-
-    size = len(pack.agents) + len(pack.commands)
-    files: dict[str, list[OutFile]] = {}
-    notes: set[Note] = set()
-    splits: dict[str, incremental.Rendered] = {}
-    for name, outs, found, split in parallel.split(render, names, when=size >= parallel.WORTH_IT):
-        files[name] = outs
-        notes.update(found)
-        if split is not None:
-            splits[name] = split
-    plan = writer.plan(files, writer.export_meta(pack.manifest))
-    return Rendered(plan, tuple(sorted(notes)), splits)
 
 
 def _version_findings(
@@ -301,10 +264,25 @@ def _version_warning(
     ]
 
 
-def _claude_hashes(plan: writer.Plan) -> dict[str, str] | None:
-    if "claude" not in plan.targets:
+def _claude_hashes(built: Sequence[build.Built]) -> dict[str, str] | None:
+    claude = next((b for b in built if b.target == "claude"), None)
+    if claude is None:
         return None
-    return {f"claude/{f.path}": plan.hashes[f"claude/{f.path}"] for f in plan.targets["claude"]}
+    return {f"claude/{path}": digest for path, digest in claude.hashes.items()}
+
+
+def _finish(
+    built: Sequence[build.Built], pack: Pack, previous: Mapping[str, object] | None
+) -> tuple[dict[str, tuple[str, OutFile]], bytes]:
+    """The pack-root files of every target, and the manifest of the whole export."""
+    extra = writer.pack_files((b.target, b.pack_files) for b in built)
+    owners: dict[str, dict[str, str]] = {}
+    for path, (target, out) in extra.items():
+        owners.setdefault(target, {})[path] = writer.sha256(out.data)
+    files = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
+    meta = writer.export_meta(pack.manifest)
+    names = [b.target for b in built]
+    return extra, writer.manifest_text(meta, names, files, owners, previous)
 
 
 def export(
@@ -357,16 +335,39 @@ def export(
     names = list(dict.fromkeys(tools)) or list(loaded.manifest.targets)
     for name in names:
         reg.get(name)  # unknown names fail here, before anything is rendered
-    rendered = _render(loaded, names, reg, out_dir, where.root)
+    context = _context(out_dir, where.root)
     previous = writer.read_manifest(out_dir)
-    findings = [*result.findings, *(n.finding() for n in rendered.notes)]
-    findings += _version_findings(loaded.manifest.version, previous, _claude_hashes(rendered.plan))
-    planned = tuple(f"{t}/{f.path}" for t, fs in rendered.plan.targets.items() for f in fs)
+
+    def run(staging: Path | None) -> list[build.Built]:
+        return build.build(
+            loaded,
+            names,
+            reg,
+            context,
+            out_dir=out_dir,
+            previous=previous,
+            staging=staging,
+            compare=check or dry_run,
+        )
+
+    if check or dry_run:
+        built = run(None)
+        extra, manifest = _finish(built, loaded, previous)
+        differences = [d for b in built for d in b.differences]
+        differences += writer.compare_rest(extra, manifest, out_dir, where.root)
+    else:
+        with writer.staging(out_dir) as folder:
+            built = run(folder)
+            extra, manifest = _finish(built, loaded, previous)
+            staged = [b.staged for b in built if b.staged is not None]
+            written = writer.commit(staged, extra, manifest, out_dir, where.root, folder)
+    notes = sorted({n for b in built for n in b.notes})
+    findings = [*result.findings, *(n.finding() for n in notes)]
+    findings += _version_findings(loaded.manifest.version, previous, _claude_hashes(built))
+    planned = tuple(f"{b.target}/{p}" for b in built for p in sorted(b.hashes))
     base = ExportResult(where.root, out_dir, tuple(names), tuple(findings), planned=planned)
     if check or dry_run:
-        differences = writer.compare(rendered.plan, out_dir, where.root)
         return replace(base, differences=tuple(differences))
-    written = writer.write(rendered.plan, out_dir, where.root)
     if snapshot is not None:
         incremental.capture(
             snapshot,
@@ -374,8 +375,8 @@ def export(
             started=started,
             listed=listed,
             result=result,
-            rendered=rendered.split,
-            plan=rendered.plan,
+            built=built,
+            pack_files=extra,
             written=written,
             previous=previous,
         )

@@ -39,6 +39,7 @@ from typing import Any
 
 from agentpack import writer
 from agentpack._version import __version__
+from agentpack.build import Built
 from agentpack.errors import Finding, OutputError, Severity
 from agentpack.load import Loaded, Result, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
@@ -382,17 +383,19 @@ def capture(
     started: int,
     listed: str,
     result: Result,
-    rendered: Mapping[str, Rendered],
-    plan: writer.Plan,
+    built: Sequence[Built],
+    pack_files: Mapping[str, tuple[str, OutFile]],
     written: writer.Written,
     previous: Mapping[str, object] | None,
 ) -> None:
-    """Save the snapshot of a full export that just wrote ``plan``."""
+    """Save the snapshot of a full export that just wrote these files."""
     out_dir = written.out_dir
+    if any(b.by_item is None for b in built):
+        return  # a target that renders the pack whole: every export is a full one
     pack = result.pack
     if pack is None or pack.root is None:
         return
-    names = list(rendered)
+    names = [b.target for b in built]
     loaded = result.loaded
     items = [x.item for x in loaded]
     if any(item is None for item in items):
@@ -443,23 +446,24 @@ def capture(
     else:
         stamps = {rel: stamp_text(st) for rel, st in _walk(out_dir, names).items()}
     index = {source: i for i, source in enumerate(sources)}
-    for target, output in rendered.items():
-        outs = snap.outputs[target] = Outputs()
+    for b in built:
+        outs = snap.outputs[b.target] = Outputs()
+        by_item = b.by_item or {}
         for i, source in enumerate(sources):
-            for out in output.items.get(source, ()):
-                rel = f"{target}/{out.path}"
+            for file in by_item.get(source, ()):
                 outs.item.append(i)
-                outs.path.append(out.path)
-                outs.sha.append(plan.hashes[rel])
-                outs.stamp.append(stamps.pop(rel, ""))
-        for source, notes in output.notes.items():
-            if source in index:
-                snap.notes.setdefault(str(index[source]), []).extend(_note(n) for n in notes)
+                outs.path.append(file)
+                outs.sha.append(b.hashes[file])
+                outs.stamp.append(stamps.pop(f"{b.target}/{file}", ""))
+        for note in b.notes:
+            if note.source.path in index:
+                snap.notes.setdefault(str(index[note.source.path]), []).append(_note(note))
+    hashes = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
     for rel, stamp in stamps.items():  # files of no one item
-        snap.files[rel] = [stamp, plan.hashes.get(rel, "")]
-    for out in plan.pack_files:
-        stamp = _stamp(os.path.join(pack.root, out.path), follow=False) or ""
-        snap.files[f"pack:{out.path}"] = [stamp, plan.hashes[out.path], plan.pack_owner[out.path]]
+        snap.files[rel] = [stamp, hashes.get(rel, "")]
+    for file, (owner, out) in pack_files.items():
+        stamp = _stamp(os.path.join(pack.root, file), follow=False) or ""
+        snap.files[f"pack:{file}"] = [stamp, writer.sha256(out.data), owner]
     manifest = os.path.join(out_dir, writer.MANIFEST)
     snap.files[writer.MANIFEST] = [_stamp(manifest, follow=False) or "", _digest(manifest) or ""]
     mtimes = [s.split(":")[1] for o in snap.outputs.values() for s in o.stamp[:1000] if s]

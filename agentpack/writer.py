@@ -1,24 +1,28 @@
 """The one module that writes generated files: containment, atomic swap, check, dry run.
 
-Each target's folder is built complete in a temporary folder beside it and then swapped in,
-so an export that fails half way leaves the old folder exactly as it was. Every path is
-checked before anything is written: relative, no ``..``, no backslash or drive letter, no
-name Windows cannot create, nothing through a symlink.
+An export writes in two steps. ``stage`` writes one target's files under a staging folder
+inside the output folder (the whole new folder, or only the changed files when the old
+folder matches its manifest); it runs in the process that rendered the target, so no
+target's output is held twice or sent across processes. ``commit`` then renames everything
+into place and writes the pack-root files and the manifest: an export that fails before
+the commit leaves the output exactly as it was. Every path is checked before anything is
+written: relative, no ``..``, no backslash or drive letter, no name Windows cannot create,
+nothing through a symlink.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from agentpack import parallel
 from agentpack._version import __version__
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.model import Manifest
@@ -42,27 +46,59 @@ def sha256(data: bytes) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """Everything one export writes: per target folder, the pack-root files, the manifest."""
+class TargetFiles:
+    """One target's rendered files, checked: its folder's files sorted by path, and the
+    files it puts in the pack root (a marketplace)."""
 
-    targets: Mapping[str, tuple[OutFile, ...]]
-    pack_files: tuple[OutFile, ...] = ()
-    meta: Mapping[str, object] = field(default_factory=dict)
-    pack_owner: Mapping[str, str] = field(default_factory=dict)
-    """Pack-root file -> the target that wrote it."""
-    hashes: Mapping[str, str] = field(default_factory=dict)
-    """sha256 of every file: ``<target>/<path>`` for dist files, the path for pack files."""
+    target: str
+    files: tuple[OutFile, ...]
+    pack_files: tuple[OutFile, ...]
+    hashes: Mapping[str, str]
+    """sha256 of each of ``files``, by path."""
 
-    def manifest(self, previous: Mapping[str, object] | None = None) -> bytes:
-        files = {
-            f"{t}/{f.path}": self.hashes[f"{t}/{f.path}"]
-            for t, fs in self.targets.items()
-            for f in fs
-        }
-        pack_files: dict[str, dict[str, str]] = {}
-        for out in self.pack_files:
-            pack_files.setdefault(self.pack_owner[out.path], {})[out.path] = self.hashes[out.path]
-        return manifest_text(self.meta, list(self.targets), files, pack_files, previous)
+
+def target_files(target: str, outs: Iterable[OutFile]) -> TargetFiles:
+    """Check every path and that no two files land on one name (also on a case-folding or
+    normalising file system); sort; hash."""
+    seen: dict[str, OutFile] = {}
+    pack: dict[str, OutFile] = {}
+    for out in outs:
+        problem = path_problem(out.path)
+        if problem:
+            raise UnsafePath(f"refusing to write {out.path!r}: the path {problem}")
+        table = pack if out.area == "pack" else seen
+        key = collision_key(out.path)
+        if key in table and table[key].data != out.data:
+            raise UnsafePath(
+                f"two files would be written to {out.path!r} ({target}); "
+                "names must differ, also in letter case and Unicode normalisation"
+            )
+        table[key] = out
+    files = tuple(sorted(seen.values(), key=lambda f: f.path))
+    return TargetFiles(
+        target,
+        files,
+        tuple(sorted(pack.values(), key=lambda f: f.path)),
+        {f.path: sha256(f.data) for f in files},
+    )
+
+
+def pack_files(targets: Iterable[tuple[str, Iterable[OutFile]]]) -> dict[str, tuple[str, OutFile]]:
+    """The pack-root files of all targets, by path, with the target that writes each; two
+    targets may write one file only with the same content."""
+    found: dict[str, tuple[str, OutFile]] = {}
+    by_key: dict[str, OutFile] = {}
+    for target, outs in targets:
+        for out in outs:
+            key = collision_key(out.path)
+            if key in by_key and by_key[key].data != out.data:
+                raise UnsafePath(
+                    f"two files would be written to {out.path!r} ({target}); "
+                    "names must differ, also in letter case and Unicode normalisation"
+                )
+            by_key[key] = out
+            found.setdefault(out.path, (target, out))
+    return dict(sorted(found.items()))
 
 
 def export_meta(manifest: Manifest) -> dict[str, object]:
@@ -102,39 +138,6 @@ def manifest_text(
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def plan(targets: Mapping[str, Iterable[OutFile]], meta: Mapping[str, object]) -> Plan:
-    """Sort, check and de-duplicate what the targets rendered."""
-    per_target: dict[str, tuple[OutFile, ...]] = {}
-    pack_files: dict[str, OutFile] = {}
-    owner: dict[str, str] = {}
-    for target, outs in targets.items():
-        seen: dict[str, OutFile] = {}
-        for out in outs:
-            problem = path_problem(out.path)
-            if problem:
-                raise UnsafePath(f"refusing to write {out.path!r}: the path {problem}")
-            table = pack_files if out.area == "pack" else seen
-            key = collision_key(out.path)
-            if key in table and table[key].data != out.data:
-                raise UnsafePath(
-                    f"two files would be written to {out.path!r} ({target}); "
-                    "names must differ, also in letter case and Unicode normalisation"
-                )
-            table[key] = out
-            if out.area == "pack":
-                owner[out.path] = target
-        per_target[target] = tuple(sorted(seen.values(), key=lambda f: f.path))
-    hashes = {f"{t}/{f.path}": sha256(f.data) for t, fs in per_target.items() for f in fs}
-    hashes.update((f.path, sha256(f.data)) for f in pack_files.values())
-    return Plan(
-        per_target,
-        tuple(sorted(pack_files.values(), key=lambda f: f.path)),
-        meta,
-        owner,
-        hashes,
-    )
-
-
 def _no_symlinks(root: Path, rel: str) -> None:
     current = root
     for part in PurePosixPath(rel).parts[:-1]:
@@ -161,65 +164,196 @@ class Written:
     which saves a walk of the folder for the re-export cache."""
 
 
-def write(result: Plan, out_dir: Path, pack_root: Path) -> Written:
-    """Write the plan. When ``out_dir`` holds a previous export whose manifest matches the
-    files on disk, only changed files are written (``_update``); otherwise every target
-    folder is built whole in a staging folder and swapped in (``_rebuild``). Either way a
-    failure before the final renames changes nothing."""
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """One target's new files, written under the staging folder; nothing visible yet.
+
+    ``rebuild``: ``staging/new/<target>`` is the whole new folder, swapped in by ``commit``;
+    else only the changed files sit under ``staging/update/<target>/`` and ``remove`` lists
+    the files to delete."""
+
+    target: str
+    rebuild: bool
+    written: tuple[str, ...]
+    remove: tuple[str, ...] = ()
+    stamps: tuple[str, ...] | None = None
+    """rebuild: the stamp of each file of ``written``, taken from the open file."""
+
+
+@contextlib.contextmanager
+def staging(out_dir: Path) -> Iterator[Path]:
+    """A fresh folder inside ``out_dir`` (one file system: renames are atomic), removed
+    afterwards whatever happens."""
     if out_dir.is_symlink():
         raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
-    previous = read_manifest(out_dir)
-    changes = _changes(result, out_dir, previous) if previous else None
-    if changes is None:
-        return _rebuild(result, out_dir, pack_root)
     try:
-        written = update(out_dir, *changes)
-        for out in result.pack_files:
-            _no_symlinks(pack_root, out.path)
-            path = pack_root / out.path
-            if not path.is_file() or path.read_bytes() != out.data:
-                replace_file(path, out.data)
-                written.append(out.path)
-        manifest = result.manifest(previous)
-        if (out_dir / MANIFEST).read_bytes() != manifest:
-            replace_file(out_dir / MANIFEST, manifest)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
-    return Written(out_dir, tuple(written))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stage(
+    files: TargetFiles, out_dir: Path, staging: Path, previous: Mapping[str, object] | None
+) -> Staged:
+    """Write one target's files under ``staging``. When the target's folder matches the
+    previous manifest, only the changed files are staged (a re-export touches no other
+    file, so a watching client reloads only what changed); else the whole folder.
+    Runs in the process that rendered the target; safe to run again after a failure."""
+    target = files.target
+    if (out_dir / target).is_symlink():
+        raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
+    try:
+        changes = _changes(files, out_dir, previous) if previous else None
+        if changes is None:
+            folder = staging / "new" / target
+            if folder.exists():  # left by a helper process that failed half way
+                shutil.rmtree(folder)
+            stamps = _create_all(folder, files.files)
+            return Staged(target, True, tuple(f.path for f in files.files), (), tuple(stamps))
+        write, remove = changes
+        folder = staging / "update" / target
+        if folder.exists():
+            shutil.rmtree(folder)
+        for out in write:
+            _no_symlinks(out_dir / target, out.path)
+        _create_all(folder, write)
+        return Staged(target, False, tuple(f.path for f in write), tuple(remove))
+    except OSError as exc:
+        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
 
 
 def _changes(
-    result: Plan, out_dir: Path, previous: Mapping[str, object]
-) -> tuple[dict[str, bytes], list[str]] | None:
-    """(files to write, files to remove) relative to ``out_dir``, or None when the folder
-    does not match its manifest closely enough to trust it (then everything is rebuilt)."""
+    files: TargetFiles, out_dir: Path, previous: Mapping[str, object]
+) -> tuple[list[OutFile], list[str]] | None:
+    """(files to write, files to remove) in the target's folder, or None when the folder
+    does not match its manifest closely enough to trust it, or when so much changed that a
+    whole new folder is as quick."""
     recorded = previous.get("files")
-    if not isinstance(recorded, dict):
+    base = out_dir / files.target
+    if not isinstance(recorded, dict) or base.is_symlink() or not base.is_dir():
         return None
-    write: dict[str, bytes] = {}
-    remove: list[str] = []
-    for target, outs in result.targets.items():
-        base = out_dir / target
-        if base.is_symlink() or not base.is_dir():
-            return None
-        on_disk = {
-            p.relative_to(out_dir).as_posix(): p
-            for p in base.rglob("*")
-            if p.is_file() or p.is_symlink()
-        }
-        old = {k: v for k, v in recorded.items() if k.startswith(f"{target}/")}
-        if set(old) - set(on_disk):
-            return None  # a file the manifest lists is gone: do not trust the rest
-        for out in outs:
-            rel = f"{target}/{out.path}"
-            if old.get(rel) != result.hashes[rel] or on_disk[rel].stat().st_size != len(out.data):
-                write[rel] = out.data
-        wanted = {f"{target}/{out.path}" for out in outs}
-        remove += sorted(rel for rel in on_disk if rel not in wanted)
-    total = sum(len(outs) for outs in result.targets.values())
-    if len(write) + len(remove) > max(50, total // 2):
-        return None  # many changes: a whole new folder is as fast and all-or-nothing
+    prefix = f"{files.target}/"
+    on_disk = _sizes(base)
+    old = {k[len(prefix) :]: v for k, v in recorded.items() if k.startswith(prefix)}
+    if set(old) - set(on_disk):
+        return None  # a file the manifest lists is gone: do not trust the rest
+    write = [
+        f
+        for f in files.files
+        if old.get(f.path) != files.hashes[f.path] or on_disk[f.path] != len(f.data)
+    ]
+    wanted = {f.path for f in files.files}
+    remove = sorted(path for path in on_disk if path not in wanted)
+    if len(write) + len(remove) > max(50, len(files.files) // 2):
+        return None
     return write, remove
+
+
+def _sizes(base: Path) -> dict[str, int]:
+    """Every file (and link) below ``base``, by relative path, with its size."""
+    found: dict[str, int] = {}
+    pending = [(os.fspath(base), "")]
+    while pending:
+        path, rel = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{name}/"))
+                else:
+                    found[name] = entry.stat(follow_symlinks=False).st_size
+    return found
+
+
+def commit(
+    staged: Sequence[Staged],
+    pack: Mapping[str, tuple[str, OutFile]],
+    manifest: bytes,
+    out_dir: Path,
+    pack_root: Path,
+    staging: Path,
+) -> Written:
+    """Make every staged target visible, then the pack-root files, then the manifest."""
+    for path in pack:
+        _no_symlinks(pack_root, path)
+    written: list[str] = []
+    try:
+        for item in staged:
+            if item.rebuild:
+                continue
+            target = out_dir / item.target
+            for rel in item.written:
+                final = target / rel
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / "update" / item.target / rel, final)
+            for rel in item.remove:
+                _remove(target, rel)
+            written += [f"{item.target}/{rel}" for rel in item.written]
+        rebuilt = [item for item in staged if item.rebuild]
+        _swap_all(out_dir, staging, [item.target for item in rebuilt])
+        written += [f"{item.target}/{rel}" for item in rebuilt for rel in item.written]
+        for path, (_, out) in pack.items():
+            where = pack_root / path
+            if not where.is_file() or where.read_bytes() != out.data:
+                replace_file(where, out.data)
+                written.append(path)
+        if not (out_dir / MANIFEST).is_file() or (out_dir / MANIFEST).read_bytes() != manifest:
+            replace_file(out_dir / MANIFEST, manifest)
+    except OSError as exc:
+        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
+    stamps = None
+    if staged and all(item.rebuild and item.stamps is not None for item in staged):
+        # renaming a folder leaves the stamps of the files in it as they were
+        stamps = {
+            f"{item.target}/{rel}": stamp
+            for item in staged
+            for rel, stamp in zip(item.written, item.stamps or (), strict=True)
+        }
+    return Written(out_dir, tuple(written), stamps)
+
+
+def _remove(base: Path, rel: str) -> None:
+    """Delete a file and the folders it leaves empty, up to ``base``."""
+    (base / rel).unlink(missing_ok=True)
+    parent = (base / rel).parent
+    while parent != base and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def write_all(
+    targets: Mapping[str, Iterable[OutFile]],
+    meta: Mapping[str, object],
+    out_dir: Path,
+    pack_root: Path,
+) -> Written:
+    """Check, stage and commit everything in one process (what ``export`` does across
+    processes, for callers that have all files at hand)."""
+    checked = [target_files(name, outs) for name, outs in targets.items()]
+    pack = pack_files((t.target, t.pack_files) for t in checked)
+    previous = read_manifest(out_dir)
+    manifest = manifest_text(
+        meta,
+        [t.target for t in checked],
+        {f"{t.target}/{p}": h for t in checked for p, h in t.hashes.items()},
+        _owners(pack),
+        previous,
+    )
+    with staging(out_dir) as folder:
+        staged = [stage(t, out_dir, folder, previous) for t in checked]
+        return commit(staged, pack, manifest, out_dir, pack_root, folder)
+
+
+def _owners(pack: Mapping[str, tuple[str, OutFile]]) -> dict[str, dict[str, str]]:
+    owners: dict[str, dict[str, str]] = {}
+    for path, (target, out) in pack.items():
+        owners.setdefault(target, {})[path] = sha256(out.data)
+    return owners
 
 
 def update(out_dir: Path, write: dict[str, bytes], remove: list[str]) -> list[str]:
@@ -241,56 +375,8 @@ def update(out_dir: Path, write: dict[str, bytes], remove: list[str]) -> list[st
     for rel, temp in staged:
         os.replace(temp, out_dir / rel)
     for rel in remove:
-        (out_dir / rel).unlink(missing_ok=True)
-        parent = (out_dir / rel).parent
-        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        _remove(out_dir, rel)
     return [rel for rel, _ in staged]
-
-
-def _rebuild(result: Plan, out_dir: Path, pack_root: Path) -> Written:
-    """Build every target folder in a staging folder, then swap them all in, then the
-    pack-root files and the manifest. A failure before the swap changes nothing."""
-    if out_dir.is_symlink():
-        raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
-    for target in result.targets:
-        if (out_dir / target).is_symlink():
-            raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
-    for out in result.pack_files:
-        _no_symlinks(pack_root, out.path)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        manifest = result.manifest(read_manifest(out_dir))
-        staging = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
-        try:
-
-            def build(names: Sequence[str]) -> list[list[str]]:
-                stamps = []
-                for name in names:
-                    folder = staging / "new" / name
-                    if folder.exists():  # left by a helper process that failed half way
-                        shutil.rmtree(folder)
-                    stamps.append(_create_all(folder, result.targets[name]))
-                return stamps
-
-            files = sum(len(outs) for outs in result.targets.values())
-            # one target folder per process: creating files is mostly kernel CPU time,
-            # and two folders do not contend for one directory lock
-            names = list(result.targets)
-            made = parallel.split(build, names, when=files >= parallel.WORTH_IT)
-            _swap_all(out_dir, staging, names)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        for out in result.pack_files:
-            replace_file(pack_root / out.path, out.data)
-        replace_file(out_dir / MANIFEST, manifest)
-    except OSError as exc:
-        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
-    written = [f"{t}/{f.path}" for t, outs in result.targets.items() for f in outs]
-    # renaming a folder leaves the stamps of the files in it as they were
-    stamps = dict(zip(written, (s for target in made for s in target), strict=True))
-    return Written(out_dir, tuple(written + [f.path for f in result.pack_files]), stamps)
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
@@ -361,22 +447,28 @@ class Difference:
     diff: str
 
 
-def compare(result: Plan, out_dir: Path, pack_root: Path) -> list[Difference]:
-    """What ``write`` would change on disk, as unified diffs; empty when all is current."""
-    pairs: list[tuple[str, Path | None, bytes | None]] = []
-    for target, outs in result.targets.items():
-        wanted = {f"{target}/{out.path}": out.data for out in outs}
-        base = out_dir / target
-        have = {
-            path.relative_to(out_dir).as_posix(): path
-            for path in (base.rglob("*") if base.is_dir() else ())
-            if path.is_file() or path.is_symlink()
-        }
-        for rel in sorted(wanted.keys() | have.keys()):
-            pairs.append((f"{out_dir.name}/{rel}", have.get(rel), wanted.get(rel)))
-    for out in result.pack_files:
-        pairs.append((out.path, pack_root / out.path, out.data))
-    manifest = result.manifest(read_manifest(out_dir))
+def compare_target(files: TargetFiles, out_dir: Path) -> list[Difference]:
+    """What writing one target's files would change, as unified diffs."""
+    base = out_dir / files.target
+    have = {
+        path.relative_to(base).as_posix(): path
+        for path in (base.rglob("*") if base.is_dir() else ())
+        if path.is_file() or path.is_symlink()
+    }
+    wanted = {f.path: f.data for f in files.files}
+    label = f"{out_dir.name}/{files.target}"
+    return [
+        d
+        for rel in sorted(wanted.keys() | have.keys())
+        if (d := _difference(f"{label}/{rel}", have.get(rel), wanted.get(rel)))
+    ]
+
+
+def compare_rest(
+    pack: Mapping[str, tuple[str, OutFile]], manifest: bytes, out_dir: Path, pack_root: Path
+) -> list[Difference]:
+    """The same for the pack-root files and the manifest."""
+    pairs = [(path, pack_root / path, out.data) for path, (_, out) in pack.items()]
     pairs.append((f"{out_dir.name}/{MANIFEST}", out_dir / MANIFEST, manifest))
     return [d for label, path, new in pairs if (d := _difference(label, path, new))]
 

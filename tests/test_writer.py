@@ -52,7 +52,7 @@ def test_unsafe_paths_are_refused(path: str) -> None:
 def test_paths_that_collide_by_case_are_refused() -> None:
     outs = [OutFile("agents/A.md", b"1"), OutFile("agents/a.md", b"2")]
     with pytest.raises(UnsafePath, match="also in letter case"):
-        writer.plan({"claude": outs}, {})
+        writer.target_files("claude", outs)
 
 
 def test_export_then_check_is_clean_and_deterministic(make_pack: MakePack) -> None:
@@ -117,9 +117,12 @@ def test_a_failed_rebuild_leaves_dist_as_it_was(
     assert [p.name for p in (root / "dist").iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize("cached", [False, True])
 def test_a_failed_update_leaves_dist_as_it_was(
-    make_pack: MakePack, monkeypatch: pytest.MonkeyPatch
+    make_pack: MakePack, monkeypatch: pytest.MonkeyPatch, cached: bool
 ) -> None:
+    """Both ways a re-export writes only changed files: staged by the full path (os.write),
+    or beside their final place by the cached one (tempfile.mkstemp)."""
     import tempfile
 
     root = make_pack({"agents/a.md": AGENT, "agents/b.md": AGENT.replace("name: a", "name: b")})
@@ -127,19 +130,21 @@ def test_a_failed_update_leaves_dist_as_it_was(
     before = _tree(root / "dist")
     (root / "agents" / "a.md").write_text(AGENT.replace("body", "new body"))
     calls = 0
-    real = tempfile.mkstemp
+    module, name = (tempfile, "mkstemp") if cached else (os, "write")
+    real = getattr(module, name)
 
-    def failing(*args: object, **kwargs: object) -> tuple[int, str]:
+    def failing(*args: object, **kwargs: object) -> object:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise OSError(28, "No space left on device")
-        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", failing)
+    monkeypatch.setattr(module, name, failing)
     with pytest.raises(Exception, match="No space left"):
-        api.export(root)
+        api.export(root, cache=cached)
     monkeypatch.undo()
+    assert calls >= 2
     assert _tree(root / "dist") == before  # staged copies are gone, nothing was renamed
 
 
@@ -227,8 +232,9 @@ def test_a_fresh_write_reports_the_stamps_the_files_keep(tmp_path: Path) -> None
     """Stamps come from the open files; moving the folder into place must not change them
     (the re-export cache relies on it, and checks by digest where a stamp differs)."""
     files = [OutFile(f"agents/a{i}.md", f"agent {i}\n".encode()) for i in range(5)]
-    plan = writer.plan({"claude": files, "opencode": files[:2]}, {})
-    written = writer.write(plan, tmp_path / "dist", tmp_path)
+    written = writer.write_all(
+        {"claude": files, "opencode": files[:2]}, {}, tmp_path / "dist", tmp_path
+    )
     assert written.stamps is not None
     assert sorted(written.stamps) == sorted(p for p in written.files if "/" in p)
     for rel, stamp in written.stamps.items():
