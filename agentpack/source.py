@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,16 +54,30 @@ def field_name(path: Path_) -> str:
 
 @dataclass(slots=True)
 class Located:
-    """YAML data with the position of each key and value, by data path."""
+    """YAML data with the position of each key and value, by data path.
+
+    Positions are worked out on first use (``pending`` holds the text and its line offset
+    until then): most files load without a single finding, and mapping every value of
+    every file cost a third of the YAML time of a large pack."""
 
     data: Any
     keys: dict[Path_, Pos] = field(default_factory=dict)
     values: dict[Path_, Pos] = field(default_factory=dict)
     origin: Pos = (1, 1)
+    pending: tuple[str, int] | None = None
+
+    def mapped(self) -> Located:
+        """This, with the position of every key and value worked out."""
+        if self.pending is not None:
+            text, offset = self.pending
+            full = _Builder(offset).feed(_events(text))
+            self.keys, self.values, self.pending = full.keys, full.values, None
+        return self
 
     def pos(self, path: Path_, *, key: bool = False) -> Pos:
         """The best position for a message about ``path``: the key, else the value,
         else the nearest ancestor that has one."""
+        self.mapped()
         for n in range(len(path), -1, -1):
             sub = path[:n]
             table = (self.keys, self.values) if key or n < len(path) else (self.values, self.keys)
@@ -321,7 +335,7 @@ class _Builder:
         return self.out
 
 
-def _events(text: str) -> Iterator[Any]:
+def _events(text: str) -> Generator[Any, None, None]:
     """libyaml's events, straight from its parser when PyYAML was built with it: a full
     ``CSafeLoader`` sets up a constructor and a resolver per document that we never use
     (a sixth of the parse time of a large pack)."""
@@ -350,11 +364,94 @@ def _hint(problem: str) -> str:
     return next((f"; {hint}" for key, hint in _HINTS.items() if key in problem), "")
 
 
+class _Fallback(Exception):
+    """The quick builder met what only the full one handles (or reports)."""
+
+
+_NO_KEY = object()
+
+
+def _quick(events: Iterator[Any], line_offset: int) -> tuple[Any, Pos]:
+    """The data (and the root's position) of the common document: no anchor, alias or
+    explicit tag, text keys met once, within the depth and size limits. Anything else
+    raises ``_Fallback`` and the full builder, which knows every rule, takes over."""
+    root: Any = None
+    origin: Pos = (1, 1)
+    stack: list[Any] = []
+    keys: list[Any] = []
+    count = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            keys.pop()
+            continue
+        made = _made(event, kind)
+        if made is None:
+            continue
+        value, container = made
+        count += 1
+        if count > MAX_NODES:
+            raise _Fallback
+        if stack:
+            if not _attach(stack[-1], keys, value, container):
+                continue  # a key: its value comes next
+        elif count > 1:
+            raise _Fallback  # a second document
+        else:
+            root = value
+            origin = (event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+        if container:
+            if len(stack) >= MAX_DEPTH:
+                raise _Fallback
+            stack.append(value)
+            keys.append(_NO_KEY)
+    return root, origin
+
+
+def _made(event: Any, kind: type) -> tuple[Any, bool] | None:
+    """The value an event starts (and whether it is a container), or None for the events
+    that carry none (stream and document markers)."""
+    if kind is yaml.ScalarEvent:
+        if event.anchor is not None or event.tag not in (None, "!"):
+            raise _Fallback
+        return _scalar(event), False
+    if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        if event.anchor is not None or event.tag is not None:
+            raise _Fallback
+        return ({} if kind is yaml.MappingStartEvent else []), True
+    if kind is yaml.AliasEvent:
+        raise _Fallback
+    return None
+
+
+def _attach(top: Any, keys: list[Any], value: Any, container: bool) -> bool:
+    """Put ``value`` into the open container; False when it is a mapping's next key."""
+    if type(top) is list:
+        top.append(value)
+    elif keys[-1] is _NO_KEY:
+        if container or type(value) is not str or value in top:
+            raise _Fallback
+        keys[-1] = value
+        return False
+    else:
+        top[keys[-1]] = value
+        keys[-1] = _NO_KEY
+    return True
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> Located:
     """YAML text -> data + source map; line numbers are shifted by ``line_offset``."""
-    builder = _Builder(line_offset)
     try:
-        return builder.feed(_events(text))
+        events = _events(text)
+        try:
+            data, origin = _quick(events, line_offset)
+            return Located(data, origin=origin, pending=(text, line_offset))
+        except _Fallback:
+            pass
+        finally:
+            events.close()
+        return _Builder(line_offset).feed(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agentpack import source
 
@@ -17,10 +20,11 @@ DOCS = [
 def test_both_parsers_give_the_same_data_and_positions(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fast = source.parse_yaml(text, 3)
+    fast = source.parse_yaml(text, 3).mapped()
     monkeypatch.setattr(source, "_CParser", None)
-    slow = source.parse_yaml(text, 3)
+    slow = source.parse_yaml(text, 3).mapped()
     assert (fast.data, fast.keys, fast.values) == (slow.data, slow.keys, slow.values)
+    assert fast.keys  # the positions were really worked out
 
 
 @pytest.mark.parametrize("parser", ["libyaml", "python"])
@@ -33,3 +37,61 @@ def test_both_parsers_report_bad_yaml_with_its_position(
         source.parse_yaml("a: 1\nb: [2, 3\n", 1)
     assert caught.value.line >= 3
     assert "invalid YAML" in caught.value.message
+
+
+_scalars = st.one_of(
+    st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+_docs = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_docs, st.sampled_from(["flow", "block"]))
+def test_the_quick_reader_and_the_full_one_agree(doc: object, style: str) -> None:
+    """Most files take the quick path (no positions until a finding needs one); it must
+    give exactly the data and root position of the full reader, which knows every rule."""
+    text = yaml.safe_dump({"root": doc}, default_flow_style=style == "flow", allow_unicode=True)
+    quick = source.parse_yaml(text, 2)
+    full = source._Builder(2).feed(source._events(text))
+    assert quick.data == full.data
+    assert quick.origin == full.origin
+    assert (quick.mapped().keys, quick.values) == (full.keys, full.values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: 1\na: 2\n",
+        "? [a]\n: 1\n",
+        "yes: 1\n",
+        "[" * 70 + "]" * 70,
+        "a: 1\n---\nb: 2\n",
+    ],
+)
+def test_what_the_quick_reader_leaves_to_the_full_one(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anchors, tags, duplicate or non-text keys, deep nesting, two documents: the same
+    result either way (the data, or the same one-line error)."""
+
+    def outcome() -> object:
+        try:
+            return source.parse_yaml(text).data
+        except source.SourceError as exc:
+            return (exc.line, exc.col, exc.message)
+
+    quick = outcome()
+
+    def never(events: object, line_offset: int) -> object:
+        raise source._Fallback
+
+    monkeypatch.setattr(source, "_quick", never)
+    assert quick == outcome()
