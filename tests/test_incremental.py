@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, incremental
+from agentpack import api, emit, snapshot
 from agentpack.errors import Finding, InvalidPack
 from tests.packgen import HOSTILE
 
@@ -272,10 +272,10 @@ def test_a_touched_file_is_not_rendered_again(pack: Pack) -> None:
 
 
 def test_a_broken_or_foreign_snapshot_is_ignored(pack: Pack) -> None:
-    snapshot = incremental.location(pack.root, pack.root / "dist")
-    assert snapshot is not None
-    assert snapshot.is_file()
-    snapshot.write_text("{not json")
+    kept = snapshot.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    assert kept.is_file()
+    kept.write_text("{not json")
     pack.edit("body", 2)
     assert api.export(pack.root).reused == 0  # full path, which writes a new snapshot
     pack.edit("body", 2)
@@ -285,7 +285,7 @@ def test_a_broken_or_foreign_snapshot_is_ignored(pack: Pack) -> None:
 def test_the_cache_can_be_turned_off(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
     pack.edit("body", 1)
     assert api.export(pack.root, cache=False).reused == 0
-    monkeypatch.setenv(incremental.ENV_OFF, "0")
-    assert incremental.location(pack.root, pack.root / "dist") is None
+    monkeypatch.setenv(snapshot.ENV_OFF, "0")
+    assert snapshot.location(pack.root, pack.root / "dist") is None
     pack.edit("body", 1)
     assert api.export(pack.root).reused == 0

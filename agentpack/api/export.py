@@ -1,0 +1,188 @@
+"""Export: every target's files, staged by the process that renders them, committed
+once; a re-export redoes only what changed (``agentpack.incremental``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from agentpack import build, incremental, snapshot, writer
+from agentpack.api.where import context_for, default_out, locate, registry
+from agentpack.errors import Finding, InvalidPack, Severity
+from agentpack.load import MANIFEST, load_result
+from agentpack.model import Pack
+from agentpack.outputs import OutFile
+from agentpack.targets import Registry
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    root: Path
+    out_dir: Path
+    targets: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    """Warnings: from validation, from targets (dropped, narrowed), about the version."""
+    written: tuple[str, ...] = ()
+    differences: tuple[writer.Difference, ...] = ()
+    planned: tuple[str, ...] = ()
+    reused: int = 0
+    """Items a re-export took from the last export's snapshot, unchanged (0: full export)."""
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.differences)
+
+
+def version_findings(
+    version: str, previous: Mapping[str, object] | None, claude: Mapping[str, str] | None
+) -> list[Finding]:
+    """The version warning against the manifest the output folder held before."""
+    old_pack = previous.get("pack") if previous else None
+    old_files = previous.get("files") if previous else None
+    if not isinstance(old_pack, dict) or not isinstance(old_files, dict):
+        return []
+    old = {k: v for k, v in old_files.items() if k.startswith("claude/")}
+    return _version_warning(version, str(old_pack.get("version")), old, claude)
+
+
+def _version_warning(
+    version: str, old_version: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None
+) -> list[Finding]:
+    """Claude Code updates an installed plugin only when its version changes: warn when the
+    ``claude/`` files (sha256 by path) changed since the last export and the version did not."""
+    if old is None or new is None or old_version != version or old == new:
+        return []
+    return [
+        Finding(
+            MANIFEST,
+            1,
+            1,
+            Severity.WARNING,
+            "version",
+            f"the Claude plugin's content "
+            f"changed but its version {version} did not; bump version "
+            "so that installed copies update",
+        )
+    ]
+
+
+def claude_hashes(built: Sequence[build.Built]) -> dict[str, str] | None:
+    claude = next((b for b in built if b.target == "claude"), None)
+    if claude is None:
+        return None
+    return {f"claude/{path}": digest for path, digest in claude.hashes.items()}
+
+
+def _finish(
+    built: Sequence[build.Built], pack: Pack, previous: Mapping[str, object] | None
+) -> tuple[dict[str, tuple[str, OutFile]], bytes]:
+    """The pack-root files of every target, and the manifest of the whole export."""
+    extra = writer.pack_files((b.target, b.pack_files) for b in built)
+    owners: dict[str, dict[str, str]] = {}
+    for path, (target, out) in extra.items():
+        owners.setdefault(target, {})[path] = writer.sha256(out.data)
+    files = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
+    meta = writer.export_meta(pack.manifest)
+    names = [b.target for b in built]
+    return extra, writer.manifest_text(meta, names, files, owners, previous)
+
+
+def export(
+    pack: Path | str | None = None,
+    tools: Sequence[str] = (),
+    out: Path | str | None = None,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+    cache: bool = True,
+    targets: Registry | None = None,
+) -> ExportResult:
+    """Build the pack for each target. ``check``: compare with what is on disk and write
+    nothing; ``dry_run``: list what would change and write nothing. ``cache``: when the
+    last export of this pack into this folder left a snapshot, load and render only what
+    changed since (the output is the same either way; see ``agentpack.incremental``)."""
+    reg = targets or registry()
+    where = locate(pack)
+    out_dir = Path(out) if out is not None else default_out(where)
+    kept = None if check or dry_run or not cache else snapshot.location(where.root, out_dir)
+    if kept is not None:
+        done = incremental.reexport(
+            kept,
+            root=where.root,
+            out_dir=out_dir,
+            tools=tools,
+            registry=reg,
+            context=context_for(out_dir, where.root),
+        )
+        if done is not None:
+            version = _version_warning(
+                done.version, done.version, done.claude_before, done.claude_after
+            )
+            return ExportResult(
+                where.root,
+                out_dir,
+                done.names,
+                (*done.findings, *version),
+                written=done.written,
+                planned=done.planned,
+                reused=done.reused,
+            )
+    # the snapshot's clock and listing are taken before any file is read
+    started = time.time_ns()
+    listed = snapshot.listing(where.root) if kept is not None else ""
+    result = load_result(where.root, reg.known())
+    loaded = result.pack
+    if loaded is None:
+        raise InvalidPack(result.findings)
+    names = list(dict.fromkeys(tools)) or list(loaded.manifest.targets)
+    for name in names:
+        reg.get(name)  # unknown names fail here, before anything is rendered
+    context = context_for(out_dir, where.root)
+    previous = writer.read_manifest(out_dir)
+
+    def run(staging: Path | None) -> list[build.Built]:
+        return build.build(
+            loaded,
+            names,
+            reg,
+            context,
+            out_dir=out_dir,
+            previous=previous,
+            staging=staging,
+            compare=check or dry_run,
+        )
+
+    if check or dry_run:
+        built = run(None)
+        extra, manifest = _finish(built, loaded, previous)
+        differences = [d for b in built for d in b.differences]
+        differences += writer.compare_rest(extra, manifest, out_dir, where.root)
+    else:
+        with writer.staging(out_dir) as folder:
+            built = run(folder)
+            extra, manifest = _finish(built, loaded, previous)
+            staged = [b.staged for b in built if b.staged is not None]
+            written = writer.commit(staged, extra, manifest, out_dir, where.root, folder)
+    notes = sorted({n for b in built for n in b.notes})
+    findings = [*result.findings, *(n.finding() for n in notes)]
+    findings += version_findings(loaded.manifest.version, previous, claude_hashes(built))
+    planned = tuple(f"{b.target}/{p}" for b in built for p in sorted(b.hashes))
+    base = ExportResult(where.root, out_dir, tuple(names), tuple(findings), planned=planned)
+    if check or dry_run:
+        return replace(base, differences=tuple(differences))
+    if kept is not None:
+        snapshot.capture(
+            kept,
+            key=snapshot.key(where.root, out_dir, names, reg),
+            started=started,
+            listed=listed,
+            result=result,
+            built=built,
+            pack_files=extra,
+            written=written,
+            previous=previous,
+        )
+    return replace(base, written=written.files)

@@ -1,0 +1,124 @@
+"""Import: native files into canonical source files of a pack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agentpack import aliases, writer
+from agentpack.api.pack import validate
+from agentpack.api.where import registry
+from agentpack.errors import Finding, UsageError
+from agentpack.load import MANIFEST
+from agentpack.load import load_pack as _load_pack
+from agentpack.model import Manifest, Person, PluginGroup, SourceRef
+from agentpack.outputs import OutFile
+from agentpack.targets import Registry
+
+if TYPE_CHECKING:
+    from agentpack import importers
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    root: Path
+    reports: tuple[importers.common.FileReport, ...]
+    files: tuple[writer.SourceWrite, ...]
+    findings: tuple[Finding, ...]
+    """Findings of validating the pack after the import (empty on a dry run)."""
+
+    @property
+    def failed(self) -> bool:
+        return (
+            any(r.failed for r in self.reports)
+            or any(f.status == "skip" for f in self.files)
+            or any(f.is_error for f in self.findings)
+        )
+
+
+def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Manifest:
+    from agentpack import importers
+
+    hint = imported.plugin or {}
+    author = hint.get("author") or hint.get("owner")
+    person = None
+    if isinstance(author, dict) and author.get("name"):
+        person = Person(str(author["name"]), author.get("email"), author.get("url"))
+    name = importers.common.slug(str(hint.get("name") or root.resolve().name or source.stem))
+    version = str(hint.get("version") or "0.1.0")
+    return Manifest(
+        name=name,
+        version=version if re.match(r"^\d+\.\d+\.\d+", version) else "0.1.0",
+        description=str(hint.get("description") or f"Imported from {source.name}."),
+        source=SourceRef(MANIFEST),
+        author=person,
+        license=hint.get("license"),
+        homepage=hint.get("homepage"),
+        repository=hint.get("repository") if isinstance(hint.get("repository"), str) else None,
+        keywords=tuple(str(k) for k in hint.get("keywords") or ()),
+        plugins=tuple(_group(g) for g in imported.groups),
+    )
+
+
+def _group(group: importers.Group) -> PluginGroup:
+    from agentpack import importers
+
+    meta = group.meta
+    author = meta.get("author")
+    return PluginGroup(
+        name=importers.common.slug(group.name),
+        version=meta.get("version") if isinstance(meta.get("version"), str) else None,
+        description=meta.get("description") or None,
+        author=Person(str(author["name"]), author.get("email"), author.get("url"))
+        if isinstance(author, dict) and author.get("name")
+        else None,
+        homepage=meta.get("homepage") or None,
+        repository=meta.get("repository") if isinstance(meta.get("repository"), str) else None,
+        license=meta.get("license") or None,
+        keywords=tuple(str(k) for k in meta.get("keywords") or ()),
+        agents=tuple(group.agents),
+        commands=tuple(group.commands),
+        skills=tuple(group.skills),
+    )
+
+
+def import_(
+    path: Path | str,
+    pack: Path | str | None = None,
+    dialect: str = "auto",
+    *,
+    lenient: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
+    targets: Registry | None = None,
+) -> ImportResult:
+    """Read native files into canonical source files of a pack (created when missing)."""
+    source = Path(path)
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    from agentpack import canonical, importers, scaffold
+
+    if dialect not in importers.DIALECTS:
+        raise UsageError(f"unknown dialect {dialect!r}; use {', '.join(importers.DIALECTS)}")
+    root = Path(pack) if pack is not None else Path.cwd()
+    reg = targets or registry()
+    table: Mapping[str, Mapping[str, str]] = aliases.BUILTIN
+    if (root / MANIFEST).is_file():
+        table = aliases.table(_load_pack(root, reg.known()).manifest)
+    imported = importers.import_path(source, dialect, lenient=lenient, table=table)
+    out: list[OutFile] = []
+    if not (root / MANIFEST).is_file():
+        out.append(canonical.manifest_file(_new_manifest(imported, source, root)))
+        if not dry_run:
+            scaffold.copy_schemas(root)
+    out += [canonical.agent_file(a) for a in imported.agents]
+    out += [canonical.command_file(c) for c in imported.commands]
+    out += [f for s in imported.skills for f in canonical.skill_files(s)]
+    files = writer.write_sources(out, root, force=force, dry_run=dry_run)
+    findings: tuple[Finding, ...] = ()
+    if not dry_run:
+        findings = validate(root, targets=reg).findings
+    return ImportResult(root, tuple(imported.reports), tuple(files), findings)

@@ -1,0 +1,56 @@
+"""Where a pack and its output are: the pack a command works on, the output folder, the
+target registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from agentpack.errors import UsageError
+from agentpack.load import MANIFEST
+from agentpack.targets import Registry
+from agentpack.targets.base import Context
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def bundled_pack() -> Path:
+    """The reference pack shipped in the wheel, or the repository root in a source checkout."""
+    installed = _PACKAGE / "_data" / "pack"
+    return installed if (installed / MANIFEST).is_file() else _PACKAGE.parent
+
+
+@dataclass(frozen=True, slots=True)
+class PackLocation:
+    root: Path
+    bundled: bool
+
+
+def locate(pack: Path | str | None) -> PackLocation:
+    """``--pack`` if given; else the current directory if it is a pack; else the bundled one."""
+    if pack is not None:
+        root = Path(pack)
+        if not root.is_dir():
+            raise UsageError(f"{root}: no such folder; pass --pack with a pack folder")
+        return PackLocation(root.resolve(), False)
+    cwd = Path.cwd()
+    if (cwd / MANIFEST).is_file():
+        return PackLocation(cwd, False)
+    return PackLocation(bundled_pack(), True)
+
+
+def registry() -> Registry:
+    return Registry()
+
+
+def default_out(where: PackLocation) -> Path:
+    # Never write into site-packages: the bundled pack exports to ./dist.
+    return (Path.cwd() if where.bundled else where.root) / "dist"
+
+
+def context_for(out_dir: Path, root: Path) -> Context:
+    try:
+        return Context(out_dir.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return Context(None)

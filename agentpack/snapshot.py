@@ -1,0 +1,489 @@
+"""The snapshot an export leaves for the next one: what it read, what it wrote, and how
+to tell whether either changed since.
+
+Kept in the user's cache folder, one file per pack and output folder: per item, the stamp
+and digest of each file it was read from, its findings and notes, and the path, sha256 and
+stamp of each file it rendered per target; the findings about no one item; and the stamp
+and sha256 of every other file written. ``agentpack.incremental`` decides from it what a
+re-export must redo.
+
+A stamp (size, mtime, ctime, inode) is trusted only when it dates from well before the
+snapshot was taken, the rule git uses against "racily clean" files; otherwise, and whenever
+a stamp differs, the file is read and its digest decides.
+
+It is JSON kept in columns (one list per field, one entry per item or file), the big
+columns stored as text joined by separator characters no value can hold: parsing 12,000
+records as JSON objects took a quarter of a second, splitting the columns a small part
+of that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from agentpack import writer
+from agentpack._version import __version__
+from agentpack.build import Built
+from agentpack.errors import Finding, Severity
+from agentpack.load import Loaded, Result
+from agentpack.model import Command, Item, Kind, SourceRef
+from agentpack.outputs import OutFile
+from agentpack.source import stamp_text
+from agentpack.targets import Registry
+from agentpack.targets.base import Change, Note
+
+FORMAT = 3
+ENV_DIR = "AGENTPACK_CACHE_DIR"
+ENV_OFF = "AGENTPACK_CACHE"
+"""``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
+FINE_MARGIN_NS = 100_000_000
+COARSE_MARGIN_NS = 2_000_000_000
+"""How long before a snapshot a stamp must date from to be trusted: file systems that keep
+whole seconds only (FAT keeps two) need the larger margin."""
+FOLDERS = ("agents", "commands", "skills")
+KIND_LETTERS = {Kind.AGENT: "a", Kind.COMMAND: "c", Kind.SKILL: "s"}
+_COLUMNS = ("sources", "names", "descriptions", "stamps", "digests")
+_US, _RS = "\x1f", "\x1e"
+KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
+
+
+# -- the snapshot -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Outputs:
+    """One target's item files, in columns: which item, path, sha256, stamp."""
+
+    item: list[int] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    sha: list[str] = field(default_factory=list)
+    stamp: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What an export left, for the next export into the same folder.
+
+    Per item ``i``: ``kinds[i]`` (a letter), ``sources[i]``, ``names[i]``, ...; sparse
+    fields are dicts keyed by ``str(i)``. Stamps are ``size:mtime_ns:ctime_ns:inode``."""
+
+    key: str
+    targets: list[str]
+    started: int
+    """When the export that took it began (before any file was read)."""
+    finished: int
+    """When it ended (after every written file was stat'ed)."""
+    margin: int
+    listing: str
+    """sha256 of every entry the loader looks at."""
+    inputs: dict[str, list[str]]
+    """The manifest and the files it names: path -> [stamp, digest]."""
+    kinds: str
+    sources: list[str]
+    names: list[str]
+    descriptions: list[str]
+    stamps: list[str]
+    digests: list[str]
+    own_targets: dict[str, list[str]]
+    agents: dict[str, str]
+    """The agent a command names (its files depend on that agent's mode)."""
+    more_files: dict[str, list[list[str]]]
+    """Files an item reads besides its source (skill resources): [path, stamp, digest]."""
+    findings: dict[str, list[list[Any]]]
+    notes: dict[str, list[list[Any]]]
+    outputs: dict[str, Outputs]
+    shared: list[list[Any]]
+    """Findings about no one item."""
+    files: dict[str, list[str]]
+    """The other files written -> [stamp, sha256]: pack-level files as ``<target>/<path>``,
+    ``manifest.json``, and files in the pack root as ``pack:<path>`` (-> [stamp, sha256,
+    the target that writes it])."""
+    others: dict[str, Any]
+    """What ``manifest.json`` keeps for targets this export does not build."""
+
+    def dump(self) -> str:
+        """A JSON header, then each big column as its entries joined by US (0x1F), the
+        sections joined by RS (0x1E): no path, name, description, stamp or hash can hold
+        either (the loader refuses control characters), and splitting is far cheaper than
+        parsing JSON of the same size."""
+        header: dict[str, Any] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in _COLUMNS
+        }
+        header["outputs"] = {t: len(o.path) for t, o in self.outputs.items()}
+        header["items"] = len(self.sources)
+        header["format"] = FORMAT
+        sections = [json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+        sections += [_US.join(getattr(self, name)) for name in _COLUMNS]
+        for outs in self.outputs.values():
+            sections.append(_US.join(map(str, outs.item)))
+            sections += [_US.join(outs.path), _US.join(outs.sha), _US.join(outs.stamp)]
+        if any(_RS in section for section in sections):
+            raise ValueError("a separator inside a value")  # the loader makes this impossible
+        return _RS.join(sections)
+
+    @staticmethod
+    def load(text: str) -> Snapshot:
+        sections = text.split(_RS)
+        header = json.loads(sections[0])
+        if header.pop("format", None) != FORMAT:
+            raise ValueError("a snapshot of another format")
+        count = header.pop("items")
+
+        def column(at: int, size: int) -> list[str]:
+            values = sections[at].split(_US) if size else []
+            if len(values) != size:
+                raise ValueError("a damaged snapshot")
+            return values
+
+        for at, name in enumerate(_COLUMNS, 1):
+            header[name] = column(at, count)
+        outputs, at = {}, len(_COLUMNS) + 1
+        for target, size in header["outputs"].items():
+            item, path, sha, stamp = (column(at + k, size) for k in range(4))
+            outputs[target] = Outputs(list(map(int, item)), path, sha, stamp)
+            at += 4
+        header["outputs"] = outputs
+        return Snapshot(**header)
+
+    def record_outputs(self, wanted: Iterable[int]) -> dict[str, dict[int, list[int]]]:
+        """Per target, the rows of ``outputs`` that belong to each of ``wanted``."""
+        keep = set(wanted)
+        found: dict[str, dict[int, list[int]]] = {}
+        for target, outs in self.outputs.items():
+            rows: dict[int, list[int]] = {i: [] for i in keep}
+            for row, item in enumerate(outs.item):
+                if item in keep:
+                    rows[item].append(row)
+            found[target] = rows
+        return found
+
+
+def read(path: Path) -> Snapshot | None:
+    try:
+        return Snapshot.load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(path: Path, snap: Snapshot) -> None:
+    """Best effort: a snapshot that cannot be written only costs the next export time."""
+    with contextlib.suppress(OSError, ValueError):
+        text = snap.dump()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def finding_row(f: Finding) -> list[Any]:
+    return [f.path, f.line, f.col, f.severity.value, f.field, f.message]
+
+
+def finding_of(v: list[Any]) -> Finding:
+    return Finding(v[0], v[1], v[2], Severity(v[3]), v[4], v[5])
+
+
+def note_row(n: Note) -> list[Any]:
+    return [n.source.path, n.source.line, n.target, n.item, n.field, n.change.value, n.message]
+
+
+def note_of(v: list[Any]) -> Note:
+    return Note(SourceRef(v[0], v[1]), v[2], v[3], v[4], Change(v[5]), v[6])
+
+
+# -- where, and for which export ----------------------------------------------------------
+
+
+def location(root: Path, out_dir: Path, env: Mapping[str, str] = os.environ) -> Path | None:
+    """The snapshot file for exporting ``root`` into ``out_dir``; None when turned off."""
+    if env.get(ENV_OFF, "").strip() == "0":
+        return None
+    if env.get(ENV_DIR):
+        base = Path(env[ENV_DIR])
+    elif env.get("XDG_CACHE_HOME"):
+        base = Path(env["XDG_CACHE_HOME"]) / "agentpack"
+    else:
+        base = Path.home() / ".cache" / "agentpack"
+    ident = hashlib.sha256(f"{root.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()
+    return base / f"export-{ident[:32]}.json"
+
+
+def _code() -> list[str]:
+    """agentpack's own files: an editable install changes them without a new version."""
+    package = Path(__file__).resolve().parent
+    out = []
+    for folder in (package, package / "targets", package / "_data" / "schemas"):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if entry.is_file():
+                    st = entry.stat()
+                    out.append(f"{folder.name}/{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    from agentpack import schema
+
+    for kind in schema.KINDS:
+        st = schema.schema_path(kind).stat()
+        out.append(f"{kind}:{st.st_size}:{st.st_mtime_ns}")
+    return sorted(out)
+
+
+def key(root: Path, out_dir: Path, names: Sequence[str], registry: Registry) -> str:
+    """What, besides the pack's own files, an export's output depends on."""
+    specs = [(n, registry.specs.get(n, "")) for n in names]
+    text = json.dumps([__version__, _code(), str(root), str(out_dir), list(names), specs])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def listing(root: Path) -> str:
+    """A digest of every entry the loader looks at; any change here (a file added, removed,
+    renamed, made a folder or a link) sends the export down the full path."""
+    out: list[str] = []
+    for folder in FOLDERS:
+        base = os.path.join(root, folder)
+        if os.path.islink(base) or not os.path.isdir(base):
+            out.append(f"{folder}:{'link' if os.path.islink(base) else 'other'}")
+            continue
+        pending = [(base, folder)]
+        while pending:
+            path, rel = pending.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    link = entry.is_symlink()
+                    if entry.is_dir(follow_symlinks=False):
+                        out.append(f"{rel}/{entry.name}/")
+                        if folder == "skills":
+                            pending.append((entry.path, f"{rel}/{entry.name}"))
+                    else:
+                        out.append(f"{rel}/{entry.name}{'@' if link else ''}")
+    out.sort()
+    return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# -- files against their records ----------------------------------------------------------
+
+
+def stamp_of(path: str, *, follow: bool = True) -> str | None:
+    try:
+        return stamp_text(os.stat(path, follow_symlinks=follow))
+    except OSError:
+        return None
+
+
+def digest_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def same_content(path: str, old: str, digest: str, size: int) -> bool:
+    """The slow answer to "is the file as recorded?": its size, then its digest."""
+    recorded = old.split(":", 1)[0]
+    return recorded == str(size) and digest_of(path) == digest
+
+
+def trusted(path: str, old: str, digest: str, threshold: int) -> str | None:
+    """The file's stamp now if its content is as recorded, else None. An unchanged stamp
+    is trusted when its mtime is older than ``threshold``; otherwise the digest decides."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    now = stamp_text(st)
+    if now == old and st.st_mtime_ns < threshold:
+        return now
+    return now if same_content(path, old, digest, st.st_size) else None
+
+
+def walk(out_dir: Path, names: Iterable[str]) -> dict[str, os.stat_result]:
+    """Every file under the target folders, by path relative to ``out_dir``."""
+    found: dict[str, os.stat_result] = {}
+    base = os.fspath(out_dir)
+    for name in names:
+        pending = [(os.path.join(base, name), name)]
+        while pending:
+            path, rel = pending.pop()
+            try:
+                entries = list(os.scandir(path))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{rel}/{entry.name}"))
+                else:
+                    with contextlib.suppress(OSError):
+                        found[f"{rel}/{entry.name}"] = entry.stat(follow_symlinks=False)
+    return found
+
+
+# -- a snapshot of a full export ----------------------------------------------------------
+
+
+def _kept(previous: Mapping[str, object] | None, names: Sequence[str]) -> dict[str, Any]:
+    """What a manifest holds for targets other than ``names`` (an export keeps it)."""
+    files = previous.get("files") if previous else None
+    packs = previous.get("pack_files") if previous else None
+    return {
+        "files": {
+            k: v
+            for k, v in (files.items() if isinstance(files, dict) else ())
+            if k.split("/", 1)[0] not in names
+        },
+        "pack_files": {
+            t: v
+            for t, v in (packs.items() if isinstance(packs, dict) else ())
+            if t not in names and isinstance(v, dict)
+        },
+    }
+
+
+def capture(
+    path: Path,
+    *,
+    key: str,
+    started: int,
+    listed: str,
+    result: Result,
+    built: Sequence[Built],
+    pack_files: Mapping[str, tuple[str, OutFile]],
+    written: writer.Written,
+    previous: Mapping[str, object] | None,
+) -> None:
+    """Save the snapshot of a full export that just wrote these files."""
+    out_dir = written.out_dir
+    if any(b.by_item is None for b in built):
+        return  # a target that renders the pack whole: every export is a full one
+    pack = result.pack
+    if pack is None or pack.root is None:
+        return
+    names = [b.target for b in built]
+    loaded = result.loaded
+    items = [x.item for x in loaded]
+    if any(item is None for item in items):
+        return
+    sources = [x.source for x in loaded]
+    # columns built whole (not item by item): this runs after every full export
+    main = [dict(x.files).get(x.source) for x in loaded]
+    snap = Snapshot(
+        key=key,
+        targets=names,
+        started=started,
+        finished=0,
+        margin=0,
+        listing=listed,
+        inputs={rel: [state.stamp, state.digest] for rel, state in result.inputs.items()},
+        kinds="".join(KIND_LETTERS[x.kind] for x in loaded),
+        sources=sources,
+        names=[item.name for item in items if item],
+        descriptions=[item.description for item in items if item],
+        stamps=[state.stamp if state else "" for state in main],
+        digests=[state.digest if state else "" for state in main],
+        own_targets={
+            str(i): list(item.targets)
+            for i, item in enumerate(items)
+            if item and item.targets is not None
+        },
+        agents={
+            str(i): item.agent
+            for i, item in enumerate(items)
+            if isinstance(item, Command) and item.agent is not None
+        },
+        more_files={
+            str(i): [[rel, st.stamp, st.digest] for rel, st in x.files if rel != x.source]
+            for i, x in enumerate(loaded)
+            if len(x.files) > 1
+        },
+        findings={
+            str(i): [finding_row(f) for f in x.findings] for i, x in enumerate(loaded) if x.findings
+        },
+        notes={},
+        outputs={},
+        shared=[finding_row(f) for f in result.shared],
+        files={},
+        others=_kept(previous, names),
+    )
+    if written.stamps is not None:
+        stamps = dict(written.stamps)
+    else:
+        stamps = {rel: stamp_text(st) for rel, st in walk(out_dir, names).items()}
+    index = {source: i for i, source in enumerate(sources)}
+    for b in built:
+        outs = snap.outputs[b.target] = Outputs()
+        by_item = b.by_item or {}
+        for i, source in enumerate(sources):
+            for file in by_item.get(source, ()):
+                outs.item.append(i)
+                outs.path.append(file)
+                outs.sha.append(b.hashes[file])
+                outs.stamp.append(stamps.pop(f"{b.target}/{file}", ""))
+        for note in b.notes:
+            if note.source.path in index:
+                snap.notes.setdefault(str(index[note.source.path]), []).append(note_row(note))
+    hashes = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
+    for rel, stamp in stamps.items():  # files of no one item
+        snap.files[rel] = [stamp, hashes.get(rel, "")]
+    for file, (owner, out) in pack_files.items():
+        stamp = stamp_of(os.path.join(pack.root, file), follow=False) or ""
+        snap.files[f"pack:{file}"] = [stamp, writer.sha256(out.data), owner]
+    manifest = os.path.join(out_dir, writer.MANIFEST)
+    written_manifest = [stamp_of(manifest, follow=False) or "", digest_of(manifest) or ""]
+    snap.files[writer.MANIFEST] = written_manifest
+    mtimes = [s.split(":")[1] for o in snap.outputs.values() for s in o.stamp[:1000] if s]
+    fine = any(int(m) % 1_000_000_000 for m in mtimes)
+    snap.margin = FINE_MARGIN_NS if fine else COARSE_MARGIN_NS
+    snap.finished = time.time_ns()
+    save(path, snap)
+
+
+def put_item(snap: Snapshot, i: int, loaded: Loaded, item: Item) -> None:
+    """Append (or, for an index already there, replace) item ``i``'s columns."""
+    files = dict(loaded.files)
+    main = files.pop(loaded.source, None)
+    values = (
+        loaded.source,
+        item.name,
+        item.description,
+        main.stamp if main else "",
+        main.digest if main else "",
+    )
+    columns = (snap.sources, snap.names, snap.descriptions, snap.stamps, snap.digests)
+    letter = KIND_LETTERS[loaded.kind]
+    if i == len(snap.sources):
+        snap.kinds += letter
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    else:
+        for column, value in zip(columns, values, strict=True):
+            column[i] = value
+    index = str(i)
+    _sparse(snap.own_targets, index, list(item.targets) if item.targets is not None else None)
+    _sparse(snap.agents, index, item.agent if isinstance(item, Command) else None)
+    more = [[rel, s.stamp, s.digest] for rel, s in files.items()]
+    _sparse(snap.more_files, index, more or None)
+    _sparse(snap.findings, index, [finding_row(f) for f in loaded.findings] or None)
+
+
+def set_notes(snap: Snapshot, i: int, target: str, notes: Iterable[Note]) -> None:
+    index = str(i)
+    kept = [n for n in snap.notes.get(index, []) if n[2] != target]
+    _sparse(snap.notes, index, kept + [note_row(n) for n in notes] or None)
+
+
+def _sparse(table: dict[str, Any], index: str, value: Any) -> None:
+    if value is None:
+        table.pop(index, None)
+    else:
+        table[index] = value
