@@ -66,14 +66,7 @@ def target_files(target: str, outs: Iterable[OutFile]) -> TargetFiles:
         problem = path_problem(out.path)
         if problem:
             raise UnsafePath(f"refusing to write {out.path!r}: the path {problem}")
-        table = pack if out.area == "pack" else seen
-        key = collision_key(out.path)
-        if key in table and table[key].data != out.data:
-            raise UnsafePath(
-                f"two files would be written to {out.path!r} ({target}); "
-                "names must differ, also in letter case and Unicode normalisation"
-            )
-        table[key] = out
+        _claim(pack if out.area == "pack" else seen, out, target)
     files = tuple(sorted(seen.values(), key=lambda f: f.path))
     return TargetFiles(
         target,
@@ -83,6 +76,18 @@ def target_files(target: str, outs: Iterable[OutFile]) -> TargetFiles:
     )
 
 
+def _claim(table: dict[str, OutFile], out: OutFile, target: str) -> None:
+    """Take the name ``out`` lands on; another file already there is an error unless it
+    is the same file."""
+    key = collision_key(out.path)
+    if key in table and table[key].data != out.data:
+        raise UnsafePath(
+            f"two files would be written to {out.path!r} ({target}); "
+            "names must differ, also in letter case and Unicode normalisation"
+        )
+    table[key] = out
+
+
 def pack_files(targets: Iterable[tuple[str, Iterable[OutFile]]]) -> dict[str, tuple[str, OutFile]]:
     """The pack-root files of all targets, by path, with the target that writes each; two
     targets may write one file only with the same content."""
@@ -90,13 +95,7 @@ def pack_files(targets: Iterable[tuple[str, Iterable[OutFile]]]) -> dict[str, tu
     by_key: dict[str, OutFile] = {}
     for target, outs in targets:
         for out in outs:
-            key = collision_key(out.path)
-            if key in by_key and by_key[key].data != out.data:
-                raise UnsafePath(
-                    f"two files would be written to {out.path!r} ({target}); "
-                    "names must differ, also in letter case and Unicode normalisation"
-                )
-            by_key[key] = out
+            _claim(by_key, out, target)
             found.setdefault(out.path, (target, out))
     return dict(sorted(found.items()))
 
