@@ -83,6 +83,13 @@ def rulesync() -> Path | None:
     return binary
 
 
+def settle() -> None:
+    """Let the disk write back what the previous tool wrote: otherwise each tool pays for
+    the one before it (rulesync leaves 24,000 dirty files behind at N = 10,000)."""
+    os.sync()
+    time.sleep(1)
+
+
 def _fresh(*paths: Path) -> None:
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
@@ -135,6 +142,7 @@ def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[S
             out = root / "runs" / f"{name}-{rep}"
             command = [str(out) if part == str(root / "runs" / "x") else part for part in command]
             env = {"AGENTPACK_JOBS": "1"} if name == "agentpack-1cpu" else None
+            settle()
             samples[name].append(measure(command, cwd, env))
     _fresh(root / "runs")
     os.sync()
@@ -161,6 +169,7 @@ def incremental(work: Path, n: int, reps: int) -> dict[str, float]:
         "--format",
         "json",
     ]
+    settle()
     measure(command, root)
     agents = sorted((pack / "agents").glob("*.md"))
     times, reports, originals = [], [], {}
@@ -169,6 +178,7 @@ def incremental(work: Path, n: int, reps: int) -> dict[str, float]:
             agent = agents[(n // 2 + rep * 7) % len(agents)]
             originals[agent] = text = agent.read_text()
             agent.write_text(text.replace("\n---\n", "\n---\nOne more line.\n", 1) + "More.\n")
+            settle()
             start = time.perf_counter()
             result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=True)
             times.append(time.perf_counter() - start)
