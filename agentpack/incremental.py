@@ -219,7 +219,7 @@ class _Run:
             else:
                 where = out + rel
                 count += rel != writer.MANIFEST
-            stamp = trusted(where, entry[0], entry[1], threshold)
+            stamp = trusted(where, entry[0], entry[1], threshold, follow=False)
             if stamp is None:
                 raise _Stale
             entry[0] = stamp

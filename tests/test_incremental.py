@@ -289,3 +289,20 @@ def test_the_cache_can_be_turned_off(pack: Pack, monkeypatch: pytest.MonkeyPatch
     assert snapshot.location(pack.root, pack.root / "dist") is None
     pack.edit("body", 1)
     assert api.export(pack.root).reused == 0
+
+
+def test_a_linked_skill_resource_is_trusted_like_any_file(tmp_path: Path) -> None:
+    """A skill may link to a file elsewhere in the pack: stamps follow the link, as the
+    loader does, so an unchanged link does not make its skill count as changed."""
+    pack = Pack(tmp_path / "pack")
+    shared = pack.root / "shared.txt"
+    shared.write_text("shared notes\n")
+    (pack.root / "skills" / "tips" / "notes.txt").symlink_to(shared)
+    _age(pack.root)
+    os.utime(shared, (HOUR_AGO, HOUR_AGO))
+    api.export(pack.root)
+    assert api.export(pack.root).reused == len(pack.agents) + len(pack.commands) + 1
+    shared.write_text("changed notes\n")
+    result = api.export(pack.root)
+    assert "claude/skills/tips/notes.txt" in result.written
+    assert not api.export(pack.root, check=True).stale
