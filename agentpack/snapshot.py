@@ -295,9 +295,7 @@ def same_content(path: str, old: str, digest: str, size: int) -> bool:
     return recorded == str(size) and digest_of(path) == digest
 
 
-def trusted(
-    path: str, old: str, digest: str, threshold: int, *, follow: bool = True
-) -> str | None:
+def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = True) -> str | None:
     """The file's stamp now if its content is as recorded, else None. An unchanged stamp
     is trusted when its mtime is older than ``threshold``; otherwise the digest decides.
     ``follow``: stamp what a link points at, as the loader reads it (sources); not for

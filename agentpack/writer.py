@@ -231,21 +231,26 @@ def _changes(
 ) -> tuple[list[OutFile], list[str]] | None:
     """(files to write, files to remove) in the target's folder, or None when the folder
     does not match its manifest closely enough to trust it, or when so much changed that a
-    whole new folder is as quick."""
+    whole new folder is as quick. A file changed after the manifest was written (by hand,
+    say) is written again even when its size and recorded hash look right."""
     recorded = previous.get("files")
     base = out_dir / files.target
     if not isinstance(recorded, dict) or base.is_symlink() or not base.is_dir():
+        return None
+    try:
+        written_at = (out_dir / MANIFEST).stat().st_mtime_ns
+    except OSError:
         return None
     prefix = f"{files.target}/"
     on_disk = _sizes(base)
     old = {k[len(prefix) :]: v for k, v in recorded.items() if k.startswith(prefix)}
     if set(old) - set(on_disk):
         return None  # a file the manifest lists is gone: do not trust the rest
-    write = [
-        f
-        for f in files.files
-        if old.get(f.path) != files.hashes[f.path] or on_disk[f.path] != len(f.data)
-    ]
+    write = []
+    for f in files.files:
+        size, mtime = on_disk.get(f.path, (-1, 0))
+        if old.get(f.path) != files.hashes[f.path] or size != len(f.data) or mtime > written_at:
+            write.append(f)
     wanted = {f.path for f in files.files}
     remove = sorted(path for path in on_disk if path not in wanted)
     if len(write) + len(remove) > max(50, len(files.files) // 2):
@@ -253,9 +258,9 @@ def _changes(
     return write, remove
 
 
-def _sizes(base: Path) -> dict[str, int]:
-    """Every file (and link) below ``base``, by relative path, with its size."""
-    found: dict[str, int] = {}
+def _sizes(base: Path) -> dict[str, tuple[int, int]]:
+    """Every file (and link) below ``base``, by relative path: its size and mtime."""
+    found: dict[str, tuple[int, int]] = {}
     pending = [(os.fspath(base), "")]
     while pending:
         path, rel = pending.pop()
@@ -265,7 +270,8 @@ def _sizes(base: Path) -> dict[str, int]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{name}/"))
                 else:
-                    found[name] = entry.stat(follow_symlinks=False).st_size
+                    st = entry.stat(follow_symlinks=False)
+                    found[name] = (st.st_size, st.st_mtime_ns)
     return found
 
 

@@ -239,3 +239,18 @@ def test_a_fresh_write_reports_the_stamps_the_files_keep(tmp_path: Path) -> None
     assert sorted(written.stamps) == sorted(p for p in written.files if "/" in p)
     for rel, stamp in written.stamps.items():
         assert stamp == stamp_text(os.lstat(tmp_path / "dist" / rel))
+
+
+def test_a_hand_edit_of_the_same_size_is_undone_by_the_next_export(make_pack: MakePack) -> None:
+    """Size and recorded hash look right, but the file changed after the manifest."""
+    root = make_pack({"agents/a.md": AGENT, "agents/b.md": AGENT.replace("name: a", "name: b")})
+    api.export(root, cache=False)
+    target = root / "dist" / "claude" / "agents" / "a.md"
+    good = target.read_bytes()
+    bad = good.replace(b"body", b"BODY")
+    assert len(bad) == len(good)
+    target.write_bytes(bad)
+    stamp = (root / "dist" / "manifest.json").stat().st_mtime_ns
+    os.utime(target, ns=(stamp + 1_000_000, stamp + 1_000_000))  # later, on any clock
+    assert api.export(root, cache=False).written == ("claude/agents/a.md",)
+    assert target.read_bytes() == good
