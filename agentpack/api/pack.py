@@ -12,7 +12,7 @@ from agentpack.api.where import context_for, default_out, locate, registry
 from agentpack.errors import Finding, UsageError
 from agentpack.load import load
 from agentpack.load import load_pack as _load_pack
-from agentpack.model import Agent, Command, Pack, Skill
+from agentpack.model import Agent, Pack, Skill
 from agentpack.permissions import summary
 from agentpack.targets import Registry
 
@@ -81,45 +81,15 @@ def list_items(pack: Path | str | None = None, *, targets: Registry | None = Non
     default = loaded.manifest.targets
     rows: list[Row] = []
     for item in loaded.items():
-        item_targets = item.targets if item.targets is not None else default
+        mode, model = "-", "-"
         if isinstance(item, Agent):
-            rows.append(
-                Row(
-                    item.name,
-                    "agent",
-                    item.mode.value,
-                    str(item.model or aliases.INHERIT),
-                    item_targets,
-                    summary(item.policy),
-                    item.source.path,
-                )
-            )
-        elif isinstance(item, Command):
-            grants = ", ".join(map(str, item.allowed_tools)) or "-"
-            rows.append(
-                Row(
-                    item.name,
-                    "command",
-                    "-",
-                    str(item.model or aliases.INHERIT),
-                    item_targets,
-                    f"pre-approves: {grants}",
-                    item.source.path,
-                )
-            )
-        elif isinstance(item, Skill):
-            grants = ", ".join(map(str, item.allowed_tools)) or "-"
-            rows.append(
-                Row(
-                    item.name,
-                    "skill",
-                    "-",
-                    "-",
-                    item_targets,
-                    f"pre-approves: {grants}",
-                    item.source.path,
-                )
-            )
+            mode, tools = item.mode.value, summary(item.policy)
+        else:
+            tools = f"pre-approves: {', '.join(map(str, item.allowed_tools)) or '-'}"
+        if not isinstance(item, Skill):
+            model = str(item.model or aliases.INHERIT)
+        own = item.targets if item.targets is not None else default
+        rows.append(Row(item.name, item.kind.value, mode, model, own, tools, item.source.path))
     return rows
 
 
