@@ -451,25 +451,13 @@ def capture(
 
 
 def put_item(snap: Snapshot, i: int, loaded: Loaded, item: Item) -> None:
-    """Append (or, for an index already there, replace) item ``i``'s columns."""
+    """Replace what item ``i`` was read as with what it reads as now. Its kind, source and
+    name cannot have changed (a re-export that meets such a change takes the full path)."""
     files = dict(loaded.files)
     main = files.pop(loaded.source, None)
-    values = (
-        loaded.source,
-        item.name,
-        item.description,
-        main.stamp if main else "",
-        main.digest if main else "",
-    )
-    columns = (snap.sources, snap.names, snap.descriptions, snap.stamps, snap.digests)
-    letter = KIND_LETTERS[loaded.kind]
-    if i == len(snap.sources):
-        snap.kinds += letter
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-    else:
-        for column, value in zip(columns, values, strict=True):
-            column[i] = value
+    snap.descriptions[i] = item.description
+    snap.stamps[i] = main.stamp if main else ""
+    snap.digests[i] = main.digest if main else ""
     index = str(i)
     _sparse(snap.own_targets, index, list(item.targets) if item.targets is not None else None)
     _sparse(snap.agents, index, item.agent if isinstance(item, Command) else None)

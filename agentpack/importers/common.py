@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from agentpack import aliases, examples
+from agentpack import examples
 from agentpack.errors import Finding, Severity
 from agentpack.model import Example, ModelRef
 from agentpack.source import Located, SourceError, parse_yaml, read_text, split_frontmatter
@@ -250,7 +250,3 @@ def model_ref(value: Any, target: str, table: Mapping[str, Mapping[str, str]]) -
         if ids.get(target) == text:
             return ModelRef(alias=alias)
     return ModelRef(per_target=MappingProxyType({target: text}))
-
-
-def builtin_table() -> Mapping[str, Mapping[str, str]]:
-    return aliases.BUILTIN
