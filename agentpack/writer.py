@@ -232,7 +232,8 @@ def _changes(
     """(files to write, files to remove) in the target's folder, or None when the folder
     does not match its manifest closely enough to trust it, or when so much changed that a
     whole new folder is as quick. A file changed after the manifest was written (by hand,
-    say) is written again even when its size and recorded hash look right."""
+    say) is read and written again if its content differs, even when its size and recorded
+    hash look right."""
     recorded = previous.get("files")
     base = out_dir / files.target
     if not isinstance(recorded, dict) or base.is_symlink() or not base.is_dir():
@@ -249,8 +250,10 @@ def _changes(
     write = []
     for f in files.files:
         size, mtime = on_disk.get(f.path, (-1, 0))
-        if old.get(f.path) != files.hashes[f.path] or size != len(f.data) or mtime > written_at:
+        if old.get(f.path) != files.hashes[f.path] or size != len(f.data):
             write.append(f)
+        elif mtime > written_at and (base / f.path).read_bytes() != f.data:
+            write.append(f)  # changed after the manifest (a fresh checkout touches all)
     wanted = {f.path for f in files.files}
     remove = sorted(path for path in on_disk if path not in wanted)
     if len(write) + len(remove) > max(50, len(files.files) // 2):

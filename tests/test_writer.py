@@ -254,3 +254,13 @@ def test_a_hand_edit_of_the_same_size_is_undone_by_the_next_export(make_pack: Ma
     os.utime(target, ns=(stamp + 1_000_000, stamp + 1_000_000))  # later, on any clock
     assert api.export(root, cache=False).written == ("claude/agents/a.md",)
     assert target.read_bytes() == good
+
+
+def test_a_later_mtime_alone_rewrites_nothing(make_pack: MakePack) -> None:
+    """A fresh git checkout gives files any mtime: same content, nothing written."""
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root, cache=False)
+    stamp = (root / "dist" / "manifest.json").stat().st_mtime_ns + 1_000_000
+    for path in (root / "dist").rglob("*.md"):
+        os.utime(path, ns=(stamp, stamp))
+    assert api.export(root, cache=False).written == ()
