@@ -22,7 +22,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,48 +85,79 @@ def available() -> bool:
     return len(cores) > 1 and threading.active_count() == 1
 
 
-def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, when: bool) -> list[R]:
-    """``work(items)``, computed as ``work(first half) + work(second half)`` with the second
-    half in a child process when ``when`` holds and forking is available."""
-    if not when or len(items) < 2 or not available():
-        return work(items)
-    middle = (len(items) + 1) // 2
-    first, second = items[:middle], items[middle:]
+class Pending(Generic[R]):
+    """A result being computed in a forked child; ``result()`` waits for it, and computes
+    it here when the child could not be started or failed in any way."""
+
+    def __init__(self, work: Callable[[], R], pid: int | None, read_fd: int | None) -> None:
+        self._work, self._pid, self._read_fd = work, pid, read_fd
+
+    def result(self) -> R:
+        pid, read_fd = self._pid, self._read_fd
+        self._pid = self._read_fd = None
+        if pid is not None and read_fd is not None:
+            ok, value = _receive(read_fd, pid)
+            if ok:
+                return cast(R, value)
+        return self._work()
+
+    def cancel(self) -> None:
+        """Wait for the child and drop what it sends (a caller that no longer needs it)."""
+        if self._pid is not None and self._read_fd is not None:
+            os.close(self._read_fd)
+            os.waitpid(self._pid, 0)
+        self._pid = self._read_fd = None
+
+
+def background(work: Callable[[], R], *, when: bool = True) -> Pending[R]:
+    """``work()`` started in a forked child when ``when`` holds and forking is available;
+    otherwise it runs when its result is asked for."""
+    if not when or not available():
+        return Pending(work, None, None)
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
     except OSError:
         os.close(read_fd)
         os.close(write_fd)
-        return work(items)
+        return Pending(work, None, None)
     if pid == 0:  # the child: compute, send, and leave without running any exit handler
         status = 1
         try:
             os.close(read_fd)
             with io.FileIO(write_fd, "wb") as raw, io.BufferedWriter(raw, 1 << 20) as out:
-                _Pickler(out).dump(work(second))
+                _Pickler(out).dump(work())
             status = 0
         finally:
             os._exit(status)
     os.close(write_fd)
+    return Pending(work, pid, read_fd)
+
+
+def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, when: bool) -> list[R]:
+    """``work(items)``, computed as ``work(first half) + work(second half)`` with the second
+    half in a child process when ``when`` holds and forking is available."""
+    if not when or len(items) < 2:
+        return work(items)
+    middle = (len(items) + 1) // 2
+    first, second = items[:middle], items[middle:]
+    tail = background(lambda: work(second))
     try:
         head = work(first)
     except BaseException:
-        os.close(read_fd)
-        os.waitpid(pid, 0)
+        tail.cancel()
         raise
-    tail = _receive(read_fd, pid)
-    return head + (tail if tail is not None else work(second))
+    return head + tail.result()
 
 
-def _receive(read_fd: int, pid: int) -> list[Any] | None:
-    """The child's result, or None when it failed in any way."""
-    result: list[Any] | None = None
+def _receive(read_fd: int, pid: int) -> tuple[bool, Any]:
+    """(True, the child's result), or (False, None) when it failed in any way."""
+    ok, result = False, None
     try:
         with io.FileIO(read_fd, "rb") as raw, io.BufferedReader(raw, 1 << 20) as stream:
-            loaded = pickle.load(stream)
-        result = loaded if isinstance(loaded, list) else None
+            result = pickle.load(stream)
+        ok = True
     except Exception:
         result = None
     _, status = os.waitpid(pid, 0)
-    return result if os.waitstatus_to_exitcode(status) == 0 else None
+    return (ok and os.waitstatus_to_exitcode(status) == 0), result

@@ -72,6 +72,22 @@ def test_an_error_in_the_work_is_raised_as_in_a_serial_run() -> None:
         parallel.split(broken, [1, 2, 3, 4], when=True)
 
 
+@needs_fork
+def test_background_work_runs_in_a_child_and_falls_back_to_the_parent() -> None:
+    parent = os.getpid()
+    assert parallel.background(os.getpid).result() != parent
+
+    def flaky() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # a child that dies without a word
+        return 7
+
+    assert parallel.background(flaky).result() == 7
+    assert parallel.background(os.getpid, when=False).result() == parent
+    pending = parallel.background(os.getpid)
+    pending.cancel()  # waits for the child; its result is dropped
+
+
 @pytest.fixture(scope="module")
 def big_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A valid pack just above the threshold."""
