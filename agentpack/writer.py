@@ -137,6 +137,25 @@ def manifest_text(
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def patch_manifest(
+    text: bytes,
+    files: Mapping[str, tuple[str, str]],
+    pack_files: Mapping[str, tuple[str, str]],
+) -> bytes | None:
+    """``text``, a manifest ``manifest_text`` wrote, with some hashes changed (path ->
+    (old, new) in ``files``, or in ``pack_files`` of whichever target owns the path); None
+    when a line to change is not there exactly once. A re-export changes a few of tens of
+    thousands of hashes: editing them in place spares sorting and encoding them all."""
+    for pad, changes in ((b"\n    ", files), (b"\n      ", pack_files)):
+        for path, (old, new) in changes.items():
+            key = pad + json.dumps(path, ensure_ascii=False).encode("utf-8") + b": "
+            line = key + json.dumps(old).encode("ascii")
+            if text.count(line) != 1:
+                return None
+            text = text.replace(line, key + json.dumps(new).encode("ascii"))
+    return text
+
+
 def _no_symlinks(root: Path, rel: str) -> None:
     current = root
     for part in PurePosixPath(rel).parts[:-1]:

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agentpack import api, writer
 from agentpack.errors import UnsafePath
@@ -264,3 +266,44 @@ def test_a_later_mtime_alone_rewrites_nothing(make_pack: MakePack) -> None:
     for path in (root / "dist").rglob("*.md"):
         os.utime(path, ns=(stamp, stamp))
     assert api.export(root, cache=False).written == ()
+
+
+_PATHS = st.text(min_size=1, max_size=12)
+_SHA = st.text("0123456789abcdef", min_size=4, max_size=4)
+
+
+@given(
+    files=st.dictionaries(_PATHS, _SHA, max_size=8),
+    owned=st.dictionaries(st.sampled_from(["claude", "opencode"]), st.dictionaries(_PATHS, _SHA)),
+    new=_SHA,
+    data=st.data(),
+)
+def test_a_patched_manifest_is_the_manifest_written_whole(
+    files: dict[str, str],
+    owned: dict[str, dict[str, str]],
+    new: str,
+    data: st.DataObject,
+) -> None:
+    """Patching the hashes that changed gives the bytes ``manifest_text`` writes for the
+    new hashes, or None; never a different manifest."""
+    meta = {"generator": "agentpack", "pack": {"name": "p", "version": "1.0.0"}}
+    before = writer.manifest_text(meta, ["claude"], files, owned, None)
+    changed = data.draw(st.lists(st.sampled_from(sorted(files)), unique=True)) if files else []
+    owners = [(t, p) for t, entries in owned.items() for p in entries]
+    # a pack-root path has one owner in a manifest (``writer.pack_files`` keeps one)
+    pack = data.draw(st.lists(st.sampled_from(owners), unique_by=lambda o: o[1])) if owners else []
+    after_files = {**files, **dict.fromkeys(changed, new)}
+    after_owned = {t: dict(entries) for t, entries in owned.items()}
+    for target, path in pack:
+        after_owned[target][path] = new
+    patched = writer.patch_manifest(
+        before,
+        {p: (files[p], new) for p in changed},
+        {p: (owned[t][p], new) for t, p in pack},
+    )
+    whole = writer.manifest_text(meta, ["claude"], after_files, after_owned, None)
+    assert patched is None or patched == whole
+    every = [*files, *(p for entries in owned.values() for p in entries)]
+    olds = [files[p] for p in changed] + [owned[t][p] for t, p in pack]
+    if len(set(every)) == len(every) and new not in olds:
+        assert patched is not None  # each line to change is there exactly once
