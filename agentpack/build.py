@@ -28,6 +28,9 @@ class Built:
     by_item: Mapping[str, tuple[str, ...]] | None
     """Item source -> its files' paths, for a target that renders item by item."""
     notes: tuple[Note, ...]
+    """What the items' files gave (all of them, for a target that renders the pack whole)."""
+    pack_notes: tuple[Note, ...]
+    """What the pack-level files gave, kept apart: a re-export may reuse them."""
     pack_files: tuple[OutFile, ...]
     staged: writer.Staged | None
     """Write mode: what ``writer.commit`` makes visible."""
@@ -51,14 +54,14 @@ def build(
 
     def one(name: str) -> Built:
         target, own = registry.get(name), pack.for_target(name)
-        report = Report()
+        report, pack_report = Report(), Report()
         by_item: dict[str, list[str]] | None = None
         if isinstance(target, Incremental):
             outs = list(target.render_items(own, own.items(), report, context))
             by_item = {}
             for out in outs:
                 by_item.setdefault(out.source or "", []).append(out.path)
-            outs += target.render_pack(own.manifest, own.infos(), report, context)
+            outs += target.render_pack(own.manifest, own.infos(), pack_report, context)
         else:
             outs = list(target.render(own, report, context))
         files = writer.target_files(name, outs)
@@ -74,6 +77,7 @@ def build(
             files.hashes,
             None if by_item is None else {k: tuple(v) for k, v in by_item.items()},
             tuple(report.notes),
+            tuple(pack_report.notes),
             files.pack_files,
             staged,
             differences,

@@ -15,13 +15,14 @@ byte what a full export writes (tested after random edits); the cache only saves
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agentpack import writer
+from agentpack import parallel, writer
 from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
@@ -103,6 +104,8 @@ class _Run:
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
     """Every item's summary and own targets, built once for all targets."""
+    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Files whose sha256 changed -> (before, after), to patch ``manifest.json`` with."""
 
     def run(self, tools: Sequence[str], path: Path) -> Outcome:
         snap = self.snap
@@ -117,30 +120,41 @@ class _Run:
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
-        if listing(self.root) != snap.listing:
-            raise _Stale
-        redo = self._affected(self._changed_sources())
-        if len(redo) > max(50, len(snap.sources) // 4):
-            raise _Stale  # so many changes that the full path is as quick
-        self._check_output()
-        manifest, loaded = self._load(redo)
+        # the output folder is stat'ed in a second process meanwhile (a large one takes
+        # as long as checking the sources and loading what changed)
+        outputs = parallel.background(self._scan, when=len(snap.sources) >= parallel.WORTH_IT)
+        try:
+            if listing(self.root) != snap.listing:
+                raise _Stale
+            redo = self._affected(self._changed_sources())
+            if len(redo) > max(50, len(snap.sources) // 4):
+                raise _Stale  # so many changes that the full path is as quick
+            manifest, loaded = self._load(redo)
+        except BaseException:
+            outputs.cancel()
+            raise
+        self._check_output(*outputs.result())
         before = self._claude()
         rows = snap.record_outputs(redo)
+        summaries = self._summaries(redo)
         for i in redo:
             fresh = loaded[snap.sources[i]]
             assert fresh.item is not None  # _load_some refuses items with errors
             put_item(snap, i, fresh, fresh.item)
+        # the pack-level files know the items only by their summaries: same summaries,
+        # same files and notes
+        same = summaries == self._summaries(redo)
         data: dict[str, bytes] = {}
-        notes: list[Note] = []
         for name, incremental in targets.items():
             self._render_items(name, incremental, manifest, redo, loaded, rows[name], data)
-            notes += self._render_pack(name, incremental, manifest, data)
+            if not same:
+                self._render_pack(name, incremental, manifest, data)
         written = self._write(manifest, data)
         snap.started, snap.finished = self.started, time.time_ns()
         save(path, snap)
         return Outcome(
             tuple(names),
-            self._findings(notes),
+            self._findings(),
             tuple(written),
             self._planned(),
             manifest.version,
@@ -185,6 +199,12 @@ class _Run:
                 more[1] = again
         return changed
 
+    def _summaries(self, indexes: Sequence[int]) -> list[tuple[str, list[str] | None]]:
+        """What ``ItemInfo`` and the target filter say of these items, besides their kind,
+        name and source (which a re-export never sees change)."""
+        snap = self.snap
+        return [(snap.descriptions[i], snap.own_targets.get(str(i))) for i in indexes]
+
     def _affected(self, changed: Sequence[int]) -> list[int]:
         """The changed items, and the commands that name a changed agent."""
         snap = self.snap
@@ -192,38 +212,50 @@ class _Run:
         named = {int(i) for i, agent in snap.agents.items() if agent in agents}
         return sorted(set(changed) | named)
 
-    def _check_output(self) -> None:
-        """The output folder holds exactly what the last export left there."""
+    def _scan(self) -> tuple[list[tuple[str, int, str | None]], int]:
+        """Every item file whose stamp differs from the snapshot's or is too recent to
+        trust, as (target, row, stamp now or None); and how many files the folder holds.
+        Runs in a second process for a large pack, so it returns only what differs."""
+        snap = self.snap
+        on_disk, recent = walk(self.out_dir, snap.targets, snap.finished - snap.margin)
+        suspect: list[tuple[str, int, str | None]] = []
+        for target, outs in snap.outputs.items():
+            prefix = f"{target}/"
+            now = [on_disk.get(prefix + path) for path in outs.path]
+            # whole columns compared in C; row by row only where they differ
+            rows = {r for r, path in enumerate(outs.path) if prefix + path in recent}
+            if now != outs.stamp:
+                pairs = enumerate(zip(now, outs.stamp, strict=True))
+                rows.update(r for r, (a, b) in pairs if a != b)
+            suspect += [(target, row, now[row]) for row in sorted(rows)]
+        return suspect, len(on_disk)
+
+    def _check_output(self, suspect: Sequence[tuple[str, int, str | None]], count: int) -> None:
+        """The output folder holds exactly what the last export left there (``_scan``)."""
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        on_disk = walk(self.out_dir, snap.targets)
-        count = 0
-        for target, outs in snap.outputs.items():
-            prefix = f"{target}/"
-            for row, (path, sha, old) in enumerate(
-                zip(outs.path, outs.sha, outs.stamp, strict=True)
-            ):
-                st = on_disk.get(prefix + path)
-                if st is None:
-                    raise _Stale
-                now = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                if now != old or st.st_mtime_ns >= threshold:
-                    if not same_content(out + prefix + path, old, sha, st.st_size):
-                        raise _Stale
-                    outs.stamp[row] = now
-            count += len(outs.path)
+        for target, row, stamp in suspect:
+            outs = snap.outputs[target]
+            if stamp is None:
+                raise _Stale
+            where = f"{out}{target}/{outs.path[row]}"
+            size = int(stamp.split(":", 1)[0])
+            if not same_content(where, outs.stamp[row], outs.sha[row], size):
+                raise _Stale
+            outs.stamp[row] = stamp
+        count -= sum(len(outs.path) for outs in snap.outputs.values())
         for rel, entry in snap.files.items():
             if rel.startswith("pack:"):
                 where = os.path.join(self.root, rel[5:])
             else:
                 where = out + rel
-                count += rel != writer.MANIFEST
+                count -= rel != writer.MANIFEST
             stamp = trusted(where, entry[0], entry[1], threshold, follow=False)
             if stamp is None:
                 raise _Stale
             entry[0] = stamp
-        if count != len(on_disk):
+        if count:
             raise _Stale  # a file the last export did not write
 
     def _load(self, redo: Sequence[int]) -> tuple[Manifest, dict[str, Loaded]]:
@@ -290,13 +322,14 @@ class _Run:
                 if digest != outs.sha[row]:
                     rel = f"{name}/{out.path}"
                     data[rel] = out.data
+                    self.hashes[rel] = (outs.sha[row], digest)
                     outs.sha[row] = digest
                     self.stamped[rel] = (name, row)
             set_notes(snap, i, name, notes.get(source, ()))
 
     def _render_pack(
         self, name: str, target: Incremental, manifest: Manifest, data: dict[str, bytes]
-    ) -> list[Note]:
+    ) -> None:
         """The target's files of no one item, from every item's summary."""
         snap = self.snap
         if self.infos is None:
@@ -321,10 +354,11 @@ class _Run:
             digest = writer.sha256(out.data)
             if digest != entry[1]:
                 data[rel] = out.data
+                self.hashes[rel] = (entry[1], digest)
                 entry[1] = digest
         if after != before:
             raise _Stale
-        return report.notes
+        snap.pack_notes[name] = [note_row(n) for n in report.notes]
 
     # -- writing -------------------------------------------------------------------------
 
@@ -346,7 +380,17 @@ class _Run:
         return written
 
     def _manifest(self, manifest: Manifest) -> bytes:
+        """The manifest the last export wrote with the changed hashes, or (when that
+        cannot be done surely) written whole from the snapshot."""
         snap = self.snap
+        old = snap.files[writer.MANIFEST][1]
+        with contextlib.suppress(OSError):
+            text = (self.out_dir / writer.MANIFEST).read_bytes()
+            pack = {k[5:]: v for k, v in self.hashes.items() if k.startswith("pack:")}
+            dist = {k: v for k, v in self.hashes.items() if not k.startswith("pack:")}
+            patched = writer.patch_manifest(text, dist, pack)
+            if patched is not None and writer.sha256(text) == old:
+                return patched
         files: dict[str, str] = {}
         for target, outs in snap.outputs.items():
             files.update((f"{target}/{p}", h) for p, h in zip(outs.path, outs.sha, strict=True))
@@ -388,14 +432,14 @@ class _Run:
         found.update((k, v[1]) for k, v in snap.files.items() if k.startswith("claude/"))
         return found
 
-    def _findings(self, pack_notes: Sequence[Note]) -> tuple[Finding, ...]:
+    def _findings(self) -> tuple[Finding, ...]:
         """In the order a full export gives them: load findings, then target notes. Sorted
         as tuples, which order like the dataclasses and compare in C, then built."""
         snap = self.snap
         found = {tuple(f) for f in snap.shared}
         found.update(tuple(f) for fs in snap.findings.values() for f in fs)
         notes = {tuple(n) for ns in snap.notes.values() for n in ns}
-        notes.update(tuple(note_row(n)) for n in pack_notes)
+        notes.update(tuple(n) for ns in snap.pack_notes.values() for n in ns)
         return (
             *(finding_of(list(f)) for f in sorted(found)),
             *(note_of(list(n)).finding() for n in sorted(notes)),

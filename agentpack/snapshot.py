@@ -41,7 +41,7 @@ from agentpack.source import stamp_text
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note
 
-FORMAT = 3
+FORMAT = 4
 ENV_DIR = "AGENTPACK_CACHE_DIR"
 ENV_OFF = "AGENTPACK_CACHE"
 """``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
@@ -100,6 +100,8 @@ class Snapshot:
     """Files an item reads besides its source (skill resources): [path, stamp, digest]."""
     findings: dict[str, list[list[Any]]]
     notes: dict[str, list[list[Any]]]
+    pack_notes: dict[str, list[list[Any]]]
+    """Per target, the notes its pack-level files gave."""
     outputs: dict[str, Outputs]
     shared: list[list[Any]]
     """Findings about no one item."""
@@ -310,9 +312,11 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
     return now if same_content(path, old, digest, st.st_size) else None
 
 
-def walk(out_dir: Path, names: Iterable[str]) -> dict[str, os.stat_result]:
-    """Every file under the target folders, by path relative to ``out_dir``."""
-    found: dict[str, os.stat_result] = {}
+def walk(out_dir: Path, names: Iterable[str], since: int = 0) -> tuple[dict[str, str], set[str]]:
+    """Every file under the target folders: its stamp by path relative to ``out_dir``, and
+    the paths of those modified at or after ``since`` (ns; 0: none)."""
+    found: dict[str, str] = {}
+    recent: set[str] = set()
     base = os.fspath(out_dir)
     for name in names:
         pending = [(os.path.join(base, name), name)]
@@ -323,12 +327,16 @@ def walk(out_dir: Path, names: Iterable[str]) -> dict[str, os.stat_result]:
             except OSError:
                 continue
             for entry in entries:
+                where = f"{rel}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, f"{rel}/{entry.name}"))
-                else:
-                    with contextlib.suppress(OSError):
-                        found[f"{rel}/{entry.name}"] = entry.stat(follow_symlinks=False)
-    return found
+                    pending.append((entry.path, where))
+                    continue
+                with contextlib.suppress(OSError):
+                    st = entry.stat(follow_symlinks=False)
+                    found[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+                    if since and st.st_mtime_ns >= since:
+                        recent.add(where)
+    return found, recent
 
 
 # -- a snapshot of a full export ----------------------------------------------------------
@@ -412,15 +420,13 @@ def capture(
             str(i): [finding_row(f) for f in x.findings] for i, x in enumerate(loaded) if x.findings
         },
         notes={},
+        pack_notes={},
         outputs={},
         shared=[finding_row(f) for f in result.shared],
         files={},
         others=_kept(previous, names),
     )
-    if written.stamps is not None:
-        stamps = dict(written.stamps)
-    else:
-        stamps = {rel: stamp_text(st) for rel, st in walk(out_dir, names).items()}
+    stamps = dict(written.stamps) if written.stamps is not None else walk(out_dir, names)[0]
     index = {source: i for i, source in enumerate(sources)}
     for b in built:
         outs = snap.outputs[b.target] = Outputs()
@@ -431,6 +437,7 @@ def capture(
                 outs.path.append(file)
                 outs.sha.append(b.hashes[file])
                 outs.stamp.append(stamps.pop(f"{b.target}/{file}", ""))
+        snap.pack_notes[b.target] = [note_row(n) for n in b.pack_notes]
         for note in b.notes:
             if note.source.path in index:
                 snap.notes.setdefault(str(index[note.source.path]), []).append(note_row(note))

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, snapshot
+from agentpack import api, emit, parallel, snapshot
 from agentpack.errors import Finding, InvalidPack
+from bench.gen import generate
 from tests.packgen import HOSTILE
 
 HOUR_AGO = time.time() - 3600
@@ -306,3 +307,24 @@ def test_a_linked_skill_resource_is_trusted_like_any_file(tmp_path: Path) -> Non
     result = api.export(pack.root)
     assert "claude/skills/tips/notes.txt" in result.written
     assert not api.export(pack.root, check=True).stale
+
+
+@pytest.mark.skipif(not parallel.available(), reason="forking is not available here")
+def test_a_large_pack_checks_its_output_in_a_second_process_as_surely(tmp_path: Path) -> None:
+    """From ``parallel.WORTH_IT`` items the output folder is checked by a child process:
+    a hand edit of the same size must still be found and undone."""
+    root = generate(tmp_path, parallel.WORTH_IT // 5 * 5) / "pack"
+    _age(root)
+    api.export(root)
+    agent = sorted((root / "agents").glob("*.md"))[7]
+    agent.write_text(agent.read_text() + "One more line.\n")
+    result = api.export(root)
+    assert result.reused > 0
+    assert len(result.written) == 2
+    edited = root / "dist" / "opencode" / "agents" / sorted(os.listdir(root / "agents"))[3]
+    text = edited.read_bytes()
+    edited.write_bytes(text[:-2] + b"X\n")
+    again = api.export(root)
+    assert again.reused == 0  # the full path, which puts the file right
+    assert edited.read_bytes() == text
+    assert not api.export(root, check=True).stale

@@ -166,7 +166,7 @@ def export(
             extra, manifest = _finish(built, loaded, previous)
             staged = [b.staged for b in built if b.staged is not None]
             written = writer.commit(staged, extra, manifest, out_dir, where.root, folder)
-    notes = sorted({n for b in built for n in b.notes})
+    notes = sorted({n for b in built for n in (*b.notes, *b.pack_notes)})
     findings = [*result.findings, *(n.finding() for n in notes)]
     findings += version_findings(loaded.manifest.version, previous, claude_hashes(built))
     planned = tuple(f"{b.target}/{p}" for b in built for p in sorted(b.hashes))
