@@ -1,5 +1,5 @@
 """`python -m agentpack` runs the command line."""
 
-from agentpack.cli import main
+from agentpack.cli import run
 
-raise SystemExit(main())
+run()

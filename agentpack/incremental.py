@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from agentpack import parallel, writer
@@ -83,13 +84,27 @@ def reexport(
 ) -> Outcome | None:
     """Export with the snapshot at ``path``; None when only a full export will do."""
     started = time.time_ns()
-    snap = read(path)
-    if snap is None:
-        return None
+    # a large output folder is stat'ed by a second process meanwhile: that takes as long
+    # as reading the snapshot, checking the sources and loading what changed
     try:
-        return _Run(snap, root, out_dir, registry, context, started).run(tools, path)
+        large = path.stat().st_size >= LARGE
+    except OSError:
+        return None
+    scan = parallel.background(partial(walk, out_dir), when=large)
+    try:
+        snap = read(path)
+        if snap is None:
+            raise _Stale
+        return _Run(snap, root, out_dir, registry, context, started, scan).run(tools, path)
     except _Stale:
         return None
+    finally:
+        scan.cancel()
+
+
+LARGE = 256 * 1024
+"""A snapshot of this size (about 400 items) or more: the output folder is scanned in a
+second process (``parallel.WORTH_IT``)."""
 
 
 @dataclass(slots=True)
@@ -100,6 +115,8 @@ class _Run:
     registry: Registry
     context: Context
     started: int
+    scan: parallel.Pending[tuple[dict[str, str], dict[str, int]]]
+    """``walk`` of the whole output folder."""
     stamped: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
@@ -120,20 +137,13 @@ class _Run:
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
-        # the output folder is stat'ed in a second process meanwhile (a large one takes
-        # as long as checking the sources and loading what changed)
-        outputs = parallel.background(self._scan, when=len(snap.sources) >= parallel.WORTH_IT)
-        try:
-            if listing(self.root) != snap.listing:
-                raise _Stale
-            redo = self._affected(self._changed_sources())
-            if len(redo) > max(50, len(snap.sources) // 4):
-                raise _Stale  # so many changes that the full path is as quick
-            manifest, loaded = self._load(redo)
-        except BaseException:
-            outputs.cancel()
-            raise
-        self._check_output(*outputs.result())
+        if listing(self.root) != snap.listing:
+            raise _Stale
+        redo = self._affected(self._changed_sources())
+        if len(redo) > max(50, len(snap.sources) // 4):
+            raise _Stale  # so many changes that the full path is as quick
+        manifest, loaded = self._load(redo)
+        self._check_output()
         before = self._claude()
         rows = snap.record_outputs(redo)
         summaries = self._summaries(redo)
@@ -212,29 +222,33 @@ class _Run:
         named = {int(i) for i, agent in snap.agents.items() if agent in agents}
         return sorted(set(changed) | named)
 
-    def _scan(self) -> tuple[list[tuple[str, int, str | None]], int]:
+    def _suspects(self) -> tuple[list[tuple[str, int, str | None]], int]:
         """Every item file whose stamp differs from the snapshot's or is too recent to
-        trust, as (target, row, stamp now or None); and how many files the folder holds.
-        Runs in a second process for a large pack, so it returns only what differs."""
+        trust, as (target, row, stamp now or None); and how many files the target folders
+        hold."""
         snap = self.snap
-        on_disk, recent = walk(self.out_dir, snap.targets, snap.finished - snap.margin)
+        stamps, mtimes = self.scan.result()
+        threshold = snap.finished - snap.margin
+        recent = {path for path, mtime in mtimes.items() if mtime >= threshold}
         suspect: list[tuple[str, int, str | None]] = []
         for target, outs in snap.outputs.items():
             prefix = f"{target}/"
-            now = [on_disk.get(prefix + path) for path in outs.path]
+            now = [stamps.get(prefix + path) for path in outs.path]
             # whole columns compared in C; row by row only where they differ
             rows = {r for r, path in enumerate(outs.path) if prefix + path in recent}
             if now != outs.stamp:
                 pairs = enumerate(zip(now, outs.stamp, strict=True))
                 rows.update(r for r, (a, b) in pairs if a != b)
             suspect += [(target, row, now[row]) for row in sorted(rows)]
-        return suspect, len(on_disk)
+        count = sum(1 for path in stamps if path.split("/", 1)[0] in snap.outputs)
+        return suspect, count
 
-    def _check_output(self, suspect: Sequence[tuple[str, int, str | None]], count: int) -> None:
-        """The output folder holds exactly what the last export left there (``_scan``)."""
+    def _check_output(self) -> None:
+        """The output folder holds exactly what the last export left there."""
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
+        suspect, count = self._suspects()
         for target, row, stamp in suspect:
             outs = snap.outputs[target]
             if stamp is None:

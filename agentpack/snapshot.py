@@ -312,13 +312,18 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
     return now if same_content(path, old, digest, st.st_size) else None
 
 
-def walk(out_dir: Path, names: Iterable[str], since: int = 0) -> tuple[dict[str, str], set[str]]:
-    """Every file under the target folders: its stamp by path relative to ``out_dir``, and
-    the paths of those modified at or after ``since`` (ns; 0: none)."""
-    found: dict[str, str] = {}
-    recent: set[str] = set()
+def walk(
+    out_dir: Path, names: Iterable[str] | None = None
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Every file under the target folders ``names`` (None: every folder in ``out_dir``):
+    its stamp and its mtime (ns), by path relative to ``out_dir``."""
+    stamps: dict[str, str] = {}
+    mtimes: dict[str, int] = {}
     base = os.fspath(out_dir)
-    for name in names:
+    if names is None:
+        with contextlib.suppress(OSError), os.scandir(base) as top:
+            names = [e.name for e in top if e.is_dir(follow_symlinks=False)]
+    for name in names or ():
         pending = [(os.path.join(base, name), name)]
         while pending:
             path, rel = pending.pop()
@@ -333,10 +338,9 @@ def walk(out_dir: Path, names: Iterable[str], since: int = 0) -> tuple[dict[str,
                     continue
                 with contextlib.suppress(OSError):
                     st = entry.stat(follow_symlinks=False)
-                    found[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                    if since and st.st_mtime_ns >= since:
-                        recent.add(where)
-    return found, recent
+                    stamps[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+                    mtimes[where] = st.st_mtime_ns
+    return stamps, mtimes
 
 
 # -- a snapshot of a full export ----------------------------------------------------------

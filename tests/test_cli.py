@@ -184,6 +184,29 @@ def test_real_entry_point_runs(tmp_path: Path) -> None:
     assert "0 errors" in result.stderr
 
 
+def test_the_command_flushes_all_its_output_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    """``run`` leaves with ``os._exit``: nothing printed may be lost, no code changed."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "agentpack", "export", "--dry-run", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["targets"]
+    (tmp_path / "agentpack.yaml").write_text("name: broken\nversion: 1\n")
+    failed = subprocess.run(
+        [sys.executable, "-m", "agentpack", "validate"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("warnings")
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys, agentpack.cli; agentpack.cli.main(['--help']);"

@@ -37,7 +37,7 @@ def test_wheel_carries_schemas_and_reference_pack(wheel: Path) -> None:
         assert f"agentpack/_data/pack/agents/{agent.name}" in names
     assert "agentpack/_data/pack/skills/api-design-checklist/templates/error-response.json" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "agentpack = agentpack.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "agentpack = agentpack.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.fixture(scope="module")
