@@ -28,18 +28,16 @@ from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
+from agentpack.snapfile import Snapshot, read, save
 from agentpack.snapshot import (
     KINDS,
-    Snapshot,
     finding_of,
     key,
     listing,
     note_of,
     note_row,
     put_item,
-    read,
     same_content,
-    save,
     set_notes,
     stamp_of,
     trusted,

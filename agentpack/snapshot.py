@@ -9,12 +9,8 @@ re-export must redo.
 
 A stamp (size, mtime, ctime, inode) is trusted only when it dates from well before the
 snapshot was taken, the rule git uses against "racily clean" files; otherwise, and whenever
-a stamp differs, the file is read and its digest decides.
-
-It is JSON kept in columns (one list per field, one entry per item or file), the big
-columns stored as text joined by separator characters no value can hold: parsing 12,000
-records as JSON objects took a quarter of a second, splitting the columns a small part
-of that.
+a stamp differs, the file is read and its digest decides. How it is kept on disk:
+``agentpack.snapfile``.
 """
 
 from __future__ import annotations
@@ -23,10 +19,8 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +31,11 @@ from agentpack.errors import Finding, Severity
 from agentpack.load import Loaded, Result
 from agentpack.model import Command, Item, Kind, SourceRef
 from agentpack.outputs import OutFile
+from agentpack.snapfile import Outputs, Snapshot, save
 from agentpack.source import stamp_text
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note
 
-FORMAT = 4
 ENV_DIR = "AGENTPACK_CACHE_DIR"
 ENV_OFF = "AGENTPACK_CACHE"
 """``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
@@ -51,143 +45,7 @@ COARSE_MARGIN_NS = 2_000_000_000
 whole seconds only (FAT keeps two) need the larger margin."""
 FOLDERS = ("agents", "commands", "skills")
 KIND_LETTERS = {Kind.AGENT: "a", Kind.COMMAND: "c", Kind.SKILL: "s"}
-_COLUMNS = ("sources", "names", "descriptions", "stamps", "digests")
-_US, _RS = "\x1f", "\x1e"
 KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
-
-
-# -- the snapshot -------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Outputs:
-    """One target's item files, in columns: which item, path, sha256, stamp."""
-
-    item: list[int] = field(default_factory=list)
-    path: list[str] = field(default_factory=list)
-    sha: list[str] = field(default_factory=list)
-    stamp: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Snapshot:
-    """What an export left, for the next export into the same folder.
-
-    Per item ``i``: ``kinds[i]`` (a letter), ``sources[i]``, ``names[i]``, ...; sparse
-    fields are dicts keyed by ``str(i)``. Stamps are ``size:mtime_ns:ctime_ns:inode``."""
-
-    key: str
-    targets: list[str]
-    started: int
-    """When the export that took it began (before any file was read)."""
-    finished: int
-    """When it ended (after every written file was stat'ed)."""
-    margin: int
-    listing: str
-    """sha256 of every entry the loader looks at."""
-    inputs: dict[str, list[str]]
-    """The manifest and the files it names: path -> [stamp, digest]."""
-    kinds: str
-    sources: list[str]
-    names: list[str]
-    descriptions: list[str]
-    stamps: list[str]
-    digests: list[str]
-    own_targets: dict[str, list[str]]
-    agents: dict[str, str]
-    """The agent a command names (its files depend on that agent's mode)."""
-    more_files: dict[str, list[list[str]]]
-    """Files an item reads besides its source (skill resources): [path, stamp, digest]."""
-    findings: dict[str, list[list[Any]]]
-    notes: dict[str, list[list[Any]]]
-    pack_notes: dict[str, list[list[Any]]]
-    """Per target, the notes its pack-level files gave."""
-    outputs: dict[str, Outputs]
-    shared: list[list[Any]]
-    """Findings about no one item."""
-    files: dict[str, list[str]]
-    """The other files written -> [stamp, sha256]: pack-level files as ``<target>/<path>``,
-    ``manifest.json``, and files in the pack root as ``pack:<path>`` (-> [stamp, sha256,
-    the target that writes it])."""
-    others: dict[str, Any]
-    """What ``manifest.json`` keeps for targets this export does not build."""
-
-    def dump(self) -> str:
-        """A JSON header, then each big column as its entries joined by US (0x1F), the
-        sections joined by RS (0x1E): no path, name, description, stamp or hash can hold
-        either (the loader refuses control characters), and splitting is far cheaper than
-        parsing JSON of the same size."""
-        header: dict[str, Any] = {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name not in _COLUMNS
-        }
-        header["outputs"] = {t: len(o.path) for t, o in self.outputs.items()}
-        header["items"] = len(self.sources)
-        header["format"] = FORMAT
-        sections = [json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
-        sections += [_US.join(getattr(self, name)) for name in _COLUMNS]
-        for outs in self.outputs.values():
-            sections.append(_US.join(map(str, outs.item)))
-            sections += [_US.join(outs.path), _US.join(outs.sha), _US.join(outs.stamp)]
-        if any(_RS in section for section in sections):
-            raise ValueError("a separator inside a value")  # the loader makes this impossible
-        return _RS.join(sections)
-
-    @staticmethod
-    def load(text: str) -> Snapshot:
-        sections = text.split(_RS)
-        header = json.loads(sections[0])
-        if header.pop("format", None) != FORMAT:
-            raise ValueError("a snapshot of another format")
-        count = header.pop("items")
-
-        def column(at: int, size: int) -> list[str]:
-            values = sections[at].split(_US) if size else []
-            if len(values) != size:
-                raise ValueError("a damaged snapshot")
-            return values
-
-        for at, name in enumerate(_COLUMNS, 1):
-            header[name] = column(at, count)
-        outputs, at = {}, len(_COLUMNS) + 1
-        for target, size in header["outputs"].items():
-            item, path, sha, stamp = (column(at + k, size) for k in range(4))
-            outputs[target] = Outputs(list(map(int, item)), path, sha, stamp)
-            at += 4
-        header["outputs"] = outputs
-        return Snapshot(**header)
-
-    def record_outputs(self, wanted: Iterable[int]) -> dict[str, dict[int, list[int]]]:
-        """Per target, the rows of ``outputs`` that belong to each of ``wanted``."""
-        keep = set(wanted)
-        found: dict[str, dict[int, list[int]]] = {}
-        for target, outs in self.outputs.items():
-            rows: dict[int, list[int]] = {i: [] for i in keep}
-            for row, item in enumerate(outs.item):
-                if item in keep:
-                    rows[item].append(row)
-            found[target] = rows
-        return found
-
-
-def read(path: Path) -> Snapshot | None:
-    try:
-        return Snapshot.load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def save(path: Path, snap: Snapshot) -> None:
-    """Best effort: a snapshot that cannot be written only costs the next export time."""
-    with contextlib.suppress(OSError, ValueError):
-        text = snap.dump()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
 
 
 def finding_row(f: Finding) -> list[Any]:

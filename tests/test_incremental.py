@@ -8,6 +8,7 @@ loads and renders everything.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -18,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, parallel, snapshot
+from agentpack import api, emit, parallel, snapfile, snapshot
 from agentpack.errors import Finding, InvalidPack
 from bench.gen import generate
 from tests.packgen import HOSTILE
@@ -328,3 +329,38 @@ def test_a_large_pack_checks_its_output_in_a_second_process_as_surely(tmp_path: 
     assert again.reused == 0  # the full path, which puts the file right
     assert edited.read_bytes() == text
     assert not api.export(root, check=True).stale
+
+
+def test_re_exports_write_a_journal_and_leave_the_base_alone(pack: Pack) -> None:
+    kept = snapshot.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    base = kept.read_bytes()
+    everything = len(pack.agents) + len(pack.commands) + 1
+    for i in (0, 3, 5):
+        pack.edit("body", i)
+        result = api.export(pack.root)
+        assert result.reused == everything - 1  # the journal was read back each time
+        assert kept.read_bytes() == base
+        assert snapfile.journal_path(kept).is_file()
+    assert not api.export(pack.root, check=True).stale
+    pack.edit("add", 6)
+    assert api.export(pack.root).reused == 0  # a full export writes a new base, no journal
+    assert kept.read_bytes() != base
+    assert not snapfile.journal_path(kept).exists()
+
+
+def test_a_journal_of_another_base_is_ignored_and_a_damaged_one_refused(pack: Pack) -> None:
+    kept = snapshot.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    pack.edit("body", 1)
+    api.export(pack.root)
+    journal = snapfile.journal_path(kept)
+    text = journal.read_text()
+    journal.write_text(json.dumps({**json.loads(text), "base": "another"}))
+    snap = snapfile.read(kept)
+    assert snap is not None  # the base alone, as the full export left it
+    assert snap.started < json.loads(text)["started"]
+    journal.write_text(text[: len(text) // 2])
+    assert snapfile.read(kept) is None
+    pack.edit("body", 1)
+    assert api.export(pack.root).reused == 0

@@ -1,0 +1,271 @@
+"""The re-export snapshot on disk: a base file that a full export writes whole, and a
+journal of what the re-exports since then changed.
+
+The base is JSON kept in columns (one list per field, one entry per item or file), the big
+columns stored as text joined by separator characters no value can hold: parsing 12,000
+records as JSON objects took a quarter of a second, splitting the columns a small part of
+that. A re-export changes a handful of rows of a base of several megabytes, and writing
+the base again took as long as the rest of the re-export: it writes the journal instead,
+every row and entry that differs from the base (so each journal replaces the last). A
+journal grown past an eighth of the items is folded into a new base. A journal names the
+base it extends: one that names another (left by an interrupted save) is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+FORMAT = 5
+_COLUMNS = ("sources", "names", "descriptions", "stamps", "digests")
+_US, _RS = "\x1f", "\x1e"
+
+
+@dataclass(slots=True)
+class Outputs:
+    """One target's item files, in columns: which item, path, sha256, stamp."""
+
+    item: list[int] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    sha: list[str] = field(default_factory=list)
+    stamp: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What an export left, for the next export into the same folder.
+
+    Per item ``i``: ``kinds[i]`` (a letter), ``sources[i]``, ``names[i]``, ...; sparse
+    fields are dicts keyed by ``str(i)``. Stamps are ``size:mtime_ns:ctime_ns:inode``."""
+
+    key: str
+    targets: list[str]
+    started: int
+    """When the export that took it began (before any file was read)."""
+    finished: int
+    """When it ended (after every written file was stat'ed)."""
+    margin: int
+    listing: str
+    """sha256 of every entry the loader looks at."""
+    inputs: dict[str, list[str]]
+    """The manifest and the files it names: path -> [stamp, digest]."""
+    kinds: str
+    sources: list[str]
+    names: list[str]
+    descriptions: list[str]
+    stamps: list[str]
+    digests: list[str]
+    own_targets: dict[str, list[str]]
+    agents: dict[str, str]
+    """The agent a command names (its files depend on that agent's mode)."""
+    more_files: dict[str, list[list[str]]]
+    """Files an item reads besides its source (skill resources): [path, stamp, digest]."""
+    findings: dict[str, list[list[Any]]]
+    notes: dict[str, list[list[Any]]]
+    pack_notes: dict[str, list[list[Any]]]
+    """Per target, the notes its pack-level files gave."""
+    outputs: dict[str, Outputs]
+    shared: list[list[Any]]
+    """Findings about no one item."""
+    files: dict[str, list[str]]
+    """The other files written -> [stamp, sha256]: pack-level files as ``<target>/<path>``,
+    ``manifest.json``, and files in the pack root as ``pack:<path>`` (-> [stamp, sha256,
+    the target that writes it])."""
+    others: dict[str, Any]
+    """What ``manifest.json`` keeps for targets this export does not build."""
+    ident: str = ""
+    """Names this base file (a journal names the base it extends); set when saved."""
+    base: Base | None = field(default=None, repr=False, compare=False)
+    """The values the base file holds, where they may change (set by ``read``)."""
+
+    def dump(self) -> str:
+        """A JSON header, then each big column as its entries joined by US (0x1F), the
+        sections joined by RS (0x1E): no path, name, description, stamp or hash can hold
+        either (the loader refuses control characters), and splitting is far cheaper than
+        parsing JSON of the same size."""
+        header: dict[str, Any] = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in _COLUMNS and f.name != "base"
+        }
+        header["outputs"] = {t: len(o.path) for t, o in self.outputs.items()}
+        header["items"] = len(self.sources)
+        header["format"] = FORMAT
+        sections = [json.dumps(header, ensure_ascii=False, separators=(",", ":"))]
+        sections += [_US.join(getattr(self, name)) for name in _COLUMNS]
+        for outs in self.outputs.values():
+            sections.append(_US.join(map(str, outs.item)))
+            sections += [_US.join(outs.path), _US.join(outs.sha), _US.join(outs.stamp)]
+        if any(_RS in section for section in sections):
+            raise ValueError("a separator inside a value")  # the loader makes this impossible
+        return _RS.join(sections)
+
+    @staticmethod
+    def load(text: str) -> Snapshot:
+        sections = text.split(_RS)
+        header = json.loads(sections[0])
+        if header.pop("format", None) != FORMAT:
+            raise ValueError("a snapshot of another format")
+        count = header.pop("items")
+
+        def column(at: int, size: int) -> list[str]:
+            values = sections[at].split(_US) if size else []
+            if len(values) != size:
+                raise ValueError("a damaged snapshot")
+            return values
+
+        for at, name in enumerate(_COLUMNS, 1):
+            header[name] = column(at, count)
+        outputs, at = {}, len(_COLUMNS) + 1
+        for target, size in header["outputs"].items():
+            item, path, sha, stamp = (column(at + k, size) for k in range(4))
+            outputs[target] = Outputs(list(map(int, item)), path, sha, stamp)
+            at += 4
+        header["outputs"] = outputs
+        return Snapshot(**header)
+
+    def record_outputs(self, wanted: Iterable[int]) -> dict[str, dict[int, list[int]]]:
+        """Per target, the rows of ``outputs`` that belong to each of ``wanted``."""
+        keep = set(wanted)
+        found: dict[str, dict[int, list[int]]] = {}
+        for target, outs in self.outputs.items():
+            rows: dict[int, list[int]] = {i: [] for i in keep}
+            for row, item in enumerate(outs.item):
+                if item in keep:
+                    rows[item].append(row)
+            found[target] = rows
+        return found
+
+
+def read(path: Path) -> Snapshot | None:
+    """The base file with its journal applied; None when missing, damaged or another
+    format (the export then takes the full path)."""
+    try:
+        snap = Snapshot.load(path.read_text(encoding="utf-8"))
+        snap.base = _remember(snap)
+        try:
+            journal = json.loads(journal_path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return snap
+        if journal.get("base") != snap.ident:
+            return snap  # the journal of an earlier base, left by an interrupted save
+        if journal.get("format") != FORMAT:
+            return None
+        _apply(snap, journal)
+        return snap
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None
+
+
+def save(path: Path, snap: Snapshot) -> None:
+    """The journal of what changed since the base, or (after a full export, or when the
+    journal grows large) a new base. Best effort: a snapshot that cannot be written only
+    costs the next export time."""
+    with contextlib.suppress(OSError, ValueError):
+        journal = _journal(snap, snap.base) if snap.base is not None else None
+        if journal is not None:
+            _replace(journal_path(path), json.dumps(journal, ensure_ascii=False))
+            return
+        snap.ident = os.urandom(8).hex()
+        _replace(path, snap.dump())
+        journal_path(path).unlink(missing_ok=True)
+        snap.base = _remember(snap)
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_suffix(".journal")
+
+
+def _replace(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".snapshot-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# -- the journal --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Base:
+    """The values a re-export may change, as the base file holds them."""
+
+    columns: dict[str, list[str]]
+    sparse: dict[str, dict[str, Any]]
+
+
+_ITEM_COLUMNS = ("descriptions", "stamps", "digests")
+_SPARSE = ("own_targets", "agents", "more_files", "findings", "notes")
+_WHOLE = ("started", "finished", "inputs", "files", "pack_notes")
+"""Small, and changed in place: the journal holds them whole."""
+
+
+def _editable(snap: Snapshot) -> dict[str, list[str]]:
+    """The columns a re-export may change, by name (the snapshot's own lists)."""
+    found = {name: getattr(snap, name) for name in _ITEM_COLUMNS}
+    for target, outs in snap.outputs.items():
+        found[f"{target}:sha"] = outs.sha
+        found[f"{target}:stamp"] = outs.stamp
+    return found
+
+
+def _remember(snap: Snapshot) -> Base:
+    sparse = {name: dict(getattr(snap, name)) for name in _SPARSE}
+    # the rows of more_files change in place: copied one level deeper
+    sparse["more_files"] = {k: [list(r) for r in v] for k, v in snap.more_files.items()}
+    return Base({name: list(values) for name, values in _editable(snap).items()}, sparse)
+
+
+def _journal(snap: Snapshot, base: Base) -> dict[str, Any] | None:
+    """What differs from the base (whole columns compared first, in C); None when the
+    differences are so many that a new base is the better file."""
+    columns: dict[str, dict[str, str]] = {}
+    count = 0
+    for name, now in _editable(snap).items():
+        then = base.columns.get(name)
+        if then is None or len(then) != len(now):
+            return None
+        if now != then:
+            pairs = enumerate(zip(now, then, strict=True))
+            columns[name] = {str(i): a for i, (a, b) in pairs if a != b}
+            count += len(columns[name])
+    sparse: dict[str, dict[str, Any]] = {}
+    for name in _SPARSE:
+        table, was = getattr(snap, name), base.sparse[name]
+        if table != was:
+            keys = table.keys() | was.keys()
+            sparse[name] = {k: table.get(k) for k in keys if table.get(k) != was.get(k)}
+            count += len(sparse[name])
+    if count > max(64, len(snap.sources) // 8):
+        return None
+    whole = {name: getattr(snap, name) for name in _WHOLE}
+    return {"format": FORMAT, "base": snap.ident, "columns": columns, "sparse": sparse, **whole}
+
+
+def _apply(snap: Snapshot, journal: Mapping[str, Any]) -> None:
+    columns = _editable(snap)
+    for name, changes in journal["columns"].items():
+        column = columns[name]
+        for row, value in changes.items():
+            column[int(row)] = value
+    for name, changes in journal["sparse"].items():
+        if name not in _SPARSE:
+            raise ValueError("a damaged journal")
+        table = getattr(snap, name)
+        for key, value in changes.items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+    for name in _WHOLE:
+        setattr(snap, name, journal[name])
