@@ -34,7 +34,7 @@ from agentpack.snapshot import (
     finding_of,
     key,
     listing,
-    note_of,
+    note_finding_of,
     note_row,
     put_item,
     same_content,
@@ -454,7 +454,7 @@ class _Run:
         notes.update(tuple(n) for ns in snap.pack_notes.values() for n in ns)
         return (
             *(finding_of(list(f)) for f in sorted(found)),
-            *(note_of(list(n)).finding() for n in sorted(notes)),
+            *(note_finding_of(n) for n in sorted(notes)),
         )
 
     def _planned(self) -> tuple[str, ...]:

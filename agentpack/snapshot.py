@@ -29,12 +29,12 @@ from agentpack._version import __version__
 from agentpack.build import Built
 from agentpack.errors import Finding, Severity
 from agentpack.load import Loaded, Result
-from agentpack.model import Command, Item, Kind, SourceRef
+from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
 from agentpack.snapfile import Outputs, Snapshot, save
 from agentpack.source import stamp_text
 from agentpack.targets import Registry
-from agentpack.targets.base import Change, Note
+from agentpack.targets.base import Change, Note, note_finding
 
 ENV_DIR = "AGENTPACK_CACHE_DIR"
 ENV_OFF = "AGENTPACK_CACHE"
@@ -60,8 +60,12 @@ def note_row(n: Note) -> list[Any]:
     return [n.source.path, n.source.line, n.target, n.item, n.field, n.change.value, n.message]
 
 
-def note_of(v: list[Any]) -> Note:
-    return Note(SourceRef(v[0], v[1]), v[2], v[3], v[4], Change(v[5]), v[6])
+_CHANGES = {change.value: change for change in Change}
+
+
+def note_finding_of(v: Sequence[Any]) -> Finding:
+    """What ``Note.finding()`` gives for the note stored as ``v`` (``note_row``)."""
+    return note_finding(v[0], v[1], v[2], v[4], _CHANGES[v[5]], v[6])
 
 
 # -- where, and for which export ----------------------------------------------------------

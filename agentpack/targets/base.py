@@ -56,14 +56,19 @@ class Note:
     message: str
 
     def finding(self) -> Finding:
-        return Finding(
-            self.source.path,
-            self.source.line,
-            1,
-            Severity.INFO if self.change is Change.DROPPED else Severity.WARNING,
-            self.field,
-            f"{self.target}: {self.change.value}: {self.message}",
+        source = self.source
+        return note_finding(
+            source.path, source.line, self.target, self.field, self.change, self.message
         )
+
+
+def note_finding(
+    path: str, line: int, target: str, field: str, change: Change, message: str
+) -> Finding:
+    """The one-line warning a note is shown as; a re-export builds it straight from the
+    note's stored fields (without the Note: a tenth of a second at 5,000 notes)."""
+    severity = Severity.INFO if change is Change.DROPPED else Severity.WARNING
+    return Finding(path, line, 1, severity, field, f"{target}: {change.value}: {message}")
 
 
 @dataclass(slots=True)
