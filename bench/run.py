@@ -12,6 +12,7 @@ measured in the same run mean anything on a shared machine.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -254,6 +255,11 @@ def main() -> None:
     args = parser.parse_args()
     # agentpack's re-export snapshots go with the rest of the run, not the user's cache
     os.environ["AGENTPACK_CACHE_DIR"] = str(args.work / "cache")
+    # bytecode for agentpack, as `pip install` leaves it (an editable install under
+    # PYTHONDONTWRITEBYTECODE would otherwise compile every module in every run)
+    import agentpack
+
+    compileall.compile_dir(Path(agentpack.__file__).parent, quiet=1)
     rs = rulesync()
     results = {n: run_size(n, args.reps, args.work, rs) for n in args.sizes}
     lines = report(results)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,6 +65,32 @@ def test_command_grants_are_described_as_grants() -> None:
 @pytest.mark.parametrize("kind", schema.KINDS)
 def test_schema_text_is_the_file(kind: str) -> None:
     assert json.loads(api.schema_text(kind)) == schema.schema(kind)
+
+
+@pytest.mark.parametrize("kind", schema.KINDS)
+def test_the_validators_compiled_ahead_are_those_of_the_schemas(kind: str) -> None:
+    module = importlib.import_module(f"agentpack._validators.{kind}")
+    digest = hashlib.sha256(schema.schema_path(kind).read_bytes()).hexdigest()
+    assert digest == module.SCHEMA_SHA256, "a schema changed: run python -m agentpack.schema"
+    assert schema.fast_validator(kind) is module.validate
+
+
+def test_an_edited_schema_is_compiled_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edited = schema.schema("command") | {"required": ["description", "agent"]}
+    (tmp_path / "command.schema.json").write_text(json.dumps(edited))
+    monkeypatch.setattr(schema, "schema_path", lambda kind: tmp_path / f"{kind}.schema.json")
+    schema.schema.cache_clear()
+    schema.fast_validator.cache_clear()
+    try:
+        validate = schema.fast_validator("command")
+        assert validate is not importlib.import_module("agentpack._validators.command").validate
+        with pytest.raises(ValueError, match="agent"):
+            validate({"description": "no agent"})
+    finally:
+        schema.schema.cache_clear()
+        schema.fast_validator.cache_clear()
 
 
 def test_validator_is_compiled_once() -> None:
