@@ -20,7 +20,6 @@ import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from agentpack import parallel, writer
@@ -37,12 +36,9 @@ from agentpack.snapshot import (
     note_finding_of,
     note_row,
     put_item,
-    same_content,
     set_notes,
-    stamp_of,
-    trusted,
-    walk,
 )
+from agentpack.stamps import Scan, same_content, stamp_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -73,6 +69,7 @@ class _Stale(Exception):
 
 def reexport(
     path: Path,
+    scan: parallel.Pending[Scan],
     *,
     root: Path,
     out_dir: Path,
@@ -80,29 +77,16 @@ def reexport(
     registry: Registry,
     context: Context,
 ) -> Outcome | None:
-    """Export with the snapshot at ``path``; None when only a full export will do."""
+    """Export with the snapshot at ``path`` and the output folder as ``scan`` finds it
+    (``snapfile.scan_outputs``); None when only a full export will do."""
     started = time.time_ns()
-    # a large output folder is stat'ed by a second process meanwhile: that takes as long
-    # as reading the snapshot, checking the sources and loading what changed
-    try:
-        large = path.stat().st_size >= LARGE
-    except OSError:
+    snap = read(path)
+    if snap is None:
         return None
-    scan = parallel.background(partial(walk, out_dir), when=large)
     try:
-        snap = read(path)
-        if snap is None:
-            raise _Stale
         return _Run(snap, root, out_dir, registry, context, started, scan).run(tools, path)
     except _Stale:
         return None
-    finally:
-        scan.cancel()
-
-
-LARGE = 256 * 1024
-"""A snapshot of this size (about 400 items) or more: the output folder is scanned in a
-second process (``parallel.WORTH_IT``)."""
 
 
 @dataclass(slots=True)
@@ -113,7 +97,7 @@ class _Run:
     registry: Registry
     context: Context
     started: int
-    scan: parallel.Pending[tuple[dict[str, str], dict[str, int]]]
+    scan: parallel.Pending[Scan]
     """``walk`` of the whole output folder."""
     stamped: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""

@@ -21,6 +21,7 @@ from typing import Any
 from agentpack import aliases, parallel, schema
 from agentpack.errors import Finding, InvalidPack, Severity, UsageError
 from agentpack.images import icon_problem
+from agentpack.layout import MANIFEST
 from agentpack.model import (
     Agent,
     Command,
@@ -52,7 +53,6 @@ from agentpack.source import (
     split_frontmatter,
 )
 
-MANIFEST = "agentpack.yaml"
 BLOCKS = ("claude", "opencode")
 """The per-target blocks the schemas define (``claude:``, ``opencode:``)."""
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

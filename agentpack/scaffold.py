@@ -12,7 +12,7 @@ from pathlib import Path
 
 from agentpack import schema
 from agentpack.errors import UsageError
-from agentpack.load import MANIFEST
+from agentpack.layout import MANIFEST
 
 _MODELINE = "# yaml-language-server: $schema={}"
 

@@ -14,15 +14,22 @@ base it extends: one that names another (left by an interrupted save) is ignored
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from agentpack import parallel, stamps
+
 FORMAT = 5
+ENV_DIR = "AGENTPACK_CACHE_DIR"
+ENV_OFF = "AGENTPACK_CACHE"
+"""``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
 _COLUMNS = ("sources", "names", "descriptions", "stamps", "digests")
 _US, _RS = "\x1f", "\x1e"
 
@@ -141,6 +148,37 @@ class Snapshot:
                     rows[item].append(row)
             found[target] = rows
         return found
+
+
+def location(root: Path, out_dir: Path, env: Mapping[str, str] = os.environ) -> Path | None:
+    """The snapshot file for exporting ``root`` into ``out_dir``; None when turned off."""
+    if env.get(ENV_OFF, "").strip() == "0":
+        return None
+    if env.get(ENV_DIR):
+        base = Path(env[ENV_DIR])
+    elif env.get("XDG_CACHE_HOME"):
+        base = Path(env["XDG_CACHE_HOME"]) / "agentpack"
+    else:
+        base = Path.home() / ".cache" / "agentpack"
+    ident = hashlib.sha256(f"{root.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()
+    return base / f"export-{ident[:32]}.json"
+
+
+LARGE = 256 * 1024
+"""A snapshot of this size (about 400 items, ``parallel.WORTH_IT``) or more: the output
+folder is scanned in a second process."""
+
+
+def scan_outputs(path: Path, out_dir: Path) -> parallel.Pending[stamps.Scan]:
+    """The stamp of every file in ``out_dir``'s folders (``stamps.walk``), started in a
+    second process when the snapshot at ``path`` is large: for 24,000 files that takes
+    as long as reading the snapshot and checking the sources, which the caller does
+    meanwhile."""
+    try:
+        large = path.stat().st_size >= LARGE
+    except OSError:
+        large = False
+    return parallel.background(partial(stamps.walk, out_dir), when=large)
 
 
 def read(path: Path) -> Snapshot | None:

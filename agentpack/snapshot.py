@@ -7,10 +7,8 @@ stamp of each file it rendered per target; the findings about no one item; and t
 and sha256 of every other file written. ``agentpack.incremental`` decides from it what a
 re-export must redo.
 
-A stamp (size, mtime, ctime, inode) is trusted only when it dates from well before the
-snapshot was taken, the rule git uses against "racily clean" files; otherwise, and whenever
-a stamp differs, the file is read and its digest decides. How it is kept on disk:
-``agentpack.snapfile``.
+When a file's stamp may be trusted: ``agentpack.stamps``. How the snapshot is kept on
+disk: ``agentpack.snapfile``.
 """
 
 from __future__ import annotations
@@ -28,22 +26,19 @@ from agentpack import writer
 from agentpack._version import __version__
 from agentpack.build import Built
 from agentpack.errors import Finding, Severity
+from agentpack.layout import FOLDERS
 from agentpack.load import Loaded, Result
 from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
 from agentpack.snapfile import Outputs, Snapshot, save
-from agentpack.source import stamp_text
+from agentpack.stamps import digest_of, stamp_of, walk
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note, note_finding
 
-ENV_DIR = "AGENTPACK_CACHE_DIR"
-ENV_OFF = "AGENTPACK_CACHE"
-"""``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before a snapshot a stamp must date from to be trusted: file systems that keep
 whole seconds only (FAT keeps two) need the larger margin."""
-FOLDERS = ("agents", "commands", "skills")
 KIND_LETTERS = {Kind.AGENT: "a", Kind.COMMAND: "c", Kind.SKILL: "s"}
 KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
 
@@ -68,21 +63,7 @@ def note_finding_of(v: Sequence[Any]) -> Finding:
     return note_finding(v[0], v[1], v[2], v[4], _CHANGES[v[5]], v[6])
 
 
-# -- where, and for which export ----------------------------------------------------------
-
-
-def location(root: Path, out_dir: Path, env: Mapping[str, str] = os.environ) -> Path | None:
-    """The snapshot file for exporting ``root`` into ``out_dir``; None when turned off."""
-    if env.get(ENV_OFF, "").strip() == "0":
-        return None
-    if env.get(ENV_DIR):
-        base = Path(env[ENV_DIR])
-    elif env.get("XDG_CACHE_HOME"):
-        base = Path(env["XDG_CACHE_HOME"]) / "agentpack"
-    else:
-        base = Path.home() / ".cache" / "agentpack"
-    ident = hashlib.sha256(f"{root.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()
-    return base / f"export-{ident[:32]}.json"
+# -- for which export ----------------------------------------------------------------------
 
 
 def _code() -> list[str]:
@@ -133,76 +114,6 @@ def listing(root: Path) -> str:
                         out.append(f"{rel}/{entry.name}{'@' if link else ''}")
     out.sort()
     return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-# -- files against their records ----------------------------------------------------------
-
-
-def stamp_of(path: str, *, follow: bool = True) -> str | None:
-    try:
-        return stamp_text(os.stat(path, follow_symlinks=follow))
-    except OSError:
-        return None
-
-
-def digest_of(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        return None
-
-
-def same_content(path: str, old: str, digest: str, size: int) -> bool:
-    """The slow answer to "is the file as recorded?": its size, then its digest."""
-    recorded = old.split(":", 1)[0]
-    return recorded == str(size) and digest_of(path) == digest
-
-
-def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = True) -> str | None:
-    """The file's stamp now if its content is as recorded, else None. An unchanged stamp
-    is trusted when its mtime is older than ``threshold``; otherwise the digest decides.
-    ``follow``: stamp what a link points at, as the loader reads it (sources); not for
-    written files, which are never links."""
-    try:
-        st = os.stat(path, follow_symlinks=follow)
-    except OSError:
-        return None
-    now = stamp_text(st)
-    if now == old and st.st_mtime_ns < threshold:
-        return now
-    return now if same_content(path, old, digest, st.st_size) else None
-
-
-def walk(
-    out_dir: Path, names: Iterable[str] | None = None
-) -> tuple[dict[str, str], dict[str, int]]:
-    """Every file under the target folders ``names`` (None: every folder in ``out_dir``):
-    its stamp and its mtime (ns), by path relative to ``out_dir``."""
-    stamps: dict[str, str] = {}
-    mtimes: dict[str, int] = {}
-    base = os.fspath(out_dir)
-    if names is None:
-        with contextlib.suppress(OSError), os.scandir(base) as top:
-            names = [e.name for e in top if e.is_dir(follow_symlinks=False)]
-    for name in names or ():
-        pending = [(os.path.join(base, name), name)]
-        while pending:
-            path, rel = pending.pop()
-            try:
-                entries = list(os.scandir(path))
-            except OSError:
-                continue
-            for entry in entries:
-                where = f"{rel}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, where))
-                    continue
-                with contextlib.suppress(OSError):
-                    st = entry.stat(follow_symlinks=False)
-                    stamps[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                    mtimes[where] = st.st_mtime_ns
-    return stamps, mtimes
 
 
 # -- a snapshot of a full export ----------------------------------------------------------

@@ -22,6 +22,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from agentpack.stamps import stamp_text
+
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 """None when PyYAML was built without libyaml: then the pure-Python parser, same events."""
 
@@ -85,12 +87,6 @@ class Located:
                 if sub in t:
                     return t[sub]
         return self.origin
-
-
-def stamp_text(st: os.stat_result) -> str:
-    """``size:mtime_ns:ctime_ns:inode``: a file changed by any means gets another one
-    (ctime cannot be set back, unlike mtime)."""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from agentpack._version import __version__
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.model import Manifest
 from agentpack.outputs import OutFile, collision_key, path_problem
-from agentpack.source import stamp_text
+from agentpack.stamps import stamp_text
 
 MANIFEST = "manifest.json"
 """``dist/manifest.json``: path and sha256 of every generated file, and who made them."""

@@ -207,6 +207,29 @@ def test_the_command_flushes_all_its_output_and_keeps_its_exit_code(tmp_path: Pa
     assert failed.stderr.rstrip().endswith("warnings")
 
 
+def test_an_export_can_start_before_the_loader_is_imported() -> None:
+    """A re-export scans its output folder in a second process before it imports the
+    loader and the targets, so finding the pack and its snapshot must stay light."""
+    code = (
+        "import sys, agentpack.cli, agentpack.api as api; api.export; api.locate('.');"
+        "heavy = ('yaml', 'agentpack.load', 'agentpack.model', 'agentpack.targets');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_name_of_the_api_resolves() -> None:
+    from agentpack import api
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None
+    with pytest.raises(AttributeError):
+        api.nothing_of_that_name  # noqa: B018
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys, agentpack.cli; agentpack.cli.main(['--help']);"

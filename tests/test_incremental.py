@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, parallel, snapfile, snapshot
+from agentpack import api, emit, parallel, snapfile
 from agentpack.errors import Finding, InvalidPack
 from bench.gen import generate
 from tests.packgen import HOSTILE
@@ -274,7 +274,7 @@ def test_a_touched_file_is_not_rendered_again(pack: Pack) -> None:
 
 
 def test_a_broken_or_foreign_snapshot_is_ignored(pack: Pack) -> None:
-    kept = snapshot.location(pack.root, pack.root / "dist")
+    kept = snapfile.location(pack.root, pack.root / "dist")
     assert kept is not None
     assert kept.is_file()
     kept.write_text("{not json")
@@ -287,8 +287,8 @@ def test_a_broken_or_foreign_snapshot_is_ignored(pack: Pack) -> None:
 def test_the_cache_can_be_turned_off(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
     pack.edit("body", 1)
     assert api.export(pack.root, cache=False).reused == 0
-    monkeypatch.setenv(snapshot.ENV_OFF, "0")
-    assert snapshot.location(pack.root, pack.root / "dist") is None
+    monkeypatch.setenv(snapfile.ENV_OFF, "0")
+    assert snapfile.location(pack.root, pack.root / "dist") is None
     pack.edit("body", 1)
     assert api.export(pack.root).reused == 0
 
@@ -332,7 +332,7 @@ def test_a_large_pack_checks_its_output_in_a_second_process_as_surely(tmp_path: 
 
 
 def test_re_exports_write_a_journal_and_leave_the_base_alone(pack: Pack) -> None:
-    kept = snapshot.location(pack.root, pack.root / "dist")
+    kept = snapfile.location(pack.root, pack.root / "dist")
     assert kept is not None
     base = kept.read_bytes()
     everything = len(pack.agents) + len(pack.commands) + 1
@@ -350,7 +350,7 @@ def test_re_exports_write_a_journal_and_leave_the_base_alone(pack: Pack) -> None
 
 
 def test_a_journal_of_another_base_is_ignored_and_a_damaged_one_refused(pack: Pack) -> None:
-    kept = snapshot.location(pack.root, pack.root / "dist")
+    kept = snapfile.location(pack.root, pack.root / "dist")
     assert kept is not None
     pack.edit("body", 1)
     api.export(pack.root)

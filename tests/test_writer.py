@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from agentpack import api, writer
 from agentpack.errors import UnsafePath
 from agentpack.outputs import OutFile
-from agentpack.source import stamp_text
+from agentpack.stamps import stamp_text
 from tests.conftest import MakePack
 
 AGENT = "---\nname: a\ndescription: d\ntools:\n  allow: [read]\n---\nbody\n"

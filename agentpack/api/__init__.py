@@ -1,25 +1,52 @@
 """The operations the CLI offers, as plain functions returning result dataclasses.
 
 Everything a command does happens here or below; ``cli.py`` only parses flags and prints.
-One module per operation; this package gathers them.
+One module per operation; this package names them all, and imports each on first use: an
+export starts checking its output folder before the loader and the targets are imported.
 """
 
-from agentpack.api.explain import Explanation, ToolRow, explain
-from agentpack.api.export import ExportResult, export
-from agentpack.api.imports import ImportResult, import_
-from agentpack.api.install import INSTALLED_FOLDERS, destination, install, uninstall
-from agentpack.api.pack import (
-    InitResult,
-    Row,
-    Validation,
-    init,
-    kinds,
-    list_items,
-    load_pack,
-    schema_text,
-    validate,
-)
-from agentpack.api.where import PackLocation, bundled_pack, locate, registry
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentpack.api.explaining import Explanation, ToolRow, explain
+    from agentpack.api.exporting import ExportResult, export
+    from agentpack.api.imports import ImportResult, import_
+    from agentpack.api.installing import INSTALLED_FOLDERS, destination, install, uninstall
+    from agentpack.api.pack import (
+        InitResult,
+        Row,
+        Validation,
+        init,
+        kinds,
+        list_items,
+        load_pack,
+        schema_text,
+        validate,
+    )
+    from agentpack.api.where import PackLocation, bundled_pack, locate, registry
+
+_MODULES = {
+    "explaining": ("Explanation", "ToolRow", "explain"),
+    "exporting": ("ExportResult", "export"),
+    "imports": ("ImportResult", "import_"),
+    "installing": ("INSTALLED_FOLDERS", "destination", "install", "uninstall"),
+    "pack": (
+        "InitResult",
+        "Row",
+        "Validation",
+        "init",
+        "kinds",
+        "list_items",
+        "load_pack",
+        "schema_text",
+        "validate",
+    ),
+    "where": ("PackLocation", "bundled_pack", "locate", "registry"),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "INSTALLED_FOLDERS",
@@ -47,3 +74,12 @@ __all__ = [
     "uninstall",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agentpack.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"agentpack.api.{module}"), name)
+    globals()[name] = value
+    return value

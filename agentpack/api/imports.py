@@ -12,7 +12,7 @@ from agentpack import aliases, writer
 from agentpack.api.pack import validate
 from agentpack.api.where import registry
 from agentpack.errors import Finding, UsageError
-from agentpack.load import MANIFEST
+from agentpack.layout import MANIFEST
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
 from agentpack.outputs import OutFile

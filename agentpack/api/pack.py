@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentpack import aliases, build, schema, writer
-from agentpack.api.export import claude_hashes, version_findings
+from agentpack.api.exporting import claude_hashes, version_findings
 from agentpack.api.where import context_for, default_out, locate, registry
 from agentpack.errors import Finding, UsageError
 from agentpack.load import load

@@ -1,16 +1,19 @@
 """Where a pack and its output are: the pack a command works on, the output folder, the
-target registry.
+target registry. Light to import: an export finds its folders before loading anything.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agentpack.errors import UsageError
-from agentpack.load import MANIFEST
-from agentpack.targets import Registry
-from agentpack.targets.base import Context
+from agentpack.layout import MANIFEST
+
+if TYPE_CHECKING:
+    from agentpack.targets import Registry
+    from agentpack.targets.base import Context
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -41,6 +44,8 @@ def locate(pack: Path | str | None) -> PackLocation:
 
 
 def registry() -> Registry:
+    from agentpack.targets import Registry
+
     return Registry()
 
 
@@ -50,6 +55,8 @@ def default_out(where: PackLocation) -> Path:
 
 
 def context_for(out_dir: Path, root: Path) -> Context:
+    from agentpack.targets.base import Context
+
     try:
         return Context(out_dir.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
