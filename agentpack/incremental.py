@@ -22,23 +22,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agentpack import parallel, writer
+from agentpack import writer
 from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
-from agentpack.snapfile import Snapshot, read, save
+from agentpack.snapfile import FolderScan, Snapshot, read, save
 from agentpack.snapshot import (
     KINDS,
     finding_of,
     key,
-    listing,
     note_finding_of,
     note_row,
     put_item,
     set_notes,
 )
-from agentpack.stamps import Scan, same_content, stamp_of, trusted
+from agentpack.stamps import changed_rows, same_content, stamp_of, stamps_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -69,7 +68,7 @@ class _Stale(Exception):
 
 def reexport(
     path: Path,
-    scan: parallel.Pending[Scan],
+    scan: FolderScan,
     *,
     root: Path,
     out_dir: Path,
@@ -77,8 +76,8 @@ def reexport(
     registry: Registry,
     context: Context,
 ) -> Outcome | None:
-    """Export with the snapshot at ``path`` and the output folder as ``scan`` finds it
-    (``snapfile.scan_outputs``); None when only a full export will do."""
+    """Export with the snapshot at ``path``, the folders checked by ``scan``; None when
+    only a full export will do."""
     started = time.time_ns()
     snap = read(path)
     if snap is None:
@@ -97,8 +96,7 @@ class _Run:
     registry: Registry
     context: Context
     started: int
-    scan: parallel.Pending[Scan]
-    """``walk`` of the whole output folder."""
+    scan: FolderScan
     stamped: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
@@ -118,8 +116,6 @@ class _Run:
                 raise _Stale
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
-            raise _Stale
-        if listing(self.root) != snap.listing:
             raise _Stale
         redo = self._affected(self._changed_sources())
         if len(redo) > max(50, len(snap.sources) // 4):
@@ -167,29 +163,27 @@ class _Run:
             if now is None:
                 raise _Stale
             entry[0] = now
-        changed = []
-        stamps, digests, more_files = snap.stamps, snap.digests, snap.more_files
-        for i, rel in enumerate(snap.sources):
-            path = root + rel
-            try:
-                st = os.stat(path)
-            except OSError:
-                changed.append(i)
-                continue
-            # inline for speed: this runs once per item
-            now = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-            if now != stamps[i] or st.st_mtime_ns >= threshold:
-                if not same_content(path, stamps[i], digests[i], st.st_size):
-                    changed.append(i)
-                    continue
-                stamps[i] = now
-            for more in more_files.get(str(i), ()):
+        paths = [root + rel for rel in snap.sources]
+        current, mtimes = stamps_of(paths)
+        suspects = set(changed_rows(current, snap.stamps))
+        suspects.update(i for i, mtime in enumerate(mtimes) if mtime >= threshold)
+        changed = set()
+        for i in suspects:
+            stamp = current[i]
+            size = int(stamp.split(":", 1)[0]) if stamp else -1
+            if stamp is None or not same_content(paths[i], snap.stamps[i], snap.digests[i], size):
+                changed.add(i)
+            else:
+                snap.stamps[i] = stamp
+        for index, more_files in snap.more_files.items():
+            i = int(index)
+            for more in more_files if i not in changed else ():
                 again = trusted(root + more[0], more[1], more[2], threshold)
                 if again is None:
-                    changed.append(i)
+                    changed.add(i)
                     break
                 more[1] = again
-        return changed
+        return sorted(changed)
 
     def _summaries(self, indexes: Sequence[int]) -> list[tuple[str, list[str] | None]]:
         """What ``ItemInfo`` and the target filter say of these items, besides their kind,
@@ -204,34 +198,16 @@ class _Run:
         named = {int(i) for i, agent in snap.agents.items() if agent in agents}
         return sorted(set(changed) | named)
 
-    def _suspects(self) -> tuple[list[tuple[str, int, str | None]], int]:
-        """Every item file whose stamp differs from the snapshot's or is too recent to
-        trust, as (target, row, stamp now or None); and how many files the target folders
-        hold."""
-        snap = self.snap
-        stamps, mtimes = self.scan.result()
-        threshold = snap.finished - snap.margin
-        recent = {path for path, mtime in mtimes.items() if mtime >= threshold}
-        suspect: list[tuple[str, int, str | None]] = []
-        for target, outs in snap.outputs.items():
-            prefix = f"{target}/"
-            now = [stamps.get(prefix + path) for path in outs.path]
-            # whole columns compared in C; row by row only where they differ
-            rows = {r for r, path in enumerate(outs.path) if prefix + path in recent}
-            if now != outs.stamp:
-                pairs = enumerate(zip(now, outs.stamp, strict=True))
-                rows.update(r for r, (a, b) in pairs if a != b)
-            suspect += [(target, row, now[row]) for row in sorted(rows)]
-        count = sum(1 for path in stamps if path.split("/", 1)[0] in snap.outputs)
-        return suspect, count
-
     def _check_output(self) -> None:
         """The output folder holds exactly what the last export left there."""
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        suspect, count = self._suspects()
-        for target, row, stamp in suspect:
+        check = self.scan.result(snap)
+        if check.listing != snap.listing:
+            raise _Stale  # a file added, removed or renamed in the pack
+        count = check.files
+        for target, row, stamp in check.suspects:
             outs = snap.outputs[target]
             if stamp is None:
                 raise _Stale

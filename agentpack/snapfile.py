@@ -20,7 +20,6 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -164,21 +163,70 @@ def location(root: Path, out_dir: Path, env: Mapping[str, str] = os.environ) -> 
     return base / f"export-{ident[:32]}.json"
 
 
-LARGE = 256 * 1024
-"""A snapshot of this size (about 400 items, ``parallel.WORTH_IT``) or more: the output
-folder is scanned in a second process."""
+# -- checking the folders against it --------------------------------------------------------
+
+Suspect = tuple[str, int, "str | None"]
+"""An item file whose stamp differs from its record or is too recent to trust: (target,
+row in its outputs, its stamp now or None when it is gone)."""
 
 
-def scan_outputs(path: Path, out_dir: Path) -> parallel.Pending[stamps.Scan]:
-    """The stamp of every file in ``out_dir``'s folders (``stamps.walk``), started in a
-    second process when the snapshot at ``path`` is large: for 24,000 files that takes
-    as long as reading the snapshot and checking the sources, which the caller does
-    meanwhile."""
-    try:
-        large = path.stat().st_size >= LARGE
-    except OSError:
-        large = False
-    return parallel.background(partial(stamps.walk, out_dir), when=large)
+@dataclass(frozen=True, slots=True)
+class FolderCheck:
+    """The pack's folders and the output folder, against a snapshot."""
+
+    listing: str
+    """``stamps.listing`` of the pack now."""
+    suspects: list[Suspect]
+    files: int
+    """How many files the target folders hold now."""
+
+
+def check_folders(snap: Snapshot, listing: str, scan: stamps.Scan) -> FolderCheck:
+    """The output folder (``stamps.walk``) against ``snap``: whole stamp columns compared
+    in C, rows one by one only where they differ."""
+    found, mtimes = scan
+    threshold = snap.finished - snap.margin
+    recent = {path for path, mtime in mtimes.items() if mtime >= threshold}
+    suspects: list[Suspect] = []
+    for target, outs in snap.outputs.items():
+        prefix = f"{target}/"
+        now = [found.get(prefix + path) for path in outs.path]
+        rows = set(stamps.changed_rows(now, outs.stamp))
+        if recent:
+            rows.update(r for r, path in enumerate(outs.path) if prefix + path in recent)
+        suspects += [(target, row, now[row]) for row in sorted(rows)]
+    files = sum(1 for path in found if path.split("/", 1)[0] in snap.outputs)
+    return FolderCheck(listing, suspects, files)
+
+
+class FolderScan:
+    """The pack's listing and the output folder's stamps, gathered in a second process
+    when the snapshot is large (about 400 items or more): stat'ing 24,000 output files
+    takes as long as importing agentpack, reading the snapshot and checking the sources,
+    which the caller does meanwhile."""
+
+    LARGE = 256 * 1024
+
+    def __init__(self, path: Path, root: Path, out_dir: Path) -> None:
+        self._root, self._out_dir = root, out_dir
+        try:
+            large = path.stat().st_size >= self.LARGE
+        except OSError:
+            large = False
+        self._pending = parallel.background(self._scan) if large else None
+
+    def _scan(self) -> tuple[str, stamps.Scan]:
+        return stamps.listing(self._root), stamps.walk(self._out_dir)
+
+    def result(self, snap: Snapshot) -> FolderCheck:
+        pending, self._pending = self._pending, None
+        listing, scan = pending.result() if pending is not None else self._scan()
+        return check_folders(snap, listing, scan)
+
+    def cancel(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
 
 
 def read(path: Path) -> Snapshot | None:
@@ -274,8 +322,7 @@ def _journal(snap: Snapshot, base: Base) -> dict[str, Any] | None:
         if then is None or len(then) != len(now):
             return None
         if now != then:
-            pairs = enumerate(zip(now, then, strict=True))
-            columns[name] = {str(i): a for i, (a, b) in pairs if a != b}
+            columns[name] = {str(i): now[i] for i in stamps.changed_rows(now, then)}
             count += len(columns[name])
     sparse: dict[str, dict[str, Any]] = {}
     for name in _SPARSE:

@@ -26,7 +26,6 @@ from agentpack import writer
 from agentpack._version import __version__
 from agentpack.build import Built
 from agentpack.errors import Finding, Severity
-from agentpack.layout import FOLDERS
 from agentpack.load import Loaded, Result
 from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
@@ -89,31 +88,6 @@ def key(root: Path, out_dir: Path, names: Sequence[str], registry: Registry) -> 
     specs = [(n, registry.specs.get(n, "")) for n in names]
     text = json.dumps([__version__, _code(), str(root), str(out_dir), list(names), specs])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def listing(root: Path) -> str:
-    """A digest of every entry the loader looks at; any change here (a file added, removed,
-    renamed, made a folder or a link) sends the export down the full path."""
-    out: list[str] = []
-    for folder in FOLDERS:
-        base = os.path.join(root, folder)
-        if os.path.islink(base) or not os.path.isdir(base):
-            out.append(f"{folder}:{'link' if os.path.islink(base) else 'other'}")
-            continue
-        pending = [(base, folder)]
-        while pending:
-            path, rel = pending.pop()
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    link = entry.is_symlink()
-                    if entry.is_dir(follow_symlinks=False):
-                        out.append(f"{rel}/{entry.name}/")
-                        if folder == "skills":
-                            pending.append((entry.path, f"{rel}/{entry.name}"))
-                    else:
-                        out.append(f"{rel}/{entry.name}{'@' if link else ''}")
-    out.sort()
-    return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # -- a snapshot of a full export ----------------------------------------------------------

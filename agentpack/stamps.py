@@ -13,14 +13,33 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+
+from agentpack.layout import FOLDERS
 
 
 def stamp_text(st: os.stat_result) -> str:
     """``size:mtime_ns:ctime_ns:inode``: a file changed by any means gets another one
     (ctime cannot be set back, unlike mtime)."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def stamps_of(paths: Iterable[str]) -> tuple[list[str | None], list[int]]:
+    """The stamp (None: no such file) and mtime (ns; 0 for none) of each path, following
+    links as the loader does."""
+    found: list[str | None] = []
+    mtimes: list[int] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            found.append(None)
+            mtimes.append(0)
+            continue
+        found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+        mtimes.append(st.st_mtime_ns)
+    return found, mtimes
 
 
 def stamp_of(path: str, *, follow: bool = True) -> str | None:
@@ -90,3 +109,40 @@ def walk(out_dir: Path, names: Iterable[str] | None = None) -> Scan:
                     stamps[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
                     mtimes[where] = st.st_mtime_ns
     return stamps, mtimes
+
+
+def listing(root: Path) -> str:
+    """A digest of every entry the loader looks at; any change here (a file added, removed,
+    renamed, made a folder or a link) sends the export down the full path."""
+    out: list[str] = []
+    for folder in FOLDERS:
+        base = os.path.join(root, folder)
+        if os.path.islink(base) or not os.path.isdir(base):
+            out.append(f"{folder}:{'link' if os.path.islink(base) else 'other'}")
+            continue
+        pending = [(base, folder)]
+        while pending:
+            path, rel = pending.pop()
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    link = entry.is_symlink()
+                    if entry.is_dir(follow_symlinks=False):
+                        out.append(f"{rel}/{entry.name}/")
+                        if folder == "skills":
+                            pending.append((entry.path, f"{rel}/{entry.name}"))
+                    else:
+                        out.append(f"{rel}/{entry.name}{'@' if link else ''}")
+    out.sort()
+    return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def changed_rows(now: Sequence[object], then: Sequence[object]) -> Iterator[int]:
+    """The indexes where two columns of equal length differ: blocks compared in C, rows
+    one by one only inside a block that differs (a few in tens of thousands, typically)."""
+    for start in range(0, len(now), _BLOCK):
+        end = start + _BLOCK
+        if now[start:end] != then[start:end]:
+            yield from (i for i in range(start, min(end, len(now))) if now[i] != then[i])
+
+
+_BLOCK = 256

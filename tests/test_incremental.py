@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, parallel, snapfile
+from agentpack import api, emit, parallel, snapfile, stamps
 from agentpack.errors import Finding, InvalidPack
 from bench.gen import generate
 from tests.packgen import HOSTILE
@@ -329,6 +329,10 @@ def test_a_large_pack_checks_its_output_in_a_second_process_as_surely(tmp_path: 
     assert again.reused == 0  # the full path, which puts the file right
     assert edited.read_bytes() == text
     assert not api.export(root, check=True).stale
+    (root / "agents" / "zz-new.md").write_text("---\nname: zz-new\ndescription: New.\n---\nHi.\n")
+    added = api.export(root)
+    assert added.reused == 0  # the listing changed: the full path
+    assert "claude/agents/zz-new.md" in added.written
 
 
 def test_re_exports_write_a_journal_and_leave_the_base_alone(pack: Pack) -> None:
@@ -364,3 +368,21 @@ def test_a_journal_of_another_base_is_ignored_and_a_damaged_one_refused(pack: Pa
     assert snapfile.read(kept) is None
     pack.edit("body", 1)
     assert api.export(pack.root).reused == 0
+
+
+@given(st.lists(st.integers(0, 3), max_size=700), st.sets(st.integers(0, 699)))
+def test_changed_rows_finds_every_difference(column: list[int], flips: set[int]) -> None:
+    other = [v + 10 if i in flips else v for i, v in enumerate(column)]
+    assert list(stamps.changed_rows(column, other)) == sorted(i for i in flips if i < len(column))
+
+
+def test_a_file_changed_under_an_old_mtime_is_still_seen(pack: Pack) -> None:
+    """Copies that keep their times (``cp -p``, an unpacked archive) can replace a file with
+    new content and an mtime from before the last export: the rest of the stamp (size,
+    ctime, inode) tells."""
+    path = pack.root / "agents" / "agent-2.md"
+    path.write_text(path.read_text().replace("# Agent 2", "# Agent two", 1))
+    os.utime(path, (HOUR_AGO, HOUR_AGO))
+    result = api.export(pack.root)
+    assert result.written == ("claude/agents/agent-2.md", "opencode/agents/agent-2.md")
+    assert not api.export(pack.root, check=True).stale

@@ -118,7 +118,7 @@ def export(
     out_dir = Path(out) if out is not None else default_out(where)
     kept = None if check or dry_run or not cache else snapfile.location(where.root, out_dir)
     if kept is not None:
-        scan = snapfile.scan_outputs(kept, out_dir)  # before the heavy imports
+        scan = snapfile.FolderScan(kept, where.root, out_dir)  # before the heavy imports
         try:
             from agentpack import incremental
 
@@ -160,12 +160,12 @@ def _full(
 ) -> ExportResult:
     """Load and render everything; ``compare``: write nothing, say what differs; ``kept``:
     where to leave the snapshot for the next export (None: nowhere)."""
-    from agentpack import build, snapshot, writer
+    from agentpack import build, snapshot, stamps, writer
     from agentpack.load import load_result
 
     # the snapshot's clock and listing are taken before any file is read
     started = time.time_ns()
-    listed = snapshot.listing(root) if kept is not None else ""
+    listed = stamps.listing(root) if kept is not None else ""
     result = load_result(root, reg.known())
     loaded = result.pack
     if loaded is None:
