@@ -105,6 +105,7 @@ def test_list_text_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines[0].split() == ["NAME", "KIND", "MODE", "MODEL", "TARGETS", "TOOLS"]
     assert any(line.startswith("backend-staff ") for line in lines)
     code, out, _ = run("list", "--format", "json")
+    assert len(out.splitlines()) == 1  # not a terminal: one line
     rows = json.loads(out)
     staff = next(r for r in rows if r["name"] == "backend-staff")
     assert staff["kind"] == "agent"
