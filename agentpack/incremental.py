@@ -27,7 +27,7 @@ from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
-from agentpack.snapfile import FolderScan, Snapshot, read, save
+from agentpack.snapfile import FolderScan, Snapshot, racy_rows, read, save
 from agentpack.snapshot import (
     KINDS,
     finding_of,
@@ -37,7 +37,7 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import changed_rows, same_content, stamp_of, stamps_of, trusted
+from agentpack.stamps import changed_rows, listing, same_content, stamp_of, stamps_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -101,6 +101,8 @@ class _Run:
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
     """Every item's summary and own targets, built once for all targets."""
+    restamped: dict[str, set[int]] = field(default_factory=dict)
+    """Rows of each target's outputs stamped anew by this export."""
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Files whose sha256 changed -> (before, after), to patch ``manifest.json`` with."""
 
@@ -117,6 +119,8 @@ class _Run:
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
+        if listing(self.root) != snap.listing:
+            raise _Stale  # a file added, removed or renamed in the pack
         redo = self._affected(self._changed_sources())
         if len(redo) > max(50, len(snap.sources) // 4):
             raise _Stale  # so many changes that the full path is as quick
@@ -139,6 +143,9 @@ class _Run:
                 self._render_pack(name, incremental, manifest, data)
         written = self._write(manifest, data)
         snap.started, snap.finished = self.started, time.time_ns()
+        # a row not stamped anew dates from before the last export's margin, so from
+        # before this one's too: only these can be too recent to trust
+        snap.racy = racy_rows(snap, self.restamped)
         save(path, snap)
         return Outcome(
             tuple(names),
@@ -204,8 +211,6 @@ class _Run:
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
         check = self.scan.result(snap)
-        if check.listing != snap.listing:
-            raise _Stale  # a file added, removed or renamed in the pack
         count = check.files
         for target, row, stamp in check.suspects:
             outs = snap.outputs[target]
@@ -216,6 +221,7 @@ class _Run:
             if not same_content(where, outs.stamp[row], outs.sha[row], size):
                 raise _Stale
             outs.stamp[row] = stamp
+            self.restamped.setdefault(target, set()).add(row)
         count -= sum(len(outs.path) for outs in snap.outputs.values())
         for rel, entry in snap.files.items():
             if rel.startswith("pack:"):
@@ -383,6 +389,7 @@ class _Run:
             if rel in self.stamped:
                 target, row = self.stamped[rel]
                 snap.outputs[target].stamp[row] = stamp
+                self.restamped.setdefault(target, set()).add(row)
             else:
                 snap.files[rel][0] = stamp
         for rel in pack:

@@ -20,12 +20,13 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from agentpack import parallel, stamps
 
-FORMAT = 5
+FORMAT = 6
 ENV_DIR = "AGENTPACK_CACHE_DIR"
 ENV_OFF = "AGENTPACK_CACHE"
 """``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
@@ -85,6 +86,9 @@ class Snapshot:
     the target that writes it])."""
     others: dict[str, Any]
     """What ``manifest.json`` keeps for targets this export does not build."""
+    racy: dict[str, list[int]] = field(default_factory=dict)
+    """Per target, the rows of ``outputs`` whose stamp dates from too close to ``finished``
+    to be trusted: the next export reads them (``racy_rows``)."""
     ident: str = ""
     """Names this base file (a journal names the base it extends); set when saved."""
     base: Base | None = field(default=None, repr=False, compare=False)
@@ -172,56 +176,66 @@ row in its outputs, its stamp now or None when it is gone)."""
 
 @dataclass(frozen=True, slots=True)
 class FolderCheck:
-    """The pack's folders and the output folder, against a snapshot."""
+    """The output folder against a snapshot."""
 
-    listing: str
-    """``stamps.listing`` of the pack now."""
     suspects: list[Suspect]
     files: int
     """How many files the target folders hold now."""
 
 
-def check_folders(snap: Snapshot, listing: str, scan: stamps.Scan) -> FolderCheck:
+def check_folders(snap: Snapshot, found: stamps.Scan) -> FolderCheck:
     """The output folder (``stamps.walk``) against ``snap``: whole stamp columns compared
-    in C, rows one by one only where they differ."""
-    found, mtimes = scan
-    threshold = snap.finished - snap.margin
-    recent = {path for path, mtime in mtimes.items() if mtime >= threshold}
+    in C, rows one by one only where they differ or were too recent to trust."""
     suspects: list[Suspect] = []
     for target, outs in snap.outputs.items():
         prefix = f"{target}/"
         now = [found.get(prefix + path) for path in outs.path]
         rows = set(stamps.changed_rows(now, outs.stamp))
-        if recent:
-            rows.update(r for r, path in enumerate(outs.path) if prefix + path in recent)
+        rows.update(snap.racy.get(target, ()))
         suspects += [(target, row, now[row]) for row in sorted(rows)]
     files = sum(1 for path in found if path.split("/", 1)[0] in snap.outputs)
-    return FolderCheck(listing, suspects, files)
+    return FolderCheck(suspects, files)
+
+
+def racy_rows(
+    snap: Snapshot, rows: Mapping[str, Iterable[int]] | None = None
+) -> dict[str, list[int]]:
+    """Of ``rows`` (default: all), those whose stamp's mtime is at or after ``finished``
+    less the margin: a change within the same clock tick would not show in the stamp."""
+    threshold = snap.finished - snap.margin
+    racy = {}
+    for target, outs in snap.outputs.items():
+        wanted = range(len(outs.stamp)) if rows is None else sorted(rows.get(target, ()))
+        found = [r for r in wanted if outs.stamp[r] and _mtime(outs.stamp[r]) >= threshold]
+        if found:
+            racy[target] = found
+    return racy
+
+
+def _mtime(stamp: str) -> int:
+    return int(stamp.split(":", 2)[1])
 
 
 class FolderScan:
-    """The pack's listing and the output folder's stamps, gathered in a second process
-    when the snapshot is large (about 400 items or more): stat'ing 24,000 output files
-    takes as long as importing agentpack, reading the snapshot and checking the sources,
-    which the caller does meanwhile."""
+    """The output folder's stamps, gathered in a second process when the snapshot is
+    large (about 400 items or more): stat'ing 24,000 output files takes as long as
+    importing agentpack, reading the snapshot and checking the sources, which the caller
+    does meanwhile."""
 
     LARGE = 256 * 1024
 
-    def __init__(self, path: Path, root: Path, out_dir: Path) -> None:
-        self._root, self._out_dir = root, out_dir
+    def __init__(self, path: Path, out_dir: Path) -> None:
+        self._out_dir = out_dir
         try:
             large = path.stat().st_size >= self.LARGE
         except OSError:
             large = False
-        self._pending = parallel.background(self._scan) if large else None
-
-    def _scan(self) -> tuple[str, stamps.Scan]:
-        return stamps.listing(self._root), stamps.walk(self._out_dir)
+        self._pending = parallel.background(partial(stamps.walk, out_dir)) if large else None
 
     def result(self, snap: Snapshot) -> FolderCheck:
         pending, self._pending = self._pending, None
-        listing, scan = pending.result() if pending is not None else self._scan()
-        return check_folders(snap, listing, scan)
+        found = pending.result() if pending is not None else stamps.walk(self._out_dir)
+        return check_folders(snap, found)
 
     def cancel(self) -> None:
         if self._pending is not None:
@@ -292,7 +306,7 @@ class Base:
 
 _ITEM_COLUMNS = ("descriptions", "stamps", "digests")
 _SPARSE = ("own_targets", "agents", "more_files", "findings", "notes")
-_WHOLE = ("started", "finished", "inputs", "files", "pack_notes")
+_WHOLE = ("started", "finished", "inputs", "files", "pack_notes", "racy")
 """Small, and changed in place: the journal holds them whole."""
 
 

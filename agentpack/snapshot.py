@@ -29,7 +29,7 @@ from agentpack.errors import Finding, Severity
 from agentpack.load import Loaded, Result
 from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
-from agentpack.snapfile import Outputs, Snapshot, save
+from agentpack.snapfile import Outputs, Snapshot, racy_rows, save
 from agentpack.stamps import digest_of, stamp_of, walk
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note, note_finding
@@ -177,7 +177,7 @@ def capture(
         files={},
         others=_kept(previous, names),
     )
-    stamps = dict(written.stamps) if written.stamps is not None else walk(out_dir, names)[0]
+    stamps = dict(written.stamps) if written.stamps is not None else walk(out_dir, names)
     index = {source: i for i, source in enumerate(sources)}
     for b in built:
         outs = snap.outputs[b.target] = Outputs()
@@ -205,6 +205,7 @@ def capture(
     fine = any(int(m) % 1_000_000_000 for m in mtimes)
     snap.margin = FINE_MARGIN_NS if fine else COARSE_MARGIN_NS
     snap.finished = time.time_ns()
+    snap.racy = racy_rows(snap)
     save(path, snap)
 
 

@@ -78,15 +78,14 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
     return now if same_content(path, old, digest, st.st_size) else None
 
 
-Scan = tuple[dict[str, str], dict[str, int]]
-"""What ``walk`` finds: stamps and mtimes (ns) by path."""
+Scan = dict[str, str]
+"""What ``walk`` finds: stamps by path."""
 
 
 def walk(out_dir: Path, names: Iterable[str] | None = None) -> Scan:
-    """Every file under the target folders ``names`` (None: every folder in ``out_dir``):
-    its stamp and its mtime (ns), by path relative to ``out_dir``."""
-    stamps: dict[str, str] = {}
-    mtimes: dict[str, int] = {}
+    """The stamp of every file under the target folders ``names`` (None: every folder in
+    ``out_dir``), by path relative to ``out_dir``."""
+    found: Scan = {}
     base = os.fspath(out_dir)
     if names is None:
         with contextlib.suppress(OSError), os.scandir(base) as top:
@@ -106,9 +105,8 @@ def walk(out_dir: Path, names: Iterable[str] | None = None) -> Scan:
                     continue
                 with contextlib.suppress(OSError):
                     st = entry.stat(follow_symlinks=False)
-                    stamps[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-                    mtimes[where] = st.st_mtime_ns
-    return stamps, mtimes
+                    found[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return found
 
 
 def listing(root: Path) -> str:

@@ -386,3 +386,29 @@ def test_a_file_changed_under_an_old_mtime_is_still_seen(pack: Pack) -> None:
     result = api.export(pack.root)
     assert result.written == ("claude/agents/agent-2.md", "opencode/agents/agent-2.md")
     assert not api.export(pack.root, check=True).stale
+
+
+@pytest.mark.parametrize("racy", [True, False])
+def test_an_output_stamped_too_close_to_the_export_is_read_again(pack: Pack, racy: bool) -> None:
+    """On a clock tick coarser than two writes, an edit can leave a file's stamp as it was.
+    Files stamped within the margin before an export ended are listed, and the next export
+    reads them: simulated here by recording the edited file's stamp in the snapshot."""
+    kept = snapfile.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    edited = pack.root / "dist" / "claude" / "agents" / "agent-3.md"
+    text = edited.read_bytes()
+    edited.write_bytes(text.replace(b"Agent 3", b"Agent X", 1))
+    snap = snapfile.read(kept)
+    assert snap is not None
+    outs = snap.outputs["claude"]
+    row = outs.path.index("agents/agent-3.md")
+    outs.stamp[row] = stamps.stamp_of(str(edited)) or ""
+    snap.racy = {"claude": [row]} if racy else {}
+    snapfile.save(kept, snap)
+    pack.edit("body", 0)
+    api.export(pack.root)
+    if racy:
+        assert edited.read_bytes() == text  # read, found changed: the full path undid it
+        assert not api.export(pack.root, check=True).stale
+    else:
+        assert edited.read_bytes() != text  # what the list is for: the stamp alone hides it
