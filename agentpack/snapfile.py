@@ -9,6 +9,10 @@ the base again took as long as the rest of the re-export: it writes the journal 
 every row and entry that differs from the base (so each journal replaces the last). A
 journal grown past an eighth of the items is folded into a new base. A journal names the
 base it extends: one that names another (left by an interrupted save) is ignored.
+
+Standard library only (with ``stamps`` and ``parallel``): where the snapshot lives
+(``location``) and the output folder's check (``FolderScan``) are needed before the loader
+is imported.
 """
 
 from __future__ import annotations
