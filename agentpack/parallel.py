@@ -13,11 +13,13 @@ is then raised by the parent exactly as in a serial run.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import io
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -102,9 +104,12 @@ class Pending(Generic[R]):
         return self._work()
 
     def cancel(self) -> None:
-        """Wait for the child and drop what it sends (a caller that no longer needs it)."""
+        """Stop the child, whose result is no longer wanted (a re-export that takes the full
+        path should not wait for the output scan it started)."""
         if self._pid is not None and self._read_fd is not None:
             os.close(self._read_fd)
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
         self._pid = self._read_fd = None
 
