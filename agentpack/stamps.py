@@ -37,6 +37,7 @@ def stamps_of(paths: Iterable[str]) -> tuple[list[str | None], list[int]]:
             found.append(None)
             mtimes.append(0)
             continue
+        # stamp_text inline: this runs once per item of the pack
         found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
         mtimes.append(st.st_mtime_ns)
     return found, mtimes
