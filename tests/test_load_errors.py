@@ -6,8 +6,10 @@ Every line names file:line:col and the field, and says what to do; none is a tra
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from agentpack import api
+from agentpack import api, load
 from agentpack.source import MAX_FILE_BYTES
 from tests.conftest import MakePack
 
@@ -397,3 +399,8 @@ def test_large_body_under_the_limit_loads(make_pack: MakePack) -> None:
     pack = api.validate(root).pack
     assert pack is not None
     assert pack.agents[0].body == body
+
+
+@given(st.text(st.characters(min_codepoint=0, max_codepoint=0x3000)))
+def test_the_fast_control_check_agrees_with_the_pattern(text: str) -> None:
+    assert load.has_control(text) == (load._CONTROL.search(text) is not None)
