@@ -27,7 +27,8 @@ from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
-from agentpack.snapfile import FolderScan, Snapshot, racy_rows, read, save
+from agentpack.parallel import Pending
+from agentpack.snapfile import Snapshot, check_folders, racy_rows, read, save
 from agentpack.snapshot import (
     KINDS,
     finding_of,
@@ -37,7 +38,15 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import changed_rows, listing, same_content, stamp_of, stamps_of, trusted
+from agentpack.stamps import (
+    Scan,
+    changed_rows,
+    listing,
+    same_content,
+    stamp_of,
+    stamps_of,
+    trusted,
+)
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -68,7 +77,7 @@ class _Stale(Exception):
 
 def reexport(
     path: Path,
-    scan: FolderScan,
+    scan: Pending[Scan],
     *,
     root: Path,
     out_dir: Path,
@@ -76,8 +85,8 @@ def reexport(
     registry: Registry,
     context: Context,
 ) -> Outcome | None:
-    """Export with the snapshot at ``path``, the folders checked by ``scan``; None when
-    only a full export will do."""
+    """Export with the snapshot at ``path`` and the output folder as ``scan`` finds it
+    (``snapfile.scan_outputs``); None when only a full export will do."""
     started = time.time_ns()
     snap = read(path)
     if snap is None:
@@ -96,7 +105,7 @@ class _Run:
     registry: Registry
     context: Context
     started: int
-    scan: FolderScan
+    scan: Pending[Scan]
     stamped: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
@@ -210,7 +219,7 @@ class _Run:
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        check = self.scan.result(snap)
+        check = check_folders(snap, self.scan.result())
         count = check.files
         for target, row, stamp in check.suspects:
             outs = snap.outputs[target]
@@ -350,11 +359,12 @@ class _Run:
             for rel, blob in sorted(pack.items()):
                 writer.replace_file(self.root / rel[5:], blob)
                 written.append(rel[5:])
-            if writer.sha256(text) != self.snap.files[writer.MANIFEST][1]:
+            digest = writer.sha256(text)
+            if digest != self.snap.files[writer.MANIFEST][1]:
                 writer.replace_file(self.out_dir / writer.MANIFEST, text)
         except OSError as exc:
             raise OutputError(f"writing {self.out_dir} failed: {exc}") from exc
-        self._restamp(dist, pack, text)
+        self._restamp(dist, pack, digest)
         return written
 
     def _manifest(self, manifest: Manifest) -> bytes:
@@ -381,8 +391,8 @@ class _Run:
         meta = writer.export_meta(manifest)
         return writer.manifest_text(meta, snap.targets, files, owners, snap.others)
 
-    def _restamp(self, dist: Iterable[str], pack: Iterable[str], manifest: bytes) -> None:
-        """Record the stamps of the files just written."""
+    def _restamp(self, dist: Iterable[str], pack: Iterable[str], manifest: str) -> None:
+        """Record the stamps of the files just written (``manifest``: its sha256)."""
         snap, out = self.snap, os.fspath(self.out_dir)
         for rel in dist:
             stamp = stamp_of(os.path.join(out, rel), follow=False) or ""
@@ -395,10 +405,7 @@ class _Run:
         for rel in pack:
             snap.files[rel][0] = stamp_of(os.path.join(self.root, rel[5:]), follow=False) or ""
         where = os.path.join(out, writer.MANIFEST)
-        snap.files[writer.MANIFEST][:2] = [
-            stamp_of(where, follow=False) or "",
-            writer.sha256(manifest),
-        ]
+        snap.files[writer.MANIFEST][:2] = [stamp_of(where, follow=False) or "", manifest]
 
     # -- reporting -----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Run one batch job on two cores: the second half of the work in a forked child.
+"""Use the second core: a job in a forked child (``background``), or the second half of a
+batch (``split``).
 
 Loading and rendering a large pack is pure CPU work on independent files, and the machines
 agentpack runs on (CI runners, dev containers) usually have two cores or more. A plain
@@ -7,7 +8,7 @@ loaded modules and the data it needs, so nothing but the results crosses the pip
 result order stays fixed (first half, then second half), which keeps output deterministic.
 
 Correctness never depends on the child. If it cannot be started, fails, or sends something
-that cannot be read back, the parent does that half itself; any exception the work raises
+that cannot be read back, the parent does that work itself; any exception the work raises
 is then raised by the parent exactly as in a serial run.
 """
 

@@ -11,7 +11,7 @@ journal grown past an eighth of the items is folded into a new base. A journal n
 base it extends: one that names another (left by an interrupted save) is ignored.
 
 Standard library only (with ``stamps`` and ``parallel``): where the snapshot lives
-(``location``) and the output folder's check (``FolderScan``) are needed before the loader
+(``location``) and the output folder's scan (``scan_outputs``) are needed before the loader
 is imported.
 """
 
@@ -173,7 +173,7 @@ def location(root: Path, out_dir: Path, env: Mapping[str, str] = os.environ) -> 
 
 # -- checking the folders against it --------------------------------------------------------
 
-Suspect = tuple[str, int, "str | None"]
+Suspect = tuple[str, int, str | None]
 """An item file whose stamp differs from its record or is too recent to trust: (target,
 row in its outputs, its stamp now or None when it is gone)."""
 
@@ -220,31 +220,19 @@ def _mtime(stamp: str) -> int:
     return int(stamp.split(":", 2)[1])
 
 
-class FolderScan:
-    """The output folder's stamps, gathered in a second process when the snapshot is
-    large (about 400 items or more): stat'ing 24,000 output files takes as long as
-    importing agentpack, reading the snapshot and checking the sources, which the caller
-    does meanwhile."""
+LARGE = 256 * 1024
+"""A snapshot of this size (about 400 items) or more: ``scan_outputs`` uses a second process."""
 
-    LARGE = 256 * 1024
 
-    def __init__(self, path: Path, out_dir: Path) -> None:
-        self._out_dir = out_dir
-        try:
-            large = path.stat().st_size >= self.LARGE
-        except OSError:
-            large = False
-        self._pending = parallel.background(partial(stamps.walk, out_dir)) if large else None
-
-    def result(self, snap: Snapshot) -> FolderCheck:
-        pending, self._pending = self._pending, None
-        found = pending.result() if pending is not None else stamps.walk(self._out_dir)
-        return check_folders(snap, found)
-
-    def cancel(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
+def scan_outputs(path: Path, out_dir: Path) -> parallel.Pending[stamps.Scan]:
+    """``stamps.walk`` of the output folder, started in a second process when the snapshot
+    at ``path`` is large: stat'ing 24,000 output files takes as long as importing agentpack,
+    reading the snapshot and checking the sources, which the caller does meanwhile."""
+    try:
+        large = path.stat().st_size >= LARGE
+    except OSError:
+        large = False
+    return parallel.background(partial(stamps.walk, out_dir), when=large)
 
 
 def read(path: Path) -> Snapshot | None:
@@ -279,7 +267,6 @@ def save(path: Path, snap: Snapshot) -> None:
         snap.ident = os.urandom(8).hex()
         _replace(path, snap.dump())
         journal_path(path).unlink(missing_ok=True)
-        snap.base = _remember(snap)
 
 
 def journal_path(path: Path) -> Path:

@@ -118,7 +118,7 @@ def export(
     out_dir = Path(out) if out is not None else default_out(where)
     kept = None if check or dry_run or not cache else snapfile.location(where.root, out_dir)
     if kept is not None:
-        scan = snapfile.FolderScan(kept, out_dir)  # before the heavy imports
+        scan = snapfile.scan_outputs(kept, out_dir)  # before the heavy imports
         try:
             from agentpack import incremental
 
