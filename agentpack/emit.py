@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from yaml.nodes import ScalarNode
@@ -136,6 +137,12 @@ def _literal(text: str, indent: str) -> str:
 def scalar(value: Any, indent: str = "", *, block: bool = True) -> str:
     """One YAML scalar; ``indent`` is where a block scalar's lines go, ``block=False`` rules
     block scalars out (see ``frontmatter``)."""
+    if type(value) is str:  # the common case first
+        if _plain_ok(value):
+            return value
+        if block and "\n" in value.rstrip("\n") and _block_ok(value):
+            return _literal(value, indent)
+        return double_quoted(value)
     if value is True:
         return "true"
     if value is False:
@@ -151,11 +158,7 @@ def scalar(value: Any, indent: str = "", *, block: bool = True) -> str:
         return text if "." in text or "e" not in text else text.replace("e", ".0e", 1)
     if not isinstance(value, str):
         raise TypeError(f"cannot write {type(value).__name__} to YAML")
-    if _plain_ok(value):
-        return value
-    if block and "\n" in value.rstrip("\n") and _block_ok(value):
-        return _literal(value, indent)
-    return double_quoted(value)
+    return scalar(str(value), indent, block=block)  # a str subclass
 
 
 def _key(key: str) -> str:
@@ -166,12 +169,14 @@ def _lines(value: Any, indent: str, tail: bool = False) -> list[str]:
     """The lines of a mapping or sequence at ``indent``. ``tail``: this node ends the
     document, so its last scalar may not be a block scalar."""
     out: list[str] = []
-    items = list(value.items()) if isinstance(value, Mapping) else list(enumerate(value))
+    mapping = _is_mapping(value)
+    items: list[tuple[Any, Any]] = list(value.items() if mapping else enumerate(value))
+    last_n = len(items) - 1 if tail else -1
     for n, (key, item) in enumerate(items):
-        last = tail and n == len(items) - 1
-        if isinstance(value, Mapping):
+        last = n == last_n
+        if mapping:
             out.extend(_entry(f"{indent}{_key(key)}:", item, indent, last))
-        elif isinstance(item, (Mapping, list, tuple)) and item:
+        elif type(item) is not str and _is_container(item) and item:
             nested = _lines(item, indent + "  ", last)
             out.append(f"{indent}- {nested[0].lstrip()}")
             out.extend(nested[1:])
@@ -180,8 +185,26 @@ def _lines(value: Any, indent: str, tail: bool = False) -> list[str]:
     return out
 
 
+_MAPPINGS = (dict, MappingProxyType)
+_SEQUENCES = (list, tuple)
+
+
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, with the types the model uses checked first: the
+    abstract check costs more than the rest of emitting a scalar."""
+    return type(value) in _MAPPINGS or (
+        type(value) not in _SEQUENCES and not isinstance(value, str) and isinstance(value, Mapping)
+    )
+
+
+def _is_container(value: Any) -> bool:
+    return type(value) in _SEQUENCES or isinstance(value, _SEQUENCES) or _is_mapping(value)
+
+
 def _inline(value: Any, indent: str, tail: bool = False) -> str:
-    if isinstance(value, Mapping):
+    if type(value) is str:
+        return scalar(value, indent, block=not tail)
+    if _is_mapping(value):
         return "{}"
     if isinstance(value, (list, tuple)):
         return "[]"
@@ -189,7 +212,7 @@ def _inline(value: Any, indent: str, tail: bool = False) -> str:
 
 
 def _entry(head: str, value: Any, indent: str, tail: bool) -> list[str]:
-    if isinstance(value, (Mapping, list, tuple)) and value:
+    if type(value) is not str and _is_container(value) and value:
         return [head, *_lines(value, indent + "  ", tail)]
     return [f"{head} {_inline(value, indent + '  ', tail)}"]
 
