@@ -201,83 +201,125 @@ class Staged:
 @contextlib.contextmanager
 def staging(out_dir: Path) -> Iterator[Path]:
     """A fresh folder inside ``out_dir`` (one file system: renames are atomic), removed
-    afterwards whatever happens."""
+    afterwards whatever happens; so are the folders made for it when what runs inside
+    fails (an invalid pack leaves no empty ``dist/`` behind)."""
     if out_dir.is_symlink():
         raise UnsafePath(f"refusing to write into {out_dir}: it is a symlink")
+    made = []
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        made.append(folder)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
+        staged = Path(tempfile.mkdtemp(prefix=".agentpack-tmp-", dir=out_dir))
     except OSError as exc:
         raise OutputError(f"writing {out_dir} failed: {exc}") from exc
     try:
-        yield folder
+        yield staged
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        for folder in made:  # the deepest first; one that is not empty stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+Part = tuple[tuple[str, ...], tuple[str, ...]]
+"""Some of a target's files, staged: their paths and (a folder staged whole) stamps."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """How one target's folder is staged, decided before its files are rendered so that
+    two processes can each stage some of them: whole (a new folder, swapped in), or file
+    by file when the folder still matches the last manifest (only files whose content
+    changes are written, so a client watching the folder reloads only those)."""
+
+    target: str
+    recorded: Mapping[str, str] | None
+    """sha256 by path of the folder's files in the last manifest; None: stage it whole."""
+    on_disk: Mapping[str, tuple[int, int]]
+    """Size and mtime of every file in the folder now, by path."""
+    written_at: int
+    """When the last manifest was written (ns): a file changed later is read again."""
+
+
+def folder_for(target: str, out_dir: Path, previous: Mapping[str, object] | None) -> Folder:
+    """A folder whose files the last manifest lists is staged file by file; any doubt (no
+    manifest, a listed file gone, no folder) stages it whole."""
+    base = out_dir / target
+    if base.is_symlink():
+        raise UnsafePath(f"refusing to replace {base}: it is a symlink")
+    whole = Folder(target, None, {}, 0)
+    recorded = previous.get("files") if previous else None
+    if not isinstance(recorded, dict) or not base.is_dir():
+        return whole
+    try:
+        written_at = (out_dir / MANIFEST).stat().st_mtime_ns
+        on_disk = _sizes(base)
+    except OSError:
+        return whole
+    prefix = f"{target}/"
+    old = {k[len(prefix) :]: v for k, v in recorded.items() if k.startswith(prefix)}
+    if not old.keys() <= on_disk.keys():
+        return whole  # a file the manifest lists is gone: do not trust the rest
+    return Folder(target, old, on_disk, written_at)
+
+
+def stage_files(
+    folder: Folder,
+    files: Sequence[OutFile],
+    hashes: Mapping[str, str],
+    out_dir: Path,
+    staging: Path,
+) -> Part:
+    """Stage some of a target's files: all of them when the folder is staged whole, else
+    those whose content changed (also by hand since the manifest, even with the recorded
+    size and hash). Returns the paths staged and, staged whole, the stamp of each."""
+    base = out_dir / folder.target
+    try:
+        if folder.recorded is None:
+            stamps = _create_all(staging / "new" / folder.target, files)
+            return tuple(f.path for f in files), tuple(stamps)
+        write = []
+        for f in files:
+            size, mtime = folder.on_disk.get(f.path, (-1, 0))
+            if folder.recorded.get(f.path) != hashes[f.path] or size != len(f.data):
+                write.append(f)
+            elif mtime > folder.written_at and (base / f.path).read_bytes() != f.data:
+                write.append(f)  # changed after the manifest (a fresh checkout touches all)
+        for out in write:
+            _no_symlinks(base, out.path)
+        _create_all(staging / "update" / folder.target, write)
+        return tuple(f.path for f in write), ()
+    except OSError as exc:
+        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
+
+
+def staged(folder: Folder, parts: Iterable[Part], wanted: Collection[str]) -> Staged:
+    """What ``commit`` needs of a target whose files were staged in ``parts`` (what each
+    ``stage_files`` call returned); ``wanted``: every file the folder is to hold."""
+    if folder.recorded is None:
+        pairs = sorted(pair for paths, stamps in parts for pair in zip(paths, stamps, strict=True))
+        paths = tuple(path for path, _ in pairs)
+        return Staged(folder.target, True, paths, (), tuple(stamp for _, stamp in pairs))
+    written = tuple(sorted(path for paths, _ in parts for path in paths))
+    remove = tuple(sorted(path for path in folder.on_disk if path not in wanted))
+    return Staged(folder.target, False, written, remove)
 
 
 def stage(
     files: TargetFiles, out_dir: Path, staging: Path, previous: Mapping[str, object] | None
 ) -> Staged:
-    """Write one target's files under ``staging``. When the target's folder matches the
-    previous manifest, only the changed files are staged (a re-export touches no other
-    file, so a watching client reloads only what changed); else the whole folder.
-    Runs in the process that rendered the target; safe to run again after a failure."""
-    target = files.target
-    if (out_dir / target).is_symlink():
-        raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
-    try:
-        changes = _changes(files, out_dir, previous) if previous else None
-        if changes is None:
-            folder = staging / "new" / target
-            if folder.exists():  # left by a helper process that failed half way
-                shutil.rmtree(folder)
-            stamps = _create_all(folder, files.files)
-            return Staged(target, True, tuple(f.path for f in files.files), (), tuple(stamps))
-        write, remove = changes
-        folder = staging / "update" / target
-        if folder.exists():
-            shutil.rmtree(folder)
-        for out in write:
-            _no_symlinks(out_dir / target, out.path)
-        _create_all(folder, write)
-        return Staged(target, False, tuple(f.path for f in write), tuple(remove))
-    except OSError as exc:
-        raise OutputError(f"writing {out_dir} failed: {exc}") from exc
-
-
-def _changes(
-    files: TargetFiles, out_dir: Path, previous: Mapping[str, object]
-) -> tuple[list[OutFile], list[str]] | None:
-    """(files to write, files to remove) in the target's folder, or None when the folder
-    does not match its manifest closely enough to trust it, or when so much changed that a
-    whole new folder is as quick. A file changed after the manifest was written (by hand,
-    say) is read and written again if its content differs, even when its size and recorded
-    hash look right."""
-    recorded = previous.get("files")
-    base = out_dir / files.target
-    if not isinstance(recorded, dict) or base.is_symlink() or not base.is_dir():
-        return None
-    try:
-        written_at = (out_dir / MANIFEST).stat().st_mtime_ns
-    except OSError:
-        return None
-    prefix = f"{files.target}/"
-    on_disk = _sizes(base)
-    old = {k[len(prefix) :]: v for k, v in recorded.items() if k.startswith(prefix)}
-    if set(old) - set(on_disk):
-        return None  # a file the manifest lists is gone: do not trust the rest
-    write = []
-    for f in files.files:
-        size, mtime = on_disk.get(f.path, (-1, 0))
-        if old.get(f.path) != files.hashes[f.path] or size != len(f.data):
-            write.append(f)
-        elif mtime > written_at and (base / f.path).read_bytes() != f.data:
-            write.append(f)  # changed after the manifest (a fresh checkout touches all)
-    wanted = {f.path for f in files.files}
-    remove = sorted(path for path in on_disk if path not in wanted)
-    if len(write) + len(remove) > max(50, len(files.files) // 2):
-        return None
-    return write, remove
+    """Write one target's files under ``staging``, in one process (``Folder`` says how)."""
+    folder = folder_for(files.target, out_dir, previous)
+    part = stage_files(folder, files.files, files.hashes, out_dir, staging)
+    return staged(folder, [part], files.hashes)
 
 
 def _sizes(base: Path) -> dict[str, tuple[int, int]]:
@@ -314,9 +356,12 @@ def commit(
             if item.rebuild:
                 continue
             target = out_dir / item.target
+            made: set[Path] = set()
             for rel in item.written:
                 final = target / rel
-                final.parent.mkdir(parents=True, exist_ok=True)
+                if final.parent not in made:
+                    final.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(final.parent)
                 os.replace(staging / "update" / item.target / rel, final)
             for rel in item.remove:
                 _remove(target, rel)
@@ -413,7 +458,8 @@ def _create_all(folder: Path, outs: Iterable[OutFile]) -> list[str]:
     """Create every file in a fresh folder; the stamp of each. Plain strings and ``os``
     calls: pathlib's joins and buffered files cost more than the file system itself here
     (a third of a second per 10,000 agents). Paths were checked by ``plan``; O_EXCL
-    refuses to follow anything that is already there."""
+    refuses to follow anything that is already there, and what is there can only be what
+    a failed helper process left in this staging folder."""
     base = os.fspath(folder)
     os.makedirs(base, exist_ok=True)
     made = {base}
@@ -424,7 +470,11 @@ def _create_all(folder: Path, outs: Iterable[OutFile]) -> list[str]:
         if parent not in made:  # one mkdir per folder, not per file
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        fd = os.open(path, _NEW_FILE, 0o666)
+        try:
+            fd = os.open(path, _NEW_FILE, 0o666)
+        except FileExistsError:  # left by a helper process that failed half way
+            os.unlink(path)
+            fd = os.open(path, _NEW_FILE, 0o666)
         try:
             view = memoryview(out.data)
             while view:
@@ -476,18 +526,25 @@ class Difference:
 
 def compare_target(files: TargetFiles, out_dir: Path) -> list[Difference]:
     """What writing one target's files would change, as unified diffs."""
-    base = out_dir / files.target
-    have = {
-        path.relative_to(base).as_posix(): path
-        for path in (base.rglob("*") if base.is_dir() else ())
-        if path.is_file() or path.is_symlink()
-    }
-    wanted = {f.path: f.data for f in files.files}
-    label = f"{out_dir.name}/{files.target}"
+    found = compare_files(files.target, files.files, out_dir)
+    found += compare_extra(files.target, files.hashes, out_dir)
+    return sorted(found, key=lambda d: d.path)
+
+
+def compare_files(target: str, files: Iterable[OutFile], out_dir: Path) -> list[Difference]:
+    """How some of a target's files differ from what its folder holds (in any order)."""
+    base, label = out_dir / target, f"{out_dir.name}/{target}"
+    return [d for f in files if (d := _difference(f"{label}/{f.path}", base / f.path, f.data))]
+
+
+def compare_extra(target: str, wanted: Collection[str], out_dir: Path) -> list[Difference]:
+    """The files in a target's folder that an export would remove."""
+    base, label = out_dir / target, f"{out_dir.name}/{target}"
+    have = sorted(_sizes(base)) if base.is_dir() and not base.is_symlink() else []
     return [
         d
-        for rel in sorted(wanted.keys() | have.keys())
-        if (d := _difference(f"{label}/{rel}", have.get(rel), wanted.get(rel)))
+        for rel in have
+        if rel not in wanted and (d := _difference(f"{label}/{rel}", base / rel, None))
     ]
 
 
