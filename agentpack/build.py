@@ -1,8 +1,13 @@
-"""Render each target and stage its files, one process per target on a large pack.
+"""Render each target and stage its files; on a large pack, in two processes.
 
-A target's files are written (staged) by the process that renders them, so a large export
-never holds two targets' output at once, nor sends one through a pipe: only the paths, the
-hashes, the notes and the few pack-root files come back. The caller commits (``writer``).
+Files are written (staged) by the process that renders them, so no rendered file is ever
+sent through a pipe: only paths, hashes, notes and the few pack-level files come back. The
+caller commits (``writer``).
+
+A full export (``export``) splits the pack's items in two halves: each process loads its
+half and renders and stages it for every target, and sends back what the checks across
+items, the pack-level files and the re-export snapshot need (``Brief``), never the items
+themselves. A pack already loaded (``build``) is split by target instead.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentpack import parallel, writer
-from agentpack.model import Pack
-from agentpack.outputs import OutFile
+from agentpack.errors import Finding, InvalidPack, UnsafePath
+from agentpack.load import Brief, Opening, Result
+from agentpack.model import Agent, Command, ItemInfo, Kind, Manifest, Pack, Skill
+from agentpack.outputs import OutFile, collision_key
+from agentpack.source import FileState
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -90,3 +98,235 @@ def build(
     # one target per process: rendering is CPU work and creating files is kernel work,
     # and two target folders do not contend for one directory lock
     return parallel.split(batch, list(names), when=size >= parallel.WORTH_IT)
+
+
+# -- a full export, in halves ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A pack loaded, rendered and staged in halves, put back together."""
+
+    manifest: Manifest
+    briefs: tuple[Brief, ...]
+    """Every item, in the pack's order."""
+    findings: tuple[Finding, ...]
+    """Every finding, sorted."""
+    shared: tuple[Finding, ...]
+    """The findings about no one item."""
+    inputs: Mapping[str, FileState]
+    """The manifest and the files it names."""
+    built: list[Built]
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one half gave one target."""
+
+    hashes: Mapping[str, str]
+    by_item: Mapping[str, tuple[str, ...]]
+    notes: tuple[Note, ...]
+    pack_files: tuple[OutFile, ...]
+    staged: writer.Part
+    """The paths staged and their stamps (``writer.stage_files``)."""
+    differences: tuple[writer.Difference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Half:
+    briefs: tuple[Brief, ...]
+    parts: Mapping[str, _Part]
+    """By target; none when the half has errors (nothing is written then)."""
+
+
+def export(
+    opening: Opening,
+    names: Sequence[str],
+    registry: Registry,
+    context: Context,
+    *,
+    out_dir: Path,
+    previous: Mapping[str, object] | None,
+    staging: Path | None,
+    compare: bool = False,
+) -> Whole:
+    """Load every item of ``opening`` and render it for each target in ``names`` (all of
+    them ``Incremental``); stage the files under ``staging``, or (None) only hash them, and
+    with ``compare`` diff them against ``out_dir``. Raises ``InvalidPack`` on any error."""
+    folders = {n: writer.folder_for(n, out_dir, previous) for n in names} if staging else {}
+    job = _Job(opening, registry, context, out_dir, folders, staging, compare)
+    sources = opening.sources
+    heavy = sum(kind is not Kind.SKILL for kind, _ in sources)
+    if heavy >= parallel.WORTH_IT:
+        middle = (len(sources) + 1) // 2
+        # the second half takes the targets in the other order: two processes creating
+        # files in one folder wait on its lock (twice the system time, measured)
+        tail = parallel.background(lambda: job.half(sources[middle:], names[::-1]))
+        try:
+            head = job.half(sources[:middle], names)
+        except BaseException:
+            tail.cancel()
+            raise
+        halves = [head, tail.result()]
+    else:
+        halves = [job.half(sources, names)]
+    briefs = tuple(b for h in halves for b in h.briefs)
+    shared = opening.shared(briefs)
+    every = tuple(sorted({*shared, *(f for b in briefs for f in b.findings)}))
+    manifest = opening.manifest
+    if manifest is None or any(f.is_error for f in every):
+        raise InvalidPack(every)
+    built = []
+    for name in names:
+        wanted = [
+            b.info for b in briefs if b.info is not None and name in (b.targets or manifest.targets)
+        ]
+        built.append(job.join(name, manifest, wanted, [h.parts[name] for h in halves]))
+    return Whole(manifest, briefs, every, shared, opening.inputs, built)
+
+
+def export_loaded(
+    result: Result,
+    names: Sequence[str],
+    registry: Registry,
+    context: Context,
+    *,
+    out_dir: Path,
+    previous: Mapping[str, object] | None,
+    staging: Path | None,
+    compare: bool = False,
+) -> Whole:
+    """``export`` for a pack loaded whole, which a target that renders the pack whole
+    (not ``Incremental``) needs."""
+    if result.pack is None:
+        raise InvalidPack(result.findings)
+    built = build(
+        result.pack,
+        names,
+        registry,
+        context,
+        out_dir=out_dir,
+        previous=previous,
+        staging=staging,
+        compare=compare,
+    )
+    briefs = tuple(x.brief() for x in result.loaded)
+    manifest = result.pack.manifest
+    return Whole(manifest, briefs, result.findings, result.shared, result.inputs, built)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One full export's settings, shared by the two processes."""
+
+    opening: Opening
+    registry: Registry
+    context: Context
+    out_dir: Path
+    folders: Mapping[str, writer.Folder]
+    """How each target's folder is staged (none: nothing is written)."""
+    staging: Path | None
+    compare: bool
+
+    def half(self, sources: Sequence[tuple[Kind, Path]], order: Sequence[str]) -> _Half:
+        """Load these items, then render and stage them for each target in ``order``."""
+        opening = self.opening
+        loaded = opening.items(sources)
+        briefs = tuple(x.brief() for x in loaded)
+        if opening.manifest is None or any(x.item is None for x in loaded):
+            return _Half(briefs, {})  # the pack will not be written: render nothing
+        mine = Pack(
+            opening.manifest,
+            opening.root,
+            tuple(x.item for x in loaded if isinstance(x.item, Agent)),
+            tuple(x.item for x in loaded if isinstance(x.item, Command)),
+            tuple(x.item for x in loaded if isinstance(x.item, Skill)),
+        )
+        # a command's files depend on the agent it names, which the other half may load
+        named = {c.agent for c in mine.commands if c.agent} - {a.name for a in mine.agents}
+        files = {path.stem: path for kind, path in opening.sources if kind is Kind.AGENT}
+        more = [(Kind.AGENT, files[name]) for name in sorted(named) if name in files]
+        extra = tuple(x.item for x in opening.items(more) if isinstance(x.item, Agent))
+        seen = Pack(mine.manifest, mine.root, mine.agents + extra, mine.commands, mine.skills)
+        return _Half(briefs, {name: self.part(name, mine, seen) for name in order})
+
+    def part(self, name: str, mine: Pack, seen: Pack) -> _Part:
+        """One half's items for one target: ``mine`` are the items to render, ``seen`` also
+        holds the agents that their commands name."""
+        target = self.registry.get(name)
+        assert isinstance(target, Incremental)
+        report = Report()
+        items = mine.for_target(name).items()
+        outs = list(target.render_items(seen.for_target(name), items, report, self.context))
+        by_item: dict[str, list[str]] = {}
+        for out in outs:
+            by_item.setdefault(out.source or "", []).append(out.path)
+        files = writer.target_files(name, outs)
+        del outs
+        staged: writer.Part = ((), ())
+        differences: tuple[writer.Difference, ...] = ()
+        if self.staging is not None:
+            folder = self.folders[name]
+            staged = writer.stage_files(
+                folder, files.files, files.hashes, self.out_dir, self.staging
+            )
+        elif self.compare:
+            differences = tuple(writer.compare_files(name, files.files, self.out_dir))
+        return _Part(
+            files.hashes,
+            {k: tuple(v) for k, v in by_item.items()},
+            tuple(report.notes),
+            files.pack_files,
+            staged,
+            differences,
+        )
+
+    def stage(
+        self, name: str, files: writer.TargetFiles
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        assert self.staging is not None
+        folder = self.folders[name]
+        return writer.stage_files(folder, files.files, files.hashes, self.out_dir, self.staging)
+
+    def join(
+        self, name: str, manifest: Manifest, wanted: Sequence[ItemInfo], parts: Sequence[_Part]
+    ) -> Built:
+        """One target's halves put together, with the files that belong to no one item
+        (rendered here: they need every item's summary) staged or compared as well."""
+        target = self.registry.get(name)
+        assert isinstance(target, Incremental)
+        pack_report = Report()
+        outs = target.render_pack(manifest, wanted, pack_report, self.context)
+        files = writer.target_files(name, outs)
+        hashes: dict[str, str] = {}
+        claimed: dict[str, str] = {}
+        for table in (*(p.hashes for p in parts), files.hashes):
+            for path, digest in table.items():
+                if claimed.setdefault(collision_key(path), digest) != digest:
+                    raise UnsafePath(
+                        f"two files would be written to {path!r} ({name}); "
+                        "names must differ, also in letter case and Unicode normalisation"
+                    )
+                hashes[path] = digest
+        hashes = dict(sorted(hashes.items()))
+        staged: writer.Staged | None = None
+        differences: list[writer.Difference] = []
+        if self.staging is not None:
+            own = self.stage(name, files)
+            staged = writer.staged(self.folders[name], [*(p.staged for p in parts), own], hashes)
+        elif self.compare:
+            differences = [d for p in parts for d in p.differences]
+            differences += writer.compare_files(name, files.files, self.out_dir)
+            differences += writer.compare_extra(name, hashes, self.out_dir)
+            differences.sort(key=lambda d: d.path)
+        pack_files = (*files.pack_files, *(f for p in parts for f in p.pack_files))
+        return Built(
+            name,
+            hashes,
+            {k: v for p in parts for k, v in p.by_item.items()},
+            tuple(n for p in parts for n in p.notes),
+            tuple(pack_report.notes),
+            tuple(sorted(pack_files, key=lambda f: f.path)),
+            staged,
+            tuple(differences),
+        )

@@ -28,6 +28,7 @@ from agentpack.model import (
     Example,
     Grant,
     Item,
+    ItemInfo,
     Kind,
     Manifest,
     Mode,
@@ -634,18 +635,47 @@ class _Loader:
                 )
         return found
 
-    def duplicates(self, items: list[Agent] | list[Command] | list[Skill], kind: str) -> None:
+    def duplicates(self, infos: Sequence[ItemInfo], kind: str) -> None:
         seen: dict[str, str] = {}
-        for item in items:
-            key = item.name.casefold()
+        for info in infos:
+            key = info.name.casefold()
             if key in seen:
                 self.report_at(
-                    item.source.path,
+                    info.source.path,
                     (1, 1),
-                    f"another {kind} is named {item.name!r} "
+                    f"another {kind} is named {info.name!r} "
                     f"({seen[key]}); names must differ, also in letter case",
                 )
-            seen.setdefault(key, item.source.path)
+            seen.setdefault(key, info.source.path)
+
+    def across(self, manifest: Manifest | None, infos: Sequence[ItemInfo]) -> None:
+        """The checks that need every item, of which they need only the summaries (so a
+        pack loaded in two processes is checked from what each sends back)."""
+        by_kind: dict[Kind, list[ItemInfo]] = {kind: [] for kind in Kind}
+        for info in infos:
+            by_kind[info.kind].append(info)
+        self.duplicates(by_kind[Kind.AGENT], "agent")
+        self.duplicates(by_kind[Kind.COMMAND], "command")
+        self.duplicates(by_kind[Kind.SKILL], "skill")
+        skill_names = {s.name for s in by_kind[Kind.SKILL]}
+        for command in by_kind[Kind.COMMAND]:
+            if command.name in skill_names:
+                self.report_at(
+                    command.source.path,
+                    (1, 1),
+                    f"a skill is also named {command.name!r};"
+                    " Claude Code runs the skill for /" + command.name + ", rename one",
+                    warning=True,
+                )
+        if manifest is not None:
+            self.check_groups(
+                manifest,
+                {
+                    "agents": {a.name for a in by_kind[Kind.AGENT]},
+                    "commands": {c.name for c in by_kind[Kind.COMMAND]},
+                    "skills": {s.name for s in by_kind[Kind.SKILL]},
+                },
+            )
 
     def capture(self, kind: Kind, path: Path, load: Callable[[], Item | None]) -> Loaded:
         """Load one item and keep apart what belongs to it: its findings, its files. Its
@@ -676,46 +706,71 @@ class _Loader:
             *((Kind.SKILL, p) for p in self.files("skills", "/")),
         ]
 
-    def pack(self) -> Result:
+    def opening(self) -> Opening:
         manifest = self.manifest()
         inputs, self.reads = self.reads, {}
         table = aliases.table(manifest) if manifest else dict(aliases.BUILTIN)
-        sources = self.sources()
-        heavy = sum(kind is not Kind.SKILL for kind, _ in sources)
-        loaded = parallel.split(
-            partial(self.items, table), sources, when=heavy >= parallel.WORTH_IT
-        )
-        agents = [x.item for x in loaded if isinstance(x.item, Agent)]
-        commands = [x.item for x in loaded if isinstance(x.item, Command)]
-        skills = [x.item for x in loaded if isinstance(x.item, Skill)]
-        self.duplicates(agents, "agent")
-        self.duplicates(commands, "command")
-        self.duplicates(skills, "skill")
-        skill_names = {s.name for s in skills}
-        for command in commands:
-            if command.name in skill_names:
-                self.report_at(
-                    command.source.path,
-                    (1, 1),
-                    f"a skill is also named {command.name!r};"
-                    " Claude Code runs the skill for /" + command.name + ", rename one",
-                    warning=True,
-                )
-        if manifest is not None:
-            self.check_groups(
-                manifest,
-                {
-                    "agents": {a.name for a in agents},
-                    "commands": {c.name for c in commands},
-                    "skills": {s.name for s in skills},
-                },
-            )
-        shared = tuple(self.findings)
+        return Opening(self, manifest, table, tuple(self.sources()), MappingProxyType(inputs))
+
+    def pack(self) -> Result:
+        start = self.opening()
+        heavy = sum(kind is not Kind.SKILL for kind, _ in start.sources)
+        loaded = parallel.split(start.items, start.sources, when=heavy >= parallel.WORTH_IT)
+        shared = start.shared([x.brief() for x in loaded])
         every = sorted({*shared, *(f for x in loaded for f in x.findings)})
         pack = None
-        if manifest is not None and not any(f.is_error for f in every):
-            pack = Pack(manifest, self.root, tuple(agents), tuple(commands), tuple(skills))
-        return Result(pack, tuple(every), tuple(loaded), shared, MappingProxyType(inputs))
+        if start.manifest is not None and not any(f.is_error for f in every):
+            agents = tuple(x.item for x in loaded if isinstance(x.item, Agent))
+            commands = tuple(x.item for x in loaded if isinstance(x.item, Command))
+            skills = tuple(x.item for x in loaded if isinstance(x.item, Skill))
+            pack = Pack(start.manifest, self.root, agents, commands, skills)
+        return Result(pack, tuple(every), tuple(loaded), shared, start.inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A pack's manifest, read and checked, and its item files, listed: where loading
+    starts, whether its items are then loaded in one process or in two halves."""
+
+    _loader: _Loader
+    manifest: Manifest | None
+    """None when it has errors."""
+    table: Mapping[str, Mapping[str, str]]
+    """Model aliases: the built-in ones and the manifest's."""
+    sources: tuple[tuple[Kind, Path], ...]
+    """Every item's file (a skill's folder), agents, then commands, then skills."""
+    inputs: Mapping[str, FileState]
+    """The manifest and the files it names."""
+
+    @property
+    def root(self) -> Path:
+        return self._loader.root
+
+    def items(self, sources: Sequence[tuple[Kind, Path]]) -> list[Loaded]:
+        """Load some of ``sources``, each with its own findings."""
+        return self._loader.items(self.table, sources)
+
+    def shared(self, briefs: Sequence[Brief]) -> tuple[Finding, ...]:
+        """The findings about no one item: the manifest's, stray files, and the checks
+        across items (run here on the items without errors)."""
+        self._loader.across(self.manifest, [b.info for b in briefs if b.info is not None])
+        return tuple(self._loader.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """One item as loaded, without its body: what the checks across items, the pack-level
+    files and the re-export snapshot need, small enough to send between processes."""
+
+    kind: Kind
+    source: str
+    info: ItemInfo | None
+    """None when the item has errors."""
+    targets: tuple[str, ...] | None
+    agent: str | None
+    """The agent a command names."""
+    findings: tuple[Finding, ...]
+    files: tuple[tuple[str, FileState], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,6 +783,18 @@ class Loaded:
     item: Item | None
     findings: tuple[Finding, ...]
     files: tuple[tuple[str, FileState], ...]
+
+    def brief(self) -> Brief:
+        item = self.item
+        return Brief(
+            self.kind,
+            self.source,
+            None if item is None else ItemInfo.of(item),
+            None if item is None else item.targets,
+            item.agent if isinstance(item, Command) else None,
+            self.findings,
+            self.files,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -808,6 +875,11 @@ def load(root: Path, known_targets: Collection[str]) -> tuple[Pack | None, list[
 
 def load_result(root: Path, known_targets: Collection[str]) -> Result:
     return _Loader(root, known_targets).pack()
+
+
+def open_pack(root: Path, known_targets: Collection[str]) -> Opening:
+    """Read the manifest and list the items, loading none yet."""
+    return _Loader(root, known_targets).opening()
 
 
 def load_items(

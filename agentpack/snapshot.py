@@ -26,10 +26,11 @@ from agentpack import writer
 from agentpack._version import __version__
 from agentpack.build import Built
 from agentpack.errors import Finding, Severity
-from agentpack.load import Loaded, Result
+from agentpack.load import Brief, Loaded
 from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
 from agentpack.snapfile import Outputs, Snapshot, racy_rows, save
+from agentpack.source import FileState
 from agentpack.stamps import digest_of, stamp_of, walk
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note, note_finding
@@ -117,7 +118,10 @@ def capture(
     key: str,
     started: int,
     listed: str,
-    result: Result,
+    root: Path,
+    briefs: Sequence[Brief],
+    shared: Sequence[Finding],
+    inputs: Mapping[str, FileState],
     built: Sequence[Built],
     pack_files: Mapping[str, tuple[str, OutFile]],
     written: writer.Written,
@@ -127,17 +131,13 @@ def capture(
     out_dir = written.out_dir
     if any(b.by_item is None for b in built):
         return  # a target that renders the pack whole: every export is a full one
-    pack = result.pack
-    if pack is None or pack.root is None:
-        return
     names = [b.target for b in built]
-    loaded = result.loaded
-    items = [x.item for x in loaded]
-    if any(item is None for item in items):
+    infos = [x.info for x in briefs]
+    if any(info is None for info in infos):
         return
-    sources = [x.source for x in loaded]
+    sources = [x.source for x in briefs]
     # columns built whole (not item by item): this runs after every full export
-    main = [dict(x.files).get(x.source) for x in loaded]
+    main = [dict(x.files).get(x.source) for x in briefs]
     snap = Snapshot(
         key=key,
         targets=names,
@@ -145,35 +145,29 @@ def capture(
         finished=0,
         margin=0,
         listing=listed,
-        inputs={rel: [state.stamp, state.digest] for rel, state in result.inputs.items()},
-        kinds="".join(KIND_LETTERS[x.kind] for x in loaded),
+        inputs={rel: [state.stamp, state.digest] for rel, state in inputs.items()},
+        kinds="".join(KIND_LETTERS[x.kind] for x in briefs),
         sources=sources,
-        names=[item.name for item in items if item],
-        descriptions=[item.description for item in items if item],
+        names=[info.name for info in infos if info],
+        descriptions=[info.description for info in infos if info],
         stamps=[state.stamp if state else "" for state in main],
         digests=[state.digest if state else "" for state in main],
         own_targets={
-            str(i): list(item.targets)
-            for i, item in enumerate(items)
-            if item and item.targets is not None
+            str(i): list(x.targets) for i, x in enumerate(briefs) if x.targets is not None
         },
-        agents={
-            str(i): item.agent
-            for i, item in enumerate(items)
-            if isinstance(item, Command) and item.agent is not None
-        },
+        agents={str(i): x.agent for i, x in enumerate(briefs) if x.agent is not None},
         more_files={
             str(i): [[rel, st.stamp, st.digest] for rel, st in x.files if rel != x.source]
-            for i, x in enumerate(loaded)
+            for i, x in enumerate(briefs)
             if len(x.files) > 1
         },
         findings={
-            str(i): [finding_row(f) for f in x.findings] for i, x in enumerate(loaded) if x.findings
+            str(i): [finding_row(f) for f in x.findings] for i, x in enumerate(briefs) if x.findings
         },
         notes={},
         pack_notes={},
         outputs={},
-        shared=[finding_row(f) for f in result.shared],
+        shared=[finding_row(f) for f in shared],
         files={},
         others=_kept(previous, names),
     )
@@ -196,7 +190,7 @@ def capture(
     for rel, stamp in stamps.items():  # files of no one item
         snap.files[rel] = [stamp, hashes.get(rel, "")]
     for file, (owner, out) in pack_files.items():
-        stamp = stamp_of(os.path.join(pack.root, file), follow=False) or ""
+        stamp = stamp_of(os.path.join(root, file), follow=False) or ""
         snap.files[f"pack:{file}"] = [stamp, writer.sha256(out.data), owner]
     manifest = os.path.join(out_dir, writer.MANIFEST)
     written_manifest = [stamp_of(manifest, follow=False) or "", digest_of(manifest) or ""]

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 
 from agentpack import api, parallel, writer
+from agentpack.errors import InvalidPack
 from agentpack.load import load
+from agentpack.model import Pack
 from agentpack.outputs import OutFile
 from agentpack.targets import Registry
+from agentpack.targets.base import Context, Feature, Report
 from bench.gen import generate
-from tests.conftest import MakePack
+from tests.conftest import MANIFEST, MakePack
 
 needs_fork = pytest.mark.skipif(
     not parallel.available(), reason="forking is not available here (not Linux, or one core)"
@@ -154,3 +157,77 @@ def test_a_helper_that_dies_half_way_through_writing_leaves_no_trace(
     assert (tmp_path / "the helper ran").exists()
     assert result.written == expected.written
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def _halves_pack(make_pack: MakePack, extra: dict[str, str] | None = None) -> Path:
+    """Six agents and two commands: the second process loads a4, a5 and the commands."""
+    agent = "---\nname: {0}\ndescription: Agent {0}.\n{1}---\nBody {0}.\n"
+    files = {f"agents/a{i}.md": agent.format(f"a{i}", "") for i in range(5)}
+    files["agents/a5.md"] = agent.format("a5", "mode: primary\n")
+    command = "---\ndescription: Run {0}.\nagent: {1}\n---\nDo $1 with {1}.\n"
+    files["commands/c0.md"] = command.format("c0", "a0")  # a0: in the first half
+    files["commands/c1.md"] = command.format("c1", "a5")  # a5: in the same half
+    return make_pack({**files, **(extra or {})})
+
+
+@needs_fork
+def test_a_command_renders_the_same_when_the_other_process_loads_its_agent(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _halves_pack(make_pack)
+    monkeypatch.setenv(parallel.ENV, "1")
+    one = api.export(root, out=tmp_path / "one")
+    monkeypatch.delenv(parallel.ENV)
+    monkeypatch.setattr(parallel, "WORTH_IT", 1)
+    two = api.export(root, out=tmp_path / "two")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    assert one.findings == two.findings
+    # the subagent a0 makes c0 a subtask; the primary a5 does not, and c1 says so
+    c0 = (tmp_path / "two" / "claude" / "commands" / "c0.md").read_text()
+    assert "context: fork\nagent: a0\n" in c0
+    assert [f.path for f in two.findings if f.field == "agent"] == ["commands/c1.md"]
+
+
+@needs_fork
+def test_items_are_checked_against_each_other_across_the_two_processes(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _halves_pack(make_pack)
+    group = "plugins:\n  - name: g\n    agents: [a0, a4, nope]\n    commands: [c0, c1]\n"
+    (root / "agentpack.yaml").write_text(MANIFEST + group)
+    monkeypatch.setattr(parallel, "WORTH_IT", 1)
+    with pytest.raises(InvalidPack) as caught:
+        api.export(root, out=tmp_path / "out")
+    found = caught.value.findings
+    # a0 and a4 are loaded by different processes; both are found, "nope" is not
+    assert [f.message for f in found if f.is_error] == [
+        "no agent named 'nope' in the pack; fix the name or remove it"
+    ]
+    in_no_group = sorted(f.message.split("'")[1] for f in found if "in no plugin" in f.message)
+    assert in_no_group == ["a1", "a2", "a3", "a5"]
+    assert not (tmp_path / "out").exists()  # a failed export leaves no empty folder
+
+
+def test_a_target_that_renders_the_pack_whole_is_exported_from_the_whole_pack(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    class Whole:
+        """A third-party target without ``render_items``: one file listing every item."""
+
+        name = "whole"
+        description = "test"
+        features = frozenset(Feature)
+
+        def render(self, pack: Pack, report: Report, context: Context) -> list[OutFile]:
+            names = "\n".join(item.name for item in pack.items())
+            return [OutFile.text("items.txt", names + "\n")]
+
+    registry = Registry(third_party=False)
+    registry._loaded["whole"] = Whole()  # type: ignore[assignment]
+    registry.specs["whole"] = "tests:Whole"
+    root = _halves_pack(make_pack)
+    (root / "agentpack.yaml").write_text(MANIFEST + "targets: [whole, claude]\n")
+    result = api.export(root, out=tmp_path / "out", targets=registry)
+    listed = (tmp_path / "out" / "whole" / "items.txt").read_text().split()
+    assert listed == ["a0", "a1", "a2", "a3", "a4", "a5", "c0", "c1"]
+    assert "claude/commands/c0.md" in result.written

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 from agentpack import snapfile
 from agentpack.api.where import context_for, default_out, locate, registry
-from agentpack.errors import Finding, InvalidPack, Severity
+from agentpack.errors import Finding, Severity
 from agentpack.layout import MANIFEST
 
 if TYPE_CHECKING:
     from agentpack import build, writer
-    from agentpack.model import Pack
+    from agentpack.model import Manifest
     from agentpack.outputs import OutFile
     from agentpack.targets import Registry
 
@@ -85,7 +85,7 @@ def claude_hashes(built: Sequence[build.Built]) -> dict[str, str] | None:
 
 
 def _finish(
-    built: Sequence[build.Built], pack: Pack, previous: Mapping[str, object] | None
+    built: Sequence[build.Built], pack_manifest: Manifest, previous: Mapping[str, object] | None
 ) -> tuple[dict[str, tuple[str, OutFile]], bytes]:
     """The pack-root files of every target, and the manifest of the whole export."""
     from agentpack import writer
@@ -95,7 +95,7 @@ def _finish(
     for path, (target, out) in extra.items():
         owners.setdefault(target, {})[path] = writer.sha256(out.data)
     files = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
-    meta = writer.export_meta(pack.manifest)
+    meta = writer.export_meta(pack_manifest)
     names = [b.target for b in built]
     return extra, writer.manifest_text(meta, names, files, owners, previous)
 
@@ -161,24 +161,34 @@ def _full(
     """Load and render everything; ``compare``: write nothing, say what differs; ``kept``:
     where to leave the snapshot for the next export (None: nowhere)."""
     from agentpack import build, snapshot, stamps, writer
-    from agentpack.load import load_result
+    from agentpack.load import load_result, open_pack
+    from agentpack.targets.base import Incremental
 
     # the snapshot's clock and listing are taken before any file is read
     started = time.time_ns()
     listed = stamps.listing(root) if kept is not None else ""
-    result = load_result(root, reg.known())
-    loaded = result.pack
-    if loaded is None:
-        raise InvalidPack(result.findings)
-    names = list(dict.fromkeys(tools)) or list(loaded.manifest.targets)
-    for name in names:
-        reg.get(name)  # unknown names fail here, before anything is rendered
+    opening = open_pack(root, reg.known())
+    manifest = opening.manifest  # None: it has errors, which loading the items reports
+    names = (list(dict.fromkeys(tools)) or list(manifest.targets)) if manifest else []
+    targets = [reg.get(name) for name in names]  # unknown names fail before any loading
+    in_halves = all(isinstance(target, Incremental) for target in targets)
     context = context_for(out_dir, root)
     previous = writer.read_manifest(out_dir)
 
-    def run(staging: Path | None) -> list[build.Built]:
-        return build.build(
-            loaded,
+    def run(staging: Path | None) -> build.Whole:
+        if in_halves:
+            return build.export(
+                opening,
+                names,
+                reg,
+                context,
+                out_dir=out_dir,
+                previous=previous,
+                staging=staging,
+                compare=compare,
+            )
+        return build.export_loaded(
+            load_result(root, reg.known()),
             names,
             reg,
             context,
@@ -189,19 +199,21 @@ def _full(
         )
 
     if compare:
-        built = run(None)
-        extra, manifest = _finish(built, loaded, previous)
+        whole = run(None)
+        built = whole.built
+        extra, text = _finish(built, whole.manifest, previous)
         differences = [d for b in built for d in b.differences]
-        differences += writer.compare_rest(extra, manifest, out_dir, root)
+        differences += writer.compare_rest(extra, text, out_dir, root)
     else:
         with writer.staging(out_dir) as folder:
-            built = run(folder)
-            extra, manifest = _finish(built, loaded, previous)
+            whole = run(folder)
+            built = whole.built
+            extra, text = _finish(built, whole.manifest, previous)
             staged = [b.staged for b in built if b.staged is not None]
-            written = writer.commit(staged, extra, manifest, out_dir, root, folder)
+            written = writer.commit(staged, extra, text, out_dir, root, folder)
     notes = sorted({n for b in built for n in (*b.notes, *b.pack_notes)})
-    findings = [*result.findings, *(n.finding() for n in notes)]
-    findings += version_findings(loaded.manifest.version, previous, claude_hashes(built))
+    findings = [*whole.findings, *(n.finding() for n in notes)]
+    findings += version_findings(whole.manifest.version, previous, claude_hashes(built))
     planned = tuple(f"{b.target}/{p}" for b in built for p in sorted(b.hashes))
     base = ExportResult(root, out_dir, tuple(names), tuple(findings), planned=planned)
     if compare:
@@ -212,7 +224,10 @@ def _full(
             key=snapshot.key(root, out_dir, names, reg),
             started=started,
             listed=listed,
-            result=result,
+            root=root,
+            briefs=whole.briefs,
+            shared=whole.shared,
+            inputs=whole.inputs,
             built=built,
             pack_files=extra,
             written=written,
