@@ -89,20 +89,25 @@ def available() -> bool:
 
 
 class Pending(Generic[R]):
-    """A result being computed in a forked child; ``result()`` waits for it, and computes
-    it here when the child could not be started or failed in any way."""
+    """A result being computed in a forked child; ``result()`` waits for it (and keeps
+    it), and computes it here when the child could not be started or failed in any way."""
 
     def __init__(self, work: Callable[[], R], pid: int | None, read_fd: int | None) -> None:
         self._work, self._pid, self._read_fd = work, pid, read_fd
+        self._done: tuple[R] | None = None
 
     def result(self) -> R:
+        if self._done is not None:
+            return self._done[0]
         pid, read_fd = self._pid, self._read_fd
         self._pid = self._read_fd = None
         if pid is not None and read_fd is not None:
             ok, value = _receive(read_fd, pid)
             if ok:
-                return cast(R, value)
-        return self._work()
+                self._done = (cast(R, value),)
+                return self._done[0]
+        self._done = (self._work(),)
+        return self._done[0]
 
     def cancel(self) -> None:
         """Stop the child, whose result is no longer wanted (a re-export that takes the full

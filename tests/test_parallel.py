@@ -231,3 +231,11 @@ def test_a_target_that_renders_the_pack_whole_is_exported_from_the_whole_pack(
     listed = (tmp_path / "out" / "whole" / "items.txt").read_text().split()
     assert listed == ["a0", "a1", "a2", "a3", "a4", "a5", "c0", "c1"]
     assert "claude/commands/c0.md" in result.written
+
+
+@needs_fork
+def test_a_background_result_is_computed_once_and_kept() -> None:
+    pending = parallel.background(os.getpid)
+    first = pending.result()
+    assert first != os.getpid()  # from the child
+    assert pending.result() == first  # kept: not computed again here
