@@ -38,15 +38,7 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import (
-    Scan,
-    changed_rows,
-    listing,
-    same_content,
-    stamp_of,
-    stamps_of,
-    trusted,
-)
+from agentpack.stamps import Scan, changed_rows, same_content, stamp_of, stamps_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -64,9 +56,8 @@ class Outcome:
     planned: tuple[str, ...]
     version: str
     """The pack's version (unchanged since the last export, like the whole manifest)."""
-    claude_before: Mapping[str, str] | None
-    claude_after: Mapping[str, str] | None
-    """sha256 of each ``claude/...`` file before and after (None: no claude target)."""
+    claude_changed: bool | None
+    """Whether any ``claude/...`` file changed (None: no claude target)."""
     reused: int
     """Items taken from the snapshot as they were, neither loaded nor rendered."""
 
@@ -79,6 +70,7 @@ def reexport(
     path: Path,
     scan: Pending[Scan],
     *,
+    started: int,
     root: Path,
     out_dir: Path,
     tools: Sequence[str],
@@ -86,8 +78,8 @@ def reexport(
     context: Context,
 ) -> Outcome | None:
     """Export with the snapshot at ``path`` and the output folder as ``scan`` finds it
-    (``snapfile.scan_outputs``); None when only a full export will do."""
-    started = time.time_ns()
+    (``snapfile.scan_outputs``, begun at ``started``); None when only a full export
+    will do."""
     snap = read(path)
     if snap is None:
         return None
@@ -128,14 +120,14 @@ class _Run:
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
-        if listing(self.root) != snap.listing:
+        changed = self._changed_sources()  # while the scan runs
+        if self.scan.result().listing != snap.listing:
             raise _Stale  # a file added, removed or renamed in the pack
-        redo = self._affected(self._changed_sources())
+        redo = self._affected(changed)
         if len(redo) > max(50, len(snap.sources) // 4):
             raise _Stale  # so many changes that the full path is as quick
         manifest, loaded = self._load(redo)
         self._check_output()
-        before = self._claude()
         rows = snap.record_outputs(redo)
         summaries = self._summaries(redo)
         for i in redo:
@@ -162,8 +154,7 @@ class _Run:
             tuple(written),
             self._planned(),
             manifest.version,
-            before,
-            self._claude(),
+            any(rel.startswith("claude/") for rel in self.hashes) if "claude" in names else None,
             len(snap.sources) - len(loaded),
         )
 
@@ -219,7 +210,7 @@ class _Run:
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        check = check_folders(snap, self.scan.result())
+        check = check_folders(snap, self.scan.result().outputs)
         count = check.files
         for target, row, stamp in check.suspects:
             outs = snap.outputs[target]
@@ -248,8 +239,10 @@ class _Run:
     def _load(self, redo: Sequence[int]) -> tuple[Manifest, dict[str, Loaded]]:
         """Load the items to render again, then the agents their commands name now."""
         manifest, loaded = self._load_some(redo)
-        agents = {self.snap.names[i]: i for i, k in enumerate(self.snap.kinds) if k == "a"}
         named = {x.item.agent for x in loaded.values() if isinstance(x.item, Command)}
+        if not named:
+            return manifest, loaded
+        agents = {self.snap.names[i]: i for i, k in enumerate(self.snap.kinds) if k == "a"}
         more = sorted(agents[n] for n in named if n in agents)
         _, extra = self._load_some([i for i in more if self.snap.sources[i] not in loaded])
         return manifest, {**loaded, **extra}
@@ -408,15 +401,6 @@ class _Run:
         snap.files[writer.MANIFEST][:2] = [stamp_of(where, follow=False) or "", manifest]
 
     # -- reporting -----------------------------------------------------------------------
-
-    def _claude(self) -> dict[str, str] | None:
-        snap = self.snap
-        if "claude" not in snap.outputs:
-            return None
-        outs = snap.outputs["claude"]
-        found = {f"claude/{p}": h for p, h in zip(outs.path, outs.sha, strict=True)}
-        found.update((k, v[1]) for k, v in snap.files.items() if k.startswith("claude/"))
-        return found
 
     def _findings(self) -> tuple[Finding, ...]:
         """In the order a full export gives them: load findings, then target notes. Sorted

@@ -187,17 +187,16 @@ class FolderCheck:
     """How many files the target folders hold now."""
 
 
-def check_folders(snap: Snapshot, found: stamps.Scan) -> FolderCheck:
-    """The output folder (``stamps.walk``) against ``snap``: whole stamp columns compared
-    in C, rows one by one only where they differ or were too recent to trust."""
+def check_folders(snap: Snapshot, found: Mapping[str, Mapping[str, str]]) -> FolderCheck:
+    """The output folder (``stamps.walk_folders``) against ``snap``: whole stamp columns
+    compared in C, rows one by one only where they differ or were too recent to trust."""
     suspects: list[Suspect] = []
     for target, outs in snap.outputs.items():
-        prefix = f"{target}/"
-        now = [found.get(prefix + path) for path in outs.path]
+        now = list(map(found.get(target, {}).get, outs.path))
         rows = set(stamps.changed_rows(now, outs.stamp))
         rows.update(snap.racy.get(target, ()))
         suspects += [(target, row, now[row]) for row in sorted(rows)]
-    files = sum(1 for path in found if path.split("/", 1)[0] in snap.outputs)
+    files = sum(len(found.get(target, ())) for target in snap.outputs)
     return FolderCheck(suspects, files)
 
 
@@ -210,29 +209,25 @@ def racy_rows(
     racy = {}
     for target, outs in snap.outputs.items():
         wanted = range(len(outs.stamp)) if rows is None else sorted(rows.get(target, ()))
-        found = [r for r in wanted if outs.stamp[r] and _mtime(outs.stamp[r]) >= threshold]
+        found = [r for r in wanted if outs.stamp[r] and stamps.mtime(outs.stamp[r]) >= threshold]
         if found:
             racy[target] = found
     return racy
-
-
-def _mtime(stamp: str) -> int:
-    return int(stamp.split(":", 2)[1])
 
 
 LARGE = 256 * 1024
 """A snapshot of this size (about 400 items) or more: ``scan_outputs`` uses a second process."""
 
 
-def scan_outputs(path: Path, out_dir: Path) -> parallel.Pending[stamps.Scan]:
-    """``stamps.walk`` of the output folder, started in a second process when the snapshot
-    at ``path`` is large: stat'ing 24,000 output files takes as long as importing agentpack,
-    reading the snapshot and checking the sources, which the caller does meanwhile."""
+def scan_outputs(path: Path, out_dir: Path, root: Path) -> parallel.Pending[stamps.Scan]:
+    """``stamps.scan`` of the output folder and the pack, started in a second process when
+    the snapshot at ``path`` is large: stat'ing 24,000 output files takes about as long
+    as importing agentpack and reading the snapshot, which the caller does meanwhile."""
     try:
         large = path.stat().st_size >= LARGE
     except OSError:
         large = False
-    return parallel.background(partial(stamps.walk, out_dir), when=large)
+    return parallel.background(partial(stamps.scan, out_dir, root), when=large)
 
 
 def read(path: Path) -> Snapshot | None:

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from agentpack.layout import FOLDERS
@@ -41,6 +42,11 @@ def stamps_of(paths: Iterable[str]) -> tuple[list[str | None], list[int]]:
         found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
         mtimes.append(st.st_mtime_ns)
     return found, mtimes
+
+
+def mtime(stamp: str) -> int:
+    """The mtime (ns) a stamp records."""
+    return int(stamp.split(":", 2)[1])
 
 
 def stamp_of(path: str, *, follow: bool = True) -> str | None:
@@ -79,35 +85,75 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
     return now if same_content(path, old, digest, st.st_size) else None
 
 
-Scan = dict[str, str]
-"""What ``walk`` finds: stamps by path."""
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What a re-export must know of the output folder and the pack's folders, found by a
+    second process while the first imports agentpack and reads the snapshot (the first
+    then stats the pack's item files, whose paths the snapshot lists: about the same
+    time again)."""
+
+    outputs: dict[str, dict[str, str]]
+    """``walk_folders`` of the output folder: every file's stamp, by folder and path."""
+    listing: str
+    """``listing`` of the pack."""
 
 
-def walk(out_dir: Path, names: Iterable[str] | None = None) -> Scan:
+def scan(out_dir: Path, root: Path) -> Scan:
+    return Scan(walk_folders(out_dir), listing(root))
+
+
+def walk(out_dir: Path, names: Iterable[str] | None = None) -> dict[str, str]:
     """The stamp of every file under the target folders ``names`` (None: every folder in
     ``out_dir``), by path relative to ``out_dir``."""
-    found: Scan = {}
+    return {
+        f"{name}/{path}": stamp
+        for name, found in walk_folders(out_dir, names).items()
+        for path, stamp in found.items()
+    }
+
+
+def walk_folders(out_dir: Path, names: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+    """``walk`` by folder: folder name -> path relative to it -> stamp. Each folder is read
+    through its descriptor: a stat by name within it costs a third less than one by full
+    path."""
     base = os.fspath(out_dir)
     if names is None:
         with contextlib.suppress(OSError), os.scandir(base) as top:
             names = [e.name for e in top if e.is_dir(follow_symlinks=False)]
+    folders: dict[str, dict[str, str]] = {}
     for name in names or ():
-        pending = [(os.path.join(base, name), name)]
+        found = folders[name] = {}
+        pending = [(os.path.join(base, name), "")]
         while pending:
             path, rel = pending.pop()
-            try:
-                entries = list(os.scandir(path))
-            except OSError:
-                continue
-            for entry in entries:
-                where = f"{rel}/{entry.name}"
+            for entry in _entries(path):
+                where = f"{rel}{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, where))
+                    pending.append((f"{path}/{entry.name}", f"{where}/"))
                     continue
                 with contextlib.suppress(OSError):
                     st = entry.stat(follow_symlinks=False)
                     found[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-    return found
+    return folders
+
+
+def _entries(path: str) -> Iterator[os.DirEntry[str]]:
+    """A folder's entries, read through its descriptor, which stays open while they are
+    used (their ``stat`` goes through it); none when the folder cannot be read."""
+    try:
+        fd = os.open(path, _FOLDER)
+    except OSError:
+        return
+    try:
+        with os.scandir(fd) as entries:
+            yield from entries
+    except OSError:
+        return
+    finally:
+        os.close(fd)
+
+
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def listing(root: Path) -> str:
@@ -122,15 +168,13 @@ def listing(root: Path) -> str:
         pending = [(base, folder)]
         while pending:
             path, rel = pending.pop()
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    link = entry.is_symlink()
-                    if entry.is_dir(follow_symlinks=False):
-                        out.append(f"{rel}/{entry.name}/")
-                        if folder == "skills":
-                            pending.append((entry.path, f"{rel}/{entry.name}"))
-                    else:
-                        out.append(f"{rel}/{entry.name}{'@' if link else ''}")
+            for entry in _entries(path):
+                if entry.is_dir(follow_symlinks=False):
+                    out.append(f"{rel}/{entry.name}/")
+                    if folder == "skills":
+                        pending.append((f"{path}/{entry.name}", f"{rel}/{entry.name}"))
+                else:
+                    out.append(f"{rel}/{entry.name}{'@' if entry.is_symlink() else ''}")
     out.sort()
     return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
 

@@ -53,16 +53,14 @@ def version_findings(
     if not isinstance(old_pack, dict) or not isinstance(old_files, dict):
         return []
     old = {k: v for k, v in old_files.items() if k.startswith("claude/")}
-    return _version_warning(version, str(old_pack.get("version")), old, claude)
-
-
-def _version_warning(
-    version: str, old_version: str, old: Mapping[str, str] | None, new: Mapping[str, str] | None
-) -> list[Finding]:
-    """Claude Code updates an installed plugin only when its version changes: warn when the
-    ``claude/`` files (sha256 by path) changed since the last export and the version did not."""
-    if old is None or new is None or old_version != version or old == new:
+    if claude is None or str(old_pack.get("version")) != version or old == claude:
         return []
+    return _version_warning(version)
+
+
+def _version_warning(version: str) -> list[Finding]:
+    """Claude Code updates an installed plugin only when its version changes: a warning
+    for when the ``claude/`` files changed since the last export and the version did not."""
     return [
         Finding(
             MANIFEST,
@@ -118,7 +116,9 @@ def export(
     out_dir = Path(out) if out is not None else default_out(where)
     kept = None if check or dry_run or not cache else snapfile.location(where.root, out_dir)
     if kept is not None:
-        scan = snapfile.scan_outputs(kept, out_dir)  # before the heavy imports
+        # the clock first: the scan's stamps must not postdate the new snapshot's time
+        started = time.time_ns()
+        scan = snapfile.scan_outputs(kept, out_dir, where.root)  # before the heavy imports
         try:
             from agentpack import incremental
 
@@ -126,6 +126,7 @@ def export(
             done = incremental.reexport(
                 kept,
                 scan,
+                started=started,
                 root=where.root,
                 out_dir=out_dir,
                 tools=tools,
@@ -135,9 +136,8 @@ def export(
         finally:
             scan.cancel()
         if done is not None:
-            version = _version_warning(
-                done.version, done.version, done.claude_before, done.claude_after
-            )
+            # a re-export never sees the manifest (so the version) change
+            version = _version_warning(done.version) if done.claude_changed else []
             return ExportResult(
                 where.root,
                 out_dir,
