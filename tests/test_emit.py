@@ -3,6 +3,7 @@ and no output ever holds ``---`` inside the frontmatter (Claude Code would end i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -178,3 +179,25 @@ def test_frontmatter_reads_the_same_without_the_newline_before_the_fence(
     kept = {k: v for k, v in data.items() if v is not None}  # frontmatter leaves None out
     head = emit.frontmatter(kept, "")[4:].partition("\n---\n")[0]
     assert (yaml.safe_load(head) or {}) == (yaml.safe_load(head + "\n") or {}) == kept
+
+
+_YAML_PRINTABLE = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+"""YAML's printable set less NEL, LS, PS and the BOM, as emit first wrote it."""
+
+
+@given(st.text(alphabet=st.characters(codec=None)))
+def test_the_printable_check_is_yamls_set_less_the_line_breaks(text: str) -> None:
+    assert emit._printable(text) == (_YAML_PRINTABLE.fullmatch(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "char",
+    list(
+        "\x00\x08\t\n\x0b\r\x1f\x20\x7e\x7f\x85\x9f\xa0\u2027\u2028\u2029\u202a\ud7ff"
+        "\ud800\udfff\ue000\ufefe\ufeff\uff00\ufffd\ufffe\uffff\U00010000\U0010ffff"
+    ),
+)
+def test_the_printable_check_agrees_at_every_edge_of_the_set(char: str) -> None:
+    assert emit._printable(f"a{char}b") == (_YAML_PRINTABLE.fullmatch(f"a{char}b") is not None)
