@@ -20,11 +20,10 @@ import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentpack import writer
 from agentpack._version import __version__
-from agentpack.build import Built
 from agentpack.errors import Finding, Severity
 from agentpack.load import Brief, Loaded
 from agentpack.model import Command, Item, Kind
@@ -34,6 +33,9 @@ from agentpack.source import FileState
 from agentpack.stamps import digest_of, stamp_of, walk
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Note, note_finding
+
+if TYPE_CHECKING:  # a re-export, which never builds the whole pack, skips importing it
+    from agentpack.build import Built
 
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
