@@ -46,19 +46,27 @@ class Built:
     """Check mode: how the target's folder differs from what it would be."""
 
 
-def build(
-    pack: Pack,
-    names: Sequence[str],
-    registry: Registry,
-    context: Context,
-    *,
-    out_dir: Path,
-    previous: Mapping[str, object] | None,
-    staging: Path | None,
-    compare: bool = False,
-) -> list[Built]:
-    """Render every target in ``names``; stage its files under ``staging``, or (None)
-    only hash them, and with ``compare`` also diff them against ``out_dir``."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an export builds and where it goes: the same for every way of building."""
+
+    names: Sequence[str]
+    """The targets."""
+    registry: Registry
+    context: Context
+    out_dir: Path
+    previous: Mapping[str, object] | None
+    """The manifest the output folder held before."""
+    staging: Path | None = None
+    """Where files are staged; None: they are only hashed (and with ``compare``, diffed
+    against ``out_dir``)."""
+    compare: bool = False
+
+
+def build(pack: Pack, plan: Plan) -> list[Built]:
+    """Render every target of ``plan`` from a pack loaded whole, one target per process."""
+    registry, context, out_dir = plan.registry, plan.context, plan.out_dir
+    previous, staging, compare = plan.previous, plan.staging, plan.compare
 
     def one(name: str) -> Built:
         target, own = registry.get(name), pack.for_target(name)
@@ -97,7 +105,7 @@ def build(
     size = len(pack.agents) + len(pack.commands)
     # one target per process: rendering is CPU work and creating files is kernel work,
     # and two target folders do not contend for one directory lock
-    return parallel.split(batch, list(names), when=size >= parallel.WORTH_IT)
+    return parallel.split(batch, list(plan.names), when=size >= parallel.WORTH_IT)
 
 
 # -- a full export, in halves ----------------------------------------------------------------
@@ -139,22 +147,17 @@ class _Half:
     """By target; none when the half has errors (nothing is written then)."""
 
 
-def export(
-    opening: Opening,
-    names: Sequence[str],
-    registry: Registry,
-    context: Context,
-    *,
-    out_dir: Path,
-    previous: Mapping[str, object] | None,
-    staging: Path | None,
-    compare: bool = False,
-) -> Whole:
-    """Load every item of ``opening`` and render it for each target in ``names`` (all of
-    them ``Incremental``); stage the files under ``staging``, or (None) only hash them, and
-    with ``compare`` diff them against ``out_dir``. Raises ``InvalidPack`` on any error."""
-    folders = {n: writer.folder_for(n, out_dir, previous) for n in names} if staging else {}
-    job = _Job(opening, registry, context, out_dir, folders, staging, compare)
+def export(opening: Opening, plan: Plan) -> Whole:
+    """Load every item of ``opening`` and render it for each target of ``plan`` (all of
+    them ``Incremental``), in two halves on a large pack. Raises ``InvalidPack`` on any
+    error."""
+    names = plan.names
+    folders = (
+        {n: writer.folder_for(n, plan.out_dir, plan.previous) for n in names}
+        if plan.staging is not None
+        else {}
+    )
+    job = _Job(opening, plan, folders)
     sources = opening.sources
     heavy = sum(kind is not Kind.SKILL for kind, _ in sources)
     if heavy >= parallel.WORTH_IT:
@@ -185,31 +188,12 @@ def export(
     return Whole(manifest, briefs, every, shared, opening.inputs, built)
 
 
-def export_loaded(
-    result: Result,
-    names: Sequence[str],
-    registry: Registry,
-    context: Context,
-    *,
-    out_dir: Path,
-    previous: Mapping[str, object] | None,
-    staging: Path | None,
-    compare: bool = False,
-) -> Whole:
+def export_loaded(result: Result, plan: Plan) -> Whole:
     """``export`` for a pack loaded whole, which a target that renders the pack whole
     (not ``Incremental``) needs."""
     if result.pack is None:
         raise InvalidPack(result.findings)
-    built = build(
-        result.pack,
-        names,
-        registry,
-        context,
-        out_dir=out_dir,
-        previous=previous,
-        staging=staging,
-        compare=compare,
-    )
+    built = build(result.pack, plan)
     briefs = tuple(x.brief() for x in result.loaded)
     manifest = result.pack.manifest
     return Whole(manifest, briefs, result.findings, result.shared, result.inputs, built)
@@ -220,13 +204,9 @@ class _Job:
     """One full export's settings, shared by the two processes."""
 
     opening: Opening
-    registry: Registry
-    context: Context
-    out_dir: Path
+    plan: Plan
     folders: Mapping[str, writer.Folder]
     """How each target's folder is staged (none: nothing is written)."""
-    staging: Path | None
-    compare: bool
 
     def half(self, sources: Sequence[tuple[Kind, Path]], order: Sequence[str]) -> _Half:
         """Load these items, then render and stage them for each target in ``order``."""
@@ -253,11 +233,11 @@ class _Job:
     def part(self, name: str, mine: Pack, seen: Pack) -> _Part:
         """One half's items for one target: ``mine`` are the items to render, ``seen`` also
         holds the agents that their commands name."""
-        target = self.registry.get(name)
+        target = self.plan.registry.get(name)
         assert isinstance(target, Incremental)
         report = Report()
         items = mine.for_target(name).items()
-        outs = list(target.render_items(seen.for_target(name), items, report, self.context))
+        outs = list(target.render_items(seen.for_target(name), items, report, self.plan.context))
         by_item: dict[str, list[str]] = {}
         for out in outs:
             by_item.setdefault(out.source or "", []).append(out.path)
@@ -265,13 +245,10 @@ class _Job:
         del outs
         staged: writer.Part = ((), ())
         differences: tuple[writer.Difference, ...] = ()
-        if self.staging is not None:
-            folder = self.folders[name]
-            staged = writer.stage_files(
-                folder, files.files, files.hashes, self.out_dir, self.staging
-            )
-        elif self.compare:
-            differences = tuple(writer.compare_files(name, files.files, self.out_dir))
+        if self.plan.staging is not None:
+            staged = self.stage(name, files)
+        elif self.plan.compare:
+            differences = tuple(writer.compare_files(name, files.files, self.plan.out_dir))
         return _Part(
             files.hashes,
             {k: tuple(v) for k, v in by_item.items()},
@@ -284,19 +261,21 @@ class _Job:
     def stage(
         self, name: str, files: writer.TargetFiles
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        assert self.staging is not None
+        assert self.plan.staging is not None
         folder = self.folders[name]
-        return writer.stage_files(folder, files.files, files.hashes, self.out_dir, self.staging)
+        return writer.stage_files(
+            folder, files.files, files.hashes, self.plan.out_dir, self.plan.staging
+        )
 
     def join(
         self, name: str, manifest: Manifest, wanted: Sequence[ItemInfo], parts: Sequence[_Part]
     ) -> Built:
         """One target's halves put together, with the files that belong to no one item
         (rendered here: they need every item's summary) staged or compared as well."""
-        target = self.registry.get(name)
+        target = self.plan.registry.get(name)
         assert isinstance(target, Incremental)
         pack_report = Report()
-        outs = target.render_pack(manifest, wanted, pack_report, self.context)
+        outs = target.render_pack(manifest, wanted, pack_report, self.plan.context)
         files = writer.target_files(name, outs)
         hashes: dict[str, str] = {}
         claimed: dict[str, str] = {}
@@ -311,13 +290,13 @@ class _Job:
         hashes = dict(sorted(hashes.items()))
         staged: writer.Staged | None = None
         differences: list[writer.Difference] = []
-        if self.staging is not None:
+        if self.plan.staging is not None:
             own = self.stage(name, files)
             staged = writer.staged(self.folders[name], [*(p.staged for p in parts), own], hashes)
-        elif self.compare:
+        elif self.plan.compare:
             differences = [d for p in parts for d in p.differences]
-            differences += writer.compare_files(name, files.files, self.out_dir)
-            differences += writer.compare_extra(name, hashes, self.out_dir)
+            differences += writer.compare_files(name, files.files, self.plan.out_dir)
+            differences += writer.compare_extra(name, hashes, self.plan.out_dir)
             differences.sort(key=lambda d: d.path)
         pack_files = (*files.pack_files, *(f for p in parts for f in p.pack_files))
         return Built(

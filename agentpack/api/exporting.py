@@ -172,31 +172,14 @@ def _full(
     names = (list(dict.fromkeys(tools)) or list(manifest.targets)) if manifest else []
     targets = [reg.get(name) for name in names]  # unknown names fail before any loading
     in_halves = all(isinstance(target, Incremental) for target in targets)
-    context = context_for(out_dir, root)
     previous = writer.read_manifest(out_dir)
+
+    plan = build.Plan(names, reg, context_for(out_dir, root), out_dir, previous, compare=compare)
 
     def run(staging: Path | None) -> build.Whole:
         if in_halves:
-            return build.export(
-                opening,
-                names,
-                reg,
-                context,
-                out_dir=out_dir,
-                previous=previous,
-                staging=staging,
-                compare=compare,
-            )
-        return build.export_loaded(
-            load_result(root, reg.known()),
-            names,
-            reg,
-            context,
-            out_dir=out_dir,
-            previous=previous,
-            staging=staging,
-            compare=compare,
-        )
+            return build.export(opening, replace(plan, staging=staging))
+        return build.export_loaded(load_result(root, reg.known()), replace(plan, staging=staging))
 
     if compare:
         whole = run(None)

@@ -44,9 +44,7 @@ def validate(pack: Path | str | None = None, *, targets: Registry | None = None)
         out_dir = default_out(where)
         context = context_for(out_dir, where.root)
         previous = writer.read_manifest(out_dir)
-        built = build.build(
-            loaded, ["claude"], reg, context, out_dir=out_dir, previous=previous, staging=None
-        )
+        built = build.build(loaded, build.Plan(["claude"], reg, context, out_dir, previous))
         claude = claude_hashes(built)
         findings.extend(version_findings(loaded.manifest.version, previous, claude))
     return Validation(where.root, tuple(findings), loaded)
