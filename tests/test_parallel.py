@@ -239,3 +239,31 @@ def test_a_background_result_is_computed_once_and_kept() -> None:
     first = pending.result()
     assert first != os.getpid()  # from the child
     assert pending.result() == first  # kept: not computed again here
+
+
+@needs_fork
+def test_two_processes_update_an_existing_folder_file_by_file(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _halves_pack(make_pack)
+    out = tmp_path / "out"
+    monkeypatch.setattr(parallel, "WORTH_IT", 1)
+    api.export(root, out=out, cache=False)
+    # a hand edit in each half's files (one of the same size), a stray file, and one
+    # changed source
+    edited = out / "claude" / "agents" / "a0.md"
+    edited.write_text(edited.read_text().replace("Body a0.", "Body a0!"))
+    (out / "opencode" / "commands" / "c1.md").write_text("edited by hand\n")
+    (out / "opencode" / "agents" / "stray.md").write_text("not ours\n")
+    source = root / "agents" / "a4.md"
+    source.write_text(source.read_text().replace("Body a4.", "Body a4, changed."))
+    result = api.export(root, out=out, cache=False)
+    assert sorted(result.written) == [
+        "claude/agents/a0.md",
+        "claude/agents/a4.md",
+        "opencode/agents/a4.md",
+        "opencode/commands/c1.md",
+    ]
+    monkeypatch.setenv(parallel.ENV, "1")
+    api.export(root, out=tmp_path / "fresh", cache=False)
+    assert _tree(out) == _tree(tmp_path / "fresh")  # the stray file is gone too
