@@ -267,3 +267,26 @@ def test_two_processes_update_an_existing_folder_file_by_file(
     monkeypatch.setenv(parallel.ENV, "1")
     api.export(root, out=tmp_path / "fresh", cache=False)
     assert _tree(out) == _tree(tmp_path / "fresh")  # the stray file is gone too
+
+
+@needs_fork
+def test_two_processes_find_the_same_differences_as_one(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _halves_pack(make_pack)
+    out = tmp_path / "out"
+    api.export(root, out=out, cache=False)
+    (out / "claude" / "agents" / "a0.md").write_text("edited by hand\n")
+    (out / "opencode" / "commands" / "c1.md").unlink()
+    (out / "opencode" / "agents" / "stray.md").write_text("not ours\n")
+    monkeypatch.setenv(parallel.ENV, "1")
+    one = api.export(root, out=out, check=True)
+    monkeypatch.delenv(parallel.ENV)
+    monkeypatch.setattr(parallel, "WORTH_IT", 1)
+    two = api.export(root, out=out, check=True)
+    assert two.differences == one.differences
+    assert [(d.path, d.status) for d in two.differences] == [
+        ("out/claude/agents/a0.md", "changed"),
+        ("out/opencode/agents/stray.md", "removed"),
+        ("out/opencode/commands/c1.md", "new"),
+    ]
