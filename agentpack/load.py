@@ -752,7 +752,8 @@ class Opening:
 
     def shared(self, briefs: Sequence[Brief]) -> tuple[Finding, ...]:
         """The findings about no one item: the manifest's, stray files, and the checks
-        across items (run here on the items without errors)."""
+        across items (run here on the items without errors, once: they report into the
+        loader)."""
         self._loader.across(self.manifest, [b.info for b in briefs if b.info is not None])
         return tuple(self._loader.findings)
 
