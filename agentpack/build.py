@@ -158,21 +158,14 @@ def export(opening: Opening, plan: Plan) -> Whole:
         else {}
     )
     job = _Job(opening, plan, folders)
-    sources = opening.sources
-    heavy = sum(kind is not Kind.SKILL for kind, _ in sources)
-    if heavy >= parallel.WORTH_IT:
-        middle = (len(sources) + 1) // 2
-        # the second half takes the targets in the other order: two processes creating
-        # files in one folder wait on its lock (twice the system time, measured)
-        tail = parallel.background(lambda: job.half(sources[middle:], names[::-1]))
-        try:
-            head = job.half(sources[:middle], names)
-        except BaseException:
-            tail.cancel()
-            raise
-        halves = [head, tail.result()]
-    else:
-        halves = [job.half(sources, names)]
+    # the second half takes the targets in the other order: two processes creating files
+    # in one folder wait on its lock (twice the system time, measured)
+    halves = parallel.split(
+        lambda sources: [job.half(sources, names)],
+        opening.sources,
+        when=opening.weight >= parallel.WORTH_IT,
+        second_work=lambda sources: [job.half(sources, names[::-1])],
+    )
     briefs = tuple(b for h in halves for b in h.briefs)
     shared = opening.shared(briefs)
     every = tuple(sorted({*shared, *(f for b in briefs for f in b.findings)}))

@@ -714,8 +714,7 @@ class _Loader:
 
     def pack(self) -> Result:
         start = self.opening()
-        heavy = sum(kind is not Kind.SKILL for kind, _ in start.sources)
-        loaded = parallel.split(start.items, start.sources, when=heavy >= parallel.WORTH_IT)
+        loaded = parallel.split(start.items, start.sources, when=start.weight >= parallel.WORTH_IT)
         shared = start.shared([x.brief() for x in loaded])
         every = sorted({*shared, *(f for x in loaded for f in x.findings)})
         pack = None
@@ -745,6 +744,12 @@ class Opening:
     @property
     def root(self) -> Path:
         return self._loader.root
+
+    @property
+    def weight(self) -> int:
+        """The agents and commands: what a second process is worth it for (skills are few
+        and small; ``parallel.WORTH_IT``)."""
+        return sum(kind is not Kind.SKILL for kind, _ in self.sources)
 
     def items(self, sources: Sequence[tuple[Kind, Path]]) -> list[Loaded]:
         """Load some of ``sources``, each with its own findings."""

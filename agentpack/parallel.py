@@ -145,14 +145,22 @@ def background(work: Callable[[], R], *, when: bool = True) -> Pending[R]:
     return Pending(work, pid, read_fd)
 
 
-def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, when: bool) -> list[R]:
+def split(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    when: bool,
+    second_work: Callable[[Sequence[T]], list[R]] | None = None,
+) -> list[R]:
     """``work(items)``, computed as ``work(first half) + work(second half)`` with the second
-    half in a child process when ``when`` holds and forking is available."""
+    half in a child process when ``when`` holds and forking is available; ``second_work``,
+    when given, does the second half instead (the same work in another order, say)."""
     if not when or len(items) < 2:
         return work(items)
     middle = (len(items) + 1) // 2
     first, second = items[:middle], items[middle:]
-    tail = background(lambda: work(second))
+    other = second_work or work
+    tail = background(lambda: other(second))
     try:
         head = work(first)
     except BaseException:
