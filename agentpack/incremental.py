@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agentpack import writer
 from agentpack.errors import Finding, OutputError
@@ -38,7 +39,7 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import Scan, changed_rows, same_content, stamp_of, stamps_of, trusted
+from agentpack.stamps import Scan, changed_rows, mtime, same_content, stamp_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -106,6 +107,14 @@ class _Run:
     """Rows of each target's outputs stamped anew by this export."""
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Files whose sha256 changed -> (before, after), to patch ``manifest.json`` with."""
+    racy_sources: list[int] = field(default_factory=list)
+    """Items whose recorded stamp is too recent to trust (see ``_prepare``)."""
+    made: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
+    """Each stored finding or note row, built as the Finding it is shown as."""
+    planned: tuple[str, ...] = ()
+    """Every file the export owns (a re-export that goes on moves none)."""
+    manifest_text: bytes | None = None
+    """``manifest.json`` as the last export left it (None: changed since, or unreadable)."""
 
     def run(self, tools: Sequence[str], path: Path) -> Outcome:
         snap = self.snap
@@ -120,9 +129,10 @@ class _Run:
             targets[name] = found
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
-        changed = self._changed_sources()  # while the scan runs
+        self._prepare()
         if self.scan.result().listing != snap.listing:
             raise _Stale  # a file added, removed or renamed in the pack
+        changed = self._changed_sources()
         redo = self._affected(changed)
         if len(redo) > max(50, len(snap.sources) // 4):
             raise _Stale  # so many changes that the full path is as quick
@@ -152,11 +162,26 @@ class _Run:
             tuple(names),
             self._findings(),
             tuple(written),
-            self._planned(),
+            self.planned,
             manifest.version,
             any(rel.startswith("claude/") for rel in self.hashes) if "claude" in names else None,
             len(snap.sources) - len(loaded),
         )
+
+    def _prepare(self) -> None:
+        """What needs only the snapshot, done while the second process scans the folders
+        (the first would otherwise wait for it): a re-export of 10,000 agents spends
+        about 20 ms here that it no longer spends after the scan."""
+        snap = self.snap
+        threshold = snap.started - snap.margin
+        # an unchanged stamp records the mtime the file has now: too recent to trust?
+        self.racy_sources = [i for i, s in enumerate(snap.stamps) if s and mtime(s) >= threshold]
+        self._findings()  # builds every row's Finding; the last call builds only new rows
+        self.planned = self._planned()
+        with contextlib.suppress(OSError):
+            text = (self.out_dir / writer.MANIFEST).read_bytes()
+            if writer.sha256(text) == snap.files[writer.MANIFEST][1]:
+                self.manifest_text = text
 
     # -- what changed --------------------------------------------------------------------
 
@@ -170,15 +195,18 @@ class _Run:
             if now is None:
                 raise _Stale
             entry[0] = now
-        paths = [root + rel for rel in snap.sources]
-        current, mtimes = stamps_of(paths)
+        found = self.scan.result().sources.as_dict()
+        # a source the scan did not reach (in a linked skill folder, say) is stat'ed here
+        current = [found.get(rel) or stamp_of(root + rel) for rel in snap.sources]
         suspects = set(changed_rows(current, snap.stamps))
-        suspects.update(i for i, mtime in enumerate(mtimes) if mtime >= threshold)
+        suspects.update(self.racy_sources)
         changed = set()
         for i in suspects:
             stamp = current[i]
             size = int(stamp.split(":", 1)[0]) if stamp else -1
-            if stamp is None or not same_content(paths[i], snap.stamps[i], snap.digests[i], size):
+            if stamp is None or not same_content(
+                root + snap.sources[i], snap.stamps[i], snap.digests[i], size
+            ):
                 changed.add(i)
             else:
                 snap.stamps[i] = stamp
@@ -210,7 +238,8 @@ class _Run:
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        check = check_folders(snap, self.scan.result().outputs)
+        found = {name: folder.as_dict() for name, folder in self.scan.result().outputs.items()}
+        check = check_folders(snap, found)
         count = check.files
         for target, row, stamp in check.suspects:
             outs = snap.outputs[target]
@@ -364,13 +393,11 @@ class _Run:
         """The manifest the last export wrote with the changed hashes, or (when that
         cannot be done surely) written whole from the snapshot."""
         snap = self.snap
-        old = snap.files[writer.MANIFEST][1]
-        with contextlib.suppress(OSError):
-            text = (self.out_dir / writer.MANIFEST).read_bytes()
+        if self.manifest_text is not None:
             pack = {k[5:]: v for k, v in self.hashes.items() if k.startswith("pack:")}
             dist = {k: v for k, v in self.hashes.items() if not k.startswith("pack:")}
-            patched = writer.patch_manifest(text, dist, pack)
-            if patched is not None and writer.sha256(text) == old:
+            patched = writer.patch_manifest(self.manifest_text, dist, pack)
+            if patched is not None:
                 return patched
         files: dict[str, str] = {}
         for target, outs in snap.outputs.items():
@@ -404,16 +431,23 @@ class _Run:
 
     def _findings(self) -> tuple[Finding, ...]:
         """In the order a full export gives them: load findings, then target notes. Sorted
-        as tuples, which order like the dataclasses and compare in C, then built."""
-        snap = self.snap
+        as tuples, which order like the dataclasses and compare in C, then built, each
+        row once (``made``)."""
+        snap, made = self.snap, self.made
         found = {tuple(f) for f in snap.shared}
         found.update(tuple(f) for fs in snap.findings.values() for f in fs)
         notes = {tuple(n) for ns in snap.notes.values() for n in ns}
         notes.update(tuple(n) for ns in snap.pack_notes.values() for n in ns)
-        return (
-            *(finding_of(list(f)) for f in sorted(found)),
-            *(note_finding_of(n) for n in sorted(notes)),
-        )
+        out = []
+        for row in sorted(found):
+            if (finding := made.get(row)) is None:
+                finding = made[row] = finding_of(row)
+            out.append(finding)
+        for row in sorted(notes):
+            if (finding := made.get(row)) is None:
+                finding = made[row] = note_finding_of(row)
+            out.append(finding)
+        return tuple(out)
 
     def _planned(self) -> tuple[str, ...]:
         snap = self.snap

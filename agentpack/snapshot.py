@@ -49,7 +49,7 @@ def finding_row(f: Finding) -> list[Any]:
     return [f.path, f.line, f.col, f.severity.value, f.field, f.message]
 
 
-def finding_of(v: list[Any]) -> Finding:
+def finding_of(v: Sequence[Any]) -> Finding:
     return Finding(v[0], v[1], v[2], Severity(v[3]), v[4], v[5])
 
 

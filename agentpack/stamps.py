@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR
 
 from agentpack.layout import FOLDERS
 
@@ -24,24 +25,6 @@ def stamp_text(st: os.stat_result) -> str:
     """``size:mtime_ns:ctime_ns:inode``: a file changed by any means gets another one
     (ctime cannot be set back, unlike mtime)."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-
-
-def stamps_of(paths: Iterable[str]) -> tuple[list[str | None], list[int]]:
-    """The stamp (None: no such file) and mtime (ns; 0 for none) of each path, following
-    links as the loader does."""
-    found: list[str | None] = []
-    mtimes: list[int] = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            found.append(None)
-            mtimes.append(0)
-            continue
-        # stamp_text inline: this runs once per item of the pack
-        found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
-        mtimes.append(st.st_mtime_ns)
-    return found, mtimes
 
 
 def mtime(stamp: str) -> int:
@@ -86,80 +69,100 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
-    """What a re-export must know of the output folder and the pack's folders, found by a
-    second process while the first imports agentpack and reads the snapshot (the first
-    then stats the pack's item files, whose paths the snapshot lists: about the same
-    time again)."""
+class Stamped:
+    """Files and their stamps, each list joined by NUL (which no file name can hold): a
+    second process sends 36,000 of them back as a few long strings, which cross the pipe
+    at the speed of a copy, where a dict of them cost the receiver 15 ms to unpickle."""
 
-    outputs: dict[str, dict[str, str]]
-    """``walk_folders`` of the output folder: every file's stamp, by folder and path."""
+    paths: str = ""
+    stamps: str = ""
+
+    @staticmethod
+    def of(paths: Sequence[str], stamps: Sequence[str]) -> Stamped:
+        return Stamped("\0".join(paths), "\0".join(stamps))
+
+    def as_dict(self) -> dict[str, str]:
+        if not self.paths:
+            return {}
+        return dict(zip(self.paths.split("\0"), self.stamps.split("\0"), strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What a re-export must know of the files on disk, found by a second process while
+    the first imports agentpack and reads the snapshot."""
+
+    outputs: dict[str, Stamped]
+    """Every file of each folder of the output folder, by path relative to that folder."""
+    sources: Stamped
+    """Every file in the pack's folders, by path relative to the pack, links followed as
+    the loader follows them (a dangling link is left out)."""
     listing: str
     """``listing`` of the pack."""
 
 
 def scan(out_dir: Path, root: Path) -> Scan:
-    return Scan(walk_folders(out_dir), listing(root))
+    folders = {name: Stamped.of(*_walk(path)) for name, path in _folders(out_dir)}
+    listed, sources = _pack_entries(root, stat=True)
+    return Scan(folders, sources, listed)
 
 
 def walk(out_dir: Path, names: Iterable[str] | None = None) -> dict[str, str]:
     """The stamp of every file under the target folders ``names`` (None: every folder in
     ``out_dir``), by path relative to ``out_dir``."""
-    return {
-        f"{name}/{path}": stamp
-        for name, found in walk_folders(out_dir, names).items()
-        for path, stamp in found.items()
-    }
+    found: dict[str, str] = {}
+    for name, path in _folders(out_dir, names):
+        paths, stamps = _walk(path)
+        found.update(zip((f"{name}/{p}" for p in paths), stamps, strict=True))
+    return found
 
 
-def walk_folders(out_dir: Path, names: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
-    """``walk`` by folder: folder name -> path relative to it -> stamp. Each folder is read
-    through its descriptor: a stat by name within it costs a third less than one by full
-    path."""
+def _folders(out_dir: Path, names: Iterable[str] | None = None) -> list[tuple[str, str]]:
     base = os.fspath(out_dir)
     if names is None:
         with contextlib.suppress(OSError), os.scandir(base) as top:
             names = [e.name for e in top if e.is_dir(follow_symlinks=False)]
-    folders: dict[str, dict[str, str]] = {}
-    for name in names or ():
-        found = folders[name] = {}
-        pending = [(os.path.join(base, name), "")]
-        while pending:
-            path, rel = pending.pop()
-            for entry in _entries(path):
-                where = f"{rel}{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((f"{path}/{entry.name}", f"{where}/"))
-                    continue
-                with contextlib.suppress(OSError):
-                    st = entry.stat(follow_symlinks=False)
-                    found[where] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-    return folders
+    return [(name, os.path.join(base, name)) for name in names or ()]
 
 
-def _entries(path: str) -> Iterator[os.DirEntry[str]]:
-    """A folder's entries, read through its descriptor, which stays open while they are
-    used (their ``stat`` goes through it); none when the folder cannot be read."""
-    try:
-        fd = os.open(path, _FOLDER)
-    except OSError:
-        return
-    try:
-        with os.scandir(fd) as entries:
-            yield from entries
-    except OSError:
-        return
-    finally:
-        os.close(fd)
-
-
-_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+def _walk(top: str) -> tuple[list[str], list[str]]:
+    """Every file under ``top`` (links not followed) and its stamp. This loop runs for every
+    output file of a large pack, so it is kept bare: one ``lstat`` by name within the
+    folder's descriptor (a third cheaper than by full path) says both what an entry is and
+    its stamp."""
+    paths: list[str] = []
+    found: list[str] = []
+    stat, is_dir = os.stat, S_ISDIR
+    pending = [(top, "")]
+    while pending:
+        path, rel = pending.pop()
+        with _listed(path) as (fd, names):
+            for name in names:
+                try:
+                    st = stat(name, dir_fd=fd, follow_symlinks=False)
+                except OSError:
+                    continue  # removed meanwhile
+                if is_dir(st.st_mode):
+                    pending.append((f"{path}/{name}", f"{rel}{name}/"))
+                else:
+                    paths.append(rel + name)
+                    found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+    return paths, found
 
 
 def listing(root: Path) -> str:
     """A digest of every entry the loader looks at; any change here (a file added, removed,
     renamed, made a folder or a link) sends the export down the full path."""
+    return _pack_entries(root, stat=False)[0]
+
+
+def _pack_entries(root: Path, *, stat: bool) -> tuple[str, Stamped]:
+    """``listing``, and (``stat``) the stamp of every file it lists, links followed as the
+    loader follows them. What an entry is comes with the folder's listing (``scandir``):
+    only the stamps cost a system call each."""
     out: list[str] = []
+    paths: list[str] = []
+    found: list[str] = []
     for folder in FOLDERS:
         base = os.path.join(root, folder)
         if os.path.islink(base) or not os.path.isdir(base):
@@ -168,15 +171,67 @@ def listing(root: Path) -> str:
         pending = [(base, folder)]
         while pending:
             path, rel = pending.pop()
-            for entry in _entries(path):
-                if entry.is_dir(follow_symlinks=False):
-                    out.append(f"{rel}/{entry.name}/")
-                    if folder == "skills":
-                        pending.append((f"{path}/{entry.name}", f"{rel}/{entry.name}"))
-                else:
-                    out.append(f"{rel}/{entry.name}{'@' if entry.is_symlink() else ''}")
+            with _scanned(path) as (fd, entries):
+                for entry in entries:
+                    where = f"{rel}/{entry.name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        out.append(f"{where}/")
+                        if folder == "skills":
+                            pending.append((f"{path}/{entry.name}", where))
+                        continue
+                    out.append(f"{where}@" if entry.is_symlink() else where)
+                    if stat:
+                        try:
+                            st = os.stat(entry.name, dir_fd=fd)
+                        except OSError:
+                            continue  # a dangling link: the loader reports it
+                        paths.append(where)
+                        found.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
     out.sort()
-    return hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
+    listed = hashlib.sha256("\n".join(out).encode("utf-8", "surrogateescape")).hexdigest()
+    return listed, Stamped.of(paths, found)
+
+
+@contextlib.contextmanager
+def _scanned(path: str) -> Iterator[tuple[int, list[os.DirEntry[str]]]]:
+    """A folder's descriptor and its entries, the descriptor open while they are used;
+    no entries when the folder cannot be read."""
+    with _opened(path) as fd:
+        try:
+            with os.scandir(fd) as found:
+                entries = list(found)
+        except OSError:  # also when it could not be opened (-1)
+            entries = []
+        yield fd, entries
+
+
+@contextlib.contextmanager
+def _listed(path: str) -> Iterator[tuple[int, list[str]]]:
+    """A folder's descriptor and the names in it, the descriptor open while they are
+    used; no names when the folder cannot be read."""
+    with _opened(path) as fd:
+        try:
+            names = os.listdir(fd)
+        except OSError:  # also when it could not be opened (-1)
+            names = []
+        yield fd, names
+
+
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[int]:
+    """The folder's descriptor (-1 when it cannot be opened), closed after use."""
+    try:
+        fd = os.open(path, _FOLDER)
+    except OSError:
+        yield -1
+        return
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def changed_rows(now: Sequence[object], then: Sequence[object]) -> Iterator[int]:

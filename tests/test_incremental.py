@@ -310,6 +310,26 @@ def test_a_linked_skill_resource_is_trusted_like_any_file(tmp_path: Path) -> Non
     assert not api.export(pack.root, check=True).stale
 
 
+def test_a_linked_skill_folder_is_checked_through_its_link(tmp_path: Path) -> None:
+    """The scan of the pack's folders does not enter a linked folder; the skill behind
+    it is still stat'ed (by its path), so it is reused while unchanged and redone after an
+    edit made through the link's target."""
+    pack = Pack(tmp_path / "pack")
+    real = pack.root / "library" / "tips"
+    real.parent.mkdir()
+    (pack.root / "skills" / "tips").rename(real)
+    (pack.root / "skills" / "tips").symlink_to(Path("..") / "library" / "tips")
+    _age(pack.root)
+    api.export(pack.root)
+    assert api.export(pack.root).reused == len(pack.agents) + len(pack.commands) + 1
+    skill = real / "SKILL.md"
+    skill.write_text(skill.read_text() + "One more line.\n")
+    result = api.export(pack.root)
+    assert "claude/skills/tips/SKILL.md" in result.written
+    assert result.reused == len(pack.agents) + len(pack.commands)
+    assert not api.export(pack.root, check=True).stale
+
+
 @pytest.mark.skipif(not parallel.available(), reason="forking is not available here")
 def test_a_large_pack_checks_its_output_in_a_second_process_as_surely(tmp_path: Path) -> None:
     """From ``parallel.WORTH_IT`` items the output folder is checked by a child process:
