@@ -111,6 +111,8 @@ class _Run:
     """Items whose recorded stamp is too recent to trust (see ``_prepare``)."""
     made: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
     """Each stored finding or note row, built as the Finding it is shown as."""
+    shown: tuple[tuple[Any, ...], tuple[Finding, ...]] | None = None
+    """The tables findings come from as ``_prepare`` saw them, and the findings."""
     planned: tuple[str, ...] = ()
     """Every file the export owns (a re-export that goes on moves none)."""
     manifest_text: bytes | None = None
@@ -432,8 +434,13 @@ class _Run:
     def _findings(self) -> tuple[Finding, ...]:
         """In the order a full export gives them: load findings, then target notes. Sorted
         as tuples, which order like the dataclasses and compare in C, then built, each
-        row once (``made``)."""
+        row once (``made``); the same as ``_prepare`` found when the items that changed
+        kept their findings (mostly: an edit to a body changes none)."""
         snap, made = self.snap, self.made
+        # shallow copies: a changed item gets new lists, which compare by value
+        tables = (list(snap.shared), dict(snap.findings), dict(snap.notes), dict(snap.pack_notes))
+        if self.shown is not None and self.shown[0] == tables:
+            return self.shown[1]
         found = {tuple(f) for f in snap.shared}
         found.update(tuple(f) for fs in snap.findings.values() for f in fs)
         notes = {tuple(n) for ns in snap.notes.values() for n in ns}
@@ -447,7 +454,8 @@ class _Run:
             if (finding := made.get(row)) is None:
                 finding = made[row] = note_finding_of(row)
             out.append(finding)
-        return tuple(out)
+        self.shown = (tables, tuple(out))
+        return self.shown[1]
 
     def _planned(self) -> tuple[str, ...]:
         snap = self.snap
