@@ -28,8 +28,7 @@ from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
-from agentpack.parallel import Pending
-from agentpack.snapfile import Snapshot, check_folders, racy_rows, read, save
+from agentpack.snapfile import Scanning, Snapshot, check_folders, racy_rows, read, save
 from agentpack.snapshot import (
     KINDS,
     finding_of,
@@ -39,7 +38,7 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import Scan, changed_rows, mtime, same_content, stamp_of, trusted
+from agentpack.stamps import changed_rows, mtime, same_content, stamp_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -69,7 +68,7 @@ class _Stale(Exception):
 
 def reexport(
     path: Path,
-    scan: Pending[Scan],
+    scan: Scanning,
     *,
     started: int,
     root: Path,
@@ -79,7 +78,7 @@ def reexport(
     context: Context,
 ) -> Outcome | None:
     """Export with the snapshot at ``path`` and the output folder as ``scan`` finds it
-    (``snapfile.scan_outputs``, begun at ``started``); None when only a full export
+    (``snapfile.scan``, begun at ``started``); None when only a full export
     will do."""
     snap = read(path)
     if snap is None:
@@ -98,7 +97,7 @@ class _Run:
     registry: Registry
     context: Context
     started: int
-    scan: Pending[Scan]
+    scan: Scanning
     stamped: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Rewritten item files -> (target, row in its outputs), to stamp after writing."""
     infos: list[tuple[ItemInfo, list[str] | None]] | None = None
@@ -132,14 +131,14 @@ class _Run:
         if key(self.root, self.out_dir, names, self.registry) != snap.key:
             raise _Stale
         self._prepare()
-        if self.scan.result().listing != snap.listing:
+        self._check_output()  # the scan's first part, while it finds the second
+        if self.scan.pack.result().listing != snap.listing:
             raise _Stale  # a file added, removed or renamed in the pack
         changed = self._changed_sources()
         redo = self._affected(changed)
         if len(redo) > max(50, len(snap.sources) // 4):
             raise _Stale  # so many changes that the full path is as quick
         manifest, loaded = self._load(redo)
-        self._check_output()
         rows = snap.record_outputs(redo)
         summaries = self._summaries(redo)
         for i in redo:
@@ -197,7 +196,7 @@ class _Run:
             if now is None:
                 raise _Stale
             entry[0] = now
-        found = self.scan.result().sources.as_dict()
+        found = self.scan.pack.result().sources.as_dict()
         # a source the scan did not reach (in a linked skill folder, say) is stat'ed here
         current = [found.get(rel) or stamp_of(root + rel) for rel in snap.sources]
         suspects = set(changed_rows(current, snap.stamps))
@@ -240,7 +239,7 @@ class _Run:
         snap = self.snap
         threshold = snap.finished - snap.margin
         out = os.fspath(self.out_dir) + os.sep
-        found = {name: folder.as_dict() for name, folder in self.scan.result().outputs.items()}
+        found = {name: folder.as_dict() for name, folder in self.scan.outputs.result().items()}
         check = check_folders(snap, found)
         count = check.files
         for target, row, stamp in check.suspects:

@@ -3,9 +3,10 @@ batch (``split``).
 
 Loading and rendering a large pack is pure CPU work on independent files, and the machines
 agentpack runs on (CI runners, dev containers) usually have two cores or more. A plain
-``fork`` plus a pipe is the cheapest way to use the second one: the child inherits the
-loaded modules and the data it needs, so nothing but the results crosses the pipe, and the
-result order stays fixed (first half, then second half), which keeps output deterministic.
+``fork`` is the cheapest way to use the second one: the child inherits the loaded modules
+and the data it needs, so nothing but the results comes back (through an in-memory file,
+see ``_Child``), and the result order stays fixed (first half, then second half), which
+keeps output deterministic.
 
 Correctness never depends on the child. If it cannot be started, fails, or sends something
 that cannot be read back, the parent does that work itself; any exception the work raises
@@ -18,9 +19,11 @@ import contextlib
 import copyreg
 import dataclasses
 import io
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -88,21 +91,90 @@ def available() -> bool:
     return len(cores) > 1 and threading.active_count() == 1
 
 
+class _Child:
+    """A forked child and what it sends back: each result pickled into an anonymous
+    in-memory file, and its place there (16 bytes) down a pipe, in the order of the works.
+
+    Through the pipe itself, a result larger than the pipe's 64 KiB buffer stalled the
+    child until the parent was ready to read it: the child lost the time the parent was
+    busy. The in-memory file never fills, and the parent unpickles from a view of it."""
+
+    def __init__(self, pid: int, pipe: int, box: int) -> None:
+        self.pid: int | None = pid
+        self.pipe: int | None = pipe
+        self.box = box
+        self.got: list[Any] = []
+
+    def get(self, index: int, count: int) -> tuple[bool, Any]:
+        """(True, result ``index`` of ``count``), or (False, None) when the child failed
+        before sending it whole."""
+        while len(self.got) <= index and self.pipe is not None:
+            try:
+                offset, size = _PLACE.unpack(_read_exactly(self.pipe, _PLACE.size))
+                with mmap.mmap(self.box, size, access=mmap.ACCESS_READ, offset=offset) as view:
+                    self.got.append(pickle.loads(view))
+            except Exception:
+                self.close(kill=True)
+        if len(self.got) == count:
+            self.close()  # all sent: reap the child
+        return (True, self.got[index]) if index < len(self.got) else (False, None)
+
+    def close(self, *, kill: bool = False) -> None:
+        if self.pipe is not None:
+            os.close(self.pipe)
+            os.close(self.box)
+            self.pipe = None
+        if self.pid is not None:
+            if kill:
+                with contextlib.suppress(OSError):
+                    os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
+_PLACE = struct.Struct("=QQ")
+"""Where a result lies in the in-memory file: offset, size."""
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        more = os.read(fd, size - len(data))
+        if not more:
+            raise EOFError("the child stopped before sending its result")
+        data += more
+    return data
+
+
+def _send(work: Callable[[], Any], box: int, pipe: int) -> None:
+    """In the child: pickle ``work()`` into ``box`` at the next page, and say where."""
+    buffer = io.BytesIO()
+    _Pickler(buffer).dump(work())
+    data = buffer.getbuffer()
+    end = os.lseek(box, 0, os.SEEK_END)
+    offset = -(-end // mmap.ALLOCATIONGRANULARITY) * mmap.ALLOCATIONGRANULARITY
+    done = 0
+    while done < len(data):
+        done += os.pwrite(box, data[done:], offset + done)
+    os.write(pipe, _PLACE.pack(offset, len(data)))
+
+
 class Pending(Generic[R]):
     """A result being computed in a forked child; ``result()`` waits for it (and keeps
     it), and computes it here when the child could not be started or failed in any way."""
 
-    def __init__(self, work: Callable[[], R], pid: int | None, read_fd: int | None) -> None:
-        self._work, self._pid, self._read_fd = work, pid, read_fd
+    def __init__(
+        self, work: Callable[[], R], child: _Child | None = None, index: int = 0, count: int = 1
+    ) -> None:
+        self._work, self._child, self._index, self._count = work, child, index, count
         self._done: tuple[R] | None = None
 
     def result(self) -> R:
         if self._done is not None:
             return self._done[0]
-        pid, read_fd = self._pid, self._read_fd
-        self._pid = self._read_fd = None
-        if pid is not None and read_fd is not None:
-            ok, value = _receive(read_fd, pid)
+        if self._child is not None:
+            ok, value = self._child.get(self._index, self._count)
+            self._child = None
             if ok:
                 self._done = (cast(R, value),)
                 return self._done[0]
@@ -110,39 +182,48 @@ class Pending(Generic[R]):
         return self._done[0]
 
     def cancel(self) -> None:
-        """Stop the child, whose result is no longer wanted (a re-export that takes the full
-        path should not wait for the output scan it started)."""
-        if self._pid is not None and self._read_fd is not None:
-            os.close(self._read_fd)
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-        self._pid = self._read_fd = None
+        """Stop the child, whose results are no longer wanted (a re-export that takes the
+        full path should not wait for the output scan it started)."""
+        if self._child is not None:
+            self._child.close(kill=True)
+            self._child = None
 
 
 def background(work: Callable[[], R], *, when: bool = True) -> Pending[R]:
     """``work()`` started in a forked child when ``when`` holds and forking is available;
     otherwise it runs when its result is asked for."""
+    return background_each([work], when=when)[0]
+
+
+def background_each(works: Sequence[Callable[[], Any]], *, when: bool = True) -> list[Pending[Any]]:
+    """``background`` for several works done one after another by one child, each result
+    sent as soon as it is done: the caller can use the first while the child computes
+    the next."""
     if not when or not available():
-        return Pending(work, None, None)
+        return [Pending(work) for work in works]
+    try:
+        box = os.memfd_create("agentpack-results", os.MFD_CLOEXEC)
+    except OSError:
+        return [Pending(work) for work in works]
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return Pending(work, None, None)
+        for fd in (read_fd, write_fd, box):
+            os.close(fd)
+        return [Pending(work) for work in works]
     if pid == 0:  # the child: compute, send, and leave without running any exit handler
         status = 1
         try:
             os.close(read_fd)
-            with io.FileIO(write_fd, "wb") as raw, io.BufferedWriter(raw, 1 << 20) as out:
-                _Pickler(out).dump(work())
+            for work in works:
+                _send(work, box, write_fd)
             status = 0
         finally:
             os._exit(status)
     os.close(write_fd)
-    return Pending(work, pid, read_fd)
+    child = _Child(pid, read_fd, box)
+    return [Pending(work, child, i, len(works)) for i, work in enumerate(works)]
 
 
 def split(
@@ -167,16 +248,3 @@ def split(
         tail.cancel()
         raise
     return head + tail.result()
-
-
-def _receive(read_fd: int, pid: int) -> tuple[bool, Any]:
-    """(True, the child's result), or (False, None) when it failed in any way."""
-    ok, result = False, None
-    try:
-        with io.FileIO(read_fd, "rb") as raw, io.BufferedReader(raw, 1 << 20) as stream:
-            result = pickle.load(stream)
-        ok = True
-    except Exception:
-        result = None
-    _, status = os.waitpid(pid, 0)
-    return (ok and os.waitstatus_to_exitcode(status) == 0), result

@@ -11,7 +11,7 @@ journal grown past an eighth of the items is folded into a new base. A journal n
 base it extends: one that names another (left by an interrupted save) is ignored.
 
 Standard library only (with ``stamps`` and ``parallel``): where the snapshot lives
-(``location``) and the output folder's scan (``scan_outputs``) are needed before the loader
+(``location``) and the scan of the folders (``scan``) are needed before the loader
 is imported.
 """
 
@@ -229,18 +229,35 @@ def racy_rows(
 
 
 LARGE = 256 * 1024
-"""A snapshot of this size (about 400 items) or more: ``scan_outputs`` uses a second process."""
+"""A snapshot of this size (about 400 items) or more: ``scan`` uses a second process."""
 
 
-def scan_outputs(path: Path, out_dir: Path, root: Path) -> parallel.Pending[stamps.Scan]:
-    """``stamps.scan`` of the output folder and the pack, started in a second process when
-    the snapshot at ``path`` is large: stat'ing 24,000 output files takes about as long
-    as importing agentpack and reading the snapshot, which the caller does meanwhile."""
+@dataclass(frozen=True, slots=True)
+class Scanning:
+    """The stamps of the output folder, then of the pack's folders, found in a second
+    process while the first imports agentpack and reads the snapshot, and sent back in
+    two parts: the first can be checked while the second is found."""
+
+    outputs: parallel.Pending[dict[str, stamps.Stamped]]
+    pack: parallel.Pending[stamps.PackScan]
+
+    def cancel(self) -> None:
+        self.outputs.cancel()
+        self.pack.cancel()
+
+
+def scan(path: Path, out_dir: Path, root: Path) -> Scanning:
+    """The scan for a re-export with the snapshot at ``path``, begun in a second process
+    when the snapshot is large: stat'ing 36,000 files takes about as long as importing
+    agentpack and reading the snapshot, which the caller does meanwhile."""
     try:
         large = path.stat().st_size >= LARGE
     except OSError:
         large = False
-    return parallel.background(partial(stamps.scan, out_dir, root), when=large)
+    outputs, pack = parallel.background_each(
+        [partial(stamps.stamp_folders, out_dir), partial(stamps.scan_pack, root)], when=large
+    )
+    return Scanning(outputs, pack)
 
 
 def read(path: Path) -> Snapshot | None:

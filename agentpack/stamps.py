@@ -88,23 +88,24 @@ class Stamped:
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
-    """What a re-export must know of the files on disk, found by a second process while
-    the first imports agentpack and reads the snapshot."""
+class PackScan:
+    """What a re-export must know of the pack's folders."""
 
-    outputs: dict[str, Stamped]
-    """Every file of each folder of the output folder, by path relative to that folder."""
+    listing: str
+    """``listing`` of the pack."""
     sources: Stamped
     """Every file in the pack's folders, by path relative to the pack, links followed as
     the loader follows them (a dangling link is left out)."""
-    listing: str
-    """``listing`` of the pack."""
 
 
-def scan(out_dir: Path, root: Path) -> Scan:
-    folders = {name: Stamped.of(*_walk(path)) for name, path in _folders(out_dir)}
+def scan_pack(root: Path) -> PackScan:
     listed, sources = _pack_entries(root, stat=True)
-    return Scan(folders, sources, listed)
+    return PackScan(listed, sources)
+
+
+def stamp_folders(out_dir: Path) -> dict[str, Stamped]:
+    """Every file of each folder of ``out_dir``, by path relative to that folder."""
+    return {name: Stamped.of(*_walk(path)) for name, path in _folders(out_dir)}
 
 
 def walk(out_dir: Path, names: Iterable[str] | None = None) -> dict[str, str]:

@@ -94,6 +94,28 @@ def test_background_work_runs_in_a_child_and_falls_back_to_the_parent() -> None:
     assert time.monotonic() - started < 10
 
 
+@needs_fork
+def test_background_parts_arrive_in_order_and_a_failed_one_is_computed_here() -> None:
+    """Each part is sent as soon as it is done; a part the child never sends whole (it
+    died) is computed by the parent, the parts before it still come from the child."""
+    parent = os.getpid()
+
+    def dies() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return parent
+
+    first, second, third = parallel.background_each([os.getpid, dies, os.getpid])
+    assert third.result() == parent  # after the child died, the rest is done here
+    assert first.result() not in (parent, None)  # sent before it died
+    assert second.result() == parent
+    slow, after = parallel.background_each([lambda: time.sleep(30), os.getpid])
+    started = time.monotonic()
+    slow.cancel()  # stops the child, which the parts share
+    assert after.result() == parent  # so the next part is computed here
+    assert time.monotonic() - started < 10
+
+
 @pytest.fixture(scope="module")
 def big_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A valid pack just above the threshold."""

@@ -118,7 +118,7 @@ def export(
     if kept is not None:
         # the clock first: the scan's stamps must not postdate the new snapshot's time
         started = time.time_ns()
-        scan = snapfile.scan_outputs(kept, out_dir, where.root)  # before the heavy imports
+        scan = snapfile.scan(kept, out_dir, where.root)  # before the heavy imports
         try:
             from agentpack import incremental
 
