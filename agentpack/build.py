@@ -142,6 +142,8 @@ class _Part:
 
 @dataclass(frozen=True, slots=True)
 class _Half:
+    """What one process sends back of its half of the items."""
+
     briefs: tuple[Brief, ...]
     parts: Mapping[str, _Part]
     """By target; none when the half has errors (nothing is written then)."""

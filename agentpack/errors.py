@@ -52,6 +52,15 @@ class Finding:
         return self.severity is Severity.ERROR
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the choice most like ``word``, or nothing. difflib is
+    imported here, when a hint is wanted, not by every export."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class AgentpackError(Exception):
     """Base of every error agentpack raises on purpose; ``str(e)`` is the user's message."""
 

@@ -91,6 +91,8 @@ def reexport(
 
 @dataclass(slots=True)
 class _Run:
+    """One re-export's state, from the snapshot's check to the new snapshot."""
+
     snap: Snapshot
     root: Path
     out_dir: Path

@@ -22,6 +22,8 @@ STATE_DIR = ".agentpack"
 
 @dataclass(frozen=True, slots=True)
 class Action:
+    """One file install or uninstall writes, leaves or skips, and why."""
+
     path: str
     verb: str  # "write", "update", "same", "remove", "skip"
     reason: str = ""
@@ -32,6 +34,8 @@ class Action:
 
 @dataclass(slots=True)
 class Outcome:
+    """Everything one target's install did in its destination."""
+
     dest: Path
     actions: list[Action] = field(default_factory=list)
 

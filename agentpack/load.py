@@ -8,7 +8,6 @@ file never stops the others from being checked.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -19,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from agentpack import aliases, parallel, schema
-from agentpack.errors import Finding, InvalidPack, Severity, UsageError
+from agentpack.errors import Finding, InvalidPack, Severity, UsageError, did_you_mean
 from agentpack.images import icon_problem
 from agentpack.layout import MANIFEST
 from agentpack.model import (
@@ -79,6 +78,8 @@ _ZERO_PLACEHOLDER = re.compile(r"\$0(?![0-9])")
 
 @dataclass(slots=True)
 class _Doc:
+    """One parsed source file, kept for the findings that point into it."""
+
     rel: str
     loc: Located
     body: str = ""
@@ -94,6 +95,9 @@ class _Doc:
 
 @dataclass(slots=True)
 class _Loader:
+    """Loading state: the findings so far and every file read (the re-export cache
+    stamps them)."""
+
     root: Path
     known_targets: Collection[str]
     findings: list[Finding] = field(default_factory=list)
@@ -239,8 +243,7 @@ class _Loader:
 
     def unknown_target(self, target: str) -> str:
         known = sorted(self.known_targets)
-        close = difflib.get_close_matches(target, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(target, known)
         return f"unknown target {target!r}{hint}; known targets: {', '.join(known)}"
 
     def model_ref(self, doc: _Doc, table: Mapping[str, Mapping[str, str]]) -> ModelRef | None:
@@ -249,8 +252,7 @@ class _Loader:
             return None
         if isinstance(raw, str):
             if raw not in table:
-                close = difflib.get_close_matches(raw, list(table), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = did_you_mean(raw, table)
                 self.report(
                     doc,
                     ("model",),
@@ -289,8 +291,7 @@ class _Loader:
             known = schema.block_fields(kind, target)
             for key in block:
                 if key not in known:
-                    close = difflib.get_close_matches(key, known, n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    hint = did_you_mean(key, known)
                     self.report(
                         doc,
                         (target, key),

@@ -87,6 +87,9 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class Agent:
+    """One agent, as every target reads it: the fields all tools share by name, and
+    ``extras`` for the few only one tool has."""
+
     name: str
     description: str
     body: str
@@ -111,6 +114,9 @@ class Agent:
 
 @dataclass(frozen=True, slots=True)
 class Command:
+    """One slash command; ``agent`` names the agent it runs in, which the loader checks
+    exists."""
+
     name: str
     description: str
     body: str
@@ -137,6 +143,8 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class Skill:
+    """One skill: SKILL.md's fields and body, and the files beside it, read whole."""
+
     name: str
     description: str
     body: str
@@ -172,6 +180,8 @@ class ItemInfo:
 
 @dataclass(frozen=True, slots=True)
 class Person:
+    """An author, as plugin manifests and package metadata name one."""
+
     name: str
     email: str | None = None
     url: str | None = None
@@ -198,6 +208,9 @@ class PluginGroup:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
+    """``agentpack.yaml``: what the pack is called and versioned as, and which targets it
+    builds by default."""
+
     name: str
     version: str
     description: str
@@ -219,6 +232,8 @@ class Manifest:
 
 @dataclass(frozen=True, slots=True)
 class Pack:
+    """The whole validated pack, the one thing a target renders from."""
+
     manifest: Manifest
     root: Path | None
     agents: tuple[Agent, ...] = ()

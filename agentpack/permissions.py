@@ -132,6 +132,8 @@ def pattern_problem(pattern: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class BashRule:
+    """One command pattern and what it decides."""
+
     pattern: str
     decision: Decision
 

@@ -7,7 +7,6 @@ Validators are compiled once per process and asked for details only when a file 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib
 import json
@@ -18,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentpack.errors import Finding, Severity
+from agentpack.errors import Finding, Severity, did_you_mean
 from agentpack.permissions import TOOLS
 from agentpack.source import Located, field_name
 
@@ -171,8 +170,7 @@ def _describe(value: Any) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(word.lower(), choices)
 
 
 def _is_tool_slot(path: tuple[str | int, ...]) -> bool:

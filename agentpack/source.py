@@ -164,6 +164,9 @@ def decode(data: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Split:
+    """A markdown file cut at its frontmatter fences, with the line numbers findings
+    point at."""
+
     frontmatter: str | None
     """The YAML between the fences, or None when the file has no frontmatter."""
     fm_line: int
@@ -225,6 +228,8 @@ def _scalar(event: Any) -> Any:
 
 @dataclass(slots=True)
 class _Frame:
+    """One open mapping or sequence while events are built into data."""
+
     obj: Any
     path: Path_
     anchor: str | None

@@ -13,7 +13,6 @@ nothing through a symlink.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import os
@@ -174,6 +173,8 @@ def read_manifest(out_dir: Path) -> dict[str, object] | None:
 
 @dataclass(frozen=True, slots=True)
 class Written:
+    """What one write put in the output folder."""
+
     out_dir: Path
     files: tuple[str, ...]
     stamps: Mapping[str, str] | None = None
@@ -519,6 +520,8 @@ def replace_file(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Difference:
+    """One file ``--check`` or ``--dry-run`` found out of date, with its diff."""
+
     path: str
     status: str  # "changed", "new", "removed"
     diff: str
@@ -566,6 +569,8 @@ def _difference(label: str, path: Path | None, new: bytes | None) -> Difference 
 
 
 def _diff(label: str, old: bytes, new: bytes) -> str:
+    import difflib  # only --check shows diffs
+
     def lines(data: bytes) -> list[str]:
         return data.decode("utf-8", "replace").splitlines(keepends=True)
 
@@ -576,6 +581,8 @@ def _diff(label: str, old: bytes, new: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SourceWrite:
+    """What writing one file into the pack (an import) did or would do."""
+
     path: str
     status: str  # "write", "same", "skip"
 

@@ -17,6 +17,8 @@ from agentpack.targets.base import Context, Note, Report
 
 @dataclass(frozen=True, slots=True)
 class ToolRow:
+    """One tool: what the source says and what each target will really enforce."""
+
     tool: str
     source: str
     targets: dict[str, str]
@@ -33,6 +35,8 @@ class ToolRow:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
+    """``agentpack explain``: an agent's tools across targets, and what was narrowed."""
+
     agent: str
     inherit: bool
     rows: tuple[ToolRow, ...]

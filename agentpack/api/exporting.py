@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ExportResult:
+    """What an export wrote, or (``--check``, ``--dry-run``) would change, and what it
+    warned about."""
+
     root: Path
     out_dir: Path
     targets: tuple[str, ...]

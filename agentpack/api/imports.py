@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """What an import read, wrote into the pack, and found when validating it."""
+
     root: Path
     reports: tuple[importers.common.FileReport, ...]
     files: tuple[writer.SourceWrite, ...]

@@ -25,6 +25,8 @@ def load_pack(pack: Path | str | None = None, *, targets: Registry | None = None
 
 @dataclass(frozen=True, slots=True)
 class Validation:
+    """``agentpack validate``: the findings, and the pack when it has no errors."""
+
     root: Path
     findings: tuple[Finding, ...]
     pack: Pack | None
@@ -99,6 +101,8 @@ def schema_text(kind: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class InitResult:
+    """The files ``agentpack init`` created."""
+
     root: Path
     written: tuple[Path, ...] = field(default_factory=tuple)
 

@@ -26,6 +26,9 @@ def bundled_pack() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class PackLocation:
+    """Which pack an operation works on; ``bundled``: the reference pack shipped with
+    agentpack (nothing is written into it)."""
+
     root: Path
     bundled: bool
 

@@ -43,6 +43,8 @@ class Group:
 
 @dataclass(slots=True)
 class Imported:
+    """Items read from a tool's files, before they are written into the pack."""
+
     agents: list[Agent] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     skills: list[Skill] = field(default_factory=list)
@@ -54,6 +56,8 @@ class Imported:
 
 @dataclass(slots=True)
 class _Run:
+    """One import's state: the model table and what has been read so far."""
+
     root: Path
     lenient: bool
     table: Mapping[str, Mapping[str, str]]

@@ -30,6 +30,9 @@ def _import(spec: str) -> type[Target]:
 
 @dataclass(frozen=True, slots=True)
 class _Known(Collection[str]):
+    """The target names a pack may use, asked of the registry only when needed (a
+    third-party target is imported only if named)."""
+
     registry: Registry
 
     def __contains__(self, name: object) -> bool:

@@ -58,6 +58,8 @@ def mcp_key(tool_id: str) -> str:
 
 @dataclass(slots=True)
 class Permission:
+    """An opencode ``permission`` block and the places it had to be narrowed."""
+
     rules: Rules | None
     narrowed: list[tuple[str, Decision, Decision, str]] = field(default_factory=list)
 
