@@ -147,16 +147,15 @@ def _read_exactly(fd: int, size: int) -> bytes:
 
 
 def _send(work: Callable[[], Any], box: int, pipe: int) -> None:
-    """In the child: pickle ``work()`` into ``box`` at the next page, and say where."""
-    buffer = io.BytesIO()
-    _Pickler(buffer).dump(work())
-    data = buffer.getbuffer()
+    """In the child: pickle ``work()`` into ``box`` from the next page on (written through
+    a buffer, never whole in memory twice), then say where it lies."""
+    result = work()
     end = os.lseek(box, 0, os.SEEK_END)
     offset = -(-end // mmap.ALLOCATIONGRANULARITY) * mmap.ALLOCATIONGRANULARITY
-    done = 0
-    while done < len(data):
-        done += os.pwrite(box, data[done:], offset + done)
-    os.write(pipe, _PLACE.pack(offset, len(data)))
+    os.lseek(box, offset, os.SEEK_SET)
+    with io.FileIO(box, "wb", closefd=False) as raw, io.BufferedWriter(raw, 1 << 20) as out:
+        _Pickler(out).dump(result)
+    os.write(pipe, _PLACE.pack(offset, os.lseek(box, 0, os.SEEK_CUR) - offset))
 
 
 class Pending(Generic[R]):
