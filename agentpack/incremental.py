@@ -28,7 +28,15 @@ from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
-from agentpack.snapfile import Scanning, Snapshot, check_folders, racy_rows, read, save
+from agentpack.snapfile import (
+    Scanning,
+    Snapshot,
+    check_folders,
+    racy_rows,
+    racy_sources,
+    read,
+    save,
+)
 from agentpack.snapshot import (
     KINDS,
     finding_of,
@@ -38,7 +46,7 @@ from agentpack.snapshot import (
     put_item,
     set_notes,
 )
-from agentpack.stamps import changed_rows, mtime, same_content, stamp_of, trusted
+from agentpack.stamps import changed_rows, same_content, stamp_of, trusted
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Incremental, Note, Report
 
@@ -108,8 +116,9 @@ class _Run:
     """Rows of each target's outputs stamped anew by this export."""
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Files whose sha256 changed -> (before, after), to patch ``manifest.json`` with."""
-    racy_sources: list[int] = field(default_factory=list)
-    """Items whose recorded stamp is too recent to trust (see ``_prepare``)."""
+    checked: set[int] = field(default_factory=set)
+    """Items whose source was checked (its stamp may be new): the only ones that can be
+    too recent to trust next time."""
     made: dict[tuple[Any, ...], Finding] = field(default_factory=dict)
     """Each stored finding or note row, built as the Finding it is shown as."""
     shown: tuple[tuple[Any, ...], tuple[Finding, ...]] | None = None
@@ -156,10 +165,12 @@ class _Run:
             if not same:
                 self._render_pack(name, incremental, manifest, data)
         written = self._write(manifest, data)
+        back = self.started < snap.started  # the clock went back since the last export
         snap.started, snap.finished = self.started, time.time_ns()
         # a row not stamped anew dates from before the last export's margin, so from
         # before this one's too: only these can be too recent to trust
         snap.racy = racy_rows(snap, self.restamped)
+        snap.racy_sources = racy_sources(snap, None if back else self.checked.union(redo))
         save(path, snap)
         return Outcome(
             tuple(names),
@@ -176,9 +187,6 @@ class _Run:
         (the first would otherwise wait for it): a re-export of 10,000 agents spends
         about 20 ms here that it no longer spends after the scan."""
         snap = self.snap
-        threshold = snap.started - snap.margin
-        # an unchanged stamp records the mtime the file has now: too recent to trust?
-        self.racy_sources = [i for i, s in enumerate(snap.stamps) if s and mtime(s) >= threshold]
         self._findings()  # builds every row's Finding; the last call builds only new rows
         self.planned = self._planned()
         with contextlib.suppress(OSError):
@@ -202,7 +210,9 @@ class _Run:
         # a source the scan did not reach (in a linked skill folder, say) is stat'ed here
         current = [found.get(rel) or stamp_of(root + rel) for rel in snap.sources]
         suspects = set(changed_rows(current, snap.stamps))
-        suspects.update(self.racy_sources)
+        # an unchanged stamp records the mtime the file has now: too recent to trust?
+        suspects.update(snap.racy_sources)
+        self.checked = suspects
         changed = set()
         for i in suspects:
             stamp = current[i]

@@ -31,7 +31,7 @@ from typing import Any
 
 from agentpack import parallel, stamps
 
-FORMAT = 6
+FORMAT = 7
 ENV_DIR = "AGENTPACK_CACHE_DIR"
 ENV_OFF = "AGENTPACK_CACHE"
 """``AGENTPACK_CACHE=0`` turns the cache off (so does ``export --no-cache``)."""
@@ -95,6 +95,9 @@ class Snapshot:
     racy: dict[str, list[int]] = field(default_factory=dict)
     """Per target, the rows of ``outputs`` whose stamp dates from too close to ``finished``
     to be trusted: the next export reads them (``racy_rows``)."""
+    racy_sources: list[int] = field(default_factory=list)
+    """The items whose source's stamp dates from too close to ``started`` to be trusted
+    (``racy_sources``)."""
     ident: str = ""
     """Names this base file (a journal names the base it extends); set when saved."""
     base: Base | None = field(default=None, repr=False, compare=False)
@@ -232,6 +235,15 @@ def racy_rows(
     return racy
 
 
+def racy_sources(snap: Snapshot, rows: Iterable[int] | None = None) -> list[int]:
+    """Of ``rows`` (default: all), the items whose source's mtime is at or after
+    ``started`` less the margin. Kept in the snapshot: parsing 12,000 stamps for it took
+    the next export 5 ms."""
+    threshold = snap.started - snap.margin
+    wanted = range(len(snap.stamps)) if rows is None else sorted(rows)
+    return [i for i in wanted if snap.stamps[i] and stamps.mtime(snap.stamps[i]) >= threshold]
+
+
 LARGE = 256 * 1024
 """A snapshot of this size (about 400 items) or more: ``scan`` uses a second process."""
 
@@ -335,7 +347,7 @@ class Base:
 
 _ITEM_COLUMNS = ("descriptions", "stamps", "digests")
 _SPARSE = ("own_targets", "agents", "more_files", "findings", "notes")
-_WHOLE = ("started", "finished", "inputs", "files", "pack_notes", "racy")
+_WHOLE = ("started", "finished", "inputs", "files", "pack_notes", "racy", "racy_sources")
 """Small, and changed in place: the journal holds them whole."""
 
 

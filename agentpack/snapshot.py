@@ -28,7 +28,7 @@ from agentpack.errors import Finding, Severity
 from agentpack.load import Brief, Loaded
 from agentpack.model import Command, Item, Kind
 from agentpack.outputs import OutFile
-from agentpack.snapfile import Outputs, Snapshot, racy_rows, save
+from agentpack.snapfile import Outputs, Snapshot, racy_rows, racy_sources, save
 from agentpack.source import FileState
 from agentpack.stamps import digest_of, stamp_of, walk
 from agentpack.targets import Registry
@@ -202,6 +202,7 @@ def capture(
     snap.margin = FINE_MARGIN_NS if fine else COARSE_MARGIN_NS
     snap.finished = time.time_ns()
     snap.racy = racy_rows(snap)
+    snap.racy_sources = racy_sources(snap)
     save(path, snap)
 
 

@@ -432,3 +432,43 @@ def test_an_output_stamped_too_close_to_the_export_is_read_again(pack: Pack, rac
         assert not api.export(pack.root, check=True).stale
     else:
         assert edited.read_bytes() != text  # what the list is for: the stamp alone hides it
+
+
+@pytest.mark.parametrize("racy", [True, False])
+def test_a_source_stamped_too_close_to_the_export_is_read_again(pack: Pack, racy: bool) -> None:
+    """The same for the pack's files: a source whose mtime is within the margin before the
+    last export began is listed in the snapshot (``racy_sources``) and read again by the
+    next export, whatever its stamp says."""
+    kept = snapfile.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    source = pack.root / "agents" / "agent-4.md"
+    source.write_text(source.read_text().replace("# Agent 4", "# Agent four", 1))
+    snap = snapfile.read(kept)
+    assert snap is not None
+    row = snap.sources.index("agents/agent-4.md")
+    snap.stamps[row] = stamps.stamp_of(str(source)) or ""
+    snap.racy_sources = [row] if racy else []
+    snapfile.save(kept, snap)
+    result = api.export(pack.root)
+    if racy:
+        assert "claude/agents/agent-4.md" in result.written
+        assert not api.export(pack.root, check=True).stale
+    else:
+        assert "claude/agents/agent-4.md" not in result.written  # the stamp alone hides it
+
+
+def test_the_snapshot_lists_the_sources_changed_just_before_an_export(pack: Pack) -> None:
+    """A source stamped within the margin before an export began (here: a minute after,
+    as a skewed clock or a fast edit leaves it) is listed; one an hour old is not."""
+    source = pack.root / "agents" / "agent-5.md"
+    source.write_text(source.read_text() + "Just now.\n")
+    soon = time.time() + 60
+    os.utime(source, (soon, soon))
+    api.export(pack.root)
+    kept = snapfile.location(pack.root, pack.root / "dist")
+    assert kept is not None
+    snap = snapfile.read(kept)
+    assert snap is not None
+    listed = {snap.sources[i] for i in snap.racy_sources}
+    assert "agents/agent-5.md" in listed
+    assert "agents/agent-6.md" not in listed
