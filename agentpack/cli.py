@@ -11,7 +11,6 @@ import gc
 import json
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -436,6 +435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:
+        import traceback  # only a bug needs it
+
         traceback.print_exc()
         click.echo(
             "agentpack: internal error: this is a bug in agentpack, please report it "
