@@ -301,8 +301,9 @@ def _mapped(fd: int) -> mmap.mmap:
     """The file, mapped and (where the system can) read in whole by the mapping call: a
     page fault per 4 KiB of a copy read in, or of a mapping touched page by page, is
     what reading the snapshot cost most."""
-    flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
-    return mmap.mmap(fd, 0, flags=flags, prot=mmap.PROT_READ)
+    if hasattr(mmap, "MAP_POPULATE"):  # Linux
+        return mmap.mmap(fd, 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE, prot=mmap.PROT_READ)
+    return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
 
 
 def save(path: Path, snap: Snapshot) -> None:
