@@ -71,8 +71,8 @@ def trusted(path: str, old: str, digest: str, threshold: int, *, follow: bool = 
 @dataclass(frozen=True, slots=True)
 class Stamped:
     """Files and their stamps, each list joined by NUL (which no file name can hold): a
-    second process sends 36,000 of them back as a few long strings, which cross the pipe
-    at the speed of a copy, where a dict of them cost the receiver 15 ms to unpickle."""
+    second process sends 36,000 of them back as a few long strings, which pickle and
+    unpickle at the speed of a copy, where a dict of them cost the receiver 15 ms."""
 
     paths: str = ""
     stamps: str = ""
