@@ -208,7 +208,7 @@ class FolderCheck:
 
 
 def check_folders(snap: Snapshot, found: Mapping[str, Mapping[str, str]]) -> FolderCheck:
-    """The output folder (``stamps.walk_folders``) against ``snap``: whole stamp columns
+    """The output folder (``stamps.stamp_folders``) against ``snap``: whole stamp columns
     compared in C, rows one by one only where they differ or were too recent to trust."""
     suspects: list[Suspect] = []
     for target, outs in snap.outputs.items():
