@@ -144,15 +144,26 @@ def patch_manifest(
     """``text``, a manifest ``manifest_text`` wrote, with some hashes changed (path ->
     (old, new) in ``files``, or in ``pack_files`` of whichever target owns the path); None
     when a line to change is not there exactly once. A re-export changes a few of tens of
-    thousands of hashes: editing them in place spares sorting and encoding them all."""
+    thousands of hashes: editing them in place spares sorting and encoding them all, and
+    joining the unchanged stretches between them copies the text once, where a replace per
+    hash copied it per hash (2 MB at 10,000 agents, the copies about 1 ms each)."""
+    edits: list[tuple[int, int, bytes]] = []
     for pad, changes in ((b"\n    ", files), (b"\n      ", pack_files)):
         for path, (old, new) in changes.items():
             key = pad + json.dumps(path, ensure_ascii=False).encode("utf-8") + b": "
             line = key + json.dumps(old).encode("ascii")
-            if text.count(line) != 1:
+            at = text.find(line)
+            if at < 0 or text.find(line, at + 1) >= 0:
                 return None
-            text = text.replace(line, key + json.dumps(new).encode("ascii"))
-    return text
+            edits.append((at, at + len(line), key + json.dumps(new).encode("ascii")))
+    view = memoryview(text)
+    parts: list[bytes | memoryview] = []
+    start = 0
+    for begin, end, line in sorted(edits):
+        parts += [view[start:begin], line]
+        start = end
+    parts.append(view[start:])
+    return b"".join(parts)
 
 
 def _no_symlinks(root: Path, rel: str) -> None:
