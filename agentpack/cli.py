@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 import click
 
-from agentpack import __version__
+from agentpack import __version__, lifetime
 
 FORMAT = click.option(
     "--format",
@@ -455,8 +455,10 @@ def run() -> NoReturn:
     the export's CPU time), and tearing them all down at exit takes tens of milliseconds
     that no one waits for. So the collector is off and the process leaves with
     ``os._exit`` once its output is flushed: every file agentpack writes is closed (and
-    renamed into place) before ``main`` returns, and any second process reaped."""
+    renamed into place) before ``main`` returns, and any second process reaped. Large
+    structures that would die before that are kept to the end (``agentpack.lifetime``)."""
     gc.disable()
+    lifetime.ending_without_cleanup()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentpack import writer
+from agentpack import lifetime, writer
 from agentpack.errors import Finding, OutputError
 from agentpack.load import Loaded, load_items
 from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Manifest, Pack, Skill, SourceRef
@@ -91,10 +91,13 @@ def reexport(
     snap = read(path)
     if snap is None:
         return None
+    run = _Run(snap, root, out_dir, registry, context, started, scan)
     try:
-        return _Run(snap, root, out_dir, registry, context, started, scan).run(tools, path)
+        outcome = run.run(tools, path)
     except _Stale:
-        return None
+        return None  # the snapshot is freed: the full export that follows needs the memory
+    lifetime.keep(run)  # freeing the snapshot now would come after the last file written
+    return outcome
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit, parallel, snapfile, stamps
+from agentpack import api, emit, lifetime, parallel, snapfile, stamps
 from agentpack.errors import Finding, InvalidPack
 from bench.gen import generate
 from tests.packgen import HOSTILE
@@ -263,6 +263,23 @@ def test_what_the_cache_cannot_vouch_for_takes_the_full_path(pack: Pack, change:
     result = api.export(pack.root)
     assert result.reused == 0
     assert not api.export(pack.root, check=True).stale
+
+
+def test_a_re_export_leaves_its_snapshot_to_a_process_that_ends_without_freeing(
+    pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line ends with os._exit: the snapshot of a re-export that went on is
+    kept to the end, not freed after the last file written; the one of a re-export that
+    took the full path is freed, for the full export's memory."""
+    kept: list[object] = []
+    monkeypatch.setattr(lifetime, "_kept", kept)
+    pack.edit("body", 0)
+    assert api.export(pack.root).reused > 0
+    assert [type(k).__name__ for k in kept] == ["_Run"]
+    kept.clear()
+    pack.edit("add", 5)
+    assert api.export(pack.root).reused == 0
+    assert kept == []
 
 
 def test_a_touched_file_is_not_rendered_again(pack: Pack) -> None:
