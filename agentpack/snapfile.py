@@ -22,7 +22,6 @@ import hashlib
 import json
 import mmap
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import partial
@@ -325,6 +324,10 @@ def journal_path(path: Path) -> Path:
 
 
 def _replace(path: Path, text: str) -> None:
+    # imported here: this module is imported before a re-export's scan begins, which
+    # waits for every import before it (tempfile brings shutil, random and more: 5 ms)
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".snapshot-", dir=path.parent)
     try:
