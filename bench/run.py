@@ -288,7 +288,7 @@ def main() -> None:
     lines.append(
         f"re-export after one agent changed (median of {args.reexports}, "
         f"{incr['fastest']:.2f}-{incr['slowest']:.2f} s): {incr['again']:.2f} s "
-        f"vs full {incr['full']:.2f} s = {incr['again'] / incr['full']:.0%} "
+        f"vs full {incr['full']:.2f} s = {incr['again'] / incr['full']:.1%} "
         f"({incr['written']:.0f} files written, {incr['reused']:.0f} items reused; "
         "aim: < 10%, that agent's files only)"
     )
