@@ -282,6 +282,25 @@ def test_a_re_export_leaves_its_snapshot_to_a_process_that_ends_without_freeing(
     assert kept == []
 
 
+def test_the_scans_stamp_every_file_as_stamp_of_does(tmp_path: Path) -> None:
+    """The two scans build stamps inline, for speed: they must be ``stamp_text``'s, or
+    every file would look changed and be read again."""
+    root = tmp_path / "pack"
+    (root / "agents").mkdir(parents=True)
+    (root / "agents" / "a.md").write_text("a\n")
+    (root / "skills" / "s" / "refs").mkdir(parents=True)
+    (root / "skills" / "s" / "refs" / "r.md").write_text("r\n")
+    out = tmp_path / "out"
+    (out / "claude" / "agents").mkdir(parents=True)
+    (out / "claude" / "agents" / "a.md").write_text("out\n")
+    sources = stamps.scan_pack(root).sources.as_dict()
+    assert sources == {
+        rel: stamps.stamp_of(str(root / rel)) for rel in ("agents/a.md", "skills/s/refs/r.md")
+    }
+    found = stamps.stamp_folders(out)["claude"].as_dict()
+    assert found == {"agents/a.md": stamps.stamp_of(str(out / "claude/agents/a.md"), follow=False)}
+
+
 def test_a_touched_file_is_not_rendered_again(pack: Pack) -> None:
     path = pack.root / "agents" / "agent-4.md"
     path.write_bytes(path.read_bytes())  # new stamp, same content
