@@ -114,8 +114,8 @@ class Agent:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One slash command; ``agent`` names the agent it runs in, which the loader checks
-    exists."""
+    """One slash command; ``agent`` names the agent it runs in: one of the pack's, or a
+    host's built-in one (``agentpack.hostagents``)."""
 
     name: str
     description: str

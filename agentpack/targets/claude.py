@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from agentpack import aliases, emit
+from agentpack import aliases, emit, hostagents
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Mode, Pack, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets import claude_plugin
@@ -167,13 +167,16 @@ class ClaudeTarget:
             "model": self._model(command, command.model, table, report),
             "disable-model-invocation": command.disable_model_invocation,
         }
+        own = None if command.agent is None else agents.get(command.agent)
+        builtin = hostagents.named(command.agent, agents)
         fork = command.subtask
         if fork is None and command.agent is not None:
-            target = agents.get(command.agent)
-            fork = target is not None and target.mode is Mode.SUBAGENT
+            fork = own.mode is Mode.SUBAGENT if own else builtin is not None and builtin.subagent
         if fork:
             fields["context"] = "fork"
-            fields["agent"] = command.agent
+            # a built-in in Claude Code's spelling; none for opencode's build: a forked
+            # command with no agent runs on general-purpose
+            fields["agent"] = builtin.native[NAME] if builtin else command.agent
         elif command.agent is not None:
             report.add(
                 NAME,

@@ -8,11 +8,11 @@ so an agent file carries only keys opencode defines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from agentpack import aliases, emit
+from agentpack import aliases, emit, hostagents
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Pack, Skill
 from agentpack.outputs import OutFile
 from agentpack.permissions import Policy
@@ -54,11 +54,12 @@ class OpencodeTarget:
         self, pack: Pack, items: Sequence[Item], report: Report, context: Context
     ) -> Iterator[OutFile]:
         table = aliases.table(pack.manifest)
+        agents = {a.name for a in pack.agents}
         for item in items:
             if isinstance(item, Agent):
                 yield self._agent(item, table, report)
             elif isinstance(item, Command):
-                yield self._command(item, table, report)
+                yield self._command(item, table, agents, report)
             else:
                 yield from self._skill(item, report)
 
@@ -117,7 +118,11 @@ class OpencodeTarget:
         )
 
     def _command(
-        self, command: Command, table: Mapping[str, Mapping[str, str]], report: Report
+        self,
+        command: Command,
+        table: Mapping[str, Mapping[str, str]],
+        agents: Container[str],
+        report: Report,
     ) -> OutFile:
         for name, why in (
             ("allowed_tools", "opencode commands cannot pre-approve tools; they ask as usual"),
@@ -128,7 +133,7 @@ class OpencodeTarget:
                 report.add(NAME, command, name, Change.DROPPED, why)
         fields: dict[str, Any] = {
             "description": command.description,
-            "agent": command.agent,
+            "agent": self._agent_name(command, agents, report),
             "model": self._model(command, table, report),
             "subtask": command.subtask,
         }
@@ -136,6 +141,25 @@ class OpencodeTarget:
         return OutFile.text(
             f"commands/{command.name}.md", emit.frontmatter(fields, command.body), command.source
         )
+
+    def _agent_name(self, command: Command, agents: Container[str], report: Report) -> str | None:
+        """opencode's name for the agent the command names: a built-in of another host's
+        spelling in opencode's, or none (and a note) for one opencode lacks, since opencode
+        refuses to run a command whose agent it cannot find."""
+        builtin = hostagents.named(command.agent, agents)
+        if builtin is None:
+            return command.agent
+        native = builtin.native[NAME]
+        if native is None:
+            report.add(
+                NAME,
+                command,
+                "agent",
+                Change.DROPPED,
+                f"opencode has no agent {command.agent!r} (another host's built-in); "
+                "the command runs in the current agent",
+            )
+        return native
 
     def _skill(self, skill: Skill, report: Report) -> Iterator[OutFile]:
         if skill.disable_model_invocation:

@@ -20,7 +20,7 @@ from agentpack import api
 from agentpack.model import Pack
 from agentpack.permissions import TOOLS, Decision
 from tests.conformance.conftest import Lab, copy_pack
-from tests.conftest import ROOT
+from tests.conftest import ROOT, MakePack
 from tests.helpers import OPENCODE_CAPABILITIES, SAMPLE_COMMANDS, SAMPLE_MCP, opencode_decide
 from tests.packgen import write_pack
 
@@ -115,3 +115,28 @@ def test_full_fixture_pack(lab: Lab, tmp_path: Path) -> None:
 
 def test_fifty_hostile_agents(lab: Lab, tmp_path: Path) -> None:
     _judge(lab, write_pack(tmp_path / "pack", agents=50), tmp_path)
+
+
+def test_commands_name_only_agents_opencode_has(
+    lab: Lab, make_pack: MakePack, tmp_path: Path
+) -> None:
+    """opencode refuses a command whose agent it cannot find: built-ins named in any host's
+    spelling must come out as agents opencode itself lists."""
+    command = "---\ndescription: Run in {0}.\nagent: {0}\n---\nDo it.\n"
+    spellings = ["general-purpose", "general", "Explore", "explore", "Plan", "build"]
+    files = {f"commands/c{i}.md": command.format(name) for i, name in enumerate(spellings)}
+    files["commands/mine.md"] = command.format("helper")
+    files["agents/helper.md"] = "---\nname: helper\ndescription: Helps.\n---\nHelp.\n"
+    root = make_pack(files)
+    api.export(root)
+    project = _project(root, tmp_path)
+    listing = lab.run(lab.opencode, ["agent", "list"], tmp_path / "home", project)
+    assert listing.returncode == 0, listing.stderr
+    known = set(re.findall(r"^(\S+) \((?:primary|subagent|all)\)$", listing.stdout, re.MULTILINE))
+    named = {
+        path.name: re.search(r"^agent: (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        for path in (project / ".opencode" / "commands").glob("*.md")
+    }
+    assert len(named) == len(files) - 1
+    missing = {name: m and m[1] for name, m in named.items() if m is None or m[1] not in known}
+    assert missing == {}, listing.stdout[-2000:]
