@@ -3,7 +3,8 @@ canonical model, with a report per file. One bad file never stops the others.
 
 Inputs: a single file; a ``.claude/`` or ``.opencode/`` tree; a Claude Code plugin (a folder
 with ``.claude-plugin/plugin.json``); a marketplace (``.claude-plugin/marketplace.json`` with
-several plugins); an ``opencode.json``; or any folder of such files.
+several plugins, which need no ``plugin.json`` of their own); an ``opencode.json``; or any
+folder of such files.
 """
 
 from __future__ import annotations
@@ -197,11 +198,27 @@ class _Run:
         for file in _loose_files(path):
             self.file(file, dialect)
 
-    def plugin(self, path: Path) -> dict[str, Any]:
-        report = self.report(path / ".claude-plugin" / "plugin.json", "plugin")
-        meta = _json(path / ".claude-plugin" / "plugin.json", report)
-        if self.out.plugin is None:
-            self.out.plugin = meta
+    def plugin(self, path: Path, entry: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A Claude Code plugin, read the way Claude Code reads it: ``plugin.json`` if there
+        is one (it is optional: the folder then names the plugin), a marketplace entry's
+        fields added to it (with ``strict: false`` the entry alone says what the plugin
+        holds), and its agents, commands and skills where their paths say: ``agents`` and
+        ``commands`` replace the default folder, ``skills`` adds to ``skills/``."""
+        manifest = path / ".claude-plugin" / "plugin.json"
+        report = self.report(manifest if manifest.is_file() else path, "plugin")
+        own = _json(manifest, report, mapped=False) if manifest.is_file() else {}
+        extra = {k: v for k, v in (entry or {}).items() if k not in _ENTRY_ONLY}
+        if (entry or {}).get("strict", True) is False:
+            meta = {**{k: v for k, v in own.items() if k not in _COMPONENTS}, **extra}
+        else:
+            meta = {**extra, **own}  # plugin.json is the authority; the entry fills gaps
+        meta.setdefault("name", path.resolve().name)
+        report.mapped += sorted(k for k in meta if k in _PLUGIN_KEPT)
+        report.dropped += sorted(
+            f"{k} (a pack holds agents, commands and skills; copy the rest by hand)"
+            for k in meta
+            if k not in _PLUGIN_KEPT and k not in _PLUGIN_IGNORED
+        )
         readme = path / "README.md"
         if readme.is_file() and GENERATED_README not in readme.read_text("utf-8", "replace"):
             report.dropped.append(
@@ -213,35 +230,128 @@ class _Run:
                 ".claude-plugin/icon.png (copy it into the pack and name it in "
                 "agentpack.yaml under claude.icon)"
             )
-        self.tree(path, "claude")
+        for kind, default in (("agent", "agents"), ("command", "commands")):
+            for file in _component_files(path, meta.get(default), default, report):
+                self.file(file, "claude", kind)
+        for folder in _skill_folders(path, meta.get("skills"), report):
+            self.skill(folder)
         return meta
 
     def marketplace(self, path: Path) -> None:
         report = self.report(path / ".claude-plugin" / "marketplace.json", "marketplace")
         market = _json(path / ".claude-plugin" / "marketplace.json", report)
-        self.out.plugin = {k: market[k] for k in ("name", "description", "owner") if k in market}
+        found = market.get("metadata")  # where older marketplaces keep description, version
+        legacy: dict[str, Any] = found if isinstance(found, dict) else {}
+        self.out.plugin = {
+            k: market.get(k, legacy.get(k))
+            for k in ("name", "description", "version", "owner")
+            if k in market or k in legacy
+        }
+        root = legacy.get("pluginRoot") if isinstance(legacy.get("pluginRoot"), str) else None
         for entry in market.get("plugins") or []:
-            source = entry.get("source") if isinstance(entry, dict) else None
-            if not isinstance(source, str) or not source.startswith("./") or ".." in source:
+            name = entry.get("name") if isinstance(entry, dict) else entry
+            where = _local_source(entry.get("source") if isinstance(entry, dict) else None, root)
+            if where is None:
                 report.dropped.append(
-                    f"plugin {entry.get('name') if isinstance(entry, dict) else entry}"
-                    " (only plugins with a ./relative source can be imported)"
+                    f"plugin {name} (only plugins in this repository, with a ./relative "
+                    "source, can be imported)"
                 )
                 continue
+            if not (path / where).is_dir():
+                report.error(1, 1, "plugins", f"plugin {name}: no folder {where}; fix its source")
+                continue
             before = (len(self.out.agents), len(self.out.commands), len(self.out.skills))
-            meta = {
-                **{k: v for k, v in entry.items() if k != "source"},
-                **self.plugin(path / source),
-            }
+            meta = self.plugin(path / where, entry)
             self.out.groups.append(
                 Group(
-                    str(meta.get("name") or Path(source).name),
+                    str(meta.get("name") or Path(where).name),
                     meta,
                     [a.name for a in self.out.agents[before[0] :]],
                     [c.name for c in self.out.commands[before[1] :]],
                     [s.name for s in self.out.skills[before[2] :]],
                 )
             )
+
+
+_ENTRY_ONLY = frozenset({"source", "strict", "category", "tags", "relevance"})
+"""Fields of a marketplace entry that describe the listing, not the plugin."""
+_COMPONENTS = frozenset({"agents", "commands", "skills", "hooks", "mcpServers", "lspServers"})
+_PLUGIN_KEPT = frozenset(
+    {"name", "version", "description", "author", "homepage", "repository", "license"}
+    | {"keywords", "agents", "commands", "skills"}
+)
+"""plugin.json fields a pack carries (as its manifest or a plugin group)."""
+_PLUGIN_IGNORED = frozenset({"$schema", "metadata"})
+"""Fields Claude Code itself never reads."""
+
+
+def _local_source(source: object, plugin_root: str | None) -> str | None:
+    """The folder a marketplace entry's source names in the marketplace's own repository,
+    relative to it; None for a source elsewhere (GitHub, git, npm, a URL) or one that
+    leaves the repository."""
+    if not isinstance(source, str) or not source:
+        return None
+    if not source.startswith("./") and plugin_root is not None:
+        source = f"{plugin_root.rstrip('/')}/{source}"  # a bare name under metadata.pluginRoot
+    parts = source.split("/")
+    if not source.startswith("./") or ".." in parts or "\\" in source:
+        return None
+    return "/".join(p for p in parts if p not in ("", ".")) or "."
+
+
+def _paths(value: object, report: FileReport, field_: str) -> list[str] | None:
+    """A component field's paths (a string or a list of them); None when it is not set."""
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        report.dropped.append(f"{field_} (expected a path or a list of paths)")
+        return None
+    return values
+
+
+def _inside(plugin: Path, rel: str, report: FileReport, field_: str) -> Path | None:
+    """``rel`` under the plugin folder, or None (noted) when it leaves it or is missing."""
+    parts = rel.split("/")
+    if not rel.startswith(".") or ".." in parts:
+        report.dropped.append(f"{field_}: {rel} (paths must start with ./ and stay in the plugin)")
+        return None
+    path = plugin.joinpath(*(p for p in parts if p not in ("", ".")))
+    if not path.exists():
+        report.dropped.append(f"{field_}: {rel} (not found)")
+        return None
+    return path
+
+
+def _component_files(plugin: Path, value: object, default: str, report: FileReport) -> list[Path]:
+    """The markdown files of one component kind: those its field names (files, or folders
+    of them), else those in its default folder."""
+    paths = _paths(value, report, default)
+    if paths is None:
+        return _files(plugin / default)
+    found: list[Path] = []
+    for rel in paths:
+        path = _inside(plugin, rel, report, default)
+        if path is not None:
+            found += _files(path) if path.is_dir() else [path]
+    return list(dict.fromkeys(found))
+
+
+def _skill_folders(plugin: Path, value: object, report: FileReport) -> list[Path]:
+    """The skill folders: those in ``skills/`` and those the field adds, each a skill's
+    folder or a folder of them."""
+    bases = [plugin / "skills"]
+    for rel in _paths(value, report, "skills") or ():
+        path = _inside(plugin, rel, report, "skills")
+        if path is not None and path.is_dir():
+            bases.append(path)
+    found: list[Path] = []
+    for base in bases:
+        if (base / "SKILL.md").is_file():
+            found.append(base)
+        elif base.is_dir():
+            found += [f for f in sorted(base.iterdir()) if (f / "SKILL.md").is_file()]
+    return list(dict.fromkeys(found))
 
 
 def _detect(fm: Mapping[str, Any], path: Path) -> str:
@@ -297,7 +407,7 @@ def _resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
     return tuple(out)
 
 
-def _json(path: Path, report: FileReport) -> dict[str, Any]:
+def _json(path: Path, report: FileReport, *, mapped: bool = True) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -306,7 +416,8 @@ def _json(path: Path, report: FileReport) -> dict[str, Any]:
     if not isinstance(data, dict):
         report.error(1, 1, "-", "expected a JSON object")
         return {}
-    report.mapped += sorted(data)
+    if mapped:
+        report.mapped += sorted(data)
     return data
 
 

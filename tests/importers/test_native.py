@@ -42,7 +42,11 @@ def test_claude_tree(tmp_path: Path) -> None:
     assert fixer.policy.decide("webfetch") is DENY
     assert fixer.policy.decide("mcp:any/tool") is DENY
     assert fixer.model is not None
-    assert dict(fixer.model.per_target) == {"claude": "claude-opus-5"}
+    # an Anthropic model id names the same model on opencode, under its provider
+    assert dict(fixer.model.per_target) == {
+        "claude": "claude-opus-5",
+        "opencode": "anthropic/claude-opus-5",
+    }
     commit = pack.commands[0]
     assert commit.name == "commit"
     assert (commit.agent, commit.subtask) == ("fixer", True)
@@ -103,6 +107,72 @@ def test_marketplace_with_several_plugins(tmp_path: Path) -> None:
     assert {s.name for s in pack.skills} == {"release"}
     market = next(r for r in result.reports if r.kind == "marketplace")
     assert any("plugin remote" in d for d in market.dropped)
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+AGENT = "---\nname: {0}\ndescription: Agent {0}.\ntools: Read\n---\nBody {0}.\n"
+COMMAND = "---\ndescription: Command {0}.\n---\nDo $ARGUMENTS.\n"
+SKILL = "---\nname: {0}\ndescription: Skill {0}.\n---\nSteps.\n"
+
+
+def test_marketplace_plugins_without_plugin_json_and_with_component_paths(
+    tmp_path: Path,
+) -> None:
+    """As Claude Code reads them: plugin.json is optional; an entry with strict: false is the
+    whole plugin; agents/commands paths replace the default folders, skills paths add."""
+    market = {
+        "name": "shop",
+        "owner": {"name": "Shop"},
+        "metadata": {"description": "Older layout", "version": "2.0.0", "pluginRoot": "./p"},
+        "plugins": [
+            {"name": "bare", "source": "./p/bare", "version": "1.0.0"},
+            {
+                "name": "picked",
+                "source": "picked",  # a bare name, under metadata.pluginRoot
+                "strict": False,
+                "agents": ["./team/one.md", "./more"],
+                "commands": "./cmds/",
+                "skills": ["./extra-skills"],
+                "hooks": {"PreToolUse": []},
+            },
+            {"name": "escape", "source": "./../elsewhere"},
+        ],
+    }
+    import json
+
+    root = _write(
+        tmp_path / "src",
+        {
+            ".claude-plugin/marketplace.json": json.dumps(market),
+            "p/bare/agents/plain.md": AGENT.format("plain"),
+            "p/bare/GEMINI.md": "# Notes for another tool\n\n## Not an agent\n",
+            "p/picked/team/one.md": AGENT.format("one"),
+            "p/picked/team/not-listed.md": AGENT.format("not-listed"),
+            "p/picked/more/two.md": AGENT.format("two"),
+            "p/picked/agents/default-ignored.md": AGENT.format("default-ignored"),
+            "p/picked/cmds/go.md": COMMAND.format("go"),
+            "p/picked/skills/base/SKILL.md": SKILL.format("base"),
+            "p/picked/extra-skills/added/SKILL.md": SKILL.format("added"),
+        },
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [f for r in result.reports for f in r.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    assert (pack.manifest.description, pack.manifest.version) == ("Older layout", "2.0.0")
+    groups = {g.name: (g.agents, g.commands, g.skills) for g in pack.manifest.plugins}
+    assert groups == {
+        "bare": (("plain",), (), ()),
+        "picked": (("one", "two"), ("go",), ("base", "added")),
+    }
+    dropped = {r.source: r.dropped for r in result.reports}
+    assert any("plugin escape" in d for d in dropped[".claude-plugin/marketplace.json"])
+    assert any(d.startswith("hooks ") for d in dropped["p/picked"])
 
 
 def test_import_never_overwrites_without_force(tmp_path: Path) -> None:
@@ -202,3 +272,28 @@ def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
     (plugin / ".claude-plugin" / "icon.png").write_bytes(b"\x89PNG")
     dropped = plugin_report(api.import_(plugin, tmp_path / "third"))
     assert [entry.split(" ", 1)[0] for entry in dropped] == ["README.md", ".claude-plugin/icon.png"]
+
+
+@pytest.mark.parametrize(
+    ("native", "dialect", "expected"),
+    [
+        ("claude-sonnet-4-5-20250929", "claude", "anthropic/claude-sonnet-4-5-20250929"),
+        ("anthropic/claude-sonnet-4-20250514", "opencode", "claude-sonnet-4-20250514"),
+        ("openai/gpt-5", "opencode", None),  # no Claude Code id
+        ("anthropic/claude-opus-4-1#high", "opencode", None),  # a variant: opencode's own
+        ("claude-opus-4-1[1m]", "claude", None),  # a Claude Code spelling, not an API id
+        ("us.anthropic.claude-sonnet-4-5-v1:0", "claude", None),  # Bedrock
+    ],
+)
+def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
+    native: str, dialect: str, expected: str | None
+) -> None:
+    from agentpack.aliases import BUILTIN
+    from agentpack.importers.common import FileReport, model_ref
+
+    report = FileReport("x.md")
+    ref = model_ref(native, dialect, BUILTIN, report)
+    assert ref is not None
+    other = "opencode" if dialect == "claude" else "claude"
+    assert dict(ref.per_target) == {dialect: native, **({other: expected} if expected else {})}
+    assert bool(report.approximated) == bool(expected)
