@@ -352,8 +352,8 @@ def uninstall(
 @click.option(
     "--lenient",
     is_flag=True,
-    help="Repair common mistakes (unquoted ': ', tabs, "
-    "a missing closing ---) with a warning each, instead of failing.",
+    help="Repair common mistakes (a value that is not YAML unquoted, like one with ': ' or "
+    "'[beta] text'; tabs; a missing closing ---) with a warning each, instead of failing.",
 )
 @FORCE
 @DRY

@@ -118,7 +118,7 @@ def agent(native: Native, report: FileReport, table: Mapping[str, Mapping[str, s
         source=SourceRef(report.source),
         examples=examples,
         mode=Mode.SUBAGENT,
-        model=model_ref(fm.get("model"), "claude", table),
+        model=model_ref(fm.get("model"), "claude", table, report),
         max_steps=fm.get("maxTurns") if isinstance(fm.get("maxTurns"), int) else None,
         policy=agent_policy,
         color=color,
@@ -166,10 +166,10 @@ def command(native: Native, report: FileReport, table: Mapping[str, Mapping[str,
         description=description,
         body=body,
         source=SourceRef(report.source),
-        argument_hint=_text(fm.get("argument-hint")),
+        argument_hint=_hint(fm.get("argument-hint"), report),
         allowed_tools=grants(fm.get("allowed-tools"), report),
         agent=_text(fm.get("agent")) if fork or fm.get("agent") else None,
-        model=model_ref(fm.get("model"), "claude", table),
+        model=model_ref(fm.get("model"), "claude", table, report),
         subtask=True if fork else None,
         disable_model_invocation=_bool(fm.get("disable-model-invocation")),
         extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
@@ -210,6 +210,15 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _hint(value: Any, report: FileReport) -> str | None:
+    """``argument-hint: [message]`` is the usual way to write a hint, and YAML reads it as a
+    list; written back as the text it was typed as (Claude Code would show ``message``)."""
+    if not isinstance(value, list):
+        return _text(value)
+    report.approximated.append("argument-hint (a YAML list, read as the text it was written as)")
+    return "[" + ", ".join(str(v) for v in value) + "]"
 
 
 def _bool(value: Any) -> bool | None:

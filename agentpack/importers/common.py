@@ -69,23 +69,37 @@ class Native:
 _KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):( +)(.*)$")
 
 
-def _repair_colons(text: str, report: FileReport, first_line: int) -> str:
+def _repair_values(text: str, report: FileReport, first_line: int) -> str:
+    """Quote each one-line value that is not YAML on its own, as Claude Code does before it
+    gives up on a frontmatter: ``description: Use it: now`` (a ': ' inside) or
+    ``argument-hint: [pr-number] [priority]`` (a list followed by more text)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
         match = _KEY_LINE.match(line)
         if not match:
             continue
         value = match.group(3)
-        if ": " in value and value[:1] not in "\"'[{|>&*!":
-            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-            lines[i] = f'{match.group(1)}:{match.group(2)}"{escaped}"'
-            report.warn(
-                first_line + i,
-                len(match.group(1)) + 3,
-                match.group(1),
-                "repaired: quoted a one-line value that contains ': '",
-            )
+        if not value.strip() or value[:1] in "\"'|>&*!#" or _parses(value):
+            continue
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines[i] = f'{match.group(1)}:{match.group(2)}"{escaped}"'
+        what = "contains ': '" if ": " in value else "is not valid YAML on its own"
+        report.warn(
+            first_line + i,
+            len(match.group(1)) + 3,
+            match.group(1),
+            f"repaired: quoted a one-line value that {what}",
+        )
     return "\n".join(lines)
+
+
+def _parses(value: str) -> bool:
+    """Whether ``value`` reads as the value of a one-line ``key: value``."""
+    try:
+        parse_yaml(f"k: {value}\n", 0)
+    except SourceError:
+        return False
+    return True
 
 
 def _repair_tabs(text: str, report: FileReport, first_line: int) -> str:
@@ -148,7 +162,7 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
         if not lenient:
             report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)")
             return None
-        repaired = _repair_colons(_repair_tabs(fm_text, report, fm_line), report, fm_line)
+        repaired = _repair_values(_repair_tabs(fm_text, report, fm_line), report, fm_line)
         try:
             located = parse_yaml(repaired, fm_line - 1)
         except SourceError as again:
@@ -241,12 +255,28 @@ def split_list(value: Any) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def model_ref(value: Any, target: str, table: Mapping[str, Mapping[str, str]]) -> ModelRef | None:
-    """A native model id -> the alias whose id for ``target`` it is, else a per-target id."""
+def model_ref(
+    value: Any, target: str, table: Mapping[str, Mapping[str, str]], report: FileReport
+) -> ModelRef | None:
+    """A native model id -> the alias whose id for ``target`` it is, else a per-target id;
+    an Anthropic model id gets its id for the other host too (noted), since Claude Code
+    takes it bare and opencode as ``anthropic/<id>``."""
     if value is None or value == "":
         return None
     text = str(value)
     for alias, ids in table.items():
         if ids.get(target) == text:
             return ModelRef(alias=alias)
-    return ModelRef(per_target=MappingProxyType({target: text}))
+    ids = {target: text}
+    bare = text.removeprefix("anthropic/")
+    if target == "claude" and _ANTHROPIC_ID.fullmatch(text):
+        ids["opencode"] = f"anthropic/{text}"
+    elif target == "opencode" and bare != text and _ANTHROPIC_ID.fullmatch(bare):
+        ids["claude"] = bare
+    for other in sorted(ids.keys() - {target}):
+        report.approximated.append(f"model: {ids[other]} for {other} (the same model)")
+    return ModelRef(per_target=MappingProxyType(ids))
+
+
+_ANTHROPIC_ID = re.compile(r"claude-[a-z0-9]+(?:[.-][a-z0-9]+)*")
+"""An Anthropic API model id (``claude-sonnet-4-5-20250929``), as both hosts name it."""

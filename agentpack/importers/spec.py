@@ -83,7 +83,7 @@ def spec_agent(native: Native, report: FileReport, table: Mapping[str, Mapping[s
         body=native.body,
         source=SourceRef(report.source),
         examples=tuple(examples),
-        model=model_ref(fm.get("model"), "claude", table),
+        model=model_ref(fm.get("model"), "claude", table, report),
         policy=policy,
         color=fm.get("color") if isinstance(fm.get("color"), str) else None,
         metadata=MappingProxyType(metadata),

@@ -17,6 +17,13 @@ MESSY = {
         "repair this)",
         "colon.md:3:14: warning: description: repaired: quoted a one-line value that contains ': '",
     ),
+    "tagged.md": (  # a flow list followed by more text: Claude Code quotes it and reads on
+        "---\nname: tagged\ndescription: [beta] Reviews code\n---\nx\n",
+        "tagged.md:3:21: error: -: invalid YAML: did not find expected key (while parsing a "
+        "block mapping) (--lenient may repair this)",
+        "tagged.md:3:14: warning: description: repaired: quoted a one-line value that is not "
+        "valid YAML on its own",
+    ),
     "tabs.md": (
         "---\nname: tabs\ndescription: d\ntools:\n\t- Read\n---\nx\n",
         "tabs.md:5:1: error: -: invalid YAML: found character that cannot start any "
@@ -68,10 +75,13 @@ def test_lenient_repairs_each_with_a_warning(messy: Path, tmp_path: Path) -> Non
     for name, (_, _, warning) in MESSY.items():
         assert found[name] == [warning]
     pack = api.load_pack(tmp_path / "pack")
-    assert {a.name for a in pack.agents} == {"colon", "tabs", "unclosed", "fine"}
+    assert {a.name for a in pack.agents} == {"colon", "tagged", "tabs", "unclosed", "fine"}
     colon = pack.agent("colon")
     assert colon is not None
     assert colon.description == "Use when: the build breaks"
+    tagged = pack.agent("tagged")
+    assert tagged is not None
+    assert tagged.description == "[beta] Reviews code"
     unclosed = pack.agent("unclosed")
     assert unclosed is not None
     assert unclosed.body == "# Heading\n\nBody text.\n"
@@ -79,3 +89,17 @@ def test_lenient_repairs_each_with_a_warning(messy: Path, tmp_path: Path) -> Non
     assert tabs is not None
     assert tabs.policy is not None
     assert tabs.policy.decide("read").name == "ALLOW"
+
+
+def test_a_bracketed_argument_hint_is_read_as_written(tmp_path: Path) -> None:
+    """``argument-hint: [message]`` (as Claude Code's docs write it) is a YAML list."""
+    folder = tmp_path / "in" / ".claude" / "commands"
+    folder.mkdir(parents=True)
+    (folder / "commit.md").write_text(
+        "---\nargument-hint: [message]\ndescription: Commit\n---\nCommit: $ARGUMENTS\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed
+    (command,) = api.load_pack(tmp_path / "pack").commands
+    assert command.argument_hint == "[message]"
+    assert any(a.startswith("argument-hint") for r in result.reports for a in r.approximated)
