@@ -156,12 +156,14 @@ class _Run:
         except (OSError, ValueError) as exc:
             report.error(1, 1, "-", f"cannot read this JSON: {exc}")
             return
-        for agent in opencode.config_agents(config, report.source, report, self.table):
+        for agent in opencode.config_agents(config, path.parent, report, self.table):
             self._add(agent, report)
         for name, spec_ in (config.get("command") or {}).items():
             if isinstance(spec_, dict) and spec_.get("template"):
                 fm = {k: v for k, v in spec_.items() if k != "template"}
-                native = Native(Path(f"{name}.md"), fm, str(spec_["template"]) + "\n")
+                where = f"command.{name}.template"
+                text = opencode.config_text(str(spec_["template"]), path.parent, report, where)
+                native = Native(Path(f"{name}.md"), fm, text.rstrip("\n") + "\n")
                 self._add(opencode.command(native, report, self.table), report)
 
     # -- folders ---------------------------------------------------------------------------

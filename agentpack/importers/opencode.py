@@ -9,10 +9,13 @@ canonical policy cannot hold, become the narrowest decision they give, with a no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from agentpack import hostagents
 from agentpack.importers.common import FileReport, Native, model_ref, slug, split_examples
 from agentpack.model import Agent, Command, Mode, SourceRef
 from agentpack.permissions import (
@@ -244,24 +247,57 @@ def command(native: Native, report: FileReport, table: Mapping[str, Mapping[str,
 
 def config_agents(
     config: Mapping[str, Any],
-    source: str,
+    base: Path,
     report: FileReport,
     table: Mapping[str, Mapping[str, str]],
 ) -> list[Agent]:
-    """Agents defined in opencode.json under ``agent`` (``mode`` is the legacy key)."""
-    from pathlib import Path
-
+    """Agents defined in opencode.json under ``agent`` (``mode`` is the legacy key), whose
+    ``{file:...}`` prompts are read relative to ``base``, the config's folder, as opencode
+    reads them. Entries that define no agent of the pack are reported, not imported: one
+    that turns an agent off (``disable: true``), and settings for a built-in agent."""
     out = []
     for key in ("agent", "mode"):
         for name, spec in (config.get(key) or {}).items():
             if not isinstance(spec, dict):
                 continue
+            if spec.get("disable") is True:
+                report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")
+                continue
+            if "prompt" not in spec and _builtin(name):
+                report.dropped.append(
+                    f"{key}.{name} (settings for opencode's built-in agent {name}; a pack "
+                    "carries agents of its own)"
+                )
+                continue
             fm = {k: v for k, v in spec.items() if k != "prompt"}
             if key == "mode":
                 fm.setdefault("mode", "primary")
-            body = str(spec.get("prompt") or "")
-            if body.startswith("{file:"):
-                report.approximated.append(f"agent.{name}.prompt ({body} is not read)")
-            native = Native(Path(f"{name}.md"), fm, body + ("\n" if body else ""))
+            body = config_text(str(spec.get("prompt") or ""), base, report, f"{key}.{name}.prompt")
+            native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
             out.append(agent(native, report, table))
     return out
+
+
+_HIDDEN = frozenset({"compaction", "title", "summary"})
+"""opencode's hidden built-in agents, which no command or user picks."""
+
+
+def _builtin(name: str) -> bool:
+    known = hostagents.named(name, ())
+    return name in _HIDDEN or (known is not None and known.native["opencode"] == name)
+
+
+def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
+    """A prompt or template from opencode.json, or the text of the file a ``{file:path}``
+    value names (relative to the config's folder, or ``~/``), as opencode reads it; kept
+    as written, with a note, when it cannot be read."""
+    match = re.fullmatch(r"\{file:([^}]+)\}", text.strip())
+    if match is None:
+        return text
+    path = Path(match[1]).expanduser()
+    try:
+        return (path if path.is_absolute() else base / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        report.approximated.append(f"{where} ({text} could not be read: {why})")
+        return text

@@ -297,3 +297,40 @@ def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
     other = "opencode" if dialect == "claude" else "claude"
     assert dict(ref.per_target) == {dialect: native, **({other: expected} if expected else {})}
     assert bool(report.approximated) == bool(expected)
+
+
+def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: Path) -> None:
+    """As opencode reads its config: ``{file:...}`` is read relative to the config's
+    folder; settings for a built-in agent and ``disable: true`` are not agents of the pack."""
+    import json
+
+    config = {
+        "agent": {
+            "build": {"model": "anthropic/claude-sonnet-4-20250514", "tools": {"bash": True}},
+            "plan": {"prompt": "My own planner.", "description": "Plans my way."},
+            "old": {"disable": True},
+            "reviewer": {"description": "Reviews.", "prompt": "{file:./prompts/review.txt}"},
+            "lost": {"description": "Lost.", "prompt": "{file:./prompts/missing.txt}"},
+        },
+        "command": {"check": {"description": "Check.", "template": "{file:prompts/check.md}"}},
+    }
+    root = _write(
+        tmp_path / "src",
+        {
+            "opencode.json": json.dumps(config),
+            "prompts/review.txt": "Review the diff.\n",
+            "prompts/check.md": "Check $ARGUMENTS.\n",
+        },
+    )
+    result = api.import_(root / "opencode.json", tmp_path / "pack")
+    pack = api.load_pack(tmp_path / "pack")
+    assert {a.name for a in pack.agents} == {"plan", "reviewer", "lost"}  # plan has a prompt
+    reviewer, lost = pack.agent("reviewer"), pack.agent("lost")
+    assert reviewer is not None
+    assert lost is not None
+    assert reviewer.body == "Review the diff.\n"
+    assert lost.body == "{file:./prompts/missing.txt}\n"
+    assert [c.body for c in pack.commands] == ["Check $ARGUMENTS.\n"]
+    (report,) = result.reports
+    assert [d.split(" ")[0] for d in report.dropped] == ["agent.build", "agent.old"]
+    assert any(a.startswith("agent.lost.prompt") for a in report.approximated)
