@@ -70,6 +70,9 @@ def _ids(names: list[str], report: FileReport, fieldname: str) -> list[str]:
 
 def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Policy | None:
     allowed = fm.get(key)
+    if allowed is not None and split_list(allowed) == ["*"]:
+        allowed = None  # Claude Code reads a tools line of just "*" as no tools line
+        report.mapped.append(f"{key}: * (every tool)")
     denied = fm.get("disallowedTools", fm.get("disallowed-tools"))
     if allowed is None and denied is None:
         return None

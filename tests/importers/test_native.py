@@ -334,3 +334,15 @@ def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: P
     (report,) = result.reports
     assert [d.split(" ")[0] for d in report.dropped] == ["agent.build", "agent.old"]
     assert any(a.startswith("agent.lost.prompt") for a in report.approximated)
+
+
+@pytest.mark.parametrize(
+    ("tools", "inherit"), [("*", True), (["*"], True), ([], False), ("Read, *", False)]
+)
+def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool) -> None:
+    """Claude Code treats ``tools: "*"`` as no tools line at all, not as an unknown tool."""
+    from agentpack.importers.claude import policy
+    from agentpack.importers.common import FileReport
+
+    got = policy({"tools": tools}, FileReport("a.md"))
+    assert (got is None) is inherit
