@@ -18,6 +18,7 @@ from agentpack.importers.common import (
     Native,
     claude_tool,
     model_ref,
+    name_of,
     slug,
     split_examples,
     split_list,
@@ -101,7 +102,7 @@ def _extras(
 
 def agent(native: Native, report: FileReport, table: Mapping[str, Mapping[str, str]]) -> Agent:
     fm = native.frontmatter or {}
-    name = str(fm.get("name") or slug(native.path.stem))
+    name = name_of(fm.get("name"), native.path.stem)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["name", "description"] + (["examples"] if examples else [])
     color = fm.get("color")
@@ -115,7 +116,7 @@ def agent(native: Native, report: FileReport, table: Mapping[str, Mapping[str, s
         report.dropped.append(f"color: {color} (not a colour agentpack knows)")
         color = None
     return Agent(
-        name=slug(name),
+        name=name,
         description=description or "Imported agent.",
         body=native.body,
         source=SourceRef(report.source),
@@ -181,7 +182,13 @@ def command(native: Native, report: FileReport, table: Mapping[str, Mapping[str,
 
 def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -> Skill:
     fm = native.frontmatter or {}
-    name = slug(str(fm.get("name") or native.path.parent.name))
+    # Claude Code names a skill after its folder; the name field is only what it shows
+    name = name_of(native.path.parent.name, str(fm.get("name") or ""))
+    if fm.get("name") is not None and str(fm["name"]) != name:
+        report.approximated.append(
+            f"name: {fm['name']} (Claude Code's display name; the skill is named after its "
+            f"folder, {name})"
+        )
     handled = frozenset(
         {
             "name",

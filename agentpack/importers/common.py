@@ -180,6 +180,14 @@ def slug(text: str) -> str:
     return "-".join(words)[:64].strip("-") or "imported"
 
 
+def name_of(value: Any, fallback: str) -> str:
+    """The canonical name for a native ``name``, or for ``fallback`` (the file's or
+    folder's name) when there is none or it keeps nothing a name can hold (``name:
+    函数命名规范``, which every such file would otherwise share as "imported")."""
+    text = str(value or "")
+    return slug(text) if re.search(r"[A-Za-z0-9]", text) else slug(fallback)
+
+
 # -- delegation examples --------------------------------------------------------------------
 
 

@@ -16,7 +16,14 @@ from types import MappingProxyType
 from typing import Any
 
 from agentpack import hostagents
-from agentpack.importers.common import FileReport, Native, model_ref, slug, split_examples
+from agentpack.importers.common import (
+    FileReport,
+    Native,
+    model_ref,
+    name_of,
+    slug,
+    split_examples,
+)
 from agentpack.model import Agent, Command, Mode, SourceRef
 from agentpack.permissions import (
     Decision,
@@ -190,7 +197,7 @@ def _check_order(rules: list[tuple[str, str, Decision]], report: FileReport) -> 
 
 def agent(native: Native, report: FileReport, table: Mapping[str, Mapping[str, str]]) -> Agent:
     fm = native.frontmatter or {}
-    name = slug(str(fm.get("name") or native.path.stem))
+    name = name_of(fm.get("name"), native.path.stem)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}

@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from agentpack.importers.common import FileReport, Native, claude_tool, model_ref, slug
+from agentpack.importers.common import (
+    FileReport,
+    Native,
+    claude_tool,
+    model_ref,
+    name_of,
+    slug,
+)
 from agentpack.model import Agent, Example, SourceRef
 from agentpack.permissions import Policy, normalize_tool_id
 
@@ -78,7 +85,7 @@ def spec_agent(native: Native, report: FileReport, table: Mapping[str, Mapping[s
             )
     report.mapped += ["name", "description", "examples", *sorted(metadata)]
     return Agent(
-        name=slug(str(fm.get("name") or native.path.stem)),
+        name=name_of(fm.get("name"), native.path.stem),
         description=str(fm.get("description") or "Imported agent."),
         body=native.body,
         source=SourceRef(report.source),

@@ -346,3 +346,27 @@ def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool)
 
     got = policy({"tools": tools}, FileReport("a.md"))
     assert (got is None) is inherit
+
+
+def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
+    """A skill is named after its folder (its name field is only what Claude Code shows);
+    a name with no letters or digits a name can keep falls back to the file's name."""
+    root = _write(
+        tmp_path / "src" / ".claude",
+        {
+            "skills/pdf-tools/SKILL.md": SKILL.format("PDF Processing"),
+            "skills/same/SKILL.md": SKILL.format("same"),
+            "agents/naming-rules.md": AGENT.format("函数命名规范"),
+            "agents/other.md": AGENT.format("其他"),
+        },
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed
+    pack = api.load_pack(tmp_path / "pack")
+    assert sorted(s.name for s in pack.skills) == ["pdf-tools", "same"]
+    assert sorted(a.name for a in pack.agents) == ["naming-rules", "other"]
+    notes = [a for r in result.reports for a in r.approximated if a.startswith("name:")]
+    assert notes == [
+        "name: PDF Processing (Claude Code's display name; the skill is named after its "
+        "folder, pdf-tools)"
+    ]
