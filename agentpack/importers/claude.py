@@ -37,7 +37,13 @@ AGENT_EXTRAS = (
     "initialPrompt",
     "mcpServers",
     "hooks",
+    "autoCompactWindow",
+    "omitClaudeMd",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
 )
+"""Claude Code 2.1.330's other agent fields, carried under ``claude:``."""
 COLORS = frozenset({"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"})
 COMMAND_EXTRAS = ("effort", "user-invocable", "shell", "hooks")
 SKILL_EXTRAS = (

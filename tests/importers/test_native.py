@@ -370,3 +370,16 @@ def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
         "name: PDF Processing (Claude Code's display name; the skill is named after its "
         "folder, pdf-tools)"
     ]
+
+
+@pytest.mark.parametrize("kind", ["agent", "command", "skill"])
+def test_import_knows_every_claude_field_the_schema_knows(kind: str) -> None:
+    """A field the schema knows for a claude: block is carried as mapped on import, not
+    as "not a field agentpack knows"; the two lists must not drift apart."""
+    from agentpack import schema
+    from agentpack.importers import claude
+
+    known = {"agent": claude.AGENT_EXTRAS, "command": claude.COMMAND_EXTRAS}
+    fields = set(known.get(kind, claude.SKILL_EXTRAS))
+    handled = {"maxTurns"} if kind == "agent" else set()  # read into max_steps
+    assert set(schema.block_fields(kind, "claude")) == fields | handled
