@@ -233,3 +233,26 @@ def test_fast_validator_accepts_the_reference_files(kind: str) -> None:
                 text if kind == "manifest" else split_frontmatter(text).frontmatter or ""
             ).data
             schema.fast_validator(kind)(data)
+
+
+def test_claude_code_2_1_330_fields_validate_and_pass_through(make_pack: Any) -> None:
+    """Fields the shipped client reads (an effort in tokens, named arguments, tools taken
+    away while a command or skill runs) validate without a warning and reach the files."""
+    root = make_pack(
+        {
+            "agents/a.md": "---\nname: a\ndescription: A.\nclaude:\n  effort: 4096\n"
+            "  omitClaudeMd: true\n---\nA.\n",
+            "commands/c.md": "---\ndescription: C.\nclaude:\n  arguments: [file, mode]\n"
+            "  disallowed-tools: Bash\n---\nDo $file in $mode.\n",
+            "skills/s/SKILL.md": "---\nname: s\ndescription: S.\nclaude:\n  version: 1.2\n"
+            "  background: true\n---\nS.\n",
+        }
+    )
+    result = api.validate(root)
+    assert [f for f in result.findings if f.path != "agentpack.yaml"] == []
+    api.export(root)
+    claude = root / "dist" / "claude"
+    assert "effort: 4096\nomitClaudeMd: true\n" in (claude / "agents" / "a.md").read_text()
+    command = (claude / "commands" / "c.md").read_text()
+    assert "arguments:\n  - file\n  - mode\ndisallowed-tools: Bash\n" in command
+    assert "version: 1.2\nbackground: true\n" in (claude / "skills" / "s" / "SKILL.md").read_text()

@@ -45,7 +45,18 @@ AGENT_EXTRAS = (
 )
 """Claude Code 2.1.330's other agent fields, carried under ``claude:``."""
 COLORS = frozenset({"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"})
-COMMAND_EXTRAS = ("effort", "user-invocable", "shell", "hooks")
+_RUN_EXTRAS = ("arguments", "version", "background", "disallowed-tools")
+"""Fields Claude Code 2.1.330 reads from commands and skills alike (it loads both the same
+way), carried under ``claude:``."""
+COMMAND_EXTRAS = (
+    "effort",
+    "user-invocable",
+    "shell",
+    "hooks",
+    "when_to_use",
+    "paths",
+    *_RUN_EXTRAS,
+)
 SKILL_EXTRAS = (
     "when_to_use",
     "argument-hint",
@@ -55,6 +66,9 @@ SKILL_EXTRAS = (
     "model",
     "effort",
     "paths",
+    "shell",
+    "hooks",
+    *_RUN_EXTRAS,
 )
 _PLACEHOLDER = re.compile(r"(?<![\\$])\$([0-9]+)")
 
@@ -206,6 +220,8 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
             "disable-model-invocation",
         }
     )
+    if isinstance(fm.get("argument-hint"), list):
+        fm = {**fm, "argument-hint": _hint(fm["argument-hint"], report)}
     claude = _extras(fm, SKILL_EXTRAS, handled, report)
     raw = fm.get("metadata")
     metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
