@@ -215,6 +215,8 @@ class _Run:
         else:
             meta = {**extra, **own}  # plugin.json is the authority; the entry fills gaps
         meta.setdefault("name", path.resolve().name)
+        if self.out.plugin is None:  # a plugin imported on its own: the new pack's manifest
+            self.out.plugin = meta
         report.mapped += sorted(k for k in meta if k in _PLUGIN_KEPT)
         report.dropped += sorted(
             f"{k} (a pack holds agents, commands and skills; copy the rest by hand)"
@@ -294,7 +296,8 @@ def _local_source(source: object, plugin_root: str | None) -> str | None:
     if not isinstance(source, str) or not source:
         return None
     if not source.startswith("./") and plugin_root is not None:
-        source = f"{plugin_root.rstrip('/')}/{source}"  # a bare name under metadata.pluginRoot
+        # a bare name under metadata.pluginRoot ("./plugins" or "plugins")
+        source = f"./{plugin_root.removeprefix('./').strip('/')}/{source}"
     parts = source.split("/")
     if not source.startswith("./") or ".." in parts or "\\" in source:
         return None

@@ -264,6 +264,8 @@ def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
 
     pack = tmp_path / "source"
     api.import_(NATIVE / "market" / "plugins" / "review", pack)
+    manifest = api.load_pack(pack).manifest  # a plugin on its own: its plugin.json
+    assert (manifest.name, manifest.version) == ("review-kit", "1.2.0")
     api.export(pack)
     plugin = pack / "dist" / "claude"
     assert plugin_report(api.import_(plugin, tmp_path / "again")) == []
