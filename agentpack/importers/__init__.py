@@ -189,11 +189,8 @@ class _Run:
         for kind, subs in (("agent", _AGENT_DIRS), ("command", _COMMAND_DIRS)):
             for file in (f for sub in subs for f in _files(path / sub)):
                 self.file(file, dialect, kind)
-        for sub in _SKILL_DIRS:
-            base = path / sub
-            for folder in sorted(base.iterdir()) if base.is_dir() else ():
-                if (folder / "SKILL.md").is_file():
-                    self.skill(folder)
+        for folder in (f for sub in _SKILL_DIRS for f in _skills_in(path / sub)):
+            self.skill(folder)
         for name in ("opencode.json", "opencode.jsonc"):
             if (path / name).is_file():
                 self.opencode_config(path / name)
@@ -352,11 +349,15 @@ def _skill_folders(plugin: Path, value: object, report: FileReport) -> list[Path
             bases.append(path)
     found: list[Path] = []
     for base in bases:
-        if (base / "SKILL.md").is_file():
-            found.append(base)
-        elif base.is_dir():
-            found += [f for f in sorted(base.iterdir()) if (f / "SKILL.md").is_file()]
+        found += [base] if (base / "SKILL.md").is_file() else _skills_in(base)
     return list(dict.fromkeys(found))
+
+
+def _skills_in(folder: Path) -> list[Path]:
+    """The skill folders (those with a SKILL.md) directly in ``folder``."""
+    if not folder.is_dir():
+        return []
+    return [f for f in sorted(folder.iterdir()) if (f / "SKILL.md").is_file()]
 
 
 def _detect(fm: Mapping[str, Any], path: Path) -> str:
