@@ -142,7 +142,7 @@ class _Run:
             if not isinstance(found, Incremental):
                 raise _Stale
             targets[name] = found
-        if key(self.root, self.out_dir, names, self.registry) != snap.key:
+        if key(self.root, self.out_dir, names, self.registry, chosen=bool(tools)) != snap.key:
             raise _Stale
         self._prepare()
         self._check_output()  # the scan's first part, while it finds the second

@@ -86,10 +86,14 @@ def _code() -> list[str]:
     return sorted(out)
 
 
-def key(root: Path, out_dir: Path, names: Sequence[str], registry: Registry) -> str:
-    """What, besides the pack's own files, an export's output depends on."""
+def key(
+    root: Path, out_dir: Path, names: Sequence[str], registry: Registry, *, chosen: bool
+) -> str:
+    """What, besides the pack's own files, an export's output depends on. ``chosen``: the
+    targets were named with --tool; a plain export must build the manifest's targets, so
+    it never reuses a snapshot of an export that chose its own."""
     specs = [(n, registry.specs.get(n, "")) for n in names]
-    text = json.dumps([__version__, _code(), str(root), str(out_dir), list(names), specs])
+    text = json.dumps([__version__, _code(), str(root), str(out_dir), list(names), specs, chosen])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -339,11 +339,12 @@ class _Builder:
         return self.out
 
 
-def _events(text: str) -> Generator[Any, None, None]:
+def _events(text: str, *, pure: bool = False) -> Generator[Any, None, None]:
     """libyaml's events, straight from its parser when PyYAML was built with it: a full
     ``CSafeLoader`` sets up a constructor and a resolver per document that we never use
-    (a sixth of the parse time of a large pack)."""
-    if _CParser is None:
+    (a sixth of the parse time of a large pack). ``pure``: PyYAML's own parser, the same
+    events, with no nesting limit of its own."""
+    if _CParser is None or pure:
         yield from yaml.parse(text, Loader=yaml.SafeLoader)
         return
     parser = _CParser(text)
@@ -447,15 +448,16 @@ def _attach(top: Any, keys: list[Any], value: Any, container: bool) -> bool:
 def parse_yaml(text: str, line_offset: int = 0) -> Located:
     """YAML text -> data + source map; line numbers are shifted by ``line_offset``."""
     try:
-        events = _events(text)
         try:
-            data, origin = _quick(events, line_offset)
-            return Located(data, origin=origin, pending=(text, line_offset))
-        except _Fallback:
-            pass
-        finally:
-            events.close()
-        return _Builder(line_offset).feed(_events(text))
+            return _parse(text, line_offset, pure=False)
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" not in str(exc.problem):
+                raise
+        # Some libyaml releases (PyYAML 6.0.4's) stop at a depth limit of their own while
+        # scanning ahead, before our builder sees the level that breaks ours: read the
+        # events again with PyYAML's own parser, so that our limit, position and message
+        # apply whatever libyaml does.
+        return _parse(text, line_offset, pure=True)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -465,3 +467,15 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
         raise SourceError(line, col, "-", f"invalid YAML: {problem}{_hint(problem)}") from exc
     except yaml.YAMLError as exc:
         raise SourceError(1 + line_offset, 1, "-", f"invalid YAML: {exc}") from exc
+
+
+def _parse(text: str, line_offset: int, *, pure: bool) -> Located:
+    events = _events(text, pure=pure)
+    try:
+        data, origin = _quick(events, line_offset)
+        return Located(data, origin=origin, pending=(text, line_offset))
+    except _Fallback:
+        pass
+    finally:
+        events.close()
+    return _Builder(line_offset).feed(_events(text, pure=pure))

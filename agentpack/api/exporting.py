@@ -207,7 +207,7 @@ def _full(
     if kept is not None:
         snapshot.capture(
             kept,
-            key=snapshot.key(root, out_dir, names, reg),
+            key=snapshot.key(root, out_dir, names, reg, chosen=bool(tools)),
             started=started,
             listed=listed,
             root=root,
