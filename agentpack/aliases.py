@@ -1,29 +1,41 @@
-"""Model aliases: the built-in table, the pack's overrides, and resolution per target.
+"""Model aliases: the table the targets bring, the pack's overrides, resolution per target.
 
-The built-in ids are the current Anthropic models as opencode 1.18's bundled catalogue names
-them (checked November 2026). A pack overrides or extends them in agentpack.yaml ``models:``.
+Each target declares the ids of the aliases it knows (``Target.models``); a pack overrides or
+extends them in agentpack.yaml ``models:``. ``inherit`` is every target's: the agent runs on
+whatever model the host session uses, so targets leave their model field out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from agentpack.model import Manifest, ModelRef
 
 INHERIT = "inherit"
 
-BUILTIN: Mapping[str, Mapping[str, str]] = {
-    "inherit": {"claude": INHERIT, "opencode": INHERIT},
-    "haiku": {"claude": "haiku", "opencode": "anthropic/claude-haiku-4-5"},
-    "sonnet": {"claude": "sonnet", "opencode": "anthropic/claude-sonnet-5"},
-    "opus": {"claude": "opus", "opencode": "anthropic/claude-opus-5"},
-    "fable": {"claude": "fable", "opencode": "anthropic/claude-fable-5"},
-}
+
+class _Modelled(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def models(self) -> Mapping[str, str]: ...
 
 
-def table(manifest: Manifest) -> dict[str, dict[str, str]]:
+def builtin(targets: Iterable[_Modelled]) -> dict[str, dict[str, str]]:
+    """Alias -> target -> model id, from what each target declares."""
+    table: dict[str, dict[str, str]] = {INHERIT: {}}
+    for target in targets:
+        for alias, model_id in target.models.items():
+            table.setdefault(alias, {})[target.name] = model_id
+    return table
+
+
+def table(
+    manifest: Manifest, builtin: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
     """The built-in aliases with the pack's entries merged over them, target by target."""
-    merged = {alias: dict(ids) for alias, ids in BUILTIN.items()}
+    merged = {alias: dict(ids) for alias, ids in builtin.items()}
     for alias, ids in manifest.models.items():
         merged.setdefault(alias, {}).update(ids)
     return merged
@@ -35,5 +47,8 @@ def resolve(ref: ModelRef | None, target: str, aliases: Mapping[str, Mapping[str
     if ref is None:
         return INHERIT
     if ref.alias is not None:
-        return aliases.get(ref.alias, {}).get(target, "")
+        found = aliases.get(ref.alias, {}).get(target)
+        if found is None and ref.alias == INHERIT:
+            return INHERIT
+        return found or ""
     return ref.per_target.get(target, "")

@@ -1,306 +1,331 @@
-"""Render each target and stage its files; on a large pack, in two processes.
+"""What an export should leave behind: the pack loaded, every target rendered, every warning
+placed at its field; the cache skips the work whose inputs it has seen before.
 
-Files are written (staged) by the process that renders them, so no rendered file is ever
-sent through a pipe: only paths, hashes, notes and the few pack-level files come back. The
-caller commits (``writer``).
-
-A full export (``export``) splits the pack's items in two halves: each process loads its
-half and renders and stages it for every target, and sends back what the checks across
-items, the pack-level files and the re-export snapshot need (``Brief``), never the items
-themselves. A pack already loaded (``build``) is split by target instead.
+This is the one export path: ``export``, ``export --check``, ``--dry-run`` and ``validate``
+all run it (the last three without the cache, and without writing). The writer then makes
+the output folder hold exactly what it returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from agentpack import parallel, writer
-from agentpack.errors import Finding, InvalidPack, UnsafePath
-from agentpack.load import Brief, Opening, Result
-from agentpack.model import Agent, Command, ItemInfo, Kind, Manifest, Pack, Skill
-from agentpack.outputs import OutFile, collision_key
-from agentpack.source import FileState
+from agentpack import cache as caching
+from agentpack.cache import InfoRow, NoteRow, RenderRecord
+from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
+from agentpack.load import Loader
+from agentpack.load.items import SKILL_FILE, resource_paths
+from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack, SourceRef
+from agentpack.outputs import OutFile, Stat, collision_key
+from agentpack.record import Record, sha256
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Incremental, Note, Report
+from agentpack.targets.base import Change, Context, Note, Report, Target, item_env
+from agentpack.writer import Wanted, check_path, scan
+from agentpack.yamldoc import Located
+
+MANIFEST = "agentpack.yaml"
 
 
-@dataclass(frozen=True, slots=True)
-class Built:
-    """What rendering and staging one target left, without the files' contents."""
-
-    target: str
-    hashes: Mapping[str, str]
-    """sha256 of every file of the target's folder, by path."""
-    by_item: Mapping[str, tuple[str, ...]] | None
-    """Item source -> its files' paths, for a target that renders item by item."""
-    notes: tuple[Note, ...]
-    """What the items' files gave (all of them, for a target that renders the pack whole)."""
-    pack_notes: tuple[Note, ...]
-    """What the pack-level files gave, kept apart: a re-export may reuse them."""
-    pack_files: tuple[OutFile, ...]
-    staged: writer.Staged | None
-    """Write mode: what ``writer.commit`` makes visible."""
-    differences: tuple[writer.Difference, ...]
-    """Check mode: how the target's folder differs from what it would be."""
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What an export builds and where it goes: the same for every way of building."""
-
-    names: Sequence[str]
-    """The targets."""
-    registry: Registry
-    context: Context
-    out_dir: Path
-    previous: Mapping[str, object] | None
-    """The manifest the output folder held before."""
-    staging: Path | None = None
-    """Where files are staged; None: they are only hashed (and with ``compare``, diffed
-    against ``out_dir``)."""
-    compare: bool = False
-
-
-def build(pack: Pack, plan: Plan) -> list[Built]:
-    """Render every target of ``plan`` from a pack loaded whole, one target per process."""
-    registry, context, out_dir = plan.registry, plan.context, plan.out_dir
-    previous, staging, compare = plan.previous, plan.staging, plan.compare
-
-    def one(name: str) -> Built:
-        target, own = registry.get(name), pack.for_target(name)
-        report, pack_report = Report(), Report()
-        by_item: dict[str, list[str]] | None = None
-        if isinstance(target, Incremental):
-            outs = list(target.render_items(own, own.items(), report, context))
-            by_item = {}
-            for out in outs:
-                by_item.setdefault(out.source or "", []).append(out.path)
-            outs += target.render_pack(own.manifest, own.infos(), pack_report, context)
-        else:
-            outs = list(target.render(own, report, context))
-        files = writer.target_files(name, outs)
-        del outs  # the checked files are all that is kept from here on
-        staged: writer.Staged | None = None
-        differences: tuple[writer.Difference, ...] = ()
-        if staging is not None:
-            staged = writer.stage(files, out_dir, staging, previous)
-        elif compare:
-            differences = tuple(writer.compare_target(files, out_dir))
-        return Built(
-            name,
-            files.hashes,
-            None if by_item is None else {k: tuple(v) for k, v in by_item.items()},
-            tuple(report.notes),
-            tuple(pack_report.notes),
-            files.pack_files,
-            staged,
-            differences,
-        )
-
-    def batch(group: Sequence[str]) -> list[Built]:
-        return [one(name) for name in group]
-
-    size = len(pack.agents) + len(pack.commands)
-    # one target per process: rendering is CPU work and creating files is kernel work,
-    # and two target folders do not contend for one directory lock
-    return parallel.split(batch, list(plan.names), when=size >= parallel.WORTH_IT)
-
-
-# -- a full export, in halves ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Whole:
-    """A pack loaded, rendered and staged in halves, put back together."""
+@dataclass(slots=True)
+class Build:
+    """An export's outputs, and what it warned about."""
 
     manifest: Manifest
-    briefs: tuple[Brief, ...]
-    """Every item, in the pack's order."""
-    findings: tuple[Finding, ...]
-    """Every finding, sorted."""
-    shared: tuple[Finding, ...]
-    """The findings about no one item."""
-    inputs: Mapping[str, FileState]
-    """The manifest and the files it names."""
-    built: list[Built]
+    names: tuple[str, ...]
+    targets: dict[str, dict[str, Wanted]] = field(default_factory=dict)
+    pack_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Files a target puts in the pack root (a marketplace) -> (target, bytes)."""
+    findings: tuple[Finding, ...] = ()
+    reused: int = 0
+    """Items whose every file came from the cache."""
+    record: Record = field(default_factory=Record)
+    """``dist/manifest.json`` as this export leaves it."""
+    pack: Pack | None = None
+    """The whole pack, when every item was loaded (no cache vouched for any)."""
+
+    def digests(self) -> dict[str, str]:
+        return {
+            f"{t}/{p}": w.digest for t, wanted in self.targets.items() for p, w in wanted.items()
+        }
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """What one half gave one target."""
+@dataclass(slots=True)
+class _Source:
+    """One item file (a skill's folder) as this export sees it."""
 
-    hashes: Mapping[str, str]
-    by_item: Mapping[str, tuple[str, ...]]
-    notes: tuple[Note, ...]
-    pack_files: tuple[OutFile, ...]
-    staged: writer.Part
-    """The paths staged and their stamps (``writer.stage_files``)."""
-    differences: tuple[writer.Difference, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Half:
-    """What one process sends back of its half of the items."""
-
-    briefs: tuple[Brief, ...]
-    parts: Mapping[str, _Part]
-    """By target; none when the half has errors (nothing is written then)."""
+    kind: Kind
+    path: Path
+    rel: str
+    key: str
+    info: ItemInfo | None = None
+    """None when the item has errors."""
+    item: Item | None = None
+    """Loaded only when something needs it."""
 
 
-def export(opening: Opening, plan: Plan) -> Whole:
-    """Load every item of ``opening`` and render it for each target of ``plan`` (all of
-    them ``Incremental``), in two halves on a large pack. Raises ``InvalidPack`` on any
-    error."""
-    names = plan.names
-    folders = (
-        {n: writer.folder_for(n, plan.out_dir, plan.previous) for n in names}
-        if plan.staging is not None
-        else {}
-    )
-    job = _Job(opening, plan, folders)
-    # the second half takes the targets in the other order: two processes creating files
-    # in one folder wait on its lock (twice the system time, measured)
-    halves = parallel.split(
-        lambda sources: [job.half(sources, names)],
-        opening.sources,
-        when=opening.weight >= parallel.WORTH_IT,
-        second_work=lambda sources: [job.half(sources, names[::-1])],
-    )
-    briefs = tuple(b for h in halves for b in h.briefs)
-    shared = opening.shared(briefs)
-    every = tuple(sorted({*shared, *(f for b in briefs for f in b.findings)}))
-    manifest = opening.manifest
-    if manifest is None or any(f.is_error for f in every):
-        raise InvalidPack(every)
-    built = []
-    for name in names:
-        wanted = [
-            b.info for b in briefs if b.info is not None and name in (b.targets or manifest.targets)
-        ]
-        built.append(job.join(name, manifest, wanted, [h.parts[name] for h in halves]))
-    return Whole(manifest, briefs, every, shared, opening.inputs, built)
+class Claims:
+    """One target's files so far; two files on one name (also on a case-folding or
+    normalising file system) are an error unless they are the same file."""
+
+    def __init__(self, target: str, wanted: dict[str, Wanted]) -> None:
+        self.target, self.wanted = target, wanted
+        self.keys: dict[str, str] = {}
+
+    def take(self, path: str, file: Wanted) -> None:
+        check_path(path)
+        earlier = self.keys.setdefault(collision_key(path), path)
+        if earlier != path or path in self.wanted:
+            if self.wanted[earlier].digest != file.digest:
+                raise UnsafePath(
+                    f"two files would be written to {path!r} ({self.target}); names must "
+                    "differ, also in letter case and Unicode normalisation"
+                )
+            return
+        self.wanted[path] = file
 
 
-def export_loaded(result: Result, plan: Plan) -> Whole:
-    """``export`` for a pack loaded whole, which a target that renders the pack whole
-    (not ``Incremental``) needs."""
-    if result.pack is None:
-        raise InvalidPack(result.findings)
-    built = build(result.pack, plan)
-    briefs = tuple(x.brief() for x in result.loaded)
-    manifest = result.pack.manifest
-    return Whole(manifest, briefs, result.findings, result.shared, result.inputs, built)
+class _Run:
+    """One build: the loader, the cache, and what the items' files are."""
 
+    def __init__(self, root: Path, registry: Registry, cache: caching.Cache) -> None:
+        self.root, self.registry, self.cache = root, registry, cache
+        self.loader = Loader(root, registry)
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One full export's settings, shared by the two processes."""
-
-    opening: Opening
-    plan: Plan
-    folders: Mapping[str, writer.Folder]
-    """How each target's folder is staged (none: nothing is written)."""
-
-    def half(self, sources: Sequence[tuple[Kind, Path]], order: Sequence[str]) -> _Half:
-        """Load these items, then render and stage them for each target in ``order``."""
-        opening = self.opening
-        loaded = opening.items(sources)
-        briefs = tuple(x.brief() for x in loaded)
-        if opening.manifest is None or any(x.item is None for x in loaded):
-            return _Half(briefs, {})  # the pack will not be written: render nothing
-        mine = Pack(
-            opening.manifest,
-            opening.root,
-            tuple(x.item for x in loaded if isinstance(x.item, Agent)),
-            tuple(x.item for x in loaded if isinstance(x.item, Command)),
-            tuple(x.item for x in loaded if isinstance(x.item, Skill)),
+    def env_key(self) -> str:
+        """What every item's records depend on besides the item: agentpack and the
+        targets, the manifest and the files it names."""
+        manifest = self.loader.manifest
+        named = sorted(manifest.files.items()) if manifest else []
+        specs = sorted(self.registry.specs.items())
+        modules = [type(self.registry.get(name)).__module__ for name, _ in specs]
+        return caching.key(
+            caching.code_stamp(modules),
+            specs,
+            sha256((self.root / MANIFEST).read_bytes()),
+            [(rel, sha256(data)) for rel, data in named],
         )
-        # a command's files depend on the agent it names, which the other half may load
-        named = {c.agent for c in mine.commands if c.agent} - {a.name for a in mine.agents}
-        files = {path.stem: path for kind, path in opening.sources if kind is Kind.AGENT}
-        more = [(Kind.AGENT, files[name]) for name in sorted(named) if name in files]
-        extra = tuple(x.item for x in opening.items(more) if isinstance(x.item, Agent))
-        seen = Pack(mine.manifest, mine.root, mine.agents + extra, mine.commands, mine.skills)
-        return _Half(briefs, {name: self.part(name, mine, seen) for name in order})
 
-    def part(self, name: str, mine: Pack, seen: Pack) -> _Part:
-        """One half's items for one target: ``mine`` are the items to render, ``seen`` also
-        holds the agents that their commands name."""
-        target = self.plan.registry.get(name)
-        assert isinstance(target, Incremental)
+    def digest(self, kind: Kind, path: Path, rel: str) -> str:
+        if kind is not Kind.SKILL:
+            return self.cache.digest(rel, path)
+        parts = []
+        for file in (path / SKILL_FILE, *resource_paths(path)):
+            sub = self.loader.files.rel(file)
+            try:
+                parts.append((sub, self.cache.digest(sub, file)))
+            except OSError:
+                parts.append((sub, "unreadable"))
+        return caching.key(parts)
+
+    def sources(self, env_key: str) -> list[_Source]:
+        out = []
+        for kind, path in self.loader.sources():
+            rel = self.loader.files.rel(path / SKILL_FILE if kind is Kind.SKILL else path)
+            try:
+                digest = self.digest(kind, path, rel)
+            except OSError:
+                digest = "unreadable"  # the loader says why
+            out.append(_Source(kind, path, rel, caching.key(env_key, kind.value, rel, digest)))
+        return out
+
+    def check(self, source: _Source) -> tuple[Finding, ...]:
+        """The item's findings, from the cache or by loading it."""
+        record = self.cache.item(source.key)
+        if record is not None:
+            source.info = None if record[1] is None else _info(record[1])
+            return tuple(Finding.of_row(f) for f in record[0])
+        item, findings = self.loader.item(source.kind, source.path)
+        source.item, source.info = item, None if item is None else ItemInfo.of(item)
+        info = None if source.info is None else _info_row(source.info)
+        self.cache.put_item(source.key, (tuple(f.row() for f in findings), info))
+        return findings
+
+    def load(self, source: _Source) -> Item:
+        if source.item is None:
+            source.item, _ = self.loader.item(source.kind, source.path)
+            assert source.item is not None  # its findings, cached, had no error
+        return source.item
+
+    def rows(self, notes: Sequence[Note]) -> list[NoteRow]:
+        """The notes as plain values, each with where in its file its field stands."""
+        rows = []
+        for note in notes:
+            loc = self.loader.files.docs.get(note.source.path)
+            line, col = (note.source.line, 1) if loc is None else note_position(loc, note.field)
+            head = (note.source.path, note.source.line, note.target, note.item, note.field)
+            rows.append((*head, note.change.value, note.message, line, col))
+        return rows
+
+    def render(
+        self, target: Target, source: _Source, agent: _Source | None, manifest: Manifest
+    ) -> tuple[list[OutFile], list[NoteRow]]:
+        item = self.load(source)
+        named = self.load(agent) if agent is not None else None
+        agents = {named.name: named} if isinstance(named, Agent) else {}
+        env = item_env(item, manifest, self.loader.table, agents, self.registry.spellings())
         report = Report()
-        items = mine.for_target(name).items()
-        outs = list(target.render_items(seen.for_target(name), items, report, self.plan.context))
-        by_item: dict[str, list[str]] = {}
-        for out in outs:
-            by_item.setdefault(out.source or "", []).append(out.path)
-        files = writer.target_files(name, outs)
-        del outs
-        staged: writer.Part = ((), ())
-        differences: tuple[writer.Difference, ...] = ()
-        if self.plan.staging is not None:
-            staged = self.stage(name, files)
-        elif self.plan.compare:
-            differences = tuple(writer.compare_files(name, files.files, self.plan.out_dir))
-        return _Part(
-            files.hashes,
-            {k: tuple(v) for k, v in by_item.items()},
-            tuple(report.notes),
-            files.pack_files,
-            staged,
-            differences,
-        )
+        outs = list(target.render_item(item, env, report))
+        return outs, self.rows(report.notes)
 
-    def stage(
-        self, name: str, files: writer.TargetFiles
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        assert self.plan.staging is not None
-        folder = self.folders[name]
-        return writer.stage_files(
-            folder, files.files, files.hashes, self.plan.out_dir, self.plan.staging
-        )
 
-    def join(
-        self, name: str, manifest: Manifest, wanted: Sequence[ItemInfo], parts: Sequence[_Part]
-    ) -> Built:
-        """One target's halves put together, with the files that belong to no one item
-        (rendered here: they need every item's summary) staged or compared as well."""
-        target = self.plan.registry.get(name)
-        assert isinstance(target, Incremental)
-        pack_report = Report()
-        outs = target.render_pack(manifest, wanted, pack_report, self.plan.context)
-        files = writer.target_files(name, outs)
-        hashes: dict[str, str] = {}
-        claimed: dict[str, str] = {}
-        for table in (*(p.hashes for p in parts), files.hashes):
-            for path, digest in table.items():
-                if claimed.setdefault(collision_key(path), digest) != digest:
-                    raise UnsafePath(
-                        f"two files would be written to {path!r} ({name}); "
-                        "names must differ, also in letter case and Unicode normalisation"
-                    )
-                hashes[path] = digest
-        hashes = dict(sorted(hashes.items()))
-        staged: writer.Staged | None = None
-        differences: list[writer.Difference] = []
-        if self.plan.staging is not None:
-            own = self.stage(name, files)
-            staged = writer.staged(self.folders[name], [*(p.staged for p in parts), own], hashes)
-        elif self.plan.compare:
-            differences = [d for p in parts for d in p.differences]
-            differences += writer.compare_files(name, files.files, self.plan.out_dir)
-            differences += writer.compare_extra(name, hashes, self.plan.out_dir)
-            differences.sort(key=lambda d: d.path)
-        pack_files = (*files.pack_files, *(f for p in parts for f in p.pack_files))
-        return Built(
-            name,
-            hashes,
-            {k: v for p in parts for k, v in p.by_item.items()},
-            tuple(n for p in parts for n in p.notes),
-            tuple(pack_report.notes),
-            tuple(sorted(pack_files, key=lambda f: f.path)),
-            staged,
-            tuple(differences),
+def build(
+    root: Path,
+    tools: Sequence[str],
+    registry: Registry,
+    context: Context,
+    out_dir: Path,
+    cache: caching.Cache,
+    previous: Record | None,
+    *,
+    writing: bool = True,
+) -> Build:
+    """Load the pack and render each target (``tools``, else the manifest's). Raises
+    ``InvalidPack`` with every finding when the pack has errors, before any rendering.
+    ``previous``: the output folder's record; ``writing``: the files will be written, so a
+    cached render counts only while its files on disk are intact."""
+    run = _Run(root, registry, cache)
+    manifest = run.loader.manifest
+    names = tuple(dict.fromkeys(tools)) or (manifest.targets if manifest else ())
+    # an unknown --tool is a usage error; one the manifest names is among its findings
+    targets = {n: registry.get(n) for n in names if tools or n in registry.known()}
+    sources = run.sources(run.env_key())
+    findings = [f for s in sources for f in run.check(s)]
+    infos = [s.info for s in sources if s.info is not None]
+    findings += run.loader.shared(infos)
+    findings.sort()
+    if manifest is None or any(f.is_error for f in findings):
+        raise InvalidPack(findings)
+    out = Build(manifest, names)
+    agents = {s.info.name: s for s in sources if s.info and s.kind is Kind.AGENT}
+    fresh: set[str] = set()
+    notes: list[NoteRow] = []
+    for name, target in targets.items():
+        disk = scan(out_dir / name) if cache.before and writing else {}
+        claims = Claims(name, out.targets.setdefault(name, {}))
+        for source in sources:
+            assert source.info is not None
+            if not manifest.builds(source.info.targets, name):
+                continue
+            agent = agents.get(source.info.agent or "")
+            dep = agent.key if agent else registry.spellings().get(source.info.agent or "")
+            render_key = caching.key(source.key, name, dep)
+            record = cache.render(render_key)
+            if record is not None and (
+                not writing or _intact(record, out_dir / name, name, disk, cache)
+            ):
+                cache.put_render(render_key, record)
+                for path, digest in record[0]:
+                    claims.take(path, Wanted(digest, None))
+                notes += record[1]
+                continue
+            fresh.add(source.rel)
+            outs, rows = run.render(target, source, agent, manifest)
+            for o in outs:
+                claims.take(o.path, Wanted(sha256(o.data), o.data))
+            notes += rows
+            cache.put_render(
+                render_key, (tuple((o.path, sha256(o.data)) for o in outs), tuple(rows))
+            )
+        report = Report()
+        own = [i for i in infos if manifest.builds(i.targets, name)]
+        for o in target.render_pack(manifest, own, report, context):
+            if o.area == "pack":
+                _pack_file(out, name, o)
+            else:
+                claims.take(o.path, Wanted(sha256(o.data), o.data))
+        notes += run.rows(report.notes)
+    out.reused = sum(1 for s in sources if s.rel not in fresh)
+    out.record = _record(out, previous)
+    versions = _version_findings(run, targets, previous, out)
+    ordered = sorted(set(notes), key=lambda row: row[:7])
+    out.findings = (*findings, *(_note_finding(row) for row in ordered), *versions)
+    if all(s.item is not None for s in sources):
+        out.pack = run.loader.pack([s.item for s in sources if s.item is not None])
+    return out
+
+
+def _record(out: Build, previous: Record | None) -> Record:
+    pack: dict[str, dict[str, str]] = {}
+    for path, (target, data) in out.pack_files.items():
+        pack.setdefault(target, {})[path] = sha256(data)
+    return (previous or Record()).updated(out.manifest, out.names, out.digests(), pack)
+
+
+def _version_findings(
+    run: _Run, targets: Mapping[str, Target], previous: Record | None, out: Build
+) -> list[Finding]:
+    """Hosts update an installed plugin only when its version changes: a warning for each
+    such target whose files changed since the last export while the version did not."""
+    if previous is None or previous.pack.get("version") != out.manifest.version:
+        return []
+    found = []
+    for name, target in targets.items():
+        old = previous.of_target(name)
+        new = {p: w.digest for p, w in out.targets[name].items()}
+        if target.versioned and old and old != new:
+            loc = run.loader.files.docs.get(MANIFEST)
+            line, col = loc.pos(("version",), key=True) if loc is not None else (1, 1)
+            message = (
+                f"the {name.capitalize()} plugin's content changed but its version "
+                f"{out.manifest.version} did not; bump version so that installed copies update"
+            )
+            found.append(Finding(MANIFEST, line, col, Severity.WARNING, "version", message))
+    return found
+
+
+def _intact(
+    record: RenderRecord, base: Path, target: str, disk: Mapping[str, Stat], cache: caching.Cache
+) -> bool:
+    """Whether every file of a cached render is on disk as it was written."""
+    for path, digest in record[0]:
+        st = disk.get(path)
+        if st is None or cache.vouch(f"{target}/{path}", st, base / path) != digest:
+            return False
+    return True
+
+
+def _pack_file(out: Build, target: str, o: OutFile) -> None:
+    check_path(o.path)
+    found = out.pack_files.get(o.path)
+    if found is not None and found[1] != o.data:
+        raise UnsafePath(
+            f"two files would be written to {o.path!r} ({target}); names must differ, also in "
+            "letter case and Unicode normalisation"
         )
+    out.pack_files[o.path] = (target, o.data)
+
+
+def _info_row(info: ItemInfo) -> InfoRow:
+    s = info.source
+    return (info.kind.value, info.name, info.description, s.path, s.line, info.targets, info.agent)
+
+
+def _info(row: InfoRow) -> ItemInfo:
+    kind, name, description, path, line, targets, agent = row
+    own = None if targets is None else tuple(targets)
+    return ItemInfo(Kind(kind), name, description, SourceRef(path, line), own, agent)
+
+
+def _note_finding(row: NoteRow) -> Finding:
+    path, line, target, item, field_, change, message, at_line, at_col = row
+    note = Note(SourceRef(path, line), target, item, field_, Change(change), message)
+    return note.finding(at_line, at_col)
+
+
+def note_position(loc: Located, field_: str) -> tuple[int, int]:
+    """The place of the field a note names (``tools.webfetch`` is where the source names
+    webfetch: an entry of ``tools.ask``, say); the nearest place there is."""
+    head, _, rest = field_.partition(".")
+    path: tuple[str | int, ...] = (head, rest) if rest else (head,)
+    tools = loc.data.get("tools") if isinstance(loc.data, dict) and head == "tools" else None
+    if isinstance(tools, dict) and rest:
+        path = ("tools", "default") if "default" in tools else ("tools",)
+        for decision in ("allow", "ask", "deny"):
+            entries = tools.get(decision) or []
+            if rest in entries:
+                path = ("tools", decision, entries.index(rest))
+        if rest == "bash" and "bash" in tools:
+            path = ("tools", "bash")
+    return loc.pos(path, key=True)

@@ -24,6 +24,10 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
 MODELINE = "# yaml-language-server: $schema={}"
+AUTHOR_HINT = "# author: {name: Your Name, email: you@example.com}   # plugins need an author"
+LICENSE_HINT = (
+    "# license: MIT      # an SPDX id (https://spdx.org/licenses/): plugin directories want one"
+)
 
 
 def _model(ref: ModelRef | None) -> Any:
@@ -181,11 +185,16 @@ def manifest_file(manifest: Manifest, schemas: str | None = "schemas") -> OutFil
         "homepage": manifest.homepage,
         "repository": manifest.repository,
         "keywords": list(manifest.keywords) or None,
-        "targets": list(manifest.targets),
+        "targets": list(manifest.targets) or None,
         "models": {k: dict(v) for k, v in manifest.models.items()} or None,
         "plugins": [_group(g) for g in manifest.plugins] or None,
         **{name: dict(block) for name, block in sorted(manifest.extras.items())},
     }
     head = "" if schemas is None else MODELINE.format(f"{schemas}/manifest.schema.json") + "\n"
-    body = emit.yaml_mapping({k: v for k, v in fields.items() if v is not None})
-    return OutFile("agentpack.yaml", (head + body + "\n").encode("utf-8"))
+    body = emit.yaml_mapping({k: v for k, v in fields.items() if v is not None}) + "\n"
+    hints = ([AUTHOR_HINT] if manifest.author is None else []) + (
+        [LICENSE_HINT] if manifest.license is None else []
+    )
+    if hints:  # said where the field belongs, for the user to fill in
+        body = body.replace("\ntargets:", "\n" + "\n".join(hints) + "\ntargets:", 1)
+    return OutFile("agentpack.yaml", (head + body).encode("utf-8"))

@@ -52,6 +52,15 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def row(self) -> tuple[str, int, int, str, str, str]:
+        """Plain values, for the export cache."""
+        return (self.path, self.line, self.col, self.severity.value, self.field, self.message)
+
+    @staticmethod
+    def of_row(row: tuple[str, int, int, str, str, str]) -> Finding:
+        path, line, col, severity, field, message = row
+        return Finding(path, line, col, Severity(severity), field, message)
+
 
 _SEVERITY_TEXT = {severity: severity.value for severity in Severity}
 """``Severity.value`` through a dict: the enum's property costs a microsecond a call, and
@@ -110,6 +119,11 @@ class UsageError(AgentpackError):
     """Bad flags, an unknown target, or no pack where one was expected."""
 
     exit_code = 2
+
+
+class TargetLoadError(UsageError):
+    """A target (built in or from an installed distribution) failed to import; the
+    message names where it came from."""
 
 
 class OutputError(AgentpackError):

@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.outputs import OutFile
-from agentpack.writer import check_path, replace_file, sha256
+from agentpack.record import sha256
+from agentpack.writer import check_path, replace_file
 
 STATE_DIR = ".agentpack"
 
@@ -42,6 +43,14 @@ class Outcome:
     @property
     def skipped(self) -> list[Action]:
         return [a for a in self.actions if a.verb == "skip"]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "dest": str(self.dest),
+            "actions": [
+                {"path": a.path, "action": a.verb, "reason": a.reason} for a in self.actions
+            ],
+        }
 
 
 @dataclass(slots=True)
@@ -192,3 +201,17 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
     return outcome
+
+
+def merged(dest: Path, outcomes: Iterable[Outcome]) -> Outcome:
+    """Several folders' outcomes as one, paths relative to ``dest`` (which holds them all)."""
+    outcomes = list(outcomes)
+    if len(outcomes) == 1:
+        return outcomes[0]
+    out = Outcome(dest)
+    for outcome in outcomes:
+        base = outcome.dest.relative_to(dest).as_posix() if outcome.dest != dest else ""
+        for action in outcome.actions:
+            path = f"{base}/{action.path}" if base else action.path
+            out.actions.append(Action(path, action.verb, action.reason))
+    return out

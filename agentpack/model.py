@@ -165,17 +165,21 @@ Item = Agent | Command | Skill
 
 @dataclass(frozen=True, slots=True)
 class ItemInfo:
-    """What a pack-level file (a plugin's README, say) may know of an item: so little that
-    a re-export can rebuild such files without loading the items that did not change."""
+    """What the pack-level files and the checks across items know of an item: little
+    enough for the export cache to keep, so that they need no item loaded."""
 
     kind: Kind
     name: str
     description: str
     source: SourceRef
+    targets: tuple[str, ...] | None = None
+    agent: str | None = None
+    """The agent a command names."""
 
     @staticmethod
     def of(item: Item) -> ItemInfo:
-        return ItemInfo(item.kind, item.name, item.description, item.source)
+        agent = item.agent if isinstance(item, Command) else None
+        return ItemInfo(item.kind, item.name, item.description, item.source, item.targets, agent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +224,9 @@ class Manifest:
     homepage: str | None = None
     repository: str | None = None
     keywords: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ("claude", "opencode")
+    targets: tuple[str, ...] = ()
+    """The targets an export builds by default (the loader fills in the registry's
+    defaults when the manifest names none; empty, as made in code: every target)."""
     models: Mapping[str, Mapping[str, str]] = field(default_factory=_empty)
     """Alias -> target -> model id, the pack's table over the built-in one."""
     extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
@@ -228,6 +234,12 @@ class Manifest:
     files: Mapping[str, bytes] = field(default_factory=_empty)
     """Pack files the manifest names (e.g. a plugin icon), by pack-relative path, read by
     the loader so that rendering stays free of I/O."""
+
+    def builds(self, own: tuple[str, ...] | None, target: str) -> bool:
+        """Whether an item with these ``targets`` (None: the pack's) goes to ``target``."""
+        if own is not None:
+            return target in own
+        return not self.targets or target in self.targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +265,7 @@ class Pack:
         """The items a target builds: each item's ``targets``, else the pack's."""
 
         def wanted(item: Item) -> bool:
-            return target in (item.targets if item.targets is not None else self.manifest.targets)
+            return self.manifest.builds(item.targets, target)
 
         return Pack(
             self.manifest,

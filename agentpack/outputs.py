@@ -6,6 +6,7 @@ Lives below both the targets and the writer, which must not import each other.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,13 @@ from typing import Literal
 from agentpack.model import SourceRef
 
 Area = Literal["dist", "pack"]
+
+Stat = tuple[int, int, int, int]
+"""What a file's stat says of its content: size, mtime, ctime (ns) and inode."""
+
+
+def stat_of(st: os.stat_result) -> Stat:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from agentpack import aliases
 from agentpack.targets import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = "name: test-pack\nversion: 1.0.0\ndescription: A pack for tests.\n"
+BUILTIN = aliases.builtin(Registry(third_party=False).all())
+"""The built-in targets' model aliases."""
+MANIFEST = (
+    "name: test-pack\nversion: 1.0.0\ndescription: A pack for tests.\n"
+    "author: {name: Tester}\nlicense: MIT\n"
+)
 
 MakePack = Callable[..., Path]
 

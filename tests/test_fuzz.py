@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentpack.load import load
+from agentpack.targets import Registry
 from tests.conftest import ROOT
 
 LINE = re.compile(r"^[^\n]+:[1-9]\d*:[1-9]\d*: (error|warning|info): [^\n]+: [^\n]+$")
-KNOWN = ("claude", "opencode")
+KNOWN = Registry(third_party=False)
 FUZZ = ROOT / "tests" / "packs" / "fuzz"
 SEEDS = [
     *(ROOT / "agents").glob("*.md"),
@@ -37,7 +38,7 @@ def _place(root: Path, slot: str, data: bytes) -> None:
 
 
 def _judge(root: Path) -> None:
-    _, findings = load(root, KNOWN)  # must not raise
+    findings = load(root, KNOWN).findings  # must not raise
     for finding in findings:
         assert LINE.match(str(finding)), str(finding)
 

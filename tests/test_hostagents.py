@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agentpack import api, hostagents
+from agentpack import api
+from agentpack.targets import Registry
 from tests.conftest import MakePack
 
 
@@ -26,16 +27,17 @@ from tests.conftest import MakePack
 def test_every_spelling_names_one_builtin(
     spelling: str, claude: str | None, opencode: str | None
 ) -> None:
-    found = hostagents.named(spelling, ())
-    assert found is not None
-    assert (found.native["claude"], found.native["opencode"]) == (claude, opencode)
+    registry = Registry(third_party=False)
+    canonical = registry.spellings().get(spelling)
+    assert canonical is not None
+    native = [registry.get(t).host_agents.get(canonical) for t in ("claude", "opencode")]
+    assert tuple(h.native if h else None for h in native) == (claude, opencode)
 
 
-def test_a_pack_agent_wins_and_case_matters() -> None:
-    assert hostagents.named("explore", {"explore"}) is None
-    assert hostagents.named("EXPLORE", ()) is None  # Claude Code's types are case-sensitive
-    assert hostagents.named("my-reviewer", ()) is None
-    assert hostagents.named(None, ()) is None
+def test_case_matters_and_other_names_are_no_builtin() -> None:
+    spellings = Registry(third_party=False).spellings()
+    assert "EXPLORE" not in spellings  # Claude Code's types are case-sensitive
+    assert "my-reviewer" not in spellings
 
 
 def _command(agent: str, subtask: bool | None = None) -> str:

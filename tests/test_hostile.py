@@ -19,8 +19,8 @@ from ruamel.yaml import YAML
 from agentpack import api, canonical, examples
 from agentpack.model import Agent, Command, Example, Manifest, Person, Skill, SourceRef
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
-from agentpack.targets.claude import shift_placeholders
+from agentpack.targets.base import Context, Report, render
+from agentpack.targets.claude.names import shift_placeholders
 from tests.packgen import HOSTILE
 
 yaml12 = YAML(typ="safe", pure=True)
@@ -93,9 +93,7 @@ def _check(target: str, root: Path) -> None:
     assert pack is not None
     files = {
         f.path: f.data
-        for f in Registry(third_party=False)
-        .get(target)
-        .render(pack.for_target(target), Report(), Context("dist"))
+        for f in render(Registry(third_party=False).get(target), pack, Report(), Context("dist"))
     }
     agent, command, skill = pack.agents[0], pack.commands[0], pack.skills[0]
     fields, body = _fm(files["agents/a.md"])

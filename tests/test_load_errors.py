@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentpack import api, load
+from agentpack import api
+from agentpack.load import doc
 from agentpack.source import MAX_FILE_BYTES
 from tests.conftest import MakePack
 
@@ -403,4 +404,4 @@ def test_large_body_under_the_limit_loads(make_pack: MakePack) -> None:
 
 @given(st.text(st.characters(min_codepoint=0, max_codepoint=0x3000)))
 def test_the_fast_control_check_agrees_with_the_pattern(text: str) -> None:
-    assert load.has_control(text) == (load._CONTROL.search(text) is not None)
+    assert doc.has_control(text) == (doc.CONTROL.search(text) is not None)

@@ -134,8 +134,8 @@ def test_an_empty_allow_list_still_means_only_these() -> None:
 
 
 def test_equal_policies_hash_alike_so_targets_can_reuse_their_work() -> None:
-    from agentpack.targets.claude_tools import agent_tools
-    from agentpack.targets.opencode_permission import rules_v1
+    from agentpack.targets.claude.permissions import agent_tools
+    from agentpack.targets.opencode.permissions import rules_v1
 
     a = Policy.build(None, ["read", "bash"], deny=["webfetch"], bash={"git *": Decision.ALLOW})
     b = Policy.build(None, ["bash", "read"], deny=["webfetch"], bash={"git *": Decision.ALLOW})

@@ -1,8 +1,8 @@
 """The operations the CLI offers, as plain functions returning result dataclasses.
 
 Everything a command does happens here or below; ``cli.py`` only parses flags and prints.
-One module per operation; this package names them all, and imports each on first use: an
-export starts checking its output folder before the loader and the targets are imported.
+One module per operation; this package names them all, and imports each on first use, so
+that ``agentpack --help`` imports none of them.
 """
 
 from __future__ import annotations
@@ -14,42 +14,31 @@ if TYPE_CHECKING:
     from agentpack.api.explaining import Explanation, ToolRow, explain
     from agentpack.api.exporting import ExportResult, export
     from agentpack.api.imports import ImportResult, import_
-    from agentpack.api.installing import INSTALLED_FOLDERS, destination, install, uninstall
+    from agentpack.api.installing import destination, install, roots, uninstall
     from agentpack.api.pack import (
         InitResult,
         Row,
         Validation,
         init,
-        kinds,
         list_items,
         load_pack,
-        schema_text,
         validate,
     )
-    from agentpack.api.where import PackLocation, bundled_pack, locate, registry
+    from agentpack.api.schemas import schema_text, write_schemas
+    from agentpack.api.where import PackLocation, bundled_pack, find_pack, locate, registry
 
 _MODULES = {
     "explaining": ("Explanation", "ToolRow", "explain"),
     "exporting": ("ExportResult", "export"),
     "imports": ("ImportResult", "import_"),
-    "installing": ("INSTALLED_FOLDERS", "destination", "install", "uninstall"),
-    "pack": (
-        "InitResult",
-        "Row",
-        "Validation",
-        "init",
-        "kinds",
-        "list_items",
-        "load_pack",
-        "schema_text",
-        "validate",
-    ),
-    "where": ("PackLocation", "bundled_pack", "locate", "registry"),
+    "installing": ("destination", "install", "roots", "uninstall"),
+    "pack": ("InitResult", "Row", "Validation", "init", "list_items", "load_pack", "validate"),
+    "schemas": ("schema_text", "write_schemas"),
+    "where": ("PackLocation", "bundled_pack", "find_pack", "locate", "registry"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
-    "INSTALLED_FOLDERS",
     "Explanation",
     "ExportResult",
     "ImportResult",
@@ -62,17 +51,19 @@ __all__ = [
     "destination",
     "explain",
     "export",
+    "find_pack",
     "import_",
     "init",
     "install",
-    "kinds",
     "list_items",
     "load_pack",
     "locate",
     "registry",
+    "roots",
     "schema_text",
     "uninstall",
     "validate",
+    "write_schemas",
 ]
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from agentpack.api.pack import load_pack
-from agentpack.api.where import registry
+from agentpack.api.where import PackInput, registry
 from agentpack.errors import UsageError
 from agentpack.model import Pack
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Note, Report
+from agentpack.targets.base import Context, Note, Report, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +75,7 @@ def _cell(policy: Policy | None, effective: Mapping[str, Decision | None], tool:
     return "-" if decision is None else str(decision)
 
 
-def explain(
-    name: str, pack: Path | str | None = None, *, targets: Registry | None = None
-) -> Explanation:
+def explain(name: str, pack: PackInput = None, *, targets: Registry | None = None) -> Explanation:
     """For one agent: per canonical tool, the source's decision and what each target will
     actually enforce, with what was narrowed and why."""
     reg = targets or registry()
@@ -90,9 +87,9 @@ def explain(
     names = list(agent.targets if agent.targets is not None else loaded.manifest.targets)
     effective = {t: reg.get(t).effective(agent.policy) for t in names}
     report = Report()
+    single = Pack(loaded.manifest, loaded.root, (agent,))
     for t in names:
-        single = Pack(loaded.manifest, loaded.root, (agent,))
-        list(reg.get(t).render(single, report, Context(None)))
+        list(render(reg.get(t), single, report, Context(None), reg.spellings()))
     notes = tuple(n for n in sorted(set(report.notes)) if n.field.startswith("tools"))
     tools = [*TOOLS, *(agent.policy.named_mcp() if agent.policy else ()), "*"]
     rows = []

@@ -1,29 +1,21 @@
-"""Export: every target's files, staged by the process that renders them, committed
-once; a re-export redoes only what changed (``agentpack.incremental``).
-
-Light to import: a re-export of a large pack starts checking its output folder in a
-second process first, and only then imports the loader and the targets (about a tenth
-of a second that the check now runs alongside).
-"""
+"""Export: every target's files, written where they differ; ``--check`` and ``--dry-run``
+compare instead. One path for all three (``agentpack.build``), the cache used only when
+writing."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from agentpack import snapfile
-from agentpack.api.where import context_for, default_out, locate, registry
-from agentpack.errors import Finding, Severity
-from agentpack.layout import MANIFEST
-
-if TYPE_CHECKING:
-    from agentpack import build, writer
-    from agentpack.model import Manifest
-    from agentpack.outputs import OutFile
-    from agentpack.targets import Registry
+from agentpack import cache as caching
+from agentpack.api.where import PackInput, context_for, default_out, locate, registry
+from agentpack.build import build
+from agentpack.errors import Finding
+from agentpack.record import Record
+from agentpack.targets import Registry
+from agentpack.writer import Difference, Plan, commit, differences
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,72 +29,27 @@ class ExportResult:
     findings: tuple[Finding, ...]
     """Warnings: from validation, from targets (dropped, narrowed), about the version."""
     written: tuple[str, ...] = ()
-    differences: tuple[writer.Difference, ...] = ()
-    planned: tuple[str, ...] = ()
+    differences: tuple[Difference, ...] = ()
     reused: int = 0
-    """Items a re-export took from the last export's snapshot, unchanged (0: full export)."""
+    """Items whose files the cache vouched for, neither loaded nor rendered."""
 
     @property
     def stale(self) -> bool:
         return bool(self.differences)
 
-
-def version_findings(
-    version: str, previous: Mapping[str, object] | None, claude: Mapping[str, str] | None
-) -> list[Finding]:
-    """The version warning against the manifest the output folder held before."""
-    old_pack = previous.get("pack") if previous else None
-    old_files = previous.get("files") if previous else None
-    if not isinstance(old_pack, dict) or not isinstance(old_files, dict):
-        return []
-    old = {k: v for k, v in old_files.items() if k.startswith("claude/")}
-    if claude is None or str(old_pack.get("version")) != version or old == claude:
-        return []
-    return _version_warning(version)
-
-
-def _version_warning(version: str) -> list[Finding]:
-    """Claude Code updates an installed plugin only when its version changes: a warning
-    for when the ``claude/`` files changed since the last export and the version did not."""
-    return [
-        Finding(
-            MANIFEST,
-            1,
-            1,
-            Severity.WARNING,
-            "version",
-            f"the Claude plugin's content "
-            f"changed but its version {version} did not; bump version "
-            "so that installed copies update",
-        )
-    ]
-
-
-def claude_hashes(built: Sequence[build.Built]) -> dict[str, str] | None:
-    claude = next((b for b in built if b.target == "claude"), None)
-    if claude is None:
-        return None
-    return {f"claude/{path}": digest for path, digest in claude.hashes.items()}
-
-
-def _finish(
-    built: Sequence[build.Built], pack_manifest: Manifest, previous: Mapping[str, object] | None
-) -> tuple[dict[str, tuple[str, OutFile]], bytes]:
-    """The pack-root files of every target, and the manifest of the whole export."""
-    from agentpack import writer
-
-    extra = writer.pack_files((b.target, b.pack_files) for b in built)
-    owners: dict[str, dict[str, str]] = {}
-    for path, (target, out) in extra.items():
-        owners.setdefault(target, {})[path] = writer.sha256(out.data)
-    files = {f"{b.target}/{p}": h for b in built for p, h in b.hashes.items()}
-    meta = writer.export_meta(pack_manifest)
-    names = [b.target for b in built]
-    return extra, writer.manifest_text(meta, names, files, owners, previous)
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "out": str(self.out_dir),
+            "targets": list(self.targets),
+            "written": list(self.written),
+            "reused": self.reused,
+            "differences": [{"path": d.path, "status": d.status} for d in self.differences],
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
 
 def export(
-    pack: Path | str | None = None,
+    pack: PackInput = None,
     tools: Sequence[str] = (),
     out: Path | str | None = None,
     *,
@@ -111,112 +58,43 @@ def export(
     cache: bool = True,
     targets: Registry | None = None,
 ) -> ExportResult:
-    """Build the pack for each target. ``check``: compare with what is on disk and write
-    nothing; ``dry_run``: list what would change and write nothing. ``cache``: when the
-    last export of this pack into this folder left a snapshot, load and render only what
-    changed since (the output is the same either way; see ``agentpack.incremental``)."""
+    """Build the pack for each target (``tools``, else the manifest's). ``check``: compare
+    with what is on disk and write nothing; ``dry_run``: list what would change and write
+    nothing. ``cache``: reuse what the last export here loaded and rendered from files
+    that did not change (the output is the same either way)."""
     where = locate(pack)
     out_dir = Path(out) if out is not None else default_out(where)
-    kept = None if check or dry_run or not cache else snapfile.location(where.root, out_dir)
-    if kept is not None:
-        # the clock first: the scan's stamps must not postdate the new snapshot's time
-        started = time.time_ns()
-        scan = snapfile.scan(kept, out_dir, where.root)  # before the heavy imports
-        try:
-            from agentpack import incremental
-
-            reg = targets or registry()
-            done = incremental.reexport(
-                kept,
-                scan,
-                started=started,
-                root=where.root,
-                out_dir=out_dir,
-                tools=tools,
-                registry=reg,
-                context=context_for(out_dir, where.root),
-            )
-        finally:
-            scan.cancel()
-        if done is not None:
-            # a re-export never sees the manifest (so the version) change
-            version = _version_warning(done.version) if done.claude_changed else []
-            return ExportResult(
-                where.root,
-                out_dir,
-                done.names,
-                (*done.findings, *version),
-                written=done.written,
-                planned=done.planned,
-                reused=done.reused,
-            )
-    return _full(where.root, out_dir, tools, kept, targets or registry(), check or dry_run)
-
-
-def _full(
-    root: Path,
-    out_dir: Path,
-    tools: Sequence[str],
-    kept: Path | None,
-    reg: Registry,
-    compare: bool,
-) -> ExportResult:
-    """Load and render everything; ``compare``: write nothing, say what differs; ``kept``:
-    where to leave the snapshot for the next export (None: nowhere)."""
-    from agentpack import build, snapshot, stamps, writer
-    from agentpack.load import load_result, open_pack
-    from agentpack.targets.base import Incremental
-
-    # the snapshot's clock and listing are taken before any file is read
-    started = time.time_ns()
-    listed = stamps.listing(root) if kept is not None else ""
-    opening = open_pack(root, reg.known())
-    manifest = opening.manifest  # None: it has errors, which loading the items reports
-    names = (list(dict.fromkeys(tools)) or list(manifest.targets)) if manifest else []
-    targets = [reg.get(name) for name in names]  # unknown names fail before any loading
-    in_halves = all(isinstance(target, Incremental) for target in targets)
-    previous = writer.read_manifest(out_dir)
-
-    plan = build.Plan(names, reg, context_for(out_dir, root), out_dir, previous, compare=compare)
-
-    def run(staging: Path | None) -> build.Whole:
-        if in_halves:
-            return build.export(opening, replace(plan, staging=staging))
-        return build.export_loaded(load_result(root, reg.known()), replace(plan, staging=staging))
-
+    compare = check or dry_run
+    path = None if compare or not cache else caching.location(where.root, out_dir, os.environ)
+    store = caching.Cache.open(path)
+    previous = Record.read(out_dir)
+    built = build(
+        where.root,
+        tools,
+        targets or registry(),
+        context_for(out_dir, where.root),
+        out_dir,
+        store,
+        previous,
+    )
+    plan = Plan(
+        out_dir,
+        where.root,
+        built.targets,
+        {rel: data for rel, (_, data) in built.pack_files.items()},
+        built.record.text(),
+    )
     if compare:
-        whole = run(None)
-        built = whole.built
-        extra, text = _finish(built, whole.manifest, previous)
-        differences = [d for b in built for d in b.differences]
-        differences += writer.compare_rest(extra, text, out_dir, root)
-    else:
-        with writer.staging(out_dir) as folder:
-            whole = run(folder)
-            built = whole.built
-            extra, text = _finish(built, whole.manifest, previous)
-            staged = [b.staged for b in built if b.staged is not None]
-            written = writer.commit(staged, extra, text, out_dir, root, folder)
-    notes = sorted({n for b in built for n in (*b.notes, *b.pack_notes)})
-    findings = [*whole.findings, *(n.finding() for n in notes)]
-    findings += version_findings(whole.manifest.version, previous, claude_hashes(built))
-    planned = tuple(f"{b.target}/{p}" for b in built for p in sorted(b.hashes))
-    base = ExportResult(root, out_dir, tuple(names), tuple(findings), planned=planned)
-    if compare:
-        return replace(base, differences=tuple(differences))
-    if kept is not None:
-        snapshot.capture(
-            kept,
-            key=snapshot.key(root, out_dir, names, reg, chosen=bool(tools)),
-            started=started,
-            listed=listed,
-            root=root,
-            briefs=whole.briefs,
-            shared=whole.shared,
-            inputs=whole.inputs,
-            built=built,
-            pack_files=extra,
-            written=written,
-            previous=previous,
+        return ExportResult(
+            where.root, out_dir, built.names, built.findings, differences=tuple(differences(plan))
         )
-    return replace(base, written=written.files)
+    written = commit(plan, store.vouch if store.before else None)
+    store.save(written.stats, built.digests())
+    return ExportResult(
+        where.root,
+        out_dir,
+        built.names,
+        built.findings,
+        written=tuple(written.files),
+        reused=built.reused,
+    )

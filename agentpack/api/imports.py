@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from agentpack import aliases, writer
 from agentpack.api.pack import validate
-from agentpack.api.where import registry
+from agentpack.api.where import find_pack, registry
 from agentpack.errors import Finding, UsageError
-from agentpack.layout import MANIFEST
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
+from agentpack.native import FileReport, ImportEnv, slug
 from agentpack.outputs import OutFile
+from agentpack.scaffold import MANIFEST, git_identity
 from agentpack.targets import Registry
 
 if TYPE_CHECKING:
@@ -27,10 +28,18 @@ class ImportResult:
     """What an import read, wrote into the pack, and found when validating it."""
 
     root: Path
-    reports: tuple[importers.common.FileReport, ...]
+    reports: tuple[FileReport, ...]
     files: tuple[writer.SourceWrite, ...]
     findings: tuple[Finding, ...]
     """Findings of validating the pack after the import (empty on a dry run)."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "pack": str(self.root),
+            "files": [{"path": f.path, "action": f.status} for f in self.files],
+            "reports": [r.as_dict() for r in self.reports],
+            "findings": [f.as_dict() for f in self.findings],
+        }
 
     @property
     def failed(self) -> bool:
@@ -41,15 +50,18 @@ class ImportResult:
         )
 
 
-def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Manifest:
-    from agentpack import importers
-
+def _new_manifest(
+    imported: importers.Imported, source: Path, root: Path, targets: tuple[str, ...]
+) -> Manifest:
     hint = imported.plugin or {}
     author = hint.get("author") or hint.get("owner")
     person = None
     if isinstance(author, dict) and author.get("name"):
         person = Person(str(author["name"]), author.get("email"), author.get("url"))
-    name = importers.common.slug(str(hint.get("name") or root.resolve().name or source.stem))
+    else:  # as init does: the user's git identity
+        name, email = git_identity(root if root.is_dir() else Path.cwd())
+        person = Person(name, email) if name else None
+    name = slug(str(hint.get("name") or root.resolve().name or source.stem))
     version = str(hint.get("version") or "0.1.0")
     return Manifest(
         name=name,
@@ -61,17 +73,16 @@ def _new_manifest(imported: importers.Imported, source: Path, root: Path) -> Man
         homepage=hint.get("homepage"),
         repository=hint.get("repository") if isinstance(hint.get("repository"), str) else None,
         keywords=tuple(str(k) for k in hint.get("keywords") or ()),
+        targets=targets,
         plugins=tuple(_group(g) for g in imported.groups),
     )
 
 
 def _group(group: importers.Group) -> PluginGroup:
-    from agentpack import importers
-
     meta = group.meta
     author = meta.get("author")
     return PluginGroup(
-        name=importers.common.slug(group.name),
+        name=slug(group.name),
         version=meta.get("version") if isinstance(meta.get("version"), str) else None,
         description=meta.get("description") or None,
         author=Person(str(author["name"]), author.get("email"), author.get("url"))
@@ -101,21 +112,26 @@ def import_(
     source = Path(path)
     if not source.exists():
         raise UsageError(f"{source}: no such file or folder")
-    from agentpack import canonical, importers, scaffold
+    from agentpack import canonical, importers
+    from agentpack.api.schemas import write_schemas
 
-    if dialect not in importers.DIALECTS:
-        raise UsageError(f"unknown dialect {dialect!r}; use {', '.join(importers.DIALECTS)}")
-    root = Path(pack) if pack is not None else Path.cwd()
     reg = targets or registry()
-    table: Mapping[str, Mapping[str, str]] = aliases.BUILTIN
+    readers = [t.reader for t in reg.all() if t.reader is not None]
+    if dialect != importers.AUTO and dialect not in {r.dialect for r in readers}:
+        known = ", ".join([importers.AUTO, *(r.dialect for r in readers)])
+        raise UsageError(f"unknown dialect {dialect!r}; use {known}")
+    root = Path(pack) if pack is not None else (find_pack(Path.cwd()) or Path.cwd())
+    builtin = aliases.builtin(reg.all())
+    table: Mapping[str, Mapping[str, str]] = builtin
     if (root / MANIFEST).is_file():
-        table = aliases.table(_load_pack(root, reg.known()).manifest)
-    imported = importers.import_path(source, dialect, lenient=lenient, table=table)
+        table = aliases.table(_load_pack(root, reg).manifest, builtin)
+    env = ImportEnv(table, reg.all(), readers)
+    imported = importers.import_path(source, readers, env, dialect, lenient=lenient)
     out: list[OutFile] = []
     if not (root / MANIFEST).is_file():
-        out.append(canonical.manifest_file(_new_manifest(imported, source, root)))
+        out.append(canonical.manifest_file(_new_manifest(imported, source, root, reg.defaults())))
         if not dry_run:
-            scaffold.copy_schemas(root)
+            write_schemas(root / "schemas", targets=reg)
     out += [canonical.agent_file(a) for a in imported.agents]
     out += [canonical.command_file(c) for c in imported.commands]
     out += [f for s in imported.skills for f in canonical.skill_files(s)]

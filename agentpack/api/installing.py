@@ -1,5 +1,10 @@
-"""Install and uninstall: a target's files into a tool's own folder, with an ownership
-manifest (``agentpack.install``).
+"""Install and uninstall: a target's files into the tool's own folders, with an ownership
+record in each (``agentpack.install``).
+
+A target says where a scope's files go (``Target.install_roots``): one folder for most
+tools, more for a tool that reads its kinds of file from several (Codex reads agents from
+``~/.codex`` and skills from ``~/.agents``). ``--dest DIR`` puts the target's files under
+DIR as they are laid out in ``dist/<target>/``.
 """
 
 from __future__ import annotations
@@ -7,21 +12,14 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from agentpack import install as installer
 from agentpack.api.pack import load_pack
-from agentpack.api.where import registry
+from agentpack.api.where import PackInput, registry
 from agentpack.errors import UsageError
-from agentpack.model import Pack
+from agentpack.outputs import OutFile
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
-
-if TYPE_CHECKING:
-    from agentpack import install as installer
-
-
-INSTALLED_FOLDERS = ("agents", "commands", "skills")
-"""What a tool reads from its config folder; plugin manifests and marketplaces stay out."""
+from agentpack.targets.base import Context, InstallRoot, Report, render
 
 
 def _project_root() -> Path:
@@ -29,28 +27,36 @@ def _project_root() -> Path:
     return next((p for p in (here, *here.parents) if (p / ".git").exists()), here)
 
 
-def destination(
+def roots(
     tool: str, scope: str, dest: Path | str | None = None, *, targets: Registry | None = None
-) -> Path:
-    if dest is not None:
-        return Path(dest)
+) -> tuple[InstallRoot, ...]:
+    """Where an install of ``tool`` writes, for a scope (or into ``dest``)."""
     if scope not in ("user", "project"):
         raise UsageError(f"unknown scope {scope!r}; use user or project")
     target = (targets or registry()).get(tool)
-    folder: Path = target.install_root(scope, os.environ, Path.home(), _project_root())
-    return folder
+    found = target.install_roots(scope, os.environ, Path.home(), _project_root())
+    if dest is not None:
+        prefixes = tuple(dict.fromkeys(p for r in found for p in r.prefixes))
+        return (InstallRoot(Path(dest), prefixes),)
+    return found
 
 
-def _target_folder(
-    tool: str, pack: Path | str | None, scope: str, dest: Path | str | None, reg: Registry
-) -> tuple[Pack, Path]:
-    loaded = load_pack(pack, targets=reg)
-    return loaded, destination(tool, scope, dest, targets=reg)
+def destination(
+    tool: str, scope: str, dest: Path | str | None = None, *, targets: Registry | None = None
+) -> Path:
+    """The folder an install writes into (the nearest folder holding all of them)."""
+    return _common(roots(tool, scope, dest, targets=targets))
+
+
+def _common(found: tuple[InstallRoot, ...]) -> Path:
+    return (
+        Path(os.path.commonpath([r.folder for r in found])) if len(found) > 1 else found[0].folder
+    )
 
 
 def install(
     tool: str,
-    pack: Path | str | None = None,
+    pack: PackInput = None,
     scope: str = "user",
     dest: Path | str | None = None,
     *,
@@ -58,27 +64,34 @@ def install(
     dry_run: bool = False,
     targets: Registry | None = None,
 ) -> installer.Outcome:
-    """Copy one target's agents, commands and skills into the tool's folder, recording
-    what was written; never overwrite a file agentpack did not write (unless ``force``)."""
+    """Copy one target's files into the tool's folders, recording what was written; never
+    overwrite a file agentpack did not write (unless ``force``)."""
     reg = targets or registry()
-    loaded, folder = _target_folder(tool, pack, scope, dest, reg)
+    loaded = load_pack(pack, targets=reg)
+    where = roots(tool, scope, dest, targets=reg)
     # plugin groups matter to a marketplace, not to a tool's folder: install them flat
-    flat = dataclasses.replace(
-        loaded.for_target(tool), manifest=dataclasses.replace(loaded.manifest, plugins=())
-    )
+    flat = dataclasses.replace(loaded, manifest=dataclasses.replace(loaded.manifest, plugins=()))
     files = [
         f
-        for f in reg.get(tool).render(flat, Report(), Context(None))
-        if f.area == "dist" and f.path.split("/", 1)[0] in INSTALLED_FOLDERS
+        for f in render(reg.get(tool), flat, Report(), Context(None), reg.spellings())
+        if f.area == "dist"
     ]
-    from agentpack import install as installer
-
-    return installer.install(files, folder, loaded.manifest.name, force=force, dry_run=dry_run)
+    outcomes = []
+    for root in where:
+        mine = [
+            OutFile(f.path.removeprefix(root.strip), f.data)
+            for f in files
+            if f.path.startswith(root.prefixes)
+        ]
+        outcomes.append(
+            installer.install(mine, root.folder, loaded.manifest.name, force=force, dry_run=dry_run)
+        )
+    return installer.merged(_common(where), outcomes)
 
 
 def uninstall(
     tool: str,
-    pack: Path | str | None = None,
+    pack: PackInput = None,
     scope: str = "user",
     dest: Path | str | None = None,
     *,
@@ -87,7 +100,11 @@ def uninstall(
     targets: Registry | None = None,
 ) -> installer.Outcome:
     """Remove exactly the files an install recorded and nobody changed since."""
-    loaded, folder = _target_folder(tool, pack, scope, dest, targets or registry())
-    from agentpack import install as installer
-
-    return installer.uninstall(folder, loaded.manifest.name, force=force, dry_run=dry_run)
+    reg = targets or registry()
+    loaded = load_pack(pack, targets=reg)
+    where = roots(tool, scope, dest, targets=reg)
+    outcomes = [
+        installer.uninstall(root.folder, loaded.manifest.name, force=force, dry_run=dry_run)
+        for root in where
+    ]
+    return installer.merged(_common(where), outcomes)

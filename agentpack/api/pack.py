@@ -1,26 +1,27 @@
-"""Reading a pack: load, validate, list, the schemas, a new pack."""
+"""Reading a pack: load, validate, list, and start a new one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from agentpack import aliases, build, schema, writer
-from agentpack.api.exporting import claude_hashes, version_findings
-from agentpack.api.where import context_for, default_out, locate, registry
-from agentpack.errors import Finding, UsageError
-from agentpack.load import load
+from agentpack import aliases
+from agentpack import cache as caching
+from agentpack.api.where import PackInput, context_for, default_out, locate, registry
+from agentpack.build import build
+from agentpack.canonical import policy_fields
+from agentpack.errors import Finding, InvalidPack
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Agent, Pack, Skill
 from agentpack.permissions import summary
+from agentpack.record import Record
 from agentpack.targets import Registry
 
 
-def load_pack(pack: Path | str | None = None, *, targets: Registry | None = None) -> Pack:
+def load_pack(pack: PackInput = None, *, targets: Registry | None = None) -> Pack:
     """Load and validate a pack; raises ``InvalidPack`` with every finding when it has errors."""
-    reg = targets or registry()
-    return _load_pack(locate(pack).root, reg.known())
+    return _load_pack(locate(pack).root, targets or registry())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +37,26 @@ class Validation:
         return not any(f.is_error for f in self.findings)
 
 
-def validate(pack: Path | str | None = None, *, targets: Registry | None = None) -> Validation:
-    """Check a pack without writing anything: every finding, errors and warnings, and a
-    warning when the Claude plugin's content changed while its version did not."""
-    reg = targets or registry()
+def validate(pack: PackInput = None, *, targets: Registry | None = None) -> Validation:
+    """Check a pack without writing anything: every finding, and every warning an export
+    would print (what each target drops or narrows, the version), each at its field."""
     where = locate(pack)
-    loaded, findings = load(where.root, reg.known())
-    if loaded is not None and not where.bundled and "claude" in loaded.manifest.targets:
-        out_dir = default_out(where)
-        context = context_for(out_dir, where.root)
-        previous = writer.read_manifest(out_dir)
-        built = build.build(loaded, build.Plan(["claude"], reg, context, out_dir, previous))
-        claude = claude_hashes(built)
-        findings.extend(version_findings(loaded.manifest.version, previous, claude))
-    return Validation(where.root, tuple(findings), loaded)
+    out_dir = default_out(where)
+    previous = None if where.bundled else Record.read(out_dir)
+    try:
+        built = build(
+            where.root,
+            (),
+            targets or registry(),
+            context_for(out_dir, where.root),
+            out_dir,
+            caching.Cache(None),
+            previous,
+            writing=False,
+        )
+    except InvalidPack as exc:
+        return Validation(where.root, exc.findings, None)
+    return Validation(where.root, built.findings, built.pack)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +65,14 @@ class Row:
 
     name: str
     kind: str
-    mode: str
-    model: str
+    mode: str | None
+    model: str | None
     targets: tuple[str, ...]
     tools: str
     source: str
+    policy: dict[str, Any] | None = None
+    """The agent's policy as written in canonical form (None: inherit, or not an agent)."""
+    grants: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -71,32 +81,43 @@ class Row:
             "mode": self.mode,
             "model": self.model,
             "targets": list(self.targets),
-            "tools": self.tools,
+            "tools": self.policy,
+            "allowed_tools": list(self.grants),
             "source": self.source,
         }
 
 
-def list_items(pack: Path | str | None = None, *, targets: Registry | None = None) -> list[Row]:
+def list_items(pack: PackInput = None, *, targets: Registry | None = None) -> list[Row]:
     loaded = load_pack(pack, targets=targets)
     default = loaded.manifest.targets
     rows: list[Row] = []
     for item in loaded.items():
-        mode, model = "-", "-"
+        mode: str | None = None
+        model: str | None = None
+        policy: dict[str, Any] | None = None
+        grants: tuple[str, ...] = ()
         if isinstance(item, Agent):
-            mode, tools = item.mode.value, summary(item.policy)
+            mode, tools, policy = item.mode.value, summary(item.policy), policy_fields(item.policy)
         else:
-            tools = f"pre-approves: {', '.join(map(str, item.allowed_tools)) or '-'}"
+            grants = tuple(map(str, item.allowed_tools))
+            tools = f"pre-approves: {', '.join(grants) or '-'}"
         if not isinstance(item, Skill):
             model = str(item.model or aliases.INHERIT)
         own = item.targets if item.targets is not None else default
-        rows.append(Row(item.name, item.kind.value, mode, model, own, tools, item.source.path))
+        rows.append(
+            Row(
+                item.name,
+                item.kind.value,
+                mode,
+                model,
+                own,
+                tools,
+                item.source.path,
+                policy,
+                grants,
+            )
+        )
     return rows
-
-
-def schema_text(kind: str) -> str:
-    if kind not in schema.KINDS:
-        raise UsageError(f"unknown schema {kind!r}; choose one of {', '.join(schema.KINDS)}")
-    return schema.schema_path(kind).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +131,8 @@ class InitResult:
 def init(folder: Path | str, name: str | None = None) -> InitResult:
     """Write a minimal valid pack whose files name their schema for yaml-language-server."""
     from agentpack import scaffold
+    from agentpack.api.schemas import write_schemas
 
-    return InitResult(Path(folder), tuple(scaffold.write(Path(folder), name)))
-
-
-def kinds() -> Sequence[str]:
-    return schema.KINDS
+    root = Path(folder)
+    written = scaffold.write(root, name, registry().defaults())
+    return InitResult(root, (*written, *write_schemas(root / "schemas")))

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agentpack.errors import UsageError
-from agentpack.layout import MANIFEST
 
 if TYPE_CHECKING:
     from agentpack.targets import Registry
     from agentpack.targets.base import Context
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+MANIFEST = "agentpack.yaml"
 
 
 def bundled_pack() -> Path:
@@ -33,16 +33,31 @@ class PackLocation:
     bundled: bool
 
 
-def locate(pack: Path | str | None) -> PackLocation:
-    """``--pack`` if given; else the current directory if it is a pack; else the bundled one."""
+PackInput = Path | str | PackLocation | None
+"""What an operation takes as its pack: a folder, a location already found, or None (the
+pack the current folder is in, else the bundled one)."""
+
+
+def find_pack(start: Path) -> Path | None:
+    """The pack ``start`` is in: the nearest folder, from ``start`` upward, that holds a
+    manifest (as git finds ``.git``); None when there is none."""
+    start = start.resolve()
+    return next((f for f in (start, *start.parents) if (f / MANIFEST).is_file()), None)
+
+
+def locate(pack: Path | str | PackLocation | None) -> PackLocation:
+    """``--pack`` if given; else the pack the current folder is in (its root, found
+    upward); else the bundled one."""
+    if isinstance(pack, PackLocation):
+        return pack
     if pack is not None:
         root = Path(pack)
         if not root.is_dir():
             raise UsageError(f"{root}: no such folder; pass --pack with a pack folder")
         return PackLocation(root.resolve(), False)
-    cwd = Path.cwd()
-    if (cwd / MANIFEST).is_file():
-        return PackLocation(cwd, False)
+    found = find_pack(Path.cwd())
+    if found is not None:
+        return PackLocation(found, False)
     return PackLocation(bundled_pack(), True)
 
 

@@ -15,15 +15,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from agentpack.importers.common import (
-    FileReport,
-    Native,
-    claude_tool,
-    model_ref,
-    name_of,
-    slug,
-)
 from agentpack.model import Agent, Example, SourceRef
+from agentpack.native import FileReport, ImportEnv, Native, model_ref, name_of, slug
 from agentpack.permissions import Policy, normalize_tool_id
 
 SPEC_FIELDS = frozenset({"name", "description", "color", "tools", "examples", "model"})
@@ -39,10 +32,10 @@ def is_spec(fm: Mapping[str, Any]) -> bool:
     )
 
 
-def _tools(names: Any, report: FileReport, fieldname: str) -> list[str]:
+def _tools(names: Any, report: FileReport, fieldname: str, env: ImportEnv) -> list[str]:
     out = []
     for name in names or []:
-        tool, _ = claude_tool(str(name))
+        tool, _ = env.tool_id(str(name))
         if tool is None:
             tool = str(name).lower() if str(name).lower() in ("read", "bash") else None
         if tool is None:
@@ -52,7 +45,7 @@ def _tools(names: Any, report: FileReport, fieldname: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def spec_agent(native: Native, report: FileReport, table: Mapping[str, Mapping[str, str]]) -> Agent:
+def spec_agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
     raw = fm.get("tools")
     tools: dict[str, Any] = raw if isinstance(raw, dict) else {}
@@ -64,8 +57,10 @@ def spec_agent(native: Native, report: FileReport, table: Mapping[str, Mapping[s
         metadata["tools_rationale"] = tools["rationale"]
     policy = None
     if "allowed" in tools or "forbidden" in tools:
-        allow = _tools(tools.get("allowed"), report, "allowed")
-        deny = [t for t in _tools(tools.get("forbidden"), report, "forbidden") if t not in allow]
+        allow = _tools(tools.get("allowed"), report, "allowed", env)
+        deny = [
+            t for t in _tools(tools.get("forbidden"), report, "forbidden", env) if t not in allow
+        ]
         policy = Policy.build(None, allow if "allowed" in tools else None, (), deny)
         report.mapped.append("tools.allowed/forbidden")
     examples = []
@@ -90,7 +85,7 @@ def spec_agent(native: Native, report: FileReport, table: Mapping[str, Mapping[s
         body=native.body,
         source=SourceRef(report.source),
         examples=tuple(examples),
-        model=model_ref(fm.get("model"), "claude", table, report),
+        model=model_ref(fm.get("model"), env.catalogue, env, report),
         policy=policy,
         color=fm.get("color") if isinstance(fm.get("color"), str) else None,
         metadata=MappingProxyType(metadata),

@@ -1,8 +1,10 @@
 """The target registry: built-ins from a static table, third parties from entry points.
 
 Built-ins are import strings so that nothing is imported until a target is used (the CLI's
-start-up time depends on it). A third-party target may not take a built-in's name: for a tool
-whose promise is "never widen permissions", a silent swap of ``claude`` is not acceptable.
+start-up time depends on it). A third-party target registers the same way and gets the same
+powers (its block schema, model ids, host agents, reader). It may not take a built-in's name:
+for a tool whose promise is "never widen permissions", a silent swap of a built-in is not
+acceptable. The registry is a value, never global state: tests build their own.
 """
 
 from __future__ import annotations
@@ -12,20 +14,15 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from agentpack.errors import UsageError
+from agentpack.errors import TargetLoadError, UsageError
 from agentpack.targets.base import Target
 
 BUILTIN: Final[Mapping[str, str]] = {
     "claude": "agentpack.targets.claude:ClaudeTarget",
     "opencode": "agentpack.targets.opencode:OpencodeTarget",
 }
+"""One line per built-in target, in the order a pack builds them by default."""
 ENTRY_POINT_GROUP: Final = "agentpack.targets"
-
-
-def _import(spec: str) -> type[Target]:
-    module, _, attr = spec.partition(":")
-    target: type[Target] = getattr(importlib.import_module(module), attr)
-    return target
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +44,13 @@ class _Known(Collection[str]):
 
 @dataclass(slots=True)
 class Registry:
-    """Known targets by name. Tests build their own; nothing here is global state."""
+    """Known targets by name."""
 
     specs: dict[str, str] = field(default_factory=lambda: dict(BUILTIN))
     third_party: bool = True
     _loaded: dict[str, Target] = field(default_factory=dict)
     _scanned: bool = False
+    _spellings: dict[str, str] | None = None
 
     def _scan(self) -> None:
         if self._scanned or not self.third_party:
@@ -70,8 +68,15 @@ class Registry:
             self.specs.setdefault(ep.name, ep.value)
 
     def names(self) -> list[str]:
+        """Every target: the built-ins in their order, then third parties by name."""
         self._scan()
-        return sorted(self.specs)
+        return [n for n in self.specs if n in BUILTIN] + sorted(
+            n for n in self.specs if n not in BUILTIN
+        )
+
+    def defaults(self) -> tuple[str, ...]:
+        """What a pack builds when its manifest names no targets: every built-in one."""
+        return tuple(n for n in self.specs if n in BUILTIN)
 
     def known(self) -> Collection[str]:
         """The target names, as a collection that looks at installed distributions (20-30
@@ -86,10 +91,21 @@ class Registry:
                 raise UsageError(
                     f"unknown target {name!r}; known targets: {', '.join(self.names())}"
                 )
+            spec = self.specs[name]
+            module, _, attr = spec.partition(":")
             try:
-                self._loaded[name] = _import(self.specs[name])()
+                self._loaded[name] = getattr(importlib.import_module(module), attr)()
             except Exception as exc:  # a broken plugin must not look like our bug
-                raise UsageError(
-                    f"target {name!r} failed to load from {self.specs[name]}: {exc}"
-                ) from exc
+                raise TargetLoadError(f"target {name!r} failed to load from {spec}: {exc}") from exc
         return self._loaded[name]
+
+    def all(self) -> list[Target]:
+        return [self.get(name) for name in self.names()]
+
+    def spellings(self) -> Mapping[str, str]:
+        """Every registered host's names for its built-in agents -> the canonical name."""
+        if self._spellings is None:
+            from agentpack.hostagents import spellings
+
+            self._spellings = spellings(self.all())
+        return self._spellings

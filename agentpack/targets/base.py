@@ -1,22 +1,32 @@
-"""What every target is: a name, the features it builds, and a pure ``render``.
+"""What every target is, and what the core gives it to work with.
 
-``render`` turns the canonical pack into ``OutFile`` values and tells the ``Report`` what it
-had to drop or narrow; it does no I/O. One writer (``agentpack.writer``) puts files on disk.
+A target owns everything about one tool: how items and pack-level files are rendered, how the
+tool's native files are read back, the JSON Schema of its ``<name>:`` blocks, its model ids,
+its host's built-in agents, what a policy really enforces there, and where installs go. The
+core knows targets only through this contract and the registry; it never names one.
+
+Rendering is pure: no I/O, no printing, the same input gives the same files. An item's files
+may depend on the item, on ``ItemEnv`` and on nothing else, which is what lets the export
+cache reuse them while those inputs are unchanged.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from agentpack import emit, examples
 from agentpack.errors import Finding, Severity
-from agentpack.model import Agent, Item, ItemInfo, Manifest, Pack, Skill, SourceRef
+from agentpack.hostagents import HostAgent
+from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Pack, Skill, SourceRef
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
+
+if TYPE_CHECKING:
+    from agentpack.native import Reader
 
 
 class Feature(str, enum.Enum):
@@ -29,13 +39,27 @@ class Feature(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Where the output goes, as far as a target needs to know it.
+    """Where the output goes, as far as the pack-level files need to know it.
 
     ``dist`` is the output folder relative to the pack root (POSIX), or None when it lies
     outside the pack (then nothing in the pack can point into it by a relative path).
     """
 
     dist: str | None = "dist"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEnv:
+    """Everything an item's files may depend on besides the item itself."""
+
+    manifest: Manifest
+    models: Mapping[str, Mapping[str, str]]
+    """The alias table: built-in aliases with the pack's ``models:`` over them."""
+    agent: Agent | None = None
+    """For a command: the pack's agent it names (None: it names none of the pack's)."""
+    builtin: str | None = None
+    """For a command naming no agent of the pack's: the canonical name of the host
+    built-in it names in any host's spelling (``general``, ``explore``, ...), else None."""
 
 
 class Change(str, enum.Enum):
@@ -55,25 +79,17 @@ class Note:
     change: Change
     message: str
 
-    def finding(self) -> Finding:
-        source = self.source
-        return note_finding(
-            source.path, source.line, self.target, self.field, self.change, self.message
+    def finding(self, line: int | None = None, col: int = 1) -> Finding:
+        """The warning, at ``line``:``col`` when the field's place is known."""
+        severity = Severity.INFO if self.change is Change.DROPPED else Severity.WARNING
+        return Finding(
+            self.source.path,
+            self.source.line if line is None else line,
+            col,
+            severity,
+            self.field,
+            f"{self.target}: {self.change.value}: {self.message}",
         )
-
-
-def note_finding(
-    path: str, line: int, target: str, field: str, change: Change, message: str
-) -> Finding:
-    """The one-line warning a note is shown as; a re-export builds it straight from the
-    note's stored fields (without the Note: a tenth of a second at 5,000 notes)."""
-    severity = Severity.INFO if change is Change.DROPPED else Severity.WARNING
-    return Finding(path, line, 1, severity, field, f"{target}: {_CHANGE_TEXT[change]}: {message}")
-
-
-_CHANGE_TEXT = {change: change.value for change in Change}
-"""``Change.value`` through a dict: the enum's property costs a microsecond a call, and a
-re-export of a large pack builds thousands of these."""
 
 
 @dataclass(slots=True)
@@ -84,6 +100,11 @@ class Report:
 
     def add(self, target: str, item: Item, field: str, change: Change, message: str) -> None:
         self.notes.append(Note(item.source, target, item.name, field, change, message))
+
+    def about_pack(
+        self, target: str, manifest: Manifest, field: str, change: Change, msg: str
+    ) -> None:
+        self.notes.append(Note(manifest.source, target, manifest.name, field, change, msg))
 
     def narrowed(
         self, target: str, item: Item, tool: str, source: Decision, got: Decision, why: str
@@ -98,43 +119,68 @@ class Report:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class InstallRoot:
+    """One folder an install writes into: the output files under ``prefixes`` go to
+    ``folder`` / (their path without ``strip``)."""
+
+    folder: Path
+    prefixes: tuple[str, ...]
+    strip: str = ""
+
+
+FileCheck = Callable[[bytes], "str | None"]
+"""Why the bytes of a pack file named in the manifest cannot be used, or None."""
+
+
 class Target(Protocol):
     """The contract of a target; built-ins and third-party targets alike."""
 
     name: ClassVar[str]
+    """The --tool value, the ``<name>:`` block key and the dist/<name>/ folder."""
+    title: ClassVar[str]
+    """The tool's own name, for messages (``Claude Code``)."""
     description: ClassVar[str]
     features: ClassVar[frozenset[Feature]]
+    commands_are_skills: ClassVar[bool]
+    """Commands and skills share one namespace: a skill shadows a command of its name."""
+    argument_base: ClassVar[int]
+    """The number of a command's first positional argument in this tool ($0 or $1)."""
+    writes: ClassVar[tuple[str, ...]]
+    """What lands where under dist/<name>/, one line each, for ``agentpack targets``."""
+    models: ClassVar[Mapping[str, str]]
+    """The built-in model aliases this target knows: alias -> its model id."""
+    host_agents: ClassVar[Mapping[str, HostAgent]]
+    """The host's built-in agents by canonical name."""
+    model_help: ClassVar[str]
+    """What a model id for this tool looks like (schemas show it)."""
+    manifest_files: ClassVar[Mapping[str, FileCheck]]
+    """Keys of this target's manifest block that name a pack file, with its check."""
+    versioned: ClassVar[bool]
+    """Installed copies update only when the pack's version changes (a plugin)."""
+    reader: ClassVar[Reader | None]
+    """Reads the tool's native files for ``agentpack import``; None: no import."""
 
-    def render(self, pack: Pack, report: Report, context: Context) -> Iterable[OutFile]:
-        """Pure: no I/O, no printing; the same pack gives the same files.
-
-        Raises ``ExportRefused`` when a policy cannot be written without widening it."""
+    def blocks(self) -> Mapping[str, Mapping[str, Any]]:
+        """The JSON Schema of the ``<name>:`` block, by file kind (agent, command, skill,
+        manifest); kinds left out have no block."""
         ...
 
-    def install_root(self, scope: str, env: Mapping[str, str], home: Path, project: Path) -> Path:
-        """Where ``agentpack install`` puts this target's files for a scope (user|project)."""
+    def model_problem(self, model_id: str) -> str | None:
+        """Why this tool cannot use ``model_id``, or None."""
         ...
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
-        """What the target will enforce per canonical tool for this policy (None: the host
-        decides, i.e. the policy is inherited). Used by ``explain`` and the invariant tests."""
+    def parse_model(self, model_id: str) -> tuple[str, str] | None:
+        """(vendor, the vendor's own id) for one of this tool's model ids, or None."""
         ...
 
+    def spell_model(self, vendor: str, model: str) -> str | None:
+        """This tool's id for a vendor's model, or None when it cannot use that model."""
+        ...
 
-@runtime_checkable
-class Incremental(Protocol):
-    """A target whose files split into each item's own and the pack's own, so that a
-    re-export renders only the items that changed (``agentpack.incremental``).
-
-    ``render(pack)`` must equal ``render_items(pack, pack.items())`` plus
-    ``render_pack(pack.manifest, pack.infos())``, for the items this target builds."""
-
-    def render_items(
-        self, pack: Pack, items: Sequence[Item], report: Report, context: Context
-    ) -> Iterable[OutFile]:
-        """The files of ``items``, each with its item's source path as ``source``. An item's
-        files may depend on the item, the manifest and the agent it names (a command's
-        ``agent``), which ``pack`` holds; on nothing else."""
+    def render_item(self, item: Item, env: ItemEnv, report: Report) -> Iterable[OutFile]:
+        """The files of one item, each with the item's source as ``source``. Raises
+        ``ExportRefused`` when a policy cannot be written without widening it."""
         ...
 
     def render_pack(
@@ -144,16 +190,70 @@ class Incremental(Protocol):
         manifest and what ``ItemInfo`` says of the items this target builds."""
         ...
 
+    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+        """What the target will enforce per canonical tool (and ``bash:<pattern>``, and
+        ``*`` for tools not named) for this policy; None for a tool the host lacks or when
+        the policy is inherited. Used by ``explain`` and the invariant tests."""
+        ...
+
+    def install_roots(
+        self, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> tuple[InstallRoot, ...]:
+        """Where ``agentpack install`` puts this target's files for a scope (user|project)."""
+        ...
+
 
 def describe(agent: Agent) -> str:
     """The description with delegation examples embedded, in the Claude-style layout
-    (``<example>`` blocks) that both Claude Code and opencode agents use in the wild."""
+    (``<example>`` blocks) that agents of several tools use in the wild."""
     return examples.render(agent.description, agent.examples)
 
 
-def skill_files(skill: Skill, fields: Mapping[str, Any]) -> Iterator[OutFile]:
+def skill_files(skill: Skill, fields: Mapping[str, Any], base: str = "skills") -> Iterator[OutFile]:
     """SKILL.md with the target's fields, then every resource byte for byte."""
-    base = f"skills/{skill.name}"
-    yield OutFile.text(f"{base}/SKILL.md", emit.frontmatter(fields, skill.body), skill.source)
+    folder = f"{base}/{skill.name}"
+    yield OutFile.text(f"{folder}/SKILL.md", emit.frontmatter(fields, skill.body), skill.source)
     for resource in skill.resources:
-        yield OutFile(f"{base}/{resource.path}", resource.data, skill.source.path)
+        yield OutFile(f"{folder}/{resource.path}", resource.data, skill.source.path)
+
+
+def render(
+    target: Target,
+    pack: Pack,
+    report: Report,
+    context: Context,
+    spellings: Mapping[str, str] | None = None,
+) -> Iterator[OutFile]:
+    """Every file of ``pack`` for ``target``: the items it builds, then the pack's own
+    files, in one go (what an export writes, without its cache). ``spellings``: every
+    registered host's names for its built-in agents (default: the built-in targets')."""
+    from agentpack import aliases
+
+    if spellings is None:
+        from agentpack.targets import Registry
+
+        spellings = Registry(third_party=False).spellings()
+    own = pack.for_target(target.name)
+    models = aliases.table(own.manifest, aliases.builtin([target]))
+    agents = {a.name: a for a in pack.agents}
+    for item in own.items():
+        env = item_env(item, own.manifest, models, agents, spellings)
+        yield from target.render_item(item, env, report)
+    yield from target.render_pack(own.manifest, own.infos(), report, context)
+
+
+def item_env(
+    item: Item,
+    manifest: Manifest,
+    models: Mapping[str, Mapping[str, str]],
+    agents: Mapping[str, Agent],
+    spellings: Mapping[str, str],
+) -> ItemEnv:
+    """The environment of one item: for a command, the agent it names (one of the pack's,
+    else a host built-in in any host's spelling)."""
+    if not isinstance(item, Command) or item.agent is None:
+        return ItemEnv(manifest, models)
+    own = agents.get(item.agent)
+    if own is not None:
+        return ItemEnv(manifest, models, own)
+    return ItemEnv(manifest, models, None, spellings.get(item.agent))

@@ -10,7 +10,7 @@ import pytest
 from agentpack import api
 from agentpack.cli import main
 from agentpack.permissions import Decision
-from tests.conftest import ROOT
+from tests.conftest import BUILTIN, ROOT
 
 NATIVE = ROOT / "tests" / "packs" / "native"
 ALLOW, ASK, DENY = Decision.ALLOW, Decision.ASK, Decision.DENY
@@ -248,9 +248,9 @@ def test_unknown_names_in_a_group_are_errors(make_pack: object) -> None:
         manifest=MANIFEST + "plugins:\n  - name: g\n    agents: [a, nope]\n",
     )
     assert [str(f) for f in api.validate(root).findings] == [
-        "agentpack.yaml:4:1: warning: plugins: the agent 'b' is in no plugin group, so no "
+        "agentpack.yaml:6:1: warning: plugins: the agent 'b' is in no plugin group, so no "
         "Claude Code plugin carries it; add it to one",
-        "agentpack.yaml:6:17: error: plugins[0].agents[1]: no agent named 'nope' in the pack; "
+        "agentpack.yaml:8:17: error: plugins[0].agents[1]: no agent named 'nope' in the pack; "
         "fix the name or remove it",
     ]
 
@@ -290,11 +290,12 @@ def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
 def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
     native: str, dialect: str, expected: str | None
 ) -> None:
-    from agentpack.aliases import BUILTIN
-    from agentpack.importers.common import FileReport, model_ref
+    from agentpack.native import FileReport, ImportEnv, model_ref
+    from agentpack.targets import Registry
 
+    targets = Registry(third_party=False).all()
     report = FileReport("x.md")
-    ref = model_ref(native, dialect, BUILTIN, report)
+    ref = model_ref(native, dialect, ImportEnv(BUILTIN, targets), report)
     assert ref is not None
     other = "opencode" if dialect == "claude" else "claude"
     assert dict(ref.per_target) == {dialect: native, **({other: expected} if expected else {})}
@@ -343,8 +344,8 @@ def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: P
 )
 def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool) -> None:
     """Claude Code treats ``tools: "*"`` as no tools line at all, not as an unknown tool."""
-    from agentpack.importers.claude import policy
-    from agentpack.importers.common import FileReport
+    from agentpack.native import FileReport
+    from agentpack.targets.claude.read import policy
 
     got = policy({"tools": tools}, FileReport("a.md"))
     assert (got is None) is inherit
@@ -378,10 +379,11 @@ def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
 def test_import_knows_every_claude_field_the_schema_knows(kind: str) -> None:
     """A field the schema knows for a claude: block is carried as mapped on import, not
     as "not a field agentpack knows"; the two lists must not drift apart."""
-    from agentpack import schema
-    from agentpack.importers import claude
+    from agentpack.targets import Registry
+    from agentpack.targets.claude import read as claude
 
     known = {"agent": claude.AGENT_EXTRAS, "command": claude.COMMAND_EXTRAS}
     fields = set(known.get(kind, claude.SKILL_EXTRAS))
     handled = {"maxTurns"} if kind == "agent" else set()  # read into max_steps
-    assert set(schema.block_fields(kind, "claude")) == fields | handled
+    block = Registry(third_party=False).get("claude").blocks()[kind]
+    assert set(block["properties"]) == fields | handled

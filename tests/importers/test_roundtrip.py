@@ -13,8 +13,8 @@ from agentpack import aliases, api, canonical
 from agentpack.model import Agent, Manifest, Pack, SourceRef
 from agentpack.permissions import TOOLS, Policy
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
-from tests.conftest import ROOT
+from agentpack.targets.base import Context, Report, render
+from tests.conftest import BUILTIN, ROOT
 from tests.helpers import SAMPLE_COMMANDS
 from tests.targets.test_invariant import policies
 
@@ -50,7 +50,7 @@ def _export_import(root: Path, target: str, tmp: Path) -> tuple[Pack, Pack, set[
 @pytest.mark.parametrize("name", sorted(PACKS))
 def test_claude_roundtrip(name: str, tmp_path: Path) -> None:
     source, back, noted = _export_import(PACKS[name], "claude", tmp_path)
-    table = aliases.table(source.manifest)
+    table = aliases.table(source.manifest, BUILTIN)
     for agent in source.agents:
         got = back.agent(agent.name)
         assert got is not None
@@ -59,7 +59,7 @@ def test_claude_roundtrip(name: str, tmp_path: Path) -> None:
             agent.examples,
             _nl(agent.body),
         )
-        assert aliases.resolve(got.model, "claude", aliases.BUILTIN) == (
+        assert aliases.resolve(got.model, "claude", BUILTIN) == (
             aliases.resolve(agent.model, "claude", table) if agent.model else aliases.INHERIT
         )
         assert dict(got.extras.get("claude", {})) == dict(agent.extras.get("claude", {}))
@@ -86,7 +86,7 @@ def test_claude_roundtrip(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(PACKS))
 def test_opencode_roundtrip(name: str, tmp_path: Path) -> None:
     source, back, noted = _export_import(PACKS[name], "opencode", tmp_path)
-    table = aliases.table(source.manifest)
+    table = aliases.table(source.manifest, BUILTIN)
     for agent in source.agents:
         got = back.agent(agent.name)
         assert got is not None
@@ -95,7 +95,7 @@ def test_opencode_roundtrip(name: str, tmp_path: Path) -> None:
             _nl(agent.body) if f == "body" else getattr(agent, f) for f in same
         ]
         assert (
-            aliases.resolve(got.model, "opencode", aliases.BUILTIN)
+            aliases.resolve(got.model, "opencode", BUILTIN)
             # a model with no opencode id is dropped (noted): opencode then inherits
             == (aliases.resolve(agent.model, "opencode", table) or aliases.INHERIT)
         )
@@ -117,7 +117,7 @@ def test_opencode_roundtrip(name: str, tmp_path: Path) -> None:
 def _agent_back(target: str, policy: Policy | None, tmp: Path) -> Agent:
     agent = Agent("probe", "d", "body\n", SourceRef("agents/probe.md"), policy=policy)
     pack = Pack(Manifest("p", "1.0.0", "d", SourceRef("agentpack.yaml")), None, (agent,))
-    files = Registry(third_party=False).get(target).render(pack, Report(), Context(None))
+    files = render(Registry(third_party=False).get(target), pack, Report(), Context(None))
     native = tmp / target / "agents"
     native.mkdir(parents=True, exist_ok=True)
     out = next(f for f in files if f.path == "agents/probe.md")
@@ -153,7 +153,7 @@ def test_imported_claude_agents_reexport_identically(
     tmp = tmp_path_factory.mktemp("rt")
     got = _agent_back("claude", policy, tmp)
     again = Pack(Manifest("p", "1.0.0", "d", SourceRef("agentpack.yaml")), None, (got,))
-    files = Registry(third_party=False).get("claude").render(again, Report(), Context(None))
+    files = render(Registry(third_party=False).get("claude"), again, Report(), Context(None))
     first = (tmp / "claude" / "agents" / "probe.md").read_bytes()
     assert next(f for f in files if f.path == "agents/probe.md").data == first
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from agentpack import api, images
-from agentpack.importers import GENERATED_README
+from agentpack import api
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
-from agentpack.targets.claude_readme import LISTED, summary
+from agentpack.targets.base import Context, Report, render
+from agentpack.targets.claude import packfiles as images
+from agentpack.targets.claude.readme import LISTED, summary
+from agentpack.targets.claude.readplugin import GENERATED_README
 from tests.conftest import MANIFEST, MakePack
 
 
@@ -32,7 +33,7 @@ def png(width: int, height: int) -> bytes:
 def claude_files(root: Path) -> dict[str, bytes]:
     registry = Registry(third_party=False)
     pack = api.load_pack(root, targets=registry)
-    files = registry.get("claude").render(pack.for_target("claude"), Report(), Context("dist"))
+    files = render(registry.get("claude"), pack, Report(), Context("dist"))
     return {f.path: f.data for f in files}
 
 
@@ -91,14 +92,14 @@ def test_a_bad_icon_is_an_error_at_its_field(
     root = make_pack(files, manifest=MANIFEST + "claude:\n  icon: art/icon.png\n")
     lines = [str(f) for f in api.validate(root).findings]
     assert len(lines) == 1
-    assert lines[0].startswith("agentpack.yaml:5:9: error: ")
+    assert lines[0].startswith("agentpack.yaml:7:9: error: ")
     assert message in lines[0]
 
 
 def test_an_icon_outside_the_pack_is_refused_by_the_schema(make_pack: MakePack) -> None:
     root = make_pack({}, manifest=MANIFEST + "claude:\n  icon: ../icon.png\n")
     (lines,) = [str(f) for f in api.validate(root).findings]
-    assert lines.startswith("agentpack.yaml:5:9: error: claude.icon: ")
+    assert lines.startswith("agentpack.yaml:7:9: error: claude.icon: ")
 
 
 def test_the_readme_lists_the_plugin_and_how_to_install_it(make_pack: MakePack) -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from agentpack.model import Agent, Manifest, Pack, SourceRef
 from agentpack.permissions import TOOLS, Decision, Policy
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
+from agentpack.targets.base import Context, Report, render
 from tests.helpers import (
     SAMPLE_COMMANDS,
     SAMPLE_MCP,
@@ -55,7 +55,7 @@ def _pack(policy: Policy | None) -> tuple[Pack, Agent]:
 def _render(target: str, policy: Policy | None) -> tuple[dict[str, Any], set[str]]:
     pack, _ = _pack(policy)
     report = Report()
-    files = list(Registry(third_party=False).get(target).render(pack, report, Context(None)))
+    files = list(render(Registry(third_party=False).get(target), pack, report, Context(None)))
     agent_file = next(f for f in files if f.path == "agents/probe.md")
     fields, _ = frontmatter(agent_file.data.decode())
     noted = {n.field.removeprefix("tools.") for n in report.notes if n.change.value == "narrowed"}

@@ -13,7 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from agentpack import api
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, Report
+from agentpack.targets.base import Context, Report, render
 from tests.conftest import ROOT
 
 PACKS = {"reference": ROOT, "full": ROOT / "tests" / "packs" / "full"}
@@ -23,7 +23,7 @@ def rendered(target: str, root: Path) -> dict[str, str]:
     registry = Registry(third_party=False)
     pack = api.load_pack(root, targets=registry)
     report = Report()
-    files = registry.get(target).render(pack.for_target(target), report, Context("dist"))
+    files = render(registry.get(target), pack, report, Context("dist"))
     out = {(f"<pack>/{f.path}" if f.area == "pack" else f.path): _shown(f.data) for f in files}
     out["<notes>"] = "\n".join(str(n.finding()) for n in sorted(report.notes))
     return dict(sorted(out.items()))

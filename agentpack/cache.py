@@ -1,0 +1,196 @@
+"""The export cache: what loading and rendering each item gave, keyed by what it depends on.
+
+Records are kept per item (its findings, and what the checks across items need of it) and
+per item and target (the paths and sha256 of its files, and its notes), under a sha256 of
+everything they depend on: agentpack's version and code, the registered targets, the
+manifest and the files it names, the item's bytes and, for a command, the agent it names.
+A record can therefore only be found when those inputs are byte for byte the same, and an
+export with or without the cache writes the same files.
+
+Files are trusted by their stat as git trusts its index: a source or output file whose
+size, mtime, ctime and inode are as recorded, and which was last changed well before the
+export that recorded it, is taken to hold the recorded bytes; anything else is read again.
+One file per pack and output folder, in the user's cache folder; ``AGENTPACK_CACHE=0``
+turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agentpack._version import __version__
+from agentpack.outputs import Stat, stat_of
+
+FORMAT = 1
+FINE_MARGIN_NS = 100_000_000
+COARSE_MARGIN_NS = 2_000_000_000
+"""How long before an export a file must have last changed for its stat to be trusted: file
+systems that keep whole seconds only (FAT keeps two) need the larger margin."""
+
+FindingRow = tuple[str, int, int, str, str, str]
+"""A Finding as plain values (``Finding.row``)."""
+InfoRow = tuple[str, str, str, str, int, "tuple[str, ...] | None", "str | None"]
+"""An ItemInfo as plain values: kind, name, description, path, line, targets, agent."""
+NoteRow = tuple[str, int, str, str, str, str, str, int, int]
+"""A target's note as plain values, with the line and column of its field."""
+ItemRecord = tuple[tuple[FindingRow, ...], "InfoRow | None"]
+"""What loading an item gave: its findings, and its summary (None: it has errors)."""
+RenderRecord = tuple[tuple[tuple[str, str], ...], tuple[NoteRow, ...]]
+"""What rendering an item for a target gave: its files' paths and sha256, its notes."""
+
+
+def folder(env: Mapping[str, str]) -> Path:
+    if env.get("AGENTPACK_CACHE_DIR"):
+        return Path(env["AGENTPACK_CACHE_DIR"])
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return base / "agentpack"
+
+
+def location(root: Path, out_dir: Path, env: Mapping[str, str]) -> Path | None:
+    """The cache file of a pack and output folder; None when caching is off."""
+    if env.get("AGENTPACK_CACHE", "1") == "0":
+        return None
+    who = f"{root.resolve()}\0{out_dir.resolve()}".encode()
+    return folder(env) / f"{hashlib.sha256(who).hexdigest()[:24]}.cache"
+
+
+def key(*parts: object) -> str:
+    """A record's key: the sha256 of what it depends on."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def code_stamp(modules: Iterable[str]) -> str:
+    """agentpack's own files (an editable install changes them without a new version) and
+    the files of the targets' modules, by size and mtime."""
+    package = Path(__file__).resolve().parent
+    found = []
+    for path in sorted({*package.rglob("*.py"), *package.rglob("*.json")}):
+        st = path.stat()
+        found.append((path.relative_to(package).as_posix(), st.st_size, st.st_mtime_ns))
+    import sys
+
+    for name in sorted(set(modules)):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file and not Path(file).resolve().is_relative_to(package):
+            st = os.stat(file)
+            found.append((file, st.st_size, st.st_mtime_ns))
+    return key(__version__, found)
+
+
+@dataclass(slots=True)
+class Cache:
+    """One export's view of the cache: last time's records, and this time's."""
+
+    path: Path | None
+    started: int = field(default_factory=time.time_ns)
+    """When this export began (ns): files changed after it are not trusted next time."""
+    before: int = 0
+    """When the export that wrote the records began (ns); 0: no records. Sources last
+    changed after that, less the margin, are read again."""
+    finished: int = 0
+    """When that export saved them: outputs it wrote later than that, less the margin,
+    are read again."""
+    margin: int = FINE_MARGIN_NS
+    sources: dict[str, tuple[Stat, str]] = field(default_factory=dict)
+    items: dict[str, ItemRecord] = field(default_factory=dict)
+    renders: dict[str, RenderRecord] = field(default_factory=dict)
+    outputs: dict[str, tuple[Stat, str]] = field(default_factory=dict)
+    now: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"sources": {}, "items": {}, "renders": {}}
+    )
+    """What this export used or made, which is all the next one keeps."""
+
+    @staticmethod
+    def open(path: Path | None) -> Cache:
+        """The cache at ``path``; empty when there is none, or it is damaged or foreign."""
+        cache = Cache(path)
+        if path is None:
+            return cache
+        try:
+            data = marshal.loads(path.read_bytes())
+            if data["format"] != FORMAT:
+                return cache
+            cache.before, cache.margin = data["started"], data["margin"]
+            cache.finished = data["finished"]
+            cache.sources, cache.items = data["sources"], data["items"]
+            cache.renders, cache.outputs = data["renders"], data["outputs"]
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            return Cache(path)
+        return cache
+
+    def _trusted(self, record: tuple[Stat, str] | None, st: Stat, until: int) -> str | None:
+        """The recorded digest, when the stat is as recorded and older than ``until``."""
+        if record is None or record[0] != st or st[1] >= until - self.margin:
+            return None
+        return record[1]
+
+    def digest(self, rel: str, path: Path) -> str:
+        """The sha256 of a pack file, from its stat when the cache can vouch for it."""
+        st = stat_of(os.stat(path))
+        found = self._trusted(self.sources.get(rel), st, self.before)
+        if found is None:
+            with open(path, "rb") as handle:
+                found = hashlib.sha256(handle.read()).hexdigest()
+        self.now["sources"][rel] = (st, found)
+        return found
+
+    def vouch(self, out: str, st: Stat, path: Path) -> str | None:
+        """The sha256 an output file (``<target>/<path>``, at ``path``) holds, as recorded:
+        from its stat, or, when that was taken too close to the recording, its bytes."""
+        record = self.outputs.get(out)
+        if record is None or record[0] != st:
+            return None
+        found = self._trusted(record, st, self.finished)
+        if found is None:
+            try:
+                found = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                return None
+        return found
+
+    def item(self, item_key: str) -> ItemRecord | None:
+        found = self.items.get(item_key)
+        if found is not None:
+            self.now["items"][item_key] = found
+        return found
+
+    def put_item(self, item_key: str, row: ItemRecord) -> None:
+        self.now["items"][item_key] = row
+
+    def render(self, render_key: str) -> RenderRecord | None:
+        return self.renders.get(render_key)
+
+    def put_render(self, render_key: str, row: RenderRecord) -> None:
+        self.now["renders"][render_key] = row
+
+    def save(self, outputs: Mapping[str, Stat], digests: Mapping[str, str]) -> None:
+        """Keep what this export used or made, with the stat of every output file
+        (``<target>/<path>`` -> stat, and its sha256 in ``digests``)."""
+        if self.path is None:
+            return
+        mtimes = [st[1] for st, _ in list(self.now["sources"].values())[:1000]]
+        fine = any(m % 1_000_000_000 for m in mtimes)
+        data = {
+            "format": FORMAT,
+            "started": self.started,
+            "finished": time.time_ns(),
+            "margin": FINE_MARGIN_NS if fine or not mtimes else COARSE_MARGIN_NS,
+            "sources": self.now["sources"],
+            "items": self.now["items"],
+            "renders": self.now["renders"],
+            "outputs": {k: (st, digests[k]) for k, st in outputs.items() if k in digests},
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            temp.write_bytes(marshal.dumps(data))
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next export time

@@ -1,0 +1,173 @@
+"""A pack folder -> a validated ``Pack``, or every finding that stops it.
+
+The manifest is read first (it says which targets and model aliases the items may use), then
+each item file on its own (so that an export can skip the ones its cache vouches for), then
+the checks that need every item. One bad file never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from agentpack import aliases
+from agentpack.errors import Finding, InvalidPack
+from agentpack.load import items
+from agentpack.load.doc import Files
+from agentpack.load.fields import Fields, Registered
+from agentpack.load.manifest import check_groups, manifest
+from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Pack, Skill
+from agentpack.schema import Schemas
+from agentpack.yamldoc import Located
+
+FOLDERS: Mapping[Kind, tuple[str, str]] = {
+    Kind.AGENT: ("agents", ".md"),
+    Kind.COMMAND: ("commands", ".md"),
+    Kind.SKILL: ("skills", "/"),
+}
+"""Where each kind of item lives in a pack, and how its entries end."""
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A loaded pack: the pack (None when any finding is an error), every finding, sorted,
+    and the source map of every file read, for warnings found later."""
+
+    pack: Pack | None
+    findings: tuple[Finding, ...]
+    docs: Mapping[str, Located]
+
+
+class Loader:
+    """Loading one pack: the manifest when made, then any items, then the checks across."""
+
+    def __init__(self, root: Path, targets: Registered) -> None:
+        self.root = root
+        self.targets = targets
+        self.files = Files(root, Schemas(targets.all()))
+        self.fields = Fields(self.files, targets)
+        self.manifest, self._doc = manifest(self.fields)
+        builtin = aliases.builtin(targets.all())
+        self.table = aliases.table(self.manifest, builtin) if self.manifest else builtin
+        self._shared = len(self.files.findings)
+
+    def sources(self) -> list[tuple[Kind, Path]]:
+        """Every item's file (a skill's folder): agents, then commands, then skills; stray
+        files are warned about."""
+        return [(kind, path) for kind in FOLDERS for path in self._entries(kind)]
+
+    def _entries(self, kind: Kind) -> list[Path]:
+        folder, suffix = FOLDERS[kind]
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        found = []
+        for entry in sorted(base.iterdir(), key=lambda e: (e.name.removesuffix(suffix), e.name)):
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(suffix) or (suffix == "/" and entry.is_dir()):
+                found.append(entry)
+            else:
+                self.files.report_at(
+                    self.files.rel(entry),
+                    (1, 1),
+                    f"ignored: {folder}/ holds only "
+                    + ("one folder per skill" if suffix == "/" else f"*{suffix} files"),
+                    warning=True,
+                )
+        self._shared = len(self.files.findings)
+        return found
+
+    def item(self, kind: Kind, path: Path) -> tuple[Item | None, tuple[Finding, ...]]:
+        """One item (None when it has errors) and the findings about it alone."""
+        loaders: dict[Kind, Callable[[], Item | None]] = {
+            Kind.AGENT: partial(items.agent, self.fields, path, self.table),
+            Kind.COMMAND: partial(items.command, self.fields, path, self.table),
+            Kind.SKILL: partial(items.skill, self.fields, path),
+        }
+        mark = len(self.files.findings)
+        item = loaders[kind]()
+        found = tuple(self.files.findings[mark:])
+        del self.files.findings[mark:]
+        return item, found
+
+    def shared(self, infos: Sequence[ItemInfo]) -> tuple[Finding, ...]:
+        """The findings about no one item: the manifest's, stray files, and the checks
+        across items (given the items without errors)."""
+        del self.files.findings[self._shared :]
+        by_kind: dict[Kind, list[ItemInfo]] = {kind: [] for kind in Kind}
+        for info in infos:
+            by_kind[info.kind].append(info)
+        for kind in Kind:
+            self._duplicates(by_kind[kind], kind.value)
+        self._clashes(by_kind)
+        if self.manifest is not None and self._doc is not None:
+            names = {FOLDERS[kind][0]: {i.name for i in by_kind[kind]} for kind in Kind}
+            titles = [t.title for t in self.targets.all() if "plugin" in t.features]
+            check_groups(self.fields, self.manifest, self._doc, names, titles)
+        return tuple(self.files.findings)
+
+    def _duplicates(self, infos: Sequence[ItemInfo], kind: str) -> None:
+        seen: dict[str, str] = {}
+        for info in infos:
+            key = info.name.casefold()
+            if key in seen:
+                self.files.report_at(
+                    info.source.path,
+                    (1, 1),
+                    f"another {kind} is named {info.name!r} ({seen[key]}); names must differ, "
+                    "also in letter case",
+                )
+            seen.setdefault(key, info.source.path)
+
+    def _clashes(self, by_kind: Mapping[Kind, list[ItemInfo]]) -> None:
+        """A command and a skill of one name, in a tool that runs both as one."""
+        hosts = [t.title for t in self.targets.all() if t.commands_are_skills]
+        skills = {s.name for s in by_kind[Kind.SKILL]}
+        for command in by_kind[Kind.COMMAND]:
+            if hosts and command.name in skills:
+                self.files.report_at(
+                    command.source.path,
+                    (1, 1),
+                    f"a skill is also named {command.name!r}; {' and '.join(hosts)} runs the "
+                    f"skill for /{command.name}, rename one",
+                    warning=True,
+                )
+
+    def pack(self, loaded: Sequence[Item]) -> Pack:
+        assert self.manifest is not None
+        return Pack(
+            self.manifest,
+            self.root,
+            tuple(i for i in loaded if isinstance(i, Agent)),
+            tuple(i for i in loaded if isinstance(i, Command)),
+            tuple(i for i in loaded if isinstance(i, Skill)),
+        )
+
+
+def load(root: Path, targets: Registered) -> Loaded:
+    """Load and check a whole pack."""
+    loader = Loader(root, targets)
+    found: list[Item] = []
+    every: list[Finding] = []
+    for kind, path in loader.sources():
+        item, findings = loader.item(kind, path)
+        every += findings
+        if item is not None:
+            found.append(item)
+    every += loader.shared([ItemInfo.of(i) for i in found])
+    every.sort()
+    pack = None
+    if loader.manifest is not None and not any(f.is_error for f in every):
+        pack = loader.pack(found)
+    return Loaded(pack, tuple(every), loader.files.docs)
+
+
+def load_pack(root: Path, targets: Registered) -> Pack:
+    """The pack, or ``InvalidPack`` with every finding when it has errors."""
+    loaded = load(root, targets)
+    if loaded.pack is None:
+        raise InvalidPack(loaded.findings)
+    return loaded.pack

@@ -1,0 +1,193 @@
+"""Checks of the fields several kinds of file share: names, targets, models, grants,
+target blocks and the permission policy, each placed at the field it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from agentpack import schema
+from agentpack.errors import did_you_mean
+from agentpack.load.doc import Doc, Files
+from agentpack.model import Grant, ModelRef
+from agentpack.outputs import reserved_name
+from agentpack.permissions import Decision, Policy, normalize_tool_id, pattern_problem
+from agentpack.yamldoc import Path_
+
+MANIFEST = "agentpack.yaml"
+
+
+class TargetFacts(Protocol):
+    """What loading needs of a target."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def argument_base(self) -> int: ...
+    @property
+    def model_help(self) -> str: ...
+    @property
+    def features(self) -> Collection[str]: ...
+    @property
+    def commands_are_skills(self) -> bool: ...
+    @property
+    def models(self) -> Mapping[str, str]: ...
+    @property
+    def manifest_files(self) -> Mapping[str, Callable[[bytes], str | None]]: ...
+
+    def model_problem(self, model_id: str) -> str | None: ...
+
+    def blocks(self) -> Any: ...
+
+
+class Registered(Protocol):
+    """What loading needs of the target registry."""
+
+    def known(self) -> Collection[str]: ...
+    def defaults(self) -> tuple[str, ...]: ...
+    def get(self, name: str) -> TargetFacts: ...
+    def all(self) -> Sequence[TargetFacts]: ...
+
+
+@dataclass(slots=True)
+class Fields:
+    """Field checks for one pack: the files being read and the targets it may name."""
+
+    files: Files
+    targets: Registered
+
+    def report(self, doc: Doc, path: Path_, message: str, **kw: bool) -> None:
+        self.files.report(doc, path, message, **kw)
+
+    def name(self, doc: Doc, expected: str, what: str) -> None:
+        if reserved_name(expected):
+            where = ("name",) if "name" in doc.data else ()
+            self.report(
+                doc,
+                where,
+                f"{expected!r} is a name Windows reserves for a device; "
+                "files named so cannot be created there, choose another name",
+            )
+        name = doc.data.get("name")
+        if name is not None and name != expected:
+            self.report(
+                doc,
+                ("name",),
+                f"the name {name!r} differs from the {what} {expected!r}; rename one so they match",
+            )
+
+    def target_names(self, doc: Doc, path: Path_, names: list[str]) -> None:
+        for i, target in enumerate(names):
+            if target not in self.targets.known():
+                self.report(doc, (*path, i), self.unknown_target(target))
+
+    def unknown_target(self, target: str) -> str:
+        known = sorted(self.targets.known())
+        hint = did_you_mean(target, known)
+        return f"unknown target {target!r}{hint}; known targets: {', '.join(known)}"
+
+    def model_ids(self, doc: Doc, path: Path_, ids: Mapping[str, str]) -> None:
+        """A map of target -> model id: known targets, ids each target can use."""
+        for target, model_id in ids.items():
+            if target not in self.targets.known():
+                self.report(doc, (*path, target), self.unknown_target(target), key=True)
+                continue
+            problem = self.targets.get(target).model_problem(model_id)
+            if problem:
+                self.report(doc, (*path, target), problem)
+
+    def model_ref(self, doc: Doc, table: Mapping[str, Mapping[str, str]]) -> ModelRef | None:
+        raw = doc.data.get("model")
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            if raw not in table:
+                hint = did_you_mean(raw, table)
+                self.report(
+                    doc,
+                    ("model",),
+                    f"unknown model alias {raw!r}{hint}; use one of "
+                    f"{', '.join(sorted(table))}, define it under models: in "
+                    f"{MANIFEST}, or give a map of target: model-id",
+                )
+            return ModelRef(alias=raw)
+        self.model_ids(doc, ("model",), raw)
+        return ModelRef(per_target=MappingProxyType(dict(sorted(raw.items()))))
+
+    def grants(self, doc: Doc) -> tuple[Grant, ...]:
+        out = []
+        for i, entry in enumerate(doc.data.get("allowed_tools", [])):
+            if entry.startswith("bash(") and entry.endswith(")"):
+                pattern = entry[5:-1]
+                problem = pattern_problem(pattern)
+                if problem:
+                    self.report(doc, ("allowed_tools", i), problem)
+                out.append(Grant("bash", pattern))
+            else:
+                out.append(Grant(normalize_tool_id(entry)))
+        return tuple(out)
+
+    def blocks(self, doc: Doc, kind: str) -> Mapping[str, Mapping[str, Any]]:
+        """The target blocks, checked: a field a target's schema does not name passes
+        through; say so, in case of a typo."""
+        blocks = {}
+        core = schema.core(kind)["properties"]
+        # the schema passed: every other field is the block of a registered target
+        for target, block in doc.data.items():
+            if target in core or not isinstance(block, dict):
+                continue
+            known = self.files.schemas.block_fields(kind, target)
+            for key in block:
+                if key not in known:
+                    hint = did_you_mean(key, known)
+                    self.report(
+                        doc,
+                        (target, key),
+                        f"{key!r} is not a field agentpack knows for {target}{hint}; it is "
+                        "passed through as it is",
+                        warning=True,
+                        key=True,
+                    )
+            blocks[target] = MappingProxyType(dict(block))
+        return MappingProxyType(dict(sorted(blocks.items())))
+
+    def policy(self, doc: Doc) -> Policy | None:
+        raw = doc.data.get("tools")
+        if raw is None:
+            return None
+        seen: dict[str, str] = {}
+        for decision in ("allow", "ask", "deny"):
+            for i, tool in enumerate(raw.get(decision, [])):
+                key = normalize_tool_id(tool)
+                if key in seen:
+                    self.report(
+                        doc,
+                        ("tools", decision, i),
+                        f"{tool!r} is also in tools.{seen[key]}; name each tool in one list only",
+                    )
+                seen.setdefault(key, decision)
+        patterns = raw.get("bash", {})
+        for pattern in patterns:
+            problem = pattern_problem(pattern)
+            if problem:
+                self.report(doc, ("tools", "bash", pattern), problem, key=True)
+        if "*" in patterns and "bash" in seen:
+            self.report(
+                doc,
+                ("tools", "bash", "*"),
+                f"bash is in tools.{seen['bash']} and has a '*' pattern; both say what "
+                "unmatched commands get, keep one",
+                key=True,
+            )
+        default = raw.get("default")
+        return Policy.build(
+            Decision.parse(default) if default else None,
+            raw.get("allow"),
+            raw.get("ask", ()),
+            raw.get("deny", ()),
+            {p: Decision.parse(d) for p, d in patterns.items()},
+        )

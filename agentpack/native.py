@@ -1,0 +1,392 @@
+"""Reading native files (an agent of some tool, say), shared by every target's reader: the
+per-file report, repairs of messy files, names, model ids, and the contract of a reader.
+
+Native files come from the internet: ``lenient`` repairs the usual mistakes (a ``: `` in an
+unquoted one-line value, tabs used for indentation, a missing closing ``---``) and says so per
+repair; without it each is an error with file:line:col.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol
+
+from agentpack import examples
+from agentpack.errors import Finding, Severity
+from agentpack.model import Agent, Command, Example, ModelRef, Resource, Skill
+from agentpack.source import SourceError, read_text, split_frontmatter
+from agentpack.yamldoc import Located, parse_yaml
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What happened to one native file: ``mapped`` fields carried exactly, ``approximated``
+    ones carried in a nearby or narrower form, ``dropped`` ones not carried at all."""
+
+    source: str
+    kind: str = ""
+    name: str = ""
+    mapped: list[str] = field(default_factory=list)
+    approximated: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def warn(self, line: int, col: int, fieldname: str, message: str) -> None:
+        self.findings.append(Finding(self.source, line, col, Severity.WARNING, fieldname, message))
+
+    def error(self, line: int, col: int, fieldname: str, message: str) -> None:
+        self.findings.append(Finding(self.source, line, col, Severity.ERROR, fieldname, message))
+
+    @property
+    def failed(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "name": self.name,
+            "mapped": self.mapped,
+            "approximated": self.approximated,
+            "dropped": self.dropped,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+@dataclass(slots=True)
+class Native:
+    """A native file read: frontmatter (None when there is none), body, positions."""
+
+    path: Path
+    frontmatter: dict[str, Any] | None
+    body: str
+    located: Located | None = None
+
+
+_KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):( +)(.*)$")
+
+
+def _repair_values(text: str, report: FileReport, first_line: int) -> str:
+    """Quote each one-line value that is not YAML on its own, as Claude Code does before it
+    gives up on a frontmatter: ``description: Use it: now`` (a ': ' inside) or
+    ``argument-hint: [pr-number] [priority]`` (a list followed by more text)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        match = _KEY_LINE.match(line)
+        if not match:
+            continue
+        value = match.group(3)
+        if not value.strip() or value[:1] in "\"'|>&*!#" or _parses(value):
+            continue
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines[i] = f'{match.group(1)}:{match.group(2)}"{escaped}"'
+        what = "contains ': '" if ": " in value else "is not valid YAML on its own"
+        report.warn(
+            first_line + i,
+            len(match.group(1)) + 3,
+            match.group(1),
+            f"repaired: quoted a one-line value that {what}",
+        )
+    return "\n".join(lines)
+
+
+def _parses(value: str) -> bool:
+    """Whether ``value`` reads as the value of a one-line ``key: value``."""
+    try:
+        parse_yaml(f"k: {value}\n", 0)
+    except SourceError:
+        return False
+    return True
+
+
+def _repair_tabs(text: str, report: FileReport, first_line: int) -> str:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            lines[i] = indent.replace("\t", "  ") + stripped
+            report.warn(
+                first_line + i, 1, "-", "repaired: replaced tabs in the indentation with spaces"
+            )
+    return "\n".join(lines)
+
+
+def _unclosed(text: str, report: FileReport) -> tuple[str, str, int]:
+    """Frontmatter with no closing fence: it ends before the first line that is neither a
+    ``key: value`` line, an indented continuation nor a list item."""
+    lines = text.split("\n")[1:]
+    end = len(lines)
+    for i, line in enumerate(lines):
+        if line and not (line[0] in " \t-#" or _KEY_LINE.match(line) or line.endswith(":")):
+            end = i
+            break
+        blank_then_prose = (
+            not line.strip()
+            and i + 1 < len(lines)
+            and lines[i + 1][:1] not in (" ", "\t", "-")
+            and not _KEY_LINE.match(lines[i + 1])
+        )
+        if blank_then_prose:
+            end = i
+            break
+    report.warn(
+        1, 1, "-", f"repaired: the frontmatter had no closing '---'; it ends at line {end + 1}"
+    )
+    return "\n".join(lines[:end]) + "\n", "\n".join(lines[end:]).lstrip("\n"), end + 2
+
+
+def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
+    try:
+        text = read_text(path)
+    except SourceError as exc:
+        report.error(exc.line, exc.col, exc.field, exc.message)
+        return None
+    try:
+        split = split_frontmatter(text)
+        fm_text, fm_line, body = split.frontmatter, split.fm_line, split.body
+    except SourceError as exc:
+        if not lenient:
+            report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient repairs this)")
+            return None
+        fm_text, body, _ = _unclosed(text, report)
+        fm_line = 2
+    if fm_text is None:
+        return Native(path, None, body)
+    try:
+        located = parse_yaml(fm_text, fm_line - 1)
+    except SourceError as exc:
+        if not lenient:
+            report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)")
+            return None
+        repaired = _repair_values(_repair_tabs(fm_text, report, fm_line), report, fm_line)
+        try:
+            located = parse_yaml(repaired, fm_line - 1)
+        except SourceError as again:
+            report.error(again.line, again.col, again.field, again.message)
+            return None
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        report.error(fm_line, 1, "-", "the frontmatter is not a mapping of fields")
+        return None
+    return Native(path, data, body, located)
+
+
+def slug(text: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    return "-".join(words)[:64].strip("-") or "imported"
+
+
+def name_of(value: Any, fallback: str) -> str:
+    """The canonical name for a native ``name``, or for ``fallback`` (the file's or
+    folder's name) when there is none or it keeps nothing a name can hold (``name:
+    函数命名规范``, which every such file would otherwise share as "imported")."""
+    text = str(value or "")
+    return slug(text) if re.search(r"[A-Za-z0-9]", text) else slug(fallback)
+
+
+# -- delegation examples --------------------------------------------------------------------
+
+
+def split_examples(description: str) -> tuple[str, tuple[Example, ...]]:
+    """Structured examples only when that loses nothing (see ``agentpack.examples``)."""
+    return examples.split(description)
+
+
+# -- tools and models -----------------------------------------------------------------------
+
+
+def split_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    # a comma-separated string, but commas inside parentheses belong to the rule
+    parts, depth, current = [], 0, ""
+    for char in str(value):
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        current += char
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+class ModelSpelling(Protocol):
+    """How a tool spells a vendor's model id (a target is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def parse_model(self, model_id: str) -> tuple[str, str] | None:
+        """(vendor, the vendor's own id) for a model id this tool takes, or None."""
+        ...
+
+    def spell_model(self, vendor: str, model: str) -> str | None:
+        """This tool's id for a vendor's model, or None when it cannot use it."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImportEnv:
+    """What reading a native file may consult besides the file: the pack's model aliases,
+    every registered tool's spelling of model ids, and every reader's tool names."""
+
+    table: Mapping[str, Mapping[str, str]]
+    spellings: Sequence[ModelSpelling] = ()
+    readers: Sequence[Reader] = ()
+
+    @property
+    def catalogue(self) -> str:
+        """The dialect catalogue formats (agent specs) are written in: the fallback
+        reader's, the most common in the wild."""
+        return next((r.dialect for r in self.readers if r.fallback), "")
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        """The canonical tool for a tool name in any reader's spelling (catalogue formats
+        name tools as some tool does)."""
+        for reader in self.readers:
+            found = reader.tool_id(name)
+            if found[0] is not None:
+                return found
+        return None, None
+
+
+def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> ModelRef | None:
+    """A native model id -> the alias whose id for ``target`` it is, else a per-target id;
+    a vendor's model id also gets its id for every other tool that can spell it (noted)."""
+    if value is None or value == "":
+        return None
+    text = str(value)
+    for alias, ids in env.table.items():
+        if ids.get(target) == text:
+            return ModelRef(alias=alias)
+    ids = {target: text}
+    source = next((s for s in env.spellings if s.name == target), None)
+    parsed = source.parse_model(text) if source is not None else None
+    if parsed is not None:
+        for other in env.spellings:
+            spelled = other.spell_model(*parsed) if other.name != target else None
+            if spelled is not None:
+                ids[other.name] = spelled
+    for name in sorted(ids.keys() - {target}):
+        report.approximated.append(f"model: {ids[name]} for {name} (the same model)")
+    return ModelRef(per_target=MappingProxyType(ids))
+
+
+# -- readers ----------------------------------------------------------------------------------
+
+
+class Importing(Protocol):
+    """One import under way, as a reader sees it: what it may hand back and ask for."""
+
+    def report(self, path: Path, kind: str) -> FileReport:
+        """A new report for a file (or folder) being read."""
+        ...
+
+    def file(self, path: Path, dialect: str, kind: str | None = None) -> None:
+        """Read one native file (an agent, a command, a skill's SKILL.md) in a dialect."""
+        ...
+
+    def skill(self, folder: Path, dialect: str) -> None: ...
+
+    def add(self, item: Agent | Command | Skill, report: FileReport) -> None: ...
+
+    def plugin_meta(self, meta: Mapping[str, Any]) -> None:
+        """Metadata for a new pack's manifest, from the first plugin read."""
+        ...
+
+    def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:
+        """The items read since ``before`` (counts of agents, commands, skills) form one
+        plugin group."""
+        ...
+
+    def counts(self) -> tuple[int, int, int]: ...
+
+    def env(self) -> ImportEnv: ...
+
+
+class Reader(Protocol):
+    """Reads one tool's native files into canonical items (a target's ``reader``)."""
+
+    dialect: ClassVar[str]
+    """The target's name."""
+    tree_name: ClassVar[str]
+    """The folder of the tool's own files in a project (``.claude``)."""
+    fallback: ClassVar[bool]
+    """Files no reader claims by their look are read in this dialect."""
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        """Whether a frontmatter is written in this tool's dialect (by its look alone)."""
+        ...
+
+    def marks(self, folder: Path) -> bool:
+        """Whether the files of ``folder`` are this tool's (it is the tool's tree, or a
+        project with the tool's configuration), to be read in this dialect."""
+        ...
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        """Read ``path`` whole when it is something only this tool has (a plugin, a
+        marketplace, a configuration file); False when it is not."""
+        ...
+
+    def config(self, folder: Path, run: Importing) -> None:
+        """Read this tool's configuration files in a tree (opencode.json)."""
+        ...
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent: ...
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command: ...
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill: ...
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        """The canonical tool (and bash pattern) for one of this tool's tool names."""
+        ...
+
+
+# -- finding native files -------------------------------------------------------------------
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """Every markdown file under ``folder`` (not through symlinks), sorted."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink())
+
+
+def skill_folders(folder: Path) -> list[Path]:
+    """``folder`` when it is a skill (it holds a SKILL.md), else the skills directly in it."""
+    if (folder / "SKILL.md").is_file():
+        return [folder]
+    if not folder.is_dir():
+        return []
+    return [f for f in sorted(folder.iterdir()) if (f / "SKILL.md").is_file()]
+
+
+def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
+    """The files beside a skill's SKILL.md, byte for byte; a symlink out of the skill is
+    reported as dropped."""
+    out = []
+    root = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if rel == "SKILL.md":
+                continue
+            if path.is_symlink() and root not in path.resolve().parents:
+                report.dropped.append(f"{rel} (a symlink out of the skill)")
+                continue
+            out.append(Resource(rel, path.read_bytes()))
+    return tuple(out)

@@ -1,0 +1,107 @@
+"""How Claude Code spells things, in one place for writing and for reading back: its tool
+names, its colour names and its numbering of command arguments.
+
+Tool names were read from Claude Code 2.1's shipped source (November 2026).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from agentpack.hostagents import HostAgent
+
+COLORS = frozenset({"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"})
+"""The colour names Claude Code takes for an agent (no hex)."""
+
+SHELL = ("Bash", "PowerShell", "Monitor")
+
+TOOLS: Mapping[str, tuple[str, ...]] = {
+    "read": ("Read",),
+    "write": ("Write",),
+    "edit": ("Edit",),
+    "glob": ("Glob",),
+    "grep": ("Grep",),
+    "list": (),  # Claude Code 2.x has no listing tool (Glob lists)
+    "bash": SHELL,
+    "webfetch": ("WebFetch",),
+    "websearch": ("WebSearch",),
+    "todo": ("TodoWrite", "TaskCreate", "TaskGet", "TaskList", "TaskUpdate"),
+    "task": ("Agent",),
+    "notebook": ("NotebookEdit",),
+    "skill": ("Skill",),
+}
+"""Canonical tool -> every current Claude Code tool that gives the same capability."""
+
+LEGACY: Mapping[str, tuple[str, ...]] = {
+    "read": ("NotebookRead",),
+    "edit": ("MultiEdit",),
+    "list": ("LS",),
+    "task": ("Task",),
+}
+"""Names older clients use (Task before 2.1.63; LS, MultiEdit, NotebookRead in 1.x): written
+in deny lists only, so that a deny also holds there."""
+
+_READ_ONLY_NAMES: Mapping[str, str] = {
+    "BashOutput": "bash",
+    "KillShell": "bash",
+    "TodoRead": "todo",
+}
+"""Names seen in agent files in the wild that agentpack reads but never writes."""
+
+CANONICAL: Mapping[str, str] = {
+    **{name: tool for tool, names in TOOLS.items() for name in names},
+    **{name: tool for tool, names in LEGACY.items() for name in names},
+    **_READ_ONLY_NAMES,
+}
+"""Every Claude Code tool name (current and older) -> the canonical tool."""
+
+_RULE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$", re.DOTALL)
+
+
+def tool_id(name: str) -> tuple[str | None, str | None]:
+    """``Bash(git add:*)`` -> ("bash", "git add *"); ``mcp__gh__x`` -> ("mcp:gh/x", None);
+    (None, None) for a name Claude Code does not have."""
+    name = name.strip()
+    if name.startswith("mcp__"):
+        server, _, tool = name[5:].partition("__")
+        return (f"mcp:{server}" if tool in ("", "*") else f"mcp:{server}/{tool}"), None
+    match = _RULE.match(name)
+    if not match:
+        return None, None
+    pattern = match.group(2)
+    if pattern is not None and pattern.endswith(":*"):
+        pattern = pattern[:-2] + " *"
+    return CANONICAL.get(match.group(1)), (pattern or None)
+
+
+_POSITIONAL = re.compile(r"(?<![\\$])\$([0-9]+)")
+
+
+def shift_placeholders(body: str, by: int) -> str:
+    """Renumber ``$N``: -1 turns canonical ``$1`` (from 1) into Claude Code's ``$0`` (from 0
+    since 2.1.19); +1 turns it back on import."""
+    return _POSITIONAL.sub(lambda m: f"${int(m.group(1)) + by}", body)
+
+
+HOST_AGENTS: Mapping[str, HostAgent] = {
+    "general": HostAgent("general-purpose", subagent=True),
+    "explore": HostAgent("Explore", subagent=True),
+    "plan": HostAgent("Plan", subagent=False),
+    "statusline-setup": HostAgent("statusline-setup", subagent=True),
+    "claude-code-guide": HostAgent("claude-code-guide", subagent=True),
+}
+"""Claude Code 2.1's built-in agent types, by canonical name (checked November 2026). It
+has no counterpart of opencode's ``build``: the main conversation is that."""
+
+MODELS: Mapping[str, str] = {
+    "inherit": "inherit",
+    "haiku": "haiku",
+    "sonnet": "sonnet",
+    "opus": "opus",
+    "fable": "fable",
+}
+"""The model aliases Claude Code itself takes."""
+
+ANTHROPIC_ID = re.compile(r"claude-[a-z0-9]+(?:[.-][a-z0-9]+)*")
+"""An Anthropic API model id (``claude-sonnet-4-5-20250929``), which Claude Code takes bare."""

@@ -1,0 +1,172 @@
+"""Claude Code's spelling of permissions: agent ``tools``/``disallowedTools`` and grant rules.
+
+What Claude Code 2.1 does with an agent file (read from its shipped source, November 2026):
+``disallowedTools`` removes tools first, then ``tools`` (if present) keeps only the named ones;
+no ``tools`` keeps everything else, MCP tools included. ``mcp__<server>`` in ``tools`` keeps all
+of a server's tools; ``mcp__*`` is not expanded there. A subagent's ``tools`` line has no "ask"
+and drops command patterns (``Bash(git *)`` becomes all of Bash), so both become "deny" here,
+each with a note, never a silent widening.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from agentpack.model import Grant
+from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts
+from agentpack.targets.claude.names import LEGACY
+from agentpack.targets.claude.names import TOOLS as NAMES
+
+
+def mcp_name(tool_id: str) -> str:
+    server, tool = mcp_parts(tool_id)
+    if server is None:
+        return "mcp__*"
+    return f"mcp__{server}" if tool is None else f"mcp__{server}__{tool}"
+
+
+def _covers(broad: str, narrow: str) -> bool:
+    """True when the MCP id ``broad`` includes ``narrow`` (server includes its tools)."""
+    if broad == narrow or not broad.startswith("mcp:") or not narrow.startswith("mcp:"):
+        return False
+    b_server, b_tool = mcp_parts(broad)
+    n_server, _ = mcp_parts(narrow)
+    return b_server is None or (b_tool is None and b_server == n_server)
+
+
+@dataclass(slots=True)
+class AgentTools:
+    """The two frontmatter lists, what they enforce, and why anything was narrowed."""
+
+    tools: list[str] | None
+    disallowed: list[str]
+    effective: dict[str, Decision | None] = field(default_factory=dict)
+    narrowed: list[tuple[str, Decision, Decision, str]] = field(default_factory=list)
+
+
+def agent_tools(policy: Policy | None) -> AgentTools:
+    """The lists for ``policy``: computed once per distinct policy, a fresh copy each call."""
+    done = _agent_tools(None if policy is None else policy.key(), policy)
+    return AgentTools(
+        None if done.tools is None else list(done.tools),
+        list(done.disallowed),
+        dict(done.effective),
+        list(done.narrowed),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _agent_tools(key: object, policy: Policy | None) -> AgentTools:
+    # ``key`` (Policy.key) keeps equal policies that list tools in other orders apart
+    if policy is None:
+        return AgentTools(None, [], dict.fromkeys((*TOOLS, "*")))
+    out = AgentTools(None, [])
+
+    def fit(tool: str) -> Decision:
+        got = policy.narrowest(tool)
+        if tool == "bash" and policy.widest("bash") > got:
+            out.narrowed.append(
+                (
+                    tool,
+                    policy.widest("bash"),
+                    got,
+                    "a subagent's tools line "
+                    "cannot carry command patterns; Bash(git *) would mean all of "
+                    "Bash",
+                )
+            )
+        if got is Decision.ASK:
+            if tool == "*" or tool in policy.tools or (tool == "bash" and policy.bash):
+                # tools the source does not name are covered by the one note for "*"
+                out.narrowed.append((tool, got, Decision.DENY, "Claude Code subagents cannot ask"))
+            got = Decision.DENY
+
+        return got
+
+    default = fit("*") if policy.default is Decision.ASK else policy.default
+    decisions = {tool: fit(tool) for tool in (*TOOLS, *policy.named_mcp())}
+    if default is Decision.ALLOW:
+        denied = [t for t, d in decisions.items() if d is Decision.DENY]
+        out.disallowed = _names(denied, deny=True)
+
+        for tool, decision in decisions.items():
+            blocker = next((d for d in denied if _covers(d, tool)), None)
+            if decision is Decision.ALLOW and blocker:
+                out.narrowed.append(
+                    (
+                        tool,
+                        decision,
+                        Decision.DENY,
+                        f"disallowedTools {mcp_name(blocker)} removes the whole server first",
+                    )
+                )
+                decisions[tool] = Decision.DENY
+    else:
+        allowed = [t for t, d in decisions.items() if d is Decision.ALLOW]
+        if "mcp:*" in allowed:
+            allowed.remove("mcp:*")
+            decisions["mcp:*"] = Decision.DENY
+            out.narrowed.append(
+                (
+                    "mcp:*",
+                    Decision.ALLOW,
+                    Decision.DENY,
+                    "a tools line cannot allow every MCP server; name the servers",
+                )
+            )
+        out.tools = _names(allowed)
+        out.disallowed = _names(
+            [
+                t
+                for t, d in decisions.items()
+                if d is Decision.DENY and any(_covers(a, t) for a in allowed)
+            ]
+        )
+    out.effective = {
+        **{t: d if _names([t]) else None for t, d in decisions.items()},
+        "*": default,
+    }
+    for pattern in ("*", *(rule.pattern for rule in policy.bash)):
+        out.effective[f"bash:{pattern}"] = decisions["bash"]  # one decision for every command
+    return out
+
+
+def _names(tool_ids: list[str], *, deny: bool = False) -> list[str]:
+    names: list[str] = []
+    for tool_id in tool_ids:
+        if tool_id.startswith("mcp:"):
+            names.append(mcp_name(tool_id))
+        else:
+            names.extend(NAMES[tool_id] + (LEGACY.get(tool_id, ()) if deny else ()))
+    return names
+
+
+GRANT_NAMES: Mapping[str, tuple[str, ...]] = {
+    tool: names[:1] for tool, names in NAMES.items() if tool != "list"
+}
+"""A grant pre-approves; it names the current main tool only (no legacy names, no extra
+shells): pre-approving more than the source says would widen it."""
+
+
+def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[str]]:
+    """Claude rule strings for ``allowed-tools`` and the grants that have none (dropped)."""
+    rules: list[str] = []
+    dropped: list[str] = []
+    for grant in grants:
+        if grant.tool.startswith("mcp:"):
+            if grant.tool == "mcp:*":
+                dropped.append(str(grant))
+            else:
+                rules.append(mcp_name(grant.tool))
+        elif grant.pattern is not None:
+            pattern = grant.pattern
+            if pattern.endswith(" *"):
+                pattern = pattern[:-2] + ":*"  # Claude's prefix form, read by every version
+            rules.append(f"Bash({pattern})")
+        elif GRANT_NAMES.get(grant.tool):
+            rules.extend(GRANT_NAMES[grant.tool])
+        else:
+            dropped.append(str(grant))
+    return rules, dropped

@@ -1,0 +1,205 @@
+"""The Claude Code plugin manifest and the marketplace that lists it.
+
+``.claude-plugin/plugin.json`` sits in the plugin root (``dist/claude/``). The marketplace sits
+at the pack root by default (``.claude-plugin/marketplace.json``), so that
+``/plugin marketplace add owner/repo`` works on the pack's own repository; its plugin
+``source`` is the relative path to the plugin, which Claude Code requires to start with ``./``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from agentpack import emit
+from agentpack.errors import ExportRefused
+from agentpack.model import ItemInfo, Kind, Manifest, Person, PluginGroup
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, Context, Note, Report
+from agentpack.targets.claude import readme as claude_readme
+
+NAME = "claude"
+MARKETPLACE = ".claude-plugin/marketplace.json"
+RESERVED_MARKETPLACES = frozenset(
+    {
+        "claude-code-marketplace",
+        "claude-code-plugins",
+        "claude-plugins-official",
+        "anthropic-marketplace",
+        "anthropic-plugins",
+        "agent-skills",
+        "life-sciences",
+    }
+)
+
+
+def _person(person: Person) -> dict[str, str]:
+    out = {"name": person.name}
+    if person.email:
+        out["email"] = person.email
+    if person.url:
+        out["url"] = person.url
+    return out
+
+
+def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[str, Any]:
+    """plugin.json for the pack, or for one plugin group (its own fields over the pack's)."""
+
+    def pick(key: str) -> Any:
+        own = getattr(group, key) if group is not None else None
+        return own if own else getattr(manifest, key)
+
+    fields: dict[str, Any] = {
+        "name": group.name if group else manifest.name,
+        "version": pick("version"),
+        "description": pick("description"),
+    }
+    if pick("author"):
+        fields["author"] = _person(pick("author"))
+    for key in ("homepage", "repository", "license"):
+        if pick(key):
+            fields[key] = pick(key)
+    if pick("keywords"):
+        fields["keywords"] = list(pick("keywords"))
+    return fields
+
+
+def plugins(manifest: Manifest) -> list[tuple[str, PluginGroup | None, dict[str, Any]]]:
+    """(folder under dist/claude/, group, plugin.json fields) per plugin: folder "" and group
+    None are the pack itself."""
+    if not manifest.plugins:
+        return [("", None, plugin_fields(manifest))]
+    return [(f"{g.name}/", g, plugin_fields(manifest, g)) for g in manifest.plugins]
+
+
+def folders(manifest: Manifest) -> Callable[[Kind, str], tuple[str, ...]]:
+    """Which plugin folders (under dist/claude/) hold an item: "" without plugin groups;
+    with groups, each group that names it (possibly none)."""
+    if not manifest.plugins:
+        return lambda kind, name: ("",)
+    held: dict[tuple[Kind, str], list[str]] = {}
+    for group in manifest.plugins:
+        for kind, names in _KINDS.items():
+            for name in getattr(group, names):
+                held.setdefault((kind, name), []).append(f"{group.name}/")
+    return lambda kind, name: tuple(held.get((kind, name), ()))
+
+
+_KINDS: Mapping[Kind, str] = {Kind.AGENT: "agents", Kind.COMMAND: "commands", Kind.SKILL: "skills"}
+
+
+def _contents(
+    items: Sequence[ItemInfo],
+    group: PluginGroup | None,
+    fields: Mapping[str, Any],
+    market: str | None,
+) -> claude_readme.Contents:
+    def held(kind: Kind) -> list[ItemInfo]:
+        wanted = None if group is None else set(getattr(group, _KINDS[kind]))
+        return [i for i in items if i.kind is kind and (wanted is None or i.name in wanted)]
+
+    return claude_readme.Contents(
+        plugin=fields["name"],
+        description=fields["description"],
+        license=fields.get("license"),
+        repository=fields.get("repository"),
+        agents=held(Kind.AGENT),
+        commands=held(Kind.COMMAND),
+        skills=held(Kind.SKILL),
+        marketplace=market,
+    )
+
+
+def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
+    """The pack's ``claude.marketplace`` block; None when the pack asks for no marketplace."""
+    block = manifest.extras.get(NAME, {}).get("marketplace", {})
+    return None if block is False else block
+
+
+def render(
+    manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+) -> Iterator[OutFile]:
+    _missing(manifest, report)
+    settings = marketplace_settings(manifest)
+    name = None if settings is None else settings.get("name", manifest.name)
+    block = manifest.extras.get(NAME, {})
+    icon = manifest.files.get(block.get("icon", ""))
+    readme = manifest.files.get(block.get("readme", ""))
+    for folder, group, fields in plugins(manifest):
+        yield OutFile.text(
+            f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
+        )
+        text = (
+            readme.decode("utf-8").replace("\r\n", "\n")
+            if readme is not None
+            else claude_readme.render(manifest, _contents(items, group, fields, name))
+        )
+        yield OutFile.text(f"{folder}README.md", text, manifest.source)
+        if icon is not None:
+            yield OutFile(f"{folder}.claude-plugin/icon.png", icon, manifest.source.path)
+    if settings is None or name is None:
+        return
+    path = settings.get("path", MARKETPLACE)
+    if name in RESERVED_MARKETPLACES:
+        raise ExportRefused(
+            f"{manifest.source.path}: claude.marketplace.name: {name!r} is "
+            "reserved by Claude Code; set another name"
+        )
+    root = posixpath.dirname(posixpath.dirname(path))
+    source = None
+    if context.dist is not None:
+        source = posixpath.relpath(posixpath.join(context.dist, NAME), root or ".")
+    if source is None or source.startswith(".."):
+        report.notes.append(
+            Note(
+                manifest.source,
+                NAME,
+                manifest.name,
+                "claude.marketplace",
+                Change.DROPPED,
+                f"no marketplace written: the output folder is "
+                f"not inside {root or 'the pack'}, so {path} cannot point at it",
+            )
+        )
+        return
+    owner = settings.get("owner") or (_person(manifest.author) if manifest.author else None)
+    if owner is None:
+        owner = {"name": manifest.name}  # the author's note says what to add
+    entries = [
+        {
+            "name": fields["name"],
+            "source": "./" + posixpath.join(source, folder).rstrip("/"),
+            **fields,
+        }
+        for folder, _, fields in plugins(manifest)
+    ]
+    document = {
+        "name": name,
+        "owner": owner,
+        "description": manifest.description,
+        "plugins": entries,
+    }
+    yield OutFile.text(path, emit.json_text(document), manifest.source, area="pack")
+
+
+def _missing(manifest: Manifest, report: Report) -> None:
+    """What Claude Code's checks want of every plugin and the pack does not say."""
+    if manifest.author is None:
+        report.about_pack(
+            NAME,
+            manifest,
+            "author",
+            Change.APPROXIMATED,
+            "the plugin has no author, which 'claude plugin validate --strict' refuses; add "
+            "author: {name: Your Name, email: you@example.com} to agentpack.yaml",
+        )
+    if manifest.license is None:
+        report.about_pack(
+            NAME,
+            manifest,
+            "license",
+            Change.APPROXIMATED,
+            "the plugin has no license, which Claude Code's plugin directory flags "
+            "(LICENSE_MISSING); add license: with an SPDX id such as MIT to agentpack.yaml",
+        )

@@ -1,0 +1,303 @@
+"""Claude Code native files -> canonical items: agents, commands, skills, plugins.
+
+A ``tools`` line is an allowlist (everything else denied), ``disallowedTools`` a denylist
+(everything else allowed), neither means inherit. Command and skill ``allowed-tools`` are
+grants and stay grants. Positional placeholders are renumbered from Claude's ``$0`` to the
+canonical ``$1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from agentpack.model import Agent, Command, Grant, Mode, Resource, Skill, SourceRef
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Native,
+    model_ref,
+    name_of,
+    slug,
+    split_examples,
+    split_list,
+)
+from agentpack.permissions import Decision, Policy, normalize_tool_id
+from agentpack.targets.claude import readplugin
+from agentpack.targets.claude.names import COLORS, shift_placeholders
+from agentpack.targets.claude.names import tool_id as claude_tool
+
+AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
+AGENT_EXTRAS = (
+    "permissionMode",
+    "skills",
+    "effort",
+    "memory",
+    "background",
+    "isolation",
+    "initialPrompt",
+    "mcpServers",
+    "hooks",
+    "autoCompactWindow",
+    "omitClaudeMd",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
+)
+"""Claude Code 2.1.330's other agent fields, carried under ``claude:``."""
+_RUN_EXTRAS = ("arguments", "version", "background", "disallowed-tools")
+"""Fields Claude Code 2.1.330 reads from commands and skills alike (it loads both the same
+way), carried under ``claude:``."""
+COMMAND_EXTRAS = (
+    "effort",
+    "user-invocable",
+    "shell",
+    "hooks",
+    "when_to_use",
+    "paths",
+    *_RUN_EXTRAS,
+)
+SKILL_EXTRAS = (
+    "when_to_use",
+    "argument-hint",
+    "user-invocable",
+    "context",
+    "agent",
+    "model",
+    "effort",
+    "paths",
+    "shell",
+    "hooks",
+    *_RUN_EXTRAS,
+)
+
+
+def _ids(names: list[str], report: FileReport, fieldname: str) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        tool, pattern = claude_tool(name)
+        if tool is None:
+            report.dropped.append(f"{fieldname}: {name} (not a tool agentpack knows)")
+            continue
+        if pattern is not None:
+            report.approximated.append(
+                f"{fieldname}: {name} -> {tool} (Claude Code drops the "
+                "pattern in an agent's tools line)"
+            )
+        out.append(normalize_tool_id(tool))
+    return list(dict.fromkeys(out))
+
+
+def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Policy | None:
+    allowed = fm.get(key)
+    if allowed is not None and split_list(allowed) == ["*"]:
+        allowed = None  # Claude Code reads a tools line of just "*" as no tools line
+        report.mapped.append(f"{key}: * (every tool)")
+    denied = fm.get("disallowedTools", fm.get("disallowed-tools"))
+    if allowed is None and denied is None:
+        return None
+    deny = _ids(split_list(denied), report, "disallowedTools")
+    if allowed is None:
+        report.mapped.append("disallowedTools")
+        return Policy.build(Decision.ALLOW, None, (), deny)
+    allow = [t for t in _ids(split_list(allowed), report, key) if t not in deny]
+    report.mapped.append(key)
+    return Policy.build(None, allow, (), [t for t in deny if t.startswith("mcp:")])
+
+
+def _extras(
+    fm: Mapping[str, Any], known: tuple[str, ...], handled: frozenset[str], report: FileReport
+) -> dict[str, Any]:
+    block: dict[str, Any] = {}
+    for key, value in fm.items():
+        if key in handled:
+            continue
+        block[key] = value
+        (report.mapped if key in known else report.approximated).append(
+            f"{key}" if key in known else f"{key} (kept under claude:, not a field agentpack knows)"
+        )
+    return block
+
+
+def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
+    fm = native.frontmatter or {}
+    name = name_of(fm.get("name"), native.path.stem)
+    description, examples = split_examples(str(fm.get("description") or ""))
+    report.mapped += ["name", "description"] + (["examples"] if examples else [])
+    color = fm.get("color")
+    extras_src = {
+        k: v for k, v in fm.items() if k not in AGENT_FIELDS | {"allowed-tools", "maxTurns"}
+    }
+    claude = _extras(extras_src, AGENT_EXTRAS, frozenset(), report)
+    key = "tools" if "tools" in fm else "allowed-tools"
+    agent_policy = policy(fm, report, key)
+    if color is not None and color not in COLORS:
+        report.dropped.append(f"color: {color} (not a colour agentpack knows)")
+        color = None
+    return Agent(
+        name=name,
+        description=description or "Imported agent.",
+        body=native.body,
+        source=SourceRef(report.source),
+        examples=examples,
+        mode=Mode.SUBAGENT,
+        model=model_ref(fm.get("model"), "claude", env, report),
+        max_steps=fm.get("maxTurns") if isinstance(fm.get("maxTurns"), int) else None,
+        policy=agent_policy,
+        color=color,
+        extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
+    )
+
+
+def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:
+    out = []
+    for rule in split_list(value):
+        tool, pattern = claude_tool(rule)
+        if tool is None or (pattern is not None and tool != "bash"):
+            report.dropped.append(f"allowed-tools: {rule} (no canonical grant)")
+            continue
+        grant = Grant(normalize_tool_id(tool), pattern)
+        if grant not in out:
+            out.append(grant)
+    return tuple(out)
+
+
+def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
+    fm = native.frontmatter or {}
+    body = shift_placeholders(native.body, +1)
+    description = str(fm.get("description") or "").strip()
+    if not description:
+        first = next((line.strip("# ").strip() for line in body.splitlines() if line.strip()), "")
+        description = first[:200] or "Imported command."
+        report.approximated.append("description (from the first line of the body)")
+    fork = fm.get("context") == "fork"
+    handled = frozenset(
+        {
+            "description",
+            "argument-hint",
+            "allowed-tools",
+            "model",
+            "disable-model-invocation",
+            "context",
+            "agent",
+            "name",
+        }
+    )
+    claude = _extras(fm, COMMAND_EXTRAS, handled, report)
+    return Command(
+        name=slug(native.path.stem),
+        description=description,
+        body=body,
+        source=SourceRef(report.source),
+        argument_hint=_hint(fm.get("argument-hint"), report),
+        allowed_tools=grants(fm.get("allowed-tools"), report),
+        agent=_text(fm.get("agent")) if fork or fm.get("agent") else None,
+        model=model_ref(fm.get("model"), "claude", env, report),
+        subtask=True if fork else None,
+        disable_model_invocation=_bool(fm.get("disable-model-invocation")),
+        extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
+    )
+
+
+def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -> Skill:
+    fm = native.frontmatter or {}
+    # Claude Code names a skill after its folder; the name field is only what it shows
+    name = name_of(native.path.parent.name, str(fm.get("name") or ""))
+    if fm.get("name") is not None and str(fm["name"]) != name:
+        report.approximated.append(
+            f"name: {fm['name']} (Claude Code's display name; the skill is named after its "
+            f"folder, {name})"
+        )
+    handled = frozenset(
+        {
+            "name",
+            "description",
+            "license",
+            "compatibility",
+            "metadata",
+            "allowed-tools",
+            "disable-model-invocation",
+        }
+    )
+    if isinstance(fm.get("argument-hint"), list):
+        fm = {**fm, "argument-hint": _hint(fm["argument-hint"], report)}
+    claude = _extras(fm, SKILL_EXTRAS, handled, report)
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    return Skill(
+        name=name,
+        description=str(fm.get("description") or "Imported skill."),
+        body=native.body,
+        source=SourceRef(report.source),
+        license=_text(fm.get("license")),
+        compatibility=_text(fm.get("compatibility")),
+        allowed_tools=grants(fm.get("allowed-tools"), report),
+        disable_model_invocation=_bool(fm.get("disable-model-invocation")),
+        resources=resources,
+        extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
+        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _hint(value: Any, report: FileReport) -> str | None:
+    """``argument-hint: [message]`` is the usual way to write a hint, and YAML reads it as a
+    list; written back as the text it was typed as (Claude Code would show ``message``)."""
+    if not isinstance(value, list):
+        return _text(value)
+    report.approximated.append("argument-hint (a YAML list, read as the text it was written as)")
+    return "[" + ", ".join(str(v) for v in value) + "]"
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "yes", "on", "1")
+
+
+class ClaudeReader:
+    """Claude Code's native files: agents, commands, skills, plugins and marketplaces."""
+
+    dialect: ClassVar[str] = "claude"
+    tree_name: ClassVar[str] = ".claude"
+    fallback: ClassVar[bool] = True  # the most common dialect in the wild
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        return False  # Claude-style files have no field the other dialects lack
+
+    def marks(self, folder: Path) -> bool:
+        return folder.name == self.tree_name
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        if (path / ".claude-plugin" / "marketplace.json").is_file():
+            readplugin.marketplace(path, run)
+            return True
+        if (path / ".claude-plugin" / "plugin.json").is_file():
+            readplugin.plugin(path, run)
+            return True
+        return False
+
+    def config(self, folder: Path, run: Importing) -> None:
+        return None
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
+        return agent(native, report, env)
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
+        return command(native, report, env)
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill:
+        return skill(native, report, resources)
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        return claude_tool(name)

@@ -1,0 +1,146 @@
+"""Claude Code agents, commands and skills, one item at a time.
+
+Each agent file also works on its own in ``~/.claude/agents/``; together with the plugin
+manifest (``plugin.py``) the folder is a Claude Code plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from agentpack import aliases, emit
+from agentpack.model import Agent, Command, Mode, ModelRef, Skill
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.claude.names import COLORS, HOST_AGENTS, shift_placeholders
+from agentpack.targets.claude.permissions import agent_tools, grant_rules
+
+NAME = "claude"
+
+
+def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
+    tools = agent_tools(agent.policy)
+    for tool, source, got, why in tools.narrowed:
+        report.narrowed(NAME, agent, tool, source, got, why)
+    fields: dict[str, Any] = {
+        "name": agent.name,
+        "description": describe(agent),
+        "tools": None if tools.tools is None else (emit.inline_list(tools.tools) or []),
+        "disallowedTools": emit.inline_list(tools.disallowed) or None,
+        "model": _model(agent, agent.model, env, report),
+        "color": _color(agent, report),
+    }
+    extras = dict(agent.extras.get(NAME, {}))
+    if agent.max_steps is not None:
+        fields["maxTurns"] = extras.pop("maxTurns", agent.max_steps)
+    fields.update(extras)
+    for name in ("temperature", "top_p"):
+        if getattr(agent, name) is not None:
+            report.add(NAME, agent, name, Change.DROPPED, f"Claude Code agents have no {name}")
+    if agent.mode is Mode.PRIMARY:
+        report.add(
+            NAME,
+            agent,
+            "mode",
+            Change.APPROXIMATED,
+            "Claude Code has no primary agents: written as a subagent; run it as the main "
+            f"agent with 'claude --agent {agent.name}'",
+        )
+    return OutFile.text(
+        f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
+    )
+
+
+def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
+    if ref is None:
+        return None
+    model = aliases.resolve(ref, NAME, env.models)
+    if not model:
+        report.add(
+            NAME,
+            item,
+            "model",
+            Change.DROPPED,
+            f"the model {ref} has no Claude Code id; add one under models: in agentpack.yaml",
+        )
+        return None
+    return model
+
+
+def _color(agent: Agent, report: Report) -> str | None:
+    if agent.color is None or agent.color in COLORS:
+        return agent.color
+    report.add(
+        NAME,
+        agent,
+        "color",
+        Change.DROPPED,
+        f"Claude Code takes colour names only, not {agent.color}",
+    )
+    return None
+
+
+def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
+    fields: dict[str, Any] = {
+        "description": command.description,
+        "argument-hint": command.argument_hint,
+        "allowed-tools": _grants(command, report) or None,
+        "model": _model(command, command.model, env, report),
+        "disable-model-invocation": command.disable_model_invocation,
+    }
+    builtin = HOST_AGENTS.get(env.builtin) if env.builtin is not None else None
+    fork = command.subtask
+    if fork is None and command.agent is not None:
+        own = env.agent
+        fork = own.mode is Mode.SUBAGENT if own else builtin is not None and builtin.subagent
+    if fork:
+        fields["context"] = "fork"
+        # a built-in in Claude Code's spelling; none for one Claude Code lacks (opencode's
+        # build): a forked command with no agent runs on general-purpose
+        if env.builtin is None:
+            fields["agent"] = command.agent
+        elif builtin is not None:
+            fields["agent"] = builtin.native
+    elif command.agent is not None:
+        report.add(
+            NAME,
+            command,
+            "agent",
+            Change.DROPPED,
+            "Claude Code runs a command in another agent only as a subtask (context: fork); "
+            "set subtask: true",
+        )
+    fields.update(command.extras.get(NAME, {}))
+    body = shift_placeholders(command.body, -1)
+    return OutFile.text(
+        f"commands/{command.name}.md", emit.frontmatter(fields, body), command.source
+    )
+
+
+def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "metadata": dict(skill.metadata) or None,
+        "allowed-tools": _grants(skill, report) or None,
+        "disable-model-invocation": skill.disable_model_invocation,
+    }
+    fields.update(skill.extras.get(NAME, {}))
+    yield from skill_files(skill, fields)
+
+
+def _grants(item: Command | Skill, report: Report) -> list[str]:
+    """Claude rules for a command's or skill's grants; a grant with no rule is noted."""
+    rules, dropped = grant_rules(item.allowed_tools)
+    for grant in dropped:
+        report.add(
+            NAME,
+            item,
+            "allowed_tools",
+            Change.DROPPED,
+            f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
+        )
+    return rules

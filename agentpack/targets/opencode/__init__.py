@@ -1,0 +1,102 @@
+"""opencode 1.x: agents, commands and skills, laid out like a project's ``.opencode/``.
+
+``dist/opencode/`` holds ``agents/``, ``commands/`` and ``skills/`` (the current plural
+names; opencode also reads the older singular ones) and can be copied to ``.opencode/`` or
+``~/.config/opencode/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from agentpack import aliases
+from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
+from agentpack.native import Reader
+from agentpack.outputs import OutFile
+from agentpack.permissions import Decision, Policy
+from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.opencode import render
+from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
+from agentpack.targets.opencode.permissions import effective
+from agentpack.targets.opencode.read import OpencodeReader
+
+
+@cache
+def _blocks() -> Mapping[str, Mapping[str, Any]]:
+    with (Path(__file__).parent / "schema.json").open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded
+
+
+class OpencodeTarget:
+    name: ClassVar[str] = "opencode"
+    title: ClassVar[str] = "opencode"
+    description: ClassVar[str] = "opencode 1.x: agents, commands, skills"
+    features: ClassVar[frozenset[Feature]] = frozenset(
+        {Feature.AGENTS, Feature.COMMANDS, Feature.SKILLS}
+    )
+    argument_base: ClassVar[int] = 1
+    commands_are_skills: ClassVar[bool] = False
+    writes: ClassVar[tuple[str, ...]] = (
+        "agents/<name>.md (mode, model, permission), commands/<name>.md, "
+        "skills/<name>/SKILL.md (+ its files)",
+        "install: ~/.config/opencode/ (user), .opencode/ (project)",
+    )
+    models: ClassVar[Mapping[str, str]] = MODELS
+    model_help: ClassVar[str] = "provider/model-id, or inherit"
+    host_agents = HOST_AGENTS
+    manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    versioned: ClassVar[bool] = False
+    reader: ClassVar[Reader | None] = OpencodeReader()
+
+    def blocks(self) -> Mapping[str, Mapping[str, Any]]:
+        return _blocks()
+
+    def model_problem(self, model_id: str) -> str | None:
+        if model_id == aliases.INHERIT or "/" in model_id:
+            return None
+        example = MODELS.get(model_id, MODELS["sonnet"])
+        return (
+            f"opencode needs provider/model-id such as {example!r}, not {model_id!r}: "
+            "opencode drops an agent whose model is a bare name"
+        )
+
+    def parse_model(self, model_id: str) -> tuple[str, str] | None:
+        vendor, slash, model = model_id.partition("/")
+        return (vendor, model) if slash and vendor and model else None
+
+    def spell_model(self, vendor: str, model: str) -> str | None:
+        return f"{vendor}/{model}"
+
+    def render_item(self, item: Item, env: ItemEnv, report: Report) -> Iterator[OutFile]:
+        if isinstance(item, Agent):
+            yield render.agent_file(item, env, report)
+        elif isinstance(item, Command):
+            yield render.command_file(item, env, report)
+        else:
+            yield from render.skill_outputs(item, report)
+
+    def render_pack(
+        self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+    ) -> Iterator[OutFile]:
+        """opencode has no pack-level file: no plugin manifest, no marketplace."""
+        return iter(())
+
+    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+        return effective(policy)
+
+    def install_roots(
+        self, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> tuple[InstallRoot, ...]:
+        if scope == "project":
+            folder = project / ".opencode"
+        else:
+            config = (
+                Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+            )
+            folder = config / "opencode"
+        return (InstallRoot(folder, ("agents/", "commands/", "skills/")),)

@@ -1,0 +1,319 @@
+"""opencode native files -> canonical items: agents (markdown and opencode.json), commands.
+
+opencode starts every agent from "allow everything", so an agent that only denies write and
+edit means "everything else allowed". Both the current ``permission`` form and the deprecated
+``tools: {name: bool}`` map are read. Rules are evaluated the way opencode does (last match
+wins) and carried as canonical decisions; path patterns on non-shell tools, which the
+canonical policy cannot hold, become the narrowest decision they give, with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from agentpack.model import Agent, Command, Mode, Resource, Skill, SourceRef
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Native,
+    model_ref,
+    name_of,
+    slug,
+    split_examples,
+)
+from agentpack.permissions import (
+    Decision,
+    Policy,
+    pattern_priority,
+    sample_command,
+    wildcard_match,
+)
+from agentpack.targets.opencode import readconfig
+from agentpack.targets.opencode.names import NAMED
+
+TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
+    "read": ("read",),
+    "edit": ("edit", "write"),
+    "write": ("write",),
+    "patch": ("edit",),
+    "apply_patch": ("edit",),
+    "multiedit": ("edit",),
+    "glob": ("glob",),
+    "grep": ("grep",),
+    "list": ("list",),
+    "bash": ("bash",),
+    "webfetch": ("webfetch",),
+    "websearch": ("websearch",),
+    "codesearch": ("websearch",),
+    "todowrite": ("todo",),
+    "todoread": ("todo",),
+    "task": ("task",),
+    "skill": ("skill",),
+}
+"""opencode permission key or tool -> the canonical tools it governs."""
+
+OPENCODE_OWN = frozenset(
+    {"external_directory", "doom_loop", "question", "lsp", "batch", "plan_enter", "plan_exit"}
+)
+"""opencode permissions with no canonical tool (left to opencode's defaults)."""
+
+AGENT_FIELDS = frozenset(
+    {
+        "description",
+        "mode",
+        "model",
+        "temperature",
+        "top_p",
+        "steps",
+        "maxSteps",
+        "color",
+        "permission",
+        "tools",
+        "prompt",
+        "name",
+    }
+)
+EXTRA_FIELDS = ("hidden", "disable", "variant", "options")
+
+
+def _rules(fm: Mapping[str, Any], report: FileReport) -> list[tuple[str, str, Decision]] | None:
+    """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
+    permission, tools = fm.get("permission"), fm.get("tools")
+    if permission is None and not isinstance(tools, dict):
+        return None
+    rules: list[tuple[str, str, Decision]] = []
+    if isinstance(tools, dict):  # deprecated since 1.1.1; permission entries override it
+        report.approximated.append("tools (the deprecated opencode map, read as permission)")
+        for key, on in tools.items():
+            rules.append((str(key), "*", Decision.ALLOW if on else Decision.DENY))
+    if isinstance(permission, str):
+        rules.append(("*", "*", Decision.parse(permission)))
+    elif isinstance(permission, dict):
+        report.mapped.append("permission")
+        for key, value in permission.items():
+            if isinstance(value, str):
+                rules.append((str(key), "*", Decision.parse(value)))
+            elif isinstance(value, dict):
+                rules.extend((str(key), str(p), Decision.parse(str(a))) for p, a in value.items())
+    return rules
+
+
+def _decide(rules: list[tuple[str, str, Decision]], key: str, subject: str) -> Decision:
+    result = Decision.ALLOW
+    for rule_key, pattern, decision in rules:
+        if wildcard_match(key, rule_key) and wildcard_match(subject, pattern):
+            result = decision
+    return result
+
+
+def _collect(
+    rules: list[tuple[str, str, Decision]], report: FileReport
+) -> tuple[dict[str, Decision], dict[str, Decision]]:
+    """Canonical decisions per tool, and bash patterns, as opencode resolves the rules."""
+    tools: dict[str, Decision] = {}
+    bash: dict[str, Decision] = {}
+    # an MCP server's tools are <server>_<tool>; a "<server>_*" rule names the server
+    servers = sorted({k[:-2] for k, _, _ in rules if k.endswith("_*")}, key=len, reverse=True)
+    for key in dict.fromkeys(k for k, _, _ in rules if k != "*"):
+        patterns = [p for k, p, _ in rules if k == key]
+        if key == "bash":
+            bash.update((p, _decide(rules, "bash", sample_command(p))) for p in patterns)
+            continue
+        decision = min(_decide(rules, key, sample_command(p)) for p in patterns)
+        if any(p != "*" for p in patterns):
+            report.approximated.append(
+                f"permission.{key} (path patterns become the narrowest "
+                f"decision they give: {decision})"
+            )
+        if key in TOOL_KEYS:
+            for tool in TOOL_KEYS[key]:
+                tools[tool] = min(decision, tools.get(tool, decision))
+        elif key.endswith("_*"):
+            tools[f"mcp:{key[:-2]}"] = decision
+        elif server := next((s for s in servers if key.startswith(f"{s}_")), None):
+            tools[f"mcp:{server}/{key[len(server) + 1 :]}"] = decision
+        elif "_" in key.strip("_") and key not in OPENCODE_OWN and "*" not in key:
+            server, _, tool = key.partition("_")
+            tools[f"mcp:{server}/{tool}"] = decision
+            report.approximated.append(
+                f"permission.{key} (read as MCP server {server!r}, tool "
+                f"{tool!r}; add a '{server}_*' rule to say otherwise)"
+            )
+        else:
+            report.dropped.append(
+                f"permission.{key} (no canonical tool; opencode's own default applies)"
+            )
+    return tools, bash
+
+
+def policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
+    rules = _rules(fm, report)
+    if rules is None:
+        return None
+    default = _decide(rules, "\x00unnamed-tool", "x")
+    tools, bash = _collect(rules, report)
+    _check_order(rules, report)
+    if set(bash) == {"*"}:
+        tools["bash"] = bash.pop("*")
+    if bash and "*" not in bash:
+        bash["*"] = _decide(rules, "bash", sample_command("*"))
+    if bash:
+        tools.pop("bash", None)  # the "*" pattern says what unmatched commands get
+    lists: dict[Decision, list[str]] = {d: [] for d in Decision}
+    for tool, decision in tools.items():
+        if decision is not default or tool.startswith("mcp:"):
+            lists[decision].append(tool)
+    allow = lists[Decision.ALLOW]
+    implied = Decision.DENY if allow else Decision.ALLOW
+    return Policy.build(
+        None if default is implied else default,
+        allow if allow else None,
+        lists[Decision.ASK],
+        lists[Decision.DENY],
+        bash,
+    )
+
+
+def _check_order(rules: list[tuple[str, str, Decision]], report: FileReport) -> None:
+    order = [p for k, p, _ in rules if k == "bash" and p != "*"]
+    if order != sorted(order, key=pattern_priority):
+        report.approximated.append(
+            "permission.bash (opencode reads patterns in file order; "
+            "each pattern keeps the decision opencode gives it)"
+        )
+
+
+def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
+    fm = native.frontmatter or {}
+    name = name_of(fm.get("name"), native.path.stem)
+    description, examples = split_examples(str(fm.get("description") or ""))
+    report.mapped += ["description"] + (["examples"] if examples else [])
+    extras: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    for key, value in fm.items():
+        if key in AGENT_FIELDS:
+            continue
+        if key in EXTRA_FIELDS:
+            extras[key] = value
+            report.mapped.append(key)
+        else:  # opencode sends unknown keys to the model provider: that is what they are
+            options[key] = value
+            report.approximated.append(
+                f"{key} (kept under opencode.options, where opencode puts unknown keys)"
+            )
+    if options:
+        extras["options"] = {**dict(extras.get("options") or {}), **options}
+    color = fm.get("color")
+    if isinstance(color, str) and color.upper() in NAMED:
+        color = NAMED[color.upper()]
+    mode = str(fm.get("mode") or "all")
+    steps = fm.get("steps", fm.get("maxSteps"))
+    return Agent(
+        name=name,
+        description=description or "Imported agent.",
+        body=native.body,
+        source=SourceRef(report.source),
+        examples=examples,
+        mode=Mode(mode) if mode in ("primary", "subagent", "all") else Mode.ALL,
+        model=model_ref(fm.get("model"), "opencode", env, report),
+        temperature=fm.get("temperature"),
+        top_p=fm.get("top_p"),
+        max_steps=steps if isinstance(steps, int) else None,
+        policy=policy(fm, report),
+        color=color if isinstance(color, str) else None,
+        extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
+    fm = native.frontmatter or {}
+    extras = {k: v for k, v in fm.items() if k == "variant"}
+    return Command(
+        name=slug(native.path.stem),
+        description=str(fm.get("description") or "Imported command."),
+        body=native.body,
+        source=SourceRef(report.source),
+        agent=str(fm["agent"]) if fm.get("agent") else None,
+        model=model_ref(fm.get("model"), "opencode", env, report),
+        subtask=fm.get("subtask") if isinstance(fm.get("subtask"), bool) else None,
+        extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -> Skill:
+    """An Agent Skills SKILL.md as opencode reads it: named after its folder, with the
+    standard's fields; opencode reads no others."""
+    fm = native.frontmatter or {}
+    name = name_of(native.path.parent.name, str(fm.get("name") or ""))
+    report.mapped += [k for k in ("name", "description", "license", "compatibility") if k in fm]
+    report.dropped += sorted(
+        f"{k} (opencode skills have no such field)"
+        for k in fm
+        if k not in ("name", "description", "license", "compatibility", "metadata")
+    )
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    return Skill(
+        name=name,
+        description=str(fm.get("description") or "Imported skill."),
+        body=native.body,
+        source=SourceRef(report.source),
+        license=None if fm.get("license") is None else str(fm["license"]),
+        compatibility=None if fm.get("compatibility") is None else str(fm["compatibility"]),
+        resources=resources,
+        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+    )
+
+
+class OpencodeReader:
+    """opencode's native files: agents (markdown and opencode.json), commands, skills."""
+
+    dialect: ClassVar[str] = "opencode"
+    tree_name: ClassVar[str] = ".opencode"
+    fallback: ClassVar[bool] = False
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        model = frontmatter.get("model")
+        return (
+            "mode" in frontmatter
+            or "permission" in frontmatter
+            or isinstance(frontmatter.get("tools"), dict)
+            or (isinstance(model, str) and "/" in model)
+        )
+
+    def marks(self, folder: Path) -> bool:
+        return folder.name == self.tree_name or (folder / "opencode.json").is_file()
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        if (
+            path.is_file()
+            and path.suffix in (".json", ".jsonc")
+            and path.stem.startswith("opencode")
+        ):
+            readconfig.config_file(path, run, self)
+            return True
+        return False
+
+    def config(self, folder: Path, run: Importing) -> None:
+        for name in ("opencode.json", "opencode.jsonc"):
+            if (folder / name).is_file():
+                readconfig.config_file(folder / name, run, self)
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
+        return agent(native, report, env)
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
+        return command(native, report, env)
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill:
+        return skill(native, report, resources)
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        tools = TOOL_KEYS.get(name)
+        return (tools[0], None) if tools else (None, None)

@@ -1,0 +1,94 @@
+"""opencode.json: the agents and commands a project defines in its configuration, with
+``{file:...}`` prompts and templates read relative to the config, as opencode reads them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agentpack.model import Agent
+from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
+
+if TYPE_CHECKING:
+    from agentpack.targets.opencode.read import OpencodeReader
+
+
+def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
+    """Every agent and command an ``opencode.json`` (or ``.jsonc``) defines."""
+    report = run.report(path, "opencode.json")
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".jsonc":
+            text = re.sub(r"(?m)^\s*//.*$", "", text)
+        config = json.loads(text)
+    except (OSError, ValueError) as exc:
+        report.error(1, 1, "-", f"cannot read this JSON: {exc}")
+        return
+    env = run.env()
+    for agent in config_agents(config, path.parent, report, env, reader):
+        run.add(agent, report)
+    for name, spec in (config.get("command") or {}).items():
+        if isinstance(spec, dict) and spec.get("template"):
+            fm = {k: v for k, v in spec.items() if k != "template"}
+            where = f"command.{name}.template"
+            text = config_text(str(spec["template"]), path.parent, report, where)
+            native = Native(Path(f"{name}.md"), fm, text.rstrip("\n") + "\n")
+            run.add(reader.command(native, report, env), report)
+
+
+def config_agents(
+    config: Mapping[str, Any],
+    base: Path,
+    report: FileReport,
+    env: ImportEnv,
+    reader: OpencodeReader,
+) -> list[Agent]:
+    """Agents defined in opencode.json under ``agent`` (``mode`` is the legacy key), whose
+    ``{file:...}`` prompts are read relative to ``base``, the config's folder, as opencode
+    reads them. Entries that define no agent of the pack are reported, not imported: one
+    that turns an agent off (``disable: true``), and settings for a built-in agent."""
+    out = []
+    for key in ("agent", "mode"):
+        for name, spec in (config.get(key) or {}).items():
+            if not isinstance(spec, dict):
+                continue
+            if spec.get("disable") is True:
+                report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")
+                continue
+            if "prompt" not in spec and _builtin(name):
+                report.dropped.append(
+                    f"{key}.{name} (settings for opencode's built-in agent {name}; a pack "
+                    "carries agents of its own)"
+                )
+                continue
+            fm = {k: v for k, v in spec.items() if k != "prompt"}
+            if key == "mode":
+                fm.setdefault("mode", "primary")
+            body = config_text(str(spec.get("prompt") or ""), base, report, f"{key}.{name}.prompt")
+            native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
+            out.append(reader.agent(native, report, env))
+    return out
+
+
+def _builtin(name: str) -> bool:
+    return name in HIDDEN_AGENTS or any(a.native == name for a in HOST_AGENTS.values())
+
+
+def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
+    """A prompt or template from opencode.json, or the text of the file a ``{file:path}``
+    value names (relative to the config's folder, or ``~/``), as opencode reads it; kept
+    as written, with a note, when it cannot be read."""
+    match = re.fullmatch(r"\{file:([^}]+)\}", text.strip())
+    if match is None:
+        return text
+    path = Path(match[1]).expanduser()
+    try:
+        return (path if path.is_absolute() else base / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        report.approximated.append(f"{where} ({text} could not be read: {why})")
+        return text

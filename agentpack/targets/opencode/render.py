@@ -1,0 +1,125 @@
+"""opencode agents, commands and skills, one item at a time.
+
+opencode passes unknown agent frontmatter keys to the model provider, so an agent file
+carries only keys opencode defines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from agentpack import aliases, emit
+from agentpack.model import Agent, Command, Skill
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
+from agentpack.targets.opencode.permissions import rules_v1
+
+NAME = "opencode"
+
+
+def _model(item: Agent | Command, env: ItemEnv, report: Report) -> str | None:
+    model = aliases.resolve(item.model, NAME, env.models)
+    if model == aliases.INHERIT:
+        return None
+    if not model:
+        report.add(
+            NAME,
+            item,
+            "model",
+            Change.DROPPED,
+            f"the model {item.model} has no opencode id (provider/model-id); add one under "
+            "models: in agentpack.yaml",
+        )
+        return None
+    return model
+
+
+def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
+    permission = rules_v1(agent.policy)
+    for tool, source, got, why in permission.narrowed:
+        report.narrowed(NAME, agent, tool, source, got, why)
+    fields: dict[str, Any] = {
+        "description": describe(agent),
+        "mode": agent.mode.value,
+        "model": _model(agent, env, report),
+        "temperature": agent.temperature,
+        "top_p": agent.top_p,
+        "steps": agent.max_steps,
+        "color": COLORS.get(agent.color, agent.color) if agent.color else None,
+    }
+    fields.update(agent.extras.get(NAME, {}))
+    fields["permission"] = permission.rules
+    return OutFile.text(
+        f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
+    )
+
+
+def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
+    for name, why in (
+        ("allowed_tools", "opencode commands cannot pre-approve tools; they ask as usual"),
+        ("argument_hint", "opencode commands have no argument hint"),
+        ("disable_model_invocation", "opencode commands are run by the user only anyway"),
+    ):
+        if getattr(command, name):
+            report.add(NAME, command, name, Change.DROPPED, why)
+    fields: dict[str, Any] = {
+        "description": command.description,
+        "agent": _agent_name(command, env, report),
+        "model": _model(command, env, report),
+        "subtask": command.subtask,
+    }
+    fields.update(command.extras.get(NAME, {}))
+    return OutFile.text(
+        f"commands/{command.name}.md", emit.frontmatter(fields, command.body), command.source
+    )
+
+
+def _agent_name(command: Command, env: ItemEnv, report: Report) -> str | None:
+    """opencode's name for the agent the command names: a built-in of another host's
+    spelling in opencode's, or none (and a note) for one opencode lacks, since opencode
+    refuses to run a command whose agent it cannot find."""
+    if env.builtin is None:
+        return command.agent
+    native = HOST_AGENTS.get(env.builtin)
+    if native is None:
+        report.add(
+            NAME,
+            command,
+            "agent",
+            Change.DROPPED,
+            f"opencode has no agent {command.agent!r} (another host's built-in); the command "
+            "runs in the current agent",
+        )
+        return None
+    return native.native
+
+
+def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
+    if skill.disable_model_invocation:
+        report.add(
+            NAME,
+            skill,
+            "disable_model_invocation",
+            Change.DROPPED,
+            "opencode 1.x ignores it and would let the model load the skill on its own, so "
+            "the skill is left out of the opencode output",
+        )
+        return
+    if skill.allowed_tools:
+        report.add(
+            NAME,
+            skill,
+            "allowed_tools",
+            Change.DROPPED,
+            "opencode skills cannot pre-approve tools; they ask as usual",
+        )
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "metadata": dict(skill.metadata) or None,
+    }
+    yield from skill_files(skill, fields)

@@ -1,0 +1,97 @@
+"""The YAML reader: libyaml's events when present, PyYAML's own parser otherwise, same result."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentpack import source, yamldoc
+
+DOCS = [
+    "name: a\ndescription: b\ntools: [read, write]\n",
+    "a: &x [1, 2]\nb: *x\nc: {d: 'e', f: \"g\\n\"}\nh: |\n  one\n  two\n",
+    "k: 2025-01-01\nn: 0o17\ny: yes\nz: ~\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCS)
+def test_both_parsers_give_the_same_data_and_positions(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = yamldoc.parse_yaml(text, 3).mapped()
+    monkeypatch.setattr(yamldoc, "_CParser", None)
+    slow = yamldoc.parse_yaml(text, 3).mapped()
+    assert (fast.data, fast.keys, fast.values) == (slow.data, slow.keys, slow.values)
+    assert fast.keys  # the positions were really worked out
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_both_parsers_report_bad_yaml_with_its_position(
+    parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if parser == "python":
+        monkeypatch.setattr(yamldoc, "_CParser", None)
+    with pytest.raises(source.SourceError) as caught:
+        yamldoc.parse_yaml("a: 1\nb: [2, 3\n", 1)
+    assert caught.value.line >= 3
+    assert "invalid YAML" in caught.value.message
+
+
+_scalars = st.one_of(
+    st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+_docs = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_docs, st.sampled_from(["flow", "block"]))
+def test_the_quick_reader_and_the_full_one_agree(doc: object, style: str) -> None:
+    """Most files take the quick path (no positions until a finding needs one); it must
+    give exactly the data and root position of the full reader, which knows every rule."""
+    text = yaml.safe_dump({"root": doc}, default_flow_style=style == "flow", allow_unicode=True)
+    quick = yamldoc.parse_yaml(text, 2)
+    full = yamldoc._Builder(2).feed(yamldoc._events(text))
+    assert quick.data == full.data
+    assert quick.origin == full.origin
+    assert (quick.mapped().keys, quick.values) == (full.keys, full.values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: 1\na: 2\n",
+        "? [a]\n: 1\n",
+        "yes: 1\n",
+        "[" * 70 + "]" * 70,
+        "a: 1\n---\nb: 2\n",
+    ],
+)
+def test_what_the_quick_reader_leaves_to_the_full_one(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anchors, tags, duplicate or non-text keys, deep nesting, two documents: the same
+    result either way (the data, or the same one-line error)."""
+
+    def outcome() -> object:
+        try:
+            return yamldoc.parse_yaml(text).data
+        except source.SourceError as exc:
+            return (exc.line, exc.col, exc.message)
+
+    quick = outcome()
+
+    def never(events: object, line_offset: int) -> object:
+        raise yamldoc._Fallback
+
+    monkeypatch.setattr(yamldoc, "_quick", never)
+    assert quick == outcome()
