@@ -18,7 +18,7 @@ from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
 from agentpack.load import Loader
 from agentpack.load.items import SKILL_FILE, resource_paths
 from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack, SourceRef
-from agentpack.outputs import OutFile, Stat, collision_key
+from agentpack.outputs import OutFile, Stat, collision_key, path_problem
 from agentpack.record import Record, sha256
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Context, Note, Report, Target, item_env
@@ -44,6 +44,8 @@ class Build:
     """``dist/manifest.json`` as this export leaves it."""
     pack: Pack | None = None
     """The whole pack, when every item was loaded (no cache vouched for any)."""
+    disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
+    """What each target's folder held when the cache checked it, for the writer."""
 
     def digests(self) -> dict[str, str]:
         return {
@@ -73,9 +75,13 @@ class Claims:
         self.target, self.wanted = target, wanted
         self.keys: dict[str, str] = {}
 
-    def take(self, path: str, file: Wanted) -> None:
-        check_path(path)
-        earlier = self.keys.setdefault(collision_key(path), path)
+    def take(self, path: str, file: Wanted, *, checked: bool = False) -> None:
+        """``checked``: the path was checked when the cached record was made."""
+        if not checked and (problem := path_problem(path)):
+            raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
+        earlier = self.keys.setdefault(
+            path.lower() if path.isascii() else collision_key(path), path
+        )
         if earlier != path or path in self.wanted:
             if self.wanted[earlier].digest != file.digest:
                 raise UnsafePath(
@@ -108,25 +114,31 @@ class _Run:
         )
 
     def digest(self, kind: Kind, path: Path, rel: str) -> str:
+        """The item's content: its file's sha256, or a skill's files'. Bytes read to hash
+        them are handed to the loader, which would read them again."""
+        files = self.loader.files
         if kind is not Kind.SKILL:
-            return self.cache.digest(rel, path)
-        parts = []
-        for file in (path / SKILL_FILE, *resource_paths(path)):
-            sub = self.loader.files.rel(file)
-            try:
-                parts.append((sub, self.cache.digest(sub, file)))
-            except OSError:
-                parts.append((sub, "unreadable"))
+            return self._hash(rel, path)
+        parts = [(rel, self._hash(rel, path / SKILL_FILE))]
+        for file in resource_paths(path):
+            sub = files.rel(file)
+            parts.append((sub, self._hash(sub, file)))
         return caching.key(parts)
+
+    def _hash(self, rel: str, path: Path) -> str:
+        try:
+            digest, data = self.cache.digest(rel, path)
+        except OSError:
+            return "unreadable"  # the loader says why
+        if data is not None:
+            self.loader.files.preread[rel] = data
+        return digest
 
     def sources(self, env_key: str) -> list[_Source]:
         out = []
         for kind, path in self.loader.sources():
             rel = self.loader.files.rel(path / SKILL_FILE if kind is Kind.SKILL else path)
-            try:
-                digest = self.digest(kind, path, rel)
-            except OSError:
-                digest = "unreadable"  # the loader says why
+            digest = self.digest(kind, path, rel)
             out.append(_Source(kind, path, rel, caching.key(env_key, kind.value, rel, digest)))
         return out
 
@@ -134,6 +146,7 @@ class _Run:
         """The item's findings, from the cache or by loading it."""
         record = self.cache.item(source.key)
         if record is not None:
+            self.loader.files.preread.pop(source.rel, None)
             source.info = None if record[1] is None else _info(record[1])
             return tuple(Finding.of_row(f) for f in record[0])
         item, findings = self.loader.item(source.kind, source.path)
@@ -202,7 +215,10 @@ def build(
     fresh: set[str] = set()
     notes: list[NoteRow] = []
     for name, target in targets.items():
-        disk = scan(out_dir / name) if cache.before and writing else {}
+        base = f"{out_dir}/{name}/"
+        disk: dict[str, Stat] = {}
+        if cache.before and writing:
+            disk = out.disk[name] = scan(out_dir / name)
         claims = Claims(name, out.targets.setdefault(name, {}))
         for source in sources:
             assert source.info is not None
@@ -212,12 +228,10 @@ def build(
             dep = agent.key if agent else registry.spellings().get(source.info.agent or "")
             render_key = caching.key(source.key, name, dep)
             record = cache.render(render_key)
-            if record is not None and (
-                not writing or _intact(record, out_dir / name, name, disk, cache)
-            ):
+            if record is not None and (not writing or _intact(record, base, name, disk, cache)):
                 cache.put_render(render_key, record)
                 for path, digest in record[0]:
-                    claims.take(path, Wanted(digest, None))
+                    claims.take(path, Wanted(digest, None), checked=True)
                 notes += record[1]
                 continue
             fresh.add(source.rel)
@@ -276,12 +290,13 @@ def _version_findings(
 
 
 def _intact(
-    record: RenderRecord, base: Path, target: str, disk: Mapping[str, Stat], cache: caching.Cache
+    record: RenderRecord, base: str, target: str, disk: Mapping[str, Stat], cache: caching.Cache
 ) -> bool:
-    """Whether every file of a cached render is on disk as it was written."""
+    """Whether every file of a cached render is on disk as it was written (``base``: the
+    target's folder, ending in a slash)."""
     for path, digest in record[0]:
         st = disk.get(path)
-        if st is None or cache.vouch(f"{target}/{path}", st, base / path) != digest:
+        if st is None or cache.vouch(f"{target}/{path}", st, base + path) != digest:
             return False
     return True
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
+from agentpack.source import SourceError, read_bytes
 
 FORMAT = 1
 FINE_MARGIN_NS = 100_000_000
@@ -131,17 +132,23 @@ class Cache:
             return None
         return record[1]
 
-    def digest(self, rel: str, path: Path) -> str:
-        """The sha256 of a pack file, from its stat when the cache can vouch for it."""
+    def digest(self, rel: str, path: Path) -> tuple[str, bytes | None]:
+        """The sha256 of a pack file, from its stat when the cache can vouch for it, and
+        its bytes when they had to be read (None: not read; the loader says why not)."""
         st = stat_of(os.stat(path))
         found = self._trusted(self.sources.get(rel), st, self.before)
-        if found is None:
-            with open(path, "rb") as handle:
-                found = hashlib.sha256(handle.read()).hexdigest()
+        if found is not None:
+            self.now["sources"][rel] = (st, found)
+            return found, None
+        try:
+            data, _ = read_bytes(path)
+        except SourceError:
+            return f"unreadable {st}", None
+        found = hashlib.sha256(data).hexdigest()
         self.now["sources"][rel] = (st, found)
-        return found
+        return found, data
 
-    def vouch(self, out: str, st: Stat, path: Path) -> str | None:
+    def vouch(self, out: str, st: Stat, path: str) -> str | None:
         """The sha256 an output file (``<target>/<path>``, at ``path``) holds, as recorded:
         from its stat, or, when that was taken too close to the recording, its bytes."""
         record = self.outputs.get(out)
@@ -150,7 +157,8 @@ class Cache:
         found = self._trusted(record, st, self.finished)
         if found is None:
             try:
-                found = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(path, "rb") as handle:
+                    found = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 return None
         return found

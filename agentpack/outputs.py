@@ -45,12 +45,20 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNOR
 _BAD_CHARS = re.compile(r'[\x00-\x1f<>:"|?*\\]')
 
 
+_PLAIN_PART = r"(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|/|$))[\w-]+(?:\.[\w-]+)*"
+_PLAIN_PATH = re.compile(rf"(?:{_PLAIN_PART}/)*{_PLAIN_PART}", re.ASCII | re.IGNORECASE)
+"""Paths made only of letters, digits, ``_``, ``-`` and inner dots, no reserved name: most
+paths a target writes, accepted without looking at each part."""
+
+
 def path_problem(path: str) -> str | None:
     """Why ``path`` cannot be written safely on every system, or None.
 
     Relative POSIX paths only: no absolute path, drive letter, ``..``, empty or ``.`` part,
     backslash, control character or character Windows refuses, no name Windows reserves
     (CON, AUX, NUL, COM1, ...), no part ending in a space or a dot."""
+    if _PLAIN_PATH.fullmatch(path):
+        return None
     if not path or path.startswith("/") or re.match(r"^[A-Za-z]:", path):
         return "is absolute"
     for part in path.split("/"):

@@ -50,6 +50,8 @@ class Plan:
     targets: dict[str, dict[str, Wanted]]
     pack_files: dict[str, bytes]
     record: bytes
+    disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
+    """What each target's folder holds, when already scanned (else the writer scans)."""
 
 
 def scan(base: Path) -> dict[str, Stat]:
@@ -131,7 +133,7 @@ class Written:
     """``<target>/<path>`` -> stat, for the export cache."""
 
 
-Vouch = Callable[[str, Stat, Path], "str | None"]
+Vouch = Callable[[str, Stat, str], "str | None"]
 """The digest the cache knows ``<target>/<path>`` (with this stat, at this path) holds."""
 
 
@@ -208,7 +210,7 @@ def _stage(
 ) -> Callable[[], None]:
     """Stage one target's changes; the step that makes them visible."""
     base = plan.out_dir / target
-    on_disk = scan(base)
+    on_disk = plan.disk[target] if target in plan.disk else scan(base)
     try:
         if not base.exists():
             folder = staging / "new" / target
@@ -262,7 +264,7 @@ def _bytes(wanted: Wanted, rel: str) -> bytes:
 def _same(target: str, rel: str, st: Stat, wanted: Wanted, base: Path, vouch: Vouch | None) -> bool:
     """Whether the file on disk already holds ``wanted``: the cache says so for its stat,
     or (when it cannot) its bytes do."""
-    known = vouch(f"{target}/{rel}", st, base / rel) if vouch is not None else None
+    known = vouch(f"{target}/{rel}", st, f"{base}/{rel}") if vouch is not None else None
     if known is not None:
         return known == wanted.digest
     try:

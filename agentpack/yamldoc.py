@@ -65,6 +65,10 @@ class Located:
     def pos(self, path: Path_, *, key: bool = False) -> Pos:
         """The best position for a message about ``path``: the key, else the value,
         else the nearest ancestor that has one."""
+        if self.pending is not None and key:
+            found = _find(self.pending[0], self.pending[1], path)
+            if found is not None:
+                return found
         self.mapped()
         for n in range(len(path), -1, -1):
             sub = path[:n]
@@ -73,6 +77,51 @@ class Located:
                 if sub in t:
                     return t[sub]
         return self.origin
+
+
+def _find(text: str, offset: int, path: Path_) -> Pos | None:
+    """Where ``path`` stands (its key, or a list entry), read off the event stream without
+    building the data, and only as far as it: a warning about one field of a file that
+    loaded cleanly needs no more. None when the path is not there as plain keys and
+    lists (an alias, say), for the full map to answer."""
+    stack: list[list[Any]] = []  # per open collection: [is_map, key or index, expecting key]
+    at: list[str | int] = []
+    for event in _events(text):
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            if at:
+                at.pop()
+            _advance(stack)
+            continue
+        if kind is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
+            return None
+        if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            continue
+        if stack and stack[-1][0] and stack[-1][2]:  # a key
+            stack[-1][1], stack[-1][2] = event.value, False
+            if (*at, event.value) == tuple(path):
+                return (event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+            continue
+        here = (*at, stack[-1][1]) if stack else ()
+        if stack and here == tuple(path):
+            return (event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+        if kind is yaml.ScalarEvent:
+            _advance(stack)
+        else:
+            if stack:
+                at.append(stack[-1][1])
+            stack.append([kind is yaml.MappingStartEvent, 0, True])
+    return None
+
+
+def _advance(stack: list[list[Any]]) -> None:
+    """A value ended: a mapping expects its next key, a list its next index."""
+    if stack:
+        if stack[-1][0]:
+            stack[-1][2] = True
+        else:
+            stack[-1][1] += 1
 
 
 _constructor = SafeConstructor()

@@ -95,3 +95,34 @@ def test_what_the_quick_reader_leaves_to_the_full_one(
 
     monkeypatch.setattr(yamldoc, "_quick", never)
     assert quick == outcome()
+
+
+_keys = st.sampled_from(["name", "mode", "tools", "allow", "ask", "bash", "git *", "x"])
+_leaf = st.one_of(st.sampled_from(["read", "a: b", "", "yes", "1"]), st.integers(0, 3))
+_docs = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=10,
+)
+
+
+def _paths(data: object, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [at] if at else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _paths(value, (*at, i))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_keys, _docs, min_size=1, max_size=4), st.booleans())
+def test_finding_one_place_agrees_with_the_full_map(doc: dict[str, object], flow: bool) -> None:
+    """A warning's place is read off the events without the full map (for speed): it must
+    be the place the full map gives, for every key and entry, block or flow style."""
+    text = yaml.safe_dump(doc, default_flow_style=flow, sort_keys=False)
+    for path in _paths(yaml.safe_load(text)):
+        quick = yamldoc._find(text, 2, path)
+        assert quick == yamldoc.parse_yaml(text, 2).mapped().pos(path, key=True), (path, text)

@@ -83,6 +83,7 @@ def export(
         built.targets,
         {rel: data for rel, (_, data) in built.pack_files.items()},
         built.record.text(),
+        built.disk,
     )
     if compare:
         return ExportResult(

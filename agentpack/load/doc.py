@@ -65,6 +65,12 @@ class Files:
     schemas: Schemas
     findings: list[Finding] = field(default_factory=list)
     docs: dict[str, Located] = field(default_factory=dict)
+    preread: dict[str, bytes] = field(default_factory=dict)
+    """Files already read (to hash them), by pack-relative path: read once, not twice."""
+
+    def read(self, path: Path, rel: str) -> bytes:
+        found = self.preread.pop(rel, None)
+        return read_bytes(path)[0] if found is None else found
 
     def report(
         self, doc: Doc, path: Path_, message: str, *, warning: bool = False, key: bool = False
@@ -103,7 +109,7 @@ class Files:
     def yaml(self, path: Path, rel: str) -> Doc | None:
         """A whole-file YAML document (the manifest)."""
         try:
-            loc = parse_yaml(decode(read_bytes(path)[0]))
+            loc = parse_yaml(decode(self.read(path, rel)))
         except SourceError as exc:
             self.source_error(rel, exc)
             return None
@@ -114,7 +120,7 @@ class Files:
         """A markdown file with frontmatter, checked against the schema of ``kind``."""
         rel = self.rel(path)
         try:
-            text = decode(read_bytes(path)[0])
+            text = decode(self.read(path, rel))
             split = split_frontmatter(text)
             if split.frontmatter is None:
                 what = "the file is empty" if not text.strip() else "the file has no frontmatter"

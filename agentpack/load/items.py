@@ -12,7 +12,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
 from agentpack.outputs import collision_key, path_problem
-from agentpack.source import SourceError, read_bytes
+from agentpack.source import SourceError
 
 SKILL_FILE = "SKILL.md"
 _ZERO_PLACEHOLDER = re.compile(r"\$0(?![0-9])")
@@ -174,7 +174,7 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
             )
             continue
         try:
-            out.append(Resource(rel, read_bytes(resolved)[0]))
+            out.append(Resource(rel, files.read(resolved, where)))
         except SourceError as exc:
             files.report_at(where, (1, 1), f"cannot read this resource: {exc.message}")
     return tuple(out)

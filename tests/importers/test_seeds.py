@@ -28,6 +28,7 @@ RENAMED = {
     "004_206772f395cbff32.txt": ("backend-staff", "backend-staff"),
 }
 
+
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pack = tmp_path_factory.mktemp("seeds")
