@@ -286,11 +286,19 @@ _HINTS = {
     "could not find expected ':'": "a line is missing ': ' or a quote is not closed",
     "found undefined alias": "define the &anchor before using *alias",
     "found unexpected end of stream": "a quote or bracket is not closed",
+    "expected ',' or ']'": "close the [list] on the line it opens on, or put the value in quotes",
+    "expected ',' or '}'": "close the {mapping} on the line it opens on, or put the value in "
+    "quotes",
+    "expected '-' indicator": "a list and a field are mixed at one indentation; indent the "
+    "list under its field",
+    "did not find expected key": "this line is indented differently from the fields around "
+    "it; line it up with them",
 }
+_ANY_HINT = "check the quotes, brackets and indentation on this line and the one before it"
 
 
 def _hint(problem: str) -> str:
-    return next((f"; {hint}" for key, hint in _HINTS.items() if key in problem), "")
+    return "; " + next((hint for key, hint in _HINTS.items() if key in problem), _ANY_HINT)
 
 
 class _Fallback(Exception):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from agentpack import api
 from agentpack.cli import cli, main
 from tests.conftest import ROOT, MakePack
 
@@ -229,3 +230,108 @@ def test_help_does_not_import_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- a new user's first ten minutes (issue: a fresh machine and a new user) -----------------
+
+
+def test_help_shows_whole_summaries_and_examples() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    commands = out.split("Commands:")[1].split("Examples:")[0]
+    assert "..." not in commands
+    assert "agentpack export --check" in out.split("Examples:")[1]
+
+
+def test_from_a_subfolder_the_pack_around_it_is_used(
+    make_pack: MakePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_pack({"agents/a.md": "---\nname: a\ndescription: d\n---\nx\n"})
+    monkeypatch.chdir(root / "agents")
+    code, _, err = run("export")
+    assert code == 0, err
+    assert (root / "dist" / "claude" / "agents" / "a.md").is_file()
+    assert not (root / "agents" / "dist").exists()
+    assert "bundled" not in err
+
+
+def test_the_bundled_pack_is_announced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("validate")
+    assert code == 0
+    assert err.count("using the reference pack bundled with agentpack") == 1
+
+
+def test_counts_are_in_words_a_person_writes(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": "---\nname: a\ndescription: d\n---\nx\n"})
+    code, _, err = run("validate", "--pack", str(root))
+    assert code == 0
+    assert "1 agent, 0 commands, 0 skills; 0 errors, 0 warnings" in err
+    run("export", "--pack", str(root))
+    (root / "agents" / "a.md").write_text("---\nname: a\ndescription: e\n---\nx\n")
+    _, _, err = run("export", "--pack", str(root))
+    assert "wrote 3 files" in err  # the agent for each target, and the plugin's README
+    (root / "agents" / "a.md").write_text("---\nname: a\ndescription: e\n---\ny\n")
+    _, _, err = run("export", "--pack", str(root))
+    assert "wrote 2 files" in err
+    (root / "agents" / "a.md").write_text("---\nname: a\ndescription: e\n---\nz\n")
+    _, _, err = run("export", "--tool", "opencode", "--pack", str(root))
+    assert "wrote 1 file " in err
+
+
+def test_no_colour_for_pipes_and_with_no_color(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": "---\nname: b\ndescription: d\n---\n"})
+    code, out, _ = run("validate", "--pack", str(root))
+    assert code == 1
+    assert "\x1b[" not in out  # CliRunner is not a terminal
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentpack import cli
+    from agentpack.errors import Finding, Severity
+
+    finding = Finding("a.md", 1, 1, Severity.ERROR, "name", "bad")
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert "\x1b[31merror\x1b[0m" in cli.finding_line(finding)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli.finding_line(finding) == "a.md:1:1: error: name: bad"
+
+
+def test_a_claude_style_tools_line_names_the_canonical_form(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": "---\nname: a\ndescription: d\ntools: Read, Grep\n---\n"})
+    code, out, _ = run("validate", "--pack", str(root))
+    assert code == 1
+    assert "tools: {allow: [read, grep]}" in out
+
+
+def test_targets_say_what_each_writes_where() -> None:
+    code, out, _ = run("targets")
+    assert code == 0
+    assert "claude: Claude Code" in out
+    assert "install: ~/.claude/" in out
+    assert "opencode: opencode" in out
+    code, out, _ = run("targets", "--format", "json")
+    claude = next(t for t in json.loads(out) if t["name"] == "claude")
+    assert claude["imports"] is True
+    assert any("plugin.json" in line for line in claude["writes"])
+
+
+def test_validate_shows_every_warning_an_export_shows_at_its_field(make_pack: MakePack) -> None:
+    root = make_pack(
+        {
+            "agents/a.md": "---\nname: a\ndescription: d\ntools:\n  allow: [read]\n"
+            "  ask: [webfetch]\n---\nx\n"
+        }
+    )
+    validated = api.validate(root).findings
+    exported = api.export(root).findings
+    assert [str(f) for f in validated] == [str(f) for f in exported]
+    warning = next(f for f in validated if f.field == "tools.webfetch")
+    assert (warning.line, warning.col) == (6, 9)  # the entry that names webfetch
+    code, out, err = run("validate", "--pack", str(root))
+    assert "agents/a.md:6:9: warning: tools.webfetch: claude: narrowed" in out
+    assert "1 warning" in err

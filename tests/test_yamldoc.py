@@ -126,3 +126,20 @@ def test_finding_one_place_agrees_with_the_full_map(doc: dict[str, object], flow
     for path in _paths(yaml.safe_load(text)):
         quick = yamldoc._find(text, 2, path)
         assert quick == yamldoc.parse_yaml(text, 2).mapped().pos(path, key=True), (path, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("a: [1, 2\nb: 3\n", "close the [list] on the line it opens on"),
+        ("a: {x: 1\n", "close the {mapping} on the line it opens on"),
+        ("- a\nb: 1\n", "indent the list under its field"),
+        ("a:\n  - x\n y: 2\n", "line it up with them"),
+    ],
+)
+def test_every_yaml_error_says_what_to_do(text: str, hint: str) -> None:
+    """PyYAML's words alone ("did not find expected key") tell a user nothing to do."""
+    with pytest.raises(source.SourceError) as caught:
+        yamldoc.parse_yaml(text)
+    assert caught.value.message.startswith("invalid YAML: ")
+    assert hint in caught.value.message

@@ -1,0 +1,70 @@
+"""``agentpack init``: a new pack that the real clients' strict checks accept, or whose
+``validate`` says exactly what to add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+from tests.conftest import ROOT
+
+
+def identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str | None) -> None:
+    """A git configuration of this test's own: a user's identity, or none at all."""
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[user]\n\tname = {name}\n\temail = ada@example.com\n" if name else "")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+def test_init_takes_the_author_from_git_and_leaves_the_license_to_the_user(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    identity(monkeypatch, tmp_path, "Ada: Lovelace")  # a name YAML needs quoted
+    api.init(tmp_path / "p")
+    manifest = (tmp_path / "p" / "agentpack.yaml").read_text()
+    assert 'author:\n  name: "Ada: Lovelace"\n  email: "ada@example.com"\n' in manifest
+    assert "# license: MIT" in manifest
+    pack = api.load_pack(tmp_path / "p")
+    assert pack.manifest.author is not None
+    assert pack.manifest.author.name == "Ada: Lovelace"
+    found = api.validate(tmp_path / "p").findings
+    warnings = [str(f) for f in found if f.severity.value != "info"]
+    assert warnings == [
+        "agentpack.yaml:2:1: warning: license: claude: approximated: the plugin has no "
+        "license, which Claude Code's plugin directory flags (LICENSE_MISSING); add license: "
+        "with an SPDX id such as MIT to agentpack.yaml"
+    ]
+
+
+def test_without_a_git_identity_validate_says_what_to_add(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    identity(monkeypatch, tmp_path, None)
+    api.init(tmp_path / "p")
+    manifest = (tmp_path / "p" / "agentpack.yaml").read_text()
+    assert "# author: {name: Your Name, email: you@example.com}" in manifest
+    fields = {f.field: f.message for f in api.validate(tmp_path / "p").findings}
+    assert "add author: {name: Your Name, email: you@example.com}" in fields["author"]
+    assert "'claude plugin validate --strict' refuses" in fields["author"]
+
+
+def test_a_pack_made_by_import_gets_the_same_author(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    identity(monkeypatch, tmp_path, "Ada Lovelace")
+    seed = ROOT / "tests" / "packs" / "seeds" / "001_87d62f0f81c45e0f.txt"
+    api.import_(seed, tmp_path / "p")
+    pack = api.load_pack(tmp_path / "p")
+    assert pack.manifest.author is not None
+    assert pack.manifest.author.name == "Ada Lovelace"
+    assert "# license: MIT" in (tmp_path / "p" / "agentpack.yaml").read_text()
+
+
+def test_init_builds_every_built_in_target(tmp_path: Path) -> None:
+    api.init(tmp_path / "p")
+    pack = api.load_pack(tmp_path / "p")
+    assert pack.manifest.targets == api.registry().defaults()
