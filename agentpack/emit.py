@@ -220,8 +220,11 @@ def _entry(head: str, value: Any, indent: str, tail: bool) -> list[str]:
 
 
 def yaml_mapping(fields: Mapping[str, Any]) -> str:
-    """A YAML mapping in the given key order, one field per line (no trailing newline)."""
-    return "\n".join(_lines(fields, ""))
+    """A YAML mapping in the given key order, one field per line (no trailing newline).
+
+    As in ``frontmatter``, the last scalar is never a block scalar: with no line break
+    after it, a reader would clip the final newline of its text."""
+    return "\n".join(_lines(fields, "", tail=True))
 
 
 def frontmatter(fields: Mapping[str, Any], body: str) -> str:

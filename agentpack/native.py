@@ -312,6 +312,10 @@ class Importing(Protocol):
 
     def env(self) -> ImportEnv: ...
 
+    def skip(self, path: Path, reason: str) -> None:
+        """Say that a file or folder of a tool's tree was not read, and why."""
+        ...
+
 
 class Reader(Protocol):
     """Reads one tool's native files into canonical items (a target's ``reader``)."""
@@ -337,8 +341,14 @@ class Reader(Protocol):
         marketplace, a configuration file); False when it is not."""
         ...
 
-    def config(self, folder: Path, run: Importing) -> None:
-        """Read this tool's configuration files in a tree (opencode.json)."""
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        """Read this tool's configuration files in a project folder or tree (opencode.json,
+        say); the files taken."""
+        ...
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        """Read a folder laid out as this tool's own tree (``.claude/``, ``.opencode/``, or
+        ``dist/<target>/``): only what the tool itself reads; the rest is skipped, with why."""
         ...
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent: ...
@@ -390,3 +400,47 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
                 continue
             out.append(Resource(rel, path.read_bytes()))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a tool reads each kind of markdown file in its tree."""
+
+    agents: tuple[str, ...]
+    commands: tuple[str, ...]
+    skills: tuple[str, ...]
+
+
+def read_tree(folder: Path, run: Importing, dialect: str, layout: Layout) -> set[Path]:
+    """Every agent, command and skill where ``layout`` says a tool reads them; the folders
+    taken (their other files are reported as skipped)."""
+    taken: set[Path] = set()
+    for kind, subs in (("agent", layout.agents), ("command", layout.commands)):
+        for sub in subs:
+            base = folder / sub
+            if not base.is_dir():
+                continue
+            taken.add(base)
+            for file in sorted(p for p in base.rglob("*") if p.is_file() or p.is_symlink()):
+                if file.suffix == ".md" and file.is_file() and not file.is_symlink():
+                    run.file(file, dialect, kind)
+                else:
+                    run.skip(file, f"not a {kind} file (the tool reads *.md here)")
+    for sub in layout.skills:
+        base = folder / sub
+        if not base.is_dir():
+            continue
+        taken.add(base)
+        for entry in sorted(base.iterdir()):
+            if (entry / "SKILL.md").is_file():
+                run.skill(entry, dialect)
+            else:
+                run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
+    return taken
+
+
+def skip_rest(folder: Path, taken: set[Path], run: Importing, tool: str) -> None:
+    """Report every entry of a tool's tree that was not read."""
+    for entry in sorted(folder.iterdir()):
+        if entry not in taken:
+            run.skip(entry, f"{tool} does not read it as an agent, command, skill or settings")

@@ -291,8 +291,8 @@ _HINTS = {
     "quotes",
     "expected '-' indicator": "a list and a field are mixed at one indentation; indent the "
     "list under its field",
-    "did not find expected key": "this line is indented differently from the fields around "
-    "it; line it up with them",
+    "did not find expected key": "a value that starts with [ or { and goes on after it must "
+    "be put in quotes, and a field must line up with the fields around it",
 }
 _ANY_HINT = "check the quotes, brackets and indentation on this line and the one before it"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import aliases
+from agentpack.lab import Lab
 from agentpack.targets import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +59,9 @@ def registry() -> Registry:
 @pytest.fixture
 def reference_pack() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def lab() -> Lab:
+    """The conformance lab's clients (see tests/lab.py)."""
+    return Lab()

@@ -332,6 +332,6 @@ def test_validate_shows_every_warning_an_export_shows_at_its_field(make_pack: Ma
     assert [str(f) for f in validated] == [str(f) for f in exported]
     warning = next(f for f in validated if f.field == "tools.webfetch")
     assert (warning.line, warning.col) == (6, 9)  # the entry that names webfetch
-    code, out, err = run("validate", "--pack", str(root))
+    _, out, err = run("validate", "--pack", str(root))
     assert "agents/a.md:6:9: warning: tools.webfetch: claude: narrowed" in out
     assert "1 warning" in err

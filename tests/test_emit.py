@@ -152,8 +152,14 @@ def test_plain_where_it_reads_well() -> None:
 
 
 def test_multiline_text_is_a_literal_block() -> None:
-    assert emit.yaml_mapping({"d": "one\ntwo\n"}) == "d: |\n  one\n  two"
-    assert emit.yaml_mapping({"d": "one\ntwo"}) == "d: |-\n  one\n  two"
+    assert emit.yaml_mapping({"d": "one\ntwo\n", "e": 1}) == "d: |\n  one\n  two\ne: 1"
+    assert emit.yaml_mapping({"d": "one\ntwo", "e": 1}) == "d: |-\n  one\n  two\ne: 1"
+
+
+def test_the_last_value_is_never_a_block_its_newline_would_be_lost() -> None:
+    """Found by the property test below: ``k: |`` as the last line of a document without a
+    line break after it reads back without the text's final newline."""
+    assert emit.yaml_mapping({"k": "0\n0\n"}) == 'k: "0\\n0\\n"'
 
 
 def test_dashes_are_escaped_in_double_quotes() -> None:

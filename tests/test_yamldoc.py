@@ -134,7 +134,7 @@ def test_finding_one_place_agrees_with_the_full_map(doc: dict[str, object], flow
         ("a: [1, 2\nb: 3\n", "close the [list] on the line it opens on"),
         ("a: {x: 1\n", "close the {mapping} on the line it opens on"),
         ("- a\nb: 1\n", "indent the list under its field"),
-        ("a:\n  - x\n y: 2\n", "line it up with them"),
+        ("a:\n  - x\n y: 2\n", "a field must line up with the fields around it"),
     ],
 )
 def test_every_yaml_error_says_what_to_do(text: str, hint: str) -> None:

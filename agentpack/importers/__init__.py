@@ -55,6 +55,8 @@ class Imported:
     plugin: dict[str, Any] | None = None
     """plugin.json (or marketplace) metadata, for a new pack's manifest."""
     groups: list[Group] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Files and folders of a tool's tree that were not read, with why."""
 
 
 @dataclass(slots=True)
@@ -70,14 +72,20 @@ class _Run:
     def env(self) -> ImportEnv:
         return self.environment
 
-    def report(self, path: Path, kind: str) -> FileReport:
+    def label(self, path: Path) -> str:
         try:
             label = path.relative_to(self.root).as_posix() if path != self.root else path.name
         except ValueError:
             label = path.as_posix()
-        report = FileReport(label or path.name, kind)
+        return label or path.name
+
+    def report(self, path: Path, kind: str) -> FileReport:
+        report = FileReport(self.label(path), kind)
         self.out.reports.append(report)
         return report
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.out.skipped.append((self.label(path), reason))
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> None:
         if self.out.plugin is None:  # the first one read names a new pack
@@ -181,15 +189,23 @@ class _Run:
 
     def folder(self, path: Path, dialect: str) -> None:
         if any(r.folder(path, self) for r in self.readers.values()):
+            return  # a plugin, a marketplace: a reader took it whole
+        own = self.readers.get(dialect) or next(
+            (r for r in self.readers.values() if r.marks(path)), None
+        )
+        # the tool's own tree, or its folder under dist/: only what the tool reads
+        if own is not None and path.name in (own.tree_name, own.dialect):
+            own.tree(path, self)
             return
         for reader in self.readers.values():
             if (path / reader.tree_name).is_dir():
-                self.tree(path / reader.tree_name, reader.dialect if dialect == AUTO else dialect)
-        if dialect == AUTO:
-            dialect = next((r.dialect for r in self.readers.values() if r.marks(path)), AUTO)
-        self.tree(path, dialect)
+                reader.tree(path / reader.tree_name, self)
+            reader.config(path, self)
+        self.loose(path, own.dialect if own is not None else AUTO)
 
-    def tree(self, path: Path, dialect: str) -> None:
+    def loose(self, path: Path, dialect: str) -> None:
+        """A folder that is no tool's tree: its agent, command and skill folders, and the
+        agent files lying in it (a folder of seeds, say), each in its own dialect."""
         for kind, subs in (("agent", _AGENT_DIRS), ("command", _COMMAND_DIRS)):
             for file in (f for sub in subs for f in markdown_files(path / sub)):
                 self.file(file, dialect, kind)
@@ -198,8 +214,6 @@ class _Run:
                 for folder in sorted((path / sub).iterdir()):
                     if (folder / "SKILL.md").is_file():
                         self.skill(folder, dialect)
-        for reader in self.readers.values():
-            reader.config(path, self)
         for file in _loose_files(path):
             self.file(file, dialect)
 

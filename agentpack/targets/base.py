@@ -26,6 +26,7 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
 if TYPE_CHECKING:
+    from agentpack.lab import Check
     from agentpack.native import Reader
 
 
@@ -160,6 +161,10 @@ class Target(Protocol):
     """Installed copies update only when the pack's version changes (a plugin)."""
     reader: ClassVar[Reader | None]
     """Reads the tool's native files for ``agentpack import``; None: no import."""
+    carries: ClassVar[Mapping[str, frozenset[str]]]
+    """By kind (agent, command, skill): the item fields that come back equal when the
+    output is read again (``policy``: every decision, where nothing was narrowed). The
+    contract tests hold the target to it; any other field set must get a note."""
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         """The JSON Schema of the ``<name>:`` block, by file kind (agent, command, skill,
@@ -200,6 +205,11 @@ class Target(Protocol):
         self, scope: str, env: Mapping[str, str], home: Path, project: Path
     ) -> tuple[InstallRoot, ...]:
         """Where ``agentpack install`` puts this target's files for a scope (user|project)."""
+        ...
+
+    def lab(self) -> Check | None:
+        """How the tool's own client judges this target's output (the conformance lab);
+        None when no client can run offline here."""
         ...
 
 

@@ -20,7 +20,8 @@ MESSY = {
     "tagged.md": (  # a flow list followed by more text: Claude Code quotes it and reads on
         "---\nname: tagged\ndescription: [beta] Reviews code\n---\nx\n",
         "tagged.md:3:21: error: -: invalid YAML: did not find expected key (while parsing a "
-        "block mapping) (--lenient may repair this)",
+        "block mapping); a value that starts with [ or { and goes on after it must be put in "
+        "quotes, and a field must line up with the fields around it (--lenient may repair this)",
         "tagged.md:3:14: warning: description: repaired: quoted a one-line value that is not "
         "valid YAML on its own",
     ),

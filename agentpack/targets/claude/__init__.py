@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
@@ -24,6 +24,9 @@ from agentpack.targets.claude.names import ANTHROPIC_ID, HOST_AGENTS, MODELS
 from agentpack.targets.claude.packfiles import icon_problem, text_problem
 from agentpack.targets.claude.permissions import agent_tools
 from agentpack.targets.claude.read import ClaudeReader
+
+if TYPE_CHECKING:
+    from agentpack.lab import Check
 
 
 @cache
@@ -55,6 +58,20 @@ class ClaudeTarget:
     }
     versioned: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = ClaudeReader()
+    carries: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset(
+            {"name", "description", "examples", "body", "model", "max_steps", "color"}
+            | {"policy", "extras"}
+        ),
+        "command": frozenset(
+            {"name", "description", "body", "argument_hint", "allowed_tools", "model"}
+            | {"disable_model_invocation", "agent", "subtask", "extras"}
+        ),
+        "skill": frozenset(
+            {"name", "description", "body", "license", "compatibility", "allowed_tools"}
+            | {"disable_model_invocation", "resources", "metadata", "extras"}
+        ),
+    }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         return _blocks()
@@ -89,6 +106,11 @@ class ClaudeTarget:
 
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
         return agent_tools(policy).effective
+
+    def lab(self) -> Check | None:
+        from agentpack.targets.claude.lab import ClaudeLab
+
+        return ClaudeLab()
 
     def install_roots(
         self, scope: str, env: Mapping[str, str], home: Path, project: Path

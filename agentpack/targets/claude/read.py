@@ -18,9 +18,12 @@ from agentpack.native import (
     FileReport,
     ImportEnv,
     Importing,
+    Layout,
     Native,
     model_ref,
     name_of,
+    read_tree,
+    skip_rest,
     slug,
     split_examples,
     split_list,
@@ -263,6 +266,13 @@ def _bool(value: Any) -> bool | None:
     return str(value).strip().lower() in ("true", "yes", "on", "1")
 
 
+LAYOUT = Layout(agents=("agents",), commands=("commands",), skills=("skills",))
+"""Where Claude Code reads agents, commands and skills in ``.claude/`` (and a plugin)."""
+SETTINGS_NOT_CARRIED = (
+    "settings, hooks and MCP servers are not carried by a pack yet; copy them by hand"
+)
+
+
 class ClaudeReader:
     """Claude Code's native files: agents, commands, skills, plugins and marketplaces."""
 
@@ -285,8 +295,19 @@ class ClaudeReader:
             return True
         return False
 
-    def config(self, folder: Path, run: Importing) -> None:
-        return None
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        taken = set()
+        for name in ("settings.json", "settings.local.json", ".mcp.json"):
+            if (folder / name).is_file():
+                taken.add(folder / name)
+                run.skip(folder / name, SETTINGS_NOT_CARRIED)
+        return taken
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        if self.folder(folder, run):
+            return  # dist/claude is a plugin: read the way Claude Code reads a plugin
+        taken = read_tree(folder, run, self.dialect, LAYOUT) | self.config(folder, run)
+        skip_rest(folder, taken, run, "Claude Code")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
         return agent(native, report, env)

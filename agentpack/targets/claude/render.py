@@ -47,6 +47,15 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
             "Claude Code has no primary agents: written as a subagent; run it as the main "
             f"agent with 'claude --agent {agent.name}'",
         )
+    elif agent.mode is Mode.ALL:
+        report.add(
+            NAME,
+            agent,
+            "mode",
+            Change.DROPPED,
+            "Claude Code has no modes: every agent is a subagent, and runs as the main agent "
+            f"with 'claude --agent {agent.name}'",
+        )
     return OutFile.text(
         f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
     )

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from agentpack import aliases
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
@@ -23,6 +23,9 @@ from agentpack.targets.opencode import render
 from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
 from agentpack.targets.opencode.permissions import effective
 from agentpack.targets.opencode.read import OpencodeReader
+
+if TYPE_CHECKING:
+    from agentpack.lab import Check
 
 
 @cache
@@ -52,6 +55,18 @@ class OpencodeTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     versioned: ClassVar[bool] = False
     reader: ClassVar[Reader | None] = OpencodeReader()
+    carries: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset(
+            {"name", "description", "examples", "body", "mode", "model", "temperature"}
+            | {"top_p", "max_steps", "color", "policy", "extras"}
+        ),
+        "command": frozenset(
+            {"name", "description", "body", "agent", "model", "subtask", "extras"}
+        ),
+        "skill": frozenset(
+            {"name", "description", "body", "license", "compatibility", "metadata", "resources"}
+        ),
+    }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         return _blocks()
@@ -88,6 +103,11 @@ class OpencodeTarget:
 
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
         return effective(policy)
+
+    def lab(self) -> Check | None:
+        from agentpack.targets.opencode.lab import OpencodeLab
+
+        return OpencodeLab()
 
     def install_roots(
         self, scope: str, env: Mapping[str, str], home: Path, project: Path

@@ -19,9 +19,12 @@ from agentpack.native import (
     FileReport,
     ImportEnv,
     Importing,
+    Layout,
     Native,
     model_ref,
     name_of,
+    read_tree,
+    skip_rest,
     slug,
     split_examples,
 )
@@ -269,6 +272,21 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
     )
 
 
+LAYOUT = Layout(
+    agents=("agents", "agent"), commands=("commands", "command"), skills=("skills", "skill")
+)
+"""Where opencode 1.x reads agents, commands and skills in ``.opencode/`` (both spellings)."""
+NOT_CARRIED = {
+    "plugin": "opencode plugins (code) are not carried by a pack",
+    "plugins": "opencode plugins (code) are not carried by a pack",
+    "tool": "opencode custom tools (code) are not carried by a pack",
+    "tools": "opencode custom tools (code) are not carried by a pack",
+    "package.json": "the dependencies of opencode plugins and tools are not carried by a pack",
+    "node_modules": "the dependencies of opencode plugins and tools are not carried by a pack",
+}
+"""What an opencode tree may hold that a pack cannot carry, and what it is."""
+
+
 class OpencodeReader:
     """opencode's native files: agents (markdown and opencode.json), commands, skills."""
 
@@ -298,10 +316,23 @@ class OpencodeReader:
             return True
         return False
 
-    def config(self, folder: Path, run: Importing) -> None:
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        taken = set()
         for name in ("opencode.json", "opencode.jsonc"):
             if (folder / name).is_file():
+                taken.add(folder / name)
                 readconfig.config_file(folder / name, run, self)
+        return taken
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        taken = read_tree(folder, run, self.dialect, LAYOUT) | self.config(folder, run)
+        for name, what in NOT_CARRIED.items():
+            if (folder / name).exists():
+                taken.add(folder / name)
+                run.skip(folder / name, what)
+        if folder.name == self.tree_name:  # opencode also reads the project's config
+            self.config(folder.parent, run)
+        skip_rest(folder, taken, run, "opencode")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
         return agent(native, report, env)
