@@ -172,12 +172,17 @@ class _Run:
         return rows
 
     def render(
-        self, target: Target, source: _Source, agent: _Source | None, manifest: Manifest
+        self,
+        target: Target,
+        source: _Source,
+        agent: _Source | None,
+        manifest: Manifest,
+        skills: frozenset[str],
     ) -> tuple[list[OutFile], list[NoteRow]]:
         item = self.load(source)
         named = self.load(agent) if agent is not None else None
         agents = {named.name: named} if isinstance(named, Agent) else {}
-        env = item_env(item, manifest, self.loader.table, agents, self.registry.spellings())
+        env = item_env(item, manifest, self.loader.table, agents, self.registry.spellings(), skills)
         report = Report()
         outs = list(target.render_item(item, env, report))
         return outs, self.rows(report.notes)
@@ -205,59 +210,108 @@ def build(
     targets = {n: registry.get(n) for n in names if tools or n in registry.known()}
     sources = run.sources(run.env_key())
     findings = [f for s in sources for f in run.check(s)]
-    infos = [s.info for s in sources if s.info is not None]
-    findings += run.loader.shared(infos)
+    findings += run.loader.shared([s.info for s in sources if s.info is not None])
     findings.sort()
     if manifest is None or any(f.is_error for f in findings):
         raise InvalidPack(findings)
     out = Build(manifest, names)
-    agents = {s.info.name: s for s in sources if s.info and s.kind is Kind.AGENT}
-    fresh: set[str] = set()
-    notes: list[NoteRow] = []
+    job = _Target(run, out, sources, out_dir if writing else None)
     for name, target in targets.items():
-        base = f"{out_dir}/{name}/"
-        disk: dict[str, Stat] = {}
-        if cache.before and writing:
-            disk = out.disk[name] = scan(out_dir / name)
-        claims = Claims(name, out.targets.setdefault(name, {}))
-        for source in sources:
-            assert source.info is not None
-            if not manifest.builds(source.info.targets, name):
-                continue
-            agent = agents.get(source.info.agent or "")
-            dep = agent.key if agent else registry.spellings().get(source.info.agent or "")
-            render_key = caching.key(source.key, name, dep)
-            record = cache.render(render_key)
-            if record is not None and (not writing or _intact(record, base, name, disk, cache)):
-                cache.put_render(render_key, record)
-                for path, digest in record[0]:
-                    claims.take(path, Wanted(digest, None), checked=True)
-                notes += record[1]
-                continue
-            fresh.add(source.rel)
-            outs, rows = run.render(target, source, agent, manifest)
-            for o in outs:
-                claims.take(o.path, Wanted(sha256(o.data), o.data))
-            notes += rows
-            cache.put_render(
-                render_key, (tuple((o.path, sha256(o.data)) for o in outs), tuple(rows))
-            )
-        report = Report()
-        own = [i for i in infos if manifest.builds(i.targets, name)]
-        for o in target.render_pack(manifest, own, report, context):
-            if o.area == "pack":
-                _pack_file(out, name, o)
-            else:
-                claims.take(o.path, Wanted(sha256(o.data), o.data))
-        notes += run.rows(report.notes)
-    out.reused = sum(1 for s in sources if s.rel not in fresh)
+        job.render(name, target, context)
+        if tools and name not in manifest.targets and manifest.targets:
+            unbuilt = sum(1 for s in sources if s.info and s.info.targets is None)
+            findings += [_not_listed(run, name, unbuilt)] if unbuilt else []
+    built = {s.rel for s in sources if any(manifest.builds(_own(s), n) for n in targets)}
+    out.reused = len(built - job.fresh)
     out.record = _record(out, previous)
+    ordered = sorted(set(job.notes), key=lambda row: row[:7])
     versions = _version_findings(run, targets, previous, out)
-    ordered = sorted(set(notes), key=lambda row: row[:7])
     out.findings = (*findings, *(_note_finding(row) for row in ordered), *versions)
     if all(s.item is not None for s in sources):
         out.pack = run.loader.pack([s.item for s in sources if s.item is not None])
     return out
+
+
+def _own(source: _Source) -> tuple[str, ...] | None:
+    return source.info.targets if source.info else None
+
+
+class _Target:
+    """Rendering every target of one build: the cache's records where the inputs are the
+    same (and, when writing, the files on disk intact), fresh renders elsewhere."""
+
+    def __init__(self, run: _Run, out: Build, sources: list[_Source], out_dir: Path | None):
+        self.run, self.out, self.sources, self.out_dir = run, out, sources, out_dir
+        self.agents = {s.info.name: s for s in sources if s.info and s.kind is Kind.AGENT}
+        self.skills: dict[str, frozenset[str]] = {}
+        """A target's skills, by target: what a command's files may depend on."""
+        self.fresh: set[str] = set()
+        self.notes: list[NoteRow] = []
+
+    def render(self, name: str, target: Target, context: Context) -> None:
+        run, out, cache = self.run, self.out, self.run.cache
+        disk: dict[str, Stat] = {}
+        if cache.before and self.out_dir is not None:
+            disk = out.disk[name] = scan(self.out_dir / name)
+        claims = Claims(name, out.targets.setdefault(name, {}))
+        self.skills[name] = frozenset(
+            s.info.name
+            for s in self.sources
+            if s.info and s.kind is Kind.SKILL and out.manifest.builds(s.info.targets, name)
+        )
+        for source in self.sources:
+            if source.info is not None and out.manifest.builds(source.info.targets, name):
+                self.item(name, target, source, claims, disk)
+        report = Report()
+        own = [s.info for s in self.sources if s.info and out.manifest.builds(_own(s), name)]
+        for o in target.render_pack(out.manifest, own, report, context):
+            if o.area == "pack":
+                _pack_file(out, name, o)
+            else:
+                claims.take(o.path, Wanted(sha256(o.data), o.data))
+        self.notes += run.rows(report.notes)
+
+    def item(
+        self, name: str, target: Target, source: _Source, claims: Claims, disk: dict[str, Stat]
+    ) -> None:
+        run, cache = self.run, self.run.cache
+        assert source.info is not None
+        agent = self.agents.get(source.info.agent or "")
+        dep: object = agent.key if agent else run.registry.spellings().get(source.info.agent or "")
+        if source.kind is Kind.COMMAND:
+            dep = (dep, sorted(self.skills[name]))
+        render_key = caching.key(source.key, name, dep)
+        record = cache.render(render_key)
+        if record is not None and (
+            self.out_dir is None or _intact(record, f"{self.out_dir}/{name}/", name, disk, cache)
+        ):
+            cache.put_render(render_key, record)
+            for path, digest in record[0]:
+                claims.take(path, Wanted(digest, None), checked=True)
+            self.notes += record[1]
+            return
+        self.fresh.add(source.rel)
+        outs, rows = run.render(target, source, agent, self.out.manifest, self.skills[name])
+        for o in outs:
+            claims.take(o.path, Wanted(sha256(o.data), o.data))
+        self.notes += rows
+        cache.put_render(render_key, (tuple((o.path, sha256(o.data)) for o in outs), tuple(rows)))
+
+
+def _not_listed(run: _Run, target: str, count: int) -> Finding:
+    """A target built by name that the manifest does not list gets only the items that
+    name it: say so, since the rest is silently not there."""
+    loc = run.loader.files.docs.get(MANIFEST)
+    line, col = loc.pos(("targets",), key=True) if loc is not None else (1, 1)
+    return Finding(
+        MANIFEST,
+        line,
+        col,
+        Severity.WARNING,
+        "targets",
+        f"{target} is not among the pack's targets, so the {count} items without a targets: "
+        f"list of their own are not built for it; add {target} to targets: here",
+    )
 
 
 def _record(out: Build, previous: Record | None) -> Record:

@@ -245,3 +245,73 @@ def json_text(data: Any) -> str:
 def inline_list(items: Sequence[str]) -> str:
     """A comma-separated list, the form Claude Code's docs use for tool lists."""
     return ", ".join(items)
+
+
+# -- TOML ---------------------------------------------------------------------------------
+
+_TOML_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_TOML_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"'}
+_TOML_ESCAPES["\\"] = "\\\\"
+_TOML_CONTROL = re.compile('[\\x00-\\x08\\x0a-\\x1f\\x7f"\\\\]')
+_TOML_BLOCK_CONTROL = re.compile('[\\x00-\\x08\\x0b-\\x1f\\x7f"\\\\]')
+
+
+def _toml_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _TOML_ESCAPES.get(char) or f"\\u{ord(char):04X}"
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: every quote, backslash and control character escaped."""
+    return '"' + _TOML_CONTROL.sub(_toml_escape, text) + '"'
+
+
+def toml_text(text: str) -> str:
+    """Text that reads best on several lines (a prompt) as a multi-line basic string: every
+    quote and backslash escaped, so that no run of quotes can end it early and no line can
+    end in a continuation. One line stays a plain basic string."""
+    if "\n" not in text:
+        return toml_string(text)
+    # the newline right after the opening quotes is not part of the value (TOML 1.0)
+    return '"""\n' + _TOML_BLOCK_CONTROL.sub(_toml_escape, text) + '"""'
+
+
+def _toml_key(key: str) -> str:
+    return key if _TOML_BARE.fullmatch(key) else toml_string(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"TOML has no {value}")
+        return repr(value)
+    if isinstance(value, str):
+        return toml_text(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if _is_mapping(value):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def toml_document(fields: Mapping[str, Any]) -> str:
+    """A TOML document in the given key order: values first, then one ``[table]`` per
+    mapping (tables of tables by their dotted name), with a final newline."""
+    lines: list[str] = []
+    _toml_table(fields, (), lines)
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_table(fields: Mapping[str, Any], name: tuple[str, ...], lines: list[str]) -> None:
+    plain = {k: v for k, v in fields.items() if v is not None and not _is_mapping(v)}
+    tables = {k: v for k, v in fields.items() if _is_mapping(v)}
+    if name and (plain or not tables):
+        lines.append("")
+        lines.append("[" + ".".join(_toml_key(part) for part in name) + "]")
+    lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in plain.items())
+    for key, table in tables.items():
+        _toml_table(table, (*name, key), lines)

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+TOMLError = tomllib.TOMLDecodeError
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Larger than any model's context window; a bigger file is a mistake, not a prompt."""
@@ -116,3 +125,10 @@ def split_frontmatter(text: str) -> Split:
     raise SourceError(
         1, 1, "-", "the frontmatter opened on line 1 is never closed; add a line '---' after it"
     )
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """A TOML document (``tomllib``, or ``tomli`` before Python 3.11); ``TOMLError`` when
+    it is not one."""
+    loaded: dict[str, Any] = tomllib.loads(text)
+    return loaded

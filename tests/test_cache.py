@@ -221,7 +221,11 @@ EVERY = 8 + 3 + 1
 def test_one_changed_agent_loads_and_writes_that_agent_only(pack: Pack) -> None:
     pack.edit("body", 0)
     result = api.export(pack.root)
-    assert result.written == ("claude/agents/agent-0.md", "opencode/agents/agent-0.md")
+    assert result.written == (
+        "claude/agents/agent-0.md",
+        "opencode/agents/agent-0.md",
+        "codex/.codex/agents/agent-0.toml",
+    )
     assert result.reused == EVERY - 1
     assert api.export(pack.root).written == ()  # and then nothing at all
 
@@ -256,7 +260,7 @@ def test_the_version_warning_is_the_same_either_way(pack: Pack, tmp_path: Path) 
     assert cached.reused > 0
     warning = [str(f) for f in cached.findings if f.field == "version"]
     assert warning == [str(f) for f in full.findings if f.field == "version"]
-    assert len(warning) == 1
+    assert len(warning) == 2  # the Claude and the Codex plugin
 
 
 def test_a_manifest_change_renders_every_item_again(pack: Pack) -> None:
@@ -359,7 +363,11 @@ def test_a_file_changed_under_an_old_mtime_is_still_seen(pack: Pack) -> None:
     path.write_text(path.read_text().replace("# Agent 2", "# Agent two", 1))
     os.utime(path, (HOUR_AGO, HOUR_AGO))
     result = api.export(pack.root)
-    assert result.written == ("claude/agents/agent-2.md", "opencode/agents/agent-2.md")
+    assert result.written == (
+        "claude/agents/agent-2.md",
+        "opencode/agents/agent-2.md",
+        "codex/.codex/agents/agent-2.toml",
+    )
     assert not api.export(pack.root, check=True).stale
 
 

@@ -207,3 +207,37 @@ def test_the_printable_check_is_yamls_set_less_the_line_breaks(text: str) -> Non
 )
 def test_the_printable_check_agrees_at_every_edge_of_the_set(char: str) -> None:
     assert emit._printable(f"a{char}b") == (_YAML_PRINTABLE.fullmatch(f"a{char}b") is not None)
+
+
+# -- TOML (a TOML 1.0 reader must read every value back exactly) ---------------------------
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+toml_values = st.recursive(
+    st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text() | st.sampled_from(HOSTILE),
+    lambda children: st.lists(children, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=10),
+        toml_values | st.dictionaries(st.text(min_size=1, max_size=6), toml_values, max_size=3),
+        max_size=5,
+    )
+)
+def test_any_value_reads_back_from_toml(document: dict[str, Any]) -> None:
+    assert tomllib.loads(emit.toml_document(document)) == document
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, '"""', 'a"""b', 'ends with "', "\\\n", "x\r\ny"])
+def test_prompts_are_multi_line_strings_that_read_back(text: str) -> None:
+    written = emit.toml_document({"developer_instructions": text})
+    assert tomllib.loads(written) == {"developer_instructions": text}
+    if "\n" in text:
+        assert written.startswith('developer_instructions = """\n')

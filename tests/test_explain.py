@@ -33,9 +33,9 @@ def test_bash_patterns_per_target() -> None:
 
 def test_tools_a_target_lacks_show_a_dash() -> None:
     _, targets, _ = rows("everything")["list"]
-    assert targets == {"claude": "-", "opencode": "allow"}
+    assert (targets["claude"], targets["opencode"]) == ("-", "allow")
     _, targets, _ = rows("readonly")["notebook"]
-    assert targets == {"claude": "deny", "opencode": "-"}
+    assert (targets["claude"], targets["opencode"], targets["codex"]) == ("deny", "-", "-")
 
 
 def test_inherit_is_said() -> None:
@@ -101,7 +101,7 @@ def test_export_json(tmp_path: object) -> None:
     shutil.copytree(FULL, root)
     result = CliRunner().invoke(cli, ["export", "--pack", str(root), "--format", "json"])
     data = json.loads(result.output)
-    assert data["targets"] == ["claude", "opencode"]
+    assert data["targets"] == ["claude", "opencode", "codex"]
     assert "claude/agents/everything.md" in data["written"]
     assert any(f["severity"] == "warning" for f in data["findings"])
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from agentpack import api
 from tests.conftest import MakePack
 from tests.test_cli import run
 
@@ -53,4 +54,4 @@ def test_a_plain_export_leaves_nothing_stale(make_pack: MakePack, steps: tuple[s
     _step(root, "export", counter)
     code, out, err = run("export", "--check", "--pack", str(root))
     assert code == 0, out + err
-    assert "up to date (claude, opencode)" in err
+    assert f"up to date ({', '.join(api.registry().defaults())})" in err

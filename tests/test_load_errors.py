@@ -139,7 +139,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\ntargets: [claud]\n")},
         [
             "agents/a.md:4:11: error: targets[0]: unknown target 'claud' (did you mean 'claude'?); "
-            "known targets: claude, opencode"
+            "known targets: claude, codex, opencode"
         ],
     ),
     "claude-style bash pattern": (
@@ -307,8 +307,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "skills/c/SKILL.md": agent("name: c\ndescription: d\n"),
         },
         [
-            "commands/c.md:1:1: warning: -: a skill is also named 'c'; Claude Code runs the skill "
-            "for /c, rename one"
+            "commands/c.md:1:1: warning: -: a skill is also named 'c'; Claude Code and Codex run "
+            "the skill for /c, rename one",
+            "commands/c.md:2:1: info: -: codex: dropped: the pack's skill 'c' takes $c in Codex, "
+            "so the command is left out there; rename one",
         ],
     ),
 }
@@ -339,10 +341,10 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "manifest unknown target": (
-        "name: p\nversion: 1.0.0\ndescription: d\ntargets: [cursor]\n",
+        "name: p\nversion: 1.0.0\ndescription: d\ntargets: [gemini]\n",
         [
-            "agentpack.yaml:4:11: error: targets[0]: unknown target 'cursor'; known targets: "
-            "claude, opencode"
+            "agentpack.yaml:4:11: error: targets[0]: unknown target 'gemini'; known targets: "
+            "claude, codex, opencode"
         ],
     ),
     "manifest opencode alias without provider": (

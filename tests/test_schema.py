@@ -116,7 +116,11 @@ def test_validator_is_compiled_once() -> None:
 
 def test_reference_pack_is_clean(reference_pack: Any) -> None:
     result = api.validate(reference_pack)
-    assert [f for f in result.findings if f.severity is not Severity.INFO] == []
+    warnings = [f for f in result.findings if f.severity is not Severity.INFO]
+    # only: the agents Codex cannot hold to their tools are left out of the Codex output
+    assert {f.message.split(" is left out")[0].split(": agent ")[0] for f in warnings} <= {
+        "codex: narrowed"
+    }
     assert result.pack is not None
     assert [a.name for a in result.pack.agents] == [
         "backend-engineer",

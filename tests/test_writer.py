@@ -10,7 +10,7 @@ import pytest
 
 from agentpack import api, writer
 from agentpack.build import Claims
-from agentpack.errors import UnsafePath
+from agentpack.errors import Finding, UnsafePath
 from agentpack.writer import Wanted
 from tests.conftest import MakePack
 
@@ -209,16 +209,21 @@ def test_manifest_lists_every_file_with_its_hash(make_pack: MakePack) -> None:
 def test_content_change_without_version_bump_warns(make_pack: MakePack) -> None:
     root = make_pack({"agents/a.md": AGENT})
     api.export(root)
-    assert api.validate(root).findings == ()
+    assert _not_codex(api.validate(root).findings) == []
     (root / "agents" / "a.md").write_text(AGENT.replace("body", "changed"))
-    messages = [str(f) for f in api.validate(root).findings]
+    messages = [str(f) for f in api.validate(root).findings if "Codex" not in str(f)]
     assert messages == [
         "agentpack.yaml:2:1: warning: version: the Claude plugin's content changed but its "
         "version 1.0.0 did not; bump version so that installed copies update"
     ]
     manifest = (root / "agentpack.yaml").read_text().replace("1.0.0", "1.0.1")
     (root / "agentpack.yaml").write_text(manifest)
-    assert api.validate(root).findings == ()
+    assert _not_codex(api.validate(root).findings) == []
+
+
+def _not_codex(findings: tuple[Finding, ...]) -> list[Finding]:
+    """Findings but Codex's: it leaves out this read-only agent, which it cannot restrict."""
+    return [f for f in findings if not f.message.startswith("codex: narrowed: agent")]
 
 
 def test_output_outside_the_pack_has_no_marketplace(make_pack: MakePack, tmp_path: Path) -> None:

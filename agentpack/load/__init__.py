@@ -105,7 +105,7 @@ class Loader:
         self._clashes(by_kind)
         if self.manifest is not None and self._doc is not None:
             names = {FOLDERS[kind][0]: {i.name for i in by_kind[kind]} for kind in Kind}
-            titles = [t.title for t in self.targets.all() if "plugin" in t.features]
+            titles = [t.title for t in self.targets.all() if t.plugin_groups]
             check_groups(self.fields, self.manifest, self._doc, names, titles)
         return tuple(self.files.findings)
 
@@ -131,8 +131,9 @@ class Loader:
                 self.files.report_at(
                     command.source.path,
                     (1, 1),
-                    f"a skill is also named {command.name!r}; {' and '.join(hosts)} runs the "
-                    f"skill for /{command.name}, rename one",
+                    f"a skill is also named {command.name!r}; {' and '.join(hosts)} "
+                    f"run{'s' if len(hosts) == 1 else ''} the skill for /{command.name}, "
+                    "rename one",
                     warning=True,
                 )
 

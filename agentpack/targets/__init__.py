@@ -20,6 +20,7 @@ from agentpack.targets.base import Target
 BUILTIN: Final[Mapping[str, str]] = {
     "claude": "agentpack.targets.claude:ClaudeTarget",
     "opencode": "agentpack.targets.opencode:OpencodeTarget",
+    "codex": "agentpack.targets.codex:CodexTarget",
 }
 """One line per built-in target, in the order a pack builds them by default."""
 ENTRY_POINT_GROUP: Final = "agentpack.targets"

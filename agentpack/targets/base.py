@@ -21,7 +21,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from agentpack import emit, examples
 from agentpack.errors import Finding, Severity
 from agentpack.hostagents import HostAgent
-from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Pack, Skill, SourceRef
+from agentpack.model import (
+    Agent,
+    Command,
+    Item,
+    ItemInfo,
+    Manifest,
+    Pack,
+    Person,
+    PluginGroup,
+    Skill,
+    SourceRef,
+)
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
@@ -61,6 +72,9 @@ class ItemEnv:
     builtin: str | None = None
     """For a command naming no agent of the pack's: the canonical name of the host
     built-in it names in any host's spelling (``general``, ``explore``, ...), else None."""
+    skills: frozenset[str] = frozenset()
+    """For a command: the names of the pack's skills (a tool that makes commands into
+    skills gives a skill of the same name precedence)."""
 
 
 class Change(str, enum.Enum):
@@ -143,6 +157,8 @@ class Target(Protocol):
     """The tool's own name, for messages (``Claude Code``)."""
     description: ClassVar[str]
     features: ClassVar[frozenset[Feature]]
+    plugin_groups: ClassVar[bool]
+    """The pack's plugin groups (``plugins:``) each make one plugin of this tool."""
     commands_are_skills: ClassVar[bool]
     """Commands and skills share one namespace: a skill shadows a command of its name."""
     argument_base: ClassVar[int]
@@ -246,8 +262,9 @@ def render(
     own = pack.for_target(target.name)
     models = aliases.table(own.manifest, aliases.builtin([target]))
     agents = {a.name: a for a in pack.agents}
+    skills = [s.name for s in own.skills]
     for item in own.items():
-        env = item_env(item, own.manifest, models, agents, spellings)
+        env = item_env(item, own.manifest, models, agents, spellings, skills)
         yield from target.render_item(item, env, report)
     yield from target.render_pack(own.manifest, own.infos(), report, context)
 
@@ -258,12 +275,49 @@ def item_env(
     models: Mapping[str, Mapping[str, str]],
     agents: Mapping[str, Agent],
     spellings: Mapping[str, str],
+    skills: Iterable[str] = (),
 ) -> ItemEnv:
     """The environment of one item: for a command, the agent it names (one of the pack's,
     else a host built-in in any host's spelling)."""
-    if not isinstance(item, Command) or item.agent is None:
+    if not isinstance(item, Command):
         return ItemEnv(manifest, models)
+    named = frozenset(skills)
+    if item.agent is None:
+        return ItemEnv(manifest, models, skills=named)
     own = agents.get(item.agent)
     if own is not None:
-        return ItemEnv(manifest, models, own)
-    return ItemEnv(manifest, models, None, spellings.get(item.agent))
+        return ItemEnv(manifest, models, own, skills=named)
+    return ItemEnv(manifest, models, None, spellings.get(item.agent), named)
+
+
+def person_fields(person: Person) -> dict[str, str]:
+    """An author as plugin manifests write one (name, then email and url when given)."""
+    out = {"name": person.name}
+    if person.email:
+        out["email"] = person.email
+    if person.url:
+        out["url"] = person.url
+    return out
+
+
+def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[str, Any]:
+    """A plugin manifest's common fields (Claude Code's, Codex's and Copilot's agree on
+    them), for the pack or for one plugin group (its own fields over the pack's)."""
+
+    def pick(key: str) -> Any:
+        own = getattr(group, key) if group is not None else None
+        return own if own else getattr(manifest, key)
+
+    fields: dict[str, Any] = {
+        "name": group.name if group else manifest.name,
+        "version": pick("version"),
+        "description": pick("description"),
+    }
+    if pick("author"):
+        fields["author"] = person_fields(pick("author"))
+    for key in ("homepage", "repository", "license"):
+        if pick(key):
+            fields[key] = pick(key)
+    if pick("keywords"):
+        fields["keywords"] = list(pick("keywords"))
+    return fields

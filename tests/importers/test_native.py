@@ -281,7 +281,7 @@ def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
     [
         ("claude-sonnet-4-5-20250929", "claude", "anthropic/claude-sonnet-4-5-20250929"),
         ("anthropic/claude-sonnet-4-20250514", "opencode", "claude-sonnet-4-20250514"),
-        ("openai/gpt-5", "opencode", None),  # no Claude Code id
+        ("openai/gpt-5", "opencode", None),  # no Claude Code id (Codex's: below)
         ("anthropic/claude-opus-4-1#high", "opencode", None),  # a variant: opencode's own
         ("claude-opus-4-1[1m]", "claude", None),  # a Claude Code spelling, not an API id
         ("us.anthropic.claude-sonnet-4-5-v1:0", "claude", None),  # Bedrock
@@ -298,8 +298,22 @@ def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
     ref = model_ref(native, dialect, ImportEnv(BUILTIN, targets), report)
     assert ref is not None
     other = "opencode" if dialect == "claude" else "claude"
-    assert dict(ref.per_target) == {dialect: native, **({other: expected} if expected else {})}
-    assert bool(report.approximated) == bool(expected)
+    ids = {k: v for k, v in ref.per_target.items() if k in ("claude", "opencode")}
+    assert ids == {dialect: native, **({other: expected} if expected else {})}
+    assert bool([a for a in report.approximated if " for codex " not in a]) == bool(expected)
+
+
+def test_an_openai_model_id_names_the_same_model_for_codex() -> None:
+    from agentpack.native import FileReport, ImportEnv, model_ref
+    from agentpack.targets import Registry
+
+    env = ImportEnv(BUILTIN, Registry(third_party=False).all())
+    ref = model_ref("openai/gpt-6.2-sol", "opencode", env, FileReport("x.md"))
+    assert ref is not None
+    assert dict(ref.per_target) == {"opencode": "openai/gpt-6.2-sol", "codex": "gpt-6.2-sol"}
+    ref = model_ref("claude-sonnet-4-5", "claude", env, FileReport("x.md"))
+    assert ref is not None
+    assert "codex" not in ref.per_target  # a Claude model never reaches Codex
 
 
 def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: Path) -> None:

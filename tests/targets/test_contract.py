@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -195,10 +196,15 @@ def test_what_is_written_reads_back_as_the_pack(target: str, pack: str, tmp_path
 @pytest.mark.parametrize("target", NAMES)
 def test_every_field_a_target_does_not_carry_is_noted(target: str) -> None:
     source = _pack("full")
-    _, notes = _render(target, source)
+    files, notes = _render(target, source)
     carries = REGISTRY.get(target).carries
+    written = {f.source for f in files}
     silent = []
     for item in _items(source.for_target(target)):
+        if item.source.path not in written:  # left out whole: a note must say so
+            if not any(n.source == item.source for n in notes):
+                silent.append((item.name, "left out with no note"))
+            continue
         defaults = {f.name: f.default for f in dataclasses.fields(item)}
         for field in defaults.keys() - carries.get(item.kind.value, frozenset()) - PACK_ONLY:
             value = getattr(item, field)
@@ -336,7 +342,8 @@ def test_install_then_uninstall_leaves_the_folder_as_it_was(target: str, tmp_pat
     before = {p: p.read_bytes() for p in dest.rglob("*") if p.is_file()}
     pack = Path(shutil.copytree(PACKS["full"], tmp_path / "pack"))
     manifest = (pack / "agentpack.yaml").read_text()
-    (pack / "agentpack.yaml").write_text(manifest.replace("[claude, opencode]", f"[{target}]"))
+    manifest = re.sub(r"(?m)^targets: .*$", f"targets: [{target}]", manifest)
+    (pack / "agentpack.yaml").write_text(manifest)
     outcome = api.install(target, pack, dest=dest, targets=REGISTRY)
     assert outcome.skipped == []
     assert any(a.verb == "write" for a in outcome.actions)

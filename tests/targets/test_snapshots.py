@@ -37,11 +37,11 @@ def _shown(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("pack", sorted(PACKS))
-@pytest.mark.parametrize("target", ["claude", "opencode"])
+@pytest.mark.parametrize("target", Registry(third_party=False).names())
 def test_generated_files(target: str, pack: str, snapshot: SnapshotAssertion) -> None:
     assert rendered(target, PACKS[pack]) == snapshot
 
 
-@pytest.mark.parametrize("target", ["claude", "opencode"])
+@pytest.mark.parametrize("target", Registry(third_party=False).names())
 def test_render_is_deterministic(target: str) -> None:
     assert rendered(target, PACKS["full"]) == rendered(target, PACKS["full"])

@@ -42,6 +42,7 @@ class ClaudeTarget:
     description: ClassVar[str] = "Claude Code: agents, commands, skills, plugin, marketplace"
     features: ClassVar[frozenset[Feature]] = frozenset(Feature)
     argument_base: ClassVar[int] = 0  # since Claude Code 2.1.19
+    plugin_groups: ClassVar[bool] = True
     commands_are_skills: ClassVar[bool] = True  # "commands have been merged into skills"
     writes: ClassVar[tuple[str, ...]] = (
         "agents/<name>.md, commands/<name>.md, skills/<name>/SKILL.md (+ its files)",

@@ -14,9 +14,9 @@ from typing import Any
 
 from agentpack import emit
 from agentpack.errors import ExportRefused
-from agentpack.model import ItemInfo, Kind, Manifest, Person, PluginGroup
+from agentpack.model import ItemInfo, Kind, Manifest, PluginGroup
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, Context, Note, Report
+from agentpack.targets.base import Change, Context, Note, Report, person_fields, plugin_fields
 from agentpack.targets.claude import readme as claude_readme
 
 NAME = "claude"
@@ -32,37 +32,6 @@ RESERVED_MARKETPLACES = frozenset(
         "life-sciences",
     }
 )
-
-
-def _person(person: Person) -> dict[str, str]:
-    out = {"name": person.name}
-    if person.email:
-        out["email"] = person.email
-    if person.url:
-        out["url"] = person.url
-    return out
-
-
-def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[str, Any]:
-    """plugin.json for the pack, or for one plugin group (its own fields over the pack's)."""
-
-    def pick(key: str) -> Any:
-        own = getattr(group, key) if group is not None else None
-        return own if own else getattr(manifest, key)
-
-    fields: dict[str, Any] = {
-        "name": group.name if group else manifest.name,
-        "version": pick("version"),
-        "description": pick("description"),
-    }
-    if pick("author"):
-        fields["author"] = _person(pick("author"))
-    for key in ("homepage", "repository", "license"):
-        if pick(key):
-            fields[key] = pick(key)
-    if pick("keywords"):
-        fields["keywords"] = list(pick("keywords"))
-    return fields
 
 
 def plugins(manifest: Manifest) -> list[tuple[str, PluginGroup | None, dict[str, Any]]]:
@@ -163,7 +132,7 @@ def render(
             )
         )
         return
-    owner = settings.get("owner") or (_person(manifest.author) if manifest.author else None)
+    owner = settings.get("owner") or (person_fields(manifest.author) if manifest.author else None)
     if owner is None:
         owner = {"name": manifest.name}  # the author's note says what to add
     entries = [

@@ -43,6 +43,7 @@ class OpencodeTarget:
         {Feature.AGENTS, Feature.COMMANDS, Feature.SKILLS}
     )
     argument_base: ClassVar[int] = 1
+    plugin_groups: ClassVar[bool] = False
     commands_are_skills: ClassVar[bool] = False
     writes: ClassVar[tuple[str, ...]] = (
         "agents/<name>.md (mode, model, permission), commands/<name>.md, "

@@ -98,6 +98,7 @@ class ToyTarget:
     description: ClassVar[str] = "A toy tool: agents as JSON"
     features: ClassVar[frozenset[Feature]] = frozenset({Feature.AGENTS})
     argument_base: ClassVar[int] = 1
+    plugin_groups: ClassVar[bool] = False
     commands_are_skills: ClassVar[bool] = False
     writes: ClassVar[tuple[str, ...]] = ("agents/<name>.json",)
     models: ClassVar[Mapping[str, str]] = {"inherit": "inherit"}

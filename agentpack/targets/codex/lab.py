@@ -1,0 +1,148 @@
+"""How Codex itself judges the output: in a scratch repository holding the export's
+``.codex/`` and ``.agents/``, trusted in a throwaway ``CODEX_HOME``, ``codex debug
+prompt-input`` (offline) prints what the model would be given. Every exported agent must be
+among its "Available roles" with its description (Codex drops an agent file it cannot read,
+silently), and every skill in its skills list.
+
+Codex prints no sandbox or approval for a role (it applies the session's to every spawned
+agent): the lab cannot check those against ``explain``, and the target does not claim them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from agentpack.lab import QUIET, Client, Exported, Lab, git_repo
+from agentpack.source import read_toml
+from agentpack.targets.codex.names import AGENTS, MARKETPLACE, SKILLS
+
+CLIENT = Client("@openai/codex", "0.171.0", "codex", size_mb=430)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for sub in value.values():
+            yield from _strings(sub)
+    elif isinstance(value, list):
+        for sub in value:
+            yield from _strings(sub)
+
+
+def scratch(dist: Path, work: Path) -> tuple[Path, Path]:
+    """A scratch repository holding ``dist``'s files, and a Codex home that trusts it."""
+    project = git_repo(work / "project").resolve()
+    for folder in (".codex", ".agents"):
+        if (dist / folder).is_dir():
+            shutil.copytree(dist / folder, project / folder)
+    home = (work / "codex-home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'[projects."{project}"]\ntrust_level = "trusted"\n', encoding="utf-8"
+    )
+    return project, home
+
+
+def prompt_input(lab: Lab, project: Path, home: Path, work: Path) -> str:
+    """Every text ``codex debug prompt-input`` gives the model (offline)."""
+    env = {"CODEX_HOME": str(home)}
+    result = lab.run(lab.binary(CLIENT), ["debug", "prompt-input", "hi"], work, project, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return "\n".join(_strings(json.loads(result.stdout)))
+
+
+def skills_list(lab: Lab, project: Path, home: Path) -> dict[str, Any]:
+    """``skills/list`` of ``codex app-server`` (offline, over stdio): every skill Codex
+    loaded for the project, also those the model may not pick on its own, and its errors."""
+    requests = [
+        {
+            "id": 0,
+            "method": "initialize",
+            "params": {"clientInfo": {"name": "lab", "version": "0"}},
+        },
+        {"method": "initialized"},
+        {"id": 1, "method": "skills/list", "params": {"cwds": [str(project)], "forceReload": True}},
+    ]
+    env = {**lab.env, **QUIET, "CODEX_HOME": str(home), "HOME": str(home.parent / "home")}
+    with subprocess.Popen(
+        [str(lab.binary(CLIENT)), "app-server"],
+        cwd=project,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        assert server.stdin is not None
+        assert server.stdout is not None
+        for request in requests:
+            server.stdin.write(json.dumps(request) + "\n")
+            server.stdin.flush()
+        try:
+            for line in server.stdout:
+                message = json.loads(line)
+                if message.get("id") == 1:
+                    result: dict[str, Any] = message["result"]["data"][0]
+                    return result
+        finally:
+            server.kill()
+    raise AssertionError("codex app-server gave no answer to skills/list")
+
+
+class CodexLab:
+    client = CLIENT
+
+    def check(self, lab: Lab, exported: Exported, work: Path) -> None:
+        dist = exported.dist("codex")
+        project, home = scratch(dist, work)
+        text = prompt_input(lab, project, home, work / "home")
+        roles = text[text.index("Available roles:") :] if "Available roles:" in text else ""
+        missing = []
+        for path in sorted((dist / AGENTS).rglob("*.toml")):
+            role = read_toml(path.read_text(encoding="utf-8"))
+            shown = f"{role['name'].strip()}: {{\n{role['description'].strip()}\n}}"
+            if shown not in roles:
+                missing.append(role["name"])
+        assert missing == [], f"Codex did not load these agents: {missing}"
+        listed = skills_list(lab, project, home)
+        ours = [e for e in listed.get("errors", []) if str(project) in json.dumps(e)]
+        assert ours == [], f"Codex could not load these skills: {ours}"
+        names = {s["name"] for s in listed["skills"] if s["scope"] == "repo"}
+        skills = {p.parent.name for p in (dist / SKILLS).glob("*/SKILL.md")}
+        assert skills - names == set(), f"Codex did not load these skills: {skills - names}"
+        self.plugin(lab, exported, work / "plugin")
+
+    def plugin(self, lab: Lab, exported: Exported, work: Path) -> None:
+        """The pack as a Codex marketplace: ``codex plugin marketplace add`` and ``plugin
+        add`` take it, and a session then offers the plugin's skills (those the model may
+        pick on its own) under the plugin's name."""
+        codex, home = lab.binary(CLIENT), (work / "codex-home").resolve()
+        home.mkdir(parents=True, exist_ok=True)
+        env = {"CODEX_HOME": str(home)}
+        market = json.loads((exported.root / MARKETPLACE).read_text(encoding="utf-8"))
+        plugin = f"{market['plugins'][0]['name']}@{market['name']}"
+        for args in (
+            ["plugin", "marketplace", "add", str(exported.root)],
+            ["plugin", "add", plugin],
+        ):
+            done = lab.run(codex, args, work / "home", exported.root, env=env)
+            assert done.returncode == 0, done.stdout + done.stderr
+        project = git_repo(work / "empty")
+        shown = lab.run(codex, ["debug", "prompt-input", "hi"], work / "home", project, env=env)
+        assert shown.returncode == 0, shown.stderr[-3000:]
+        text = "\n".join(_strings(json.loads(shown.stdout)))
+        dist = exported.dist("codex") / SKILLS
+        offered = [
+            p.parent.name
+            for p in sorted(dist.glob("*/SKILL.md"))
+            if not (p.parent / "agents" / "openai.yaml").is_file()
+        ]
+        name = market["plugins"][0]["name"]
+        missing = [s for s in offered if f"- {name}:{s}: " not in text]
+        assert missing == [], f"the installed Codex plugin does not offer: {missing}"

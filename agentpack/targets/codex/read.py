@@ -1,0 +1,205 @@
+"""Codex native files -> canonical items: custom agents (TOML), skills, and the skills that
+agentpack made from commands (read back as commands).
+
+A role's ``[features] shell_tool = false`` is the one permission Codex applies per agent:
+it reads as "no bash, nor what Codex does only through it" (the role inherits the rest from
+its session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from agentpack.model import Agent, Command, Resource, Skill, SourceRef
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Native,
+    model_ref,
+    name_of,
+    read_native,
+    resources,
+    skip_rest,
+    split_examples,
+)
+from agentpack.permissions import Decision, Policy
+from agentpack.source import TOMLError, read_toml
+from agentpack.targets.codex.names import AGENTS, SKILLS
+from agentpack.targets.codex.permissions import THROUGH_SHELL
+from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
+
+CARRIED = frozenset(
+    {"model_reasoning_effort", "model_reasoning_summary", "model_verbosity", "model_provider"}
+    | {"personality", "nickname_candidates"}
+)
+"""Role keys kept under ``codex:``."""
+IGNORED_IN_ROLES = frozenset(
+    {"sandbox_mode", "approval_policy", "sandbox_workspace_write", "default_permissions"}
+    | {"web_search", "mcp_servers", "tools"}
+)
+"""Role keys Codex reads but does not apply to a spawned agent (its session's apply)."""
+
+
+def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
+    try:
+        data = read_toml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLError) as exc:
+        report.error(1, 1, "-", f"cannot read this TOML: {exc}")
+        return None
+    description, examples = split_examples(str(data.get("description") or ""))
+    report.mapped += [k for k in ("name", "description", "developer_instructions") if k in data]
+    extras: dict[str, Any] = {}
+    policy = None
+    for key, value in data.items():
+        if key in ("name", "description", "developer_instructions", "model"):
+            continue
+        if key in CARRIED:
+            extras[key] = value
+            report.mapped.append(key)
+        elif key == "features" and isinstance(value, dict) and value.get("shell_tool") is False:
+            # without its shell a Codex agent can neither run, read, list, search nor fetch
+            policy = Policy.build(Decision.ALLOW, None, (), THROUGH_SHELL)
+            report.mapped.append("features.shell_tool")
+            rest = sorted(k for k in value if k != "shell_tool")
+            report.dropped += [f"features.{k} (no canonical field)" for k in rest]
+        elif key in IGNORED_IN_ROLES:
+            report.dropped.append(
+                f"{key} (Codex does not apply it to a custom agent: its session's applies)"
+            )
+        else:
+            report.dropped.append(f"{key} (no canonical field)")
+    return Agent(
+        name=name_of(data.get("name"), path.stem),
+        description=description or "Imported agent.",
+        body=str(data.get("developer_instructions") or ""),
+        source=SourceRef(report.source),
+        examples=examples,
+        model=model_ref(data.get("model"), "codex", env, report),
+        policy=policy,
+        extras=MappingProxyType({"codex": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def user_only(folder: Path) -> bool | None:
+    """A skill that ``agents/openai.yaml`` keeps out of the model's own choices."""
+    policy = folder / "agents" / "openai.yaml"
+    if not policy.is_file():
+        return None
+    text = policy.read_text(encoding="utf-8", errors="replace")
+    return True if "allow_implicit_invocation: false" in text else None
+
+
+def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill | Command:
+    fm = native.frontmatter or {}
+    folder = native.path.parent
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
+    name = name_of(fm.get("name"), folder.name)
+    description = str(fm.get("description") or "Imported skill.")
+    hidden = user_only(folder)
+    if metadata.pop(COMMAND_MARK, None) is not None:
+        report.kind = "command (codex skill)"
+        _, _, template = native.body.partition(TEMPLATE)
+        return Command(
+            name=name,
+            description=description,
+            body=template or native.body,
+            source=SourceRef(report.source),
+            disable_model_invocation=hidden,
+        )
+    report.mapped += [k for k in ("name", "description", "license", "metadata") if k in fm]
+    kept = tuple(r for r in found if r.path != "agents/openai.yaml")
+    return Skill(
+        name=name,
+        description=description,
+        body=native.body,
+        source=SourceRef(report.source),
+        license=None if fm.get("license") is None else str(fm["license"]),
+        disable_model_invocation=hidden,
+        resources=kept,
+        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+    )
+
+
+class CodexReader:
+    """Codex's files in a project (``.codex/``, ``.agents/``) or in ``~/.codex``."""
+
+    dialect: ClassVar[str] = "codex"
+    tree_name: ClassVar[str] = ".codex"
+    fallback: ClassVar[bool] = False
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        return False  # Codex agents are TOML, found by where they are
+
+    def marks(self, folder: Path) -> bool:
+        return folder.name == self.tree_name or (folder / AGENTS).is_dir()
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
+            self._agent(path, run)
+            return True
+        return False
+
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        taken = set()
+        for name in ("config.toml", ".codex/config.toml", ".codex/hooks.json", "hooks.json"):
+            if (folder / name).is_file():
+                taken.add(folder / name)
+                run.skip(
+                    folder / name,
+                    "Codex settings, MCP servers and hooks are not carried by a pack yet",
+                )
+        return taken
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        """A project or dist/codex (``.codex/agents``, ``.agents/skills``), or a Codex home
+        (``agents``, ``skills``)."""
+        home = folder.name == self.tree_name
+        agents = folder / ("agents" if home else AGENTS)
+        skills = folder / ("skills" if home else SKILLS)
+        taken = {agents, skills, folder / ".codex-plugin", folder / ".agents"}
+        for path in sorted(agents.rglob("*.toml")) if agents.is_dir() else []:
+            self._agent(path, run)
+        for entry in sorted(skills.iterdir()) if skills.is_dir() else []:
+            if (entry / "SKILL.md").is_file():
+                self._skill(entry, run)
+            elif not entry.name.startswith("."):
+                run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
+        taken |= self.config(folder, run)
+        if not home:
+            taken |= {folder / ".codex"}
+        skip_rest(folder, taken, run, "Codex")
+
+    def _agent(self, path: Path, run: Importing) -> None:
+        report = run.report(path, "agent (codex)")
+        found = agent(path, report, run.env())
+        if found is not None:
+            run.add(found, report)
+
+    def _skill(self, folder: Path, run: Importing) -> None:
+        path = folder / "SKILL.md"
+        report = run.report(path, "skill")
+        native = read_native(path, report, lenient=False)
+        if native is not None:
+            run.add(skill(native, report, resources(folder, report)), report)
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
+        raise NotImplementedError("Codex agents are TOML files, read by tree()")
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
+        raise NotImplementedError("Codex has no command files: commands are skills")
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill:
+        found = skill(native, report, resources)
+        if isinstance(found, Command):
+            raise NotImplementedError("a command made into a skill is read by tree()")
+        return found
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        return (None, None)

@@ -1,0 +1,149 @@
+"""The Codex target: what Codex can hold an agent to, what it gets instead, and where
+everything goes. (Every target's contract is in tests/targets/test_contract.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+from agentpack.permissions import Decision, Policy
+from agentpack.source import read_toml
+from agentpack.targets import Registry
+from agentpack.targets.codex.permissions import role
+from tests.conftest import MANIFEST, MakePack
+
+CODEX = Registry(third_party=False).get("codex")
+
+
+def _agent(tools: str = "", model: str = "", body: str = "Work.\n") -> str:
+    return f"---\nname: a\ndescription: An agent.\n{tools}{model}---\n{body}"
+
+
+def _export(make_pack: MakePack, files: dict[str, str], manifest: str = MANIFEST) -> Path:
+    root = make_pack(files, manifest=manifest)
+    api.export(root, ["codex"])
+    return root / "dist" / "codex"
+
+
+def test_an_agent_that_inherits_is_written_as_codex_reads_it(make_pack: MakePack) -> None:
+    dist = _export(make_pack, {"agents/a.md": _agent(body="Line one.\nLine two.\n")})
+    role_file = read_toml((dist / ".codex/agents/a.toml").read_text())
+    assert role_file == {
+        "name": "a",
+        "description": "An agent.",
+        "developer_instructions": "Line one.\nLine two.\n",
+    }
+
+
+def test_denying_bash_turns_the_shell_off_and_narrows_what_goes_through_it(
+    make_pack: MakePack,
+) -> None:
+    tools = "tools:\n  deny: [bash]\n"
+    root = make_pack({"agents/a.md": _agent(tools)})
+    result = api.export(root, ["codex"])
+    text = (root / "dist" / "codex" / ".codex/agents/a.toml").read_text()
+    assert read_toml(text)["features"] == {"shell_tool": False}
+    narrowed = {f.field for f in result.findings if "codex: narrowed" in f.message}
+    assert narrowed == {"tools.read", "tools.glob", "tools.grep", "tools.list", "tools.webfetch"}
+
+
+@pytest.mark.parametrize(
+    ("tools", "cannot"),
+    [
+        ("tools:\n  deny: [write, edit]\n", "write, edit"),
+        ("tools:\n  allow: [read, grep, glob, list, bash]\n", "write, edit, webfetch, websearch"),
+        ("tools:\n  ask: [websearch]\n", "websearch"),
+        ("tools:\n  deny: [mcp:github]\n", "mcp:github"),
+    ],
+)
+def test_what_codex_cannot_restrict_leaves_the_agent_out(
+    make_pack: MakePack, tools: str, cannot: str
+) -> None:
+    """A read-only reviewer would run with the session's sandbox in Codex, which may let
+    it write: it is not written at all, and the warning says what Codex cannot hold."""
+    root = make_pack({"agents/a.md": _agent(tools)})
+    result = api.export(root, ["codex"])
+    assert not (root / "dist" / "codex" / ".codex/agents/a.toml").exists()
+    warning = next(f for f in result.findings if f.message.startswith("codex: narrowed: agent"))
+    assert warning.severity.value == "warning"
+    assert f"cannot restrict {cannot}" in warning.message
+
+
+def test_a_left_out_agent_can_do_nothing_in_codex() -> None:
+    policy = Policy.build(None, ["read"])
+    assert set(CODEX.effective(policy).values()) <= {Decision.DENY, None}
+    assert role(policy).cannot  # said in the warning
+
+
+def test_explain_has_a_codex_column() -> None:
+    result = api.explain("backend-engineer")  # no tools: inherits
+    assert all(row.targets["codex"] == "inherit" for row in result.rows)
+
+
+def test_a_claude_model_never_reaches_codex(make_pack: MakePack) -> None:
+    manifest = MANIFEST + "models:\n  quick: {claude: haiku, codex: gpt-6.2-sol}\n"
+    dist = _export(make_pack, {"agents/a.md": _agent(model="model: quick\n")}, manifest)
+    assert read_toml((dist / ".codex/agents/a.toml").read_text())["model"] == "gpt-6.2-sol"
+    root = make_pack({"agents/a.md": _agent(model="model: sonnet\n")})
+    result = api.export(root, ["codex"])
+    assert "model" not in read_toml((root / "dist/codex/.codex/agents/a.toml").read_text())
+    assert any(f.field == "model" and "codex: dropped" in f.message for f in result.findings)
+    bad = MANIFEST + "models:\n  quick: {codex: claude-sonnet-4-5}\n"
+    broken = make_pack({"agents/a.md": _agent()}, manifest=bad)
+    errors = [str(f) for f in api.validate(broken).findings if f.is_error]
+    assert len(errors) == 1
+    assert "is a Claude model: Codex would send it to OpenAI" in errors[0]
+
+
+def test_the_codex_block_takes_only_keys_codex_applies(make_pack: MakePack) -> None:
+    good = _agent(tools="codex:\n  model_reasoning_effort: high\n  nickname_candidates: [Ada]\n")
+    dist = _export(make_pack, {"agents/a.md": good})
+    written = read_toml((dist / ".codex/agents/a.toml").read_text())
+    assert (written["model_reasoning_effort"], written["nickname_candidates"]) == ("high", ["Ada"])
+    bad = make_pack({"agents/a.md": _agent(tools="codex:\n  sandbox_mode: read-only\n")})
+    errors = [f for f in api.validate(bad).findings if f.is_error]
+    assert [(e.field, e.line) for e in errors] == [("codex.sandbox_mode", 5)]
+    assert errors[0].message.startswith("unknown field 'sandbox_mode'")
+
+
+def test_a_command_becomes_a_skill_that_says_how_it_is_used(make_pack: MakePack) -> None:
+    command = (
+        "---\ndescription: Review it.\nagent: general\ndisable_model_invocation: true\n---\n"
+        "Review $1 ($ARGUMENTS).\n"
+    )
+    dist = _export(make_pack, {"commands/review.md": command})
+    skill = (dist / ".agents/skills/review/SKILL.md").read_text()
+    assert "Use it when the user invokes `$review`" in skill.replace("use it", "Use it")
+    assert "`$ARGUMENTS` stands for everything the user wrote" in skill
+    assert skill.endswith("## Template\n\nReview $1 ($ARGUMENTS).\n")
+    policy = (dist / ".agents/skills/review/agents/openai.yaml").read_text()
+    assert policy == "policy:\n  allow_implicit_invocation: false\n"
+    back = api.import_(dist, make_pack({}).parent / "back", "codex")
+    assert not back.failed
+    imported = api.load_pack(back.root)
+    assert [(c.name, c.body, c.disable_model_invocation) for c in imported.commands] == [
+        ("review", "Review $1 ($ARGUMENTS).\n", True)
+    ]
+
+
+def test_install_puts_agents_and_skills_where_codex_reads_them(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CODEX_HOME", raising=False)
+    root = make_pack(
+        {
+            "agents/a.md": _agent(),
+            "skills/s/SKILL.md": "---\nname: s\ndescription: S.\n---\nS.\n",
+        }
+    )
+    outcome = api.install("codex", root)
+    assert outcome.skipped == []
+    home = tmp_path / "home"
+    assert (home / ".codex/agents/a.toml").is_file()
+    assert (home / ".agents/skills/s/SKILL.md").is_file()
+    api.uninstall("codex", root)
+    assert not (home / ".codex").exists()
+    assert not (home / ".agents").exists()
