@@ -130,3 +130,9 @@ class OutputError(AgentpackError):
     """Reading or writing files failed; what was there before is left as it was."""
 
     exit_code = 2
+
+
+def listing(words: Iterable[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: names in a sentence."""
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

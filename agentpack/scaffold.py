@@ -69,7 +69,7 @@ description: Reviews recent changes for bugs and risky patterns. Use after code 
 mode: subagent
 model: inherit
 tools:
-  allow: [read, grep, glob, list]
+  allow: [read, grep, glob, list, skill]
 ---
 You review code. Read the changed files and list concrete problems with file:line
 references. You never modify files.

@@ -225,6 +225,7 @@ def test_one_changed_agent_loads_and_writes_that_agent_only(pack: Pack) -> None:
         "claude/agents/agent-0.md",
         "opencode/agents/agent-0.md",
         "codex/.codex/agents/agent-0.toml",
+        "copilot/agents/agent-0.agent.md",
     )
     assert result.reused == EVERY - 1
     assert api.export(pack.root).written == ()  # and then nothing at all
@@ -260,7 +261,9 @@ def test_the_version_warning_is_the_same_either_way(pack: Pack, tmp_path: Path) 
     assert cached.reused > 0
     warning = [str(f) for f in cached.findings if f.field == "version"]
     assert warning == [str(f) for f in full.findings if f.field == "version"]
-    assert len(warning) == 2  # the Claude and the Codex plugin
+    assert (
+        len(warning) == 3
+    )  # the Claude, Codex and Copilot plugins (Cursor cannot deny bash: agent-0 is not in it)
 
 
 def test_a_manifest_change_renders_every_item_again(pack: Pack) -> None:
@@ -367,6 +370,7 @@ def test_a_file_changed_under_an_old_mtime_is_still_seen(pack: Pack) -> None:
         "claude/agents/agent-2.md",
         "opencode/agents/agent-2.md",
         "codex/.codex/agents/agent-2.toml",
+        "copilot/agents/agent-2.agent.md",
     )
     assert not api.export(pack.root, check=True).stale
 

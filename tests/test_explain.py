@@ -89,8 +89,8 @@ def test_export_cli_check_exit_codes(tmp_path: object, capsys: pytest.CaptureFix
     assert "changed: dist/claude/agents/inheritor.md" in out.out
     assert main(["export", "--pack", str(root), "--check"]) == 1
     assert "-description: No tools line" in capsys.readouterr().out
-    assert main(["export", "--pack", str(root), "--tool", "cursor"]) == 2
-    assert "unknown target 'cursor'" in capsys.readouterr().err
+    assert main(["export", "--pack", str(root), "--tool", "gemini"]) == 2
+    assert "unknown target 'gemini'" in capsys.readouterr().err
 
 
 def test_export_json(tmp_path: object) -> None:
@@ -101,7 +101,7 @@ def test_export_json(tmp_path: object) -> None:
     shutil.copytree(FULL, root)
     result = CliRunner().invoke(cli, ["export", "--pack", str(root), "--format", "json"])
     data = json.loads(result.output)
-    assert data["targets"] == ["claude", "opencode", "codex"]
+    assert data["targets"] == ["claude", "opencode", "codex", "copilot", "cursor"]
     assert "claude/agents/everything.md" in data["written"]
     assert any(f["severity"] == "warning" for f in data["findings"])
 

@@ -82,13 +82,22 @@ def test_each_target_writes_its_own_spelling(make_pack: MakePack) -> None:
     notes = {
         (f.path, f.message.split(":")[0])
         for f in result.findings
-        if f.field == "agent" and not f.message.startswith("codex:")  # Codex: tested there
+        if f.field == "agent" and not f.message.startswith(("codex:", "copilot:", "cursor:"))
     }
     assert notes == {
         ("commands/plan-it.md", "claude"),
         ("commands/guide.md", "opencode"),
         ("commands/mine.md", "claude"),  # not a subagent of the pack: not forked
     }
+
+    # Copilot's prompt files: VS Code's plan and agent modes; none for the others
+    def prompt(name: str) -> str:
+        path = root / "dist" / "copilot" / "prompts" / f"{name}.prompt.md"
+        return path.read_text(encoding="utf-8").split("---\n")[1]
+
+    assert "agent: plan\n" in prompt("plan-it")
+    assert "agent: agent\n" in prompt("build-it")
+    assert all("agent:" not in prompt(n) for n in ("scan", "help", "guide", "mine"))
 
 
 def test_the_packs_own_agent_of_a_builtin_name_wins(make_pack: MakePack) -> None:

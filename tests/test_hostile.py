@@ -18,9 +18,9 @@ from ruamel.yaml import YAML
 
 from agentpack import api, canonical, examples
 from agentpack.model import Agent, Command, Example, Manifest, Person, Skill, SourceRef
+from agentpack.placeholders import shift as shift_placeholders
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Report, render
-from agentpack.targets.claude.names import shift_placeholders
 from tests.packgen import HOSTILE
 
 yaml12 = YAML(typ="safe", pure=True)

@@ -139,7 +139,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\ntargets: [claud]\n")},
         [
             "agents/a.md:4:11: error: targets[0]: unknown target 'claud' (did you mean 'claude'?); "
-            "known targets: claude, codex, opencode"
+            "known targets: claude, codex, copilot, cursor, opencode"
         ],
     ),
     "claude-style bash pattern": (
@@ -285,7 +285,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {C: "---\ndescription: d\n---\nfirst: $0 then $1\n"},
         [
             "commands/c.md:4:8: error: -: $0 is not a canonical placeholder: arguments count from "
-            "$1 (agentpack renumbers them for Claude Code)"
+            "$1 (agentpack renumbers them for Claude Code and GitHub Copilot)"
         ],
     ),
     "command grant in Claude syntax": (
@@ -307,10 +307,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "skills/c/SKILL.md": agent("name: c\ndescription: d\n"),
         },
         [
-            "commands/c.md:1:1: warning: -: a skill is also named 'c'; Claude Code and Codex run "
-            "the skill for /c, rename one",
+            "commands/c.md:1:1: warning: -: a skill is also named 'c'; Claude Code, Codex and "
+            "GitHub Copilot run the skill for /c, rename one",
             "commands/c.md:2:1: info: -: codex: dropped: the pack's skill 'c' takes $c in Codex, "
             "so the command is left out there; rename one",
+            "commands/c.md:2:1: info: description: cursor: dropped: a Cursor command is plain "
+            "markdown: Cursor shows its file name",
         ],
     ),
 }
@@ -344,7 +346,7 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
         "name: p\nversion: 1.0.0\ndescription: d\ntargets: [gemini]\n",
         [
             "agentpack.yaml:4:11: error: targets[0]: unknown target 'gemini'; known targets: "
-            "claude, codex, opencode"
+            "claude, codex, copilot, cursor, opencode"
         ],
     ),
     "manifest opencode alias without provider": (

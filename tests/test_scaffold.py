@@ -32,8 +32,12 @@ def test_init_takes_the_author_from_git_and_leaves_the_license_to_the_user(
     assert pack.manifest.author is not None
     assert pack.manifest.author.name == "Ada: Lovelace"
     found = api.validate(tmp_path / "p").findings
-    # (and: Codex cannot hold the reviewer to its read-only tools, so leaves it out)
-    warnings = [str(f) for f in found if f.severity.value != "info" and "codex:" not in str(f)]
+    # (and: Codex and Cursor cannot hold the reviewer to its read-only tools, so leave it out)
+    warnings = [
+        str(f)
+        for f in found
+        if f.severity.value != "info" and not f.message.startswith(("codex:", "cursor:"))
+    ]
     assert warnings == [
         "agentpack.yaml:2:1: warning: license: claude: approximated: the plugin has no "
         "license, which Claude Code's plugin directory flags (LICENSE_MISSING); add license: "

@@ -117,10 +117,8 @@ def test_validator_is_compiled_once() -> None:
 def test_reference_pack_is_clean(reference_pack: Any) -> None:
     result = api.validate(reference_pack)
     warnings = [f for f in result.findings if f.severity is not Severity.INFO]
-    # only: the agents Codex cannot hold to their tools are left out of the Codex output
-    assert {f.message.split(" is left out")[0].split(": agent ")[0] for f in warnings} <= {
-        "codex: narrowed"
-    }
+    # only: where a target narrows an agent's tools, or leaves out one it cannot hold to them
+    assert {f.message.split(": ")[1] for f in warnings} == {"narrowed"}
     assert result.pack is not None
     assert [a.name for a in result.pack.agents] == [
         "backend-engineer",
@@ -271,7 +269,10 @@ def test_claude_code_2_1_330_fields_validate_and_pass_through(make_pack: Any) ->
         }
     )
     result = api.validate(root)
-    assert [f for f in result.findings if f.path != "agentpack.yaml"] == []
+    # (Cursor commands are plain markdown: the command's description is dropped there)
+    assert [
+        f for f in result.findings if f.path != "agentpack.yaml" and f.field != "description"
+    ] == []
     api.export(root)
     claude = root / "dist" / "claude"
     assert "effort: 4096\nomitClaudeMd: true\n" in (claude / "agents" / "a.md").read_text()

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from agentpack import aliases
-from agentpack.errors import Finding, InvalidPack
+from agentpack.errors import Finding, InvalidPack, listing
 from agentpack.load import items
 from agentpack.load.doc import Files
 from agentpack.load.fields import Fields, Registered
@@ -131,7 +131,7 @@ class Loader:
                 self.files.report_at(
                     command.source.path,
                     (1, 1),
-                    f"a skill is also named {command.name!r}; {' and '.join(hosts)} "
+                    f"a skill is also named {command.name!r}; {listing(hosts)} "
                     f"run{'s' if len(hosts) == 1 else ''} the skill for /{command.name}, "
                     "rename one",
                     warning=True,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from agentpack.errors import listing
 from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
@@ -65,7 +66,7 @@ def command(fields: Fields, path: Path, table: Table) -> Command | None:
             doc.rel,
             doc.body_pos(match.start()),
             "$0 is not a canonical placeholder: arguments count from $1"
-            + (f" (agentpack renumbers them for {' and '.join(zero)})" if zero else ""),
+            + (f" (agentpack renumbers them for {listing(zero)})" if zero else ""),
         )
     return Command(
         name=path.stem,

@@ -21,6 +21,8 @@ BUILTIN: Final[Mapping[str, str]] = {
     "claude": "agentpack.targets.claude:ClaudeTarget",
     "opencode": "agentpack.targets.opencode:OpencodeTarget",
     "codex": "agentpack.targets.codex:CodexTarget",
+    "copilot": "agentpack.targets.copilot:CopilotTarget",
+    "cursor": "agentpack.targets.cursor:CursorTarget",
 }
 """One line per built-in target, in the order a pack builds them by default."""
 ENTRY_POINT_GROUP: Final = "agentpack.targets"

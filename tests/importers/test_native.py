@@ -46,6 +46,7 @@ def test_claude_tree(tmp_path: Path) -> None:
     assert dict(fixer.model.per_target) == {
         "claude": "claude-opus-5",
         "opencode": "anthropic/claude-opus-5",
+        "copilot": "claude-opus-5",
     }
     commit = pack.commands[0]
     assert commit.name == "commit"
@@ -300,7 +301,12 @@ def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
     other = "opencode" if dialect == "claude" else "claude"
     ids = {k: v for k, v in ref.per_target.items() if k in ("claude", "opencode")}
     assert ids == {dialect: native, **({other: expected} if expected else {})}
-    assert bool([a for a in report.approximated if " for codex " not in a]) == bool(expected)
+    others = [
+        a
+        for a in report.approximated
+        if not a.endswith(("for codex (the same model)", "for copilot (the same model)"))
+    ]
+    assert bool(others) == bool(expected)
 
 
 def test_an_openai_model_id_names_the_same_model_for_codex() -> None:
@@ -310,7 +316,11 @@ def test_an_openai_model_id_names_the_same_model_for_codex() -> None:
     env = ImportEnv(BUILTIN, Registry(third_party=False).all())
     ref = model_ref("openai/gpt-6.2-sol", "opencode", env, FileReport("x.md"))
     assert ref is not None
-    assert dict(ref.per_target) == {"opencode": "openai/gpt-6.2-sol", "codex": "gpt-6.2-sol"}
+    assert dict(ref.per_target) == {
+        "opencode": "openai/gpt-6.2-sol",
+        "codex": "gpt-6.2-sol",
+        "copilot": "gpt-6.2-sol",
+    }
     ref = model_ref("claude-sonnet-4-5", "claude", env, FileReport("x.md"))
     assert ref is not None
     assert "codex" not in ref.per_target  # a Claude model never reaches Codex

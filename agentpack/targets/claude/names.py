@@ -75,15 +75,6 @@ def tool_id(name: str) -> tuple[str | None, str | None]:
     return CANONICAL.get(match.group(1)), (pattern or None)
 
 
-_POSITIONAL = re.compile(r"(?<![\\$])\$([0-9]+)")
-
-
-def shift_placeholders(body: str, by: int) -> str:
-    """Renumber ``$N``: -1 turns canonical ``$1`` (from 1) into Claude Code's ``$0`` (from 0
-    since 2.1.19); +1 turns it back on import."""
-    return _POSITIONAL.sub(lambda m: f"${int(m.group(1)) + by}", body)
-
-
 HOST_AGENTS: Mapping[str, HostAgent] = {
     "general": HostAgent("general-purpose", subagent=True),
     "explore": HostAgent("Explore", subagent=True),

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from agentpack import placeholders
 from agentpack.model import Agent, Command, Grant, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
     FileReport,
@@ -30,7 +31,7 @@ from agentpack.native import (
 )
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.claude import readplugin
-from agentpack.targets.claude.names import COLORS, shift_placeholders
+from agentpack.targets.claude.names import COLORS
 from agentpack.targets.claude.names import tool_id as claude_tool
 
 AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
@@ -170,7 +171,7 @@ def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:
 
 def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
     fm = native.frontmatter or {}
-    body = shift_placeholders(native.body, +1)
+    body = placeholders.shift(native.body, +1)
     description = str(fm.get("description") or "").strip()
     if not description:
         first = next((line.strip("# ").strip() for line in body.splitlines() if line.strip()), "")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import aliases, emit
+from agentpack import aliases, emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
-from agentpack.targets.claude.names import COLORS, HOST_AGENTS, shift_placeholders
+from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import agent_tools, grant_rules
 
 NAME = "claude"
@@ -121,7 +121,7 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
             "set subtask: true",
         )
     fields.update(command.extras.get(NAME, {}))
-    body = shift_placeholders(command.body, -1)
+    body = placeholders.shift(command.body, -1)
     return OutFile.text(
         f"commands/{command.name}.md", emit.frontmatter(fields, body), command.source
     )

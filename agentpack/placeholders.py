@@ -1,0 +1,25 @@
+"""Argument placeholders in command templates, in the canonical spelling and in tools'.
+
+Canonical templates say ``$ARGUMENTS`` for everything after the command's name and ``$1``,
+``$2``, ... for its words, counted from 1 (opencode's numbering). Tools that count from 0
+(Claude Code since 2.1.19, the Copilot CLI) get them renumbered; tools with no positional
+placeholders get a template that says what the placeholders stand for.
+"""
+
+from __future__ import annotations
+
+import re
+
+POSITIONAL = re.compile(r"(?<![\\$])\$([0-9]+)")
+ARGUMENTS = re.compile(r"(?<![\\$])\$ARGUMENTS\b")
+
+
+def shift(body: str, by: int) -> str:
+    """Renumber ``$N``: -1 turns canonical ``$1`` into ``$0`` (tools counting from 0); +1
+    turns it back on import."""
+    return POSITIONAL.sub(lambda m: f"${int(m.group(1)) + by}", body)
+
+
+def used(body: str) -> bool:
+    """Whether the template has any argument placeholder."""
+    return POSITIONAL.search(body) is not None or ARGUMENTS.search(body) is not None

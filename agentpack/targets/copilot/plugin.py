@@ -1,0 +1,93 @@
+"""The Copilot plugin (``plugin.json`` at the root of ``dist/copilot/``) and the marketplace
+that lists it (``.github/plugin/marketplace.json`` in the pack root).
+
+The manifest holds the pack's metadata only; the Copilot CLI finds the items by its default
+folders (``agents/``, ``commands/``, ``skills/``). It carries no Agent Plugins ``$schema``:
+with one, the CLI 1.0.102 reads a plugin's agents only from ``com.github.copilot/agents``
+and ignores ``agents/`` (seen in the lab).
+
+The marketplace matters beyond convenience: the Copilot CLI also reads Claude Code's
+``.claude-plugin/marketplace.json``, after its own locations, and would install the Claude
+plugin, whose ``disallowedTools`` Copilot ignores. A Copilot marketplace in the pack's
+repository is found first.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from agentpack import emit
+from agentpack.model import ItemInfo, Manifest
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, Context, Report, person_fields, plugin_fields
+from agentpack.targets.copilot.names import PLUGIN
+
+NAME = "copilot"
+MARKETPLACE = ".github/plugin/marketplace.json"
+PLACES = (".github/plugin/marketplace.json", ".plugin/marketplace.json", "marketplace.json")
+"""Where in a repository the Copilot CLI looks for a marketplace (before Claude Code's)."""
+
+
+def render(
+    manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
+) -> Iterator[OutFile]:
+    if manifest.plugins:
+        report.about_pack(
+            NAME,
+            manifest,
+            "plugins",
+            Change.APPROXIMATED,
+            "one Copilot plugin holds the whole pack; plugin groups make Claude Code plugins",
+        )
+    fields: dict[str, Any] = plugin_fields(manifest)
+    yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
+    settings = _settings(manifest)
+    if settings is None:
+        return
+    path = settings.get("path", MARKETPLACE)
+    root = _root(path)
+    source = (
+        None if context.dist is None else posixpath.relpath(f"{context.dist}/{NAME}", root or ".")
+    )
+    if source is None or source.startswith(".."):
+        report.about_pack(
+            NAME,
+            manifest,
+            "copilot.marketplace",
+            Change.DROPPED,
+            f"no marketplace written: the output folder is not inside {root or 'the pack'}, "
+            f"so {path} cannot point at it",
+        )
+        return
+    owner = person_fields(manifest.author) if manifest.author else {"name": manifest.name}
+    document = {
+        "name": settings.get("name", manifest.name),
+        "owner": owner,
+        "metadata": {"description": manifest.description, "version": manifest.version},
+        "plugins": [
+            {
+                "name": manifest.name,
+                "source": f"./{source}",
+                "description": manifest.description,
+                "version": manifest.version,
+            }
+        ],
+    }
+    yield OutFile.text(path, emit.json_text(document), manifest.source, area="pack")
+
+
+def _settings(manifest: Manifest) -> Mapping[str, Any] | None:
+    """The pack's ``copilot.marketplace`` block; None when the pack asks for none."""
+    block = manifest.extras.get(NAME, {}).get("marketplace", {})
+    return None if block is False else block
+
+
+def _root(path: str) -> str:
+    """The repository folder whose marketplace ``path`` is: plugin sources are relative to
+    it."""
+    for place in PLACES:
+        if path == place or path.endswith("/" + place):
+            return path[: -len(place)].rstrip("/")
+    return posixpath.dirname(path)

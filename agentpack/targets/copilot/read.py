@@ -1,0 +1,318 @@
+"""Copilot's native files -> canonical items: agents (``*.agent.md``), VS Code prompt files,
+Copilot CLI commands and skills, in a repository's ``.github/``, a ``~/.copilot`` home, a
+Copilot plugin, or ``dist/copilot``.
+
+A ``tools`` list is read as Copilot applies it: the aliases it knows grant their tools,
+names it does not know grant nothing (reported as dropped), and every agent also has the
+skill tool, which no list takes away.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from agentpack import placeholders
+from agentpack.model import Agent, Command, Mode, Resource, Skill, SourceRef
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Native,
+    model_ref,
+    name_of,
+    read_native,
+    skip_rest,
+    split_examples,
+    split_list,
+)
+from agentpack.permissions import Policy
+from agentpack.targets.copilot.names import (
+    AGENTS,
+    ALIASES,
+    ALWAYS,
+    COMMANDS,
+    HOST_AGENTS,
+    NARROW_NAMES,
+    PLUGIN,
+    PROMPTS,
+    READ_NAMES,
+    SKILLS,
+)
+
+CARRIED = frozenset({"target", "reasoning-effort", "argument-hint", "agents", "skills", "handoffs"})
+"""Agent keys kept under ``copilot:``."""
+_MCP = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/(\*|[A-Za-z0-9][A-Za-z0-9_.-]*)$")
+_INPUT = re.compile(r"\$\{input:(arguments|arg([0-9]+))(?::[^}]*)?\}")
+_PROMPT_AGENTS = {host.native: canonical for canonical, host in HOST_AGENTS.items()}
+
+
+def _stem(path: Path, suffix: str) -> str:
+    name = path.name
+    return name[: -len(suffix)] if name.endswith(suffix) else path.stem
+
+
+def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
+    """The canonical tools a ``tools`` list grants; None when it grants every tool."""
+    granted: list[str] = list(ALWAYS)
+    for name in names:
+        key = name.lower()
+        mcp = _MCP.match(name)
+        if key == "*":
+            return None
+        if key in NARROW_NAMES:
+            granted += NARROW_NAMES[key]
+        elif key in READ_NAMES:
+            granted += ALIASES[READ_NAMES[key]]
+        elif mcp:
+            server, tool = mcp.groups()
+            granted.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
+        else:
+            report.dropped.append(f"tools: {name} (Copilot ignores names it does not know)")
+    return list(dict.fromkeys(granted))
+
+
+def _mode(fm: Mapping[str, Any], report: FileReport) -> Mode:
+    user = fm.get("user-invocable") is not False
+    model = fm.get("disable-model-invocation") is not True and fm.get("infer") is not False
+    if user and model:
+        return Mode.ALL
+    if not user and not model:
+        report.approximated.append("user-invocable: false and no model invocation: a subagent")
+    return Mode.PRIMARY if user else Mode.SUBAGENT
+
+
+def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
+    fm = native.frontmatter or {}
+    description, examples = split_examples(str(fm.get("description") or ""))
+    report.mapped += [k for k in ("name", "description", "tools", "model") if k in fm]
+    policy = None
+    if "tools" in fm:
+        granted = tool_ids(split_list(fm["tools"]), report)
+        policy = None if granted is None else Policy.build(None, granted)
+    model = fm.get("model")
+    if isinstance(model, list):
+        report.approximated.append("model: the first of the models listed")
+        model = model[0] if model else None
+    extras: dict[str, Any] = {}
+    for key, value in fm.items():
+        if key in ("name", "description", "tools", "model"):
+            continue
+        if key in CARRIED:
+            extras[key] = value
+            report.mapped.append(key)
+        elif key in ("user-invocable", "disable-model-invocation", "infer"):
+            report.mapped.append(key)
+        else:
+            report.dropped.append(f"{key} (no canonical field)")
+    return Agent(
+        name=name_of(fm.get("name"), _stem(native.path, ".agent.md")),
+        description=description or "Imported agent.",
+        body=native.body,
+        source=SourceRef(report.source),
+        examples=examples,
+        mode=_mode(fm, report),
+        model=model_ref(model, "copilot", env, report),
+        policy=policy,
+        extras=MappingProxyType({"copilot": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
+    """A VS Code prompt file; ``${input:arguments}`` and ``${input:argN}`` are the
+    placeholders agentpack writes there."""
+    fm = native.frontmatter or {}
+    report.mapped += [k for k in ("description", "argument-hint", "model") if k in fm]
+    agent_name = fm.get("agent", fm.get("mode"))
+    if agent_name is not None:
+        report.mapped.append("agent")
+    for key in fm.keys() - {"name", "description", "argument-hint", "model", "agent", "mode"}:
+        report.dropped.append(f"{key} (no canonical field)")
+
+    def back(match: re.Match[str]) -> str:
+        return "$ARGUMENTS" if match.group(2) is None else "$" + match.group(2)
+
+    agent = None if agent_name is None else _PROMPT_AGENTS.get(str(agent_name), str(agent_name))
+    if agent == "ask":
+        report.dropped.append("agent: ask (no other host has an ask-only agent)")
+        agent = None
+    return Command(
+        name=name_of(fm.get("name"), _stem(native.path, ".prompt.md")),
+        description=str(fm.get("description") or "Imported command."),
+        body=_INPUT.sub(back, native.body),
+        source=SourceRef(report.source),
+        argument_hint=_text(fm.get("argument-hint")),
+        agent=agent,
+        model=model_ref(fm.get("model"), "copilot", env, report),
+    )
+
+
+def command(native: Native, report: FileReport) -> Command:
+    """A Copilot CLI command (a plugin's ``commands/``): placeholders counted from 0."""
+    fm = native.frontmatter or {}
+    report.mapped += [
+        k for k in ("description", "argument-hint", "disable-model-invocation") if k in fm
+    ]
+    for key in fm.keys() - {"name", "description", "argument-hint", "disable-model-invocation"}:
+        report.dropped.append(f"{key} (no canonical field)")
+    hidden = fm.get("disable-model-invocation")
+    return Command(
+        name=name_of(fm.get("name"), native.path.stem),
+        description=str(fm.get("description") or "Imported command."),
+        body=placeholders.shift(native.body, +1),
+        source=SourceRef(report.source),
+        argument_hint=_text(fm.get("argument-hint")),
+        disable_model_invocation=hidden if isinstance(hidden, bool) else None,
+    )
+
+
+def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill:
+    fm = native.frontmatter or {}
+    keys = ("name", "description", "license", "compatibility", "metadata")
+    report.mapped += [k for k in (*keys, "disable-model-invocation") if k in fm]
+    extras = {k: v for k, v in fm.items() if k == "user-invocable"}
+    report.mapped += list(extras)
+    for key in fm.keys() - {*keys, "disable-model-invocation", "user-invocable"}:
+        report.dropped.append(f"{key} (no canonical field)")
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    hidden = fm.get("disable-model-invocation")
+    return Skill(
+        name=name_of(fm.get("name"), native.path.parent.name),
+        description=str(fm.get("description") or "Imported skill."),
+        body=native.body,
+        source=SourceRef(report.source),
+        license=_text(fm.get("license")),
+        compatibility=_text(fm.get("compatibility")),
+        disable_model_invocation=hidden if isinstance(hidden, bool) else None,
+        resources=found,
+        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+        extras=MappingProxyType({"copilot": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def _twin_hidden(path: Path) -> bool | None:
+    """``disable-model-invocation`` of the CLI command written beside a prompt file."""
+    if not path.is_file():
+        return None
+    native = read_native(path, FileReport(path.name), lenient=False)
+    value = (native.frontmatter or {}).get("disable-model-invocation") if native else None
+    return value if isinstance(value, bool) else None
+
+
+class CopilotReader:
+    """Copilot's files: a repository's ``.github/``, a ``~/.copilot`` home, a Copilot plugin
+    (``plugin.json`` at its root) or ``dist/copilot``."""
+
+    dialect: ClassVar[str] = "copilot"
+    tree_name: ClassVar[str] = ".github"
+    fallback: ClassVar[bool] = False
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        return bool(
+            frontmatter.keys()
+            & {"user-invocable", "infer", "target", "handoffs", "mcp-servers", "reasoning-effort"}
+        )
+
+    def marks(self, folder: Path) -> bool:
+        return folder.name in (self.tree_name, ".copilot") or (folder / PLUGIN).is_file()
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        if path.is_file() and path.name.endswith(".agent.md"):
+            self._agent(path, run)
+        elif path.is_file() and path.name.endswith(".prompt.md"):
+            self._prompt(path, run, None)
+        elif path.is_dir() and (path / PLUGIN).is_file() and (path / AGENTS).is_dir():
+            self.tree(path, run)
+        else:
+            return False
+        return True
+
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        return set()
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        taken = {folder / sub for sub in (AGENTS, PROMPTS, COMMANDS, SKILLS)}
+        if (folder / PLUGIN).is_file():
+            taken.add(folder / PLUGIN)
+            run.plugin_meta(_json(folder / PLUGIN))
+        agents = sorted((folder / AGENTS).rglob("*.md")) if (folder / AGENTS).is_dir() else []
+        for path in agents:
+            if path.name.endswith(".agent.md") or not path.with_suffix(".agent.md").is_file():
+                self._agent(path, run)
+            else:
+                run.skip(path, f"{path.stem}.agent.md beside it wins in Copilot")
+        prompts = sorted((folder / PROMPTS).glob("*.prompt.md"))
+        for path in prompts:
+            self._prompt(path, run, folder / COMMANDS / f"{_stem(path, '.prompt.md')}.md")
+        names = {_stem(p, ".prompt.md") for p in prompts}
+        for path in sorted((folder / COMMANDS).glob("*.md")):
+            if path.stem in names:
+                run.skip(path, f"the command of {PROMPTS}/{path.stem}.prompt.md, read with it")
+            else:
+                report = run.report(path, "command (copilot)")
+                native = read_native(path, report, lenient=False)
+                if native is not None:
+                    run.add(command(native, report), report)
+        skills = folder / SKILLS
+        for entry in sorted(skills.iterdir()) if skills.is_dir() else []:
+            if (entry / "SKILL.md").is_file():
+                run.skill(entry, self.dialect)
+            else:
+                run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
+        skip_rest(folder, taken, run, "Copilot")
+
+    def _agent(self, path: Path, run: Importing) -> None:
+        report = run.report(path, "agent (copilot)")
+        native = read_native(path, report, lenient=False)
+        if native is not None:
+            run.add(agent(native, report, run.env()), report)
+
+    def _prompt(self, path: Path, run: Importing, twin: Path | None) -> None:
+        report = run.report(path, "command (copilot prompt)")
+        native = read_native(path, report, lenient=False)
+        if native is None:
+            return
+        found = prompt(native, report, run.env())
+        hidden = _twin_hidden(twin) if twin is not None else None
+        if twin is not None and hidden is not None:
+            report.mapped.append(f"disable-model-invocation (from {COMMANDS}/{twin.name})")
+            found = dataclasses.replace(found, disable_model_invocation=hidden)
+        run.add(found, report)
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
+        return agent(native, report, env)
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
+        if native.path.name.endswith(".prompt.md"):
+            return prompt(native, report, env)
+        return command(native, report)
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill:
+        return skill(native, report, resources)
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        key = name.lower()
+        if key in NARROW_NAMES:
+            return NARROW_NAMES[key][0], None
+        found = ALIASES.get(READ_NAMES.get(key, ""))
+        return (found[0], None) if found and len(found) == 1 else (None, None)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return {k: v for k, v in loaded.items() if k != "$schema"} if isinstance(loaded, dict) else {}

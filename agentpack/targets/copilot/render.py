@@ -1,0 +1,174 @@
+"""Copilot agents, prompt files, CLI commands and skills, one item at a time.
+
+A command is written twice, since Copilot has two clients that read different files: a
+prompt file (``prompts/<name>.prompt.md``) for VS Code, which reads ``.github/prompts`` and
+no command files, and a command (``commands/<name>.md``) for the Copilot CLI, which reads a
+plugin's commands and no prompt files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from agentpack import aliases, emit, placeholders
+from agentpack.model import Agent, Command, Mode, ModelRef, Skill
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
+from agentpack.targets.copilot.permissions import agent_tools
+
+NAME = "copilot"
+DESCRIPTION_LIMIT = 1024
+"""The Copilot CLI refuses a skill (and a command, which it loads as one) whose description
+is longer."""
+
+
+def left_out(agent: Agent) -> list[str]:
+    """The tools Copilot cannot hold this agent to; any makes the target leave it out."""
+    return agent_tools(agent.policy).cannot
+
+
+def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
+    tools = agent_tools(agent.policy)
+    if tools.cannot:
+        report.add(
+            NAME,
+            agent,
+            "tools",
+            Change.NARROWED,
+            f"agent {agent.name!r} is left out of the Copilot output: every Copilot agent "
+            f"has {', '.join(tools.cannot)}, which the source does not allow; allow it in the "
+            "source to export the agent to Copilot",
+        )
+        return
+    for tool, source, got, why in tools.narrowed:
+        report.narrowed(NAME, agent, tool, source, got, why)
+    fields: dict[str, Any] = {
+        "name": agent.name,
+        "description": describe(agent),
+        "tools": tools.tools,
+        "model": _model(agent, agent.model, env, report),
+        "user-invocable": False if agent.mode is Mode.SUBAGENT else None,
+        "disable-model-invocation": True if agent.mode is Mode.PRIMARY else None,
+    }
+    fields.update(agent.extras.get(NAME, {}))
+    for name in ("temperature", "top_p", "max_steps", "color"):
+        if getattr(agent, name) is not None:
+            report.add(NAME, agent, name, Change.DROPPED, f"Copilot agents have no {name}")
+    path = f"{AGENTS}/{agent.name}.agent.md"
+    yield OutFile.text(path, emit.frontmatter(fields, agent.body), agent.source)
+
+
+def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
+    if ref is None:
+        return None
+    model = aliases.resolve(ref, NAME, env.models)
+    if model == aliases.INHERIT:
+        return None
+    if not model:
+        report.add(
+            NAME,
+            item,
+            "model",
+            Change.DROPPED,
+            f"the model {ref} has no Copilot id: it runs on the session's model; add a "
+            "copilot: id under models: in agentpack.yaml",
+        )
+        return None
+    return model
+
+
+def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
+    """A VS Code prompt file: ``${input:arguments}`` and ``${input:argN}`` for the
+    placeholders (VS Code asks for them, or takes ``name=value`` after the command)."""
+    fields: dict[str, Any] = {
+        "description": command.description,
+        "argument-hint": command.argument_hint,
+        "agent": _prompt_agent(command, env, report),
+        "model": _model(command, command.model, env, report),
+    }
+    if command.allowed_tools:
+        report.add(
+            NAME,
+            command,
+            "allowed_tools",
+            Change.DROPPED,
+            "Copilot prompt files cannot pre-approve tools (their tools list would replace "
+            "the agent's), and the CLI's commands ask as the session does",
+        )
+    body = placeholders.POSITIONAL.sub(lambda m: "${input:arg" + m.group(1) + "}", command.body)
+    body = placeholders.ARGUMENTS.sub("${input:arguments}", body)
+    return OutFile.text(
+        f"{PROMPTS}/{command.name}.prompt.md", emit.frontmatter(fields, body), command.source
+    )
+
+
+def _prompt_agent(command: Command, env: ItemEnv, report: Report) -> str | None:
+    if command.agent is None:
+        return None
+    if env.agent is not None:
+        if not left_out(env.agent):
+            return env.agent.name
+        why = f"the agent {command.agent!r} is not in the Copilot output"
+    elif env.builtin is not None and env.builtin in HOST_AGENTS:
+        return HOST_AGENTS[env.builtin].native
+    else:
+        why = f"Copilot has no agent {command.agent!r}"
+    report.add(NAME, command, "agent", Change.DROPPED, f"{why}: the prompt runs in the current one")
+    return None
+
+
+def command_file(command: Command, report: Report) -> OutFile:
+    """A Copilot CLI command, Claude-style: ``$ARGUMENTS``, and ``$0``, ``$1``, ... counted
+    from 0 (the CLI 1.0.102 expands them so)."""
+    for name, why in (
+        ("agent", "a Copilot CLI command runs in the current agent"),
+        ("model", "a Copilot CLI command runs on the session's model"),
+    ):
+        if getattr(command, name) is not None:
+            report.add(NAME, command, name, Change.DROPPED, why)
+    fields: dict[str, Any] = {
+        "description": _short(command, command.description, report),
+        "argument-hint": command.argument_hint,
+        "disable-model-invocation": command.disable_model_invocation,
+    }
+    body = placeholders.shift(command.body, -1)
+    return OutFile.text(
+        f"{COMMANDS}/{command.name}.md", emit.frontmatter(fields, body), command.source
+    )
+
+
+def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
+    if skill.allowed_tools:
+        report.add(
+            NAME,
+            skill,
+            "allowed_tools",
+            Change.DROPPED,
+            "Copilot skills cannot pre-approve tools; they ask as the session does",
+        )
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "metadata": dict(skill.metadata) or None,
+        "disable-model-invocation": skill.disable_model_invocation,
+    }
+    fields.update(skill.extras.get(NAME, {}))
+    yield from skill_files(skill, fields, SKILLS)
+
+
+def _short(item: Command, description: str, report: Report) -> str:
+    if len(description) <= DESCRIPTION_LIMIT:
+        return description
+    report.add(
+        NAME,
+        item,
+        "description",
+        Change.APPROXIMATED,
+        f"the Copilot CLI refuses a command whose description is longer than "
+        f"{DESCRIPTION_LIMIT} characters: cut to that in its command",
+    )
+    return description[: DESCRIPTION_LIMIT - 3].rstrip() + "..."

@@ -1,0 +1,156 @@
+"""Cursor's native files -> canonical items: agents, commands (plain markdown) and skills, in
+a project's ``.cursor/``, a ``~/.cursor`` home, a Cursor plugin or ``dist/cursor``.
+
+``readonly: true`` reads as "no edits and no MCP tools" (what Cursor takes away); an agent
+without it has every tool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from agentpack.model import Agent, Command, Resource, Skill, SourceRef
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Layout,
+    Native,
+    model_ref,
+    name_of,
+    read_native,
+    read_tree,
+    skip_rest,
+    split_examples,
+)
+from agentpack.permissions import Policy
+from agentpack.targets.cursor.names import AGENTS, COMMANDS, PLUGIN, READONLY, SKILLS
+from agentpack.targets.cursor.render import USAGE
+
+LAYOUT = Layout(agents=(AGENTS,), commands=(), skills=(SKILLS,))
+"""Commands are read apart: a Cursor command is plain markdown, which no other tool's is."""
+SKILL_KEYS = ("name", "description", "license", "compatibility", "metadata")
+
+
+def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
+    fm = native.frontmatter or {}
+    description, examples = split_examples(str(fm.get("description") or ""))
+    report.mapped += [k for k in ("name", "description", "model", "readonly") if k in fm]
+    extras = {k: fm[k] for k in ("is_background",) if k in fm}
+    report.mapped += list(extras)
+    for key in sorted(fm.keys() - {"name", "description", "model", "readonly", "is_background"}):
+        report.dropped.append(f"{key} (Cursor agents have no such field)")
+    readonly = fm.get("readonly") is True
+    return Agent(
+        name=name_of(fm.get("name"), native.path.stem),
+        description=description or "Imported agent.",
+        body=native.body,
+        source=SourceRef(report.source),
+        examples=examples,
+        model=model_ref(fm.get("model"), "cursor", env, report),
+        policy=Policy.build(None, None, (), (*READONLY, "mcp:*")) if readonly else None,
+        extras=MappingProxyType({"cursor": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+def command(native: Native, report: FileReport) -> Command:
+    """The whole file is the template (Cursor reads no fields); a description, if the file
+    has frontmatter, is kept."""
+    fm = native.frontmatter or {}
+    for key in sorted(fm.keys() - {"description"}):
+        report.dropped.append(f"{key} (Cursor reads no fields in a command)")
+    return Command(
+        name=name_of(None, native.path.stem),
+        description=str(fm.get("description") or "Imported command."),
+        body=native.body.removeprefix(USAGE),
+        source=SourceRef(report.source),
+    )
+
+
+def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill:
+    fm = native.frontmatter or {}
+    report.mapped += [k for k in (*SKILL_KEYS, "disable-model-invocation") if k in fm]
+    extras = {k: fm[k] for k in ("paths",) if k in fm}
+    report.mapped += list(extras)
+    for key in sorted(fm.keys() - {*SKILL_KEYS, "disable-model-invocation", "paths"}):
+        report.dropped.append(f"{key} (no canonical field)")
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    hidden = fm.get("disable-model-invocation")
+    return Skill(
+        name=name_of(fm.get("name"), native.path.parent.name),
+        description=str(fm.get("description") or "Imported skill."),
+        body=native.body,
+        source=SourceRef(report.source),
+        license=None if fm.get("license") is None else str(fm["license"]),
+        compatibility=None if fm.get("compatibility") is None else str(fm["compatibility"]),
+        disable_model_invocation=hidden if isinstance(hidden, bool) else None,
+        resources=found,
+        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+        extras=MappingProxyType({"cursor": MappingProxyType(extras)} if extras else {}),
+    )
+
+
+class CursorReader:
+    """Cursor's files: ``.cursor/``, ``~/.cursor``, a Cursor plugin or ``dist/cursor``."""
+
+    dialect: ClassVar[str] = "cursor"
+    tree_name: ClassVar[str] = ".cursor"
+    fallback: ClassVar[bool] = False
+
+    def claims(self, frontmatter: Mapping[str, Any]) -> bool:
+        return "readonly" in frontmatter or "is_background" in frontmatter
+
+    def marks(self, folder: Path) -> bool:
+        return folder.name == self.tree_name or (folder / PLUGIN).is_file()
+
+    def folder(self, path: Path, run: Importing) -> bool:
+        if path.is_dir() and (path / PLUGIN).is_file():
+            self.tree(path, run)
+            return True
+        return False
+
+    def config(self, folder: Path, run: Importing) -> set[Path]:
+        return set()
+
+    def tree(self, folder: Path, run: Importing) -> None:
+        taken = read_tree(folder, run, self.dialect, LAYOUT) | {folder / COMMANDS}
+        commands = folder / COMMANDS
+        for path in sorted(commands.rglob("*")) if commands.is_dir() else []:
+            if path.suffix == ".md" and path.is_file() and not path.is_symlink():
+                report = run.report(path, "command (cursor)")
+                native = read_native(path, report, lenient=False)
+                if native is not None:
+                    run.add(command(native, report), report)
+            elif path.is_file():
+                run.skip(path, "not a command file (Cursor reads *.md here)")
+        if (folder / PLUGIN).is_file():
+            taken.add(folder / PLUGIN.split("/")[0])
+            run.plugin_meta(_json(folder / PLUGIN))
+        skip_rest(folder, taken, run, "Cursor")
+
+    def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
+        return agent(native, report, env)
+
+    def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
+        return command(native, report)
+
+    def skill(
+        self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
+    ) -> Skill:
+        return skill(native, report, resources)
+
+    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+        return (None, None)  # Cursor agents name no tools
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

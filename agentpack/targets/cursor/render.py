@@ -1,0 +1,129 @@
+"""Cursor agents, commands and skills, one item at a time.
+
+Cursor reads no frontmatter in a command file: the whole file is the prompt, and what the
+user types after the command is given to the model with it. A template with placeholders
+therefore starts with a line that says what they stand for, so that it still reads right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from agentpack import aliases, emit, placeholders
+from agentpack.model import Agent, Command, Mode, Skill
+from agentpack.outputs import OutFile
+from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
+from agentpack.targets.cursor.permissions import agent_rights
+
+NAME = "cursor"
+USAGE = (
+    "In this command, `$ARGUMENTS` stands for everything the user wrote after the command's "
+    "name, and `$1`, `$2`, ... for its first, second, ... word.\n\n"
+)
+"""The line a command with placeholders starts with (``agentpack import`` takes it off)."""
+
+
+def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
+    rights = agent_rights(agent.policy)
+    if rights.cannot:
+        report.add(
+            NAME,
+            agent,
+            "tools",
+            Change.NARROWED,
+            f"agent {agent.name!r} is left out of the Cursor output: a Cursor agent has every "
+            "tool of its parent, and readonly takes only edits and MCP tools, so Cursor "
+            f"cannot restrict {', '.join(rights.cannot)} as the source does",
+        )
+        return
+    for tool, source, got, why in rights.narrowed:
+        report.narrowed(NAME, agent, tool, source, got, why)
+    fields: dict[str, Any] = {
+        "name": agent.name,
+        "description": describe(agent),
+        "model": _model(agent, env, report),
+        "readonly": True if rights.readonly else None,
+    }
+    fields.update(agent.extras.get(NAME, {}))
+    for name in ("temperature", "top_p", "max_steps", "color"):
+        if getattr(agent, name) is not None:
+            report.add(NAME, agent, name, Change.DROPPED, f"Cursor agents have no {name}")
+    if agent.mode is not Mode.SUBAGENT:
+        report.add(
+            NAME,
+            agent,
+            "mode",
+            Change.APPROXIMATED if agent.mode is Mode.PRIMARY else Change.DROPPED,
+            "Cursor's agents are subagents only: written as one",
+        )
+    yield OutFile.text(
+        f"{AGENTS}/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
+    )
+
+
+def _model(agent: Agent, env: ItemEnv, report: Report) -> str | None:
+    if agent.model is None:
+        return None
+    model = aliases.resolve(agent.model, NAME, env.models)
+    if model == aliases.INHERIT:
+        return None
+    if not model:
+        report.add(
+            NAME,
+            agent,
+            "model",
+            Change.DROPPED,
+            f"the model {agent.model} has no Cursor id: the agent runs on its parent's "
+            "model; add a cursor: id under models: in agentpack.yaml",
+        )
+        return None
+    return model
+
+
+def command_file(command: Command, report: Report) -> OutFile:
+    for name in ("argument_hint", "agent", "model", "disable_model_invocation"):
+        if getattr(command, name) is not None:
+            report.add(
+                NAME,
+                command,
+                name,
+                Change.DROPPED,
+                "a Cursor command is plain markdown: it has no fields, runs in the current "
+                "agent and model, and only the user invokes it",
+            )
+    if command.allowed_tools:
+        report.add(
+            NAME, command, "allowed_tools", Change.DROPPED, "Cursor commands pre-approve nothing"
+        )
+    report.add(
+        NAME,
+        command,
+        "description",
+        Change.DROPPED,
+        "a Cursor command is plain markdown: Cursor shows its file name",
+    )
+    body = (USAGE if placeholders.used(command.body) else "") + command.body
+    return OutFile.text(f"{COMMANDS}/{command.name}.md", body, command.source)
+
+
+def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
+    if skill.allowed_tools:
+        report.add(
+            NAME,
+            skill,
+            "allowed_tools",
+            Change.DROPPED,
+            "Cursor skills cannot pre-approve tools; they ask as the session does",
+        )
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "metadata": dict(skill.metadata) or None,
+        "disable-model-invocation": skill.disable_model_invocation,
+    }
+    fields.update(skill.extras.get(NAME, {}))
+    yield from skill_files(skill, fields, SKILLS)

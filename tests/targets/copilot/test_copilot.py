@@ -1,0 +1,183 @@
+"""The Copilot target: what a tools list can hold an agent to, the files of commands for
+VS Code and for the CLI, and the way back. (Every target's contract is in
+tests/targets/test_contract.py; the real CLI judges the output in tests/conformance.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agentpack import api
+from agentpack.permissions import Decision, Policy
+from agentpack.targets import Registry
+from agentpack.targets.copilot.permissions import agent_tools
+from tests.conftest import MANIFEST, MakePack
+
+COPILOT = Registry(third_party=False).get("copilot")
+ALLOW, DENY = Decision.ALLOW, Decision.DENY
+
+
+def _agent(tools: str = "", extra: str = "") -> str:
+    return f"---\nname: a\ndescription: An agent.\n{tools}{extra}---\nWork.\n"
+
+
+def _head(path: Path) -> dict[str, object]:
+    loaded: dict[str, object] = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    return loaded
+
+
+def _export(make_pack: MakePack, files: dict[str, str], manifest: str = MANIFEST) -> Path:
+    root = make_pack(files, manifest=manifest)
+    api.export(root, ["copilot"])
+    return root / "dist" / "copilot"
+
+
+@pytest.mark.parametrize(
+    ("policy", "tools"),
+    [
+        (None, None),  # inherit: no list, every tool
+        (Policy.build(None, None, (), ()), None),  # allows everything: no list either
+        (Policy.build(None, ["read", "grep", "glob", "skill"]), ["read", "search"]),
+        # deny-only: a list of everything not denied
+        (
+            Policy.build(None, None, (), ["write"]),
+            ["read", "search", "execute", "web", "agent", "todo"],
+        ),
+        # an alias that covers two tools needs both
+        (Policy.build(None, ["read", "grep", "skill"]), ["read"]),
+        (Policy.build(None, ["write", "edit", "skill"]), ["edit"]),
+        # ask becomes deny
+        (Policy.build(None, ["read", "skill"], ["bash"]), ["read"]),
+        # some commands only: no shell at all
+        (Policy.build(None, ["read", "skill"], (), (), {"git *": ALLOW}), ["read"]),
+        (
+            Policy.build(None, ["skill", "mcp:github", "mcp:jira/create"]),
+            ["github/*", "jira/create"],
+        ),
+        # a server with a tool the source narrows cannot be written as server/*
+        (Policy.build(None, ["skill", "mcp:github"], ["mcp:github/delete"]), []),
+    ],
+)
+def test_tools_lists(policy: Policy | None, tools: list[str] | None) -> None:
+    found = agent_tools(policy)
+    assert found.cannot == []
+    assert found.tools == tools
+
+
+def test_every_agent_keeps_the_skill_tool_so_one_denied_it_is_left_out(
+    make_pack: MakePack,
+) -> None:
+    root = make_pack({"agents/a.md": _agent("tools:\n  allow: [read]\n")})
+    result = api.export(root, ["copilot"])
+    assert not (root / "dist" / "copilot" / "agents" / "a.agent.md").exists()
+    (note,) = [f for f in result.findings if f.path == "agents/a.md"]
+    assert "left out of the Copilot output" in note.message
+    assert "allow it in the source" in note.message
+    assert all(v in (DENY, None) for v in COPILOT.effective(Policy.build(None, ["read"])).values())
+
+
+def test_a_narrowed_alias_is_said(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": _agent("tools:\n  allow: [read, grep, skill]\n")})
+    result = api.export(root, ["copilot"])
+    notes = {f.field: f.message for f in result.findings if "narrowed" in f.message}
+    assert "'search' grants grep and glob together" in notes["tools.grep"]
+
+
+def test_modes_become_who_may_invoke_the_agent(make_pack: MakePack) -> None:
+    files = {
+        f"agents/{mode}.md": f"---\nname: {mode}\ndescription: d\nmode: {mode}\n---\nx\n"
+        for mode in ("subagent", "primary", "all")
+    }
+    dist = _export(make_pack, files)
+    assert _head(dist / "agents" / "subagent.agent.md")["user-invocable"] is False
+    assert _head(dist / "agents" / "primary.agent.md")["disable-model-invocation"] is True
+    head = _head(dist / "agents" / "all.agent.md")
+    assert "user-invocable" not in head
+    assert "disable-model-invocation" not in head
+
+
+def test_models_and_the_copilot_block(make_pack: MakePack) -> None:
+    block = "model: sonnet\ncopilot:\n  target: vscode\n  reasoning-effort: high\n"
+    dist = _export(make_pack, {"agents/a.md": _agent(extra=block)})
+    head = _head(dist / "agents" / "a.agent.md")
+    assert (head["model"], head["target"], head["reasoning-effort"]) == (
+        "claude-sonnet-5.5",
+        "vscode",
+        "high",
+    )
+
+
+def test_the_copilot_block_takes_only_keys_copilot_reads(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": _agent(extra="copilot:\n  tools: ['*']\n")})
+    result = api.validate(root)
+    assert [f.field for f in result.findings if f.is_error] == ["copilot.tools"]
+
+
+def test_a_command_is_a_prompt_file_and_a_cli_command(make_pack: MakePack) -> None:
+    command = "---\ndescription: Fix it\nargument_hint: <file>\n---\nFix $1 ($ARGUMENTS).\n"
+    dist = _export(make_pack, {"commands/fix.md": command})
+    prompt = (dist / "prompts" / "fix.prompt.md").read_text()
+    assert prompt.endswith("---\nFix ${input:arg1} (${input:arguments}).\n")
+    cli = (dist / "commands" / "fix.md").read_text()
+    assert cli.endswith("---\nFix $0 ($ARGUMENTS).\n")  # the CLI counts from $0
+    assert _head(dist / "commands" / "fix.md")["argument-hint"] == "<file>"
+
+
+def test_the_plugin_and_its_marketplace(make_pack: MakePack) -> None:
+    root = make_pack({"agents/a.md": _agent()})
+    api.export(root, ["copilot"])
+    import json
+
+    plugin = json.loads((root / "dist" / "copilot" / "plugin.json").read_text())
+    assert "$schema" not in plugin  # with one, the CLI reads no agents/
+    market = json.loads((root / ".github" / "plugin" / "marketplace.json").read_text())
+    assert market["plugins"][0]["source"] == "./dist/copilot"
+    assert market["owner"]["name"]
+
+
+@pytest.mark.parametrize(
+    ("anthropic", "copilot"),
+    [
+        ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"),
+        ("claude-opus-5", "claude-opus-5"),
+        ("claude-haiku-4-5", "claude-haiku-4.5"),
+        ("claude-3-5-sonnet-20241022", None),  # the older naming has no Copilot id
+        ("claude-opus-4-1#high", None),
+    ],
+)
+def test_anthropic_ids_in_copilot_spelling(anthropic: str, copilot: str | None) -> None:
+    assert COPILOT.spell_model("anthropic", anthropic) == copilot
+    if copilot is not None:
+        assert COPILOT.parse_model(copilot) == ("anthropic", anthropic.removesuffix("-20250929"))
+
+
+def test_import_reads_tools_as_copilot_applies_them(tmp_path: Path) -> None:
+    agents = tmp_path / ".github" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "r.agent.md").write_text(
+        "---\ndescription: Reads.\ntools: ['Read', 'search/codebase', 'Bash(git:*)', "
+        "'github/*', 'bogus']\nuser-invocable: false\ntarget: vscode\n---\nRead.\n"
+    )
+    result = api.import_(tmp_path / ".github", tmp_path / "pack", "copilot")
+    assert not result.failed
+    pack = api.load_pack(tmp_path / "pack")
+    (agent,) = pack.agents
+    assert agent.mode.value == "subagent"
+    assert agent.policy is not None
+    allowed = {t for t in (*agent.policy.tools,) if agent.policy.tool(t) is ALLOW}
+    # Bash(git:*) grants nothing in Copilot; an unknown name neither; skill always
+    assert allowed == {"read", "grep", "glob", "skill", "mcp:github"}
+    assert agent.policy.default is DENY
+    assert dict(agent.extras["copilot"]) == {"target": "vscode"}
+    (report,) = [r for r in result.reports if r.kind.startswith("agent")]
+    assert any("bogus" in d for d in report.dropped)
+
+
+def test_install_roots(tmp_path: Path) -> None:
+    user = COPILOT.install_roots("user", {"COPILOT_HOME": str(tmp_path / "c")}, tmp_path, tmp_path)
+    assert [(r.folder, r.prefixes) for r in user] == [(tmp_path / "c", ("agents/", "skills/"))]
+    (project,) = COPILOT.install_roots("project", {}, tmp_path, tmp_path / "repo")
+    assert project.folder == tmp_path / "repo" / ".github"
+    assert project.prefixes == ("agents/", "prompts/", "skills/")
