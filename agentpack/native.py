@@ -1,9 +1,8 @@
 """Reading native files (an agent of some tool, say), shared by every target's reader: the
-per-file report, repairs of messy files, names, model ids, and the contract of a reader.
+per-file report, names, model ids, and the contract of a reader.
 
-Native files come from the internet: ``lenient`` repairs the usual mistakes (a ``: `` in an
-unquoted one-line value, tabs used for indentation, a missing closing ``---``) and says so per
-repair; without it each is an error with file:line:col.
+Native files come from the internet: with ``lenient``, the usual mistakes are repaired
+(``repair.py``) and each repair is reported; without it each is an error with file:line:col.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
-from agentpack import examples
+from agentpack import examples, repair
 from agentpack.errors import Finding, Severity
 from agentpack.model import Agent, Command, Example, ModelRef, Resource, Skill
 from agentpack.source import SourceError, read_text, split_frontmatter
@@ -68,79 +67,6 @@ class Native:
     located: Located | None = None
 
 
-_KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):( +)(.*)$")
-
-
-def _repair_values(text: str, report: FileReport, first_line: int) -> str:
-    """Quote each one-line value that is not YAML on its own, as Claude Code does before it
-    gives up on a frontmatter: ``description: Use it: now`` (a ': ' inside) or
-    ``argument-hint: [pr-number] [priority]`` (a list followed by more text)."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        match = _KEY_LINE.match(line)
-        if not match:
-            continue
-        value = match.group(3)
-        if not value.strip() or value[:1] in "\"'|>&*!#" or _parses(value):
-            continue
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        lines[i] = f'{match.group(1)}:{match.group(2)}"{escaped}"'
-        what = "contains ': '" if ": " in value else "is not valid YAML on its own"
-        report.warn(
-            first_line + i,
-            len(match.group(1)) + 3,
-            match.group(1),
-            f"repaired: quoted a one-line value that {what}",
-        )
-    return "\n".join(lines)
-
-
-def _parses(value: str) -> bool:
-    """Whether ``value`` reads as the value of a one-line ``key: value``."""
-    try:
-        parse_yaml(f"k: {value}\n", 0)
-    except SourceError:
-        return False
-    return True
-
-
-def _repair_tabs(text: str, report: FileReport, first_line: int) -> str:
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        stripped = line.lstrip(" \t")
-        indent = line[: len(line) - len(stripped)]
-        if "\t" in indent:
-            lines[i] = indent.replace("\t", "  ") + stripped
-            report.warn(
-                first_line + i, 1, "-", "repaired: replaced tabs in the indentation with spaces"
-            )
-    return "\n".join(lines)
-
-
-def _unclosed(text: str, report: FileReport) -> tuple[str, str, int]:
-    """Frontmatter with no closing fence: it ends before the first line that is neither a
-    ``key: value`` line, an indented continuation nor a list item."""
-    lines = text.split("\n")[1:]
-    end = len(lines)
-    for i, line in enumerate(lines):
-        if line and not (line[0] in " \t-#" or _KEY_LINE.match(line) or line.endswith(":")):
-            end = i
-            break
-        blank_then_prose = (
-            not line.strip()
-            and i + 1 < len(lines)
-            and lines[i + 1][:1] not in (" ", "\t", "-")
-            and not _KEY_LINE.match(lines[i + 1])
-        )
-        if blank_then_prose:
-            end = i
-            break
-    report.warn(
-        1, 1, "-", f"repaired: the frontmatter had no closing '---'; it ends at line {end + 1}"
-    )
-    return "\n".join(lines[:end]) + "\n", "\n".join(lines[end:]).lstrip("\n"), end + 2
-
-
 def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
     try:
         text = read_text(path)
@@ -154,7 +80,7 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
         if not lenient:
             report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient repairs this)")
             return None
-        fm_text, body, _ = _unclosed(text, report)
+        fm_text, body, _ = repair.unclosed(text, report.warn)
         fm_line = 2
     if fm_text is None:
         return Native(path, None, body)
@@ -164,7 +90,7 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
         if not lenient:
             report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)")
             return None
-        repaired = _repair_values(_repair_tabs(fm_text, report, fm_line), report, fm_line)
+        repaired = repair.values(repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line)
         try:
             located = parse_yaml(repaired, fm_line - 1)
         except SourceError as again:

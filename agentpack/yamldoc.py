@@ -19,6 +19,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from agentpack.source import SourceError
+from agentpack.yamlhints import hint
 
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 """None when PyYAML was built without libyaml: then the pure-Python parser, same events."""
@@ -279,28 +280,6 @@ def _events(text: str, *, pure: bool = False) -> Generator[Any, None, None]:
         parser.dispose()
 
 
-_HINTS = {
-    "mapping values are not allowed": "a value that contains ': ' must be put in quotes",
-    "cannot start any token": "indent with spaces, not tabs, and quote values that start "
-    "with @ or a backquote",
-    "could not find expected ':'": "a line is missing ': ' or a quote is not closed",
-    "found undefined alias": "define the &anchor before using *alias",
-    "found unexpected end of stream": "a quote or bracket is not closed",
-    "expected ',' or ']'": "close the [list] on the line it opens on, or put the value in quotes",
-    "expected ',' or '}'": "close the {mapping} on the line it opens on, or put the value in "
-    "quotes",
-    "expected '-' indicator": "a list and a field are mixed at one indentation; indent the "
-    "list under its field",
-    "did not find expected key": "a value that starts with [ or { and goes on after it must "
-    "be put in quotes, and a field must line up with the fields around it",
-}
-_ANY_HINT = "check the quotes, brackets and indentation on this line and the one before it"
-
-
-def _hint(problem: str) -> str:
-    return "; " + next((hint for key, hint in _HINTS.items() if key in problem), _ANY_HINT)
-
-
 class _Fallback(Exception):
     """The quick builder met what only the full one handles (or reports)."""
 
@@ -396,7 +375,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
         if exc.context and exc.problem:
             problem = f"{problem} ({exc.context})"
         line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        raise SourceError(line, col, "-", f"invalid YAML: {problem}{_hint(problem)}") from exc
+        raise SourceError(line, col, "-", f"invalid YAML: {problem}{hint(problem)}") from exc
     except yaml.YAMLError as exc:
         raise SourceError(1 + line_offset, 1, "-", f"invalid YAML: {exc}") from exc
 

@@ -1,0 +1,83 @@
+"""Repairs of the usual mistakes in agent files found in the wild, for ``import --lenient``:
+a ``: `` in an unquoted one-line value, tabs used for indentation, a missing closing
+``---``. Each repair is reported where it was made; without ``--lenient`` each is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agentpack.source import SourceError
+from agentpack.yamldoc import parse_yaml
+
+Warn = Callable[[int, int, str, str], None]
+"""Where a repair is reported: line, column, field, message."""
+
+_KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):( +)(.*)$")
+
+
+def values(text: str, warn: Warn, first_line: int) -> str:
+    """Quote each one-line value that is not YAML on its own, as Claude Code does before it
+    gives up on a frontmatter: ``description: Use it: now`` (a ': ' inside) or
+    ``argument-hint: [pr-number] [priority]`` (a list followed by more text)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        match = _KEY_LINE.match(line)
+        if not match:
+            continue
+        value = match.group(3)
+        if not value.strip() or value[:1] in "\"'|>&*!#" or parses(value):
+            continue
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines[i] = f'{match.group(1)}:{match.group(2)}"{escaped}"'
+        what = "contains ': '" if ": " in value else "is not valid YAML on its own"
+        warn(
+            first_line + i,
+            len(match.group(1)) + 3,
+            match.group(1),
+            f"repaired: quoted a one-line value that {what}",
+        )
+    return "\n".join(lines)
+
+
+def parses(value: str) -> bool:
+    """Whether ``value`` reads as the value of a one-line ``key: value``."""
+    try:
+        parse_yaml(f"k: {value}\n", 0)
+    except SourceError:
+        return False
+    return True
+
+
+def tabs(text: str, warn: Warn, first_line: int) -> str:
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent:
+            lines[i] = indent.replace("\t", "  ") + stripped
+            warn(first_line + i, 1, "-", "repaired: replaced tabs in the indentation with spaces")
+    return "\n".join(lines)
+
+
+def unclosed(text: str, warn: Warn) -> tuple[str, str, int]:
+    """Frontmatter with no closing fence: it ends before the first line that is neither a
+    ``key: value`` line, an indented continuation nor a list item."""
+    lines = text.split("\n")[1:]
+    end = len(lines)
+    for i, line in enumerate(lines):
+        if line and not (line[0] in " \t-#" or _KEY_LINE.match(line) or line.endswith(":")):
+            end = i
+            break
+        blank_then_prose = (
+            not line.strip()
+            and i + 1 < len(lines)
+            and lines[i + 1][:1] not in (" ", "\t", "-")
+            and not _KEY_LINE.match(lines[i + 1])
+        )
+        if blank_then_prose:
+            end = i
+            break
+    warn(1, 1, "-", f"repaired: the frontmatter had no closing '---'; it ends at line {end + 1}")
+    return "\n".join(lines[:end]) + "\n", "\n".join(lines[end:]).lstrip("\n"), end + 2
