@@ -301,6 +301,21 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: OK, "agents/notes.txt": "x"},
         ["agents/notes.txt:1:1: warning: -: ignored: agents/ holds only *.md files"],
     ),
+    "a target block may not set what the policy sets": (
+        {
+            A: agent(
+                "name: a\ndescription: d\ntools:\n  allow: [read]\nclaude:\n  tools: Bash\n"
+                "opencode:\n  permission: {bash: allow}\n"
+            )
+        },
+        [
+            "agents/a.md:7:3: error: claude.tools: claude writes tools from the agent's tools: "
+            "field, so that no tool gets more than the pack grants; set it there, not in claude:",
+            "agents/a.md:9:3: error: opencode.permission: opencode writes permission from the "
+            "agent's tools: field, so that no tool gets more than the pack grants; set it there, "
+            "not in opencode:",
+        ],
+    ),
     "command and skill share a name": (
         {
             C: "---\ndescription: d\n---\nx\n",

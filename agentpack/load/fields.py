@@ -40,6 +40,8 @@ class TargetFacts(Protocol):
     def models(self) -> Mapping[str, str]: ...
     @property
     def manifest_files(self) -> Mapping[str, Callable[[bytes], str | None]]: ...
+    @property
+    def policy_keys(self) -> Mapping[str, frozenset[str]]: ...
 
     def model_problem(self, model_id: str) -> str | None: ...
 
@@ -143,8 +145,18 @@ class Fields:
             if target in core or not isinstance(block, dict):
                 continue
             known = self.files.schemas.block_fields(kind, target)
+            policy = self.targets.get(target).policy_keys.get(kind, frozenset())
             for key in block:
-                if key not in known:
+                if key in policy:
+                    where = "tools:" if kind == "agent" else "allowed_tools:"
+                    self.report(
+                        doc,
+                        (target, key),
+                        f"{target} writes {key} from the {kind}'s {where} field, so that no "
+                        f"tool gets more than the pack grants; set it there, not in {target}:",
+                        key=True,
+                    )
+                elif key not in known:
                     hint = did_you_mean(key, known)
                     self.report(
                         doc,

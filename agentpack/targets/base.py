@@ -173,6 +173,10 @@ class Target(Protocol):
     """What a model id for this tool looks like (schemas show it)."""
     manifest_files: ClassVar[Mapping[str, FileCheck]]
     """Keys of this target's manifest block that name a pack file, with its check."""
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]]
+    """By kind: the keys of this target's block that the target writes from the item's
+    permissions (an agent's ``tools``, a command's grants). A block may not set them: it
+    would say another policy than the source's, and could widen it."""
     versioned: ClassVar[bool]
     """Installed copies update only when the pack's version changes (a plugin)."""
     reader: ClassVar[Reader | None]

@@ -57,6 +57,11 @@ class ClaudeTarget:
         "icon": icon_problem,
         "readme": text_problem,
     }
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"tools", "disallowedTools"}),
+        "command": frozenset({"allowed-tools"}),
+        "skill": frozenset({"allowed-tools"}),
+    }
     versioned: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = ClaudeReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {

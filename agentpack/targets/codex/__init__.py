@@ -67,6 +67,9 @@ class CodexTarget:
     model_help: ClassVar[str] = f"an OpenAI model id such as {DEFAULT_MODEL}, or inherit"
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"features", "sandbox_mode", "mcp_servers"})
+    }
     versioned: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CodexReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {

@@ -76,6 +76,9 @@ class CopilotTarget:
     model_help: ClassVar[str] = f"a Copilot model id such as {DEFAULT_MODEL}, or inherit"
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"tools", "mcp-servers"})
+    }
     versioned: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CopilotReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {

@@ -59,6 +59,7 @@ class CursorTarget:
     model_help: ClassVar[str] = "a Cursor model id such as claude-opus-5, fast, or inherit"
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {"agent": frozenset({"readonly"})}
     versioned: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CursorReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {

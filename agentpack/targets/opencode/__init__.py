@@ -54,6 +54,9 @@ class OpencodeTarget:
     model_help: ClassVar[str] = "provider/model-id, or inherit"
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"permission", "tools"})
+    }
     versioned: ClassVar[bool] = False
     reader: ClassVar[Reader | None] = OpencodeReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {

@@ -105,6 +105,7 @@ class ToyTarget:
     model_help: ClassVar[str] = "any id"
     host_agents: ClassVar[Mapping[str, HostAgent]] = {}
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = False
     reader = ToyReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
