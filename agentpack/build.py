@@ -16,6 +16,7 @@ from agentpack import cache as caching
 from agentpack.cache import InfoRow, NoteRow, RenderRecord
 from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
 from agentpack.load import Loader
+from agentpack.load.doc import note_position
 from agentpack.load.items import SKILL_FILE, resource_paths
 from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack, SourceRef
 from agentpack.outputs import OutFile, Stat, collision_key, path_problem
@@ -23,7 +24,6 @@ from agentpack.record import Record, sha256
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Context, Note, Report, Target, item_env
 from agentpack.writer import Wanted, check_path, scan
-from agentpack.yamldoc import Located
 
 MANIFEST = "agentpack.yaml"
 
@@ -98,6 +98,8 @@ class _Run:
     def __init__(self, root: Path, registry: Registry, cache: caching.Cache) -> None:
         self.root, self.registry, self.cache = root, registry, cache
         self.loader = Loader(root, registry)
+        self.places: dict[tuple[str, str], tuple[int, int]] = {}
+        """Where in its file each noted field stands (several targets note one field)."""
 
     def env_key(self) -> str:
         """What every item's records depend on besides the item: agentpack and the
@@ -165,8 +167,12 @@ class _Run:
         """The notes as plain values, each with where in its file its field stands."""
         rows = []
         for note in notes:
-            loc = self.loader.files.docs.get(note.source.path)
-            line, col = (note.source.line, 1) if loc is None else note_position(loc, note.field)
+            place = (note.source.path, note.field)
+            if place not in self.places:
+                loc = self.loader.files.docs.get(note.source.path)
+                found = (note.source.line, 1) if loc is None else note_position(loc, note.field)
+                self.places[place] = found
+            line, col = self.places[place]
             head = (note.source.path, note.source.line, note.target, note.item, note.field)
             rows.append((*head, note.change.value, note.message, line, col))
         return rows
@@ -245,6 +251,7 @@ class _Target:
         self.agents = {s.info.name: s for s in sources if s.info and s.kind is Kind.AGENT}
         self.skills: dict[str, frozenset[str]] = {}
         """A target's skills, by target: what a command's files may depend on."""
+        self.skills_key: dict[str, str] = {}
         self.fresh: set[str] = set()
         self.notes: list[NoteRow] = []
 
@@ -259,6 +266,7 @@ class _Target:
             for s in self.sources
             if s.info and s.kind is Kind.SKILL and out.manifest.builds(s.info.targets, name)
         )
+        self.skills_key[name] = caching.key(sorted(self.skills[name]))
         for source in self.sources:
             if source.info is not None and out.manifest.builds(source.info.targets, name):
                 self.item(name, target, source, claims, disk)
@@ -277,10 +285,11 @@ class _Target:
         run, cache = self.run, self.run.cache
         assert source.info is not None
         agent = self.agents.get(source.info.agent or "")
-        dep: object = agent.key if agent else run.registry.spellings().get(source.info.agent or "")
+        dep = agent.key if agent else run.registry.spellings().get(source.info.agent or "", "")
         if source.kind is Kind.COMMAND:
-            dep = (dep, sorted(self.skills[name]))
-        render_key = caching.key(source.key, name, dep)
+            dep += "+" + self.skills_key[name]
+        # the parts are keys and names already: joined, not hashed again (60,000 of these)
+        render_key = f"{source.key}:{name}:{dep}"
         record = cache.render(render_key)
         if record is not None and (
             self.out_dir is None or _intact(record, f"{self.out_dir}/{name}/", name, disk, cache)
@@ -292,10 +301,11 @@ class _Target:
             return
         self.fresh.add(source.rel)
         outs, rows = run.render(target, source, agent, self.out.manifest, self.skills[name])
-        for o in outs:
-            claims.take(o.path, Wanted(sha256(o.data), o.data))
+        digests = tuple((o.path, sha256(o.data)) for o in outs)
+        for o, (_, digest) in zip(outs, digests, strict=True):
+            claims.take(o.path, Wanted(digest, o.data))
         self.notes += rows
-        cache.put_render(render_key, (tuple((o.path, sha256(o.data)) for o in outs), tuple(rows)))
+        cache.put_render(render_key, (digests, tuple(rows)))
 
 
 def _not_listed(run: _Run, target: str, count: int) -> Finding:
@@ -378,23 +388,8 @@ def _info(row: InfoRow) -> ItemInfo:
 
 
 def _note_finding(row: NoteRow) -> Finding:
-    path, line, target, item, field_, change, message, at_line, at_col = row
-    note = Note(SourceRef(path, line), target, item, field_, Change(change), message)
-    return note.finding(at_line, at_col)
-
-
-def note_position(loc: Located, field_: str) -> tuple[int, int]:
-    """The place of the field a note names (``tools.webfetch`` is where the source names
-    webfetch: an entry of ``tools.ask``, say); the nearest place there is."""
-    head, _, rest = field_.partition(".")
-    path: tuple[str | int, ...] = (head, rest) if rest else (head,)
-    tools = loc.data.get("tools") if isinstance(loc.data, dict) and head == "tools" else None
-    if isinstance(tools, dict) and rest:
-        path = ("tools", "default") if "default" in tools else ("tools",)
-        for decision in ("allow", "ask", "deny"):
-            entries = tools.get(decision) or []
-            if rest in entries:
-                path = ("tools", decision, entries.index(rest))
-        if rest == "bash" and "bash" in tools:
-            path = ("tools", "bash")
-    return loc.pos(path, key=True)
+    """The warning of a note, as ``Note.finding`` words it (without building the note:
+    a large pack has tens of thousands, read from the cache each export)."""
+    path, _, target, _, field_, change, message, at_line, at_col = row
+    severity = Severity.INFO if change == Change.DROPPED.value else Severity.WARNING
+    return Finding(path, at_line, at_col, severity, field_, f"{target}: {change}: {message}")

@@ -54,6 +54,8 @@ class Located:
     values: dict[Path_, Pos] = field(default_factory=dict)
     origin: Pos = (1, 1)
     pending: tuple[str, int] | None = None
+    places: dict[Path_, Pos] | None = None
+    """Keys and list entries only, from one pass over the events (``_places``)."""
 
     def mapped(self) -> Located:
         """This, with the position of every key and value worked out."""
@@ -67,7 +69,9 @@ class Located:
         """The best position for a message about ``path``: the key, else the value,
         else the nearest ancestor that has one."""
         if self.pending is not None and key:
-            found = _find(self.pending[0], self.pending[1], path)
+            if self.places is None:
+                self.places = _places(self.pending[0], self.pending[1]) or {}
+            found = self.places.get(path)
             if found is not None:
                 return found
         self.mapped()
@@ -80,11 +84,11 @@ class Located:
         return self.origin
 
 
-def _find(text: str, offset: int, path: Path_) -> Pos | None:
-    """Where ``path`` stands (its key, or a list entry), read off the event stream without
-    building the data, and only as far as it: a warning about one field of a file that
-    loaded cleanly needs no more. None when the path is not there as plain keys and
-    lists (an alias, say), for the full map to answer."""
+def _places(text: str, offset: int) -> dict[Path_, Pos] | None:
+    """Where each key and list entry stands, read off the event stream in one pass without
+    building the data: the warnings about a file that loaded cleanly need no more. None
+    when the document has anchors or aliases, for the full map to answer."""
+    places: dict[Path_, Pos] = {}
     stack: list[list[Any]] = []  # per open collection: [is_map, key or index, expecting key]
     at: list[str | int] = []
     for event in _events(text):
@@ -99,21 +103,22 @@ def _find(text: str, offset: int, path: Path_) -> Pos | None:
             return None
         if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
             continue
+        mark = event.start_mark
         if stack and stack[-1][0] and stack[-1][2]:  # a key
             stack[-1][1], stack[-1][2] = event.value, False
-            if (*at, event.value) == tuple(path):
-                return (event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+            where: Path_ = (*at, event.value)
+            places.setdefault(where, (mark.line + 1 + offset, mark.column + 1))
             continue
-        here = (*at, stack[-1][1]) if stack else ()
-        if stack and here == tuple(path):
-            return (event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+        if stack and not stack[-1][0]:  # a list entry
+            entry: Path_ = (*at, stack[-1][1])
+            places[entry] = (mark.line + 1 + offset, mark.column + 1)
         if kind is yaml.ScalarEvent:
             _advance(stack)
         else:
             if stack:
                 at.append(stack[-1][1])
             stack.append([kind is yaml.MappingStartEvent, 0, True])
-    return None
+    return places
 
 
 def _advance(stack: list[list[Any]]) -> None:

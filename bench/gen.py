@@ -14,6 +14,8 @@ import random
 import shutil
 from pathlib import Path
 
+from agentpack.targets import BUILTIN
+
 WORDS = [
     "service",
     "api",
@@ -131,7 +133,7 @@ def generate(root: Path, n: int, seed: int = 1) -> Path:
         folder.mkdir(parents=True)
     (pack / "agentpack.yaml").write_text(
         "name: bench-pack\nversion: 1.0.0\ndescription: Synthetic pack for benchmarks.\n"
-        "targets: [claude, opencode]\n"
+        f"targets: [{', '.join(BUILTIN)}]\n"
     )
     for i in range(n):
         name = f"{rng.choice(DOMAINS)}-{rng.choice(ROLES)}-{i:05d}"

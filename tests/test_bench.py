@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,10 @@ def test_runner_at_n_50(tmp_path: Path) -> None:
     assert "agentpack / I/O floor" in out
     assert "startup: --help" in out
     assert "re-export after one agent changed" in out
-    assert "(2 files written, 59 items reused;" in out  # the cache did its work
+    # the cache did its work: only that agent's files (one per target that keeps it)
+    written = re.search(r"\((\d+) files written, 59 items reused;", out)
+    assert written is not None, out
+    assert 1 <= int(written.group(1)) <= 5
     if shutil.which("npm"):
         assert "| 50 | rulesync |" in out
         assert "rulesync / agentpack" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -342,3 +343,20 @@ def test_validate_shows_every_warning_an_export_shows_at_its_field(make_pack: Ma
     _, out, err = run("validate", "--pack", str(root))
     assert "agents/a.md:6:9: warning: tools.webfetch: claude: narrowed" in out
     assert f"{len(validated)} warnings" in err
+
+
+def test_an_export_prints_at_most_a_hundred_warnings(make_pack: MakePack) -> None:
+    """An export repeats its warnings every time; past a hundred it says how many more
+    there are and where to see them (validate lists every one)."""
+    agents = {
+        f"agents/a{i}.md": f"---\nname: a{i}\ndescription: d\ntools:\n  allow: [read]\n---\nx\n"
+        for i in range(40)
+    }
+    root = make_pack(agents)
+    code, _, err = run("export", "--pack", str(root))
+    assert code == 0
+    lines = err.splitlines()
+    assert sum(": warning: " in line for line in lines) == 100
+    assert any(re.match(r"\.\.\. and \d+ more warnings: 'agentpack validate'", x) for x in lines)
+    code, out, _ = run("validate", "--pack", str(root))
+    assert sum(": warning: " in line for line in out.splitlines()) > 100

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from agentpack.targets import BUILTIN
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -30,8 +31,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_schemas_and_reference_pack(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for kind in ("manifest", "agent", "command", "skill"):
-        assert f"agentpack/_data/schemas/{kind}.schema.json" in names
+    for kind in ("manifest", "agent", "command", "skill"):  # composed at run time
+        assert f"agentpack/schema/core/{kind}.json" in names
+        assert f"agentpack/_validators/{kind}.py" in names
+    for target in BUILTIN:
+        assert f"agentpack/targets/{target}/schema.json" in names
     assert "agentpack/_data/pack/agentpack.yaml" in names
     for agent in (ROOT / "agents").glob("*.md"):
         assert f"agentpack/_data/pack/agents/{agent.name}" in names
@@ -63,7 +67,7 @@ def test_validate_and_export_the_bundled_pack_outside_the_tree(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "5 agents, 2 commands, 1 skills; 0 errors" in result.stderr
+    assert "5 agents, 2 commands, 1 skill; 0 errors" in result.stderr
     result = subprocess.run(
         [str(installed / "agentpack"), "export"],
         cwd=tmp_path,

@@ -65,9 +65,10 @@ def color(err: bool = False) -> bool:
 _SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def finding_line(finding: Finding, err: bool = False) -> str:
+def finding_line(finding: Finding, err: bool = False, colour: bool | None = None) -> str:
+    """``colour``: whether to colour, when the caller has asked once for many lines."""
     text = str(finding)
-    if not color(err):
+    if not (color(err) if colour is None else colour):
         return text
     word = finding.severity.value
     return text.replace(f": {word}: ", f": {click.style(word, fg=_SEVERITY_COLORS[word])}: ", 1)

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import click
 
-from agentpack.cli import FORMAT, PACK, cli, count, echo_json, finding_line, located
+from agentpack.cli import FORMAT, PACK, cli, color, count, echo_json, finding_line, located
 from agentpack.cli.place import DRY, FORCE
+
+SHOWN = 100
+"""The most warnings an export prints (validate prints all, -v too): an export of a large
+pack would otherwise repeat thousands of them every time."""
 
 
 @cli.command(short_help="Compile the pack into each target's native files.")
@@ -55,11 +59,17 @@ def export(
     if fmt == "json":
         echo_json(result.as_dict())
         return 1 if check and result.stale else 0
-    shown = [
-        finding_line(f, err=True) for f in result.findings if verbose or f.severity.value != "info"
-    ]
-    if shown:  # one write: a large pack can have thousands of notes
-        click.echo("\n".join(shown), err=True)
+    listed = [f for f in result.findings if verbose or f.severity.value != "info"]
+    if len(listed) > SHOWN and not verbose:  # a large pack can have thousands of notes
+        more = count(len(listed) - SHOWN, "more warning")
+        tail = [f"... and {more}: 'agentpack validate' lists them all"]
+        listed = listed[:SHOWN]
+    else:
+        tail = []
+    if listed:  # one write
+        paint = color(err=True)
+        lines = [finding_line(f, err=True, colour=paint) for f in listed]
+        click.echo("\n".join([*lines, *tail]), err=True)
     where = ", ".join(result.targets)
     files = count(len(result.differences), "file")
     if check:

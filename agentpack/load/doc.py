@@ -195,3 +195,20 @@ def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
         for i, sub in enumerate(value):
             out += _strings(sub, (*path, i))
     return out
+
+
+def note_position(loc: Located, field_: str) -> tuple[int, int]:
+    """The place of the field a note names (``tools.webfetch`` is where the source names
+    webfetch: an entry of ``tools.ask``, say); the nearest place there is."""
+    head, _, rest = field_.partition(".")
+    path: tuple[str | int, ...] = (head, rest) if rest else (head,)
+    tools = loc.data.get("tools") if isinstance(loc.data, dict) and head == "tools" else None
+    if isinstance(tools, dict) and rest:
+        path = ("tools", "default") if "default" in tools else ("tools",)
+        for decision in ("allow", "ask", "deny"):
+            entries = tools.get(decision) or []
+            if rest in entries:
+                path = ("tools", decision, entries.index(rest))
+        if rest == "bash" and "bash" in tools:
+            path = ("tools", "bash")
+    return loc.pos(path, key=True)
