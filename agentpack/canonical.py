@@ -100,6 +100,8 @@ def agent_file(agent: Agent, schemas: str | None = "../schemas") -> OutFile:
         **{name: dict(block) for name, block in sorted(agent.extras.items())},
         "metadata": dict(agent.metadata) or None,
     }
+    if schemas is not None and not schemas.startswith("/"):
+        schemas = "../" * agent.name.count("/") + schemas  # agents/team/coder.md is deeper
     text = _document(fields, agent.body, _head("agent", schemas))
     return OutFile(f"agents/{agent.name}.md", text.encode("utf-8"))
 

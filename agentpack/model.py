@@ -274,3 +274,10 @@ class Pack:
             tuple(c for c in self.commands if wanted(c)),
             tuple(s for s in self.skills if wanted(s)),
         )
+
+
+def flat_name(name: str) -> str:
+    """An agent's name where a tool has no folders of agents: ``team/coder`` (opencode's
+    name for ``agent/team/coder.md``) is ``team-coder`` (the loader refuses a pack where
+    two agents would get one name so)."""
+    return name.replace("/", "-")

@@ -87,15 +87,31 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
     try:
         located = parse_yaml(fm_text, fm_line - 1)
     except SourceError as exc:
-        if not lenient:
-            report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)")
-            return None
-        repaired = repair.values(repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line)
+        # Claude Code itself quotes a one-line value that is not YAML on its own
+        # (``argument-hint: [file] [mode]``, its docs' own example) before it gives up on
+        # a frontmatter: read such a file as it does, lenient or not
+        quoted: list[tuple[int, int, str, str]] = []
+        repaired = repair.values(fm_text, lambda *w: quoted.append(w), fm_line)
         try:
             located = parse_yaml(repaired, fm_line - 1)
-        except SourceError as again:
-            report.error(again.line, again.col, again.field, again.message)
-            return None
+        except SourceError:
+            if not lenient:
+                report.error(
+                    exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)"
+                )
+                return None
+            repaired = repair.values(
+                repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line
+            )
+            try:
+                located = parse_yaml(repaired, fm_line - 1)
+            except SourceError as again:
+                report.error(again.line, again.col, again.field, again.message)
+                return None
+        else:
+            for line, col, key, message in quoted:
+                said = message.replace("repaired:", "read as Claude Code reads it:", 1)
+                report.warn(line, col, key, said)
     data = located.data if located.data is not None else {}
     if not isinstance(data, dict):
         report.error(fm_line, 1, "-", "the frontmatter is not a mapping of fields")
@@ -159,6 +175,10 @@ class ModelSpelling(Protocol):
         """This tool's id for a vendor's model, or None when it cannot use it."""
         ...
 
+    def model_problem(self, model_id: str) -> str | None:
+        """Why this tool cannot use ``model_id``, or None."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class ImportEnv:
@@ -185,17 +205,41 @@ class ImportEnv:
         return None, None
 
 
+CLAUDE_FAMILY = re.compile(r"(?i)(?:^|[-_/ .])(haiku|sonnet|opus|fable)(?:$|[-_ .\d])")
+"""A Claude model family named somewhere in a model name (``claude-4-sonnet``)."""
+
+
 def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> ModelRef | None:
-    """A native model id -> the alias whose id for ``target`` it is, else a per-target id;
-    a vendor's model id also gets its id for every other tool that can spell it (noted)."""
+    """A native model name -> the pack's model reference.
+
+    A name that is an alias of the pack's (built in or its own) is that alias, whatever the
+    dialect of the file (``model: sonnet`` beside opencode fields); so is the id an alias
+    has for the file's tool. A name the file's tool cannot use (a bare name in opencode)
+    becomes its Claude family's alias when it names one, else it is dropped; either way
+    the report says so. Any other name is kept for the file's tool, and a vendor's model
+    id also gets its id for every other tool that can spell it (noted)."""
     if value is None or value == "":
         return None
     text = str(value)
+    if text in env.table:
+        return ModelRef(alias=text)
     for alias, ids in env.table.items():
         if ids.get(target) == text:
             return ModelRef(alias=alias)
-    ids = {target: text}
     source = next((s for s in env.spellings if s.name == target), None)
+    problem = source.model_problem(text) if source is not None else None
+    if problem is not None:
+        family = CLAUDE_FAMILY.search(text)
+        alias = family.group(1).lower() if family else ""
+        if alias in env.table:
+            report.approximated.append(
+                f"model: {text} -> the alias {alias} (the newest {alias.title()} in each "
+                f"tool; {target} cannot use {text!r} as written)"
+            )
+            return ModelRef(alias=alias)
+        report.dropped.append(f"model: {text} ({problem})")
+        return None
+    ids = {target: text}
     parsed = source.parse_model(text) if source is not None else None
     if parsed is not None:
         for other in env.spellings:
@@ -240,6 +284,11 @@ class Importing(Protocol):
 
     def skip(self, path: Path, reason: str) -> None:
         """Say that a file or folder of a tool's tree was not read, and why."""
+        ...
+
+    def first(self, path: Path) -> bool:
+        """True the first time a file is asked about in this import (a configuration two
+        ways lead to is read once)."""
         ...
 
 

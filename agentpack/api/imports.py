@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +33,13 @@ class ImportResult:
     reports: tuple[FileReport, ...]
     files: tuple[writer.SourceWrite, ...]
     findings: tuple[Finding, ...]
-    """Findings of validating the pack after the import (empty on a dry run)."""
+    """Findings of validating the pack as the import leaves it (or would leave it)."""
+    skipped: tuple[tuple[str, str], ...] = ()
+    """What a tool's tree held that is not read (no agent, command or skill of the tool's,
+    or nothing a pack can carry yet), each with why."""
+    written: bool = True
+    """False when nothing was written: a dry run, or an import that failed (a file that
+    could not be read, one it would not overwrite, or a pack that would not validate)."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -39,6 +47,8 @@ class ImportResult:
             "files": [{"path": f.path, "action": f.status} for f in self.files],
             "reports": [r.as_dict() for r in self.reports],
             "findings": [f.as_dict() for f in self.findings],
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "written": self.written,
         }
 
     @property
@@ -130,13 +140,39 @@ def import_(
     out: list[OutFile] = []
     if not (root / MANIFEST).is_file():
         out.append(canonical.manifest_file(_new_manifest(imported, source, root, reg.defaults())))
-        if not dry_run:
-            write_schemas(root / "schemas", targets=reg)
     out += [canonical.agent_file(a) for a in imported.agents]
     out += [canonical.command_file(c) for c in imported.commands]
     out += [f for s in imported.skills for f in canonical.skill_files(s)]
-    files = writer.write_sources(out, root, force=force, dry_run=dry_run)
-    findings: tuple[Finding, ...] = ()
-    if not dry_run:
-        findings = validate(root, targets=reg).findings
-    return ImportResult(root, tuple(imported.reports), tuple(files), findings)
+    planned = writer.write_sources(out, root, force=force, dry_run=True)
+    reports = tuple(imported.reports)
+    skipped = tuple(imported.skipped)
+    if any(r.failed for r in reports) or any(f.status == "skip" for f in planned):
+        return ImportResult(root, reports, tuple(planned), (), skipped, written=False)
+    findings = _staged(root, out, reg)
+    if dry_run or any(f.is_error for f in findings):
+        return ImportResult(root, reports, tuple(planned), findings, skipped, written=False)
+    if not (root / MANIFEST).is_file():
+        write_schemas(root / "schemas", targets=reg)
+    files = writer.write_sources(out, root, force=force)
+    findings = validate(root, targets=reg).findings
+    return ImportResult(root, reports, tuple(files), findings, skipped)
+
+
+def _staged(root: Path, out: list[OutFile], reg: Registry) -> tuple[Finding, ...]:
+    """The findings of the pack as the import would leave it, found in a copy of its
+    source files with the imported ones written over them: an import whose result does
+    not validate writes nothing."""
+    with tempfile.TemporaryDirectory(prefix="agentpack-import-") as temp:
+        stage = Path(temp) / (root.name or "pack")
+        stage.mkdir()
+        if (root / MANIFEST).is_file():
+            kept = [MANIFEST, *_load_pack(root, reg).manifest.files]
+            for rel in kept:
+                if (root / rel).is_file():
+                    (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(root / rel, stage / rel)
+            for folder in ("agents", "commands", "skills"):
+                if (root / folder).is_dir():
+                    shutil.copytree(root / folder, stage / folder, symlinks=True)
+        writer.write_sources(out, stage, force=True)
+        return validate(stage, targets=reg).findings

@@ -142,10 +142,18 @@ def import_(
                 click.echo(f"  {label}: " + "; ".join(entries))
         for finding in report.findings:
             click.echo(finding_line(finding, err=True), err=True)
+    for where, reason in result.skipped:
+        click.echo(f"not read: {where} ({reason})")
     for written in result.files:
         note = " (exists; --force replaces it)" if written.status == "skip" else ""
-        would = "would " if dry_run and written.status == "write" else ""
+        would = "would " if not result.written and written.status == "write" else ""
         click.echo(f"{would}{written.status}: {written.path}{note}")
     for finding in result.findings:
         click.echo(finding_line(finding, err=True), err=True)
+    if result.failed:
+        click.echo(
+            f"nothing written to {result.root}: the import would not give a valid pack "
+            "(see above); the pack is as it was",
+            err=True,
+        )
     return 1 if result.failed else 0

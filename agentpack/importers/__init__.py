@@ -68,6 +68,7 @@ class _Run:
     readers: Mapping[str, Reader]
     environment: ImportEnv
     out: Imported = field(default_factory=Imported)
+    seen: set[Path] = field(default_factory=set)
 
     def env(self) -> ImportEnv:
         return self.environment
@@ -86,6 +87,13 @@ class _Run:
 
     def skip(self, path: Path, reason: str) -> None:
         self.out.skipped.append((self.label(path), reason))
+
+    def first(self, path: Path) -> bool:
+        key = path.resolve()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> None:
         if self.out.plugin is None:  # the first one read names a new pack

@@ -18,7 +18,7 @@ from agentpack.load import items
 from agentpack.load.doc import Files
 from agentpack.load.fields import Fields, Registered
 from agentpack.load.manifest import check_groups, manifest
-from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Pack, Skill
+from agentpack.model import Agent, Command, Item, ItemInfo, Kind, Pack, Skill, flat_name
 from agentpack.schema import Schemas
 from agentpack.yamldoc import Located
 
@@ -64,9 +64,7 @@ class Loader:
         if not base.is_dir():
             return []
         found = []
-        for entry in sorted(base.iterdir(), key=lambda e: (e.name.removesuffix(suffix), e.name)):
-            if entry.name.startswith("."):
-                continue
+        for entry in _walk(base, deep=kind is Kind.AGENT):
             if entry.name.endswith(suffix) or (suffix == "/" and entry.is_dir()):
                 found.append(entry)
             else:
@@ -102,6 +100,7 @@ class Loader:
             by_kind[info.kind].append(info)
         for kind in Kind:
             self._duplicates(by_kind[kind], kind.value)
+        self._flat_clashes(by_kind[Kind.AGENT])
         self._clashes(by_kind)
         if self.manifest is not None and self._doc is not None:
             names = {FOLDERS[kind][0]: {i.name for i in by_kind[kind]} for kind in Kind}
@@ -121,6 +120,21 @@ class Loader:
                     "also in letter case",
                 )
             seen.setdefault(key, info.source.path)
+
+    def _flat_clashes(self, agents: Sequence[ItemInfo]) -> None:
+        """Two agents that one name would stand for where agent names hold no '/'."""
+        seen: dict[str, str] = {}
+        for info in agents:
+            key = flat_name(info.name).casefold()
+            other = seen.setdefault(key, info.name)
+            if other != info.name and "/" in other + info.name:
+                self.files.report_at(
+                    info.source.path,
+                    (1, 1),
+                    f"the agents {other!r} and {info.name!r} would both be "
+                    f"{flat_name(info.name)!r} in tools whose agent names hold no '/'; "
+                    "rename one",
+                )
 
     def _clashes(self, by_kind: Mapping[Kind, list[ItemInfo]]) -> None:
         """A command and a skill of one name, in a tool that runs both as one."""
@@ -172,3 +186,17 @@ def load_pack(root: Path, targets: Registered) -> Pack:
     if loaded.pack is None:
         raise InvalidPack(loaded.findings)
     return loaded.pack
+
+
+def _walk(base: Path, *, deep: bool) -> list[Path]:
+    """The entries of an item folder in name order; with ``deep``, the files of its
+    subfolders too (agents: ``agents/team/coder.md`` is the agent ``team/coder``)."""
+    out: list[Path] = []
+    for entry in sorted(base.iterdir(), key=lambda e: (e.name.removesuffix(".md"), e.name)):
+        if entry.name.startswith("."):
+            continue
+        if deep and entry.is_dir() and not entry.is_symlink() and entry.suffix != ".md":
+            out += _walk(entry, deep=True)
+        else:
+            out.append(entry)
+    return out

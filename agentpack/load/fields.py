@@ -68,7 +68,7 @@ class Fields:
         self.files.report(doc, path, message, **kw)
 
     def name(self, doc: Doc, expected: str, what: str) -> None:
-        if reserved_name(expected):
+        if any(reserved_name(part) for part in expected.split("/")):
             where = ("name",) if "name" in doc.data else ()
             self.report(
                 doc,

@@ -27,7 +27,8 @@ def agent(fields: Fields, path: Path, table: Table) -> Agent | None:
         return None
     data = doc.data
     extras = fields.blocks(doc, "agent")
-    fields.name(doc, path.stem, "file name")
+    under = path.relative_to(fields.files.root / "agents").with_suffix("").as_posix()
+    fields.name(doc, under, "file name" if "/" not in under else "path under agents/")
     fields.target_names(doc, ("targets",), data.get("targets", []))
     model = fields.model_ref(doc, table)
     policy = fields.policy(doc)

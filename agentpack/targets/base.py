@@ -32,6 +32,7 @@ from agentpack.model import (
     PluginGroup,
     Skill,
     SourceRef,
+    flat_name,
 )
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
@@ -231,6 +232,22 @@ class Target(Protocol):
         """How the tool's own client judges this target's output (the conformance lab);
         None when no client can run offline here."""
         ...
+
+
+def agent_name(target: str, title: str, agent: Agent, report: Report) -> str:
+    """``flat_name`` of the agent, for a tool whose agent names hold no '/', with a note
+    when that changes it."""
+    flat = flat_name(agent.name)
+    if flat != agent.name:
+        report.add(
+            target,
+            agent,
+            "name",
+            Change.APPROXIMATED,
+            f"{title} agent names hold no '/': {agent.name!r} is written as {flat!r} (other "
+            "agents' prompts that call it by its path should say both)",
+        )
+    return flat
 
 
 def describe(agent: Agent) -> str:

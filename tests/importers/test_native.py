@@ -408,6 +408,7 @@ def test_import_knows_every_claude_field_the_schema_knows(kind: str) -> None:
 
     known = {"agent": claude.AGENT_EXTRAS, "command": claude.COMMAND_EXTRAS}
     fields = set(known.get(kind, claude.SKILL_EXTRAS))
-    handled = {"maxTurns"} if kind == "agent" else set()  # read into max_steps
+    # read into max_steps; the source's spelling of its tool lists, recorded by import
+    handled = {"maxTurns", "toolNames", "disallowedToolNames"} if kind == "agent" else set()
     block = Registry(third_party=False).get("claude").blocks()[kind]
     assert set(block["properties"]) == fields | handled

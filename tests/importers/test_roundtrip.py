@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from agentpack import aliases, api, canonical
-from agentpack.model import Agent, Manifest, Pack, SourceRef
+from agentpack.model import Agent, Manifest, Pack, SourceRef, flat_name
 from agentpack.permissions import TOOLS, Policy
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Report, render
@@ -52,7 +52,7 @@ def test_claude_roundtrip(name: str, tmp_path: Path) -> None:
     source, back, noted = _export_import(PACKS[name], "claude", tmp_path)
     table = aliases.table(source.manifest, BUILTIN)
     for agent in source.agents:
-        got = back.agent(agent.name)
+        got = back.agent(flat_name(agent.name))  # Claude Code's names hold no '/'
         assert got is not None
         assert (got.description, got.examples, got.body) == (
             agent.description,
@@ -163,3 +163,41 @@ def test_canonical_files_load_back_identically() -> None:
     for agent in pack.agents:
         text = canonical.agent_file(agent).data.decode()
         assert text.split("\n", 2)[1].startswith("# yaml-language-server")
+
+
+def _claude_names() -> list[str]:
+    from agentpack.targets.claude.names import CANONICAL
+
+    return sorted(CANONICAL)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read, Grep, Glob, Bash",
+        "Bash, Read",
+        "Read, Write, Edit",
+        "TodoWrite",
+        "Agent, WebFetch, WebSearch",
+        "mcp__github, mcp__jira__create_issue, Read",
+        *_claude_names(),
+    ],
+)
+@pytest.mark.parametrize("field", ["tools", "disallowedTools"])
+def test_a_claude_tools_line_comes_back_as_written_or_says_why(
+    line: str, field: str, tmp_path: Path
+) -> None:
+    """Every tool spelling Claude Code accepts, alone and in lists, in either list: the
+    exported file is the imported one byte for byte, or the import report says what
+    changes (approximated), never silently."""
+    agents = tmp_path / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    text = f"---\nname: x\ndescription: d\n{field}: {line}\n---\nBody.\n"
+    (agents / "x.md").write_text(text)
+    result = api.import_(tmp_path / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings if f.is_error]
+    api.export(tmp_path / "pack", ["claude"])
+    back = (tmp_path / "pack" / "dist" / "claude" / "agents" / "x.md").read_text()
+    (report,) = [r for r in result.reports if r.source.endswith("x.md")]
+    said = [e for e in report.approximated + report.dropped if e.startswith(field)]
+    assert back == text or said, (back, report.as_dict())

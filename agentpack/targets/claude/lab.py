@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from agentpack.lab import Client, Exported, Lab
-from agentpack.model import Pack
+from agentpack.model import Pack, flat_name
 from agentpack.targets.claude.plugin import MARKETPLACE
 
 CLIENT = Client("@anthropic-ai/claude-code", "2.1.332", "claude", size_mb=390)
@@ -74,9 +74,9 @@ class ClaudeLab:
             details = lab.run(claude, ["plugin", "details", plugin], home, home)
             assert details.returncode == 0, details.stderr
             group = groups.get(entry["name"])
-            agents = (
-                set(group.agents) if group else {a.name for a in pack.for_target("claude").agents}
-            )
+            names = group.agents if group else [a.name for a in pack.for_target("claude").agents]
+            agents = {flat_name(name) for name in names}  # Claude Code's names hold no '/'
+
             own = pack.for_target("claude")
             skills = (
                 set(group.skills) | set(group.commands)

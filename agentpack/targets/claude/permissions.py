@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agentpack.model import Grant
-from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts
+from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
 from agentpack.targets.claude.names import LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
 
@@ -170,3 +170,35 @@ def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[str]]:
         else:
             dropped.append(str(grant))
     return rules, dropped
+
+
+SPELLINGS = ("toolNames", "disallowedToolNames")
+"""Keys of the ``claude:`` block that record how the agent's source file spelled its lists;
+used by the renderer, never written."""
+
+
+def _canonical(names: list[str]) -> set[str] | None:
+    """The canonical tools a list of Claude tool names stands for; None if a name is not a
+    plain Claude tool name (a rule with a pattern, an unknown name)."""
+    from agentpack.targets.claude.names import tool_id
+
+    found = set()
+    for name in names:
+        tool, pattern = tool_id(name)
+        if tool is None or pattern is not None:
+            return None
+        found.add(normalize_tool_id(tool))
+    return found
+
+
+def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> list[str] | None:
+    """``recorded`` (the source's own spelling) in place of ``computed`` when it says the
+    same thing or less: an allowlist may name fewer of a tool's Claude names (only ``Bash``
+    of the shell tools), never another tool; a denylist must still name every one."""
+    if computed is None or not isinstance(recorded, list) or not recorded:
+        return None
+    names = [str(n) for n in recorded]
+    if _canonical(names) != _canonical(computed):
+        return None
+    fits = set(computed) <= set(names) if deny else set(names) <= set(computed)
+    return names if fits else None

@@ -33,6 +33,7 @@ from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import COLORS
 from agentpack.targets.claude.names import tool_id as claude_tool
+from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, respelled
 
 AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
 AGENT_EXTRAS = (
@@ -138,6 +139,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     claude = _extras(extras_src, AGENT_EXTRAS, frozenset(), report)
     key = "tools" if "tools" in fm else "allowed-tools"
     agent_policy = policy(fm, report, key)
+    claude.update(_spelling(fm, key, agent_policy, report))
     if color is not None and color not in COLORS:
         report.dropped.append(f"color: {color} (not a colour agentpack knows)")
         color = None
@@ -154,6 +156,33 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         color=color,
         extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
     )
+
+
+def _spelling(
+    fm: Mapping[str, Any], key: str, found: Policy | None, report: FileReport
+) -> dict[str, list[str]]:
+    """The source's own spelling of its lists, where agentpack would write them otherwise
+    (another order, every shell tool for ``Bash``) and the renderer can take it back; a
+    spelling it cannot take back is reported as approximated."""
+    computed = agent_tools(found)
+    denied = fm.get("disallowedTools", fm.get("disallowed-tools"))
+    kept: dict[str, list[str]] = {}
+    for field, names, wrote, deny in (
+        (SPELLINGS[0], fm.get(key), computed.tools, False),
+        (SPELLINGS[1], denied, computed.disallowed, True),
+    ):
+        source = split_list(names)
+        if names is None or wrote is None or source == wrote:
+            continue
+        if respelled(wrote, source, deny=deny):
+            kept[field] = source
+        else:
+            line = "disallowedTools" if deny else key
+            report.approximated.append(
+                f"{line}: written back as {', '.join(wrote) or '(none)'} (what the pack's "
+                "tools: say in Claude Code, older clients' names too)"
+            )
+    return kept
 
 
 def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:

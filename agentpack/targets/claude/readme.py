@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentpack.model import ItemInfo, Manifest
+from agentpack.model import ItemInfo, Manifest, flat_name
 
 LISTED = 100
 """Items listed per kind; the rest are counted."""
@@ -56,7 +56,7 @@ def _section(title: str, items: Sequence[ItemInfo], prefix: str = "") -> list[st
     """A list of the first ``LISTED`` items (summaries cost a regex each: only those)."""
     if not items:
         return []
-    shown = [f"- `{prefix}{i.name}`: {summary(i.description)}" for i in items[:LISTED]]
+    shown = [f"- `{prefix}{flat_name(i.name)}`: {summary(i.description)}" for i in items[:LISTED]]
     more = [f"- ... and {len(items) - LISTED} more"] if len(items) > LISTED else []
     return ["", f"## {title}", "", *shown, *more]
 

@@ -10,28 +10,31 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentpack import aliases, emit, placeholders
-from agentpack.model import Agent, Command, Mode, ModelRef, Skill
+from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
-from agentpack.targets.claude.permissions import agent_tools, grant_rules
+from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
 
 NAME = "claude"
 
 
 def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     tools = agent_tools(agent.policy)
+    called = agent_name(NAME, "Claude Code", agent, report)
     for tool, source, got, why in tools.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    extras = dict(agent.extras.get(NAME, {}))
+    allowed = respelled(tools.tools, extras.pop(SPELLINGS[0], None), deny=False) or tools.tools
+    denied = respelled(tools.disallowed, extras.pop(SPELLINGS[1], None), deny=True)
     fields: dict[str, Any] = {
-        "name": agent.name,
+        "name": called,
         "description": describe(agent),
-        "tools": None if tools.tools is None else (emit.inline_list(tools.tools) or []),
-        "disallowedTools": emit.inline_list(tools.disallowed) or None,
+        "tools": None if allowed is None else (emit.inline_list(allowed) or []),
+        "disallowedTools": emit.inline_list(denied or tools.disallowed) or None,
         "model": _model(agent, agent.model, env, report),
         "color": _color(agent, report),
     }
-    extras = dict(agent.extras.get(NAME, {}))
     if agent.max_steps is not None:
         fields["maxTurns"] = extras.pop("maxTurns", agent.max_steps)
     fields.update(extras)
@@ -45,7 +48,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
             "mode",
             Change.APPROXIMATED,
             "Claude Code has no primary agents: written as a subagent; run it as the main "
-            f"agent with 'claude --agent {agent.name}'",
+            f"agent with 'claude --agent {called}'",
         )
     elif agent.mode is Mode.ALL:
         report.add(
@@ -54,11 +57,9 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
             "mode",
             Change.DROPPED,
             "Claude Code has no modes: every agent is a subagent, and runs as the main agent "
-            f"with 'claude --agent {agent.name}'",
+            f"with 'claude --agent {called}'",
         )
-    return OutFile.text(
-        f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
-    )
+    return OutFile.text(f"agents/{called}.md", emit.frontmatter(fields, agent.body), agent.source)
 
 
 def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
@@ -108,7 +109,7 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         # a built-in in Claude Code's spelling; none for one Claude Code lacks (opencode's
         # build): a forked command with no agent runs on general-purpose
         if env.builtin is None:
-            fields["agent"] = command.agent
+            fields["agent"] = flat_name(command.agent) if command.agent else None
         elif builtin is not None:
             fields["agent"] = builtin.native
     elif command.agent is not None:

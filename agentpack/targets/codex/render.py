@@ -16,7 +16,7 @@ from typing import Any
 from agentpack import aliases, emit
 from agentpack.model import Agent, Command, ModelRef, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
 from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
 
@@ -54,8 +54,9 @@ def agent_files(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]
         return
     for tool, source, got, why in permissions.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    called = agent_name(NAME, "Codex", agent, report)
     fields: dict[str, Any] = {
-        "name": agent.name,
+        "name": called,
         "description": describe(agent),
         "developer_instructions": agent.body,
         "model": _model(agent, agent.model, env, report),
@@ -75,7 +76,7 @@ def agent_files(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]
             "Codex has custom agents it spawns only; the main session is configured by "
             "config.toml: written as a role the session may spawn",
         )
-    yield OutFile.text(f"{AGENTS}/{agent.name}.toml", emit.toml_document(fields), agent.source)
+    yield OutFile.text(f"{AGENTS}/{called}.toml", emit.toml_document(fields), agent.source)
 
 
 def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.lab import Client, Exported, Lab, git_repo
+from agentpack.model import flat_name
 from agentpack.permissions import Decision
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, PROMPTS, SKILLS
 from agentpack.targets.copilot.plugin import MARKETPLACE
@@ -186,7 +187,8 @@ class CopilotLab:
         here = {CANONICAL.get(name, "*") for name in every}  # offline: no web tools
         seen: set[str] = set()
         for agent in exported.pack.agents:
-            path = project / ".github" / AGENTS / f"{agent.name}.agent.md"
+            called = flat_name(agent.name)  # Copilot's names hold no '/'
+            path = project / ".github" / AGENTS / f"{called}.agent.md"
             if not path.is_file():
                 continue
             claimed = agent_tools(agent.policy)
@@ -194,7 +196,7 @@ class CopilotLab:
             if key in seen:
                 continue
             seen.add(key)
-            offered = self._offered(session, agent.name, project, requests)
+            offered = self._offered(session, called, project, requests)
             got = {CANONICAL.get(name, "*") for name in offered - SESSION}
             for tool, decision in claimed.effective.items():
                 if decision is None or tool not in here:

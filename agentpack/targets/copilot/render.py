@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentpack import aliases, emit, placeholders
-from agentpack.model import Agent, Command, Mode, ModelRef, Skill
+from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
 
@@ -44,8 +44,9 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
         return
     for tool, source, got, why in tools.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    called = agent_name(NAME, "Copilot", agent, report)
     fields: dict[str, Any] = {
-        "name": agent.name,
+        "name": called,
         "description": describe(agent),
         "tools": tools.tools,
         "model": _model(agent, agent.model, env, report),
@@ -56,7 +57,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
     for name in ("temperature", "top_p", "max_steps", "color"):
         if getattr(agent, name) is not None:
             report.add(NAME, agent, name, Change.DROPPED, f"Copilot agents have no {name}")
-    path = f"{AGENTS}/{agent.name}.agent.md"
+    path = f"{AGENTS}/{called}.agent.md"
     yield OutFile.text(path, emit.frontmatter(fields, agent.body), agent.source)
 
 
@@ -109,7 +110,7 @@ def _prompt_agent(command: Command, env: ItemEnv, report: Report) -> str | None:
         return None
     if env.agent is not None:
         if not left_out(env.agent):
-            return env.agent.name
+            return flat_name(env.agent.name)
         why = f"the agent {command.agent!r} is not in the Copilot output"
     elif env.builtin is not None and env.builtin in HOST_AGENTS:
         return HOST_AGENTS[env.builtin].native

@@ -13,7 +13,7 @@ from typing import Any
 from agentpack import aliases, emit, placeholders
 from agentpack.model import Agent, Command, Mode, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
 
@@ -40,8 +40,9 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
         return
     for tool, source, got, why in rights.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    called = agent_name(NAME, "Cursor", agent, report)
     fields: dict[str, Any] = {
-        "name": agent.name,
+        "name": called,
         "description": describe(agent),
         "model": _model(agent, env, report),
         "readonly": True if rights.readonly else None,
@@ -58,9 +59,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
             Change.APPROXIMATED if agent.mode is Mode.PRIMARY else Change.DROPPED,
             "Cursor's agents are subagents only: written as one",
         )
-    yield OutFile.text(
-        f"{AGENTS}/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
-    )
+    yield OutFile.text(f"{AGENTS}/{called}.md", emit.frontmatter(fields, agent.body), agent.source)
 
 
 def _model(agent: Agent, env: ItemEnv, report: Report) -> str | None:

@@ -190,9 +190,19 @@ def _check_order(rules: list[tuple[str, str, Decision]], report: FileReport) -> 
         )
 
 
+def _nested(path: Path) -> str | None:
+    """opencode's name for an agent in a subfolder of its agents folder: the path from
+    there (``agent/team/coder.md`` is ``team/coder``, as ``opencode agent list`` shows)."""
+    parts = path.parts
+    at = max((i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")), default=-1)
+    if at < 0 or len(parts) - at <= 2:
+        return None
+    return "/".join(name_of(None, part) for part in (*parts[at + 1 : -1], path.stem))
+
+
 def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
-    name = name_of(fm.get("name"), native.path.stem)
+    name = _nested(native.path) or name_of(fm.get("name"), native.path.stem)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}

@@ -17,8 +17,24 @@ if TYPE_CHECKING:
     from agentpack.targets.opencode.read import OpencodeReader
 
 
+NOT_CARRIED = {
+    "mcp": "MCP servers are not carried by a pack yet",
+    "plugin": "opencode plugins (code) are not carried by a pack",
+    "tools": "settings of opencode's tools for every agent are not carried by a pack",
+    "permission": "the project's permissions for every agent are not carried by a pack",
+    "provider": "model providers are the user's settings, not a pack's",
+    "lsp": "language servers are not carried by a pack",
+    "formatter": "formatters are not carried by a pack",
+    "instructions": "instruction files are not carried by a pack",
+}
+"""Keys of opencode.json that hold something a pack does not carry, and what it is."""
+
+
 def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
-    """Every agent and command an ``opencode.json`` (or ``.jsonc``) defines."""
+    """Every agent and command an ``opencode.json`` (or ``.jsonc``) defines; what else it
+    holds that a pack cannot carry is reported as dropped."""
+    if not run.first(path):
+        return  # read already (the project's config, found from .opencode/ too)
     report = run.report(path, "opencode.json")
     try:
         text = path.read_text(encoding="utf-8")
@@ -29,6 +45,12 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         report.error(1, 1, "-", f"cannot read this JSON: {exc}")
         return
     env = run.env()
+    if not isinstance(config, dict):
+        report.error(1, 1, "-", "opencode.json is not a JSON object")
+        return
+    for key, what in NOT_CARRIED.items():
+        if config.get(key):
+            report.dropped.append(f"{key} ({what})")
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
     for name, spec in (config.get("command") or {}).items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
-from agentpack.lab import Lab
+from agentpack.lab import Lab, git_repo
 from agentpack.targets.opencode.lab import CLIENT, listed, project
 from tests.conftest import MakePack
 from tests.lab import client
@@ -38,3 +38,29 @@ def test_commands_name_only_agents_opencode_has(
     assert len(named) == len(files) - 1
     missing = {name: m and m[1] for name, m in named.items() if m is None or m[1] not in known}
     assert missing == {}
+
+
+def test_nested_agents_come_back_under_the_names_opencode_gave_them(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """An opencode project whose agents live in subfolders and call each other by path
+    (``team/coder``): imported, exported again, opencode lists them under the same names."""
+    client(lab, CLIENT)
+    source = tmp_path / "source" / ".opencode" / "agent"
+    (source / "team").mkdir(parents=True)
+    (source / "team" / "coder.md").write_text(
+        "---\ndescription: Writes code.\nmode: subagent\n---\nAsk team/reviewer to review.\n"
+    )
+    (source / "team" / "reviewer.md").write_text(
+        "---\ndescription: Reviews code.\nmode: subagent\n---\nReview what team/coder wrote.\n"
+    )
+    (source / "lead.md").write_text(
+        "---\ndescription: Leads.\nmode: primary\n---\nDelegate to team/coder.\n"
+    )
+    original = set(listed(lab, git_repo(tmp_path / "source"), tmp_path / "home1"))
+    assert {"team/coder", "team/reviewer", "lead"} <= original
+    result = api.import_(tmp_path / "source" / ".opencode", tmp_path / "pack")
+    assert not result.failed
+    api.export(tmp_path / "pack", ["opencode"])
+    again = set(listed(lab, project(tmp_path / "pack", tmp_path / "p"), tmp_path / "home2"))
+    assert {"team/coder", "team/reviewer", "lead"} <= again

@@ -1,0 +1,110 @@
+"""Real trees, as users have them: an opencode project whose agents live in subfolders and
+call each other by path, with bare and mixed model names, a design document at the top of
+``.opencode/``, plugins, custom tools, MCP servers and hooks. Each import gives a pack that
+validates and exports, and says what it did not read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return _write(
+        tmp_path / "project",
+        {
+            ".opencode/agent/team/coder.md": "---\ndescription: Writes code.\nmode: subagent\n"
+            "model: claude-4-sonnet\npermission:\n  bash: ask\n---\n"
+            "Write code; ask team/reviewer for a review.\n",
+            ".opencode/agent/team/reviewer.md": "---\ndescription: Reviews code.\n"
+            "mode: subagent\nmodel: sonnet\ntools:\n  write: false\n  edit: false\n---\n"
+            "Review what team/coder wrote.\n",
+            ".opencode/agent/lead.md": "---\ndescription: Leads.\nmode: primary\n"
+            "model: my-local-model\n---\nDelegate to team/coder.\n",
+            ".opencode/command/ship.md": "---\ndescription: Ship it.\nagent: team/coder\n---\n"
+            "Ship $ARGUMENTS.\n",
+            ".opencode/DESIGN.md": "# How our agents work\n\nNot an agent.\n",
+            ".opencode/plugin/notify.ts": "export const Notify = async () => ({})\n",
+            ".opencode/tool/db.ts": "export default {}\n",
+            ".opencode/package.json": "{}\n",
+            "opencode.json": '{"mcp": {"db": {"type": "local", "command": ["db"]}}, '
+            '"plugin": ["opencode-x"]}\n',
+            ".claude/settings.json": '{"hooks": {"PreToolUse": []}}\n',
+            ".mcp.json": '{"mcpServers": {"db": {"command": "db"}}}\n',
+        },
+    )
+
+
+def test_an_opencode_project_imports_into_a_pack_that_validates(
+    project: Path, tmp_path: Path
+) -> None:
+    result = api.import_(project / ".opencode", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings if f.is_error]
+    pack = api.load_pack(tmp_path / "pack")
+    assert sorted(a.name for a in pack.agents) == ["lead", "team/coder", "team/reviewer"]
+    assert (tmp_path / "pack" / "agents" / "team" / "coder.md").is_file()
+    assert pack.commands[0].agent == "team/coder"
+    models = {a.name: a.model.alias if a.model else None for a in pack.agents}
+    assert models["team/coder"] == "sonnet"
+    assert models["team/reviewer"] == "sonnet"
+    assert models["lead"] is None  # a bare name opencode cannot use: dropped, and said
+    said = {r.source: r.approximated + r.dropped for r in result.reports}
+    assert any("claude-4-sonnet -> the alias sonnet" in e for e in said["agent/team/coder.md"])
+    assert any("my-local-model" in e for e in said["agent/lead.md"])
+    assert ("DESIGN.md", "opencode does not read it as an agent, command, skill or settings") in (
+        result.skipped
+    )
+    dropped = [e for r in result.reports if r.kind == "opencode.json" for e in r.dropped]
+    assert [e.split(" ")[0] for e in dropped] == ["mcp", "plugin"]
+    not_read = {path for path, _ in result.skipped}
+    assert {"plugin", "tool", "package.json"} <= not_read
+
+
+def test_nested_agents_keep_their_path_for_opencode_and_a_plain_name_elsewhere(
+    project: Path, tmp_path: Path
+) -> None:
+    api.import_(project / ".opencode", tmp_path / "pack")
+    result = api.export(tmp_path / "pack")
+    dist = tmp_path / "pack" / "dist"
+    assert (dist / "opencode" / "agents" / "team" / "coder.md").is_file()
+    assert "agent: team/coder\n" in (dist / "opencode" / "commands" / "ship.md").read_text()
+    claude = (dist / "claude" / "agents" / "team-coder.md").read_text()
+    assert "name: team-coder\n" in claude
+    assert "agent: team-coder\n" in (dist / "claude" / "commands" / "ship.md").read_text()
+    notes = [f for f in result.findings if f.field == "name"]
+    assert {f.message.split(":")[0] for f in notes} >= {"claude", "copilot"}
+
+
+def test_two_agents_that_meet_on_one_plain_name_are_an_error(tmp_path: Path) -> None:
+    pack = _write(
+        tmp_path / "pack",
+        {
+            "agentpack.yaml": "name: p\nversion: 1.0.0\ndescription: d\n",
+            "agents/team/coder.md": "---\nname: team/coder\ndescription: d\n---\nx\n",
+            "agents/team-coder.md": "---\nname: team-coder\ndescription: d\n---\nx\n",
+        },
+    )
+    errors = [str(f) for f in api.validate(pack).findings if f.is_error]
+    assert errors == [
+        "agents/team-coder.md:1:1: error: -: the agents 'team/coder' and 'team-coder' would "
+        "both be 'team-coder' in tools whose agent names hold no '/'; rename one"
+    ]
+
+
+def test_a_claude_tree_says_what_it_does_not_carry(project: Path, tmp_path: Path) -> None:
+    _write(project, {".claude/agents/a.md": "---\nname: a\ndescription: d\n---\nx\n"})
+    result = api.import_(project, tmp_path / "pack", dry_run=True)
+    reasons = dict(result.skipped)
+    assert "not carried by a pack" in reasons[".claude/settings.json"]
+    assert "not carried by a pack" in reasons[".mcp.json"]
