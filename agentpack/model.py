@@ -210,6 +210,59 @@ class PluginGroup:
     skills: tuple[str, ...] = ()
 
 
+HOOK_EVENTS: tuple[str, ...] = (
+    "before_tool",
+    "after_tool",
+    "prompt",
+    "session_start",
+    "session_end",
+    "stop",
+)
+"""The canonical hook events, each of which every host with hooks has in some form."""
+TOOL_EVENTS = frozenset({"before_tool", "after_tool"})
+PLUGIN_ROOT = "${PLUGIN_ROOT}"
+"""In a server's command, args and cwd: the folder the pack's files are installed in."""
+
+
+@dataclass(frozen=True, slots=True)
+class McpServer:
+    """One MCP server of the pack (``mcp/<name>.yaml``): a stdio server the host starts,
+    or a remote one at a URL. Values may name environment variables as ``${NAME}``."""
+
+    name: str
+    source: SourceRef
+    description: str = ""
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=_empty)
+    cwd: str | None = None
+    url: str | None = None
+    transport: str = "stdio"
+    """stdio, http or sse."""
+    headers: Mapping[str, str] = field(default_factory=_empty)
+    files: tuple[str, ...] = ()
+    """Pack files the server needs, copied with the pack (``${PLUGIN_ROOT}/<path>``)."""
+    targets: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """One hook of the pack (``hooks/<name>.yaml``): a script run on an event, which
+    gets the event as JSON on stdin as Claude Code gives it; exit 2 blocks a tool call."""
+
+    name: str
+    source: SourceRef
+    event: str
+    run: str
+    """The script, a pack-relative path; its bytes are in ``Manifest.files``."""
+    interpreter: str = "sh"
+    tools: tuple[str, ...] = ()
+    """For tool events: the canonical tool ids it runs for; empty: every tool."""
+    timeout: int | None = None
+    description: str = ""
+    targets: tuple[str, ...] | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     """``agentpack.yaml``: what the pack is called and versioned as, and which targets it
@@ -232,8 +285,11 @@ class Manifest:
     extras: Mapping[str, Mapping[str, JSONValue]] = field(default_factory=_empty)
     plugins: tuple[PluginGroup, ...] = ()
     files: Mapping[str, bytes] = field(default_factory=_empty)
-    """Pack files the manifest names (e.g. a plugin icon), by pack-relative path, read by
-    the loader so that rendering stays free of I/O."""
+    """Pack files the manifest names (e.g. a plugin icon), the server and hook files and
+    the scripts they run, by pack-relative path, read by the loader so that rendering stays
+    free of I/O (and the export cache sees every one of them)."""
+    servers: tuple[McpServer, ...] = ()
+    hooks: tuple[Hook, ...] = ()
 
     def builds(self, own: tuple[str, ...] | None, target: str) -> bool:
         """Whether an item with these ``targets`` (None: the pack's) goes to ``target``."""

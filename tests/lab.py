@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
-from agentpack.lab import Client, Exported, Lab, LabUnavailable
+from agentpack.lab import Client, Exported, Lab, LabUnavailable, git_repo
+from tests.conftest import ROOT
 
 
 def client(lab: Lab, wanted: Client) -> Path:
@@ -37,3 +38,28 @@ def exported(root: Path) -> Exported:
     """Export a pack into its dist/ and keep what the lab checks need."""
     result = api.export(root)
     return Exported(root, api.load_pack(root), result.findings)
+
+
+def mcp_pack(root: Path) -> Path:
+    """A pack with a stdio MCP server of its own (``tests/data/mcp_echo.py``, shipped in
+    the pack), a hook on bash, and an agent allowed the server's tools."""
+    (root / "mcp").mkdir(parents=True)
+    (root / "servers").mkdir()
+    (root / "hooks").mkdir()
+    (root / "agents").mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "mcp_echo.py", root / "servers" / "echo.py")
+    shutil.copy(ROOT / "hooks" / "guard-shell.py", root / "hooks" / "guard.py")
+    (root / "agentpack.yaml").write_text(
+        "name: mcp-pack\nversion: 1.0.0\ndescription: A server and a hook.\n"
+        "author: {name: Lab}\nlicense: MIT\n"
+    )
+    (root / "mcp" / "echo.yaml").write_text(
+        'command: python3\nargs: ["${PLUGIN_ROOT}/servers/echo.py"]\nfiles: [servers/echo.py]\n'
+    )
+    (root / "hooks" / "guard.yaml").write_text(
+        "event: before_tool\ntools: [bash]\nrun: hooks/guard.py\ninterpreter: python3\n"
+    )
+    (root / "agents" / "user.md").write_text(
+        "---\nname: user\ndescription: Uses echo.\ntools:\n  allow: [read, mcp:echo]\n---\nx\n"
+    )
+    return git_repo(root)

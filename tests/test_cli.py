@@ -80,7 +80,7 @@ def test_validate_reference_pack_from_its_folder(monkeypatch: pytest.MonkeyPatch
     assert {line.split(": warning: ")[1].split(": ")[2] for line in out.splitlines()} == {
         "narrowed"
     }
-    assert "5 agents, 2 commands, 1 skill; 0 errors, 10 warnings" in err
+    assert "5 agents, 2 commands, 1 skill, 1 MCP server, 1 hook; 0 errors, 10 warnings" in err
 
 
 def test_without_a_pack_here_the_bundled_pack_is_used(

@@ -67,7 +67,7 @@ def test_validate_and_export_the_bundled_pack_outside_the_tree(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "5 agents, 2 commands, 1 skill; 0 errors" in result.stderr
+    assert "5 agents, 2 commands, 1 skill, 1 MCP server, 1 hook; 0 errors" in result.stderr
     result = subprocess.run(
         [str(installed / "agentpack"), "export"],
         cwd=tmp_path,

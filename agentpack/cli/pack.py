@@ -34,7 +34,9 @@ def validate(pack: Path | None, verbose: bool, fmt: str) -> int:
         tally += f" ({count(hidden, 'dropped field')} not shown: -v lists them)"
     if result.pack is not None:
         p = result.pack
-        kinds = (len(p.agents), "agent"), (len(p.commands), "command"), (len(p.skills), "skill")
+        kinds = [(len(p.agents), "agent"), (len(p.commands), "command"), (len(p.skills), "skill")]
+        servers, hooks = len(p.manifest.servers), len(p.manifest.hooks)
+        kinds += [(n, noun) for n, noun in ((servers, "MCP server"), (hooks, "hook")) if n]
         tally = ", ".join(count(n, noun) for n, noun in kinds) + "; " + tally
     click.echo(f"{result.root}: {tally}", err=True)
     return 0 if result.ok else 1

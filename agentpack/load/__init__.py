@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agentpack import aliases
 from agentpack.errors import Finding, InvalidPack, listing
-from agentpack.load import items
+from agentpack.load import items, parts
 from agentpack.load.doc import Files
 from agentpack.load.fields import Fields, Registered
 from agentpack.load.manifest import check_groups, manifest
@@ -49,6 +49,8 @@ class Loader:
         self.files = Files(root, Schemas(targets.all()))
         self.fields = Fields(self.files, targets)
         self.manifest, self._doc = manifest(self.fields)
+        if self.manifest is not None:
+            self.manifest = parts.read(self.fields, self.manifest)
         builtin = aliases.builtin(targets.all())
         self.table = aliases.table(self.manifest, builtin) if self.manifest else builtin
         self._shared = len(self.files.findings)

@@ -66,7 +66,7 @@ def _named_files(fields: Fields, doc: Doc) -> Mapping[str, bytes]:
         for key, check in fields.targets.get(target).manifest_files.items():
             rel = block.get(key)
             if isinstance(rel, str):
-                data = _read(fields, doc, (target, key), rel)
+                data = read_pack_file(fields, doc, (target, key), rel)
                 problem = None if data is None else check(data)
                 if problem is not None:
                     fields.report(doc, (target, key), f"{rel}: {problem}")
@@ -75,7 +75,8 @@ def _named_files(fields: Fields, doc: Doc) -> Mapping[str, bytes]:
     return MappingProxyType(found)
 
 
-def _read(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | None:
+def read_pack_file(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | None:
+    """A pack file a field names (checked: inside the pack, no symlink, readable)."""
     problem = path_problem(rel)
     path = fields.files.root / rel
     if problem is None and path.is_symlink():

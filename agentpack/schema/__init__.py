@@ -27,7 +27,7 @@ from agentpack.yamldoc import Located
 if TYPE_CHECKING:  # jsonschema takes ~80 ms to import: only an invalid file needs it
     from jsonschema import Draft202012Validator
 
-KINDS: tuple[str, ...] = ("manifest", "agent", "command", "skill")
+KINDS: tuple[str, ...] = ("manifest", "agent", "command", "skill", "server", "hook")
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGE = _HERE.parent

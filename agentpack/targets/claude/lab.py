@@ -11,15 +11,26 @@ from pathlib import Path
 
 from agentpack.lab import Client, Exported, Lab
 from agentpack.model import Pack, flat_name
+from agentpack.targets import parts
 from agentpack.targets.claude.plugin import MARKETPLACE
+from agentpack.targets.claude.servers import server_plugin
 
 CLIENT = Client("@anthropic-ai/claude-code", "2.1.332", "claude", size_mb=390)
 
 
 def inventory(details: str, kind: str) -> set[str]:
-    """The names ``claude plugin details`` lists under ``Agents (N)`` or ``Skills (N)``."""
-    match = re.search(rf"^\s*{kind} \(\d+\)\s+(.*)$", details, re.MULTILINE)
-    return {name.strip() for name in match.group(1).split(",")} if match else set()
+    """The names ``claude plugin details`` lists under ``Agents (N)``, ``Skills (N)``,
+    ``Hooks (N)`` (events) or ``MCP servers (N)``, without its remarks in parentheses."""
+    match = re.search(rf"^[ \t]*{kind} \(\d+\)[ \t]*(.*)$", details, re.MULTILINE)
+    listed = match.group(1).split("  (")[0] if match else ""
+    return {name.strip() for name in listed.split(",") if name.strip()}
+
+
+def connected(lab: Lab, home: Path, cwd: Path) -> dict[str, bool]:
+    """Server name -> whether ``claude mcp list`` could connect to it."""
+    result = lab.run(lab.binary(CLIENT), ["mcp", "list"], home, cwd, timeout=120)
+    found = re.findall(r"^(\S+): .* - (.*)$", result.stdout, re.MULTILINE)
+    return {name: "Connected" in state for name, state in found}
 
 
 def allowed(pack: Pack) -> frozenset[str]:
@@ -30,6 +41,9 @@ def allowed(pack: Pack) -> frozenset[str]:
         missing.add("ICON_MISSING")
     if not pack.manifest.license:
         missing.add("LICENSE_MISSING")
+    remote = any(s.url for s in pack.manifest.servers)
+    if remote and "privacyPolicyUrl" not in pack.manifest.extras.get("claude", {}):
+        missing.add("PRIVACY_URL_MISSING")
     return frozenset(missing)
 
 
@@ -87,5 +101,14 @@ class ClaudeLab:
                 }
             )
             assert inventory(details.stdout, "Agents") == agents, details.stdout
+            if entry["name"] == server_plugin(pack.manifest):
+                servers, hooks = (
+                    parts.servers(pack.manifest, "claude"),
+                    parts.hooks(pack.manifest, "claude"),
+                )
+                named = {s.name for s in servers}
+                assert inventory(details.stdout, "MCP servers") == named, details.stdout
+                events = {parts.CLAUDE_EVENTS[h.event] for h in hooks}
+                assert inventory(details.stdout, "Hooks") == events, details.stdout
             # Claude Code lists commands as skills ("commands have been merged into skills")
             assert inventory(details.stdout, "Skills") == skills, details.stdout

@@ -18,9 +18,11 @@ from agentpack.model import ItemInfo, Kind, Manifest, PluginGroup
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, Context, Note, Report, person_fields, plugin_fields
 from agentpack.targets.claude import readme as claude_readme
+from agentpack.targets.claude import servers
 
 NAME = "claude"
 MARKETPLACE = ".claude-plugin/marketplace.json"
+PRIVACY = "privacyPolicyUrl"
 RESERVED_MARKETPLACES = frozenset(
     {
         "claude-code-marketplace",
@@ -96,6 +98,8 @@ def render(
     icon = manifest.files.get(block.get("icon", ""))
     readme = manifest.files.get(block.get("readme", ""))
     for folder, group, fields in plugins(manifest):
+        if PRIVACY in block:
+            fields = {**fields, PRIVACY: block[PRIVACY]}
         yield OutFile.text(
             f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
         )
@@ -107,6 +111,8 @@ def render(
         yield OutFile.text(f"{folder}README.md", text, manifest.source)
         if icon is not None:
             yield OutFile(f"{folder}.claude-plugin/icon.png", icon, manifest.source.path)
+        if fields["name"] == servers.server_plugin(manifest):
+            yield from servers.render(manifest, folder, report)
     if settings is None or name is None:
         return
     path = settings.get("path", MARKETPLACE)
@@ -171,4 +177,15 @@ def _missing(manifest: Manifest, report: Report) -> None:
             Change.APPROXIMATED,
             "the plugin has no license, which Claude Code's plugin directory flags "
             "(LICENSE_MISSING); add license: with an SPDX id such as MIT to agentpack.yaml",
+        )
+    remote = [s.name for s in manifest.servers if s.url and manifest.builds(s.targets, NAME)]
+    if remote and PRIVACY not in manifest.extras.get(NAME, {}):
+        report.about_pack(
+            NAME,
+            manifest,
+            "claude",
+            Change.APPROXIMATED,
+            f"the plugin reaches the remote MCP server {remote[0]!r} and names no privacy "
+            "policy, which Claude Code's plugin directory flags (PRIVACY_URL_MISSING); add "
+            f"claude: {{{PRIVACY}: <its URL>}} to agentpack.yaml",
         )

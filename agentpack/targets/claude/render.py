@@ -15,6 +15,7 @@ from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
+from agentpack.targets.claude.servers import plugin_tool_names
 
 NAME = "claude"
 
@@ -27,11 +28,12 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     extras = dict(agent.extras.get(NAME, {}))
     allowed = respelled(tools.tools, extras.pop(SPELLINGS[0], None), deny=False) or tools.tools
     denied = respelled(tools.disallowed, extras.pop(SPELLINGS[1], None), deny=True)
+    served = plugin_tool_names(env.manifest)
     fields: dict[str, Any] = {
         "name": called,
         "description": describe(agent),
-        "tools": None if allowed is None else (emit.inline_list(allowed) or []),
-        "disallowedTools": emit.inline_list(denied or tools.disallowed) or None,
+        "tools": None if allowed is None else (emit.inline_list(served(allowed)) or []),
+        "disallowedTools": emit.inline_list(served(denied or tools.disallowed)) or None,
         "model": _model(agent, agent.model, env, report),
         "color": _color(agent, report),
     }

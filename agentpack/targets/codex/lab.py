@@ -19,7 +19,9 @@ from typing import Any
 
 from agentpack.lab import QUIET, Client, Exported, Lab, git_repo
 from agentpack.source import read_toml
+from agentpack.targets import parts
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, SKILLS
+from agentpack.targets.codex.plugin import mcp_servers
 
 CLIENT = Client("@openai/codex", "0.171.0", "codex", size_mb=430)
 
@@ -146,3 +148,21 @@ class CodexLab:
         name = market["plugins"][0]["name"]
         missing = [s for s in offered if f"- {name}:{s}: " not in text]
         assert missing == [], f"the installed Codex plugin does not offer: {missing}"
+        self.servers(lab, exported, work, env)
+
+    def servers(self, lab: Lab, exported: Exported, work: Path, env: dict[str, str]) -> None:
+        """The installed plugin's MCP servers, as ``codex mcp list --json`` reads them:
+        each of the pack's, with the variables it is to take from the environment."""
+        wanted = parts.servers(exported.pack.manifest, "codex")
+        if not wanted:
+            return
+        done = lab.run(lab.binary(CLIENT), ["mcp", "list", "--json"], work / "home", work, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        listed = {s["name"]: s["transport"] for s in json.loads(done.stdout)}
+        written = mcp_servers(wanted)
+        for server in wanted:
+            assert server.name in listed, f"Codex did not load the server {server.name}"
+            transport, entry = listed[server.name], written[server.name]
+            for key in ("command", "args", "url", "env_vars", "bearer_token_env_var"):
+                if key in entry:
+                    assert transport.get(key) == entry[key], (server.name, key, transport)

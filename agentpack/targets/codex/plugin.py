@@ -7,16 +7,25 @@ agents are installed into ``~/.codex/agents`` or a project's ``.codex/agents``.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import ItemInfo, Kind, Manifest
+from agentpack.model import Hook, ItemInfo, Kind, Manifest, McpServer
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, Context, Report, plugin_fields
+from agentpack.permissions import mcp_parts
+from agentpack.targets import parts
+from agentpack.targets.base import Change, Context, Note, Report, plugin_fields
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN, SKILLS
 
 NAME = "codex"
+WHOLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+BEARER = re.compile(r"Bearer \$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SHELL_ONLY = (
+    "Codex names only its shell (Bash) and MCP tools to hooks: the hook does not run for "
+    "the pack's other tools there"
+)
 
 
 def render(
@@ -34,6 +43,16 @@ def render(
     fields: dict[str, Any] = plugin_fields(manifest)
     if any(i.kind is not Kind.AGENT for i in items):
         fields["skills"] = f"./{SKILLS}/"
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    if servers:
+        fields["mcpServers"] = "./.mcp.json"
+        config = {"mcpServers": mcp_servers(servers)}
+        yield OutFile.text(".mcp.json", emit.json_text(config), manifest.source)
+    if hooks:
+        fields["hooks"] = "./hooks/hooks.json"
+        events = parts.claude_hooks(hooks, ROOT, _matcher(manifest, report))
+        yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
+    yield from parts.files(manifest, servers, hooks)
     fields["interface"] = {
         "displayName": manifest.name,
         "shortDescription": _short(manifest.description),
@@ -71,6 +90,59 @@ def render(
         ],
     }
     yield OutFile.text(path, emit.json_text(document), manifest.source, area="pack")
+
+
+ROOT = "${PLUGIN_ROOT}"
+"""The installed plugin's folder, which Codex expands in a plugin's servers and hooks."""
+
+
+def mcp_servers(servers: list[McpServer]) -> dict[str, Any]:
+    """Servers as Codex takes them: a variable a stdio server needs is passed through from
+    the user's environment (``env_vars``); a remote server's token is named, not written
+    (``bearer_token_env_var``, ``env_http_headers``). Other values as they are."""
+    out = parts.mcp_servers(servers, ROOT)
+    for server in servers:
+        entry = out[server.name]
+        whole = {k: m.group(1) for k, v in server.env.items() if (m := WHOLE.fullmatch(v))}
+        if whole:
+            entry["env"] = {k: v for k, v in entry["env"].items() if k not in whole} or None
+            if entry["env"] is None:
+                del entry["env"]
+            entry["env_vars"] = sorted(set(whole.values()))
+        headers = dict(server.headers)
+        bearer = BEARER.fullmatch(headers.get("Authorization", ""))
+        if bearer:
+            del headers["Authorization"]
+            entry["bearer_token_env_var"] = bearer.group(1)
+        named = {k: m.group(1) for k, v in headers.items() if (m := WHOLE.fullmatch(v))}
+        if named:
+            entry["env_http_headers"] = named
+        rest = {k: v for k, v in headers.items() if k not in named}
+        entry.pop("headers", None)
+        if rest:
+            entry["http_headers"] = rest
+    return out
+
+
+def _matcher(manifest: Manifest, report: Report) -> Callable[[Hook], str | None]:
+    """Codex's hook tool names: ``Bash`` for its shell and ``mcp__<server>__<tool>``; a
+    hook on another tool cannot be matched, and runs for none of them (noted)."""
+
+    def find(hook: Hook) -> str | None:
+        names: list[str] = []
+        for tool in hook.tools:
+            if tool == "bash":
+                names.append("Bash")
+            elif tool.startswith("mcp:"):
+                server, name = mcp_parts(tool)
+                names.append(f"mcp__{server or '.*'}__{name or '.*'}")
+        if len(names) < len(hook.tools):
+            report.notes.append(
+                Note(hook.source, NAME, hook.name, "tools", Change.DROPPED, SHELL_ONLY)
+            )
+        return "|".join(names) or (None if not hook.tools else "^$")
+
+    return find
 
 
 def _settings(manifest: Manifest) -> Mapping[str, Any] | None:

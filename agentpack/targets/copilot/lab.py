@@ -29,6 +29,7 @@ from typing import Any
 from agentpack.lab import Client, Exported, Lab, git_repo
 from agentpack.model import flat_name
 from agentpack.permissions import Decision
+from agentpack.targets import parts
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, PROMPTS, SKILLS
 from agentpack.targets.copilot.plugin import MARKETPLACE
 
@@ -233,6 +234,11 @@ class CopilotLab:
         dist = exported.dist("copilot")
         wanted = {p.parent.name for p in (dist / SKILLS).glob("*/SKILL.md")}
         wanted |= {p.stem for p in (dist / COMMANDS).glob("*.md")}
+        servers = {s.name for s in parts.servers(exported.pack.manifest, "copilot")}
+        if servers:
+            found = json.loads(session.run(["mcp", "list", "--json"], empty))["mcpServers"]
+            ours = {n for n, s in found.items() if s.get("sourcePlugin") == plugin}
+            assert ours == servers, found
         listed = skills(session.run(["skill", "list"], empty), "Plugin skills:")
         assert wanted - listed == set(), (
             f"the plugin lacks these skills/commands: {wanted - listed}"

@@ -120,3 +120,20 @@ ANTHROPIC_API_ID = re.compile(
 """The same model as Anthropic's API names it (``claude-sonnet-4-6``, with or without a date)."""
 GPT_ID = re.compile(r"gpt-[0-9][a-z0-9.-]*")
 """An OpenAI model, named alike by Copilot, Codex and OpenAI's API."""
+
+CLAUDE_TOOL_NAMES: Mapping[str, tuple[str, ...]] = {
+    "read": ("Read",),
+    "write": ("Write",),
+    "edit": ("Edit", "MultiEdit"),
+    "glob": ("Glob",),
+    "grep": ("Grep",),
+    "bash": ("Bash",),
+    "webfetch": ("WebFetch",),
+    "websearch": ("WebSearch",),
+    "todo": ("TodoWrite",),
+    "task": ("Task",),
+    "notebook": ("NotebookEdit",),
+    "skill": ("Skill",),
+}
+"""The tool names a hook in Claude Code's shape is matched against in the Copilot CLI,
+which translates its own (``bash`` is ``Bash``)."""

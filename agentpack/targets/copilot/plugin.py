@@ -19,10 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import ItemInfo, Manifest
+from agentpack.model import Hook, ItemInfo, Manifest
 from agentpack.outputs import OutFile
+from agentpack.permissions import mcp_parts
+from agentpack.targets import parts
 from agentpack.targets.base import Change, Context, Report, person_fields, plugin_fields
-from agentpack.targets.copilot.names import PLUGIN
+from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, PLUGIN
 
 NAME = "copilot"
 MARKETPLACE = ".github/plugin/marketplace.json"
@@ -43,6 +45,7 @@ def render(
         )
     fields: dict[str, Any] = plugin_fields(manifest)
     yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
+    yield from _servers_and_hooks(manifest)
     settings = _settings(manifest)
     if settings is None:
         return
@@ -76,6 +79,38 @@ def render(
         ],
     }
     yield OutFile.text(path, emit.json_text(document), manifest.source, area="pack")
+
+
+ROOT = "${PLUGIN_ROOT}"
+"""The plugin's folder, which the Copilot CLI expands in its servers and hooks."""
+
+
+def _servers_and_hooks(manifest: Manifest) -> Iterator[OutFile]:
+    """The plugin's ``.mcp.json`` (every server typed, as Copilot wants them, with all its
+    tools) and ``hooks/hooks.json`` in Claude Code's shape, which Copilot reads too (and
+    then gives each script Claude Code's input)."""
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    if servers:
+        found = parts.mcp_servers(servers, ROOT)
+        for entry in found.values():
+            entry.setdefault("type", "stdio")
+            entry["tools"] = ["*"]
+        config = {"mcpServers": found}
+        yield OutFile.text(".mcp.json", emit.json_text(config), manifest.source)
+    if hooks:
+        events = parts.claude_hooks(hooks, ROOT, _matcher)
+        yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
+    yield from parts.files(manifest, servers, hooks)
+
+
+def _matcher(hook: Hook) -> str | None:
+    """Claude Code's tool names, which Copilot gives hooks in Claude Code's shape."""
+    names = [n for tool in hook.tools for n in CLAUDE_TOOL_NAMES.get(tool, ())]
+    names += [
+        f"mcp__{server or '.*'}__{name or '.*'}"
+        for server, name in (mcp_parts(t) for t in hook.tools if t.startswith("mcp:"))
+    ]
+    return "|".join(names) or None
 
 
 def _settings(manifest: Manifest) -> Mapping[str, Any] | None:

@@ -13,10 +13,17 @@ from typing import Any
 from agentpack import emit
 from agentpack.model import ItemInfo, Manifest
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, Context, Report, plugin_fields
+from agentpack.targets import parts
+from agentpack.targets.base import Change, Context, Note, Report, plugin_fields
 from agentpack.targets.cursor.names import PLUGIN
 
 NAME = "cursor"
+ROOT = "${CURSOR_PLUGIN_ROOT}"
+"""The plugin's folder, as Cursor's own plugins name it in their servers."""
+NO_HOOKS = (
+    "not in the Cursor output yet: Cursor's hooks have events and input of their own "
+    "(beforeShellExecution, ...), so the script would not get what it was written for"
+)
 
 
 def render(
@@ -38,3 +45,14 @@ def render(
             NAME, manifest, "author.url", Change.DROPPED, "a Cursor plugin's author has no url"
         )
     yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
+    servers = parts.servers(manifest, NAME)
+    if servers:
+        found = parts.mcp_servers(servers, ROOT, lambda name: "${env:" + name + "}")
+        for name, entry in found.items():  # Cursor tells a remote server by its url
+            kind = {"type": "stdio"} if "command" in entry else {}
+            found[name] = {**kind, **{k: v for k, v in entry.items() if k != "type"}}
+        config = {"mcpServers": found}
+        yield OutFile.text("mcp.json", emit.json_text(config), manifest.source)
+    for hook in parts.hooks(manifest, NAME):
+        report.notes.append(Note(hook.source, NAME, hook.name, "-", Change.DROPPED, NO_HOOKS))
+    yield from parts.files(manifest, servers, ())

@@ -19,7 +19,7 @@ from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
-from agentpack.targets.opencode import render
+from agentpack.targets.opencode import config, render
 from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
 from agentpack.targets.opencode.permissions import effective
 from agentpack.targets.opencode.read import OpencodeReader
@@ -102,8 +102,9 @@ class OpencodeTarget:
     def render_pack(
         self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
     ) -> Iterator[OutFile]:
-        """opencode has no pack-level file: no plugin manifest, no marketplace."""
-        return iter(())
+        """opencode has no plugin manifest and no marketplace: its pack-level files are the
+        pack's MCP servers (``opencode.json``) and the plugin that runs its hooks."""
+        return config.render(manifest, report)
 
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
         return effective(policy)

@@ -16,6 +16,7 @@ from typing import Any
 from agentpack.lab import Client, Exported, Lab, git_repo
 from agentpack.model import Agent
 from agentpack.permissions import TOOLS, Decision, wildcard_match
+from agentpack.targets import parts
 from agentpack.targets.opencode.permissions import KEYS
 
 CLIENT = Client("opencode-ai", "1.18.33", "opencode", size_mb=350)
@@ -45,6 +46,15 @@ def listed(lab: Lab, folder: Path, home: Path) -> dict[str, str]:
     listing = lab.run(lab.binary(CLIENT), ["agent", "list"], home, folder)
     assert listing.returncode == 0, listing.stderr
     return dict(re.findall(r"^(\S+) \((primary|subagent|all)\)$", listing.stdout, re.MULTILINE))
+
+
+def servers(lab: Lab, folder: Path, home: Path) -> dict[str, bool]:
+    """Server name -> connected, as ``opencode mcp list`` prints them."""
+    listing = lab.run(lab.binary(CLIENT), ["mcp", "list"], home, folder, timeout=120)
+    assert listing.returncode == 0, listing.stdout + listing.stderr
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout)
+    found = re.findall(r"^\S+\s+[\u2713\u2717\u00d7x]\s+(\S+)\s+(.+?)\s*$", text, re.MULTILINE)
+    return {name: state.strip() == "connected" for name, state in found}
 
 
 def decide(rules: list[tuple[str, str, str]], key: str, subject: str) -> Decision:
@@ -81,6 +91,10 @@ class OpencodeLab:
     def check(self, lab: Lab, exported: Exported, work: Path) -> None:
         agents = exported.pack.for_target("opencode").agents
         folder, home = project(exported.root, work), work / "home"
+        stdio = [s.name for s in parts.servers(exported.pack.manifest, "opencode") if s.command]
+        if stdio:  # remote servers would need the network: the config is not judged here
+            state = servers(lab, folder, home)
+            assert {n: state.get(n) for n in stdio} == dict.fromkeys(stdio, True), state
         modes = listed(lab, folder, home)
         wrong = {
             a.name: (a.mode.value, modes.get(a.name))

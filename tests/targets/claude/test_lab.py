@@ -9,9 +9,9 @@ import pytest
 
 from agentpack import api
 from agentpack.lab import Lab
-from agentpack.targets.claude.lab import CLIENT, ClaudeLab, allowed, validate
+from agentpack.targets.claude.lab import CLIENT, ClaudeLab, allowed, connected, inventory, validate
 from tests.conftest import ROOT
-from tests.lab import client, exported
+from tests.lab import client, exported, mcp_pack
 from tests.test_scaffold import identity
 
 pytestmark = pytest.mark.conformance
@@ -50,3 +50,28 @@ def test_a_new_pack_passes_the_strict_check(
     assert allowed(done.pack) == {"ICON_MISSING", "LICENSE_MISSING"}
     validate(lab, tmp_path / "new" / "dist" / "claude", tmp_path / "home", allowed(done.pack))
     ClaudeLab().check(lab, done, tmp_path / "work")
+
+
+def test_claude_code_connects_to_the_packs_mcp_server_and_loads_its_hook(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """A pack with a stdio MCP server of its own (a script shipped in the pack) and a hook:
+    installed as a plugin, Claude Code connects to the server, names its tools as the
+    agent's tools line does, and lists the hook."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["claude"])
+    home = tmp_path / "home"
+    claude = lab.binary(CLIENT)
+    for args in (
+        ["plugin", "marketplace", "add", str(root)],
+        ["plugin", "install", "mcp-pack@mcp-pack"],
+    ):
+        done = lab.run(claude, args, home, home)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert connected(lab, home, root) == {"plugin:mcp-pack:echo": True}
+    details = lab.run(claude, ["plugin", "details", "mcp-pack@mcp-pack"], home, home).stdout
+    assert inventory(details, "MCP servers") == {"echo"}
+    assert inventory(details, "Hooks") == {"PreToolUse"}
+    agent = (root / "dist" / "claude" / "agents" / "user.md").read_text()
+    assert "tools: Read, mcp__echo, mcp__plugin_mcp-pack_echo\n" in agent

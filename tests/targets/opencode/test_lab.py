@@ -9,9 +9,9 @@ import pytest
 
 from agentpack import api
 from agentpack.lab import Lab, git_repo
-from agentpack.targets.opencode.lab import CLIENT, listed, project
+from agentpack.targets.opencode.lab import CLIENT, listed, project, servers
 from tests.conftest import MakePack
-from tests.lab import client
+from tests.lab import client, mcp_pack
 
 pytestmark = pytest.mark.conformance
 
@@ -64,3 +64,12 @@ def test_nested_agents_come_back_under_the_names_opencode_gave_them(
     api.export(tmp_path / "pack", ["opencode"])
     again = set(listed(lab, project(tmp_path / "pack", tmp_path / "p"), tmp_path / "home2"))
     assert {"team/coder", "team/reviewer", "lead"} <= again
+
+
+def test_opencode_connects_to_the_packs_mcp_server(lab: Lab, tmp_path: Path) -> None:
+    """The pack's stdio MCP server, started as the exported opencode.json says."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["opencode"])
+    folder = project(root, tmp_path)
+    assert servers(lab, folder, tmp_path / "home") == {"echo": True}

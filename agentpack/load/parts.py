@@ -1,0 +1,143 @@
+"""The parts of a pack that are not items but go with its plugins: MCP servers
+(``mcp/<name>.yaml``) and hooks (``hooks/<name>.yaml``), and the pack files they run.
+
+They are read with the manifest: every target's pack-level files (a plugin's ``.mcp.json``)
+and its agents' permissions (a plugin server's tool names) depend on them, and the export
+cache sees them as part of the manifest. Each finding is one line at its field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import MappingProxyType
+
+from agentpack.load.doc import Doc
+from agentpack.load.fields import Fields
+from agentpack.load.manifest import read_pack_file
+from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
+from agentpack.permissions import normalize_tool_id
+from agentpack.secrets import secret_problem
+
+SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
+"""Server names every host takes (Claude Code builds tool names out of them)."""
+
+
+def read(fields: Fields, manifest: Manifest) -> Manifest:
+    """The manifest with the pack's servers and hooks, and every file they name."""
+    files = dict(manifest.files)
+    servers = [s for doc in _docs(fields, "mcp", "server") if (s := _server(fields, doc, files))]
+    hooks = [h for doc in _docs(fields, "hooks", "hook") if (h := _hook(fields, doc, files))]
+    return dataclasses.replace(
+        manifest, servers=tuple(servers), hooks=tuple(hooks), files=MappingProxyType(files)
+    )
+
+
+def _docs(fields: Fields, folder: str, kind: str) -> Iterator[Doc]:
+    base = fields.files.root / folder
+    for path in sorted(base.glob("*.yaml")) if base.is_dir() else []:
+        rel = f"{folder}/{path.name}"
+        doc = fields.files.yaml(path, rel)
+        if doc is not None and fields.files.checked(doc, kind):
+            yield doc
+
+
+def _name(fields: Fields, doc: Doc, kind: str) -> str | None:
+    name = Path(doc.rel).stem
+    if not SERVER_NAME.match(name) or len(name) > 64:
+        fields.report(
+            doc,
+            (),
+            f"{name!r} cannot name a {kind}: use lowercase letters, digits, '-' and '_' "
+            "(at most 64), since tools build names of their own out of it; rename the file",
+        )
+        return None
+    return name
+
+
+def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | None:
+    data = doc.data
+    name = _name(fields, doc, "server")
+    fields.target_names(doc, ("targets",), data.get("targets", []))
+    ok = name is not None
+    if ("command" in data) == ("url" in data):
+        fields.report(doc, (), "give either command (a stdio server) or url (a remote one)")
+        ok = False
+    remote_only, local_only = ("transport", "headers"), ("args", "env", "cwd")
+    wrong = [k for k in (local_only if "url" in data else remote_only) if k in data]
+    for key in wrong:
+        kind = "remote" if "url" in data else "stdio"
+        fields.report(doc, (key,), f"a {kind} server has no {key}; remove it", key=True)
+        ok = False
+    for group in ("env", "headers"):
+        for key, value in (data.get(group) or {}).items():
+            ok &= _no_secret(fields, doc, (group, key), value)
+    if "url" in data:
+        ok &= _no_secret(fields, doc, ("url",), data["url"])
+    for i, rel in enumerate(data.get("files", [])):
+        found = read_pack_file(fields, doc, ("files", i), rel)
+        ok &= found is not None
+        if found is not None:
+            files[rel] = found
+    if not ok or name is None:
+        return None
+    return McpServer(
+        name=name,
+        source=SourceRef(doc.rel),
+        description=data.get("description", ""),
+        command=data.get("command"),
+        args=tuple(data.get("args", ())),
+        env=MappingProxyType(dict(data.get("env", {}))),
+        cwd=data.get("cwd"),
+        url=data.get("url"),
+        transport=data.get("transport", "http") if "url" in data else "stdio",
+        headers=MappingProxyType(dict(data.get("headers", {}))),
+        files=tuple(data.get("files", ())),
+        targets=tuple(data["targets"]) if "targets" in data else None,
+    )
+
+
+def _no_secret(fields: Fields, doc: Doc, where: tuple[str, ...], value: str) -> bool:
+    problem = secret_problem(value)
+    if problem is None:
+        return True
+    var = where[-1].upper() if where[0] == "env" else "YOUR_TOKEN"
+    fields.report(
+        doc,
+        where,
+        f"this value must not be written in the pack: {problem}; write a reference such as "
+        f"${{{re.sub(r'[^A-Z0-9_]', '_', var)}}} and set that variable in your environment",
+    )
+    return False
+
+
+def _hook(fields: Fields, doc: Doc, files: dict[str, bytes]) -> Hook | None:
+    data = doc.data
+    name = _name(fields, doc, "hook")
+    fields.target_names(doc, ("targets",), data.get("targets", []))
+    ok = name is not None
+    if "tools" in data and data["event"] not in TOOL_EVENTS:
+        fields.report(
+            doc,
+            ("tools",),
+            f"tools apply to before_tool and after_tool only, not to {data['event']}; remove it",
+            key=True,
+        )
+        ok = False
+    script = read_pack_file(fields, doc, ("run",), data["run"])
+    if script is None or name is None or not ok:
+        return None
+    files[data["run"]] = script
+    return Hook(
+        name=name,
+        source=SourceRef(doc.rel),
+        event=data["event"],
+        run=data["run"],
+        interpreter=data.get("interpreter", "sh"),
+        tools=tuple(normalize_tool_id(t) for t in data.get("tools", ())),
+        timeout=data.get("timeout"),
+        description=data.get("description", ""),
+        targets=tuple(data["targets"]) if "targets" in data else None,
+    )

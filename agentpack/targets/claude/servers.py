@@ -1,0 +1,91 @@
+"""The pack's MCP servers and hooks in the Claude Code plugin: ``.mcp.json`` and
+``hooks/hooks.json`` beside ``.claude-plugin/``, the scripts they run at their pack paths,
+reached through ``${CLAUDE_PLUGIN_ROOT}``; and the names a plugin server's tools get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from agentpack import emit
+from agentpack.model import Hook, Manifest
+from agentpack.outputs import OutFile
+from agentpack.permissions import mcp_parts
+from agentpack.targets import parts
+from agentpack.targets.base import Change, Report
+from agentpack.targets.claude.names import TOOLS
+
+NAME = "claude"
+ROOT = "${CLAUDE_PLUGIN_ROOT}"
+
+
+def plugin_tool_names(manifest: Manifest) -> Callable[[list[str]], list[str]]:
+    """Names that also reach the pack's own MCP servers: Claude Code names a plugin
+    server's tools ``mcp__plugin_<plugin>_<server>__<tool>``, so an agent's
+    ``mcp__<server>`` (allowed or denied) needs that name too, or the allow is void and the
+    deny no deny. Both are written: the agent file also serves without the plugin, with
+    the server in the user's settings under its own name."""
+    ours = {s.name for s in parts.servers(manifest, NAME)}
+    holder = server_plugin(manifest)
+
+    def names(found: list[str]) -> list[str]:
+        out: list[str] = []
+        for name in found:
+            out.append(name)
+            server, _, tool = name.removeprefix("mcp__").partition("__")
+            if name.startswith("mcp__") and server in ours:
+                out.append(f"mcp__plugin_{holder}_{server}" + (f"__{tool}" if tool else ""))
+        return out
+
+    return names
+
+
+def server_plugin(manifest: Manifest) -> str:
+    """The plugin that holds the pack's servers and hooks: the pack's, or with plugin
+    groups the first group's (in two plugins, each hook would run twice)."""
+    return manifest.plugins[0].name if manifest.plugins else manifest.name
+
+
+def matcher(manifest: Manifest) -> Callable[[Hook], str | None]:
+    """The regex of Claude Code tool names a tool hook runs for (None: every tool)."""
+    holder = server_plugin(manifest)
+    ours = {s.name for s in parts.servers(manifest, NAME)}
+
+    def find(hook: Hook) -> str | None:
+        if not hook.tools:
+            return None
+        names: list[str] = []
+        for tool in hook.tools:
+            if not tool.startswith("mcp:"):
+                names += TOOLS.get(tool, ())
+                continue
+            server, name = mcp_parts(tool)
+            rest = f"__{name}" if name else "__.*"
+            prefixes = ["mcp__.*"] if server is None else [f"mcp__{server}"]
+            if server in ours:
+                prefixes.append(f"mcp__plugin_{holder}_{server}")
+            names += [p + rest for p in prefixes]
+        return "|".join(dict.fromkeys(names)) or None
+
+    return find
+
+
+def render(manifest: Manifest, folder: str, report: Report) -> Iterator[OutFile]:
+    """``.mcp.json``, ``hooks/hooks.json`` and their scripts, in the plugin at ``folder``."""
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    if (servers or hooks) and manifest.plugins:
+        report.about_pack(
+            NAME,
+            manifest,
+            "plugins",
+            Change.APPROXIMATED,
+            f"the pack's MCP servers and hooks go into the plugin {server_plugin(manifest)!r} "
+            "only (in two plugins, each hook would run twice)",
+        )
+    if servers:
+        document = {"mcpServers": parts.mcp_servers(servers, ROOT)}
+        yield OutFile.text(f"{folder}.mcp.json", emit.json_text(document), manifest.source)
+    if hooks:
+        document = parts.claude_hooks(hooks, ROOT, matcher(manifest))
+        yield OutFile.text(f"{folder}hooks/hooks.json", emit.json_text(document), manifest.source)
+    yield from parts.files(manifest, servers, hooks, folder)

@@ -1,0 +1,104 @@
+"""MCP servers and hooks in the shapes several hosts share, for the targets to write.
+
+Claude Code, Codex and the Copilot CLI read a plugin's ``.mcp.json`` (``{"mcpServers":
+{...}}``) and hooks in Claude Code's ``hooks.json`` shape; each spells the plugin's folder
+and environment variables its own way, which the target passes in. Nothing here names a
+target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from agentpack.model import PLUGIN_ROOT, Hook, Manifest, McpServer
+from agentpack.outputs import OutFile
+from agentpack.secrets import REFERENCE
+
+CLAUDE_EVENTS: Mapping[str, str] = {
+    "before_tool": "PreToolUse",
+    "after_tool": "PostToolUse",
+    "prompt": "UserPromptSubmit",
+    "session_start": "SessionStart",
+    "session_end": "SessionEnd",
+    "stop": "Stop",
+}
+"""The canonical events in Claude Code's names (which Codex and Copilot read too)."""
+
+
+def servers(manifest: Manifest, target: str) -> list[McpServer]:
+    return [s for s in manifest.servers if manifest.builds(s.targets, target)]
+
+
+def hooks(manifest: Manifest, target: str) -> list[Hook]:
+    return [h for h in manifest.hooks if manifest.builds(h.targets, target)]
+
+
+def spelled(text: str, root: str, ref: Callable[[str], str] | None = None) -> str:
+    """A value in a host's spelling: ``${PLUGIN_ROOT}`` as ``root``, and each
+    ``${NAME}`` as ``ref(NAME)`` (kept as it is when ``ref`` is None)."""
+    if ref is not None:
+        text = REFERENCE.sub(lambda m: m[0] if m[0] == PLUGIN_ROOT else ref(m[1]), text)
+    return text.replace(PLUGIN_ROOT, root)
+
+
+def mcp_servers(
+    chosen: Iterable[McpServer], root: str, ref: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """The ``mcpServers`` map of ``.mcp.json``: stdio servers with command, args, env and
+    cwd; remote ones with type, url and headers."""
+    out: dict[str, Any] = {}
+    for server in chosen:
+        if server.url is not None:
+            entry: dict[str, Any] = {
+                "type": server.transport,
+                "url": spelled(server.url, root, ref),
+            }
+            if server.headers:
+                entry["headers"] = {k: spelled(v, root, ref) for k, v in server.headers.items()}
+        else:
+            entry = {"command": spelled(server.command or "", root, ref)}
+            if server.args:
+                entry["args"] = [spelled(a, root, ref) for a in server.args]
+            if server.env:
+                entry["env"] = {k: spelled(v, root, ref) for k, v in server.env.items()}
+            if server.cwd:
+                entry["cwd"] = spelled(server.cwd, root, ref)
+        out[server.name] = entry
+    return out
+
+
+def command(hook: Hook, root: str) -> str:
+    """The shell command that runs a hook's script from the installed pack."""
+    return f'{hook.interpreter} "{root}/{hook.run}"'
+
+
+def claude_hooks(
+    chosen: Iterable[Hook], root: str, matcher: Callable[[Hook], str | None]
+) -> dict[str, Any]:
+    """Claude Code's ``hooks.json``: per event, one matcher group per hook (``matcher``
+    gives the regex of tool names a tool hook runs for; None: every tool)."""
+    events: dict[str, list[dict[str, Any]]] = {}
+    for hook in chosen:
+        handler: dict[str, Any] = {"type": "command", "command": command(hook, root)}
+        if hook.timeout is not None:
+            handler["timeout"] = hook.timeout
+        group: dict[str, Any] = {}
+        found = matcher(hook) if hook.event in ("before_tool", "after_tool") else None
+        if found:
+            group["matcher"] = found
+        group["hooks"] = [handler]
+        events.setdefault(CLAUDE_EVENTS[hook.event], []).append(group)
+    return {"hooks": events}
+
+
+def files(
+    manifest: Manifest,
+    chosen_servers: Iterable[McpServer],
+    chosen_hooks: Iterable[Hook],
+    folder: str = "",
+) -> Iterator[OutFile]:
+    """The pack files the servers and hooks run, at their pack paths under ``folder``."""
+    wanted = [*(f for s in chosen_servers for f in s.files), *(h.run for h in chosen_hooks)]
+    for rel in dict.fromkeys(wanted):
+        yield OutFile(f"{folder}{rel}", manifest.files[rel], manifest.source.path)

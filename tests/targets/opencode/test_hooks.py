@@ -1,0 +1,100 @@
+"""The plugin the opencode target writes for the pack's hooks, run with Node on simulated
+opencode events: a script that exits 2 blocks the tool call with its message, one that
+exits 0 lets it run, and each script gets the event as Claude Code would give it (as far
+as opencode has it). Without Node these tests are skipped, saying so."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+from tests.conftest import MakePack
+
+HARNESS = """
+import { pathToFileURL } from "node:url";
+const [plugin, tool, args] = process.argv.slice(2);
+const hooks = await (await import(pathToFileURL(plugin).href)).default({ directory: "/p" });
+try {
+  await hooks["tool.execute.before"]({ tool, sessionID: "s1", callID: "c1" },
+    { args: JSON.parse(args) });
+  console.log("ALLOWED");
+} catch (error) {
+  console.log("BLOCKED " + error.message);
+}
+"""
+
+DUMP = """import json, os, sys
+event = json.load(sys.stdin)
+with open(os.environ["DUMP"], "a") as out:
+    out.write(json.dumps(event) + "\\n")
+if "force" in str(event.get("tool_input", {}).get("command", "")):
+    print("no force pushes", file=sys.stderr)
+    sys.exit(2)
+"""
+
+
+@pytest.fixture
+def plugin(make_pack: MakePack, tmp_path: Path) -> Path:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("NODE NOT FOUND: the generated opencode plugin cannot be run here")
+    root = make_pack(
+        {
+            "hooks/dump.py": DUMP,
+            "hooks/dump.yaml": "event: before_tool\ntools: [bash, read, mcp:echo]\n"
+            "run: hooks/dump.py\ninterpreter: python3\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    return root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+
+
+def _call(plugin: Path, tmp_path: Path, tool: str, args: dict[str, object]) -> str:
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(HARNESS)
+    done = subprocess.run(
+        ["node", str(harness), str(plugin), tool, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "DUMP": str(tmp_path / "dump.jsonl")},
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+def _events(tmp_path: Path) -> list[dict[str, object]]:
+    lines = (tmp_path / "dump.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_a_script_that_exits_2_blocks_and_says_why(plugin: Path, tmp_path: Path) -> None:
+    said = _call(plugin, tmp_path, "bash", {"command": "git push --force"})
+    assert said == "BLOCKED no force pushes"
+    assert _call(plugin, tmp_path, "bash", {"command": "ls"}) == "ALLOWED"
+
+
+def test_the_script_gets_the_event_as_claude_code_gives_it(plugin: Path, tmp_path: Path) -> None:
+    _call(plugin, tmp_path, "bash", {"command": "ls", "description": "list"})
+    _call(plugin, tmp_path, "read", {"filePath": "src/app.py"})
+    _call(plugin, tmp_path, "echo_echo", {"text": "hi"})
+    bash, read, mcp = _events(tmp_path)
+    assert bash == {
+        "hook_event_name": "PreToolUse",
+        "session_id": "s1",
+        "cwd": "/p",
+        "tool_name": "Bash",
+        "tool_input": {"command": "ls", "description": "list"},
+    }
+    assert (read["tool_name"], read["tool_input"]) == ("Read", {"file_path": "src/app.py"})
+    assert mcp["tool_name"] == "mcp__echo__echo"
+
+
+def test_tools_the_hook_does_not_name_run_without_it(plugin: Path, tmp_path: Path) -> None:
+    assert _call(plugin, tmp_path, "edit", {"filePath": "x"}) == "ALLOWED"
+    assert not (tmp_path / "dump.jsonl").exists()

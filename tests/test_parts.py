@@ -1,0 +1,138 @@
+"""MCP servers and hooks in a pack: each problem one line at its field, and no secret in a
+file the pack ships (tried with generated tokens of every known kind)."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentpack import api
+from agentpack.secrets import PREFIXES, secret_problem
+from tests.conftest import MakePack
+
+CASES: dict[str, tuple[dict[str, str], list[str]]] = {
+    "both command and url": (
+        {"mcp/x.yaml": "command: npx\nurl: https://x.example.com\n"},
+        ["mcp/x.yaml:1:1: error: -: give either command (a stdio server) or url (a remote one)"],
+    ),
+    "a stdio server with headers": (
+        {"mcp/x.yaml": "command: npx\nheaders:\n  A: b\n"},
+        ["mcp/x.yaml:2:1: error: headers: a stdio server has no headers; remove it"],
+    ),
+    "a token written in the pack": (
+        {
+            "mcp/gh.yaml": "url: https://x.example.com\nheaders:\n  Authorization: Bearer "
+            "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\n"
+        },
+        [
+            "mcp/gh.yaml:3:18: error: headers.Authorization: this value must not be written in "
+            "the pack: it looks like a GitHub personal access token; write a reference such as "
+            "${YOUR_TOKEN} and set that variable in your environment"
+        ],
+    ),
+    "a secret in a server's environment": (
+        {"mcp/db.yaml": "command: db\nenv:\n  DB_PASSWORD: x7Kp2mQ9vL4nR8tW3yZ6bC1dF5gH0jK\n"},
+        [
+            "mcp/db.yaml:3:16: error: env.DB_PASSWORD: this value must not be written in the "
+            "pack: it is long and random enough to be a credential; write a reference such as "
+            "${DB_PASSWORD} and set that variable in your environment"
+        ],
+    ),
+    "a server name tools cannot take": (
+        {"mcp/My Server.yaml": "command: npx\n"},
+        [
+            "mcp/My Server.yaml:1:1: error: -: 'My Server' cannot name a server: use lowercase "
+            "letters, digits, '-' and '_' (at most 64), since tools build names of their own "
+            "out of it; rename the file"
+        ],
+    ),
+    "a hook's script that is not there": (
+        {"hooks/h.yaml": "event: stop\nrun: hooks/h.sh\n"},
+        ["hooks/h.yaml:2:6: error: run: cannot read hooks/h.sh: no such file"],
+    ),
+    "tools on an event with no tool": (
+        {"hooks/h.yaml": "event: prompt\ntools: [bash]\nrun: h.sh\n", "h.sh": "exit 0\n"},
+        [
+            "hooks/h.yaml:2:1: error: tools: tools apply to before_tool and after_tool only, "
+            "not to prompt; remove it"
+        ],
+    ),
+    "an unknown event": (
+        {"hooks/h.yaml": "event: beforeShell\nrun: h.sh\n", "h.sh": "exit 0\n"},
+        [
+            "hooks/h.yaml:1:8: error: event: 'beforeShell' is not allowed here (did you mean "
+            "'before_tool'?); use one of: "
+            "before_tool, after_tool, prompt, session_start, session_end, stop"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_problem_is_one_line_at_its_field(case: str, make_pack: MakePack) -> None:
+    files, expected = CASES[case]
+    root = make_pack(files)
+    assert [str(f) for f in api.validate(root).findings if f.is_error] == expected
+
+
+def test_a_server_and_a_hook_load(make_pack: MakePack) -> None:
+    root = make_pack(
+        {
+            "mcp/db.yaml": "command: python3\nargs: ['${PLUGIN_ROOT}/db.py']\nfiles: [db.py]\n"
+            "env:\n  TOKEN: ${DB_TOKEN}\n",
+            "db.py": "print()\n",
+            "hooks/guard.yaml": "event: before_tool\ntools: [bash, mcp:db]\nrun: guard.sh\n",
+            "guard.sh": "exit 0\n",
+        }
+    )
+    pack = api.load_pack(root)
+    (server,) = pack.manifest.servers
+    (hook,) = pack.manifest.hooks
+    assert (server.name, server.command, dict(server.env)) == (
+        "db",
+        "python3",
+        {"TOKEN": "${DB_TOKEN}"},
+    )
+    assert (hook.event, hook.tools, hook.interpreter) == ("before_tool", ("bash", "mcp:db"), "sh")
+    assert pack.manifest.files["db.py"] == b"print()\n"
+
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.sampled_from([p for p, _ in PREFIXES]),
+    body=st.text(_ALPHABET, min_size=20, max_size=48),
+    around=st.sampled_from(["{}", "Bearer {}", "token={}", "{} "]),
+)
+def test_generated_tokens_are_refused(prefix: str, body: str, around: str) -> None:
+    assert secret_problem(around.format(prefix + body)) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.from_regex(r"[A-Z][A-Z0-9_]{2,30}", fullmatch=True),
+    around=st.sampled_from(["${{{}}}", "Bearer ${{{}}}", "token=${{{}}}&x=1"]),
+)
+def test_references_are_accepted(name: str, around: str) -> None:
+    assert secret_problem(around.format(name)) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "info",
+        "production",
+        "https://api.example.com/mcp",
+        "/usr/local/bin/python3",
+        "en-US",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "my-server-name-that-is-long-enough",
+    ],
+)
+def test_ordinary_values_are_accepted(value: str) -> None:
+    assert secret_problem(value) is None
