@@ -7,6 +7,7 @@ Native files come from the internet: with ``lenient``, the usual mistakes are re
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -117,6 +118,16 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
         report.error(fm_line, 1, "-", "the frontmatter is not a mapping of fields")
         return None
     return Native(path, data, body, located)
+
+
+def json_object(path: Path) -> dict[str, Any]:
+    """A JSON file's object (a plugin manifest, say); empty when it is unreadable or no
+    object, for the caller's report to go on without it."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def slug(text: str) -> str:

@@ -13,12 +13,14 @@ cache reuse them while those inputs are unchanged.
 from __future__ import annotations
 
 import enum
+import functools
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from agentpack import emit, examples
+from agentpack import aliases, emit, examples
 from agentpack.errors import Finding, Severity
 from agentpack.hostagents import HostAgent
 from agentpack.model import (
@@ -27,6 +29,7 @@ from agentpack.model import (
     Item,
     ItemInfo,
     Manifest,
+    ModelRef,
     Pack,
     Person,
     PluginGroup,
@@ -250,6 +253,49 @@ def agent_name(target: str, title: str, agent: Agent, report: Report) -> str:
     return flat
 
 
+@functools.cache
+def schema_blocks(folder: str) -> Mapping[str, Mapping[str, Any]]:
+    """A target's ``schema.json`` (the JSON Schema of its blocks), from its folder."""
+    with (Path(folder) / "schema.json").open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded
+
+
+def model_id(
+    target: str, item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report, why: str
+) -> str | None:
+    """The target's id for an item's model; None when it names none or inherits (the
+    field is left out), and when the alias has no id here (dropped, ``why`` says what to
+    do: ``{ref}`` is the model)."""
+    if ref is None:
+        return None
+    model = aliases.resolve(ref, target, env.models)
+    if model == aliases.INHERIT:
+        return None
+    if not model:
+        report.add(target, item, "model", Change.DROPPED, why.format(ref=ref))
+        return None
+    return model
+
+
+def cannot_hold(effective: Mapping[str, Decision | None]) -> dict[str, Decision | None]:
+    """What an agent can do in a tool that leaves it out (it cannot hold it to its
+    tools): nothing, for every tool the tool has."""
+    return {k: None if v is None else Decision.DENY for k, v in effective.items()}
+
+
+def one_plugin(target: str, title: str, manifest: Manifest, report: Report) -> None:
+    """Plugin groups make Claude Code plugins; a tool with one plugin per pack says so."""
+    if manifest.plugins:
+        report.about_pack(
+            target,
+            manifest,
+            "plugins",
+            Change.APPROXIMATED,
+            f"one {title} plugin holds the whole pack; plugin groups make Claude Code plugins",
+        )
+
+
 def describe(agent: Agent) -> str:
     """The description with delegation examples embedded, in the Claude-style layout
     (``<example>`` blocks) that agents of several tools use in the wild."""
@@ -274,8 +320,6 @@ def render(
     """Every file of ``pack`` for ``target``: the items it builds, then the pack's own
     files, in one go (what an export writes, without its cache). ``spellings``: every
     registered host's names for its built-in agents (default: the built-in targets')."""
-    from agentpack import aliases
-
     if spellings is None:
         from agentpack.targets import Registry
 

@@ -8,9 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +16,15 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
-from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.base import (
+    Context,
+    Feature,
+    FileCheck,
+    InstallRoot,
+    ItemEnv,
+    Report,
+    schema_blocks,
+)
 from agentpack.targets.claude import plugin, render
 from agentpack.targets.claude.names import ANTHROPIC_ID, HOST_AGENTS, MODELS
 from agentpack.targets.claude.packfiles import icon_problem, text_problem
@@ -27,13 +33,6 @@ from agentpack.targets.claude.read import ClaudeReader
 
 if TYPE_CHECKING:
     from agentpack.lab import Check
-
-
-@cache
-def _blocks() -> Mapping[str, Mapping[str, Any]]:
-    with (Path(__file__).parent / "schema.json").open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
 
 
 class ClaudeTarget:
@@ -80,7 +79,7 @@ class ClaudeTarget:
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
-        return _blocks()
+        return schema_blocks(str(Path(__file__).parent))
 
     def model_problem(self, model_id: str) -> str | None:
         return None  # an alias, a full id, or inherit: Claude Code checks at run time

@@ -13,9 +13,7 @@ whose source restricts anything else is left out, with a warning (``permissions.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,7 +22,16 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
-from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.base import (
+    Context,
+    Feature,
+    FileCheck,
+    InstallRoot,
+    ItemEnv,
+    Report,
+    cannot_hold,
+    schema_blocks,
+)
 from agentpack.targets.codex import plugin, render
 from agentpack.targets.codex.names import (
     AGENTS,
@@ -39,13 +46,6 @@ from agentpack.targets.codex.read import CodexReader
 
 if TYPE_CHECKING:
     from agentpack.lab import Check
-
-
-@cache
-def _blocks() -> Mapping[str, Mapping[str, Any]]:
-    with (Path(__file__).parent / "schema.json").open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
 
 
 class CodexTarget:
@@ -84,7 +84,7 @@ class CodexTarget:
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
-        return _blocks()
+        return schema_blocks(str(Path(__file__).parent))
 
     def model_problem(self, model_id: str) -> str | None:
         if model_id != aliases.INHERIT and NOT_OPENAI.search(model_id):
@@ -118,9 +118,7 @@ class CodexTarget:
         """What a Codex agent can do: an agent Codex cannot hold to its policy is left out,
         so it can do nothing at all."""
         found = role(policy)
-        if found.cannot:
-            return {k: None if v is None else Decision.DENY for k, v in found.effective.items()}
-        return found.effective
+        return cannot_hold(found.effective) if found.cannot else found.effective
 
     def lab(self) -> Check | None:
         from agentpack.targets.codex.lab import CodexLab

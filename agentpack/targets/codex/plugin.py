@@ -16,7 +16,7 @@ from agentpack.model import Hook, ItemInfo, Kind, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report, plugin_fields
+from agentpack.targets.base import Change, Context, Note, Report, one_plugin, plugin_fields
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN, SKILLS
 
 NAME = "codex"
@@ -31,15 +31,7 @@ SHELL_ONLY = (
 def render(
     manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
 ) -> Iterator[OutFile]:
-    if manifest.plugins:
-        report.about_pack(
-            NAME,
-            manifest,
-            "plugins",
-            Change.APPROXIMATED,
-            "one Codex plugin holds every skill of the pack; plugin groups make Claude Code "
-            "plugins",
-        )
+    one_plugin(NAME, "Codex", manifest, report)
     fields: dict[str, Any] = plugin_fields(manifest)
     if any(i.kind is not Kind.AGENT for i in items):
         fields["skills"] = f"./{SKILLS}/"

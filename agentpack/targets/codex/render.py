@@ -13,10 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import aliases, emit
+from agentpack import emit
 from agentpack.model import Agent, Command, ModelRef, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
+from agentpack.targets.base import (
+    Change,
+    ItemEnv,
+    Report,
+    agent_name,
+    describe,
+    model_id,
+    skill_files,
+)
 from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
 
@@ -80,22 +88,11 @@ def agent_files(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]
 
 
 def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
-    if ref is None:
-        return None
-    model = aliases.resolve(ref, NAME, env.models)
-    if model == aliases.INHERIT:
-        return None
-    if not model:
-        report.add(
-            NAME,
-            item,
-            "model",
-            Change.DROPPED,
-            f"the model {ref} has no Codex id: the agent runs on the session's model; add a "
-            "codex: id under models: in agentpack.yaml",
-        )
-        return None
-    return model
+    why = (
+        "the model {ref} has no Codex id: the agent runs on the session's model; add a "
+        "codex: id under models: in agentpack.yaml"
+    )
+    return model_id(NAME, item, ref, env, report, why)
 
 
 def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:

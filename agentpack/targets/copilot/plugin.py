@@ -23,7 +23,7 @@ from agentpack.model import Hook, ItemInfo, Manifest
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Report, person_fields, plugin_fields
+from agentpack.targets.base import Change, Context, Report, one_plugin, person_fields, plugin_fields
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, PLUGIN
 
 NAME = "copilot"
@@ -35,14 +35,7 @@ PLACES = (".github/plugin/marketplace.json", ".plugin/marketplace.json", "market
 def render(
     manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
 ) -> Iterator[OutFile]:
-    if manifest.plugins:
-        report.about_pack(
-            NAME,
-            manifest,
-            "plugins",
-            Change.APPROXIMATED,
-            "one Copilot plugin holds the whole pack; plugin groups make Claude Code plugins",
-        )
+    one_plugin(NAME, "Copilot", manifest, report)
     fields: dict[str, Any] = plugin_fields(manifest)
     yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
     yield from _servers_and_hooks(manifest)

@@ -10,7 +10,6 @@ skill tool, which no list takes away.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    json_object,
     model_ref,
     name_of,
     read_native,
@@ -244,7 +244,9 @@ class CopilotReader:
         taken = {folder / sub for sub in (AGENTS, PROMPTS, COMMANDS, SKILLS)}
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN)
-            run.plugin_meta(_json(folder / PLUGIN))
+            run.plugin_meta(
+                {k: v for k, v in json_object(folder / PLUGIN).items() if k != "$schema"}
+            )
         agents = sorted((folder / AGENTS).rglob("*.md")) if (folder / AGENTS).is_dir() else []
         for path in agents:
             if path.name.endswith(".agent.md") or not path.with_suffix(".agent.md").is_file():
@@ -308,11 +310,3 @@ class CopilotReader:
             return NARROW_NAMES[key][0], None
         found = ALIASES.get(READ_NAMES.get(key, ""))
         return (found[0], None) if found and len(found) == 1 else (None, None)
-
-
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    return {k: v for k, v in loaded.items() if k != "$schema"} if isinstance(loaded, dict) else {}

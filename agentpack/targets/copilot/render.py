@@ -11,10 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import aliases, emit, placeholders
+from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
+from agentpack.targets.base import (
+    Change,
+    ItemEnv,
+    Report,
+    agent_name,
+    describe,
+    model_id,
+    skill_files,
+)
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
 
@@ -62,22 +70,11 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
 
 
 def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
-    if ref is None:
-        return None
-    model = aliases.resolve(ref, NAME, env.models)
-    if model == aliases.INHERIT:
-        return None
-    if not model:
-        report.add(
-            NAME,
-            item,
-            "model",
-            Change.DROPPED,
-            f"the model {ref} has no Copilot id: it runs on the session's model; add a "
-            "copilot: id under models: in agentpack.yaml",
-        )
-        return None
-    return model
+    why = (
+        "the model {ref} has no Copilot id: it runs on the session's model; add a "
+        "copilot: id under models: in agentpack.yaml"
+    )
+    return model_id(NAME, item, ref, env, report, why)
 
 
 def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:

@@ -11,9 +11,7 @@ the plugin manifest is checked against the schema Cursor publishes, in the tests
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +19,16 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
-from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.base import (
+    Context,
+    Feature,
+    FileCheck,
+    InstallRoot,
+    ItemEnv,
+    Report,
+    cannot_hold,
+    schema_blocks,
+)
 from agentpack.targets.cursor import plugin, render
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, HOST_AGENTS, MODELS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
@@ -29,13 +36,6 @@ from agentpack.targets.cursor.read import CursorReader
 
 if TYPE_CHECKING:
     from agentpack.lab import Check
-
-
-@cache
-def _blocks() -> Mapping[str, Mapping[str, Any]]:
-    with (Path(__file__).parent / "schema.json").open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
 
 
 class CursorTarget:
@@ -73,7 +73,7 @@ class CursorTarget:
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
-        return _blocks()
+        return schema_blocks(str(Path(__file__).parent))
 
     def model_problem(self, model_id: str) -> str | None:
         if "/" in model_id:
@@ -103,9 +103,7 @@ class CursorTarget:
         """What a Cursor agent can do: one Cursor cannot hold to its policy is left out, so
         it can do nothing at all."""
         found = agent_rights(policy)
-        if found.cannot:
-            return {k: None if v is None else Decision.DENY for k, v in found.effective.items()}
-        return found.effective
+        return cannot_hold(found.effective) if found.cannot else found.effective
 
     def lab(self) -> Check | None:
         return None  # no Cursor client on the npm registry

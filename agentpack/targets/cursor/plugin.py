@@ -14,7 +14,7 @@ from agentpack import emit
 from agentpack.model import ItemInfo, Manifest
 from agentpack.outputs import OutFile
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report, plugin_fields
+from agentpack.targets.base import Change, Context, Note, Report, one_plugin, plugin_fields
 from agentpack.targets.cursor.names import PLUGIN
 
 NAME = "cursor"
@@ -29,14 +29,7 @@ NO_HOOKS = (
 def render(
     manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
 ) -> Iterator[OutFile]:
-    if manifest.plugins:
-        report.about_pack(
-            NAME,
-            manifest,
-            "plugins",
-            Change.APPROXIMATED,
-            "one Cursor plugin holds the whole pack; plugin groups make Claude Code plugins",
-        )
+    one_plugin(NAME, "Cursor", manifest, report)
     fields: dict[str, Any] = plugin_fields(manifest)
     author = fields.get("author")
     if author is not None and "url" in author:

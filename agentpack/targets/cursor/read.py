@@ -7,7 +7,6 @@ without it has every tool.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +19,7 @@ from agentpack.native import (
     Importing,
     Layout,
     Native,
+    json_object,
     model_ref,
     name_of,
     read_native,
@@ -130,7 +130,7 @@ class CursorReader:
                 run.skip(path, "not a command file (Cursor reads *.md here)")
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN.split("/")[0])
-            run.plugin_meta(_json(folder / PLUGIN))
+            run.plugin_meta(json_object(folder / PLUGIN))
         skip_rest(folder, taken, run, "Cursor")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
@@ -146,11 +146,3 @@ class CursorReader:
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return (None, None)  # Cursor agents name no tools
-
-
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}

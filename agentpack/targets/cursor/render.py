@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import aliases, emit, placeholders
+from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Mode, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
+from agentpack.targets.base import (
+    Change,
+    ItemEnv,
+    Report,
+    agent_name,
+    describe,
+    model_id,
+    skill_files,
+)
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
 
@@ -63,22 +71,11 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
 
 
 def _model(agent: Agent, env: ItemEnv, report: Report) -> str | None:
-    if agent.model is None:
-        return None
-    model = aliases.resolve(agent.model, NAME, env.models)
-    if model == aliases.INHERIT:
-        return None
-    if not model:
-        report.add(
-            NAME,
-            agent,
-            "model",
-            Change.DROPPED,
-            f"the model {agent.model} has no Cursor id: the agent runs on its parent's "
-            "model; add a cursor: id under models: in agentpack.yaml",
-        )
-        return None
-    return model
+    why = (
+        "the model {ref} has no Cursor id: the agent runs on its parent's model; add a "
+        "cursor: id under models: in agentpack.yaml"
+    )
+    return model_id(NAME, agent, agent.model, env, report, why)
 
 
 def command_file(command: Command, report: Report) -> OutFile:

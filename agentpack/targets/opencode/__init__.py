@@ -7,9 +7,7 @@ names; opencode also reads the older singular ones) and can be copied to ``.open
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,7 +16,15 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
-from agentpack.targets.base import Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.base import (
+    Context,
+    Feature,
+    FileCheck,
+    InstallRoot,
+    ItemEnv,
+    Report,
+    schema_blocks,
+)
 from agentpack.targets.opencode import config, render
 from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
 from agentpack.targets.opencode.permissions import effective
@@ -26,13 +32,6 @@ from agentpack.targets.opencode.read import OpencodeReader
 
 if TYPE_CHECKING:
     from agentpack.lab import Check
-
-
-@cache
-def _blocks() -> Mapping[str, Mapping[str, Any]]:
-    with (Path(__file__).parent / "schema.json").open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
 
 
 class OpencodeTarget:
@@ -73,7 +72,7 @@ class OpencodeTarget:
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
-        return _blocks()
+        return schema_blocks(str(Path(__file__).parent))
 
     def model_problem(self, model_id: str) -> str | None:
         if model_id == aliases.INHERIT or "/" in model_id:

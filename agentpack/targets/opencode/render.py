@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import aliases, emit
+from agentpack import emit
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report, describe, model_id, skill_files
 from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
 
@@ -20,20 +20,11 @@ NAME = "opencode"
 
 
 def _model(item: Agent | Command, env: ItemEnv, report: Report) -> str | None:
-    model = aliases.resolve(item.model, NAME, env.models)
-    if model == aliases.INHERIT:
-        return None
-    if not model:
-        report.add(
-            NAME,
-            item,
-            "model",
-            Change.DROPPED,
-            f"the model {item.model} has no opencode id (provider/model-id); add one under "
-            "models: in agentpack.yaml",
-        )
-        return None
-    return model
+    why = (
+        "the model {ref} has no opencode id (provider/model-id); add one under models: in "
+        "agentpack.yaml"
+    )
+    return model_id(NAME, item, item.model, env, report, why)
 
 
 def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
