@@ -310,6 +310,32 @@ def skill_files(skill: Skill, fields: Mapping[str, Any], base: str = "skills") -
         yield OutFile(f"{folder}/{resource.path}", resource.data, skill.source.path)
 
 
+def agent_skill(
+    target: str, title: str, skill: Skill, report: Report, base: str = "skills"
+) -> Iterator[OutFile]:
+    """A skill as the Agent Skills standard writes it (name, description, license,
+    compatibility, metadata, disable-model-invocation), with the target's block; its grants
+    are dropped with a note, since such a tool pre-approves nothing."""
+    if skill.allowed_tools:
+        report.add(
+            target,
+            skill,
+            "allowed_tools",
+            Change.DROPPED,
+            f"{title} skills cannot pre-approve tools; they ask as the session does",
+        )
+    fields: dict[str, Any] = {
+        "name": skill.name,
+        "description": skill.description,
+        "license": skill.license,
+        "compatibility": skill.compatibility,
+        "metadata": dict(skill.metadata) or None,
+        "disable-model-invocation": skill.disable_model_invocation,
+    }
+    fields.update(skill.extras.get(target, {}))
+    yield from skill_files(skill, fields, base)
+
+
 def render(
     target: Target,
     pack: Pack,

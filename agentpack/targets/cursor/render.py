@@ -18,9 +18,9 @@ from agentpack.targets.base import (
     ItemEnv,
     Report,
     agent_name,
+    agent_skill,
     describe,
     model_id,
-    skill_files,
 )
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
@@ -105,21 +105,4 @@ def command_file(command: Command, report: Report) -> OutFile:
 
 
 def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
-    if skill.allowed_tools:
-        report.add(
-            NAME,
-            skill,
-            "allowed_tools",
-            Change.DROPPED,
-            "Cursor skills cannot pre-approve tools; they ask as the session does",
-        )
-    fields: dict[str, Any] = {
-        "name": skill.name,
-        "description": skill.description,
-        "license": skill.license,
-        "compatibility": skill.compatibility,
-        "metadata": dict(skill.metadata) or None,
-        "disable-model-invocation": skill.disable_model_invocation,
-    }
-    fields.update(skill.extras.get(NAME, {}))
-    yield from skill_files(skill, fields, SKILLS)
+    return agent_skill(NAME, "Cursor", skill, report, SKILLS)
