@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from agentpack import aliases, emit, examples
+from agentpack import aliases
 from agentpack.errors import Finding, Severity
 from agentpack.hostagents import HostAgent
 from agentpack.model import (
@@ -29,13 +29,8 @@ from agentpack.model import (
     Item,
     ItemInfo,
     Manifest,
-    ModelRef,
     Pack,
-    Person,
-    PluginGroup,
-    Skill,
     SourceRef,
-    flat_name,
 )
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
@@ -237,103 +232,12 @@ class Target(Protocol):
         ...
 
 
-def agent_name(target: str, title: str, agent: Agent, report: Report) -> str:
-    """``flat_name`` of the agent, for a tool whose agent names hold no '/', with a note
-    when that changes it."""
-    flat = flat_name(agent.name)
-    if flat != agent.name:
-        report.add(
-            target,
-            agent,
-            "name",
-            Change.APPROXIMATED,
-            f"{title} agent names hold no '/': {agent.name!r} is written as {flat!r} (other "
-            "agents' prompts that call it by its path should say both)",
-        )
-    return flat
-
-
 @functools.cache
 def schema_blocks(folder: str) -> Mapping[str, Mapping[str, Any]]:
     """A target's ``schema.json`` (the JSON Schema of its blocks), from its folder."""
     with (Path(folder) / "schema.json").open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded
-
-
-def model_id(
-    target: str, item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report, why: str
-) -> str | None:
-    """The target's id for an item's model; None when it names none or inherits (the
-    field is left out), and when the alias has no id here (dropped, ``why`` says what to
-    do: ``{ref}`` is the model)."""
-    if ref is None:
-        return None
-    model = aliases.resolve(ref, target, env.models)
-    if model == aliases.INHERIT:
-        return None
-    if not model:
-        report.add(target, item, "model", Change.DROPPED, why.format(ref=ref))
-        return None
-    return model
-
-
-def cannot_hold(effective: Mapping[str, Decision | None]) -> dict[str, Decision | None]:
-    """What an agent can do in a tool that leaves it out (it cannot hold it to its
-    tools): nothing, for every tool the tool has."""
-    return {k: None if v is None else Decision.DENY for k, v in effective.items()}
-
-
-def one_plugin(target: str, title: str, manifest: Manifest, report: Report) -> None:
-    """Plugin groups make Claude Code plugins; a tool with one plugin per pack says so."""
-    if manifest.plugins:
-        report.about_pack(
-            target,
-            manifest,
-            "plugins",
-            Change.APPROXIMATED,
-            f"one {title} plugin holds the whole pack; plugin groups make Claude Code plugins",
-        )
-
-
-def describe(agent: Agent) -> str:
-    """The description with delegation examples embedded, in the Claude-style layout
-    (``<example>`` blocks) that agents of several tools use in the wild."""
-    return examples.render(agent.description, agent.examples)
-
-
-def skill_files(skill: Skill, fields: Mapping[str, Any], base: str = "skills") -> Iterator[OutFile]:
-    """SKILL.md with the target's fields, then every resource byte for byte."""
-    folder = f"{base}/{skill.name}"
-    yield OutFile.text(f"{folder}/SKILL.md", emit.frontmatter(fields, skill.body), skill.source)
-    for resource in skill.resources:
-        yield OutFile(f"{folder}/{resource.path}", resource.data, skill.source.path)
-
-
-def agent_skill(
-    target: str, title: str, skill: Skill, report: Report, base: str = "skills"
-) -> Iterator[OutFile]:
-    """A skill as the Agent Skills standard writes it (name, description, license,
-    compatibility, metadata, disable-model-invocation), with the target's block; its grants
-    are dropped with a note, since such a tool pre-approves nothing."""
-    if skill.allowed_tools:
-        report.add(
-            target,
-            skill,
-            "allowed_tools",
-            Change.DROPPED,
-            f"{title} skills cannot pre-approve tools; they ask as the session does",
-        )
-    fields: dict[str, Any] = {
-        "name": skill.name,
-        "description": skill.description,
-        "license": skill.license,
-        "compatibility": skill.compatibility,
-        "metadata": dict(skill.metadata) or None,
-        "disable-model-invocation": skill.disable_model_invocation,
-    }
-    fields.update(skill.extras.get(target, {}))
-    yield from skill_files(skill, fields, base)
 
 
 def render(
@@ -379,36 +283,3 @@ def item_env(
     if own is not None:
         return ItemEnv(manifest, models, own, skills=named)
     return ItemEnv(manifest, models, None, spellings.get(item.agent), named)
-
-
-def person_fields(person: Person) -> dict[str, str]:
-    """An author as plugin manifests write one (name, then email and url when given)."""
-    out = {"name": person.name}
-    if person.email:
-        out["email"] = person.email
-    if person.url:
-        out["url"] = person.url
-    return out
-
-
-def plugin_fields(manifest: Manifest, group: PluginGroup | None = None) -> dict[str, Any]:
-    """A plugin manifest's common fields (Claude Code's, Codex's and Copilot's agree on
-    them), for the pack or for one plugin group (its own fields over the pack's)."""
-
-    def pick(key: str) -> Any:
-        own = getattr(group, key) if group is not None else None
-        return own if own else getattr(manifest, key)
-
-    fields: dict[str, Any] = {
-        "name": group.name if group else manifest.name,
-        "version": pick("version"),
-        "description": pick("description"),
-    }
-    if pick("author"):
-        fields["author"] = person_fields(pick("author"))
-    for key in ("homepage", "repository", "license"):
-        if pick(key):
-            fields[key] = pick(key)
-    if pick("keywords"):
-        fields["keywords"] = list(pick("keywords"))
-    return fields

@@ -16,9 +16,10 @@ from agentpack import emit
 from agentpack.errors import ExportRefused
 from agentpack.model import ItemInfo, Kind, Manifest, PluginGroup
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, Context, Note, Report, person_fields, plugin_fields
+from agentpack.targets.base import Change, Context, Note, Report
 from agentpack.targets.claude import readme as claude_readme
 from agentpack.targets.claude import servers
+from agentpack.targets.common import person_fields, plugin_fields
 
 NAME = "claude"
 MARKETPLACE = ".claude-plugin/marketplace.json"

@@ -12,10 +12,11 @@ from typing import Any
 from agentpack import aliases, emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, agent_name, describe, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
 from agentpack.targets.claude.servers import plugin_tool_names
+from agentpack.targets.common import agent_name, describe, skill_files
 
 NAME = "claude"
 

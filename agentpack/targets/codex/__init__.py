@@ -29,7 +29,6 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
-    cannot_hold,
     schema_blocks,
 )
 from agentpack.targets.codex import plugin, render
@@ -43,6 +42,7 @@ from agentpack.targets.codex.names import (
 )
 from agentpack.targets.codex.permissions import role
 from agentpack.targets.codex.read import CodexReader
+from agentpack.targets.common import cannot_hold
 
 if TYPE_CHECKING:
     from agentpack.lab import Check

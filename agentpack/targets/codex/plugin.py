@@ -16,8 +16,9 @@ from agentpack.model import Hook, ItemInfo, Kind, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report, one_plugin, plugin_fields
+from agentpack.targets.base import Change, Context, Note, Report
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN, SKILLS
+from agentpack.targets.common import one_plugin, plugin_fields
 
 NAME = "codex"
 WHOLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

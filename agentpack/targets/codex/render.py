@@ -16,17 +16,10 @@ from typing import Any
 from agentpack import emit
 from agentpack.model import Agent, Command, ModelRef, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import (
-    Change,
-    ItemEnv,
-    Report,
-    agent_name,
-    describe,
-    model_id,
-    skill_files,
-)
+from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
+from agentpack.targets.common import agent_name, describe, model_id, skill_files
 
 NAME = "codex"
 COMMAND_MARK = "agentpack-command"

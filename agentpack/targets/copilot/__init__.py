@@ -29,9 +29,9 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
-    cannot_hold,
     schema_blocks,
 )
+from agentpack.targets.common import cannot_hold
 from agentpack.targets.copilot import plugin, render
 from agentpack.targets.copilot.names import (
     AGENTS,

@@ -23,7 +23,8 @@ from agentpack.model import Hook, ItemInfo, Manifest
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Report, one_plugin, person_fields, plugin_fields
+from agentpack.targets.base import Change, Context, Report
+from agentpack.targets.common import one_plugin, person_fields, plugin_fields
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, PLUGIN
 
 NAME = "copilot"

@@ -14,15 +14,8 @@ from typing import Any
 from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.targets.base import (
-    Change,
-    ItemEnv,
-    Report,
-    agent_name,
-    agent_skill,
-    describe,
-    model_id,
-)
+from agentpack.targets.base import Change, ItemEnv, Report
+from agentpack.targets.common import agent_name, agent_skill, describe, model_id
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
 

@@ -26,9 +26,9 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
-    cannot_hold,
     schema_blocks,
 )
+from agentpack.targets.common import cannot_hold
 from agentpack.targets.cursor import plugin, render
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, HOST_AGENTS, MODELS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights

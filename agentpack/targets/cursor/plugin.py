@@ -14,7 +14,8 @@ from agentpack import emit
 from agentpack.model import ItemInfo, Manifest
 from agentpack.outputs import OutFile
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report, one_plugin, plugin_fields
+from agentpack.targets.base import Change, Context, Note, Report
+from agentpack.targets.common import one_plugin, plugin_fields
 from agentpack.targets.cursor.names import PLUGIN
 
 NAME = "cursor"

@@ -13,15 +13,8 @@ from typing import Any
 from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Mode, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import (
-    Change,
-    ItemEnv,
-    Report,
-    agent_name,
-    agent_skill,
-    describe,
-    model_id,
-)
+from agentpack.targets.base import Change, ItemEnv, Report
+from agentpack.targets.common import agent_name, agent_skill, describe, model_id
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
 

@@ -12,7 +12,8 @@ from typing import Any
 from agentpack import emit
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
-from agentpack.targets.base import Change, ItemEnv, Report, describe, model_id, skill_files
+from agentpack.targets.base import Change, ItemEnv, Report
+from agentpack.targets.common import describe, model_id, skill_files
 from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
 

@@ -16,15 +16,7 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Resource, 
 from agentpack.native import FileReport, ImportEnv, Importing, Native, skip_rest
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy
-from agentpack.targets.base import (
-    Change,
-    Context,
-    Feature,
-    FileCheck,
-    InstallRoot,
-    ItemEnv,
-    Report,
-)
+from agentpack.targets.base import Change, Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
 
 NAME = "toy"
 
