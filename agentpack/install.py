@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from agentpack import configfile
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.outputs import OutFile
 from agentpack.record import sha256
@@ -26,7 +27,7 @@ class Action:
     """One file install or uninstall writes, leaves or skips, and why."""
 
     path: str
-    verb: str  # "write", "update", "same", "remove", "skip"
+    verb: str  # "write", "add", "update", "same", "remove", "skip"
     reason: str = ""
 
     def __str__(self) -> str:
@@ -60,6 +61,7 @@ class _State:
     path: Path
     files: dict[str, str] = field(default_factory=dict)
     dirs: list[str] = field(default_factory=list)
+    entries: list[configfile.Record] = field(default_factory=list)
 
     @staticmethod
     def read(dest: Path, pack: str) -> _State:
@@ -70,6 +72,7 @@ class _State:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
                 state.dirs = [str(d) for d in data.get("dirs", [])]
+                state.entries = [configfile.Record.load(r) for r in data.get("entries", [])]
             except (OSError, ValueError, AttributeError) as exc:
                 raise OutputError(
                     f"{path}: the install manifest is unreadable ({exc}); "
@@ -78,11 +81,16 @@ class _State:
         return state
 
     def save(self, dest: Path) -> None:
-        if not self.files:
+        if not self.files and not self.entries:
             self.path.unlink(missing_ok=True)
             _remove_empty(dest, [STATE_DIR, *self.dirs])
             return
-        document = {"files": dict(sorted(self.files.items())), "dirs": sorted(set(self.dirs))}
+        document: dict[str, object] = {
+            "files": dict(sorted(self.files.items())),
+            "dirs": sorted(set(self.dirs)),
+        }
+        if self.entries:
+            document["entries"] = [r.dump() for r in self.entries]
         replace_file(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
 
 
@@ -121,7 +129,13 @@ def _remove_empty(dest: Path, dirs: Iterable[str]) -> None:
 
 
 def install(
-    files: Iterable[OutFile], dest: Path, pack: str, *, force: bool = False, dry_run: bool = False
+    files: Iterable[OutFile],
+    dest: Path,
+    pack: str,
+    *,
+    entries: Iterable[configfile.Entry] = (),
+    force: bool = False,
+    dry_run: bool = False,
 ) -> Outcome:
     if dest.is_symlink():
         dest = dest.resolve()  # the user chose this link as the destination itself
@@ -135,6 +149,8 @@ def install(
             outcome.actions.append(_place(dest, rel, data, state, force=force, dry_run=dry_run))
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
+        done, state.entries = configfile.apply(entries, state.entries, force=force, dry_run=dry_run)
+        outcome.actions += [Action(*a) for a in done]
         if not dry_run:
             state.save(dest)
     except OSError as exc:
@@ -192,6 +208,8 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     outcome = Outcome(dest)
     state = _State.read(dest, pack)
     try:
+        done, state.entries = configfile.undo(state.entries, force=force, dry_run=dry_run)
+        outcome.actions += [Action(*a) for a in done]
         for rel in sorted(state.files):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         if not dry_run:

@@ -1,0 +1,309 @@
+"""A user's own configuration files (Claude settings, ``opencode.json``, Codex's
+``config.toml``), and the entries an install adds to them.
+
+An install adds each entry (a member of an object, or one element of an array) and records
+in the ownership manifest exactly what it added and a digest of its value; an uninstall
+takes out what it recorded, when the value is still what was written, and leaves the file
+byte for byte as it was before the install. A same-named entry the user wrote is never
+replaced, unless ``force``. JSON files are edited as text (``jsontext``), so comments,
+order and layout stay; TOML files through tomlkit, which keeps them the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+import tomlkit.exceptions
+from tomlkit.container import Container
+
+from agentpack import jsontext
+from agentpack.errors import OutputError
+from agentpack.writer import replace_file
+
+# how an install's outcome names what it did (``install.Action`` takes the same verbs)
+ActionTuple = tuple[str, str, str]  # (where, verb, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One value for a configuration file: the member at ``keys`` or, with ``append``, one
+    element of the array at ``keys``. Missing objects on the way are created."""
+
+    file: Path
+    keys: tuple[str, ...]
+    value: Any
+    append: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}: {'.'.join(self.keys)}" + (" []" if self.append else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What an install added for one entry, as the ownership manifest keeps it: the item it
+    inserted is at ``keys[:depth + 1]`` (an element of the array at ``keys`` when
+    ``depth == len(keys)``), with ``tail`` after it; ``created`` when the file was new and
+    ``trail`` the whitespace that ended the file before."""
+
+    file: str
+    keys: tuple[str, ...]
+    digest: str
+    append: bool = False
+    depth: int = 0
+    tail: str = ""
+    created: bool = False
+    trail: str = ""
+
+    @staticmethod
+    def load(data: dict[str, Any]) -> Record:
+        return Record(**{**data, "keys": tuple(data["keys"])})
+
+    def dump(self) -> dict[str, Any]:
+        return {**asdict(self), "keys": list(self.keys)}
+
+    def same_entry(self, entry: Entry) -> bool:
+        return (self.file, self.keys, self.append) == (str(entry.file), entry.keys, entry.append)
+
+
+def digest(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _nest(keys: Sequence[str], value: Any) -> Any:
+    for key in reversed(keys):
+        value = {key: value}
+    return value
+
+
+class _Document:
+    """One configuration file's text, and the edits of one install or uninstall."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve() if path.is_symlink() else path  # edit the user's own file
+        self.existed = self.path.is_file()
+        self.toml = path.suffix == ".toml"
+        self.text = self.path.read_text(encoding="utf-8") if self.existed else ""
+        self.before = self.text
+        if not self.text.strip() and not self.toml:
+            self.text = "{}\n" if not self.existed else self.text + "{}"
+        self.check()
+
+    def check(self) -> None:
+        try:
+            self.read()
+        except (ValueError, tomlkit.exceptions.TOMLKitError) as exc:
+            raise OutputError(f"{self.path}:{exc}; fix the file, then install again") from exc
+
+    def read(self) -> Any:
+        if self.toml:
+            return tomlkit.parse(self.text).unwrap()
+        return jsontext.value(self.text, jsontext.parse(self.text))
+
+    def at(self, keys: Sequence[str]) -> tuple[int, Any]:
+        """How many of ``keys`` lead to objects that exist, and the value at the last."""
+        current: Any = self.read()
+        for depth, key in enumerate(keys):
+            if not isinstance(current, dict) or key not in current:
+                return depth, current
+            current = current[key]
+        return len(keys), current
+
+    def add(self, keys: Sequence[str], depth: int, data: Any) -> str:
+        """Insert ``data`` as the item at ``keys[:depth + 1]`` (an element of the array at
+        ``keys`` when depth is all of them); the tail ``remove`` needs."""
+        if self.toml:
+            doc = tomlkit.parse(self.text)
+            holder: Container | Any = doc
+            for key in keys[:depth]:
+                holder = holder[key]
+            holder.add(keys[depth], tomlkit.item(data))
+            self.text = tomlkit.dumps(doc)
+            return ""
+        container = self._node(keys[:depth])
+        name = keys[depth] if depth < len(keys) else None
+        self.text, tail = jsontext.add(self.text, container, name, data)
+        return tail
+
+    def remove(self, keys: Sequence[str], index: int | None, tail: str) -> None:
+        """Take out the member at ``keys`` (or element ``index`` of the array there)."""
+        if self.toml:
+            doc = tomlkit.parse(self.text)
+            holder: Any = doc
+            for key in keys[:-1]:
+                holder = holder[key]
+            del holder[keys[-1]]
+            self.text = tomlkit.dumps(doc)
+            return
+        if index is None:
+            parent = self._node(keys[:-1])
+            position = max(i for i, item in enumerate(parent.items) if item.key == keys[-1])
+            self.text = jsontext.remove(self.text, parent, position, tail)
+        else:
+            self.text = jsontext.remove(self.text, self._node(keys), index, tail)
+
+    def replace(self, keys: Sequence[str], data: Any) -> None:
+        if self.toml:
+            doc = tomlkit.parse(self.text)
+            holder: Any = doc
+            for key in keys[:-1]:
+                holder = holder[key]
+            holder[keys[-1]] = tomlkit.item(data)
+            self.text = tomlkit.dumps(doc)
+            return
+        self.text = jsontext.replace(self.text, self._node(keys), data)
+
+    def _node(self, keys: Sequence[str]) -> jsontext.Node:
+        node = jsontext.parse(self.text)
+        for key in keys:
+            item = node.member(key)
+            assert item is not None, keys
+            node = item.value
+        return node
+
+    def save(self, created: bool, trail: str | None) -> None:
+        if trail is not None and self.toml:
+            self.text = self.text.rstrip() + trail if self.text.strip() else trail
+        if created and self.read() == {} and (not self.toml or not self.text.strip()):
+            self.path.unlink(missing_ok=True)
+            return
+        if self.text == self.before:
+            return
+        mode = self.path.stat().st_mode if self.existed else None
+        replace_file(self.path, self.text.encode("utf-8"))
+        if mode is not None:
+            os.chmod(self.path, mode)
+
+
+def apply(
+    entries: Iterable[Entry], records: list[Record], *, force: bool, dry_run: bool
+) -> tuple[list[ActionTuple], list[Record]]:
+    """Add each entry to its file; the actions, and the records the manifest keeps now
+    (those of entries no longer wanted are taken out first)."""
+    wanted = list(entries)
+    stale = [r for r in records if not any(r.same_entry(e) for e in wanted)]
+    actions, kept = undo(stale, force=False, dry_run=dry_run)
+    mine = [r for r in records if r not in stale] + kept
+    by_file: dict[Path, list[Entry]] = {}
+    for entry in wanted:
+        by_file.setdefault(entry.file, []).append(entry)
+    for path, group in by_file.items():
+        try:
+            document = _Document(path)
+        except OutputError as exc:
+            actions += [(e.where, "skip", str(exc)) for e in group]
+            continue
+        for entry in group:
+            old = next((r for r in mine if r.same_entry(entry)), None)
+            action, record = _apply_one(document, entry, old, force)
+            actions.append((entry.where, *action))
+            if old is not None:
+                mine.remove(old)
+            if record is not None:
+                mine.append(record)
+        if not dry_run:
+            document.save(False, None)
+    return actions, mine
+
+
+def _apply_one(
+    document: _Document, entry: Entry, old: Record | None, force: bool
+) -> tuple[tuple[str, str], Record | None]:
+    new = digest(entry.value)
+    depth, current = document.at(entry.keys)
+    if depth < len(entry.keys):
+        data = _nest(entry.keys[depth + 1 :], [entry.value] if entry.append else entry.value)
+        if not isinstance(current, dict):
+            return ("skip", f"{'.'.join(entry.keys[:depth])} is not an object here"), old
+        trail = document.text[len(document.text.rstrip()) :]
+        tail = document.add(entry.keys, depth, data)
+        record = Record(
+            str(entry.file), entry.keys, new, entry.append, depth, tail, not document.existed, trail
+        )
+        return ("add", ""), record
+    if entry.append:
+        if not isinstance(current, list):
+            return ("skip", f"{'.'.join(entry.keys)} is not an array here"), old
+        if any(digest(v) == new for v in current):
+            return ("same", ""), old
+        trail = document.text[len(document.text.rstrip()) :]
+        tail = document.add(entry.keys, depth, entry.value)
+        record = Record(str(entry.file), entry.keys, new, True, depth, tail, False, trail)
+        return ("add", ""), record
+    now = digest(current)
+    if now == new:
+        return ("same", ""), old
+    if old is None and not force:
+        return ("skip", "the file has its own entry of that name; --force replaces it"), None
+    if old is not None and old.digest != now and not force:
+        return ("skip", "changed since agentpack wrote it; --force replaces it"), old
+    document.replace(entry.keys, entry.value)
+    base = old or Record(str(entry.file), entry.keys, new, False, len(entry.keys) - 1)
+    return ("update", "forced" if old is None else ""), replace(base, digest=new)
+
+
+def undo(
+    records: Sequence[Record], *, force: bool, dry_run: bool
+) -> tuple[list[ActionTuple], list[Record]]:
+    """Take out what ``records`` added, newest first; the actions, and the records of what
+    stays (nothing: a value the user changed is left in place and no longer ours)."""
+    actions: list[ActionTuple] = []
+    files = list(dict.fromkeys(r.file for r in records))
+    for name in files:
+        mine = [r for r in records if r.file == name]
+        try:
+            document = _Document(Path(name))
+        except OutputError as exc:
+            actions += [(_where(r), "skip", str(exc)) for r in mine]
+            continue
+        for record in reversed(mine):
+            actions.append((_where(record), *_undo_one(document, record, force)))
+        if not dry_run and document.existed:
+            first = mine[0]
+            document.save(first.created, first.trail)
+    return actions, []
+
+
+def _where(record: Record) -> str:
+    return f"{record.file}: {'.'.join(record.keys)}" + (" []" if record.append else "")
+
+
+def _undo_one(document: _Document, record: Record, force: bool) -> tuple[str, str]:
+    depth, current = document.at(record.keys)
+    if depth < len(record.keys):
+        return "same", "already gone"
+    keys = record.keys
+    created = record.depth < len(keys) - (0 if record.append else 1)
+    if record.append:
+        found = [i for i, v in enumerate(current) if digest(v) == record.digest]
+        if not found:
+            return "skip", "changed since agentpack wrote it; left in place"
+        index = found[-1]
+        if not (created and len(current) == 1):
+            document.remove(keys, index, record.tail if not created else "")
+            return "remove", ""
+        value = [current[index]]
+    else:
+        if digest(current) != record.digest and not force:
+            return "skip", "changed since agentpack wrote it; left in place"
+        value = current
+        if not created:
+            document.remove(keys, None, record.tail)
+            return "remove", ""
+    inner = keys[record.depth + 1 :]
+    _, top = document.at(keys[: record.depth + 1])
+    if top == _nest(inner, value):
+        document.remove(keys[: record.depth + 1], None, record.tail)
+    elif record.append:
+        document.remove(keys, 0, "")
+    else:
+        document.remove(keys, None, "")
+    return "remove", ""

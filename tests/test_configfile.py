@@ -1,0 +1,165 @@
+"""Entries in the user's own configuration files: added key by key, never over the user's
+own, and taken out again to the byte."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agentpack.configfile import Entry, apply, undo
+
+SERVER = {"command": "python3", "args": ["/x/echo.py"], "env": {"A": "${A}"}}
+HOOK = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 /x/guard.py"}]}
+CLAUDE_SETTINGS = """{
+  // mine
+  "theme": "dark",
+  "hooks": {
+    "PreToolUse": [
+      {"matcher": "Edit", "hooks": [{"type": "command", "command": "lint"}]}
+    ]
+  }
+}
+"""
+CODEX_CONFIG = """# my Codex settings
+model = "gpt-5.5"  # the one I like
+
+[mcp_servers.mine]
+command = "my-server"
+"""
+
+
+def _round_trip(path: Path, entries: list[Entry]) -> str:
+    before = path.read_bytes() if path.exists() else None
+    actions, records = apply(entries, [], force=False, dry_run=False)
+    assert all(a[1] == "add" for a in actions), actions
+    during = path.read_text(encoding="utf-8")
+    undone, left = undo(records, force=False, dry_run=False)
+    assert left == [] and all(a[1] == "remove" for a in undone), undone
+    assert (path.read_bytes() if path.exists() else None) == before
+    return during
+
+
+def test_json_with_comments_gains_a_server_and_a_hook_and_loses_them(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(CLAUDE_SETTINGS)
+    entries = [
+        Entry(path, ("mcpServers", "echo"), SERVER),
+        Entry(path, ("hooks", "PreToolUse"), HOOK, append=True),
+        Entry(path, ("hooks", "Stop"), HOOK, append=True),
+    ]
+    during = _round_trip(path, entries)
+    assert "// mine" in during
+    assert '"matcher": "Edit"' in during and during.index("Edit") < during.index('"Bash"')
+
+
+def test_a_file_that_was_not_there_is_not_there_after(tmp_path: Path) -> None:
+    for name in ("new.json", "new.toml"):
+        path = tmp_path / "sub" / name
+        path.parent.mkdir(exist_ok=True)
+        during = _round_trip(path, [Entry(path, ("mcp_servers", "echo"), SERVER)])
+        assert "echo" in during
+
+
+def test_toml_keeps_the_users_comments_and_tables(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(CODEX_CONFIG)
+    during = _round_trip(path, [Entry(path, ("mcp_servers", "echo"), SERVER)])
+    assert during.startswith(CODEX_CONFIG)
+    assert tomllib.loads(during)["mcp_servers"]["echo"] == SERVER
+
+
+def test_the_users_own_entry_is_never_replaced_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(CODEX_CONFIG)
+    entry = Entry(path, ("mcp_servers", "mine"), SERVER)
+    actions, records = apply([entry], [], force=False, dry_run=False)
+    assert actions[0][1] == "skip" and "--force" in actions[0][2] and records == []
+    assert path.read_text() == CODEX_CONFIG
+    actions, records = apply([entry], [], force=True, dry_run=False)
+    assert actions[0][1:] == ("update", "forced")
+    assert tomllib.loads(path.read_text())["mcp_servers"]["mine"] == SERVER
+
+
+def test_a_value_the_user_changed_stays_on_uninstall(tmp_path: Path) -> None:
+    path = tmp_path / "opencode.json"
+    path.write_text('{"model": "x"}\n')
+    _, records = apply([Entry(path, ("mcp", "echo"), SERVER)], [], force=False, dry_run=False)
+    data = json.loads(path.read_text())
+    data["mcp"]["echo"]["enabled"] = False
+    path.write_text(json.dumps(data))
+    actions, _ = undo(records, force=False, dry_run=False)
+    assert actions[0][1] == "skip"
+    assert json.loads(path.read_text())["mcp"]["echo"]["enabled"] is False
+
+
+def test_reinstall_updates_ours_and_drops_what_the_pack_no_longer_has(tmp_path: Path) -> None:
+    path = tmp_path / "opencode.json"
+    path.write_text('{"model": "x"}\n')
+    first = [Entry(path, ("mcp", "a"), SERVER), Entry(path, ("mcp", "b"), SERVER)]
+    _, records = apply(first, [], force=False, dry_run=False)
+    changed = {**SERVER, "args": ["/y"]}
+    actions, records = apply(
+        [Entry(path, ("mcp", "a"), changed)], records, force=False, dry_run=False
+    )
+    assert sorted(a[1] for a in actions) == ["remove", "update"]
+    assert json.loads(path.read_text())["mcp"] == {"a": changed}
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == '{"model": "x"}\n'
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(CLAUDE_SETTINGS)
+    actions, _ = apply([Entry(path, ("mcpServers", "e"), SERVER)], [], force=False, dry_run=True)
+    assert actions[0][1] == "add" and path.read_text() == CLAUDE_SETTINGS
+
+
+def test_a_broken_file_is_left_alone_with_a_located_reason(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"a": 1,, }')
+    actions, records = apply([Entry(path, ("x",), 1)], [], force=False, dry_run=False)
+    assert actions[0][1] == "skip" and "1:9" in actions[0][2] and records == []
+
+
+keys = st.text(alphabet="abc", min_size=1, max_size=2)
+documents = st.dictionaries(
+    keys,
+    st.recursive(
+        st.integers(0, 9) | st.text(max_size=3),
+        lambda inner: st.dictionaries(keys, inner, max_size=3) | st.lists(inner, max_size=2),
+        max_leaves=6,
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    document=documents,
+    layout=st.sampled_from([None, 2, "\t"]),
+    wanted=st.lists(
+        st.tuples(st.lists(keys, min_size=1, max_size=3), st.booleans(), st.integers(0, 9)),
+        max_size=4,
+    ),
+)
+def test_install_then_uninstall_is_byte_identical(
+    tmp_path: Path, document: dict[str, Any], layout: Any, wanted: list[Any]
+) -> None:
+    path = tmp_path / "config.json"
+    text = json.dumps(document, indent=layout) + "\n"
+    path.write_text(text)
+    seen: set[tuple[str, ...]] = set()
+    entries = []
+    for path_keys, append, number in wanted:
+        if tuple(path_keys) not in seen:
+            seen.add(tuple(path_keys))
+            entries.append(Entry(path, tuple(path_keys), {"n": number}, append))
+    _, records = apply(entries, [], force=False, dry_run=False)
+    json.loads(path.read_text())
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == text
