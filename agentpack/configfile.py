@@ -19,10 +19,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-import tomlkit.exceptions
-from tomlkit.container import Container
-
 from agentpack import jsontext
 from agentpack.errors import OutputError
 from agentpack.writer import replace_file
@@ -61,16 +57,25 @@ class Record:
     tail: str = ""
     created: bool = False
     trail: str = ""
+    made: tuple[str, ...] = ()
+    """Folders made for the file, deepest first (removed again when empty)."""
 
     @staticmethod
     def load(data: dict[str, Any]) -> Record:
-        return Record(**{**data, "keys": tuple(data["keys"])})
+        return Record(**{**data, "keys": tuple(data["keys"]), "made": tuple(data.get("made", ()))})
 
     def dump(self) -> dict[str, Any]:
-        return {**asdict(self), "keys": list(self.keys)}
+        return {**asdict(self), "keys": list(self.keys), "made": list(self.made)}
 
     def same_entry(self, entry: Entry) -> bool:
         return (self.file, self.keys, self.append) == (str(entry.file), entry.keys, entry.append)
+
+
+def _toml() -> Any:
+    """tomlkit, imported when a TOML file is edited (not on every start)."""
+    import tomlkit
+
+    return tomlkit
 
 
 def digest(value: Any) -> str:
@@ -93,6 +98,7 @@ class _Document:
         self.toml = path.suffix == ".toml"
         self.text = self.path.read_text(encoding="utf-8") if self.existed else ""
         self.before = self.text
+        self.made: tuple[str, ...] = ()
         if not self.text.strip() and not self.toml:
             self.text = "{}\n" if not self.existed else self.text + "{}"
         self.check()
@@ -100,12 +106,16 @@ class _Document:
     def check(self) -> None:
         try:
             self.read()
-        except (ValueError, tomlkit.exceptions.TOMLKitError) as exc:
-            raise OutputError(f"{self.path}:{exc}; fix the file, then install again") from exc
+        except ValueError as exc:  # tomlkit's parse errors are ValueErrors too
+            line, col = getattr(exc, "line", None), getattr(exc, "col", None)
+            where = f"{line}:{col}: " if line is not None else ""
+            raise OutputError(
+                f"{self.path}:{where}{exc}; fix the file, then install again"
+            ) from exc
 
     def read(self) -> Any:
         if self.toml:
-            return tomlkit.parse(self.text).unwrap()
+            return _toml().parse(self.text).unwrap()
         return jsontext.value(self.text, jsontext.parse(self.text))
 
     def at(self, keys: Sequence[str]) -> tuple[int, Any]:
@@ -121,12 +131,12 @@ class _Document:
         """Insert ``data`` as the item at ``keys[:depth + 1]`` (an element of the array at
         ``keys`` when depth is all of them); the tail ``remove`` needs."""
         if self.toml:
-            doc = tomlkit.parse(self.text)
-            holder: Container | Any = doc
+            doc = _toml().parse(self.text)
+            holder: Any = doc
             for key in keys[:depth]:
                 holder = holder[key]
-            holder.add(keys[depth], tomlkit.item(data))
-            self.text = tomlkit.dumps(doc)
+            holder.add(keys[depth], _toml().item(data))
+            self.text = _toml().dumps(doc)
             return ""
         container = self._node(keys[:depth])
         name = keys[depth] if depth < len(keys) else None
@@ -136,12 +146,12 @@ class _Document:
     def remove(self, keys: Sequence[str], index: int | None, tail: str) -> None:
         """Take out the member at ``keys`` (or element ``index`` of the array there)."""
         if self.toml:
-            doc = tomlkit.parse(self.text)
+            doc = _toml().parse(self.text)
             holder: Any = doc
             for key in keys[:-1]:
                 holder = holder[key]
             del holder[keys[-1]]
-            self.text = tomlkit.dumps(doc)
+            self.text = _toml().dumps(doc)
             return
         if index is None:
             parent = self._node(keys[:-1])
@@ -152,12 +162,12 @@ class _Document:
 
     def replace(self, keys: Sequence[str], data: Any) -> None:
         if self.toml:
-            doc = tomlkit.parse(self.text)
+            doc = _toml().parse(self.text)
             holder: Any = doc
             for key in keys[:-1]:
                 holder = holder[key]
-            holder[keys[-1]] = tomlkit.item(data)
-            self.text = tomlkit.dumps(doc)
+            holder[keys[-1]] = _toml().item(data)
+            self.text = _toml().dumps(doc)
             return
         self.text = jsontext.replace(self.text, self._node(keys), data)
 
@@ -169,14 +179,21 @@ class _Document:
             node = item.value
         return node
 
-    def save(self, created: bool, trail: str | None) -> None:
+    def save(self, created: bool, trail: str | None, made: Sequence[str] = ()) -> None:
         if trail is not None and self.toml:
             self.text = self.text.rstrip() + trail if self.text.strip() else trail
         if created and self.read() == {} and (not self.toml or not self.text.strip()):
             self.path.unlink(missing_ok=True)
+            for folder in made:
+                if Path(folder).is_dir() and not any(Path(folder).iterdir()):
+                    Path(folder).rmdir()
             return
         if self.text == self.before:
             return
+        self.made = tuple(
+            str(p) for p in (self.path.parent, *self.path.parent.parents) if not p.exists()
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         mode = self.path.stat().st_mode if self.existed else None
         replace_file(self.path, self.text.encode("utf-8"))
         if mode is not None:
@@ -211,6 +228,11 @@ def apply(
                 mine.append(record)
         if not dry_run:
             document.save(False, None)
+            if document.made:
+                mine = [
+                    replace(r, made=document.made) if r.created and r.file == str(path) else r
+                    for r in mine
+                ]
     return actions, mine
 
 
@@ -268,7 +290,7 @@ def undo(
             actions.append((_where(record), *_undo_one(document, record, force)))
         if not dry_run and document.existed:
             first = mine[0]
-            document.save(first.created, first.trail)
+            document.save(first.created, first.trail, first.made)
     return actions, []
 
 

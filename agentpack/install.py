@@ -9,6 +9,7 @@ skipped with a reason unless ``force``. Nothing is followed through a symlink.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -27,7 +28,7 @@ class Action:
     """One file install or uninstall writes, leaves or skips, and why."""
 
     path: str
-    verb: str  # "write", "add", "update", "same", "remove", "skip"
+    verb: str  # "write", "add", "update", "same", "remove", "skip", "note"
     reason: str = ""
 
     def __str__(self) -> str:
@@ -121,9 +122,12 @@ def _new_dirs(dest: Path, rel: str) -> list[str]:
 
 
 def _remove_empty(dest: Path, dirs: Iterable[str]) -> None:
-    # deepest first, and the destination itself (".") last
-    for sub in sorted(set(dirs), key=lambda d: (d != ".", d.count("/"), d), reverse=True):
-        path = dest / sub
+    # deepest first: the destination itself (".") after its folders, its parents ("..")
+    # after it
+    for sub in sorted(
+        set(dirs), key=lambda d: len(Path(os.path.normpath(dest / d)).parts), reverse=True
+    ):
+        path = Path(os.path.normpath(dest / sub))
         if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
             path.rmdir()
 
@@ -142,7 +146,12 @@ def install(
     outcome = Outcome(dest)
     state = _State.read(dest, pack)
     if not dest.exists() and not dry_run:
-        state.dirs.append(".")  # uninstall removes the folder too when it is empty again
+        # uninstall removes the folder, and the parents made for it, when empty again
+        state.dirs += [
+            "/".join([".."] * up) or "."
+            for up, p in enumerate((dest, *dest.parents))
+            if not p.exists()
+        ]
     wanted: dict[str, bytes] = {f.path: f.data for f in files}
     try:
         for rel, data in sorted(wanted.items()):

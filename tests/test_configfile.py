@@ -4,10 +4,10 @@ own, and taken out again to the byte."""
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +39,8 @@ def _round_trip(path: Path, entries: list[Entry]) -> str:
     assert all(a[1] == "add" for a in actions), actions
     during = path.read_text(encoding="utf-8")
     undone, left = undo(records, force=False, dry_run=False)
-    assert left == [] and all(a[1] == "remove" for a in undone), undone
+    assert left == []
+    assert all(a[1] == "remove" for a in undone), undone
     assert (path.read_bytes() if path.exists() else None) == before
     return during
 
@@ -54,7 +55,8 @@ def test_json_with_comments_gains_a_server_and_a_hook_and_loses_them(tmp_path: P
     ]
     during = _round_trip(path, entries)
     assert "// mine" in during
-    assert '"matcher": "Edit"' in during and during.index("Edit") < during.index('"Bash"')
+    assert '"matcher": "Edit"' in during
+    assert during.index("Edit") < during.index('"Bash"')
 
 
 def test_a_file_that_was_not_there_is_not_there_after(tmp_path: Path) -> None:
@@ -78,7 +80,9 @@ def test_the_users_own_entry_is_never_replaced_without_force(tmp_path: Path) -> 
     path.write_text(CODEX_CONFIG)
     entry = Entry(path, ("mcp_servers", "mine"), SERVER)
     actions, records = apply([entry], [], force=False, dry_run=False)
-    assert actions[0][1] == "skip" and "--force" in actions[0][2] and records == []
+    assert actions[0][1] == "skip"
+    assert "--force" in actions[0][2]
+    assert records == []
     assert path.read_text() == CODEX_CONFIG
     actions, records = apply([entry], [], force=True, dry_run=False)
     assert actions[0][1:] == ("update", "forced")
@@ -116,14 +120,17 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text(CLAUDE_SETTINGS)
     actions, _ = apply([Entry(path, ("mcpServers", "e"), SERVER)], [], force=False, dry_run=True)
-    assert actions[0][1] == "add" and path.read_text() == CLAUDE_SETTINGS
+    assert actions[0][1] == "add"
+    assert path.read_text() == CLAUDE_SETTINGS
 
 
 def test_a_broken_file_is_left_alone_with_a_located_reason(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text('{"a": 1,, }')
     actions, records = apply([Entry(path, ("x",), 1)], [], force=False, dry_run=False)
-    assert actions[0][1] == "skip" and "1:9" in actions[0][2] and records == []
+    assert actions[0][1] == "skip"
+    assert "1:9" in actions[0][2]
+    assert records == []
 
 
 keys = st.text(alphabet="abc", min_size=1, max_size=2)
@@ -138,7 +145,9 @@ documents = st.dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     document=documents,
     layout=st.sampled_from([None, 2, "\t"]),

@@ -17,9 +17,10 @@ from agentpack import install as installer
 from agentpack.api.pack import load_pack
 from agentpack.api.where import PackInput, registry
 from agentpack.errors import UsageError
+from agentpack.model import Manifest
 from agentpack.outputs import OutFile
 from agentpack.targets import Registry
-from agentpack.targets.base import Context, InstallRoot, Report, render
+from agentpack.targets.base import Context, InstallRoot, Report, Setup, Target, render
 
 
 def _project_root() -> Path:
@@ -76,17 +77,32 @@ def install(
         for f in render(reg.get(tool), flat, Report(), Context(None), reg.spellings())
         if f.area == "dist"
     ]
+    # servers and hooks go into the user's own config files: only for a scope, not --dest
+    setup = Setup() if dest is not None else _setup(reg.get(tool), loaded.manifest, scope)
     outcomes = []
-    for root in where:
+    for n, root in enumerate(where):
         mine = [
             OutFile(f.path.removeprefix(root.strip), f.data)
             for f in files
             if f.path.startswith(root.prefixes)
         ]
         outcomes.append(
-            installer.install(mine, root.folder, loaded.manifest.name, force=force, dry_run=dry_run)
+            installer.install(
+                [*mine, *setup.files] if n == 0 else mine,
+                root.folder,
+                loaded.manifest.name,
+                entries=setup.entries if n == 0 else (),
+                force=force,
+                dry_run=dry_run,
+            )
         )
-    return installer.merged(_common(where), outcomes)
+    outcome = installer.merged(_common(where), outcomes)
+    outcome.actions += [installer.Action(tool, "note", n) for n in setup.notes]
+    return outcome
+
+
+def _setup(target: Target, manifest: Manifest, scope: str) -> Setup:
+    return target.setup(manifest, scope, os.environ, Path.home(), _project_root())
 
 
 def uninstall(

@@ -38,8 +38,8 @@ def _outcome(outcome: Any, fmt: str, verb: str) -> int:
         echo_json(outcome.as_dict())
     else:
         for action in outcome.actions:
-            click.echo(str(action), err=action.verb == "skip")
-        done = sum(a.verb not in ("skip", "same") for a in outcome.actions)
+            click.echo(str(action), err=action.verb in ("skip", "note"))
+        done = sum(a.verb not in ("skip", "same", "note") for a in outcome.actions)
         click.echo(
             f"{outcome.dest}: {verb} {count(done, 'file')}, skipped {len(outcome.skipped)}",
             err=True,

@@ -36,6 +36,7 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
 if TYPE_CHECKING:
+    from agentpack.configfile import Entry
     from agentpack.lab import Check
     from agentpack.native import Reader
 
@@ -143,6 +144,18 @@ class InstallRoot:
     strip: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What an install adds besides the target's own files: entries in the user's own
+    configuration files (the pack's MCP servers and hooks) and the scripts they run,
+    placed under the first install root (paths relative to its folder)."""
+
+    entries: tuple[Entry, ...] = ()
+    files: tuple[OutFile, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the install leaves out, and why (one line each)."""
+
+
 FileCheck = Callable[[bytes], "str | None"]
 """Why the bytes of a pack file named in the manifest cannot be used, or None."""
 
@@ -224,6 +237,13 @@ class Target(Protocol):
         self, scope: str, env: Mapping[str, str], home: Path, project: Path
     ) -> tuple[InstallRoot, ...]:
         """Where ``agentpack install`` puts this target's files for a scope (user|project)."""
+        ...
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        """What an install for a scope adds to the user's configuration files, and the
+        scripts those entries run (their paths are absolute: they run from there)."""
         ...
 
     def lab(self) -> Check | None:

@@ -9,8 +9,10 @@ target.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+from agentpack.configfile import Entry
 from agentpack.model import PLUGIN_ROOT, Hook, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.secrets import REFERENCE
@@ -102,3 +104,31 @@ def files(
     wanted = [*(f for s in chosen_servers for f in s.files), *(h.run for h in chosen_hooks)]
     for rel in dict.fromkeys(wanted):
         yield OutFile(f"{folder}{rel}", manifest.files[rel], manifest.source.path)
+
+
+def scripts_folder(root: Path, manifest: Manifest) -> Path:
+    """Where an install outside a plugin puts the pack's scripts: a folder of the pack's
+    own under the tool's, so that two packs' ``hooks/check.py`` never meet."""
+    return root / "agentpack" / manifest.name
+
+
+def scripts(manifest: Manifest, target: str, root: Path, at: Path) -> tuple[OutFile, ...]:
+    """The scripts the target's servers and hooks run, placed at ``at`` (under ``root``,
+    the install folder the files are relative to)."""
+    folder = at.relative_to(root).as_posix() + "/"
+    return tuple(files(manifest, servers(manifest, target), hooks(manifest, target), folder))
+
+
+def member_entries(file: Path, keys: tuple[str, ...], members: Mapping[str, Any]) -> list[Entry]:
+    """One entry per member (each server of an ``mcpServers`` map, say)."""
+    return [Entry(file, (*keys, name), value) for name, value in members.items()]
+
+
+def hook_entries(file: Path, document: Mapping[str, Any]) -> list[Entry]:
+    """Claude Code's ``{"hooks": {event: [group, ...]}}`` as one appended group each, so
+    the user's own groups for the same event stay."""
+    return [
+        Entry(file, ("hooks", event), group, append=True)
+        for event, groups in document["hooks"].items()
+        for group in groups
+    ]

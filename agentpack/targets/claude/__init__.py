@@ -23,9 +23,10 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
+    Setup,
     schema_blocks,
 )
-from agentpack.targets.claude import plugin, render
+from agentpack.targets.claude import plugin, render, servers
 from agentpack.targets.claude.names import ANTHROPIC_ID, HOST_AGENTS, MODELS
 from agentpack.targets.claude.packfiles import icon_problem, text_problem
 from agentpack.targets.claude.permissions import agent_tools
@@ -127,3 +128,9 @@ class ClaudeTarget:
         else:
             folder = home / ".claude"
         return (InstallRoot(folder, ("agents/", "commands/", "skills/")),)
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        folder = self.install_roots(scope, env, home, project)[0].folder
+        return servers.setup(manifest, scope, folder, env, home, project)

@@ -5,14 +5,15 @@ reached through ``${CLAUDE_PLUGIN_ROOT}``; and the names a plugin server's tools
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 from agentpack import emit
 from agentpack.model import Hook, Manifest
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Report
+from agentpack.targets.base import Change, Report, Setup
 from agentpack.targets.claude.names import TOOLS
 
 NAME = "claude"
@@ -89,3 +90,23 @@ def render(manifest: Manifest, folder: str, report: Report) -> Iterator[OutFile]
         document = parts.claude_hooks(hooks, ROOT, matcher(manifest))
         yield OutFile.text(f"{folder}hooks/hooks.json", emit.json_text(document), manifest.source)
     yield from parts.files(manifest, servers, hooks, folder)
+
+
+def setup(
+    manifest: Manifest, scope: str, folder: Path, env: Mapping[str, str], home: Path, project: Path
+) -> Setup:
+    """Outside a plugin: the servers go where ``claude mcp add`` puts them (the project's
+    ``.mcp.json``, or ``.claude.json`` in the user's config folder), the hooks into the
+    scope's ``settings.json``, and the scripts under ``agentpack/<pack>/`` in ``folder``,
+    named by their absolute path (nothing like ``${CLAUDE_PLUGIN_ROOT}`` exists there)."""
+    at = parts.scripts_folder(folder, manifest)
+    if scope == "project":
+        mcp_file = project / ".mcp.json"
+    else:
+        mcp_file = Path(env.get("CLAUDE_CONFIG_DIR") or home) / ".claude.json"
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    entries = parts.member_entries(mcp_file, ("mcpServers",), parts.mcp_servers(servers, str(at)))
+    if hooks:
+        document = parts.claude_hooks(hooks, str(at), matcher(manifest))
+        entries += parts.hook_entries(folder / "settings.json", document)
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at))

@@ -29,6 +29,7 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
+    Setup,
     schema_blocks,
 )
 from agentpack.targets.codex import plugin, render
@@ -135,3 +136,10 @@ class CodexTarget:
             InstallRoot(codex, (f"{AGENTS}/",), strip=".codex/"),
             InstallRoot(home / ".agents", (f"{SKILLS}/",), strip=".agents/"),
         )
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        root = self.install_roots(scope, env, home, project)[0].folder
+        folder = project / ".codex" if scope == "project" else root
+        return plugin.setup(manifest, root, folder, Report())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from agentpack import emit
@@ -16,7 +17,7 @@ from agentpack.model import Hook, ItemInfo, Kind, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report
+from agentpack.targets.base import Change, Context, Note, Report, Setup
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.common import one_plugin, plugin_fields
 
@@ -89,11 +90,11 @@ ROOT = "${PLUGIN_ROOT}"
 """The installed plugin's folder, which Codex expands in a plugin's servers and hooks."""
 
 
-def mcp_servers(servers: list[McpServer]) -> dict[str, Any]:
+def mcp_servers(servers: list[McpServer], root: str = ROOT) -> dict[str, Any]:
     """Servers as Codex takes them: a variable a stdio server needs is passed through from
     the user's environment (``env_vars``); a remote server's token is named, not written
     (``bearer_token_env_var``, ``env_http_headers``). Other values as they are."""
-    out = parts.mcp_servers(servers, ROOT)
+    out = parts.mcp_servers(servers, root)
     for server in servers:
         entry = out[server.name]
         whole = {k: m.group(1) for k, v in server.env.items() if (m := WHOLE.fullmatch(v))}
@@ -147,3 +148,18 @@ def _settings(manifest: Manifest) -> Mapping[str, Any] | None:
 def _short(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= 120 else line[:117].rsplit(" ", 1)[0] + "..."
+
+
+def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup:
+    """Outside a plugin: the servers into ``config.toml`` in the scope's ``.codex`` folder
+    (``CODEX_HOME`` for the user), the hooks into ``hooks.json`` beside it, the scripts under
+    ``agentpack/<pack>/`` there, named by absolute path. ``root``: the install root the
+    scripts' paths are relative to."""
+    at = parts.scripts_folder(folder, manifest)
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    found = mcp_servers(servers, str(at))
+    entries = parts.member_entries(folder / "config.toml", ("mcp_servers",), found)
+    if hooks:
+        events = parts.claude_hooks(hooks, str(at), _matcher(manifest, report))
+        entries += parts.hook_entries(folder / "hooks.json", events)
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, root, at))

@@ -29,6 +29,7 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
+    Setup,
     schema_blocks,
 )
 from agentpack.targets.common import cannot_hold
@@ -154,3 +155,10 @@ class CopilotTarget:
             return (InstallRoot(project / ".github", (f"{AGENTS}/", f"{PROMPTS}/", f"{SKILLS}/")),)
         folder = Path(env["COPILOT_HOME"]) if env.get("COPILOT_HOME") else home / ".copilot"
         return (InstallRoot(folder, (f"{AGENTS}/", f"{SKILLS}/")),)
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        folder = self.install_roots(scope, env, home, project)[0].folder
+        mcp = folder / ("mcp.json" if scope == "project" else "mcp-config.json")
+        return plugin.setup(manifest, folder, mcp)

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import Hook, ItemInfo, Manifest
+from agentpack.model import Hook, ItemInfo, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Report
+from agentpack.targets.base import Change, Context, Report, Setup
 from agentpack.targets.common import one_plugin, person_fields, plugin_fields
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, PLUGIN
 
@@ -85,11 +86,7 @@ def _servers_and_hooks(manifest: Manifest) -> Iterator[OutFile]:
     then gives each script Claude Code's input)."""
     servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
     if servers:
-        found = parts.mcp_servers(servers, ROOT)
-        for entry in found.values():
-            entry.setdefault("type", "stdio")
-            entry["tools"] = ["*"]
-        config = {"mcpServers": found}
+        config = {"mcpServers": mcp_servers(servers, ROOT)}
         yield OutFile.text(".mcp.json", emit.json_text(config), manifest.source)
     if hooks:
         events = parts.claude_hooks(hooks, ROOT, _matcher)
@@ -120,3 +117,29 @@ def _root(path: str) -> str:
         if path == place or path.endswith("/" + place):
             return path[: -len(place)].rstrip("/")
     return posixpath.dirname(path)
+
+
+def mcp_servers(servers: list[McpServer], root: str) -> dict[str, Any]:
+    """Every server typed, as Copilot wants them, with all its tools."""
+    found = parts.mcp_servers(servers, root)
+    for entry in found.values():
+        entry.setdefault("type", "stdio")
+        entry["tools"] = ["*"]
+    return found
+
+
+NO_HOOKS = (
+    "the pack's hooks are installed with the Copilot plugin only (copilot plugin install): "
+    "outside it Copilot reads hooks in a schema of its own"
+)
+
+
+def setup(manifest: Manifest, folder: Path, mcp_file: Path) -> Setup:
+    """Outside a plugin: the servers into ``mcp_file`` (``mcp-config.json`` in the user's
+    Copilot folder, where ``copilot mcp add`` writes, or the repository's
+    ``.github/mcp.json``), their scripts under ``agentpack/<pack>/`` in ``folder``."""
+    at = parts.scripts_folder(folder, manifest)
+    found = mcp_servers(parts.servers(manifest, NAME), str(at))
+    entries = parts.member_entries(mcp_file, ("mcpServers",), found)
+    notes = (NO_HOOKS,) if parts.hooks(manifest, NAME) else ()
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at), notes)

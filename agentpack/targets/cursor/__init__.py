@@ -26,6 +26,7 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
+    Setup,
     schema_blocks,
 )
 from agentpack.targets.common import cannot_hold
@@ -113,3 +114,9 @@ class CursorTarget:
     ) -> tuple[InstallRoot, ...]:
         folder = project / ".cursor" if scope == "project" else home / ".cursor"
         return (InstallRoot(folder, (f"{AGENTS}/", f"{COMMANDS}/", f"{SKILLS}/")),)
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        folder = self.install_roots(scope, env, home, project)[0].folder
+        return plugin.setup(manifest, folder)

@@ -8,13 +8,14 @@ its default folders (``agents/``, ``commands/``, ``skills/``), so the manifest n
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import ItemInfo, Manifest
+from agentpack.model import ItemInfo, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Note, Report
+from agentpack.targets.base import Change, Context, Note, Report, Setup
 from agentpack.targets.common import one_plugin, plugin_fields
 from agentpack.targets.cursor.names import PLUGIN
 
@@ -41,12 +42,27 @@ def render(
     yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
     servers = parts.servers(manifest, NAME)
     if servers:
-        found = parts.mcp_servers(servers, ROOT, lambda name: "${env:" + name + "}")
-        for name, entry in found.items():  # Cursor tells a remote server by its url
-            kind = {"type": "stdio"} if "command" in entry else {}
-            found[name] = {**kind, **{k: v for k, v in entry.items() if k != "type"}}
-        config = {"mcpServers": found}
+        config = {"mcpServers": mcp_servers(servers, ROOT)}
         yield OutFile.text("mcp.json", emit.json_text(config), manifest.source)
     for hook in parts.hooks(manifest, NAME):
         report.notes.append(Note(hook.source, NAME, hook.name, "-", Change.DROPPED, NO_HOOKS))
     yield from parts.files(manifest, servers, ())
+
+
+def mcp_servers(servers: list[McpServer], root: str) -> dict[str, Any]:
+    """``mcpServers`` as Cursor reads it: ``${env:NAME}`` references, and no type on a
+    remote server (Cursor tells one by its url)."""
+    found = parts.mcp_servers(servers, root, lambda name: "${env:" + name + "}")
+    for name, entry in found.items():
+        kind = {"type": "stdio"} if "command" in entry else {}
+        found[name] = {**kind, **{k: v for k, v in entry.items() if k != "type"}}
+    return found
+
+
+def setup(manifest: Manifest, folder: Path) -> Setup:
+    """Outside a plugin: the servers into ``mcp.json`` in the scope's ``.cursor`` folder,
+    their scripts under ``agentpack/<pack>/`` there, named by absolute path."""
+    at = parts.scripts_folder(folder, manifest)
+    found = mcp_servers(parts.servers(manifest, NAME), str(at))
+    entries = parts.member_entries(folder / "mcp.json", ("mcpServers",), found)
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at))

@@ -23,6 +23,7 @@ from agentpack.targets.base import (
     InstallRoot,
     ItemEnv,
     Report,
+    Setup,
     schema_blocks,
 )
 from agentpack.targets.opencode import config, render
@@ -124,3 +125,9 @@ class OpencodeTarget:
             )
             folder = config / "opencode"
         return (InstallRoot(folder, ("agents/", "commands/", "skills/")),)
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        folder = self.install_roots(scope, env, home, project)[0].folder
+        return config.setup(manifest, folder)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from agentpack import emit
@@ -19,7 +20,7 @@ from agentpack.model import Hook, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Note, Report
+from agentpack.targets.base import Change, Note, Report, Setup
 
 NAME = "opencode"
 ROOT = ".opencode"
@@ -74,24 +75,38 @@ def render(manifest: Manifest, report: Report) -> Iterator[OutFile]:
     yield from parts.files(manifest, servers, hooks)
 
 
-def _mcp(servers: list[McpServer], report: Report) -> dict[str, Any]:
+def setup(manifest: Manifest, folder: Path) -> Setup:
+    """Outside the export's own ``opencode.json``: each server into the ``mcp`` section of
+    the user's config in ``folder`` (``opencode.jsonc`` when that is the one they keep),
+    named by absolute path; the hook plugin and the scripts into ``folder`` as exported,
+    since the plugin finds its scripts from its own path."""
+    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    jsonc = folder / "opencode.jsonc"
+    file = jsonc if jsonc.exists() else folder / "opencode.json"
+    mcp = _mcp(servers, Report(), str(folder))
+    out = [OutFile.text(PLUGIN, plugin(manifest, hooks, Report()))] if hooks else []
+    out += parts.files(manifest, servers, hooks)
+    return Setup(tuple(parts.member_entries(file, ("mcp",), mcp)), tuple(out))
+
+
+def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str, Any]:
     def ref(name: str) -> str:
         return "{env:" + name + "}"
 
     out: dict[str, Any] = {}
     for server in servers:
         if server.url is not None:
-            entry: dict[str, Any] = {"type": "remote", "url": parts.spelled(server.url, ROOT, ref)}
+            entry: dict[str, Any] = {"type": "remote", "url": parts.spelled(server.url, root, ref)}
             if server.headers:
                 entry["headers"] = {
-                    k: parts.spelled(v, ROOT, ref) for k, v in server.headers.items()
+                    k: parts.spelled(v, root, ref) for k, v in server.headers.items()
                 }
         else:
             words = [server.command or "", *server.args]
-            entry = {"type": "local", "command": [parts.spelled(w, ROOT, ref) for w in words]}
+            entry = {"type": "local", "command": [parts.spelled(w, root, ref) for w in words]}
             if server.env:
                 entry["environment"] = {
-                    k: parts.spelled(v, ROOT, ref) for k, v in server.env.items()
+                    k: parts.spelled(v, root, ref) for k, v in server.env.items()
                 }
             if server.cwd:
                 report.notes.append(

@@ -16,7 +16,16 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Resource, 
 from agentpack.native import FileReport, ImportEnv, Importing, Native, skip_rest
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy
-from agentpack.targets.base import Change, Context, Feature, FileCheck, InstallRoot, ItemEnv, Report
+from agentpack.targets.base import (
+    Change,
+    Context,
+    Feature,
+    FileCheck,
+    InstallRoot,
+    ItemEnv,
+    Report,
+    Setup,
+)
 
 NAME = "toy"
 
@@ -173,6 +182,11 @@ class ToyTarget:
     ) -> tuple[InstallRoot, ...]:
         base = project if scope == "project" else home
         return (InstallRoot(base / ".toy", ("agents/",)),)
+
+    def setup(
+        self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path
+    ) -> Setup:
+        return Setup()  # the toy tool has no MCP servers or hooks
 
     def lab(self) -> Check | None:
         return None
