@@ -14,7 +14,9 @@ from agentpack.model import (
     Agent,
     Command,
     Grant,
+    Hook,
     Manifest,
+    McpServer,
     ModelRef,
     Person,
     PluginGroup,
@@ -200,3 +202,40 @@ def manifest_file(manifest: Manifest, schemas: str | None = "schemas") -> OutFil
     if hints:  # said where the field belongs, for the user to fill in
         body = body.replace("\ntargets:", "\n" + "\n".join(hints) + "\ntargets:", 1)
     return OutFile("agentpack.yaml", (head + body).encode("utf-8"))
+
+
+def server_file(server: McpServer, schemas: str | None = "../schemas") -> OutFile:
+    """``mcp/<name>.yaml``, the fields the pack's server schema has, in its order."""
+    fields: dict[str, Any] = {
+        "description": server.description or None,
+        "command": server.command,
+        "args": list(server.args) or None,
+        "env": dict(server.env) or None,
+        "cwd": server.cwd,
+        "url": server.url,
+        "transport": server.transport if server.url is not None else None,
+        "headers": dict(server.headers) or None,
+        "files": list(server.files) or None,
+        "targets": list(server.targets) if server.targets is not None else None,
+    }
+    return _part(f"mcp/{server.name}.yaml", "server", fields, schemas)
+
+
+def hook_file(hook: Hook, schemas: str | None = "../schemas") -> OutFile:
+    """``hooks/<name>.yaml``, beside the script it runs."""
+    fields: dict[str, Any] = {
+        "description": hook.description or None,
+        "event": hook.event,
+        "tools": list(hook.tools) or None,
+        "run": hook.run,
+        "interpreter": hook.interpreter,
+        "timeout": hook.timeout,
+        "targets": list(hook.targets) if hook.targets is not None else None,
+    }
+    return _part(f"hooks/{hook.name}.yaml", "hook", fields, schemas)
+
+
+def _part(path: str, kind: str, fields: Mapping[str, Any], schemas: str | None) -> OutFile:
+    head = "" if schemas is None else MODELINE.format(f"{schemas}/{kind}.schema.json") + "\n"
+    body = emit.yaml_mapping({k: v for k, v in fields.items() if v is not None}) + "\n"
+    return OutFile(path, (head + body).encode("utf-8"))

@@ -8,7 +8,6 @@ Native files come from the internet: with ``lenient``, the usual mistakes are re
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 from agentpack import examples, repair
 from agentpack.errors import Finding, Severity
-from agentpack.model import Agent, Command, Example, ModelRef, Resource, Skill
+from agentpack.model import Agent, Command, Example, Hook, McpServer, ModelRef, Resource, Skill
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
 
@@ -280,6 +279,10 @@ class Importing(Protocol):
 
     def add(self, item: Agent | Command | Skill, report: FileReport) -> None: ...
 
+    def part(self, part: McpServer | Hook, files: Mapping[str, bytes], report: FileReport) -> None:
+        """An MCP server or a hook, with the pack files (scripts) it needs by pack path."""
+        ...
+
     def plugin_meta(self, meta: Mapping[str, Any]) -> None:
         """Metadata for a new pack's manifest, from the first plugin read."""
         ...
@@ -348,85 +351,3 @@ class Reader(Protocol):
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         """The canonical tool (and bash pattern) for one of this tool's tool names."""
         ...
-
-
-# -- finding native files -------------------------------------------------------------------
-
-
-def markdown_files(folder: Path) -> list[Path]:
-    """Every markdown file under ``folder`` (not through symlinks), sorted."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink())
-
-
-def skill_folders(folder: Path) -> list[Path]:
-    """``folder`` when it is a skill (it holds a SKILL.md), else the skills directly in it."""
-    if (folder / "SKILL.md").is_file():
-        return [folder]
-    if not folder.is_dir():
-        return []
-    return [f for f in sorted(folder.iterdir()) if (f / "SKILL.md").is_file()]
-
-
-def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
-    """The files beside a skill's SKILL.md, byte for byte; a symlink out of the skill is
-    reported as dropped."""
-    out = []
-    root = folder.resolve()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(folder).as_posix()
-            if rel == "SKILL.md":
-                continue
-            if path.is_symlink() and root not in path.resolve().parents:
-                report.dropped.append(f"{rel} (a symlink out of the skill)")
-                continue
-            out.append(Resource(rel, path.read_bytes()))
-    return tuple(out)
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Where a tool reads each kind of markdown file in its tree."""
-
-    agents: tuple[str, ...]
-    commands: tuple[str, ...]
-    skills: tuple[str, ...]
-
-
-def read_tree(folder: Path, run: Importing, dialect: str, layout: Layout) -> set[Path]:
-    """Every agent, command and skill where ``layout`` says a tool reads them; the folders
-    taken (their other files are reported as skipped)."""
-    taken: set[Path] = set()
-    for kind, subs in (("agent", layout.agents), ("command", layout.commands)):
-        for sub in subs:
-            base = folder / sub
-            if not base.is_dir():
-                continue
-            taken.add(base)
-            for file in sorted(p for p in base.rglob("*") if p.is_file() or p.is_symlink()):
-                if file.suffix == ".md" and file.is_file() and not file.is_symlink():
-                    run.file(file, dialect, kind)
-                else:
-                    run.skip(file, f"not a {kind} file (the tool reads *.md here)")
-    for sub in layout.skills:
-        base = folder / sub
-        if not base.is_dir():
-            continue
-        taken.add(base)
-        for entry in sorted(base.iterdir()):
-            if (entry / "SKILL.md").is_file():
-                run.skill(entry, dialect)
-            else:
-                run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
-    return taken
-
-
-def skip_rest(folder: Path, taken: set[Path], run: Importing, tool: str) -> None:
-    """Report every entry of a tool's tree that was not read."""
-    for entry in sorted(folder.iterdir()):
-        if entry not in taken:
-            run.skip(entry, f"{tool} does not read it as an agent, command, skill or settings")

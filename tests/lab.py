@@ -63,3 +63,21 @@ def mcp_pack(root: Path) -> Path:
         "---\nname: user\ndescription: Uses echo.\ntools:\n  allow: [read, mcp:echo]\n---\nx\n"
     )
     return git_repo(root)
+
+
+def installed(
+    monkeypatch: pytest.MonkeyPatch, root: Path, tool: str, home: Path, scope: str = "user"
+) -> Path:
+    """``agentpack install --tool TOOL --scope SCOPE`` of the pack at ``root``, as a user
+    whose home is ``home`` (with the XDG folders the lab gives the clients) would run it in
+    a project of their own; the project folder."""
+    project = git_repo(home.parent / "project")
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "COPILOT_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(project)
+    outcome = api.install(tool, root, scope=scope)
+    assert outcome.skipped == [], outcome.actions
+    return project

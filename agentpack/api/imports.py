@@ -143,6 +143,9 @@ def import_(
     out += [canonical.agent_file(a) for a in imported.agents]
     out += [canonical.command_file(c) for c in imported.commands]
     out += [f for s in imported.skills for f in canonical.skill_files(s)]
+    out += [canonical.server_file(s) for s in imported.servers]
+    out += [canonical.hook_file(h) for h in imported.hooks]
+    out += [OutFile(rel, data) for rel, data in sorted(imported.files.items())]
     planned = writer.write_sources(out, root, force=force, dry_run=True)
     reports = tuple(imported.reports)
     skipped = tuple(imported.skipped)
@@ -171,7 +174,7 @@ def _staged(root: Path, out: list[OutFile], reg: Registry) -> tuple[Finding, ...
                 if (root / rel).is_file():
                     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(root / rel, stage / rel)
-            for folder in ("agents", "commands", "skills"):
+            for folder in ("agents", "commands", "skills", "mcp", "hooks"):
                 if (root / folder).is_dir():
                     shutil.copytree(root / folder, stage / folder, symlinks=True)
         writer.write_sources(out, stage, force=True)

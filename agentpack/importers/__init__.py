@@ -9,21 +9,16 @@ such files. The readers live with their targets; this module only finds and disp
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agentpack.importers import spec
-from agentpack.model import Agent, Command, Skill
-from agentpack.native import (
-    FileReport,
-    ImportEnv,
-    Reader,
-    markdown_files,
-    read_native,
-    resources,
-)
+from agentpack.model import Agent, Command, Hook, McpServer, Skill
+from agentpack.native import FileReport, ImportEnv, Reader, read_native
+from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"
 _AGENT_DIRS = ("agents", "agent")
@@ -57,6 +52,10 @@ class Imported:
     groups: list[Group] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Files and folders of a tool's tree that were not read, with why."""
+    servers: list[McpServer] = field(default_factory=list)
+    hooks: list[Hook] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """The scripts the servers and hooks run, by pack path."""
 
 
 @dataclass(slots=True)
@@ -182,6 +181,22 @@ class _Run:
             )
             return
         bucket.append(item)
+
+    def part(self, part: McpServer | Hook, files: Mapping[str, bytes], report: FileReport) -> None:
+        report.name = f"{report.name}, {part.name}" if report.name else part.name
+        bucket: list[Any] = self.out.servers if isinstance(part, McpServer) else self.out.hooks
+        clash = [p for p in bucket if p.name == part.name]
+        if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:
+            return  # the same server, configured in two places
+        for rel, data in files.items():
+            if self.out.files.setdefault(rel, data) != data:
+                report.error(1, 1, "-", f"{rel}: two different scripts of that path; import one")
+                return
+        if clash:
+            kind = "MCP server" if isinstance(part, McpServer) else "hook"
+            report.error(1, 1, "name", f"another {kind} is already named {part.name!r}; import one")
+            return
+        bucket.append(part)
 
     def skill(self, folder: Path, dialect: str) -> None:
         path = folder / "SKILL.md"

@@ -194,9 +194,10 @@ class Target(Protocol):
     reader: ClassVar[Reader | None]
     """Reads the tool's native files for ``agentpack import``; None: no import."""
     carries: ClassVar[Mapping[str, frozenset[str]]]
-    """By kind (agent, command, skill): the item fields that come back equal when the
-    output is read again (``policy``: every decision, where nothing was narrowed). The
-    contract tests hold the target to it; any other field set must get a note."""
+    """By kind (agent, command, skill, server, hook): the fields that come back equal when
+    the output is read again (``policy``: every decision, where nothing was narrowed). The
+    contract tests hold the target to it; any other field set must get a note. A kind left
+    out is not read back at all (servers and hooks: a note must say so when written)."""
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         """The JSON Schema of the ``<name>:`` block, by file kind (agent, command, skill,

@@ -140,7 +140,7 @@ def test_marketplace_plugins_without_plugin_json_and_with_component_paths(
                 "agents": ["./team/one.md", "./more"],
                 "commands": "./cmds/",
                 "skills": ["./extra-skills"],
-                "hooks": {"PreToolUse": []},
+                "hooks": {"PreToolUse": [{"hooks": [{"type": "prompt", "prompt": "Sure?"}]}]},
             },
             {"name": "escape", "source": "./../elsewhere"},
         ],
@@ -173,7 +173,10 @@ def test_marketplace_plugins_without_plugin_json_and_with_component_paths(
     }
     dropped = {r.source: r.dropped for r in result.reports}
     assert any("plugin escape" in d for d in dropped[".claude-plugin/marketplace.json"])
-    assert any(d.startswith("hooks ") for d in dropped["p/picked"])
+    assert any(
+        d.startswith("hooks.PreToolUse (only command hooks")
+        for d in dropped["p/picked/.claude-plugin/plugin.json"]
+    )
 
 
 def test_import_never_overwrites_without_force(tmp_path: Path) -> None:

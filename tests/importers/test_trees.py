@@ -66,7 +66,8 @@ def test_an_opencode_project_imports_into_a_pack_that_validates(
         result.skipped
     )
     dropped = [e for r in result.reports if r.kind == "opencode.json" for e in r.dropped]
-    assert [e.split(" ")[0] for e in dropped] == ["mcp", "plugin"]
+    assert [e.split(" ")[0] for e in dropped] == ["plugin"]
+    assert [(s.name, s.command) for s in pack.manifest.servers] == [("db", "db")]
     not_read = {path for path, _ in result.skipped}
     assert {"plugin", "tool", "package.json"} <= not_read
 
@@ -107,4 +108,6 @@ def test_a_claude_tree_says_what_it_does_not_carry(project: Path, tmp_path: Path
     result = api.import_(project, tmp_path / "pack", dry_run=True)
     reasons = dict(result.skipped)
     assert "not carried by a pack" in reasons[".claude/settings.json"]
-    assert "not carried by a pack" in reasons[".mcp.json"]
+    assert ".mcp.json" not in reasons  # the project's servers are read into the pack
+    said = {r.source: r.mapped for r in result.reports}
+    assert said[".mcp.json"] == ["mcpServers.db"]  # and the same db of opencode.json is one

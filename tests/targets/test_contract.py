@@ -35,7 +35,7 @@ from agentpack.model import Agent, Command, Example, Item, Manifest, Pack, Skill
 from agentpack.native import ImportEnv
 from agentpack.outputs import OutFile, path_problem
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command
-from agentpack.targets import BUILTIN, Registry
+from agentpack.targets import BUILTIN, Registry, parts
 from agentpack.targets.base import Note, Report, render
 from tests.conftest import ROOT
 from tests.packgen import HOSTILE
@@ -190,6 +190,39 @@ def test_what_is_written_reads_back_as_the_pack(target: str, pack: str, tmp_path
         for field in carries.get(item.kind.value, ()):
             if not _same(field, item, got, target, source) and not _noted(notes, item, field):
                 lost.append((item.name, field))
+    assert lost == []
+
+
+@pytest.mark.parametrize("target", NAMES)
+def test_servers_and_hooks_read_back_as_the_pack(target: str, tmp_path: Path) -> None:
+    """Every MCP server and hook the target writes comes back from its files (hooks are
+    found by the script they run) in each field the target says it carries, or a note
+    says why not."""
+    source = _pack("full")
+    files, notes = _render(target, source)
+    back = _read_back(target, source, files, tmp_path)
+    assert [str(f) for r in back.reports for f in r.findings if f.is_error] == []
+    carries = REGISTRY.get(target).carries
+    lost = []
+    pairs: list[tuple[Any, Any, frozenset[str]]] = [
+        (s, next((b for b in back.servers if b.name == s.name), None), carries.get("server"))
+        for s in parts.servers(source.manifest, target)
+    ] + [
+        (h, next((b for b in back.hooks if b.run == h.run), None), carries.get("hook"))
+        for h in parts.hooks(source.manifest, target)
+    ]
+    for wanted, got, fields in pairs:
+        noted = {n.field for n in notes if n.source == wanted.source}
+        if fields is None or got is None:
+            if fields is not None or (not noted and "-" not in noted):
+                lost.append((wanted.name, "not read back"))
+            continue
+        for field in fields - noted:
+            if getattr(wanted, field) != getattr(got, field):
+                lost.append((wanted.name, field, getattr(wanted, field), getattr(got, field)))
+        for rel in (*getattr(wanted, "files", ()), getattr(wanted, "run", None)):
+            if rel is not None and back.files.get(rel) != source.manifest.files[rel]:
+                lost.append((wanted.name, rel))
     assert lost == []
 
 

@@ -77,6 +77,10 @@ class ClaudeTarget:
             {"name", "description", "body", "license", "compatibility", "allowed_tools"}
             | {"disable_model_invocation", "resources", "metadata", "extras"}
         ),
+        "server": frozenset(
+            {"name", "command", "args", "env", "cwd", "url", "transport", "headers", "files"}
+        ),
+        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

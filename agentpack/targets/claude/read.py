@@ -19,17 +19,16 @@ from agentpack.native import (
     FileReport,
     ImportEnv,
     Importing,
-    Layout,
     Native,
     model_ref,
     name_of,
-    read_tree,
-    skip_rest,
     slug,
     split_examples,
     split_list,
 )
+from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
+from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import COLORS
 from agentpack.targets.claude.names import tool_id as claude_tool
@@ -299,7 +298,8 @@ def _bool(value: Any) -> bool | None:
 LAYOUT = Layout(agents=("agents",), commands=("commands",), skills=("skills",))
 """Where Claude Code reads agents, commands and skills in ``.claude/`` (and a plugin)."""
 SETTINGS_NOT_CARRIED = (
-    "settings, hooks and MCP servers are not carried by a pack yet; copy them by hand"
+    "settings (and the hooks in them) are not carried by a pack; a pack's hooks are "
+    "hooks/<name>.yaml files (see the README)"
 )
 
 
@@ -327,10 +327,13 @@ class ClaudeReader:
 
     def config(self, folder: Path, run: Importing) -> set[Path]:
         taken = set()
-        for name in ("settings.json", "settings.local.json", ".mcp.json"):
+        for name in ("settings.json", "settings.local.json"):
             if (folder / name).is_file():
                 taken.add(folder / name)
                 run.skip(folder / name, SETTINGS_NOT_CARRIED)
+        if (folder / ".mcp.json").is_file():  # a project's servers
+            taken.add(folder / ".mcp.json")
+            readparts.servers_file(folder / ".mcp.json", run, readplugin.SPELLING)
         return taken
 
     def tree(self, folder: Path, run: Importing) -> None:

@@ -82,6 +82,8 @@ class CodexTarget:
             {"name", "description", "body", "license", "metadata", "resources"}
             | {"disable_model_invocation"}
         ),
+        "server": frozenset({"name", "command", "args", "env", "cwd", "url", "headers", "files"}),
+        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

@@ -22,12 +22,12 @@ from agentpack.native import (
     model_ref,
     name_of,
     read_native,
-    resources,
-    skip_rest,
     split_examples,
 )
+from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, read_toml
+from agentpack.targets.codex import readservers
 from agentpack.targets.codex.names import AGENTS, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
@@ -145,14 +145,19 @@ class CodexReader:
         return False
 
     def config(self, folder: Path, run: Importing) -> set[Path]:
+        """The MCP servers and hooks of a Codex home or project (``config.toml``,
+        ``hooks.json``) or of a Codex plugin (``.mcp.json``, ``hooks/hooks.json``)."""
         taken = set()
-        for name in ("config.toml", ".codex/config.toml", ".codex/hooks.json", "hooks.json"):
+        for name in (".mcp.json", "config.toml", ".codex/config.toml"):
             if (folder / name).is_file():
                 taken.add(folder / name)
-                run.skip(
-                    folder / name,
-                    "Codex settings, MCP servers and hooks are not carried by a pack yet",
-                )
+                readservers.servers(folder / name, run)
+        for name in ("hooks/hooks.json", "hooks.json", ".codex/hooks.json"):
+            if (folder / name).is_file():
+                taken.add(folder / name)
+                readservers.hooks(folder / name, run)
+        if (folder / "hooks" / "hooks.json").is_file():
+            taken.add(folder / "hooks")  # a plugin's scripts beside it are read with it
         return taken
 
     def tree(self, folder: Path, run: Importing) -> None:

@@ -94,6 +94,10 @@ class CopilotTarget:
             {"name", "description", "body", "license", "compatibility", "metadata"}
             | {"disable_model_invocation", "resources", "extras"}
         ),
+        "server": frozenset(
+            {"name", "command", "args", "env", "cwd", "url", "transport", "headers", "files"}
+        ),
+        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

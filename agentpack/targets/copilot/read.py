@@ -27,15 +27,17 @@ from agentpack.native import (
     model_ref,
     name_of,
     read_native,
-    skip_rest,
     split_examples,
     split_list,
 )
+from agentpack.nativetree import skip_rest
 from agentpack.permissions import Policy
+from agentpack.targets import readparts
 from agentpack.targets.copilot.names import (
     AGENTS,
     ALIASES,
     ALWAYS,
+    CLAUDE_TOOL_NAMES,
     COMMANDS,
     HOST_AGENTS,
     NARROW_NAMES,
@@ -209,6 +211,25 @@ def _twin_hidden(path: Path) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name in names}
+"""Copilot gives hooks in Claude Code's shape Claude Code's tool names."""
+
+
+def _servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
+    """A plugin's ``.mcp.json`` and ``hooks/hooks.json``, a repository's
+    ``.github/mcp.json``, a home's ``mcp-config.json``: what was read."""
+    taken = set()
+    for name in (".mcp.json", "mcp.json", "mcp-config.json"):
+        if (folder / name).is_file():
+            taken.add(folder / name)
+            readparts.servers_file(folder / name, run, SPELLING)
+    if (folder / "hooks" / "hooks.json").is_file():
+        taken.add(folder / "hooks")
+        readparts.hooks_file(folder / "hooks" / "hooks.json", run, SPELLING, HOOK_TOOLS)
+    return taken
+
+
 class CopilotReader:
     """Copilot's files: a repository's ``.github/``, a ``~/.copilot`` home, a Copilot plugin
     (``plugin.json`` at its root) or ``dist/copilot``."""
@@ -242,6 +263,7 @@ class CopilotReader:
 
     def tree(self, folder: Path, run: Importing) -> None:
         taken = {folder / sub for sub in (AGENTS, PROMPTS, COMMANDS, SKILLS)}
+        taken |= _servers_and_hooks(folder, run)
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN)
             run.plugin_meta(

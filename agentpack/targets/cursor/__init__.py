@@ -71,6 +71,7 @@ class CursorTarget:
             {"name", "description", "body", "license", "compatibility", "metadata"}
             | {"disable_model_invocation", "resources", "extras"}
         ),
+        "server": frozenset({"name", "command", "args", "env", "cwd", "url", "headers", "files"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

@@ -7,6 +7,7 @@ without it has every tool.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -17,19 +18,23 @@ from agentpack.native import (
     FileReport,
     ImportEnv,
     Importing,
-    Layout,
     Native,
     json_object,
     model_ref,
     name_of,
     read_native,
-    read_tree,
-    skip_rest,
     split_examples,
 )
+from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Policy
+from agentpack.targets import readparts
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, PLUGIN, READONLY, SKILLS
 from agentpack.targets.cursor.render import USAGE
+
+SPELLING = readparts.Spelling(
+    ("${CURSOR_PLUGIN_ROOT}", "${workspaceFolder}/.cursor"), re.compile(r"\$\{env:(\w+)\}")
+)
+"""Cursor names the plugin's folder and a variable so in ``mcp.json``."""
 
 LAYOUT = Layout(agents=(AGENTS,), commands=(), skills=(SKILLS,))
 """Commands are read apart: a Cursor command is plain markdown, which no other tool's is."""
@@ -119,6 +124,9 @@ class CursorReader:
 
     def tree(self, folder: Path, run: Importing) -> None:
         taken = read_tree(folder, run, self.dialect, LAYOUT) | {folder / COMMANDS}
+        if (folder / "mcp.json").is_file():
+            taken.add(folder / "mcp.json")
+            readparts.servers_file(folder / "mcp.json", run, SPELLING)
         commands = folder / COMMANDS
         for path in sorted(commands.rglob("*")) if commands.is_dir() else []:
             if path.suffix == ".md" and path.is_file() and not path.is_symlink():

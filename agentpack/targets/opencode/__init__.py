@@ -70,6 +70,8 @@ class OpencodeTarget:
         "skill": frozenset(
             {"name", "description", "body", "license", "compatibility", "metadata", "resources"}
         ),
+        "server": frozenset({"name", "command", "args", "env", "url", "headers", "files"}),
+        "hook": frozenset({"event", "run", "interpreter", "tools"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

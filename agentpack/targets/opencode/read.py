@@ -19,15 +19,13 @@ from agentpack.native import (
     FileReport,
     ImportEnv,
     Importing,
-    Layout,
     Native,
     model_ref,
     name_of,
-    read_tree,
-    skip_rest,
     slug,
     split_examples,
 )
+from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import (
     Decision,
     Policy,
@@ -36,6 +34,7 @@ from agentpack.permissions import (
     wildcard_match,
 )
 from agentpack.targets.opencode import readconfig
+from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import NAMED
 
 TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
@@ -336,8 +335,13 @@ class OpencodeReader:
 
     def tree(self, folder: Path, run: Importing) -> None:
         taken = read_tree(folder, run, self.dialect, LAYOUT) | self.config(folder, run)
+        hooks = folder / PLUGIN
+        if hooks.is_file() and readconfig.hook_plugin(hooks, run):
+            taken.add(hooks.parent)  # its other plugins are code a pack does not carry
+            for other in sorted(p for p in hooks.parent.iterdir() if p != hooks):
+                run.skip(other, NOT_CARRIED["plugin"])
         for name, what in NOT_CARRIED.items():
-            if (folder / name).exists():
+            if (folder / name).exists() and folder / name not in taken:
                 taken.add(folder / name)
                 run.skip(folder / name, what)
         if folder.name == self.tree_name:  # opencode also reads the project's config

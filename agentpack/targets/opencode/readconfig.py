@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agentpack.model import Agent
+from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.targets import readparts
+from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
 
 if TYPE_CHECKING:
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
 
 
 NOT_CARRIED = {
-    "mcp": "MCP servers are not carried by a pack yet",
     "plugin": "opencode plugins (code) are not carried by a pack",
     "tools": "settings of opencode's tools for every agent are not carried by a pack",
     "permission": "the project's permissions for every agent are not carried by a pack",
@@ -28,6 +29,8 @@ NOT_CARRIED = {
     "instructions": "instruction files are not carried by a pack",
 }
 """Keys of opencode.json that hold something a pack does not carry, and what it is."""
+CANONICAL_IDS = {host: tool for tool, ids in TOOL_IDS.items() for host in ids}
+_TABLE = re.compile(r"^const HOOKS = (\[.*?^\]);$", re.MULTILINE | re.DOTALL)
 
 
 def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
@@ -51,6 +54,10 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
     for key, what in NOT_CARRIED.items():
         if config.get(key):
             report.dropped.append(f"{key} ({what})")
+    if isinstance(config.get("mcp"), dict):
+        folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
+        specs = {n: _server(s) for n, s in config["mcp"].items() if isinstance(s, dict)}
+        readparts.servers(specs, folder, SPELLING, run, report)
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
     for name, spec in (config.get("command") or {}).items():
@@ -114,3 +121,60 @@ def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
         why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         report.approximated.append(f"{where} ({text} could not be read: {why})")
         return text
+
+
+SPELLING = readparts.Spelling((".opencode",), re.compile(r"\{env:(\w+)\}"))
+"""A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
+
+
+def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """An opencode server (``type: local`` with a command list and ``environment``, or
+    ``remote``) in ``.mcp.json``'s shape."""
+    if spec.get("type") == "remote" or "url" in spec:
+        return {"url": spec.get("url"), "headers": spec.get("headers") or {}}
+    words = spec.get("command")
+    words = [str(w) for w in words] if isinstance(words, list) else [str(words or "")]
+    return {"command": words[0], "args": words[1:], "env": spec.get("environment") or {}}
+
+
+def hook_plugin(path: Path, run: Importing) -> bool:
+    """The hooks of a plugin agentpack generated (its ``HOOKS`` table, which names the
+    scripts beside it); False for any other plugin, which is code a pack does not carry."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found = _TABLE.search(text)
+    if not text.startswith(GENERATED) or found is None:
+        return False
+    report = run.report(path, "hooks")
+    try:
+        table = json.loads(found[1])
+    except ValueError as exc:
+        report.error(1, 1, "HOOKS", f"cannot read the hooks table: {exc}")
+        return True
+    events: dict[str, list[dict[str, Any]]] = {}
+    for row in table if isinstance(table, list) else ():
+        handler = {
+            "command": f'{row.get("interpreter", "sh")} "{PLUGIN_ROOT}/{row.get("script", "")}"',
+            "timeout": row.get("timeout"),
+        }
+        group = {"matcher": "|".join(row.get("tools") or ()), "hooks": [handler]}
+        events.setdefault(str(row.get("event")), []).append(group)
+    readparts.hooks(
+        {"hooks": events}, path.parent.parent, readparts.Spelling(()), _tools, run, report
+    )
+    return True
+
+
+def _tools(matcher: str) -> tuple[str, ...] | None:
+    """opencode's tool ids (``server_*`` for a server's tools) as canonical tools."""
+    ids: list[str] = []
+    for name in (n for n in matcher.split("|") if n):
+        if name in CANONICAL_IDS:
+            ids.append(CANONICAL_IDS[name])
+        elif name == "*":
+            ids.append("mcp:*")
+        elif "_" in name:
+            server, _, tool = name.partition("_")
+            ids.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
+        else:
+            return None
+    return tuple(dict.fromkeys(ids))

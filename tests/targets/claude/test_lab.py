@@ -11,7 +11,7 @@ from agentpack import api
 from agentpack.lab import Lab
 from agentpack.targets.claude.lab import CLIENT, ClaudeLab, allowed, connected, inventory, validate
 from tests.conftest import ROOT
-from tests.lab import client, exported, mcp_pack
+from tests.lab import client, exported, installed, mcp_pack
 from tests.test_scaffold import identity
 
 pytestmark = pytest.mark.conformance
@@ -75,3 +75,25 @@ def test_claude_code_connects_to_the_packs_mcp_server_and_loads_its_hook(
     assert inventory(details, "Hooks") == {"PreToolUse"}
     agent = (root / "dist" / "claude" / "agents" / "user.md").read_text()
     assert "tools: Read, mcp__echo, mcp__plugin_mcp-pack_echo\n" in agent
+
+
+@pytest.mark.parametrize("scope", ["user", "project"])
+def test_claude_code_connects_to_a_server_installed_into_its_settings(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scope: str
+) -> None:
+    """Without the plugin: ``agentpack install`` puts the server where ``claude mcp add``
+    would (``~/.claude.json``, or the project's ``.mcp.json``), and Claude Code connects
+    (a project's server is listed as waiting for the user's approval, as Claude Code does
+    with every server a repository brings)."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    home = tmp_path / "home"
+    project = installed(monkeypatch, root, "claude", home, scope)
+    if scope == "user":
+        assert connected(lab, home, project) == {"echo": True}
+        return
+    # a project's servers wait for the user's approval in a session: listed, not started
+    listing = lab.run(lab.binary(CLIENT), ["mcp", "list"], home, project, timeout=120).stdout
+    script = project / ".claude" / "agentpack" / "mcp-pack" / "servers" / "echo.py"
+    assert f"echo: python3 {script} - " in listing, listing
+    assert "Pending approval" in listing, listing

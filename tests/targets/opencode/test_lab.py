@@ -11,7 +11,7 @@ from agentpack import api
 from agentpack.lab import Lab, git_repo
 from agentpack.targets.opencode.lab import CLIENT, listed, project, servers
 from tests.conftest import MakePack
-from tests.lab import client, mcp_pack
+from tests.lab import client, installed, mcp_pack
 
 pytestmark = pytest.mark.conformance
 
@@ -73,3 +73,21 @@ def test_opencode_connects_to_the_packs_mcp_server(lab: Lab, tmp_path: Path) -> 
     api.export(root, ["opencode"])
     folder = project(root, tmp_path)
     assert servers(lab, folder, tmp_path / "home") == {"echo": True}
+
+
+def test_opencode_connects_to_a_server_installed_into_its_config(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``agentpack install --tool opencode`` merges the server into the user's own
+    ``opencode.json`` (kept as it was around it), and opencode connects to it."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    home = tmp_path / "home"
+    config = home / ".config" / "opencode" / "opencode.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '{\n  "$schema": "https://opencode.ai/config.json",\n  "autoupdate": false\n}\n'
+    )
+    project = installed(monkeypatch, root, "opencode", home)
+    assert '"autoupdate": false' in config.read_text()
+    assert servers(lab, project, home) == {"echo": True}

@@ -13,7 +13,8 @@ from typing import Any, ClassVar
 from agentpack.hostagents import HostAgent
 from agentpack.lab import Check
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Resource, Skill, SourceRef
-from agentpack.native import FileReport, ImportEnv, Importing, Native, skip_rest
+from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.nativetree import skip_rest
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy
 from agentpack.targets.base import (
@@ -23,6 +24,7 @@ from agentpack.targets.base import (
     FileCheck,
     InstallRoot,
     ItemEnv,
+    Note,
     Report,
     Setup,
 )
@@ -161,6 +163,9 @@ class ToyTarget:
     def render_pack(
         self, manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
     ) -> Iterator[OutFile]:
+        for part in (*manifest.servers, *manifest.hooks):
+            note = "the toy tool has no MCP servers or hooks"
+            report.notes.append(Note(part.source, NAME, part.name, "-", Change.DROPPED, note))
         return iter(())
 
     def effective(self, policy: Policy | None) -> dict[str, Decision | None]:

@@ -1,0 +1,56 @@
+"""Codex's MCP servers and hooks, read for ``import``: ``[mcp_servers.<name>]`` of a
+``config.toml`` or a plugin's ``.mcp.json`` (the same keys), and hooks in Claude Code's
+``hooks.json`` shape, which Codex reads. A variable passed through (``env_vars``) or a token
+named (``bearer_token_env_var``, ``env_http_headers``) comes back as the pack's ``${NAME}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from agentpack.native import Importing
+from agentpack.source import TOMLError, read_toml
+from agentpack.targets import readparts
+
+SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+HOOK_TOOLS = {"Bash": "bash"}
+"""Codex names its shell, and MCP tools, to hooks."""
+
+
+def servers(path: Path, run: Importing) -> None:
+    if path.suffix != ".toml":
+        readparts.servers_file(path, run, SPELLING, shape)
+        return
+    report = run.report(path, "MCP servers")
+    try:
+        found = read_toml(path.read_text(encoding="utf-8")).get("mcp_servers")
+    except (OSError, ValueError, TOMLError) as exc:
+        report.error(1, 1, "-", f"cannot read this TOML: {exc}")
+        return
+    report.dropped.append("other settings (a pack carries the MCP servers of a config.toml)")
+    specs = {n: shape(s) for n, s in (found or {}).items() if isinstance(s, dict)}
+    readparts.servers(specs, path.parent, SPELLING, run, report)
+
+
+def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A Codex server in ``.mcp.json``'s shape."""
+    out = {k: spec[k] for k in ("command", "args", "cwd", "url") if k in spec}
+    env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
+    for name in spec.get("env_vars") or ():
+        env.setdefault(str(name), "${" + str(name) + "}")
+    headers = {str(k): str(v) for k, v in (spec.get("http_headers") or {}).items()}
+    for header, name in (spec.get("env_http_headers") or {}).items():
+        headers[str(header)] = "${" + str(name) + "}"
+    if spec.get("bearer_token_env_var"):
+        headers["Authorization"] = "Bearer ${" + str(spec["bearer_token_env_var"]) + "}"
+    if env:
+        out["env"] = env
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def hooks(path: Path, run: Importing) -> None:
+    readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)

@@ -1,0 +1,263 @@
+"""MCP servers and hooks read back from a host's files, for ``import``: the inverse of
+``parts``. Each target's reader brings its servers to the shape of ``.mcp.json`` and its
+hooks to Claude Code's ``hooks.json`` shape, with how it spells its folder and environment
+variables; what comes back is the pack's own spelling (``${PLUGIN_ROOT}``, ``${NAME}``), and
+the scripts they run are copied into the pack under the same paths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from agentpack.model import PLUGIN_ROOT, Hook, McpServer, SourceRef
+from agentpack.native import FileReport, Importing, slug
+from agentpack.targets.parts import CLAUDE_EVENTS
+
+EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
+INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node", ".sh": "sh", ".bash": "bash"}
+_ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
+_TRANSPORTS = {"http": "http", "streamable-http": "http", "sse": "sse"}
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """How a host writes the folder its files are in and an environment variable."""
+
+    roots: tuple[str, ...]
+    """The host's names for the folder (``${CLAUDE_PLUGIN_ROOT}``): read as the pack's."""
+    ref: re.Pattern[str] | None = None
+    """The host's reference to a variable, the name as group 1 (None: ``${NAME}``)."""
+
+    def canonical(self, text: str) -> str:
+        for root in self.roots:
+            text = text.replace(root, PLUGIN_ROOT)
+        return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
+
+
+def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, bytes]:
+    """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
+    found: dict[str, bytes] = {}
+    for value in values:
+        for rel in _ROOTED.findall(value):
+            parts = PurePosixPath(rel).parts
+            path = folder.joinpath(*parts)
+            if ".." in parts or not path.is_file() or path.is_symlink():
+                report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
+                continue
+            found[PurePosixPath(*parts).as_posix()] = path.read_bytes()
+    return found
+
+
+def servers(
+    specs: Mapping[str, Any],
+    folder: Path,
+    spelling: Spelling,
+    run: Importing,
+    report: FileReport,
+) -> None:
+    """Every server of an ``mcpServers`` map (the host's own shape brought to that one)."""
+    for name, spec in specs.items():
+        if not isinstance(spec, dict):
+            report.dropped.append(f"mcpServers.{name} (not an object)")
+            continue
+        text = {k: v for k, v in spec.items() if isinstance(v, str)}
+        fixed = {k: spelling.canonical(v) for k, v in text.items()}
+        args = [spelling.canonical(str(a)) for a in spec.get("args") or ()]
+        env = {str(k): spelling.canonical(str(v)) for k, v in (spec.get("env") or {}).items()}
+        headers = {
+            str(k): spelling.canonical(str(v)) for k, v in (spec.get("headers") or {}).items()
+        }
+        source = SourceRef(report.source)
+        if fixed.get("url"):
+            server = McpServer(
+                slug(name) or "server",
+                source,
+                url=fixed["url"],
+                transport=_TRANSPORTS.get(fixed.get("type", "http"), "http"),
+                headers=headers,
+            )
+            files: dict[str, bytes] = {}
+        elif fixed.get("command"):
+            files = _scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
+            server = McpServer(
+                slug(name) or "server",
+                source,
+                command=fixed["command"],
+                args=tuple(args),
+                env=env,
+                cwd=fixed.get("cwd"),
+                files=tuple(files),
+            )
+        else:
+            report.dropped.append(f"mcpServers.{name} (neither a command nor a url)")
+            continue
+        if server.name != name:
+            report.approximated.append(f"mcpServers.{name} (named {server.name!r} in the pack)")
+        report.mapped.append(f"mcpServers.{name}")
+        run.part(server, files, report)
+
+
+def hooks(
+    document: Mapping[str, Any],
+    folder: Path,
+    spelling: Spelling,
+    tools: Callable[[str], tuple[str, ...] | None],
+    run: Importing,
+    report: FileReport,
+) -> None:
+    """Every command hook of a ``{"hooks": {event: [group, ...]}}`` document. ``tools``
+    gives the canonical tool ids a matcher names (None: not all of them are known, and the
+    hook then runs for every tool: a guard held to fewer tools would guard less)."""
+    events = document.get("hooks", document)  # inline in a plugin.json: the events alone
+    if not isinstance(events, dict):
+        return
+    taken: set[str] = set()
+    for event, groups in events.items():
+        canonical = EVENTS.get(event)
+        if canonical is None:
+            report.dropped.append(f"hooks.{event} (no event of the pack's is that one)")
+            continue
+        for group in groups if isinstance(groups, list) else ():
+            matcher = str(group.get("matcher") or "") if isinstance(group, dict) else ""
+            ids = tools(matcher) if canonical in ("before_tool", "after_tool") else ()
+            if ids is None:
+                ids = ()
+                report.approximated.append(
+                    f"hooks.{event} matcher {matcher!r} (runs for every tool: not every name "
+                    "in it is a tool agentpack knows)"
+                )
+            for handler in group.get("hooks") or () if isinstance(group, dict) else ():
+                _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
+
+
+def _hook(
+    handler: Any,
+    event: str,
+    host_event: str,
+    ids: tuple[str, ...],
+    folder: Path,
+    spelling: Spelling,
+    run: Importing,
+    report: FileReport,
+    taken: set[str],
+) -> None:
+    if not isinstance(handler, dict) or handler.get("type", "command") != "command":
+        report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
+        return
+    command = spelling.canonical(str(handler.get("command") or ""))
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = []
+    scripts = [w for w in words if w.startswith(PLUGIN_ROOT + "/")]
+    if len(scripts) != 1 or words.index(scripts[0]) > 1 or len(words) > 2:
+        report.dropped.append(
+            f"hooks.{host_event}: {handler.get('command')!r} (a pack's hook runs one script "
+            "of the plugin, with an interpreter or alone)"
+        )
+        return
+    rel = scripts[0].removeprefix(PLUGIN_ROOT + "/")
+    files = _scripts([scripts[0]], folder, report)
+    if rel not in files:
+        return
+    interpreter = words[0] if len(words) == 2 else INTERPRETERS.get(Path(rel).suffix, "sh")
+    name = base = slug(Path(rel).stem) or "hook"
+    n = 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name)
+    timeout = handler.get("timeout")
+    hook = Hook(
+        name,
+        SourceRef(report.source),
+        event,
+        rel,
+        interpreter,
+        ids,
+        int(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
+    )
+    report.mapped.append(f"hooks.{host_event}")
+    run.part(hook, files, report)
+
+
+_NAME = re.compile(r"[\w.-]+")
+_TOOL = re.compile(r"[\w.-]*|\.\*|\*")
+
+
+def matcher_tools(matcher: str, names: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The canonical tools a Claude-shaped hook matcher names: host tool names (``names``
+    maps them), ``mcp__<server>__<tool>`` and a plugin server's
+    ``mcp__plugin_<plugin>_<server>__<tool>``; empty: every tool; None: a name the host
+    does not have, or a pattern beyond a list of names."""
+    if matcher.strip() in ("", "*", ".*"):
+        return ()
+    ids: list[str] = []
+    for name in (n.strip() for n in matcher.split("|")):
+        if name.startswith("mcp__"):
+            server, _, tool = name[5:].partition("__")
+            server = re.sub(r"^plugin_[^_]+_", "", server)
+            if server in (".*", "*"):
+                ids.append("mcp:*")
+            elif not _NAME.fullmatch(server) or not _TOOL.fullmatch(tool):
+                return None
+            else:
+                ids.append(f"mcp:{server}" if tool in ("", ".*", "*") else f"mcp:{server}/{tool}")
+        elif name in names:
+            ids.append(names[name])
+        else:
+            return None
+    return tuple(dict.fromkeys(ids))
+
+
+def servers_file(
+    path: Path,
+    run: Importing,
+    spelling: Spelling,
+    shape: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
+) -> None:
+    """The servers of a ``.mcp.json``-like file (``mcpServers``, or the map alone), each
+    brought to that shape by ``shape``."""
+    if not run.first(path):
+        return  # read already, found another way
+    report = run.report(path, "MCP servers")
+    document = json_file(path, report)
+    found = document.get("mcpServers", document)
+    specs = {n: shape(s) for n, s in found.items() if isinstance(s, dict)}
+    for name, spec in found.items():
+        if isinstance(spec, dict) and spec.get("tools") not in (None, ["*"]):
+            report.dropped.append(
+                f"mcpServers.{name}.tools (a pack enables every tool of a server: hold the "
+                "agents to the ones they may use in their tools)"
+            )
+    servers(specs, path.parent, spelling, run, report)
+
+
+def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[str, str]) -> None:
+    """The hooks of a Claude-shaped ``hooks.json``; a plugin's ``hooks/hooks.json`` names
+    its scripts from the plugin's folder, above it."""
+    if not run.first(path):
+        return
+    report = run.report(path, "hooks")
+    document = json_file(path, report)
+    root = path.parent.parent if path.parent.name == "hooks" else path.parent
+    hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)
+
+
+def json_file(path: Path, report: FileReport) -> dict[str, Any]:
+    """A JSON object from a file; empty (with an error in the report) when it is not one."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        report.error(1, 1, "-", f"cannot read this JSON: {exc}")
+        return {}
+    if not isinstance(found, dict):
+        report.error(1, 1, "-", "expected a JSON object")
+        return {}
+    return found

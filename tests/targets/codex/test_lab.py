@@ -1,0 +1,42 @@
+"""Codex's own reading of what only an install outside the plugin gives it: the user's
+``config.toml`` with the pack's servers merged in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from agentpack.lab import Lab
+from agentpack.targets.codex.lab import CLIENT
+from tests.lab import client, installed, mcp_pack
+
+pytestmark = pytest.mark.conformance
+
+USERS_CONFIG = '# mine\nmodel = "gpt-5.5"\n\n[mcp_servers.mine]\ncommand = "my-server"\n'
+
+
+def test_codex_reads_servers_installed_into_its_config(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``agentpack install --tool codex`` adds the server beside the user's own in
+    ``~/.codex/config.toml``; ``codex mcp list`` lists both, ours as written."""
+    codex = client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    home = tmp_path / "home"
+    config = home / ".codex" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(USERS_CONFIG)
+    project = installed(monkeypatch, root, "codex", home)
+    text = config.read_text()
+    assert text.startswith(USERS_CONFIG)
+    ours = tomllib.loads(text)["mcp_servers"]["echo"]
+    done = lab.run(codex, ["mcp", "list", "--json"], home, project)
+    assert done.returncode == 0, done.stderr[-2000:]
+    listed = {s["name"]: s["transport"] for s in json.loads(done.stdout)}
+    assert set(listed) == {"mine", "echo"}
+    assert listed["echo"]["command"] == ours["command"] == "python3"
+    assert listed["echo"]["args"] == ours["args"]
+    assert Path(ours["args"][0]).is_file()

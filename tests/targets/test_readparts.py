@@ -1,0 +1,88 @@
+"""MCP servers and hooks read from hosts' files into the pack: the scripts come along,
+names and matchers come back canonical, and nothing unsafe is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agentpack import api
+
+GUARD = b"#!/bin/sh\necho checked\n"
+
+
+def _plugin(root: Path, hooks: object, servers: object) -> Path:
+    (root / ".claude-plugin").mkdir(parents=True)
+    (root / ".claude-plugin" / "plugin.json").write_text('{"name": "p", "version": "1.0.0"}')
+    (root / "hooks").mkdir()
+    (root / "hooks" / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+    (root / "hooks" / "guard.sh").write_bytes(GUARD)
+    (root / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    return root
+
+
+def test_a_claude_plugins_hooks_and_servers_become_the_packs(tmp_path: Path) -> None:
+    hooks = {
+        "PreToolUse": [
+            {
+                "matcher": "Bash|Edit|mcp__plugin_p_db__.*",
+                "hooks": [
+                    {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"},
+                    {"type": "command", "command": "npx prettier --write ."},
+                ],
+            },
+            {
+                "matcher": "Frobnicate",
+                "hooks": [{"command": "sh ${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh", "timeout": 9}],
+            },
+        ],
+        "Notification": [{"hooks": [{"command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"}]}],
+    }
+    servers = {"db": {"command": "node", "args": ["${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"]}}
+    source = _plugin(tmp_path / "plugin", hooks, servers)
+    result = api.import_(source, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    found = {
+        h.name: (h.event, h.tools, h.run, h.interpreter, h.timeout) for h in pack.manifest.hooks
+    }
+    assert found == {
+        "guard": ("before_tool", ("bash", "edit", "mcp:db"), "hooks/guard.sh", "sh", None),
+        "guard-2": ("before_tool", (), "hooks/guard.sh", "sh", 9),
+    }
+    assert (tmp_path / "pack" / "hooks" / "guard.sh").read_bytes() == GUARD
+    said = [e for r in result.reports for e in r.approximated + r.dropped]
+    assert any("'Frobnicate' (runs for every tool" in e for e in said)
+    assert any("npx prettier" in e for e in said)
+    assert any(e.startswith("hooks.Notification") for e in said)
+    (server,) = pack.manifest.servers
+    assert (server.command, server.args, server.files) == (
+        "node",
+        ("${PLUGIN_ROOT}/hooks/guard.sh",),
+        ("hooks/guard.sh",),
+    )
+
+
+def test_a_server_with_a_written_token_is_not_imported(tmp_path: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    servers = {"gh": {"command": "gh-mcp", "env": {"GITHUB_TOKEN": token}}}
+    source = _plugin(tmp_path / "plugin", {}, servers)
+    result = api.import_(source, tmp_path / "pack")
+    assert result.failed
+    assert any("GITHUB_TOKEN" in str(f) for f in result.findings if f.is_error)
+    assert not (tmp_path / "pack").exists()
+
+
+def test_codex_config_names_variables_and_the_pack_spells_them(tmp_path: Path) -> None:
+    home = tmp_path / ".codex"
+    (home / "agents").mkdir(parents=True)
+    (home / "config.toml").write_text(
+        'model = "gpt-5.5"\n\n[mcp_servers.search]\nurl = "https://search.example.com/mcp"\n'
+        'bearer_token_env_var = "SEARCH_TOKEN"\n\n[mcp_servers.local]\ncommand = "tool"\n'
+        'env_vars = ["API_KEY"]\n'
+    )
+    result = api.import_(home, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    servers = {s.name: s for s in api.load_pack(tmp_path / "pack").manifest.servers}
+    assert dict(servers["search"].headers) == {"Authorization": "Bearer ${SEARCH_TOKEN}"}
+    assert dict(servers["local"].env) == {"API_KEY": "${API_KEY}"}
