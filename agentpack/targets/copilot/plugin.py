@@ -134,6 +134,12 @@ NO_HOOKS = (
 )
 
 
+SHADOWED = (
+    "this repository has a .mcp.json, which Copilot reads instead of .github/mcp.json: "
+    "copy the pack's servers into it to have them in Copilot"
+)
+
+
 def setup(manifest: Manifest, folder: Path, mcp_file: Path) -> Setup:
     """Outside a plugin: the servers into ``mcp_file`` (``mcp-config.json`` in the user's
     Copilot folder, where ``copilot mcp add`` writes, or the repository's
@@ -142,4 +148,6 @@ def setup(manifest: Manifest, folder: Path, mcp_file: Path) -> Setup:
     found = mcp_servers(parts.servers(manifest, NAME), str(at))
     entries = parts.member_entries(mcp_file, ("mcpServers",), found)
     notes = (NO_HOOKS,) if parts.hooks(manifest, NAME) else ()
+    if entries and mcp_file.name == "mcp.json" and (folder.parent / ".mcp.json").is_file():
+        notes += (SHADOWED,)
     return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at), notes)
