@@ -147,7 +147,7 @@ def setup(manifest: Manifest, folder: Path, mcp_file: Path) -> Setup:
     at = parts.scripts_folder(folder, manifest)
     found = mcp_servers(parts.servers(manifest, NAME), str(at))
     entries = parts.member_entries(mcp_file, ("mcpServers",), found)
-    notes = (NO_HOOKS,) if parts.hooks(manifest, NAME) else ()
+    notes: tuple[str, ...] = (NO_HOOKS,) if parts.hooks(manifest, NAME) else ()
     if entries and mcp_file.name == "mcp.json" and (folder.parent / ".mcp.json").is_file():
         notes += (SHADOWED,)
     return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at), notes)
