@@ -102,16 +102,21 @@ def agent_skill(
             Change.DROPPED,
             f"{title} skills cannot pre-approve tools; they ask as the session does",
         )
-    fields: dict[str, Any] = {
+    fields = skill_fields(skill)
+    fields["disable-model-invocation"] = skill.disable_model_invocation
+    fields.update(skill.extras.get(target, {}))
+    yield from skill_files(skill, fields, base)
+
+
+def skill_fields(skill: Skill) -> dict[str, Any]:
+    """The fields of the Agent Skills standard that every tool's SKILL.md has."""
+    return {
         "name": skill.name,
         "description": skill.description,
         "license": skill.license,
         "compatibility": skill.compatibility,
         "metadata": dict(skill.metadata) or None,
-        "disable-model-invocation": skill.disable_model_invocation,
     }
-    fields.update(skill.extras.get(target, {}))
-    yield from skill_files(skill, fields, base)
 
 
 def person_fields(person: Person) -> dict[str, str]:

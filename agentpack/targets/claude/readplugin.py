@@ -9,7 +9,6 @@ the marketplace's own repository can be imported.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -202,14 +201,7 @@ def _skill_folders(plugin: Path, value: object, report: FileReport) -> list[Path
 
 
 def read_json(path: Path, report: FileReport, *, mapped: bool = True) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.error(1, 1, "-", f"cannot read this JSON: {exc}")
-        return {}
-    if not isinstance(data, dict):
-        report.error(1, 1, "-", "expected a JSON object")
-        return {}
+    data = readparts.json_file(path, report)
     if mapped:
         report.mapped += sorted(data)
     return data

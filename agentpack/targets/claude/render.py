@@ -16,7 +16,7 @@ from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
 from agentpack.targets.claude.servers import plugin_tool_names
-from agentpack.targets.common import agent_name, describe, skill_files
+from agentpack.targets.common import agent_name, describe, skill_fields, skill_files
 
 NAME = "claude"
 
@@ -132,15 +132,9 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
 
 
 def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
-    fields: dict[str, Any] = {
-        "name": skill.name,
-        "description": skill.description,
-        "license": skill.license,
-        "compatibility": skill.compatibility,
-        "metadata": dict(skill.metadata) or None,
-        "allowed-tools": _grants(skill, report) or None,
-        "disable-model-invocation": skill.disable_model_invocation,
-    }
+    fields = skill_fields(skill)
+    fields["allowed-tools"] = _grants(skill, report) or None
+    fields["disable-model-invocation"] = skill.disable_model_invocation
     fields.update(skill.extras.get(NAME, {}))
     yield from skill_files(skill, fields)
 

@@ -13,7 +13,7 @@ from agentpack import emit
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
-from agentpack.targets.common import describe, model_id, skill_files
+from agentpack.targets.common import describe, model_id, skill_fields, skill_files
 from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
 
@@ -107,11 +107,4 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
             Change.DROPPED,
             "opencode skills cannot pre-approve tools; they ask as usual",
         )
-    fields: dict[str, Any] = {
-        "name": skill.name,
-        "description": skill.description,
-        "license": skill.license,
-        "compatibility": skill.compatibility,
-        "metadata": dict(skill.metadata) or None,
-    }
-    yield from skill_files(skill, fields)
+    yield from skill_files(skill, skill_fields(skill))
