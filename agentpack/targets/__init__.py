@@ -23,6 +23,7 @@ BUILTIN: Final[Mapping[str, str]] = {
     "codex": "agentpack.targets.codex:CodexTarget",
     "copilot": "agentpack.targets.copilot:CopilotTarget",
     "cursor": "agentpack.targets.cursor:CursorTarget",
+    "agentplugins": "agentpack.targets.agentplugins:AgentPluginsTarget",
 }
 """One line per built-in target, in the order a pack builds them by default."""
 ENTRY_POINT_GROUP: Final = "agentpack.targets"
