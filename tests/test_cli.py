@@ -115,7 +115,7 @@ def test_list_text_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = json.loads(out)
     staff = next(r for r in rows if r["name"] == "backend-staff")
     assert staff["kind"] == "agent"
-    assert staff["targets"] == ["claude", "opencode", "codex", "copilot", "cursor"]
+    assert staff["targets"] == ["claude", "opencode", "codex", "copilot", "cursor", "agentplugins"]
     assert staff["tools"]["allow"][:2] == ["bash", "glob"]  # data, not a formatted line
     assert staff["tools"]["deny"] == ["notebook"]
     skill = next(r for r in rows if r["kind"] == "skill")

@@ -139,7 +139,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\ntargets: [claud]\n")},
         [
             "agents/a.md:4:11: error: targets[0]: unknown target 'claud' (did you mean 'claude'?); "
-            "known targets: claude, codex, copilot, cursor, opencode"
+            "known targets: agentplugins, claude, codex, copilot, cursor, opencode"
         ],
     ),
     "claude-style bash pattern": (
@@ -361,7 +361,7 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
         "name: p\nversion: 1.0.0\ndescription: d\ntargets: [gemini]\n",
         [
             "agentpack.yaml:4:11: error: targets[0]: unknown target 'gemini'; known targets: "
-            "claude, codex, copilot, cursor, opencode"
+            "agentplugins, claude, codex, copilot, cursor, opencode"
         ],
     ),
     "manifest opencode alias without provider": (

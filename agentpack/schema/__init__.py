@@ -42,6 +42,8 @@ class _Blocked(Protocol):
     def title(self) -> str: ...
     @property
     def model_help(self) -> str: ...
+    @property
+    def by_default(self) -> bool: ...
 
     def blocks(self) -> Any: ...
 
@@ -67,7 +69,7 @@ def compose(kind: str, targets: Sequence[_Blocked]) -> dict[str, Any]:
         props["models"]["additionalProperties"]["properties"] = {
             t.name: _model_line(t) for t in targets
         }
-        props["targets"]["default"] = names
+        props["targets"]["default"] = [t.name for t in targets if t.by_default]
     for target in targets:
         block = target.blocks().get(kind)
         if block is not None:

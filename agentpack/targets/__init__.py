@@ -79,8 +79,9 @@ class Registry:
         )
 
     def defaults(self) -> tuple[str, ...]:
-        """What a pack builds when its manifest names no targets: every built-in one."""
-        return tuple(n for n in self.specs if n in BUILTIN)
+        """What a pack builds when its manifest names no targets: the built-ins that say
+        so (the Agent Plugins bundle, which takes no agents, is built when named)."""
+        return tuple(n for n in self.specs if n in BUILTIN and self.get(n).by_default)
 
     def known(self) -> Collection[str]:
         """The target names, as a collection that looks at installed distributions (20-30

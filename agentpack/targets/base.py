@@ -191,6 +191,8 @@ class Target(Protocol):
     would say another policy than the source's, and could widen it."""
     versioned: ClassVar[bool]
     """Installed copies update only when the pack's version changes (a plugin)."""
+    by_default: ClassVar[bool]
+    """Built when a pack names no targets (a bundle of a few kinds is built when named)."""
     reader: ClassVar[Reader | None]
     """Reads the tool's native files for ``agentpack import``; None: no import."""
     carries: ClassVar[Mapping[str, frozenset[str]]]

@@ -27,6 +27,7 @@ from agentpack.targets.base import (
     ItemEnv,
     Report,
     Setup,
+    schema_blocks,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class AgentPluginsTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = True
+    by_default: ClassVar[bool] = False  # agents and commands do not go there: name it to build it
     reader: ClassVar[Reader | None] = AgentPluginsReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "skill": frozenset(
@@ -62,7 +64,7 @@ class AgentPluginsTarget:
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
-        return {}  # the manifest and the skills are closed: nothing to pass through
+        return schema_blocks(str(Path(__file__).parent))  # none: every file is closed
 
     def model_problem(self, model_id: str) -> str | None:
         return "an Agent Plugin names no model"

@@ -63,6 +63,7 @@ class ClaudeTarget:
         "skill": frozenset({"allowed-tools"}),
     }
     versioned: ClassVar[bool] = True
+    by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = ClaudeReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset(

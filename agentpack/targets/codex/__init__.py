@@ -72,6 +72,7 @@ class CodexTarget:
         "agent": frozenset({"features", "sandbox_mode", "mcp_servers"})
     }
     versioned: ClassVar[bool] = True
+    by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CodexReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset(

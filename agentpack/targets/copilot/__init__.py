@@ -81,6 +81,7 @@ class CopilotTarget:
         "agent": frozenset({"tools", "mcp-servers"})
     }
     versioned: ClassVar[bool] = True
+    by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CopilotReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset(

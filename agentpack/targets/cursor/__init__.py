@@ -62,6 +62,7 @@ class CursorTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {"agent": frozenset({"readonly"})}
     versioned: ClassVar[bool] = True
+    by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CursorReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"name", "description", "examples", "body", "model", "policy"})

@@ -58,6 +58,7 @@ class OpencodeTarget:
         "agent": frozenset({"permission", "tools"})
     }
     versioned: ClassVar[bool] = False
+    by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = OpencodeReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset(

@@ -25,6 +25,11 @@ SKILL_KEYS = {"name", "description", "license", "compatibility", "metadata", "al
 
 
 def _bundle(root: Path) -> Path:
+    """The bundle of the pack at ``root``, built as a pack that lists the target would."""
+    manifest = root / "agentpack.yaml"
+    text = manifest.read_text()
+    if "agentplugins" not in text:  # a target named but not listed builds only what names it
+        manifest.write_text(re.sub(r"(?m)^targets: .*\n", "", text) + "targets: [agentplugins]\n")
     api.export(root, ["agentplugins"])
     (plugin,) = (root / "dist" / "agentplugins").iterdir()
     return plugin

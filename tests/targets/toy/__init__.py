@@ -110,6 +110,7 @@ class ToyTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = False
+    by_default: ClassVar[bool] = True
     reader = ToyReader()
     carries: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"name", "description", "body", "policy", "extras"}),
