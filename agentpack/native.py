@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -17,7 +17,17 @@ from typing import Any, ClassVar, Protocol
 
 from agentpack import examples, repair
 from agentpack.errors import Finding, Severity
-from agentpack.model import Agent, Command, Example, Hook, McpServer, ModelRef, Resource, Skill
+from agentpack.model import (
+    Agent,
+    Command,
+    Example,
+    Hook,
+    McpServer,
+    ModelRef,
+    Resource,
+    Skill,
+    SourceRef,
+)
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
 
@@ -140,6 +150,39 @@ def name_of(value: Any, fallback: str) -> str:
     函数命名规范``, which every such file would otherwise share as "imported")."""
     text = str(value or "")
     return slug(text) if re.search(r"[A-Za-z0-9]", text) else slug(fallback)
+
+
+SKILL_FIELDS = ("name", "description", "license", "compatibility", "metadata")
+"""The fields of an Agent Skills SKILL.md that every tool reading the standard reads."""
+
+
+def standard_skill(
+    native: Native,
+    report: FileReport,
+    resources: tuple[Resource, ...],
+    why: str,
+    own: Collection[str] = (),
+    **fields: Any,
+) -> Skill:
+    """A SKILL.md of the Agent Skills standard: its fields, and each other key reported as
+    dropped (``why`` says so in the host's words) unless it is one of the reader's ``own``,
+    which the reader reads and passes as Skill ``fields``."""
+    fm = native.frontmatter or {}
+    report.mapped += [k for k in SKILL_FIELDS if k in fm]
+    report.dropped += [f"{k} ({why})" for k in sorted(fm.keys() - {*SKILL_FIELDS, *own})]
+    raw = fm.get("metadata")
+    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    values: dict[str, Any] = {
+        "name": name_of(fm.get("name"), native.path.parent.name),
+        "description": str(fm.get("description") or "Imported skill."),
+        "body": native.body,
+        "source": SourceRef(report.source),
+        "license": None if fm.get("license") is None else str(fm["license"]),
+        "compatibility": None if fm.get("compatibility") is None else str(fm["compatibility"]),
+        "resources": resources,
+        "metadata": MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+    }
+    return Skill(**{**values, **fields})
 
 
 # -- delegation examples --------------------------------------------------------------------

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
-from agentpack.native import FileReport, ImportEnv, Importing, Native, json_object, name_of
+from agentpack.native import (
+    FileReport,
+    ImportEnv,
+    Importing,
+    Native,
+    json_object,
+    standard_skill,
+)
 from agentpack.nativetree import skill_folders
 from agentpack.targets import readparts
 from agentpack.targets.agentplugins.names import (
@@ -19,7 +25,6 @@ from agentpack.targets.agentplugins.names import (
     PLUGIN,
     PLUGIN_KEYS,
     SCHEMA_PREFIX,
-    SKILL_KEYS,
     SKILLS,
     TRANSPORTS,
 )
@@ -46,25 +51,6 @@ def _shape(spec: Mapping[str, Any]) -> dict[str, Any]:
     if command.startswith("./"):
         out["command"] = "${PLUGIN_ROOT}/" + command[2:]
     return out
-
-
-def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill:
-    fm = native.frontmatter or {}
-    report.mapped += [k for k in SKILL_KEYS if k in fm]
-    for key in sorted(fm.keys() - set(SKILL_KEYS)):
-        report.dropped.append(f"{key} (not a field of a portable Agent Skill)")
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    return Skill(
-        name=name_of(fm.get("name"), native.path.parent.name),
-        description=str(fm.get("description") or "Imported skill."),
-        body=native.body,
-        source=SourceRef(report.source),
-        license=None if fm.get("license") is None else str(fm["license"]),
-        compatibility=None if fm.get("compatibility") is None else str(fm["compatibility"]),
-        resources=found,
-        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
-    )
 
 
 class AgentPluginsReader:
@@ -122,7 +108,7 @@ class AgentPluginsReader:
     def skill(
         self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
     ) -> Skill:
-        return skill(native, report, resources)
+        return standard_skill(native, report, resources, "not a field of a portable Agent Skill")
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return None, None  # an Agent Plugin names no tools

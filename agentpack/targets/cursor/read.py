@@ -24,6 +24,7 @@ from agentpack.native import (
     name_of,
     read_native,
     split_examples,
+    standard_skill,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Policy
@@ -78,24 +79,17 @@ def command(native: Native, report: FileReport) -> Command:
 
 def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill:
     fm = native.frontmatter or {}
-    report.mapped += [k for k in (*SKILL_KEYS, "disable-model-invocation") if k in fm]
+    own = ("disable-model-invocation", "paths")
+    report.mapped += [k for k in own if k in fm]
     extras = {k: fm[k] for k in ("paths",) if k in fm}
-    report.mapped += list(extras)
-    for key in sorted(fm.keys() - {*SKILL_KEYS, "disable-model-invocation", "paths"}):
-        report.dropped.append(f"{key} (no canonical field)")
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     hidden = fm.get("disable-model-invocation")
-    return Skill(
-        name=name_of(fm.get("name"), native.path.parent.name),
-        description=str(fm.get("description") or "Imported skill."),
-        body=native.body,
-        source=SourceRef(report.source),
-        license=None if fm.get("license") is None else str(fm["license"]),
-        compatibility=None if fm.get("compatibility") is None else str(fm["compatibility"]),
+    return standard_skill(
+        native,
+        report,
+        found,
+        "no canonical field",
+        own,
         disable_model_invocation=hidden if isinstance(hidden, bool) else None,
-        resources=found,
-        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
         extras=MappingProxyType({"cursor": MappingProxyType(extras)} if extras else {}),
     )
 

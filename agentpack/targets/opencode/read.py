@@ -24,6 +24,7 @@ from agentpack.native import (
     name_of,
     slug,
     split_examples,
+    standard_skill,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import (
@@ -259,26 +260,9 @@ def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
 def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -> Skill:
     """An Agent Skills SKILL.md as opencode reads it: named after its folder, with the
     standard's fields; opencode reads no others."""
-    fm = native.frontmatter or {}
-    name = name_of(native.path.parent.name, str(fm.get("name") or ""))
-    report.mapped += [k for k in ("name", "description", "license", "compatibility") if k in fm]
-    report.dropped += sorted(
-        f"{k} (opencode skills have no such field)"
-        for k in fm
-        if k not in ("name", "description", "license", "compatibility", "metadata")
-    )
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    return Skill(
-        name=name,
-        description=str(fm.get("description") or "Imported skill."),
-        body=native.body,
-        source=SourceRef(report.source),
-        license=None if fm.get("license") is None else str(fm["license"]),
-        compatibility=None if fm.get("compatibility") is None else str(fm["compatibility"]),
-        resources=resources,
-        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
-    )
+    name = name_of(native.path.parent.name, str((native.frontmatter or {}).get("name") or ""))
+    why = "opencode skills have no such field"
+    return standard_skill(native, report, resources, why, name=name)
 
 
 LAYOUT = Layout(
