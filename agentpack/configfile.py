@@ -11,10 +11,11 @@ order and layout stay; TOML files through tomlkit, which keeps them the same way
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,14 @@ class Record:
         return {**asdict(self), "keys": list(self.keys), "made": list(self.made)}
 
     def same_entry(self, entry: Entry) -> bool:
-        return (self.file, self.keys, self.append) == (str(entry.file), entry.keys, entry.append)
+        """Whether this records ``entry``: the member at its keys, or for an array, the
+        element of that value (two hook groups of one event are two entries)."""
+        same = (self.file, self.keys, self.append) == (str(entry.file), entry.keys, entry.append)
+        return same and (not self.append or self.digest == digest(entry.value))
+
+
+class Refused(Exception):
+    """An edit that would change more of the file than the entry: left undone."""
 
 
 def _toml() -> Any:
@@ -96,7 +104,9 @@ class _Document:
         self.path = path.resolve() if path.is_symlink() else path  # edit the user's own file
         self.existed = self.path.is_file()
         self.toml = path.suffix == ".toml"
-        self.text = self.path.read_text(encoding="utf-8") if self.existed else ""
+        raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
+        self.bom = raw.startswith("\ufeff")
+        self.text = raw.removeprefix("\ufeff")  # newlines as they are: CRLF stays CRLF
         self.before = self.text
         self.made: tuple[str, ...] = ()
         if not self.text.strip() and not self.toml:
@@ -130,46 +140,83 @@ class _Document:
     def add(self, keys: Sequence[str], depth: int, data: Any) -> str:
         """Insert ``data`` as the item at ``keys[:depth + 1]`` (an element of the array at
         ``keys`` when depth is all of them); the tail ``remove`` needs."""
-        if self.toml:
-            doc = _toml().parse(self.text)
-            holder: Any = doc
-            for key in keys[:depth]:
-                holder = holder[key]
-            holder.add(keys[depth], _toml().item(data))
-            self.text = _toml().dumps(doc)
-            return ""
-        container = self._node(keys[:depth])
-        name = keys[depth] if depth < len(keys) else None
-        self.text, tail = jsontext.add(self.text, container, name, data)
+        tail = ""
+
+        def change() -> None:
+            nonlocal tail
+            if self.toml:
+                self.text = self._toml_change(keys[:depth], lambda h: h.add(keys[depth], data))
+                return
+            name = keys[depth] if depth < len(keys) else None
+            self.text, tail = jsontext.add(self.text, self._node(keys[:depth]), name, data)
+
+        def expect(holder: Any) -> None:
+            if depth < len(keys):
+                holder[keys[depth]] = data
+            else:
+                holder.append(data)
+
+        self._edit(change, keys[:depth], expect)
         return tail
 
     def remove(self, keys: Sequence[str], index: int | None, tail: str) -> None:
         """Take out the member at ``keys`` (or element ``index`` of the array there)."""
-        if self.toml:
-            doc = _toml().parse(self.text)
-            holder: Any = doc
-            for key in keys[:-1]:
-                holder = holder[key]
-            del holder[keys[-1]]
-            self.text = _toml().dumps(doc)
-            return
+
+        def change() -> None:
+            if self.toml:
+                self.text = self._toml_change(keys[:-1], lambda h: h.__delitem__(keys[-1]))
+            elif index is None:
+                parent = self._node(keys[:-1])
+                at = max(i for i, item in enumerate(parent.items) if item.key == keys[-1])
+                self.text = jsontext.remove(self.text, parent, at, tail)
+            else:
+                self.text = jsontext.remove(self.text, self._node(keys), index, tail)
+
         if index is None:
-            parent = self._node(keys[:-1])
-            position = max(i for i, item in enumerate(parent.items) if item.key == keys[-1])
-            self.text = jsontext.remove(self.text, parent, position, tail)
+            self._edit(change, keys[:-1], lambda holder: holder.__delitem__(keys[-1]))
         else:
-            self.text = jsontext.remove(self.text, self._node(keys), index, tail)
+            self._edit(change, keys, lambda holder: holder.__delitem__(index))
 
     def replace(self, keys: Sequence[str], data: Any) -> None:
-        if self.toml:
-            doc = _toml().parse(self.text)
-            holder: Any = doc
-            for key in keys[:-1]:
-                holder = holder[key]
-            holder[keys[-1]] = _toml().item(data)
-            self.text = _toml().dumps(doc)
-            return
-        self.text = jsontext.replace(self.text, self._node(keys), data)
+        def change() -> None:
+            if self.toml:
+                self.text = self._toml_change(keys[:-1], lambda h: h.__setitem__(keys[-1], data))
+            else:
+                self.text = jsontext.replace(self.text, self._node(keys), data)
+
+        self._edit(change, keys[:-1], lambda holder: holder.__setitem__(keys[-1], data))
+
+    def _toml_change(self, keys: Sequence[str], change: Callable[[Any], None]) -> str:
+        doc = _toml().parse(self.text)
+        holder: Any = doc
+        for key in keys:
+            holder = holder[key]
+        change(holder)
+        return str(_toml().dumps(doc))
+
+    def _edit(
+        self, change: Callable[[], None], keys: Sequence[str], expect: Callable[[Any], None]
+    ) -> None:
+        """Make ``change`` to the text, and keep it only when the file then holds exactly
+        what ``expect`` does to the value at ``keys`` and nothing else moved: a layout the
+        editor would get wrong (TOML's dotted keys or inline tables, say) is refused."""
+        before = self.text
+        wanted = copy.deepcopy(self.read())
+        holder = wanted
+        for key in keys:
+            holder = holder[key]
+        expect(holder)
+        try:
+            change()
+            same = self.read() == wanted
+        except (ValueError, KeyError, AttributeError, TypeError):
+            same = False
+        if not same:
+            self.text = before
+            raise Refused(
+                "agentpack cannot edit this part of the file without changing others (dotted "
+                "keys or an inline table?); add the entry by hand"
+            )
 
     def _node(self, keys: Sequence[str]) -> jsontext.Node:
         node = jsontext.parse(self.text)
@@ -195,7 +242,7 @@ class _Document:
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         mode = self.path.stat().st_mode if self.existed else None
-        replace_file(self.path, self.text.encode("utf-8"))
+        replace_file(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
         if mode is not None:
             os.chmod(self.path, mode)
 
@@ -220,7 +267,10 @@ def apply(
             continue
         for entry in group:
             old = next((r for r in mine if r.same_entry(entry)), None)
-            action, record = _apply_one(document, entry, old, force)
+            try:
+                action, record = _apply_one(document, entry, old, force)
+            except Refused as exc:
+                action, record = ("skip", str(exc)), old
             actions.append((entry.where, *action))
             if old is not None:
                 mine.remove(old)
@@ -268,8 +318,9 @@ def _apply_one(
     if old is not None and old.digest != now and not force:
         return ("skip", "changed since agentpack wrote it; --force replaces it"), old
     document.replace(entry.keys, entry.value)
-    base = old or Record(str(entry.file), entry.keys, new, False, len(entry.keys) - 1)
-    return ("update", "forced" if old is None else ""), replace(base, digest=new)
+    if old is None:  # the user's entry: agentpack cannot give it back, so it stays theirs
+        return ("update", "forced: the entry stays when agentpack is uninstalled"), None
+    return ("update", ""), replace(old, digest=new)
 
 
 def undo(
@@ -287,10 +338,14 @@ def undo(
             actions += [(_where(r), "skip", str(exc)) for r in mine]
             continue
         for record in reversed(mine):
-            actions.append((_where(record), *_undo_one(document, record, force)))
+            try:
+                done = _undo_one(document, record, force)
+            except Refused as exc:
+                done = ("skip", str(exc))
+            actions.append((_where(record), *done))
         if not dry_run and document.existed:
-            first = mine[0]
-            document.save(first.created, first.trail, first.made)
+            made = next((r.made for r in mine if r.created), ())
+            document.save(any(r.created for r in mine), mine[0].trail, made)
     return actions, []
 
 

@@ -239,6 +239,7 @@ def merged(dest: Path, outcomes: Iterable[Outcome]) -> Outcome:
     for outcome in outcomes:
         base = outcome.dest.relative_to(dest).as_posix() if outcome.dest != dest else ""
         for action in outcome.actions:
-            path = f"{base}/{action.path}" if base else action.path
+            inside = base and not action.path.startswith("/")  # a config file's own path
+            path = f"{base}/{action.path}" if inside else action.path
             out.actions.append(Action(path, action.verb, action.reason))
     return out

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomllib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agentpack import jsontext
 from agentpack.configfile import Entry, apply, undo
 
 SERVER = {"command": "python3", "args": ["/x/echo.py"], "env": {"A": "${A}"}}
@@ -85,8 +87,10 @@ def test_the_users_own_entry_is_never_replaced_without_force(tmp_path: Path) -> 
     assert records == []
     assert path.read_text() == CODEX_CONFIG
     actions, records = apply([entry], [], force=True, dry_run=False)
-    assert actions[0][1:] == ("update", "forced")
+    assert actions[0][1] == "update"
+    assert "stays when agentpack is uninstalled" in actions[0][2]
     assert tomllib.loads(path.read_text())["mcp_servers"]["mine"] == SERVER
+    assert records == []  # the user's entry, replaced on request: not agentpack's to remove
 
 
 def test_a_value_the_user_changed_stays_on_uninstall(tmp_path: Path) -> None:
@@ -172,3 +176,56 @@ def test_install_then_uninstall_is_byte_identical(
     json.loads(path.read_text())
     undo(records, force=False, dry_run=False)
     assert path.read_text() == text
+
+
+def test_two_hook_groups_of_one_event_are_two_entries(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(CLAUDE_SETTINGS)
+    other = {**HOOK, "matcher": "Edit"}
+    entries = [
+        Entry(path, ("hooks", "PreToolUse"), HOOK, append=True),
+        Entry(path, ("hooks", "PreToolUse"), other, append=True),
+    ]
+    _, records = apply(entries, [], force=False, dry_run=False)
+    assert len(records) == 2
+    # the pack drops one hook: the next install takes exactly that one out
+    _, records = apply(entries[:1], records, force=False, dry_run=False)
+    text = path.read_text()
+    assert len(jsontext.value(text, jsontext.parse(text))["hooks"]["PreToolUse"]) == 2
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == CLAUDE_SETTINGS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'mcp_servers.gh.command = "gh"\nmodel = "o3"\n',
+        'mcp_servers = { gh = { command = "gh" } }\n',
+        '[mcp_servers.a]\ncommand = "a"\n[other]\nx = 1\n[mcp_servers.b]\ncommand = "b"\n',
+    ],
+    ids=["dotted", "inline", "out-of-order"],
+)
+def test_a_toml_layout_the_editor_would_get_wrong_is_left_alone(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    actions, records = apply(
+        [Entry(path, ("mcp_servers", "echo"), SERVER)], [], force=False, dry_run=False
+    )
+    if actions[0][1] == "add":  # tomlkit managed it: then exactly the entry was added
+        data = tomllib.loads(path.read_text())
+        assert data["mcp_servers"].pop("echo") == SERVER
+        assert data == tomllib.loads(text)
+        undo(records, force=False, dry_run=False)
+        assert tomllib.loads(path.read_text()) == tomllib.loads(text)
+    else:
+        assert actions[0][1] == "skip"
+        assert "by hand" in actions[0][2]
+        assert path.read_text() == text
+
+
+def test_crlf_and_a_bom_come_back_as_they_were(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    data = ("\ufeff" + CLAUDE_SETTINGS.replace("\n", "\r\n")).encode("utf-8")
+    path.write_bytes(data)
+    _round_trip(path, [Entry(path, ("mcpServers", "echo"), SERVER)])
+    assert path.read_bytes() == data

@@ -35,19 +35,23 @@ class Spelling:
     """The host's reference to a variable, the name as group 1 (None: ``${NAME}``)."""
 
     def canonical(self, text: str) -> str:
-        for root in self.roots:
-            text = text.replace(root, PLUGIN_ROOT)
+        for root in self.roots:  # the folder where a path begins, not any text that has it
+            pattern = r"(?<![\w./-])" + re.escape(root) + r"(?=/|$|[\s\"'])"
+            text = re.sub(pattern, lambda _: PLUGIN_ROOT, text)
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 
 def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, bytes]:
     """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
     found: dict[str, bytes] = {}
+    root = folder.resolve()
     for value in values:
         for rel in _ROOTED.findall(value):
             parts = PurePosixPath(rel).parts
             path = folder.joinpath(*parts)
-            if ".." in parts or not path.is_file() or path.is_symlink():
+            inside = bool(parts) and parts[0] != "/" and ".." not in parts
+            # a link on the way out of the folder (to ~/.ssh, say) is never followed
+            if not inside or not path.is_file() or root not in path.resolve().parents:
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
             found[PurePosixPath(*parts).as_posix()] = path.read_bytes()
@@ -66,6 +70,15 @@ def servers(
         if not isinstance(spec, dict):
             report.dropped.append(f"mcpServers.{name} (not an object)")
             continue
+        if spec.get("enabled") is False or spec.get("disabled") is True:
+            report.dropped.append(f"mcpServers.{name} (turned off here: a pack's server is on)")
+            continue
+        for key in ("enabled_tools", "disabled_tools", "disabledTools", "includeTools"):
+            if spec.get(key):
+                report.dropped.append(
+                    f"mcpServers.{name}.{key} (a pack's server offers all its tools: hold "
+                    "the agents to theirs)"
+                )
         text = {k: v for k, v in spec.items() if isinstance(v, str)}
         fixed = {k: spelling.canonical(v) for k, v in text.items()}
         args = [spelling.canonical(str(a)) for a in spec.get("args") or ()]
@@ -126,6 +139,11 @@ def hooks(
         for group in groups if isinstance(groups, list) else ():
             matcher = str(group.get("matcher") or "") if isinstance(group, dict) else ""
             ids = tools(matcher) if canonical in ("before_tool", "after_tool") else ()
+            if matcher and canonical not in ("before_tool", "after_tool"):
+                report.approximated.append(
+                    f"hooks.{event} matcher {matcher!r} (a pack's {canonical} hook runs every "
+                    "time: the event has no matcher in every tool)"
+                )
             if ids is None:
                 ids = ()
                 report.approximated.append(
@@ -156,7 +174,7 @@ def _hook(
     except ValueError:
         words = []
     scripts = [w for w in words if w.startswith(PLUGIN_ROOT + "/")]
-    if len(scripts) != 1 or words.index(scripts[0]) > 1 or len(words) > 2:
+    if len(scripts) != 1 or words[-1] != scripts[0] or len(words) > 2:
         report.dropped.append(
             f"hooks.{host_event}: {handler.get('command')!r} (a pack's hook runs one script "
             "of the plugin, with an interpreter or alone)"

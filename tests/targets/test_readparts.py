@@ -86,3 +86,41 @@ def test_codex_config_names_variables_and_the_pack_spells_them(tmp_path: Path) -
     servers = {s.name: s for s in api.load_pack(tmp_path / "pack").manifest.servers}
     assert dict(servers["search"].headers) == {"Authorization": "Bearer ${SEARCH_TOKEN}"}
     assert dict(servers["local"].env) == {"API_KEY": "${API_KEY}"}
+
+
+def test_import_never_follows_a_link_out_of_the_plugin(tmp_path: Path) -> None:
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "id_rsa").write_text("PRIVATE KEY\n")
+    hooks = {"Stop": [{"hooks": [{"command": "sh ${CLAUDE_PLUGIN_ROOT}/linked/id_rsa"}]}]}
+    source = _plugin(tmp_path / "plugin", hooks, {})
+    (source / "linked").symlink_to(outside)
+    result = api.import_(source, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert not (tmp_path / "pack" / "linked").exists()
+    said = [e for r in result.reports for e in r.dropped]
+    assert any(e.startswith("linked/id_rsa (named by a server or hook, not in") for e in said)
+
+
+def test_a_server_turned_off_is_not_imported_on(tmp_path: Path) -> None:
+    home = tmp_path / ".codex"
+    (home / "agents").mkdir(parents=True)
+    (home / "config.toml").write_text(
+        '[mcp_servers.off]\ncommand = "x"\nenabled = false\n\n'
+        '[mcp_servers.some]\ncommand = "y"\nenabled_tools = ["read"]\n'
+    )
+    result = api.import_(home, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    names = [s.name for s in api.load_pack(tmp_path / "pack").manifest.servers]
+    assert names == ["some"]
+    said = [e for r in result.reports for e in r.dropped]
+    assert any(e.startswith("mcpServers.off (turned off here") for e in said)
+    assert any(e.startswith("mcpServers.some.enabled_tools") for e in said)
+
+
+def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> None:
+    from agentpack.targets.opencode.readconfig import SPELLING
+
+    assert SPELLING.canonical(".opencode/servers/x.py") == "${PLUGIN_ROOT}/servers/x.py"
+    assert SPELLING.canonical("https://mcp.opencode.ai/docs") == "https://mcp.opencode.ai/docs"
+    assert SPELLING.canonical("/home/u/.opencode/bin/x") == "/home/u/.opencode/bin/x"

@@ -20,9 +20,6 @@ SKILL_KEYS = ("name", "description", "license", "compatibility", "metadata")
 """The Agent Skills fields a portable SKILL.md holds (``allowed-tools`` is experimental
 there, and each client reads it its own way: a pack's grants are not written)."""
 
-NAME = re.compile(r"^(?!.*--)(?!.*\.\.)[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$")
-"""A plugin's name (section 5.5): 1-64 of a-z, 0-9, '-', '.', alphanumeric at both ends,
-no '--' or '..'."""
 TRANSPORTS = {"http": "streamable-http", "sse": "sse"}
 COMMAND = re.compile(r"^(\./[^\s]+|[^\s/$]+)$")
 """A stdio command: one token, a bare name or a ./ path (no placeholder is expanded)."""

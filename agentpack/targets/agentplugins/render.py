@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from agentpack import emit
 from agentpack.model import PLUGIN_ROOT, Agent, Item, Manifest, McpServer, Skill
@@ -21,7 +22,6 @@ from agentpack.targets.agentplugins.names import (
     CWD,
     MCP,
     MCP_SCHEMA,
-    NAME,
     PLUGIN,
     PLUGIN_SCHEMA,
     SKILLS,
@@ -53,10 +53,6 @@ def item_files(item: Item, manifest: Manifest, report: Report) -> Iterator[OutFi
 
 
 def pack_files(manifest: Manifest, report: Report) -> Iterator[OutFile]:
-    if not NAME.match(manifest.name):
-        why = f"{manifest.name!r} is not a plugin name the specification allows"
-        report.about_pack(TARGET, manifest, "name", Change.DROPPED, why)
-        return
     fields: dict[str, Any] = {"$schema": PLUGIN_SCHEMA, **plugin_fields(manifest)}
     if manifest.plugins:
         why = "one Agent Plugin holds the whole pack; plugin groups make Claude Code plugins"
@@ -77,7 +73,9 @@ def _portable(server: McpServer, report: Report) -> bool:
     """Whether the bundle can hold the server as the pack says it (else a note)."""
     values = [*server.args, *server.env.values(), server.cwd or "", *server.headers.values()]
     values.append(server.url or "")
-    named = sorted({m[1] for v in values for m in REFERENCE.finditer(v) if m[0] != PLUGIN_ROOT})
+    expanded = (PLUGIN_ROOT, "${PLUGIN_DATA}")
+    named = sorted({m[1] for v in values for m in REFERENCE.finditer(v) if m[0] not in expanded})
+    url = urlsplit(server.url or "")
     why = None
     if {"PLUGIN_ROOT", "PLUGIN_DATA"} & set(server.env):
         why = "its env sets PLUGIN_ROOT or PLUGIN_DATA, which the client sets itself"
@@ -87,8 +85,10 @@ def _portable(server: McpServer, report: Report) -> bool:
         why = f"it needs {', '.join(named)} from the user's environment, which no client expands"
     elif server.command is not None and not COMMAND.match(_command(server.command)):
         why = "its command is not one token (a bare name or a ./ path)"
-    elif server.url is not None and not server.url.startswith("https://"):
-        why = "a remote server must be reached over HTTPS"
+    elif server.url is not None and (url.scheme != "https" or "@" in url.netloc or url.fragment):
+        why = "a remote server's URL must be HTTPS, with no user in it and no #fragment"
+    elif len({h.casefold() for h in server.headers}) < len(server.headers):
+        why = "two of its headers differ only in letter case"
     if why is not None:
         report.notes.append(
             Note(server.source, TARGET, server.name, "-", Change.DROPPED, f"left out: {why}")

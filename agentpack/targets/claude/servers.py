@@ -100,13 +100,19 @@ def setup(
     scope's ``settings.json``, and the scripts under ``agentpack/<pack>/`` in ``folder``,
     named by their absolute path (nothing like ``${CLAUDE_PLUGIN_ROOT}`` exists there)."""
     at = parts.scripts_folder(folder, manifest)
+    server_root = hook_root = str(at)
     if scope == "project":
         mcp_file = project / ".mcp.json"
+        # the repository is shared and may move: a project's server starts in the project
+        # folder, and a hook gets $CLAUDE_PROJECT_DIR (which .mcp.json does not expand)
+        server_root = at.relative_to(project).as_posix()
+        hook_root = f"$CLAUDE_PROJECT_DIR/{server_root}"
     else:
         mcp_file = Path(env.get("CLAUDE_CONFIG_DIR") or home) / ".claude.json"
     servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
-    entries = parts.member_entries(mcp_file, ("mcpServers",), parts.mcp_servers(servers, str(at)))
+    found = parts.mcp_servers(servers, server_root)
+    entries = parts.member_entries(mcp_file, ("mcpServers",), found)
     if hooks:
-        document = parts.claude_hooks(hooks, str(at), matcher(manifest))
+        document = parts.claude_hooks(hooks, hook_root, matcher(manifest))
         entries += parts.hook_entries(folder / "settings.json", document)
     return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at))

@@ -23,6 +23,8 @@ def servers(path: Path, run: Importing) -> None:
     if path.suffix != ".toml":
         readparts.servers_file(path, run, SPELLING, shape)
         return
+    if not run.first(path):
+        return  # read already, found another way
     report = run.report(path, "MCP servers")
     try:
         found = read_toml(path.read_text(encoding="utf-8")).get("mcp_servers")
@@ -36,7 +38,8 @@ def servers(path: Path, run: Importing) -> None:
 
 def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A Codex server in ``.mcp.json``'s shape."""
-    out = {k: spec[k] for k in ("command", "args", "cwd", "url") if k in spec}
+    keys = ("command", "args", "cwd", "url", "enabled", "enabled_tools", "disabled_tools")
+    out = {k: spec[k] for k in keys if k in spec}
     env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
     for name in spec.get("env_vars") or ():
         env.setdefault(str(name), "${" + str(name) + "}")

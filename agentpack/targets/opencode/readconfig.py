@@ -130,11 +130,12 @@ SPELLING = readparts.Spelling((".opencode",), re.compile(r"\{env:(\w+)\}"))
 def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
     """An opencode server (``type: local`` with a command list and ``environment``, or
     ``remote``) in ``.mcp.json``'s shape."""
+    off = {"enabled": False} if spec.get("enabled") is False else {}
     if spec.get("type") == "remote" or "url" in spec:
-        return {"url": spec.get("url"), "headers": spec.get("headers") or {}}
+        return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off}
     words = spec.get("command")
     words = [str(w) for w in words] if isinstance(words, list) else [str(words or "")]
-    return {"command": words[0], "args": words[1:], "env": spec.get("environment") or {}}
+    return {"command": words[0], "args": words[1:], "env": spec.get("environment") or {}, **off}
 
 
 def hook_plugin(path: Path, run: Importing) -> bool:

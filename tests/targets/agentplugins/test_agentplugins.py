@@ -109,3 +109,16 @@ def test_the_bundle_imports_back_into_a_pack(tmp_path: Path) -> None:
         ("${PLUGIN_ROOT}/servers/echo.py",),
         ("servers/echo.py",),
     )
+
+
+def test_plugin_data_is_expanded_and_a_url_with_a_user_is_not_written(tmp_path: Path) -> None:
+    root = mcp_pack(tmp_path / "pack")
+    (root / "mcp" / "cache.yaml").write_text(
+        'command: python3\nargs: ["${PLUGIN_ROOT}/servers/echo.py", "${PLUGIN_DATA}/db"]\n'
+        "files: [servers/echo.py]\n"
+    )
+    (root / "mcp" / "remote.yaml").write_text("url: https://user@example.com/mcp\n")
+    plugin = _bundle(root)
+    servers = json.loads((plugin / "mcp.json").read_text())["mcpServers"]
+    assert sorted(servers) == ["cache", "echo"]
+    assert servers["cache"]["args"][1] == "${PLUGIN_DATA}/db"

@@ -94,6 +94,6 @@ def test_claude_code_connects_to_a_server_installed_into_its_settings(
         return
     # a project's servers wait for the user's approval in a session: listed, not started
     listing = lab.run(lab.binary(CLIENT), ["mcp", "list"], home, project, timeout=120).stdout
-    script = project / ".claude" / "agentpack" / "mcp-pack" / "servers" / "echo.py"
+    script = ".claude/agentpack/mcp-pack/servers/echo.py"  # from the project folder
     assert f"echo: python3 {script} - " in listing, listing
     assert "Pending approval" in listing, listing
