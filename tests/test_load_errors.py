@@ -345,43 +345,6 @@ def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
-MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
-    "manifest missing version": (
-        "name: p\ndescription: d\n",
-        ["agentpack.yaml:1:1: error: version: missing required field 'version'; add it"],
-    ),
-    "manifest bad version": (
-        "name: p\nversion: 1.0\ndescription: d\n",
-        [
-            "agentpack.yaml:2:10: error: version: expected text, got the number 1.0; put it in "
-            "quotes"
-        ],
-    ),
-    "manifest unknown target": (
-        "name: p\nversion: 1.0.0\ndescription: d\ntargets: [gemini]\n",
-        [
-            "agentpack.yaml:4:11: error: targets[0]: unknown target 'gemini'; known targets: "
-            "agentplugins, claude, codex, copilot, cursor, opencode"
-        ],
-    ),
-    "manifest opencode alias without provider": (
-        "name: p\nversion: 1.0.0\ndescription: d\nmodels:\n  fast: {opencode: haiku}\n",
-        [
-            "agentpack.yaml:5:20: error: models.fast.opencode: opencode needs provider/model-id "
-            "such as 'anthropic/claude-haiku-4-5', not 'haiku': opencode drops an agent whose "
-            "model is a bare name"
-        ],
-    ),
-}
-
-
-@pytest.mark.parametrize("case", sorted(MANIFEST_CASES))
-def test_bad_manifest(case: str, make_pack: MakePack) -> None:
-    text, expected = MANIFEST_CASES[case]
-    root = make_pack({}, manifest=text)
-    assert [str(f) for f in api.validate(root).findings] == expected
-
-
 def test_bad_files_do_not_hide_each_other(make_pack: MakePack) -> None:
     root = make_pack(
         {

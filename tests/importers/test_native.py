@@ -10,7 +10,7 @@ import pytest
 from agentpack import api
 from agentpack.cli import main
 from agentpack.permissions import Decision
-from tests.conftest import BUILTIN, ROOT
+from tests.conftest import ROOT
 
 NATIVE = ROOT / "tests" / "packs" / "native"
 ALLOW, ASK, DENY = Decision.ALLOW, Decision.ASK, Decision.DENY
@@ -278,55 +278,6 @@ def test_a_plugin_readme_and_icon_are_reported_unless_agentpack_wrote_them(
     (plugin / ".claude-plugin" / "icon.png").write_bytes(b"\x89PNG")
     dropped = plugin_report(api.import_(plugin, tmp_path / "third"))
     assert [entry.split(" ", 1)[0] for entry in dropped] == ["README.md", ".claude-plugin/icon.png"]
-
-
-@pytest.mark.parametrize(
-    ("native", "dialect", "expected"),
-    [
-        ("claude-sonnet-4-5-20250929", "claude", "anthropic/claude-sonnet-4-5-20250929"),
-        ("anthropic/claude-sonnet-4-20250514", "opencode", "claude-sonnet-4-20250514"),
-        ("openai/gpt-5", "opencode", None),  # no Claude Code id (Codex's: below)
-        ("anthropic/claude-opus-4-1#high", "opencode", None),  # a variant: opencode's own
-        ("claude-opus-4-1[1m]", "claude", None),  # a Claude Code spelling, not an API id
-        ("us.anthropic.claude-sonnet-4-5-v1:0", "claude", None),  # Bedrock
-    ],
-)
-def test_an_anthropic_model_id_names_the_same_model_on_both_hosts(
-    native: str, dialect: str, expected: str | None
-) -> None:
-    from agentpack.native import FileReport, ImportEnv, model_ref
-    from agentpack.targets import Registry
-
-    targets = Registry(third_party=False).all()
-    report = FileReport("x.md")
-    ref = model_ref(native, dialect, ImportEnv(BUILTIN, targets), report)
-    assert ref is not None
-    other = "opencode" if dialect == "claude" else "claude"
-    ids = {k: v for k, v in ref.per_target.items() if k in ("claude", "opencode")}
-    assert ids == {dialect: native, **({other: expected} if expected else {})}
-    others = [
-        a
-        for a in report.approximated
-        if not a.endswith(("for codex (the same model)", "for copilot (the same model)"))
-    ]
-    assert bool(others) == bool(expected)
-
-
-def test_an_openai_model_id_names_the_same_model_for_codex() -> None:
-    from agentpack.native import FileReport, ImportEnv, model_ref
-    from agentpack.targets import Registry
-
-    env = ImportEnv(BUILTIN, Registry(third_party=False).all())
-    ref = model_ref("openai/gpt-6.2-sol", "opencode", env, FileReport("x.md"))
-    assert ref is not None
-    assert dict(ref.per_target) == {
-        "opencode": "openai/gpt-6.2-sol",
-        "codex": "gpt-6.2-sol",
-        "copilot": "gpt-6.2-sol",
-    }
-    ref = model_ref("claude-sonnet-4-5", "claude", env, FileReport("x.md"))
-    assert ref is not None
-    assert "codex" not in ref.per_target  # a Claude model never reaches Codex
 
 
 def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: Path) -> None:
