@@ -113,6 +113,10 @@ class Report:
 
     notes: list[Note] = field(default_factory=list)
 
+    def lines(self) -> tuple[str, ...]:
+        """The notes as one line each (file:line: what and why), for an install to say."""
+        return tuple(str(note.finding()) for note in self.notes)
+
     def add(self, target: str, item: Item, field: str, change: Change, message: str) -> None:
         self.notes.append(Note(item.source, target, item.name, field, change, message))
 

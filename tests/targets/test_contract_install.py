@@ -94,3 +94,19 @@ def test_servers_and_hooks_go_into_config_files_and_come_out_to_the_byte(
     assert {a.verb for a in again.actions} - {"note"} == {"same"}
     api.uninstall(target, pack, scope=scope, targets=REGISTRY)
     assert _tree(tmp_path) == before
+
+
+def test_an_install_says_what_it_leaves_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """opencode starts a server in the project folder: the server's cwd is not carried, and
+    the install says so as the export does."""
+    home, project = tmp_path / "home", tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(project)
+    pack = Path(shutil.copytree(PACKS["full"], tmp_path / "pack"))
+    outcome = api.install("opencode", pack, scope="user", targets=REGISTRY)
+    said = [a.reason for a in outcome.actions if a.verb == "note"]
+    assert any("cwd: opencode: dropped" in line for line in said), said

@@ -162,4 +162,4 @@ def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup
     if hooks:
         events = parts.claude_hooks(hooks, str(at), _matcher(manifest, report))
         entries += parts.hook_entries(folder / "hooks.json", events)
-    return Setup(tuple(entries), parts.scripts(manifest, NAME, root, at))
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, root, at), report.lines())

@@ -85,10 +85,12 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
     jsonc = folder / "opencode.jsonc"
     file = jsonc if jsonc.exists() else folder / "opencode.json"
-    mcp = _mcp(servers, Report(), str(folder))
-    out = [OutFile.text(PLUGIN, plugin(manifest, hooks, Report()))] if hooks else []
+    report = Report()
+    mcp = _mcp(servers, report, str(folder))
+    out = [OutFile.text(PLUGIN, plugin(manifest, hooks, report))] if hooks else []
     out += parts.files(manifest, servers, hooks)
-    return Setup(tuple(parts.member_entries(file, ("mcp",), mcp)), tuple(out))
+    entries = tuple(parts.member_entries(file, ("mcp",), mcp))
+    return Setup(entries, tuple(out), report.lines())
 
 
 def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str, Any]:
