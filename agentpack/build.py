@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentpack import cache as caching
-from agentpack.cache import InfoRow, NoteRow, RenderRecord
+from agentpack.cache import InfoRow, NoteRow
 from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
 from agentpack.load import Loader
 from agentpack.load.doc import note_position
@@ -230,7 +230,7 @@ def build(
     built = {s.rel for s in sources if any(manifest.builds(_own(s), n) for n in targets)}
     out.reused = len(built - job.fresh)
     out.record = _record(out, previous)
-    ordered = sorted(set(job.notes), key=lambda row: row[:7])
+    ordered = sorted(set(job.notes))  # by file, line, target, item, field and message
     versions = _version_findings(run, targets, previous, out)
     out.findings = (*findings, *(_note_finding(row) for row in ordered), *versions)
     if all(s.item is not None for s in sources):
@@ -257,9 +257,12 @@ class _Target:
 
     def render(self, name: str, target: Target, context: Context) -> None:
         run, out, cache = self.run, self.out, self.run.cache
-        disk: dict[str, Stat] = {}
+        held: dict[str, str] | None = None  # None: not writing, the disk does not matter
         if cache.before and self.out_dir is not None:
             disk = out.disk[name] = scan(self.out_dir / name)
+            held = cache.held(name, disk, f"{self.out_dir}/{name}/")
+        elif self.out_dir is not None:
+            held = {}
         claims = Claims(name, out.targets.setdefault(name, {}))
         self.skills[name] = frozenset(
             s.info.name
@@ -269,7 +272,7 @@ class _Target:
         self.skills_key[name] = caching.key(sorted(self.skills[name]))
         for source in self.sources:
             if source.info is not None and out.manifest.builds(source.info.targets, name):
-                self.item(name, target, source, claims, disk)
+                self.item(name, target, source, claims, held)
         report = Report()
         own = [s.info for s in self.sources if s.info and out.manifest.builds(_own(s), name)]
         for o in target.render_pack(out.manifest, own, report, context):
@@ -280,11 +283,18 @@ class _Target:
         self.notes += run.rows(report.notes)
 
     def item(
-        self, name: str, target: Target, source: _Source, claims: Claims, disk: dict[str, Stat]
+        self,
+        name: str,
+        target: Target,
+        source: _Source,
+        claims: Claims,
+        held: Mapping[str, str] | None,
     ) -> None:
+        """``held``: what the target's folder holds, by path, as the cache vouches for it
+        (None: the folder does not matter, nothing will be written)."""
         run, cache = self.run, self.run.cache
         assert source.info is not None
-        agent = self.agents.get(source.info.agent or "")
+        agent = self.agents.get(source.info.agent) if source.info.agent else None
         dep = agent.key if agent else run.registry.spellings().get(source.info.agent or "", "")
         if source.kind is Kind.COMMAND:
             dep += "+" + self.skills_key[name]
@@ -292,7 +302,7 @@ class _Target:
         render_key = f"{source.key}:{name}:{dep}"
         record = cache.render(render_key)
         if record is not None and (
-            self.out_dir is None or _intact(record, f"{self.out_dir}/{name}/", name, disk, cache)
+            held is None or all(held.get(path) == digest for path, digest in record[0])
         ):
             cache.put_render(render_key, record)
             for path, digest in record[0]:
@@ -339,10 +349,12 @@ def _version_findings(
     if previous is None or previous.pack.get("version") != out.manifest.version:
         return []
     found = []
+    before = previous.by_target()
     for name, target in targets.items():
-        old = previous.of_target(name)
-        new = {p: w.digest for p, w in out.targets[name].items()}
-        if target.versioned and old and old != new:
+        if not target.versioned:
+            continue
+        old = before.get(name)
+        if old and old != {p: w.digest for p, w in out.targets[name].items()}:
             loc = run.loader.files.docs.get(MANIFEST)
             line, col = loc.pos(("version",), key=True) if loc is not None else (1, 1)
             message = (
@@ -351,18 +363,6 @@ def _version_findings(
             )
             found.append(Finding(MANIFEST, line, col, Severity.WARNING, "version", message))
     return found
-
-
-def _intact(
-    record: RenderRecord, base: str, target: str, disk: Mapping[str, Stat], cache: caching.Cache
-) -> bool:
-    """Whether every file of a cached render is on disk as it was written (``base``: the
-    target's folder, ending in a slash)."""
-    for path, digest in record[0]:
-        st = disk.get(path)
-        if st is None or cache.vouch(f"{target}/{path}", st, base + path) != digest:
-            return False
-    return True
 
 
 def _pack_file(out: Build, target: str, o: OutFile) -> None:

@@ -56,10 +56,13 @@ class Record:
             },
         )
 
-    def of_target(self, target: str) -> dict[str, str]:
-        """One target's files, by path inside its folder."""
-        prefix = f"{target}/"
-        return {k[len(prefix) :]: v for k, v in self.files.items() if k.startswith(prefix)}
+    def by_target(self) -> dict[str, dict[str, str]]:
+        """Each target's files, by path inside its folder (one pass over the record)."""
+        found: dict[str, dict[str, str]] = {}
+        for key, digest in self.files.items():
+            target, _, path = key.partition("/")
+            found.setdefault(target, {})[path] = digest
+        return found
 
     def updated(
         self,
@@ -80,11 +83,38 @@ class Record:
         )
 
     def text(self) -> bytes:
-        document = {
-            "generator": "agentpack",
-            "agentpack": __version__,
-            "pack": dict(self.pack),
-            "files": dict(sorted(self.files.items())),
-            "pack_files": {t: dict(sorted(v.items())) for t, v in sorted(self.pack_files.items())},
+        """The record as ``json.dumps(..., indent=2)`` writes it, built from the standard
+        library's C encoder, flat mapping by flat mapping: with ``indent`` set, ``json``
+        falls back to its Python encoder, which cost a fifth of a re-export."""
+        pack_files = {t: _flat(dict(sorted(v.items())), 2) for t, v in self.pack_files.items()}
+        parts = {
+            "generator": _str("agentpack"),
+            "agentpack": _str(__version__),
+            "pack": _flat(self.pack, 1),
+            "files": _flat(dict(sorted(self.files.items())), 1),
+            "pack_files": _nested(dict(sorted(pack_files.items())), 1),
         }
-        return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        return (_nested(parts, 0) + "\n").encode("utf-8")
+
+
+def _str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flat(mapping: Mapping[str, str], depth: int) -> str:
+    """A mapping of strings at ``depth``, as ``indent=2`` writes it. Encoded strings
+    escape every newline, so the separator cannot occur inside one."""
+    if not mapping:
+        return "{}"
+    pad = "  " * (depth + 1)
+    inner = json.dumps(mapping, ensure_ascii=False, separators=(f",\n{pad}", ": "))
+    return f"{{\n{pad}{inner[1:-1]}\n{'  ' * depth}}}"
+
+
+def _nested(parts: Mapping[str, str], depth: int) -> str:
+    """A mapping whose values are already encoded at ``depth + 1``."""
+    if not parts:
+        return "{}"
+    pad = "  " * (depth + 1)
+    lines = [f"{pad}{_str(k)}: {v}" for k, v in parts.items()]
+    return "{\n" + ",\n".join(lines) + f"\n{'  ' * depth}}}"

@@ -45,17 +45,19 @@ def field_name(path: Path_) -> str:
 class Located:
     """YAML data with the position of each key and value, by data path.
 
-    Positions are worked out on first use (``pending`` holds the text and its line offset
-    until then): most files load without a single finding, and mapping every value of
-    every file cost a third of the YAML time of a large pack."""
+    The common document is read in one pass that notes where each key and list entry
+    stands (``places``); the position of every value is worked out on first use
+    (``pending`` holds the text and its line offset until then): most files load without
+    a finding about a value, and mapping every value of every file cost a third of the
+    YAML time of a large pack."""
 
     data: Any
     keys: dict[Path_, Pos] = field(default_factory=dict)
     values: dict[Path_, Pos] = field(default_factory=dict)
     origin: Pos = (1, 1)
     pending: tuple[str, int] | None = None
-    places: dict[Path_, Pos] | None = None
-    """Keys and list entries only, from one pass over the events (``_places``)."""
+    places: dict[Path_, Pos] = field(default_factory=dict)
+    """Keys and list entries, from the first pass (empty once ``keys`` is mapped)."""
 
     def mapped(self) -> Located:
         """This, with the position of every key and value worked out."""
@@ -68,12 +70,8 @@ class Located:
     def pos(self, path: Path_, *, key: bool = False) -> Pos:
         """The best position for a message about ``path``: the key, else the value,
         else the nearest ancestor that has one."""
-        if self.pending is not None and key:
-            if self.places is None:
-                self.places = _places(self.pending[0], self.pending[1]) or {}
-            found = self.places.get(path)
-            if found is not None:
-                return found
+        if key and path in self.places:
+            return self.places[path]
         self.mapped()
         for n in range(len(path), -1, -1):
             sub = path[:n]
@@ -82,52 +80,6 @@ class Located:
                 if sub in t:
                     return t[sub]
         return self.origin
-
-
-def _places(text: str, offset: int) -> dict[Path_, Pos] | None:
-    """Where each key and list entry stands, read off the event stream in one pass without
-    building the data: the warnings about a file that loaded cleanly need no more. None
-    when the document has anchors or aliases, for the full map to answer."""
-    places: dict[Path_, Pos] = {}
-    stack: list[list[Any]] = []  # per open collection: [is_map, key or index, expecting key]
-    at: list[str | int] = []
-    for event in _events(text):
-        kind = type(event)
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            if at:
-                at.pop()
-            _advance(stack)
-            continue
-        if kind is yaml.AliasEvent or getattr(event, "anchor", None) is not None:
-            return None
-        if kind not in (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent):
-            continue
-        mark = event.start_mark
-        if stack and stack[-1][0] and stack[-1][2]:  # a key
-            stack[-1][1], stack[-1][2] = event.value, False
-            where: Path_ = (*at, event.value)
-            places.setdefault(where, (mark.line + 1 + offset, mark.column + 1))
-            continue
-        if stack and not stack[-1][0]:  # a list entry
-            entry: Path_ = (*at, stack[-1][1])
-            places[entry] = (mark.line + 1 + offset, mark.column + 1)
-        if kind is yaml.ScalarEvent:
-            _advance(stack)
-        else:
-            if stack:
-                at.append(stack[-1][1])
-            stack.append([kind is yaml.MappingStartEvent, 0, True])
-    return places
-
-
-def _advance(stack: list[list[Any]]) -> None:
-    """A value ended: a mapping expects its next key, a list its next index."""
-    if stack:
-        if stack[-1][0]:
-            stack[-1][2] = True
-        else:
-            stack[-1][1] += 1
 
 
 _constructor = SafeConstructor()
@@ -292,20 +244,24 @@ class _Fallback(Exception):
 _NO_KEY = object()
 
 
-def _quick(events: Iterator[Any], line_offset: int) -> tuple[Any, Pos]:
-    """The data (and the root's position) of the common document: no anchor, alias or
-    explicit tag, text keys met once, within the depth and size limits. Anything else
-    raises ``_Fallback`` and the full builder, which knows every rule, takes over."""
-    root: Any = None
-    origin: Pos = (1, 1)
+def _quick(events: Iterator[Any], line_offset: int) -> Located:
+    """The data, the root's position and the place of every key and list entry of the
+    common document: no anchor, alias or explicit tag, text keys met once, within the
+    depth and size limits. Anything else raises ``_Fallback`` and the full builder, which
+    knows every rule, takes over."""
+    out = Located(None)
+    places = out.places
     stack: list[Any] = []
     keys: list[Any] = []
+    at: list[str | int] = []  # the path of the open container
     count = 0
     for event in events:
         kind = type(event)
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             stack.pop()
             keys.pop()
+            if at:
+                at.pop()
             continue
         made = _made(event, kind)
         if made is None:
@@ -314,20 +270,24 @@ def _quick(events: Iterator[Any], line_offset: int) -> tuple[Any, Pos]:
         count += 1
         if count > MAX_NODES:
             raise _Fallback
+        mark = event.start_mark
+        where = (mark.line + 1 + line_offset, mark.column + 1)
         if stack:
-            if not _attach(stack[-1], keys, value, container):
+            step = _attach(stack[-1], keys, value, container, (at, places, where))
+            if step is _NO_KEY:
                 continue  # a key: its value comes next
+            if container:
+                at.append(step)
         elif count > 1:
             raise _Fallback  # a second document
         else:
-            root = value
-            origin = (event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+            out.data, out.origin = value, where
         if container:
             if len(stack) >= MAX_DEPTH:
                 raise _Fallback
             stack.append(value)
             keys.append(_NO_KEY)
-    return root, origin
+    return out
 
 
 def _made(event: Any, kind: type) -> tuple[Any, bool] | None:
@@ -346,19 +306,33 @@ def _made(event: Any, kind: type) -> tuple[Any, bool] | None:
     return None
 
 
-def _attach(top: Any, keys: list[Any], value: Any, container: bool) -> bool:
-    """Put ``value`` into the open container; False when it is a mapping's next key."""
+def _attach(
+    top: Any,
+    keys: list[Any],
+    value: Any,
+    container: bool,
+    place: tuple[list[str | int], dict[Path_, Pos], Pos],
+) -> Any:
+    """Put ``value`` into the open container: its index or key there, or ``_NO_KEY`` when
+    it is the mapping's next key (then in ``keys[-1]``). A list entry's and a key's
+    ``place`` (the container's path, the table, the position) is noted."""
+    at, places, where = place
     if type(top) is list:
+        entry: Path_ = (*at, len(top))
+        places[entry] = where
         top.append(value)
-    elif keys[-1] is _NO_KEY:
+        return entry[-1]
+    if keys[-1] is _NO_KEY:
         if container or type(value) is not str or value in top:
             raise _Fallback
+        named: Path_ = (*at, value)
+        places[named] = where
         keys[-1] = value
-        return False
-    else:
-        top[keys[-1]] = value
-        keys[-1] = _NO_KEY
-    return True
+        return _NO_KEY
+    step = keys[-1]
+    top[step] = value
+    keys[-1] = _NO_KEY
+    return step
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> Located:
@@ -388,8 +362,9 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
 def _parse(text: str, line_offset: int, *, pure: bool) -> Located:
     events = _events(text, pure=pure)
     try:
-        data, origin = _quick(events, line_offset)
-        return Located(data, origin=origin, pending=(text, line_offset))
+        out = _quick(events, line_offset)
+        out.pending = (text, line_offset)
+        return out
     except _Fallback:
         pass
     finally:

@@ -120,11 +120,12 @@ def _paths(data: object, at: tuple[str | int, ...] = ()) -> list[tuple[str | int
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_keys, _docs, min_size=1, max_size=4), st.booleans())
 def test_finding_one_place_agrees_with_the_full_map(doc: dict[str, object], flow: bool) -> None:
-    """A warning's place is read off the events without the full map (for speed): it must
-    be the place the full map gives, for every key and entry, block or flow style."""
+    """A warning's place is read off the events in the pass that builds the data, without
+    the full map (for speed): it must be the place the full map gives, for every key and
+    entry, block or flow style."""
     text = yaml.safe_dump(doc, default_flow_style=flow, sort_keys=False)
-    places = yamldoc._places(text, 2)
-    assert places is not None
+    places = yamldoc.parse_yaml(text, 2).places
+    assert places
     for path in _paths(yaml.safe_load(text)):
         quick = places.get(path)
         assert quick == yamldoc.parse_yaml(text, 2).mapped().pos(path, key=True), (path, text)

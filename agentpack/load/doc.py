@@ -199,7 +199,10 @@ def _strings(value: Any, path: Path_) -> list[tuple[Path_, str]]:
 
 def note_position(loc: Located, field_: str) -> tuple[int, int]:
     """The place of the field a note names (``tools.webfetch`` is where the source names
-    webfetch: an entry of ``tools.ask``, say); the nearest place there is."""
+    webfetch: an entry of ``tools.ask``, say); the nearest place there is. ``-`` (the item
+    as a whole) is where its frontmatter starts."""
+    if field_ == "-":
+        return loc.origin
     head, _, rest = field_.partition(".")
     path: tuple[str | int, ...] = (head, rest) if rest else (head,)
     tools = loc.data.get("tools") if isinstance(loc.data, dict) and head == "tools" else None
