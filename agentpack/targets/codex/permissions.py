@@ -17,6 +17,7 @@ only way Codex reads, lists and searches files, and reaches the network). So:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from agentpack.permissions import TOOLS, Decision, Policy
@@ -39,6 +40,15 @@ class Role:
 
 
 def role(policy: Policy | None) -> Role:
+    """The role of an agent with this policy (a copy: the derivation is shared by every
+    agent with the same policy, and a pack has few distinct ones)."""
+    done = _role(None if policy is None else policy.key(), policy)
+    return Role(done.shell, dict(done.effective), list(done.narrowed), list(done.cannot))
+
+
+@functools.lru_cache(maxsize=1024)
+def _role(key: object, policy: Policy | None) -> Role:
+    # ``key`` (Policy.key) keeps equal policies that name MCP tools in other orders apart
     if policy is None:
         return Role(True, dict.fromkeys((*TOOLS, "*")))
     shell = policy.narrowest("bash") is Decision.ALLOW
