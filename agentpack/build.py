@@ -113,6 +113,7 @@ class _Run:
             specs,
             sha256((self.root / MANIFEST).read_bytes()),
             [(rel, sha256(data)) for rel, data in named],
+            sorted(manifest.executables) if manifest else [],
         )
 
     def digest(self, kind: Kind, path: Path, rel: str) -> str:
@@ -279,7 +280,7 @@ class _Target:
             if o.area == "pack":
                 _pack_file(out, name, o)
             else:
-                claims.take(o.path, Wanted(sha256(o.data), o.data))
+                claims.take(o.path, Wanted(sha256(o.data), o.data, o.executable))
         self.notes += run.rows(report.notes)
 
     def item(
@@ -305,17 +306,19 @@ class _Target:
             held is None or all(held.get(path) == digest for path, digest in record[0])
         ):
             cache.put_render(render_key, record)
+            runs = record[2]
             for path, digest in record[0]:
-                claims.take(path, Wanted(digest, None), checked=True)
+                claims.take(path, Wanted(digest, None, path in runs), checked=True)
             self.notes += record[1]
             return
         self.fresh.add(source.rel)
         outs, rows = run.render(target, source, agent, self.out.manifest, self.skills[name])
         digests = tuple((o.path, sha256(o.data)) for o in outs)
         for o, (_, digest) in zip(outs, digests, strict=True):
-            claims.take(o.path, Wanted(digest, o.data))
+            claims.take(o.path, Wanted(digest, o.data, o.executable))
         self.notes += rows
-        cache.put_render(render_key, (digests, tuple(rows)))
+        runs = tuple(o.path for o in outs if o.executable)
+        cache.put_render(render_key, (digests, tuple(rows), runs))
 
 
 def _not_listed(run: _Run, target: str, count: int) -> Finding:

@@ -29,7 +29,7 @@ from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 1
+FORMAT = 2
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -43,8 +43,9 @@ NoteRow = tuple[str, int, str, str, str, str, str, int, int]
 """A target's note as plain values, with the line and column of its field."""
 ItemRecord = tuple[tuple[FindingRow, ...], "InfoRow | None"]
 """What loading an item gave: its findings, and its summary (None: it has errors)."""
-RenderRecord = tuple[tuple[tuple[str, str], ...], tuple[NoteRow, ...]]
-"""What rendering an item for a target gave: its files' paths and sha256, its notes."""
+RenderRecord = tuple[tuple[tuple[str, str], ...], tuple[NoteRow, ...], tuple[str, ...]]
+"""What rendering an item for a target gave: its files' paths and sha256, its notes, and
+which of its files are executable."""
 
 
 def folder(env: Mapping[str, str]) -> Path:
@@ -133,8 +134,9 @@ class Cache:
         return record[1]
 
     def digest(self, rel: str, path: Path) -> tuple[str, bytes | None]:
-        """The sha256 of a pack file, from its stat when the cache can vouch for it, and
-        its bytes when they had to be read (None: not read; the loader says why not)."""
+        """The sha256 of a pack file (``+x`` after it when its owner may run it, which its
+        copies keep), from its stat when the cache can vouch for it, and its bytes when
+        they had to be read (None: not read; the loader says why not)."""
         st = stat_of(os.stat(path))
         found = self._trusted(self.sources.get(rel), st, self.before)
         if found is not None:
@@ -144,7 +146,7 @@ class Cache:
             data, _ = read_bytes(path)
         except SourceError:
             return f"unreadable {st}", None
-        found = hashlib.sha256(data).hexdigest()
+        found = hashlib.sha256(data).hexdigest() + ("+x" if st[4] else "")
         self.now["sources"][rel] = (st, found)
         return found, data
 

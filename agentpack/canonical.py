@@ -140,7 +140,8 @@ def skill_files(skill: Skill, schemas: str | None = "../../schemas") -> Iterator
     text = _document(fields, skill.body, _head("skill", schemas))
     yield OutFile(f"skills/{skill.name}/SKILL.md", text.encode("utf-8"))
     for resource in skill.resources:
-        yield OutFile(f"skills/{skill.name}/{resource.path}", resource.data)
+        path = f"skills/{skill.name}/{resource.path}"
+        yield OutFile(path, resource.data, executable=resource.executable)
 
 
 def _person(person: Person | None) -> dict[str, str] | None:

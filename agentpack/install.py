@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from agentpack import configfile
 from agentpack.errors import OutputError, UnsafePath
-from agentpack.outputs import OutFile
+from agentpack.outputs import OutFile, is_executable
 from agentpack.record import sha256
 from agentpack.writer import check_path, replace_file
 
@@ -152,10 +152,10 @@ def install(
             for up, p in enumerate((dest, *dest.parents))
             if not p.exists()
         ]
-    wanted: dict[str, bytes] = {f.path: f.data for f in files}
+    wanted: dict[str, OutFile] = {f.path: f for f in files}
     try:
-        for rel, data in sorted(wanted.items()):
-            outcome.actions.append(_place(dest, rel, data, state, force=force, dry_run=dry_run))
+        for rel in sorted(wanted):
+            outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         done, state.entries = configfile.apply(entries, state.entries, force=force, dry_run=dry_run)
@@ -167,14 +167,15 @@ def install(
     return outcome
 
 
-def _place(
-    dest: Path, rel: str, data: bytes, state: _State, *, force: bool, dry_run: bool
-) -> Action:
+def _place(dest: Path, file: OutFile, state: _State, *, force: bool, dry_run: bool) -> Action:
+    rel = file.path
     path = _inside(dest, rel)
-    new, now = sha256(data), _current(path)
+    new, now = sha256(file.data), _current(path)
     if path.exists() and not path.is_file():
         return Action(rel, "skip", "a folder is in the way")
-    if now == new:
+    if now == new and is_executable(path) != file.executable and rel in state.files:
+        verb, reason = "update", "its execute bit"
+    elif now == new:
         verb, reason = "same", ""
     elif now is None:
         verb, reason = "write", ""
@@ -192,7 +193,7 @@ def _place(
         if verb == "write":
             state.dirs.extend(_new_dirs(dest, rel))
         if verb != "same":
-            replace_file(path, data)
+            replace_file(path, file.data, executable=file.executable)
         state.files[rel] = new
     return Action(rel, verb, reason)
 

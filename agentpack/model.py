@@ -135,10 +135,13 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    """A file beside SKILL.md, copied byte for byte; ``path`` is relative to the skill dir."""
+    """A file copied byte for byte, with its execute bit: one beside SKILL.md (``path``
+    relative to the skill's folder), or a script an imported server or hook runs."""
 
     path: str
     data: bytes
+    executable: bool = False
+    """Its owner may run it (a skill's script), and so may the owner of each copy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +291,8 @@ class Manifest:
     """Pack files the manifest names (e.g. a plugin icon), the server and hook files and
     the scripts they run, by pack-relative path, read by the loader so that rendering stays
     free of I/O (and the export cache sees every one of them)."""
+    executables: frozenset[str] = frozenset()
+    """Those of ``files`` that their owner may run, which every copy keeps."""
     servers: tuple[McpServer, ...] = ()
     hooks: tuple[Hook, ...] = ()
 

@@ -322,7 +322,9 @@ class Importing(Protocol):
 
     def add(self, item: Agent | Command | Skill, report: FileReport) -> None: ...
 
-    def part(self, part: McpServer | Hook, files: Mapping[str, bytes], report: FileReport) -> None:
+    def part(
+        self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport
+    ) -> None:
         """An MCP server or a hook, with the pack files (scripts) it needs by pack path."""
         ...
 

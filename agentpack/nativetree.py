@@ -10,6 +10,7 @@ from pathlib import Path
 
 from agentpack.model import Resource
 from agentpack.native import FileReport, Importing
+from agentpack.outputs import is_executable
 
 
 def markdown_files(folder: Path) -> list[Path]:
@@ -43,7 +44,7 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
             if path.is_symlink() and root not in path.resolve().parents:
                 report.dropped.append(f"{rel} (a symlink out of the skill)")
                 continue
-            out.append(Resource(rel, path.read_bytes()))
+            out.append(Resource(rel, path.read_bytes(), is_executable(path)))
     return tuple(out)
 
 

@@ -16,12 +16,20 @@ from agentpack.model import SourceRef
 
 Area = Literal["dist", "pack"]
 
-Stat = tuple[int, int, int, int]
-"""What a file's stat says of its content: size, mtime, ctime (ns) and inode."""
+Stat = tuple[int, int, int, int, bool]
+"""What a file's stat says of its content: size, mtime, ctime (ns), inode, and whether its
+owner may run it."""
 
 
 def stat_of(st: os.stat_result) -> Stat:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, bool(st.st_mode & 0o100))
+
+
+def is_executable(path: str | os.PathLike[str]) -> bool:
+    """Whether the file's owner may run it: a pack's scripts and a skill's tools keep that
+    bit wherever they are copied (a server started as ``${PLUGIN_ROOT}/bin/server`` or a
+    hook that runs its script alone fails without it)."""
+    return bool(os.stat(path).st_mode & 0o100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,8 @@ class OutFile:
     data: bytes
     source: str | None = None
     area: Area = "dist"
+    executable: bool = False
+    """Written with the execute bits (as the umask allows): a copied script or program."""
 
     @staticmethod
     def text(path: str, text: str, source: SourceRef | None = None, area: Area = "dist") -> OutFile:

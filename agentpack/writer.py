@@ -1,4 +1,4 @@
-"""The one module that writes generated files: containment, staging, check, dry run.
+"""The one module that writes generated files: containment, staging, modes.
 
 An export writes only what differs from the output folder, in one staged step: new target
 folders are built whole under a staging folder and renamed into place; changed files of an
@@ -39,6 +39,7 @@ class Wanted:
 
     digest: str
     data: bytes | None
+    executable: bool = False
 
 
 @dataclass(slots=True)
@@ -70,58 +71,6 @@ def scan(base: Path) -> dict[str, Stat]:
                 else:
                     found[name] = stat_of(entry.stat(follow_symlinks=False))
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """One file ``--check`` or ``--dry-run`` found out of date, with its diff."""
-
-    path: str
-    status: str  # "changed", "new", "removed"
-    diff: str
-
-
-def differences(plan: Plan) -> list[Difference]:
-    """What writing ``plan`` would change, as unified diffs (every wanted file has its
-    bytes here: a check never trusts the cache)."""
-    out: list[Difference] = []
-    label = plan.out_dir.name
-    for target, wanted in plan.targets.items():
-        base = plan.out_dir / target
-        for rel in sorted(wanted):
-            data = wanted[rel].data
-            found = _difference(f"{label}/{target}/{rel}", base / rel, data)
-            out += [found] if found else []
-        for rel in sorted(scan(base)):
-            if rel not in wanted and (
-                found := _difference(f"{label}/{target}/{rel}", base / rel, None)
-            ):
-                out.append(found)
-    for rel, data in plan.pack_files.items():
-        if found := _difference(rel, plan.pack_root / rel, data):
-            out.append(found)
-    if found := _difference(f"{label}/{RECORD}", plan.out_dir / RECORD, plan.record):
-        out.append(found)
-    return out
-
-
-def _difference(label: str, path: Path, new: bytes | None) -> Difference | None:
-    old = path.read_bytes() if path.is_file() else None
-    if old == new:
-        return None
-    status = "new" if old is None else "removed" if new is None else "changed"
-    return Difference(label, status, _diff(label, old or b"", new or b""))
-
-
-def _diff(label: str, old: bytes, new: bytes) -> str:
-    import difflib  # only --check shows diffs
-
-    def lines(data: bytes) -> list[str]:
-        return data.decode("utf-8", "replace").splitlines(keepends=True)
-
-    if b"\0" in old or b"\0" in new:
-        return f"Binary file {label} differs\n"
-    return "".join(difflib.unified_diff(lines(old), lines(new), f"a/{label}", f"b/{label}"))
 
 
 @dataclass(slots=True)
@@ -187,11 +136,13 @@ def _stage_rest(plan: Plan, staging: Path) -> list[tuple[Path, Path, str]]:
     return beside
 
 
-def _beside(path: Path, data: bytes) -> Path:
-    """``data`` in a new temporary file in ``path``'s folder, to be renamed onto it."""
+def _beside(path: Path, data: bytes, *, executable: bool = False) -> Path:
+    """``data`` in a new temporary file in ``path``'s folder, to be renamed onto it, with
+    the mode a new file gets (``mkstemp`` makes it private)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
     try:
+        os.fchmod(fd, _mode(executable))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
     except BaseException:
@@ -215,7 +166,7 @@ def _stage(
         if not base.exists():
             folder = staging / "new" / target
             rels = sorted(wanted)
-            stats = _create_all(folder, [OutFile(rel, _bytes(wanted[rel], rel)) for rel in rels])
+            stats = _create_all(folder, [_out(rel, wanted[rel]) for rel in rels])
             for rel, made in zip(rels, stats, strict=True):
                 done.stats[f"{target}/{rel}"] = made  # a renamed folder keeps its files' stats
 
@@ -224,17 +175,9 @@ def _stage(
                 done.files.extend(f"{target}/{rel}" for rel in sorted(wanted))
 
             return swap
-        changed: list[str] = []
-        for rel, w in sorted(wanted.items()):
-            st = on_disk.get(rel)
-            if w.data is None or (st is not None and _same(target, rel, st, w, base, vouch)):
-                if st is not None:
-                    done.stats[f"{target}/{rel}"] = st
-                continue
-            _no_symlinks(base, rel)
-            changed.append(rel)
+        changed, modes = _changes(target, base, wanted, on_disk, vouch, done)
         update = staging / "update" / target
-        _create_all(update, [OutFile(rel, _bytes(wanted[rel], rel)) for rel in changed])
+        _create_all(update, [_out(rel, wanted[rel]) for rel in changed])
     except OSError as exc:
         raise OutputError(f"writing {plan.out_dir} failed: {exc}") from exc
     gone = sorted(rel for rel in on_disk if rel not in wanted)
@@ -249,16 +192,53 @@ def _stage(
             os.replace(update / rel, final)
             done.stats[f"{target}/{rel}"] = stat_of(final.stat())
             done.files.append(f"{target}/{rel}")
+        for rel in modes:
+            final = base / rel
+            os.chmod(final, _mode(wanted[rel].executable))
+            done.stats[f"{target}/{rel}"] = stat_of(final.stat())
+            done.files.append(f"{target}/{rel}")
         for rel in gone:
             _remove(base, rel)
 
     return apply
 
 
-def _bytes(wanted: Wanted, rel: str) -> bytes:
+def _changes(
+    target: str,
+    base: Path,
+    wanted: Mapping[str, Wanted],
+    on_disk: Mapping[str, Stat],
+    vouch: Vouch | None,
+    done: Written,
+) -> tuple[list[str], list[str]]:
+    """The files of an existing target folder (``base``) to write, and those that hold
+    the right bytes without the right execute bit; the stat of each file left as it is."""
+    changed: list[str] = []
+    modes: list[str] = []
+    for rel, w in sorted(wanted.items()):
+        st = on_disk.get(rel)
+        if w.data is None or (st is not None and _same(target, rel, st, w, base, vouch)):
+            if st is not None and st[4] != w.executable:
+                modes.append(rel)
+            elif st is not None:
+                done.stats[f"{target}/{rel}"] = st
+            continue
+        _no_symlinks(base, rel)
+        changed.append(rel)
+    return changed, modes
+
+
+def _out(rel: str, wanted: Wanted) -> OutFile:
     if wanted.data is None:  # the cache vouched for a file that is not there: a bug
         raise RuntimeError(f"no content for {rel}, which the cache vouched for")
-    return wanted.data
+    return OutFile(rel, wanted.data, executable=wanted.executable)
+
+
+def _mode(executable: bool) -> int:
+    """A new file's mode: as ``open`` would make it, with the execute bits for a program."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return (0o777 if executable else 0o666) & ~umask
 
 
 def _same(target: str, rel: str, st: Stat, wanted: Wanted, base: Path, vouch: Vouch | None) -> bool:
@@ -319,7 +299,7 @@ def _create_all(folder: Path, outs: Iterable[OutFile]) -> list[Stat]:
         if parent not in made:  # one mkdir per folder, not per file
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        fd = os.open(path, _NEW_FILE, 0o666)
+        fd = os.open(path, _NEW_FILE, 0o777 if out.executable else 0o666)
         try:
             view = memoryview(out.data)
             while view:
@@ -347,9 +327,9 @@ def _remove(base: Path, rel: str) -> None:
         parent = parent.parent
 
 
-def replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes, *, executable: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    tmp = _beside(path, data)
+    tmp = _beside(path, data, executable=executable)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -386,7 +366,7 @@ def write_sources(
             continue
         if not dry_run:
             try:
-                replace_file(path, out.data)
+                replace_file(path, out.data, executable=out.executable)
             except OSError as exc:
                 raise OutputError(f"writing {path} failed: {exc}") from exc
         results.append(SourceWrite(out.path, "write"))

@@ -12,10 +12,11 @@ from pathlib import Path
 from agentpack import cache as caching
 from agentpack.api.where import PackInput, context_for, default_out, locate, registry
 from agentpack.build import build
+from agentpack.differences import Difference, differences
 from agentpack.errors import Finding
 from agentpack.record import Record
 from agentpack.targets import Registry
-from agentpack.writer import Difference, Plan, commit, differences
+from agentpack.writer import Plan, commit
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,7 +145,9 @@ def import_(
     out += [f for s in imported.skills for f in canonical.skill_files(s)]
     out += [canonical.server_file(s) for s in imported.servers]
     out += [canonical.hook_file(h) for h in imported.hooks]
-    out += [OutFile(rel, data) for rel, data in sorted(imported.files.items())]
+    out += [
+        OutFile(rel, f.data, executable=f.executable) for rel, f in sorted(imported.files.items())
+    ]
     planned = writer.write_sources(out, root, force=force, dry_run=True)
     reports = tuple(imported.reports)
     skipped = tuple(imported.skipped)

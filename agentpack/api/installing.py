@@ -18,7 +18,6 @@ from agentpack.api.pack import load_pack
 from agentpack.api.where import PackInput, registry
 from agentpack.errors import UsageError
 from agentpack.model import Manifest
-from agentpack.outputs import OutFile
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, InstallRoot, Report, Setup, Target, render
 
@@ -82,7 +81,7 @@ def install(
     outcomes = []
     for n, root in enumerate(where):
         mine = [
-            OutFile(f.path.removeprefix(root.strip), f.data)
+            dataclasses.replace(f, path=f.path.removeprefix(root.strip))
             for f in files
             if f.path.startswith(root.prefixes)
         ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.importers import spec
-from agentpack.model import Agent, Command, Hook, McpServer, Skill
+from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import FileReport, ImportEnv, Reader, read_native
 from agentpack.nativetree import markdown_files, resources
 
@@ -54,7 +54,7 @@ class Imported:
     """Files and folders of a tool's tree that were not read, with why."""
     servers: list[McpServer] = field(default_factory=list)
     hooks: list[Hook] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, Resource] = field(default_factory=dict)
     """The scripts the servers and hooks run, by pack path."""
 
 
@@ -182,14 +182,16 @@ class _Run:
             return
         bucket.append(item)
 
-    def part(self, part: McpServer | Hook, files: Mapping[str, bytes], report: FileReport) -> None:
+    def part(
+        self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport
+    ) -> None:
         report.name = f"{report.name}, {part.name}" if report.name else part.name
         bucket: list[Any] = self.out.servers if isinstance(part, McpServer) else self.out.hooks
         clash = [p for p in bucket if p.name == part.name]
         if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:
             return  # the same server, configured in two places
-        for rel, data in files.items():
-            if self.out.files.setdefault(rel, data) != data:
+        for rel, file in files.items():
+            if self.out.files.setdefault(rel, file).data != file.data:
                 report.error(1, 1, "-", f"{rel}: two different scripts of that path; import one")
                 return
         if clash:

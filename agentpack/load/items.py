@@ -12,7 +12,7 @@ from agentpack.errors import listing
 from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
-from agentpack.outputs import collision_key, path_problem
+from agentpack.outputs import collision_key, is_executable, path_problem
 from agentpack.source import SourceError
 
 SKILL_FILE = "SKILL.md"
@@ -176,7 +176,7 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
             )
             continue
         try:
-            out.append(Resource(rel, files.read(resolved, where)))
+            out.append(Resource(rel, files.read(resolved, where), is_executable(resolved)))
         except SourceError as exc:
             files.report_at(where, (1, 1), f"cannot read this resource: {exc.message}")
     return tuple(out)

@@ -18,6 +18,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.load.manifest import read_pack_file
 from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
+from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
 from agentpack.secrets import secret_problem
 
@@ -30,8 +31,13 @@ def read(fields: Fields, manifest: Manifest) -> Manifest:
     files = dict(manifest.files)
     servers = [s for doc in _docs(fields, "mcp", "server") if (s := _server(fields, doc, files))]
     hooks = [h for doc in _docs(fields, "hooks", "hook") if (h := _hook(fields, doc, files))]
+    root = fields.files.root
     return dataclasses.replace(
-        manifest, servers=tuple(servers), hooks=tuple(hooks), files=MappingProxyType(files)
+        manifest,
+        servers=tuple(servers),
+        hooks=tuple(hooks),
+        files=MappingProxyType(files),
+        executables=frozenset(rel for rel in files if is_executable(root / rel)),
     )
 
 

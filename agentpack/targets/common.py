@@ -85,7 +85,12 @@ def skill_files(skill: Skill, fields: Mapping[str, Any], base: str = "skills") -
     folder = f"{base}/{skill.name}"
     yield OutFile.text(f"{folder}/SKILL.md", emit.frontmatter(fields, skill.body), skill.source)
     for resource in skill.resources:
-        yield OutFile(f"{folder}/{resource.path}", resource.data, skill.source.path)
+        yield OutFile(
+            f"{folder}/{resource.path}",
+            resource.data,
+            skill.source.path,
+            executable=resource.executable,
+        )
 
 
 def agent_skill(

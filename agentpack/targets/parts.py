@@ -103,7 +103,12 @@ def files(
     """The pack files the servers and hooks run, at their pack paths under ``folder``."""
     wanted = [*(f for s in chosen_servers for f in s.files), *(h.run for h in chosen_hooks)]
     for rel in dict.fromkeys(wanted):
-        yield OutFile(f"{folder}{rel}", manifest.files[rel], manifest.source.path)
+        yield OutFile(
+            f"{folder}{rel}",
+            manifest.files[rel],
+            manifest.source.path,
+            executable=rel in manifest.executables,
+        )
 
 
 def scripts_folder(root: Path, manifest: Manifest) -> Path:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from agentpack.model import PLUGIN_ROOT, Hook, McpServer, SourceRef
+from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
 from agentpack.native import FileReport, Importing, slug
+from agentpack.outputs import is_executable
 from agentpack.targets.parts import CLAUDE_EVENTS
 
 EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
@@ -41,9 +42,9 @@ class Spelling:
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 
-def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, bytes]:
+def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
     """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
-    found: dict[str, bytes] = {}
+    found: dict[str, Resource] = {}
     root = folder.resolve()
     for value in values:
         for rel in _ROOTED.findall(value):
@@ -54,7 +55,8 @@ def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, b
             if not inside or not path.is_file() or root not in path.resolve().parents:
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
-            found[PurePosixPath(*parts).as_posix()] = path.read_bytes()
+            rel = PurePosixPath(*parts).as_posix()
+            found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
     return found
 
 
@@ -95,7 +97,7 @@ def servers(
                 transport=_TRANSPORTS.get(fixed.get("type", "http"), "http"),
                 headers=headers,
             )
-            files: dict[str, bytes] = {}
+            files: dict[str, Resource] = {}
         elif fixed.get("command"):
             files = _scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
             server = McpServer(

@@ -74,6 +74,7 @@ def _read_back(target: str, pack: Pack, files: Sequence[OutFile], tmp: Path) -> 
         if f.area == "dist":
             (folder / f.path).parent.mkdir(parents=True, exist_ok=True)
             (folder / f.path).write_bytes(f.data)
+            (folder / f.path).chmod(0o755 if f.executable else 0o644)
     reader = REGISTRY.get(target).reader
     assert reader is not None
     table = aliases.table(pack.manifest, aliases.builtin(REGISTRY.all()))
@@ -221,7 +222,12 @@ def test_servers_and_hooks_read_back_as_the_pack(target: str, tmp_path: Path) ->
             if getattr(wanted, field) != getattr(got, field):
                 lost.append((wanted.name, field, getattr(wanted, field), getattr(got, field)))
         for rel in (*getattr(wanted, "files", ()), getattr(wanted, "run", None)):
-            if rel is not None and back.files.get(rel) != source.manifest.files[rel]:
+            file = back.files.get(rel) if rel is not None else None
+            if rel is not None and (
+                file is None
+                or file.data != source.manifest.files[rel]
+                or file.executable != (rel in source.manifest.executables)
+            ):
                 lost.append((wanted.name, rel))
     assert lost == []
 

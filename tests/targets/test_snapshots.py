@@ -12,6 +12,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from agentpack import api
+from agentpack.outputs import OutFile
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Report, render
 from tests.conftest import ROOT
@@ -24,9 +25,15 @@ def rendered(target: str, root: Path) -> dict[str, str]:
     pack = api.load_pack(root, targets=registry)
     report = Report()
     files = render(registry.get(target), pack, report, Context("dist"))
-    out = {(f"<pack>/{f.path}" if f.area == "pack" else f.path): _shown(f.data) for f in files}
+    out = {_where(f): _shown(f.data) for f in files}
     out["<notes>"] = "\n".join(str(n.finding()) for n in sorted(report.notes))
     return dict(sorted(out.items()))
+
+
+def _where(file: OutFile) -> str:
+    """The file's path, marked when it is written executable (its mode is guarded too)."""
+    where = f"<pack>/{file.path}" if file.area == "pack" else file.path
+    return f"{where} (executable)" if file.executable else where
 
 
 def _shown(data: bytes) -> str:
