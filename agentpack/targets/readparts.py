@@ -186,7 +186,7 @@ def _hook(
     files = _scripts([scripts[0]], folder, report)
     if rel not in files:
         return
-    interpreter = words[0] if len(words) == 2 else INTERPRETERS.get(Path(rel).suffix, "sh")
+    interpreter = words[0] if len(words) == 2 else _runs_with(rel, files[rel].data)
     name = base = slug(Path(rel).stem) or "hook"
     n = 1
     while name in taken:
@@ -205,6 +205,20 @@ def _hook(
     )
     report.mapped.append(f"hooks.{host_event}")
     run.part(hook, files, report)
+
+
+def _runs_with(rel: str, data: bytes) -> str:
+    """The program a script run alone names in its ``#!`` line (``/usr/bin/env bash``:
+    bash), else the usual one for its suffix: ``sh`` would run a bash script's ``[[`` as
+    an error."""
+    first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    words = first[2:].split() if first.startswith("#!") else []
+    if words and Path(words[0]).name == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    program = Path(words[0]).name if words else ""
+    if re.fullmatch(r"[A-Za-z0-9_.+-]+", program):
+        return program
+    return INTERPRETERS.get(Path(rel).suffix, "sh")
 
 
 _NAME = re.compile(r"[\w.-]+")

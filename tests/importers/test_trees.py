@@ -104,10 +104,18 @@ def test_two_agents_that_meet_on_one_plain_name_are_an_error(tmp_path: Path) -> 
 
 
 def test_a_claude_tree_says_what_it_does_not_carry(project: Path, tmp_path: Path) -> None:
-    _write(project, {".claude/agents/a.md": "---\nname: a\ndescription: d\n---\nx\n"})
+    _write(
+        project,
+        {
+            ".claude/agents/a.md": "---\nname: a\ndescription: d\n---\nx\n",
+            ".claude/settings.json": '{"permissions": {"allow": ["Bash(ls)"]}, "hooks": {}}\n',
+        },
+    )
     result = api.import_(project, tmp_path / "pack", dry_run=True)
     reasons = dict(result.skipped)
-    assert "not carried by a pack" in reasons[".claude/settings.json"]
+    assert ".claude/settings.json" not in reasons  # its hooks are read
+    dropped = [e for r in result.reports if r.source == ".claude/settings.json" for e in r.dropped]
+    assert dropped == ["permissions (settings are not carried by a pack)"]
     assert ".mcp.json" not in reasons  # the project's servers are read into the pack
     said = {r.source: r.mapped for r in result.reports}
     assert said[".mcp.json"] == ["mcpServers.db"]  # and the same db of opencode.json is one

@@ -124,3 +124,48 @@ def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> N
     assert SPELLING.canonical(".opencode/servers/x.py") == "${PLUGIN_ROOT}/servers/x.py"
     assert SPELLING.canonical("https://mcp.opencode.ai/docs") == "https://mcp.opencode.ai/docs"
     assert SPELLING.canonical("/home/u/.opencode/bin/x") == "/home/u/.opencode/bin/x"
+
+
+def test_a_projects_settings_hooks_become_the_packs_with_their_scripts(tmp_path: Path) -> None:
+    """Claude Code runs a project's hooks from .claude/settings.json, their scripts named
+    from the project's folder; the scripts keep those paths (and their mode) in the pack."""
+    project = tmp_path / "project"
+    (project / ".claude" / "hooks").mkdir(parents=True)
+    settings = {
+        "model": "opus",
+        "hooks": {
+            "PreToolUse": [
+                {
+                    "matcher": "Bash",
+                    "hooks": [
+                        {"command": '"$CLAUDE_PROJECT_DIR"/.claude/hooks/guard.sh', "timeout": 5}
+                    ],
+                }
+            ],
+            "PostToolUse": [
+                {
+                    "matcher": "Edit|Write",
+                    "hooks": [{"command": "python3 ${CLAUDE_PROJECT_DIR}/tools/fmt.py"}],
+                }
+            ],
+        },
+    }
+    (project / ".claude" / "settings.json").write_text(json.dumps(settings))
+    guard = project / ".claude" / "hooks" / "guard.sh"
+    guard.write_bytes(b"#!/usr/bin/env bash\n[[ -n $1 ]] || exit 0\n")
+    guard.chmod(0o755)
+    (project / "tools").mkdir()
+    (project / "tools" / "fmt.py").write_text("print('formatted')\n")
+    result = api.import_(project / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings if f.is_error]
+    pack = api.load_pack(tmp_path / "pack")
+    hooks = {
+        h.name: (h.event, h.tools, h.run, h.interpreter, h.timeout) for h in pack.manifest.hooks
+    }
+    assert hooks == {
+        "guard": ("before_tool", ("bash",), ".claude/hooks/guard.sh", "bash", 5),
+        "fmt": ("after_tool", ("edit", "write"), "tools/fmt.py", "python3", None),
+    }
+    assert (tmp_path / "pack" / ".claude" / "hooks" / "guard.sh").stat().st_mode & 0o100
+    said = [e for r in result.reports for e in r.dropped]
+    assert "model (settings are not carried by a pack)" in said

@@ -297,10 +297,9 @@ def _bool(value: Any) -> bool | None:
 
 LAYOUT = Layout(agents=("agents",), commands=("commands",), skills=("skills",))
 """Where Claude Code reads agents, commands and skills in ``.claude/`` (and a plugin)."""
-SETTINGS_NOT_CARRIED = (
-    "settings (and the hooks in them) are not carried by a pack; a pack's hooks are "
-    "hooks/<name>.yaml files (see the README)"
-)
+PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
+"""A project's settings name their hook scripts from the project's folder, the one above
+``.claude/``: its files keep their paths from there in the pack."""
 
 
 class ClaudeReader:
@@ -330,7 +329,8 @@ class ClaudeReader:
         for name in ("settings.json", "settings.local.json"):
             if (folder / name).is_file():
                 taken.add(folder / name)
-                run.skip(folder / name, SETTINGS_NOT_CARRIED)
+                if _settings(folder / name, run):
+                    taken.add(folder / "hooks")  # the scripts they run, read with them
         if (folder / ".mcp.json").is_file():  # a project's servers
             taken.add(folder / ".mcp.json")
             readparts.servers_file(folder / ".mcp.json", run, readplugin.SPELLING)
@@ -355,3 +355,21 @@ class ClaudeReader:
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return claude_tool(name)
+
+
+def _settings(path: Path, run: Importing) -> bool:
+    """The hooks of a project's settings (their scripts named from the project's folder);
+    the other settings are the user's own, not a pack's. Whether it has hooks."""
+    if not run.first(path):
+        return False
+    report = run.report(path, "hooks")
+    document = readparts.json_file(path, report)
+    rest = sorted(k for k in document if k not in ("hooks", "$schema"))
+    if rest:
+        report.dropped.append(f"{', '.join(rest)} (settings are not carried by a pack)")
+    hooks = document.get("hooks")
+    if not isinstance(hooks, dict):
+        return False
+    readparts.hooks(hooks, path.parent.parent, PROJECT, readplugin.hook_tools, run, report)
+    return True
+
