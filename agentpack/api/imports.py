@@ -175,9 +175,11 @@ def _staged(root: Path, out: list[OutFile], reg: Registry) -> tuple[Finding, ...
             for rel in kept:
                 if (root / rel).is_file():
                     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(root / rel, stage / rel)
+                    shutil.copy(root / rel, stage / rel)
             for folder in ("agents", "commands", "skills", "mcp", "hooks"):
-                if (root / folder).is_dir():
-                    shutil.copytree(root / folder, stage / folder, symlinks=True)
+                if (root / folder).is_dir():  # hooks/ may hold a script copied just now
+                    shutil.copytree(
+                        root / folder, stage / folder, symlinks=True, dirs_exist_ok=True
+                    )
         writer.write_sources(out, stage, force=True)
         return validate(stage, targets=reg).findings

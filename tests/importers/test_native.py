@@ -329,6 +329,28 @@ def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool)
     assert (got is None) is inherit
 
 
+@pytest.mark.parametrize("part", ["BashOutput", "KillShell", "NotebookRead", "TodoRead"])
+def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str) -> None:
+    """``tools: Read, BashOutput`` must not become read and bash (all of the shell): an
+    allow list leaves it out, a deny list denies the whole tool, both narrower."""
+    from agentpack.native import FileReport
+    from agentpack.targets.claude.names import tool_id
+    from agentpack.targets.claude.read import grants, policy
+
+    whole = tool_id(part)[0]
+    assert whole is not None
+    report = FileReport("a.md")
+    allowed = policy({"tools": f"Read, {part}"}, report)
+    assert allowed is not None
+    assert allowed.tool(whole) is Decision.DENY or whole == "read"
+    assert [t for t in allowed.tools if allowed.tools[t] is Decision.ALLOW] == ["read"]
+    assert any(part in line and "left out" in line for line in report.approximated)
+    denied = policy({"disallowedTools": part}, FileReport("a.md"))
+    assert denied is not None
+    assert denied.tool(whole) is Decision.DENY
+    assert grants(part, FileReport("c.md")) == ()
+
+
 def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
     """A skill is named after its folder (its name field is only what Claude Code shows);
     a name with no letters or digits a name can keep falls back to the file's name."""

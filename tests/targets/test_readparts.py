@@ -169,3 +169,15 @@ def test_a_projects_settings_hooks_become_the_packs_with_their_scripts(tmp_path:
     assert (tmp_path / "pack" / ".claude" / "hooks" / "guard.sh").stat().st_mode & 0o100
     said = [e for r in result.reports for e in r.dropped]
     assert "model (settings are not carried by a pack)" in said
+
+
+def test_a_plugin_imported_twice_is_the_same_pack(tmp_path: Path) -> None:
+    """The pack already holds the hook's script in hooks/: the second import finds every
+    file the same (it once failed copying hooks/ for its check)."""
+    hooks = {"PreToolUse": [{"hooks": [{"command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"}]}]}
+    plugin = _plugin(tmp_path / "p", hooks, {})
+    first = api.import_(plugin, tmp_path / "pack")
+    assert not first.failed
+    again = api.import_(plugin, tmp_path / "pack")
+    assert not again.failed, [str(f) for f in again.findings if f.is_error]
+    assert {f.status for f in again.files} == {"same"}

@@ -49,6 +49,11 @@ _READ_ONLY_NAMES: Mapping[str, str] = {
 }
 """Names seen in agent files in the wild that agentpack reads but never writes."""
 
+PARTIAL = frozenset({"BashOutput", "KillShell", "NotebookRead", "TodoRead"})
+"""Names for a part of a canonical tool (reading a background shell's output is not running
+commands): in a deny list they deny the whole tool, which is narrower; in an allow list
+they grant nothing, since the whole tool would be wider."""
+
 CANONICAL: Mapping[str, str] = {
     **{name: tool for tool, names in TOOLS.items() for name in names},
     **{name: tool for tool, names in LEGACY.items() for name in names},
@@ -59,15 +64,18 @@ CANONICAL: Mapping[str, str] = {
 _RULE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$", re.DOTALL)
 
 
-def tool_id(name: str) -> tuple[str | None, str | None]:
+def tool_id(name: str, *, granting: bool = False) -> tuple[str | None, str | None]:
     """``Bash(git add:*)`` -> ("bash", "git add *"); ``mcp__gh__x`` -> ("mcp:gh/x", None);
-    (None, None) for a name Claude Code does not have."""
+    (None, None) for a name Claude Code does not have, and, when ``granting`` (an allow
+    list), for a name of a part of a tool (``PARTIAL``)."""
     name = name.strip()
     if name.startswith("mcp__"):
         server, _, tool = name[5:].partition("__")
         return (f"mcp:{server}" if tool in ("", "*") else f"mcp:{server}/{tool}"), None
     match = _RULE.match(name)
     if not match:
+        return None, None
+    if granting and match.group(1) in PARTIAL:
         return None, None
     pattern = match.group(2)
     if pattern is not None and pattern.endswith(":*"):

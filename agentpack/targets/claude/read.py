@@ -79,10 +79,16 @@ SKILL_EXTRAS = (
 )
 
 
-def _ids(names: list[str], report: FileReport, fieldname: str) -> list[str]:
+def _ids(names: list[str], report: FileReport, fieldname: str, *, granting: bool) -> list[str]:
     out: list[str] = []
     for name in names:
-        tool, pattern = claude_tool(name)
+        tool, pattern = claude_tool(name, granting=granting)
+        if tool is None and claude_tool(name)[0] is not None:
+            report.approximated.append(
+                f"{fieldname}: {name} (a part of the pack's {claude_tool(name)[0]}, which "
+                "would allow more: left out)"
+            )
+            continue
         if tool is None:
             report.dropped.append(f"{fieldname}: {name} (not a tool agentpack knows)")
             continue
@@ -103,11 +109,11 @@ def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Pol
     denied = fm.get("disallowedTools", fm.get("disallowed-tools"))
     if allowed is None and denied is None:
         return None
-    deny = _ids(split_list(denied), report, "disallowedTools")
+    deny = _ids(split_list(denied), report, "disallowedTools", granting=False)
     if allowed is None:
         report.mapped.append("disallowedTools")
         return Policy.build(Decision.ALLOW, None, (), deny)
-    allow = [t for t in _ids(split_list(allowed), report, key) if t not in deny]
+    allow = [t for t in _ids(split_list(allowed), report, key, granting=True) if t not in deny]
     report.mapped.append(key)
     return Policy.build(None, allow, (), [t for t in deny if t.startswith("mcp:")])
 
@@ -187,7 +193,7 @@ def _spelling(
 def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:
     out = []
     for rule in split_list(value):
-        tool, pattern = claude_tool(rule)
+        tool, pattern = claude_tool(rule, granting=True)
         if tool is None or (pattern is not None and tool != "bash"):
             report.dropped.append(f"allowed-tools: {rule} (no canonical grant)")
             continue
@@ -372,4 +378,3 @@ def _settings(path: Path, run: Importing) -> bool:
         return False
     readparts.hooks(hooks, path.parent.parent, PROJECT, readplugin.hook_tools, run, report)
     return True
-
