@@ -177,9 +177,16 @@ def _hook(
         words = []
     scripts = [w for w in words if w.startswith(PLUGIN_ROOT + "/")]
     if len(scripts) != 1 or words[-1] != scripts[0] or len(words) > 2:
+        why = (
+            "it runs no file of the plugin"
+            if not scripts
+            else "it runs more than one file"
+            if len(scripts) > 1
+            else "it passes arguments or options"
+        )
         report.dropped.append(
-            f"hooks.{host_event}: {handler.get('command')!r} (a pack's hook runs one script "
-            "of the plugin, with an interpreter or alone)"
+            f"hooks.{host_event}: {handler.get('command')!r} ({why}; a pack's hook runs one "
+            "script of the plugin, alone or after its interpreter)"
         )
         return
     rel = scripts[0].removeprefix(PLUGIN_ROOT + "/")

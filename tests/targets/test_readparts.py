@@ -181,3 +181,28 @@ def test_a_plugin_imported_twice_is_the_same_pack(tmp_path: Path) -> None:
     again = api.import_(plugin, tmp_path / "pack")
     assert not again.failed, [str(f) for f in again.findings if f.is_error]
     assert {f.status for f in again.files} == {"same"}
+
+
+def test_a_plugins_hooks_file_is_read_beside_the_hooks_its_manifest_adds(tmp_path: Path) -> None:
+    """Claude Code loads hooks/hooks.json whatever plugin.json says; the manifest's hooks
+    (inline, a file or a list of files) add to it, and a file is read once. A command
+    may name the folder without braces, as a shell reads it."""
+    standard = {"PostToolUse": [{"hooks": [{"command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"}]}]}
+    plugin = _plugin(tmp_path / "p", standard, {})
+    (plugin / "hooks" / "audit.py").write_text("print('audit')\n")
+    inline = {
+        "PreToolUse": [{"hooks": [{"command": "python3 $CLAUDE_PLUGIN_ROOT/hooks/audit.py"}]}]
+    }
+    (plugin / ".claude-plugin" / "plugin.json").write_text(
+        json.dumps({"name": "p", "version": "1.0.0", "hooks": inline})
+    )
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings if f.is_error]
+    found = {h.run: h.event for h in api.load_pack(tmp_path / "pack").manifest.hooks}
+    assert found == {"hooks/guard.sh": "after_tool", "hooks/audit.py": "before_tool"}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(
+        json.dumps({"name": "p", "version": "1.0.0", "hooks": ["./hooks/hooks.json"]})
+    )
+    again = api.import_(plugin, tmp_path / "again")
+    assert [h.run for h in api.load_pack(tmp_path / "again").manifest.hooks] == ["hooks/guard.sh"]
+    assert not [e for r in again.reports for e in r.dropped if "hooks.json" in e]

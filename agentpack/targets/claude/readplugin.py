@@ -9,7 +9,7 @@ the marketplace's own repository can be imported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ _PLUGIN_KEPT = frozenset(
 """plugin.json fields a pack carries (as its manifest or a plugin group)."""
 _PLUGIN_IGNORED = frozenset({"$schema", "metadata"})
 """Fields Claude Code itself never reads."""
-SPELLING = readparts.Spelling(("${CLAUDE_PLUGIN_ROOT}",))
+SPELLING = readparts.Spelling(("${CLAUDE_PLUGIN_ROOT}", "$CLAUDE_PLUGIN_ROOT"))
 
 
 def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -75,26 +75,46 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
 
 def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> None:
     """The plugin's MCP servers and hooks: inline in plugin.json, in the files its
-    ``mcpServers`` and ``hooks`` name, or in ``.mcp.json`` and ``hooks/hooks.json``."""
-    for key, default in (("mcpServers", ".mcp.json"), ("hooks", "hooks/hooks.json")):
-        value = meta.get(key)
-        if value is None and not (path / default).is_file():
-            continue
-        file = path / default if value is None else None
-        if isinstance(value, str):
-            file = _inside(path, value, run.report(path, key), key)
-        report = run.report(file or path / ".claude-plugin" / "plugin.json", key)
-        if file is not None:
-            value = read_json(file, report, mapped=False) if file.is_file() else None
-        if not isinstance(value, dict):
-            report.dropped.append(f"{key} (expected a file or an object)")
-            continue
-        if key == "hooks":
-            readparts.hooks(value, path, SPELLING, hook_tools, run, report)
-        else:
-            found = value.get("mcpServers", value)
-            specs = found if isinstance(found, dict) else {}
+    ``mcpServers`` and ``hooks`` name, or in ``.mcp.json``; and ``hooks/hooks.json``,
+    which Claude Code loads whatever the manifest says (its ``hooks`` add to it)."""
+    value = meta.get("mcpServers")
+    if value is not None or (path / ".mcp.json").is_file():
+        for report, found in _documents(path, value, ".mcp.json", "mcpServers", run):
+            servers = found.get("mcpServers", found)
+            specs = servers if isinstance(servers, dict) else {}
             readparts.servers(specs, path, SPELLING, run, report)
+    standard = path / "hooks" / "hooks.json"
+    value = meta.get("hooks")
+    hooks = [] if value is None else list(_documents(path, value, "", "hooks", run))
+    if standard.is_file() and run.first(standard):
+        report = run.report(standard, "hooks")
+        hooks.insert(0, (report, read_json(standard, report, mapped=False)))
+    for report, found in hooks:
+        readparts.hooks(found, path, SPELLING, hook_tools, run, report)
+
+
+def _documents(
+    path: Path, value: Any, default: str, key: str, run: Importing
+) -> Iterator[tuple[FileReport, dict[str, Any]]]:
+    """The JSON objects of a manifest field: inline, a file or a list of files (absent:
+    the ``default`` file), each file read once."""
+    manifest = path / ".claude-plugin" / "plugin.json"
+    if isinstance(value, dict):
+        yield run.report(manifest, key), value
+        return
+    names = [default] if value is None else value if isinstance(value, list) else [value]
+    said = FileReport(str(manifest), key)  # what the manifest names that cannot be read
+    for rel in names:
+        file = _inside(path, rel, said, key) if isinstance(rel, str) else None
+        if file is None or not file.is_file():
+            if not isinstance(rel, str) or file is not None:
+                said.dropped.append(f"{key}: {rel!r} (expected a JSON file of the plugin)")
+            continue
+        if run.first(file):
+            report = run.report(file, key)
+            yield report, read_json(file, report, mapped=False)
+    if said.dropped and value is not None:
+        run.report(manifest, key).dropped.extend(said.dropped)
 
 
 def hook_tools(matcher: str) -> tuple[str, ...] | None:
