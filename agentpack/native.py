@@ -111,7 +111,9 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
                 )
                 return None
             repaired = repair.values(
-                repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line
+                repair.runover(repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line),
+                report.warn,
+                fm_line,
             )
             try:
                 located = parse_yaml(repaired, fm_line - 1)

@@ -1,6 +1,7 @@
 """Repairs of the usual mistakes in agent files found in the wild, for ``import --lenient``:
-a ``: `` in an unquoted one-line value, tabs used for indentation, a missing closing
-``---``. Each repair is reported where it was made; without ``--lenient`` each is an error.
+a ``: `` in an unquoted one-line value, a value run over lines at the left margin, tabs
+used for indentation, a missing closing ``---``. Each repair is reported where it was
+made; without ``--lenient`` each is an error.
 """
 
 from __future__ import annotations
@@ -39,6 +40,53 @@ def values(text: str, warn: Warn, first_line: int) -> str:
             f"repaired: quoted a one-line value that {what}",
         )
     return "\n".join(lines)
+
+
+_FIELD = re.compile(r"^([a-z][A-Za-z0-9_-]*):(?: |$)")
+_ROLES = frozenset({"user", "assistant", "human", "system"})
+"""Line starts of the dialogue in a description's examples, not fields."""
+
+
+def runover(text: str, warn: Warn, first_line: int) -> str:
+    """A plain one-line value whose text goes on over lines at the left margin (a
+    description with ``<example>`` dialogue, as agent generators write them): the value
+    takes every line up to the next field (a lowercase ``key:`` that is not a speaker of
+    the dialogue), written as one double-quoted text."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = _KEY_LINE.match(lines[i])
+        end = i + 1
+        while end < len(lines) and not _is_field(lines[end]):
+            end += 1
+        while end > i + 1 and not lines[end - 1].strip():
+            end -= 1  # blank lines before the next field are not the value's
+        if not match or end == i + 1 or match.group(3)[:1] in "\"'|>&*!#[{":
+            out.append(lines[i])
+            i += 1
+            continue
+        value = "\n".join([match.group(3), *lines[i + 1 : end]])
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        out.append(f'{match.group(1)}:{match.group(2)}"{escaped}"')
+        warn(
+            first_line + i,
+            len(match.group(1)) + 3,
+            match.group(1),
+            f"repaired: read the lines up to line {first_line + end - 1} as this value's "
+            "text (Claude Code cannot parse this frontmatter: it loads the agent with only "
+            "its file name)",
+        )
+        i = end
+    return "\n".join(out)
+
+
+def _is_field(line: str) -> bool:
+    """Whether a line of a frontmatter starts a field, or belongs to one (indented)."""
+    if line.startswith((" ", "\t", "-")):
+        return True
+    match = _FIELD.match(line)
+    return match is not None and match.group(1) not in _ROLES
 
 
 def parses(value: str) -> bool:

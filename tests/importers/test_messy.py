@@ -30,6 +30,17 @@ MESSY = {
         "quote values that start with @ or a backquote (--lenient may repair this)",
         "tabs.md:5:1: warning: -: repaired: replaced tabs in the indentation with spaces",
     ),
+    "examples.md": (  # examples at the left margin: Claude Code cannot parse it at all
+        "---\nname: examples\ndescription: Use it to review.\\n\\n<example>\nContext: a diff\n"
+        'user: "Review this"\nassistant: "I will use the examples agent"\n</example>\n\n'
+        "model: opus\n---\nx\n",
+        "examples.md:9:1: error: -: invalid YAML: could not find expected ':' (while "
+        "scanning a simple key); a line is missing ': ' or a quote is not closed "
+        "(--lenient may repair this)",
+        "examples.md:3:14: warning: description: repaired: read the lines up to line 7 as "
+        "this value's text (Claude Code cannot parse this frontmatter: it loads the agent "
+        "with only its file name)",
+    ),
     "unclosed.md": (
         "---\nname: unclosed\ndescription: d\n\n# Heading\n\nBody text.\n",
         "unclosed.md:1:1: error: -: the frontmatter opened on line 1 is never "
@@ -77,7 +88,22 @@ def test_lenient_repairs_each_with_a_warning(messy: Path, tmp_path: Path) -> Non
     for name, (_, _, warning) in MESSY.items():
         assert found[name] == [warning]
     pack = api.load_pack(tmp_path / "pack")
-    assert {a.name for a in pack.agents} == {"colon", "tagged", "tabs", "unclosed", "fine"}
+    assert {a.name for a in pack.agents} == {
+        "colon",
+        "tagged",
+        "tabs",
+        "unclosed",
+        "examples",
+        "fine",
+    }
+    examples = pack.agent("examples")
+    assert examples is not None
+    assert examples.description == (
+        'Use it to review.\\n\\n<example>\nContext: a diff\nuser: "Review this"\n'
+        'assistant: "I will use the examples agent"\n</example>'
+    )
+    assert examples.model is not None
+    assert examples.model.alias == "opus"
     colon = pack.agent("colon")
     assert colon is not None
     assert colon.description == "Use when: the build breaks"
