@@ -153,7 +153,7 @@ def import_(
     if result.failed:
         click.echo(
             f"nothing written to {result.root}: the import would not give a valid pack "
-            "(see above); the pack is as it was",
+            "(the errors above are in the pack files it would write); the pack is as it was",
             err=True,
         )
     return 1 if result.failed else 0

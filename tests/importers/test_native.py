@@ -351,6 +351,19 @@ def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str
     assert grants(part, FileReport("c.md")) == ()
 
 
+def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path) -> None:
+    """``skills: a, b`` is written as tools are; it once failed the whole import."""
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "owner.md").write_text(
+        "---\nname: owner\ndescription: d\nskills: discovery, definition, discovery\n---\nx\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("owner")
+    assert agent is not None
+    assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
+
+
 def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
     """A skill is named after its folder (its name field is only what Claude Code shows);
     a name with no letters or digits a name can keep falls back to the file's name."""

@@ -142,6 +142,10 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         k: v for k, v in fm.items() if k not in AGENT_FIELDS | {"allowed-tools", "maxTurns"}
     }
     claude = _extras(extras_src, AGENT_EXTRAS, frozenset(), report)
+    if isinstance(claude.get("skills"), str):  # Claude Code reads it as it reads tools
+        claude["skills"] = list(dict.fromkeys(split_list(claude["skills"])))
+        report.mapped.remove("skills")
+        report.approximated.append("skills (a comma-separated text, read as the list it names)")
     key = "tools" if "tools" in fm else "allowed-tools"
     agent_policy = policy(fm, report, key)
     claude.update(_spelling(fm, key, agent_policy, report))
