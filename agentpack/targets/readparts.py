@@ -24,6 +24,11 @@ EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
 INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node", ".sh": "sh", ".bash": "bash"}
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 _TRANSPORTS = {"http": "http", "streamable-http": "http", "sse": "sse"}
+_SERVER_KEYS = frozenset(
+    {"command", "args", "env", "cwd", "url", "type", "headers", "enabled", "disabled", "tools"}
+    | {"enabled_tools", "disabled_tools", "disabledTools", "includeTools"}
+)
+"""What ``servers`` reads of a server (the rest, such as ``headersHelper``, is reported)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,8 @@ def servers(
             continue
         if server.name != name:
             report.approximated.append(f"mcpServers.{name} (named {server.name!r} in the pack)")
+        for key in sorted(k for k in spec if k not in _SERVER_KEYS):
+            report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
         run.part(server, files, report)
 

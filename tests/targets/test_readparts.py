@@ -206,3 +206,13 @@ def test_a_plugins_hooks_file_is_read_beside_the_hooks_its_manifest_adds(tmp_pat
     again = api.import_(plugin, tmp_path / "again")
     assert [h.run for h in api.load_pack(tmp_path / "again").manifest.hooks] == ["hooks/guard.sh"]
     assert not [e for r in again.reports for e in r.dropped if "hooks.json" in e]
+
+
+def test_a_server_field_a_pack_has_no_place_for_is_reported(tmp_path: Path) -> None:
+    """A remote server's headersHelper (a script that makes its auth headers) cannot be
+    carried: the import must say so rather than lose the server's authentication."""
+    helper = {"url": "https://x.example.com/mcp", "headersHelper": "node ./h.mjs"}
+    plugin = _plugin(tmp_path / "p", {}, {"deals": helper})
+    result = api.import_(plugin, tmp_path / "pack")
+    dropped = [e for r in result.reports for e in r.dropped]
+    assert "mcpServers.deals.headersHelper (not a field a pack's server has)" in dropped
