@@ -26,6 +26,7 @@ from agentpack.hostagents import HostAgent
 from agentpack.model import (
     Agent,
     Command,
+    Hook,
     Item,
     ItemInfo,
     Manifest,
@@ -81,6 +82,15 @@ class Change(str, enum.Enum):
     DROPPED = "dropped"
     NARROWED = "narrowed"
     APPROXIMATED = "approximated"
+    UNGUARDED = "unguarded"
+    """A hook of the source that may block a tool call does not run there (or not for
+    every tool it names): what it would block is allowed in that target. A warning, as
+    every change but a dropped field is."""
+
+    @staticmethod
+    def left_out(hook: Hook) -> Change:
+        """What leaving a hook (or some of its tools) out of a target is."""
+        return Change.UNGUARDED if hook.event == "before_tool" else Change.DROPPED
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -64,7 +64,7 @@ def pack_files(manifest: Manifest, report: Report) -> Iterator[OutFile]:
         document = {"$schema": MCP_SCHEMA, "mcpServers": mcp_servers(servers)}
         yield OutFile.text(base + MCP, emit.json_text(document), manifest.source)
     for hook in parts.hooks(manifest, TARGET):
-        note = Note(hook.source, TARGET, hook.name, "-", Change.DROPPED, NOT_PORTABLE)
+        note = Note(hook.source, TARGET, hook.name, "-", Change.left_out(hook), NOT_PORTABLE)
         report.notes.append(note)
     yield from parts.files(manifest, servers, (), base)
 

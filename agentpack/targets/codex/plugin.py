@@ -132,7 +132,7 @@ def _matcher(manifest: Manifest, report: Report) -> Callable[[Hook], str | None]
                 names.append(f"mcp__{server or '.*'}__{name or '.*'}")
         if len(names) < len(hook.tools):
             report.notes.append(
-                Note(hook.source, NAME, hook.name, "tools", Change.DROPPED, SHELL_ONLY)
+                Note(hook.source, NAME, hook.name, "tools", Change.left_out(hook), SHELL_ONLY)
             )
         return "|".join(names) or (None if not hook.tools else "^$")
 

@@ -45,7 +45,8 @@ def render(
         config = {"mcpServers": mcp_servers(servers, ROOT)}
         yield OutFile.text("mcp.json", emit.json_text(config), manifest.source)
     for hook in parts.hooks(manifest, NAME):
-        report.notes.append(Note(hook.source, NAME, hook.name, "-", Change.DROPPED, NO_HOOKS))
+        change = Change.left_out(hook)
+        report.notes.append(Note(hook.source, NAME, hook.name, "-", change, NO_HOOKS))
     yield from parts.files(manifest, servers, ())
 
 
