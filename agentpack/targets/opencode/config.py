@@ -156,8 +156,10 @@ def plugin(manifest: Manifest, hooks: list[Hook], report: Report) -> str:
 
 
 _PLUGIN = r"""// Runs the pack's hook scripts on opencode's events, giving each script the event as
-// JSON on stdin as Claude Code gives it; exit code 2 before a tool runs blocks the call
-// (its stderr says why).
+// JSON on stdin as Claude Code gives it. Before a tool runs, a script blocks the call as
+// it would in Claude Code: exit code 2 (its stderr says why), or JSON on stdout that
+// denies it ("permissionDecision": "deny", "decision": "block", "continue": false); one
+// that asks is a block here, where a plugin cannot ask.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -204,6 +206,26 @@ function each(event, tool, payload) {
   return results;
 }
 
+function refusal(result) {
+  if (result.status === 2) return (result.stderr || "").trim() || "Blocked by a hook of the pack";
+  if (result.status !== 0) return null;
+  let said;
+  try {
+    said = JSON.parse((result.stdout || "").trim() || "null");
+  } catch {
+    return null;
+  }
+  if (said === null || typeof said !== "object") return null;
+  const own = said.hookSpecificOutput ?? {};
+  const decision = own.permissionDecision ?? said.permissionDecision;
+  if (decision === "deny" || decision === "ask" || said.decision === "block"
+    || said.continue === false) {
+    return own.permissionDecisionReason ?? said.permissionDecisionReason ?? said.reason
+      ?? said.stopReason ?? "Blocked by a hook of the pack";
+  }
+  return null;
+}
+
 const SESSION_EVENTS = { "session.created": "SessionStart", "session.idle": "Stop",
   "session.deleted": "SessionEnd" };
 
@@ -212,9 +234,8 @@ export default async ({ directory }) => ({
     const payload = { session_id: input.sessionID, cwd: directory,
       tool_name: claudeName(input.tool), tool_input: claudeArgs(output.args) };
     for (const result of each("PreToolUse", input.tool, payload)) {
-      if (result.status === 2) {
-        throw new Error((result.stderr || "").trim() || "Blocked by a hook of the pack");
-      }
+      const why = refusal(result);
+      if (why !== null) throw new Error(why);
     }
   },
   "tool.execute.after": async (input, output) => {

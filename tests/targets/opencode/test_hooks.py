@@ -32,9 +32,19 @@ DUMP = """import json, os, sys
 event = json.load(sys.stdin)
 with open(os.environ["DUMP"], "a") as out:
     out.write(json.dumps(event) + "\\n")
-if "force" in str(event.get("tool_input", {}).get("command", "")):
+command = str(event.get("tool_input", {}).get("command", ""))
+if "force" in command:
     print("no force pushes", file=sys.stderr)
     sys.exit(2)
+if "rm -rf" in command:  # Claude Code's JSON decision, exit code 0
+    out = {"permissionDecision": "deny", "permissionDecisionReason": "not rm -rf"}
+    print(json.dumps({"hookSpecificOutput": {"hookEventName": "PreToolUse", **out}}))
+if "sudo" in command:
+    print(json.dumps({"decision": "block", "reason": "no sudo"}))
+if "deploy" in command:
+    print(json.dumps({"hookSpecificOutput": {"permissionDecision": "ask"}}))
+if "echo" in command:
+    print('{"hookSpecificOutput": {"permissionDecision": "allow"}}')
 """
 
 
@@ -77,6 +87,18 @@ def test_a_script_that_exits_2_blocks_and_says_why(plugin: Path, tmp_path: Path)
     said = _call(plugin, tmp_path, "bash", {"command": "git push --force"})
     assert said == "BLOCKED no force pushes"
     assert _call(plugin, tmp_path, "bash", {"command": "ls"}) == "ALLOWED"
+
+
+def test_a_script_that_denies_in_json_blocks_as_in_claude_code(
+    plugin: Path, tmp_path: Path
+) -> None:
+    """A guard that prints Claude Code's decision and exits 0 (Anthropic's hookify does)
+    must block in opencode too; one that asks cannot ask there, so it blocks."""
+    assert _call(plugin, tmp_path, "bash", {"command": "rm -rf /"}) == "BLOCKED not rm -rf"
+    assert _call(plugin, tmp_path, "bash", {"command": "sudo ls"}) == "BLOCKED no sudo"
+    said = _call(plugin, tmp_path, "bash", {"command": "deploy"})
+    assert said == "BLOCKED Blocked by a hook of the pack"
+    assert _call(plugin, tmp_path, "bash", {"command": "echo hi"}) == "ALLOWED"
 
 
 def test_the_script_gets_the_event_as_claude_code_gives_it(plugin: Path, tmp_path: Path) -> None:
