@@ -10,6 +10,7 @@ such files. The readers live with their targets; this module only finds and disp
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ from agentpack.native import FileReport, ImportEnv, Reader, read_native
 from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"
+_ROOTED = re.compile(r"\$\{?[A-Z_]*PLUGIN_ROOT\}?/([^\s\"'`;|&()<>]+)")
+"""A path a body names in its plugin's folder (``${CLAUDE_PLUGIN_ROOT}/scripts/x.py``)."""
 _AGENT_DIRS = ("agents", "agent")
 _COMMAND_DIRS = ("commands", "command")
 _SKILL_DIRS = ("skills", "skill")
@@ -181,6 +184,14 @@ class _Run:
             )
             return
         bucket.append(item)
+        for rel in dict.fromkeys(m.rstrip(".,:") for m in _ROOTED.findall(item.body)):
+            own = item.resources if isinstance(item, Skill) else ()
+            if not any(rel == r.path or rel.endswith("/" + r.path) for r in own):
+                report.dropped.append(
+                    f"{rel} (a file the {item.kind.value} runs or reads from its plugin's "
+                    "folder: a pack carries only its servers' and hooks' files and a skill's "
+                    "own; move it into a skill, or run it from a hook)"
+                )
 
     def part(
         self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport

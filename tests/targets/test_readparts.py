@@ -216,3 +216,22 @@ def test_a_server_field_a_pack_has_no_place_for_is_reported(tmp_path: Path) -> N
     result = api.import_(plugin, tmp_path / "pack")
     dropped = [e for r in result.reports for e in r.dropped]
     assert "mcpServers.deals.headersHelper (not a field a pack's server has)" in dropped
+
+
+def test_a_file_a_command_runs_from_its_plugin_is_reported(tmp_path: Path) -> None:
+    """A command that runs ``${CLAUDE_PLUGIN_ROOT}/scripts/x.py`` needs a file a pack does
+    not carry: the import says so (a skill's own script is carried, and not reported)."""
+    plugin = _plugin(tmp_path / "p", {}, {})
+    (plugin / "commands").mkdir()
+    (plugin / "commands" / "doctor.md").write_text(
+        "---\ndescription: d\n---\n!`python3 ${CLAUDE_PLUGIN_ROOT}/scripts/diag.py`\n"
+    )
+    (plugin / "skills" / "s" / "scripts").mkdir(parents=True)
+    (plugin / "skills" / "s" / "SKILL.md").write_text(
+        "---\nname: s\ndescription: d\n---\nRun ${CLAUDE_PLUGIN_ROOT}/skills/s/scripts/go.sh.\n"
+    )
+    (plugin / "skills" / "s" / "scripts" / "go.sh").write_text("echo go\n")
+    result = api.import_(plugin, tmp_path / "pack")
+    dropped = {r.source: r.dropped for r in result.reports}
+    assert [d.split(" (")[0] for d in dropped["commands/doctor.md"]] == ["scripts/diag.py"]
+    assert dropped["skills/s/SKILL.md"] == []
