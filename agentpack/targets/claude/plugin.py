@@ -184,7 +184,7 @@ def _missing(manifest: Manifest, report: Report) -> None:
         report.about_pack(
             NAME,
             manifest,
-            "claude",
+            f"claude.{PRIVACY}",
             Change.APPROXIMATED,
             f"the plugin reaches the remote MCP server {remote[0]!r} and names no privacy "
             "policy, which Claude Code's plugin directory flags (PRIVACY_URL_MISSING); add "
