@@ -18,7 +18,7 @@ from typing import Any
 
 from agentpack.importers import spec
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
-from agentpack.native import FileReport, ImportEnv, Reader, read_native
+from agentpack.native import FileReport, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"
@@ -184,6 +184,12 @@ class _Run:
             )
             return
         bucket.append(item)
+        stem = Path(report.source).name.split(".")[0]
+        if isinstance(item, Command) and stem != item.name and slug(stem) == item.name:
+            report.approximated.append(
+                f"name: {stem} (named {item.name!r} in the pack, whose names hold lowercase "
+                f"letters, digits and '-': /{stem} becomes /{item.name})"
+            )
         for rel in dict.fromkeys(m.rstrip(".,:") for m in _ROOTED.findall(item.body)):
             own = item.resources if isinstance(item, Skill) else ()
             if not any(rel == r.path or rel.endswith("/" + r.path) for r in own):

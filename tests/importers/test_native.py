@@ -364,6 +364,14 @@ def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path)
     assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
 
 
+def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path: Path) -> None:
+    (tmp_path / "in" / "commands").mkdir(parents=True)
+    (tmp_path / "in" / "commands" / "clean_gone.md").write_text("---\ndescription: d\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    said = [a for r in result.reports for a in r.approximated]
+    assert any("/clean_gone becomes /clean-gone" in a for a in said)
+
+
 def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
     """A skill is named after its folder (its name field is only what Claude Code shows);
     a name with no letters or digits a name can keep falls back to the file's name."""
