@@ -126,8 +126,9 @@ def test_validator_is_compiled_once() -> None:
 def test_reference_pack_is_clean(reference_pack: Any) -> None:
     result = api.validate(reference_pack)
     warnings = [f for f in result.findings if f.severity is not Severity.INFO]
-    # only: where a target narrows an agent's tools, or leaves out one it cannot hold to them
-    assert {f.message.split(": ")[1] for f in warnings} == {"narrowed"}
+    # only: where a target narrows an agent's tools, or leaves out one it cannot hold to
+    # them, and where a tool cannot run the pack's guard hook
+    assert {f.message.split(": ")[1] for f in warnings} == {"narrowed", "unguarded"}
     assert result.pack is not None
     assert [a.name for a in result.pack.agents] == [
         "backend-engineer",
