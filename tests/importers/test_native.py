@@ -329,49 +329,6 @@ def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool)
     assert (got is None) is inherit
 
 
-@pytest.mark.parametrize("part", ["BashOutput", "KillShell", "NotebookRead", "TodoRead"])
-def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str) -> None:
-    """``tools: Read, BashOutput`` must not become read and bash (all of the shell): an
-    allow list leaves it out, a deny list denies the whole tool, both narrower."""
-    from agentpack.native import FileReport
-    from agentpack.targets.claude.names import tool_id
-    from agentpack.targets.claude.read import grants, policy
-
-    whole = tool_id(part)[0]
-    assert whole is not None
-    report = FileReport("a.md")
-    allowed = policy({"tools": f"Read, {part}"}, report)
-    assert allowed is not None
-    assert allowed.tool(whole) is Decision.DENY or whole == "read"
-    assert [t for t in allowed.tools if allowed.tools[t] is Decision.ALLOW] == ["read"]
-    assert any(part in line and "left out" in line for line in report.approximated)
-    denied = policy({"disallowedTools": part}, FileReport("a.md"))
-    assert denied is not None
-    assert denied.tool(whole) is Decision.DENY
-    assert grants(part, FileReport("c.md")) == ()
-
-
-def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path) -> None:
-    """``skills: a, b`` is written as tools are; it once failed the whole import."""
-    (tmp_path / "in" / "agents").mkdir(parents=True)
-    (tmp_path / "in" / "agents" / "owner.md").write_text(
-        "---\nname: owner\ndescription: d\nskills: discovery, definition, discovery\n---\nx\n"
-    )
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("owner")
-    assert agent is not None
-    assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
-
-
-def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path: Path) -> None:
-    (tmp_path / "in" / "commands").mkdir(parents=True)
-    (tmp_path / "in" / "commands" / "clean_gone.md").write_text("---\ndescription: d\n---\nx\n")
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    said = [a for r in result.reports for a in r.approximated]
-    assert any("/clean_gone becomes /clean-gone" in a for a in said)
-
-
 def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
     """A skill is named after its folder (its name field is only what Claude Code shows);
     a name with no letters or digits a name can keep falls back to the file's name."""

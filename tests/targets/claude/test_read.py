@@ -1,0 +1,54 @@
+"""Claude Code's native files read into the pack: names and lists as Claude Code reads
+them, and never a wider permission than the file grants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+from agentpack.permissions import Decision
+
+
+@pytest.mark.parametrize("part", ["BashOutput", "KillShell", "NotebookRead", "TodoRead"])
+def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str) -> None:
+    """``tools: Read, BashOutput`` must not become read and bash (all of the shell): an
+    allow list leaves it out, a deny list denies the whole tool, both narrower."""
+    from agentpack.native import FileReport
+    from agentpack.targets.claude.names import tool_id
+    from agentpack.targets.claude.read import grants, policy
+
+    whole = tool_id(part)[0]
+    assert whole is not None
+    report = FileReport("a.md")
+    allowed = policy({"tools": f"Read, {part}"}, report)
+    assert allowed is not None
+    assert allowed.tool(whole) is Decision.DENY or whole == "read"
+    assert [t for t in allowed.tools if allowed.tools[t] is Decision.ALLOW] == ["read"]
+    assert any(part in line and "left out" in line for line in report.approximated)
+    denied = policy({"disallowedTools": part}, FileReport("a.md"))
+    assert denied is not None
+    assert denied.tool(whole) is Decision.DENY
+    assert grants(part, FileReport("c.md")) == ()
+
+
+def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path) -> None:
+    """``skills: a, b`` is written as tools are; it once failed the whole import."""
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "owner.md").write_text(
+        "---\nname: owner\ndescription: d\nskills: discovery, definition, discovery\n---\nx\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("owner")
+    assert agent is not None
+    assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
+
+
+def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path: Path) -> None:
+    (tmp_path / "in" / "commands").mkdir(parents=True)
+    (tmp_path / "in" / "commands" / "clean_gone.md").write_text("---\ndescription: d\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    said = [a for r in result.reports for a in r.approximated]
+    assert any("/clean_gone becomes /clean-gone" in a for a in said)
