@@ -14,7 +14,7 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
 from agentpack.targets.base import Change, Report, Setup
-from agentpack.targets.claude.names import TOOLS
+from agentpack.targets.claude.names import LEGACY, TOOLS
 
 NAME = "claude"
 ROOT = "${CLAUDE_PLUGIN_ROOT}"
@@ -57,8 +57,8 @@ def matcher(manifest: Manifest) -> Callable[[Hook], str | None]:
             return None
         names: list[str] = []
         for tool in hook.tools:
-            if not tool.startswith("mcp:"):
-                names += TOOLS.get(tool, ())
+            if not tool.startswith("mcp:"):  # older clients' names too (Task before Agent)
+                names += (*TOOLS.get(tool, ()), *LEGACY.get(tool, ()))
                 continue
             server, name = mcp_parts(tool)
             rest = f"__{name}" if name else "__.*"
