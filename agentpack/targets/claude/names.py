@@ -80,6 +80,8 @@ def tool_id(name: str, *, granting: bool = False) -> tuple[str | None, str | Non
     pattern = match.group(2)
     if pattern is not None and pattern.endswith(":*"):
         pattern = pattern[:-2] + " *"
+    if pattern is not None and pattern.strip() in ("*", "**"):
+        pattern = None  # Read(*): every file, the tool itself
     return CANONICAL.get(match.group(1)), (pattern or None)
 
 

@@ -52,3 +52,13 @@ def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path:
     result = api.import_(tmp_path / "in", tmp_path / "pack")
     said = [a for r in result.reports for a in r.approximated]
     assert any("/clean_gone becomes /clean-gone" in a for a in said)
+
+
+@pytest.mark.parametrize(("rule", "tool"), [("Read(*)", "read"), ("Bash(*)", "bash")])
+def test_a_rule_for_everything_is_the_tool(rule: str, tool: str) -> None:
+    from agentpack.native import FileReport
+    from agentpack.targets.claude.read import grants
+
+    report = FileReport("c.md")
+    assert [(g.tool, g.pattern) for g in grants(rule, report)] == [(tool, None)]
+    assert report.dropped == []
