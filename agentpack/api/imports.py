@@ -68,7 +68,7 @@ def _new_manifest(
     person = None
     if isinstance(author, dict) and author.get("name"):
         person = Person(str(author["name"]), author.get("email"), author.get("url"))
-    else:  # as init does: the user's git identity
+    elif not hint:  # loose files become the user's own pack: as init does, their git identity
         name, email = git_identity(root if root.is_dir() else Path.cwd())
         person = Person(name, email) if name else None
     name = slug(str(hint.get("name") or root.resolve().name or source.stem))

@@ -150,7 +150,15 @@ def import_(
         click.echo(f"{would}{written.status}: {written.path}{note}")
     for finding in result.findings:
         click.echo(finding_line(finding, err=True), err=True)
-    if result.failed:
+    skipped = [f for f in result.files if f.status == "skip"]
+    errors = any(f.is_error for f in result.findings) or any(r.failed for r in result.reports)
+    if result.failed and skipped and not errors:
+        click.echo(
+            f"nothing written to {result.root}: {count(len(skipped), 'file')} of the pack "
+            "would be replaced (skip: above); --force replaces them",
+            err=True,
+        )
+    elif result.failed:
         click.echo(
             f"nothing written to {result.root}: the import would not give a valid pack "
             "(the errors above are in the pack files it would write); the pack is as it was",

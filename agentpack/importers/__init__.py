@@ -22,7 +22,7 @@ from agentpack.native import FileReport, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"
-_ROOTED = re.compile(r"\$\{?[A-Z_]*PLUGIN_ROOT\}?/([^\s\"'`;|&()<>]+)")
+_ROOTED = re.compile(r"\$(?:\{[A-Z_]*PLUGIN_ROOT[^}]*\}|[A-Z_]*PLUGIN_ROOT)/([^\s\"'`;|&()<>]+)")
 """A path a body names in its plugin's folder (``${CLAUDE_PLUGIN_ROOT}/scripts/x.py``)."""
 _AGENT_DIRS = ("agents", "agent")
 _COMMAND_DIRS = ("commands", "command")
@@ -202,11 +202,20 @@ class _Run:
     def part(
         self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport
     ) -> None:
-        report.name = f"{report.name}, {part.name}" if report.name else part.name
         bucket: list[Any] = self.out.servers if isinstance(part, McpServer) else self.out.hooks
         clash = [p for p in bucket if p.name == part.name]
         if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:
-            return  # the same server, configured in two places
+            return  # the same server or hook, configured in two places
+        if clash and isinstance(part, Hook):  # its name was made from its script's: another
+            taken = {p.name for p in bucket}
+            name = next(
+                f"{part.name}-{n}"
+                for n in range(2, len(taken) + 3)
+                if f"{part.name}-{n}" not in taken
+            )
+            report.approximated.append(f"hook {part.name!r} (named {name!r}: another has its name)")
+            part, clash = dataclasses.replace(part, name=name), []
+        report.name = f"{report.name}, {part.name}" if report.name else part.name
         for rel, file in files.items():
             if self.out.files.setdefault(rel, file).data != file.data:
                 report.error(1, 1, "-", f"{rel}: two different scripts of that path; import one")

@@ -200,6 +200,14 @@ def _hook(
     files = _scripts([scripts[0]], folder, report)
     if rel not in files:
         return
+    for key in sorted(set(handler) - {"type", "command", "timeout"}):
+        why = (
+            "the hook runs for every call its matcher names"
+            if key == "if"
+            else "not a field a pack's hook has"
+        )
+        report.dropped.append(f"hooks.{host_event}.{key} ({why})")
+    report.dropped += _modules(rel, files[rel].data, folder)
     interpreter = words[0] if len(words) == 2 else _runs_with(rel, files[rel].data)
     name = base = slug(Path(rel).stem) or "hook"
     n = 1
@@ -219,6 +227,28 @@ def _hook(
     )
     report.mapped.append(f"hooks.{host_event}")
     run.part(hook, files, report)
+
+
+_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def _modules(rel: str, data: bytes, folder: Path) -> list[str]:
+    """The plugin's own Python modules a hook script imports (beside it, or at the
+    plugin's root): a pack carries the script only, so they are said to be left out."""
+    if not rel.endswith(".py"):
+        return []
+    found = []
+    here = (folder / rel).parent
+    for name in dict.fromkeys(m.decode() for m in _IMPORT.findall(data)):
+        for base in dict.fromkeys((here, folder)):
+            for path in (base / f"{name}.py", base / name):
+                if path.exists() and path != folder / rel:
+                    where = path.relative_to(folder).as_posix() + ("/" if path.is_dir() else "")
+                    found.append(
+                        f"{where} (a module {rel} imports: a pack's hook carries its script "
+                        "only, which then fails to import it)"
+                    )
+    return found
 
 
 def _runs_with(rel: str, data: bytes) -> str:

@@ -235,3 +235,36 @@ def test_a_file_a_command_runs_from_its_plugin_is_reported(tmp_path: Path) -> No
     dropped = {r.source: r.dropped for r in result.reports}
     assert [d.split(" (")[0] for d in dropped["commands/doctor.md"]] == ["scripts/diag.py"]
     assert dropped["skills/s/SKILL.md"] == []
+
+
+def test_what_a_hook_needs_and_a_pack_cannot_carry_is_reported(tmp_path: Path) -> None:
+    """The modules a Python hook imports from its plugin, the fields of a handler a pack
+    has no place for; two hooks of one script name (inline and in hooks.json) both come."""
+    hooks = {
+        "PreToolUse": [
+            {
+                "matcher": "Bash",
+                "hooks": [
+                    {
+                        "command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/check.py",
+                        "if": "Bash(git commit*)",
+                        "statusMessage": "Checking",
+                    }
+                ],
+            }
+        ]
+    }
+    plugin = _plugin(tmp_path / "p", hooks, {})
+    (plugin / "hooks" / "check.py").write_text("from core.rules import load\nimport json\n")
+    (plugin / "core").mkdir()
+    (plugin / "core" / "rules.py").write_text("def load(): ...\n")
+    inline = {"Stop": [{"hooks": [{"command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/check.py"}]}]}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(
+        json.dumps({"name": "p", "version": "1.0.0", "hooks": inline})
+    )
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert {"core/", "hooks.PreToolUse.if", "hooks.PreToolUse.statusMessage"} <= set(dropped)
+    names = sorted(h.name for h in api.load_pack(tmp_path / "pack").manifest.hooks)
+    assert names == ["check", "check-2"]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from agentpack.hostagents import HostAgent
+from agentpack.permissions import MCP_ID
 
 COLORS = frozenset({"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"})
 """The colour names Claude Code takes for an agent (no hex)."""
@@ -71,7 +72,12 @@ def tool_id(name: str, *, granting: bool = False) -> tuple[str | None, str | Non
     name = name.strip()
     if name.startswith("mcp__"):
         server, _, tool = name[5:].partition("__")
-        return (f"mcp:{server}" if tool in ("", "*") else f"mcp:{server}/{tool}"), None
+        found = f"mcp:{server}" if tool in ("", "*") else f"mcp:{server}/{tool}"
+        if MCP_ID.match(found):
+            return found, None
+        # mcp__*__search (a tool of any server) has no canonical id: an allow list leaves
+        # it out, a deny list denies every MCP tool; both narrower
+        return (None, None) if granting else ("mcp:*", None)
     match = _RULE.match(name)
     if not match:
         return None, None

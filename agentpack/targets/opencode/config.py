@@ -135,7 +135,21 @@ def matched(hook: Hook) -> list[str]:
 
 
 def plugin(manifest: Manifest, hooks: list[Hook], report: Report) -> str:
-    """The opencode plugin that runs the hook scripts."""
+    """The opencode plugin that runs the hook scripts. A stop or prompt hook runs there,
+    but opencode takes no answer from a plugin on those events (noted)."""
+    for hook in hooks:
+        if hook.event in ("stop", "prompt"):
+            what = "keep the session going" if hook.event == "stop" else "block the prompt"
+            report.notes.append(
+                Note(
+                    hook.source,
+                    NAME,
+                    hook.name,
+                    "event",
+                    Change.APPROXIMATED,
+                    f"runs in opencode, but what it answers cannot {what} there",
+                )
+            )
     table = [
         {
             "event": parts.CLAUDE_EVENTS[h.event],

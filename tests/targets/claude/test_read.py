@@ -62,3 +62,16 @@ def test_a_rule_for_everything_is_the_tool(rule: str, tool: str) -> None:
     report = FileReport("c.md")
     assert [(g.tool, g.pattern) for g in grants(rule, report)] == [(tool, None)]
     assert report.dropped == []
+
+
+def test_a_tool_of_any_mcp_server_grants_nothing_and_denies_every_mcp_tool() -> None:
+    """``mcp__*__search`` has no canonical id (it once crashed the import)."""
+    from agentpack.native import FileReport
+    from agentpack.targets.claude.read import policy
+
+    allowed = policy({"tools": "Read, mcp__*__search"}, FileReport("a.md"))
+    assert allowed is not None
+    assert [t for t in allowed.tools if allowed.tools[t] is Decision.ALLOW] == ["read"]
+    denied = policy({"disallowedTools": "mcp__*__search"}, FileReport("a.md"))
+    assert denied is not None
+    assert denied.tool("mcp:github/search") is Decision.DENY

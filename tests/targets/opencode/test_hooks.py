@@ -120,3 +120,18 @@ def test_the_script_gets_the_event_as_claude_code_gives_it(plugin: Path, tmp_pat
 def test_tools_the_hook_does_not_name_run_without_it(plugin: Path, tmp_path: Path) -> None:
     assert _call(plugin, tmp_path, "edit", {"filePath": "x"}) == "ALLOWED"
     assert not (tmp_path / "dump.jsonl").exists()
+
+
+def test_a_stop_or_prompt_hook_says_opencode_takes_no_answer(make_pack: MakePack) -> None:
+    root = make_pack(
+        {
+            "hooks/loop.sh": 'echo \'{"decision": "block"}\'\n',
+            "hooks/loop.yaml": "event: stop\nrun: hooks/loop.sh\n",
+        }
+    )
+    result = api.export(root, ["opencode"])
+    said = [f.message for f in result.findings if f.field == "event"]
+    assert said == [
+        "opencode: approximated: runs in opencode, but what it answers cannot keep "
+        "the session going there"
+    ]
