@@ -116,3 +116,19 @@ def test_import_keeps_the_execute_bit_of_a_plugins_files(pack: Path, tmp_path: P
     assert found["skills/s/scripts/run.sh"] is True
     assert found["skills/s/notes.txt"] is False
     assert found["mcp/tool.yaml"] is False
+
+
+def test_a_link_in_place_of_a_copy_is_replaced_not_followed(pack: Path, tmp_path: Path) -> None:
+    """Putting a lost execute bit back must not chmod what a link there points to."""
+    api.export(pack)
+    outside = tmp_path / "outside"
+    outside.write_text("plain\n")
+    outside.chmod(0o755)
+    copy = pack / "dist" / "claude" / "skills" / "s" / "notes.txt"
+    outside.write_bytes(copy.read_bytes())
+    copy.unlink()
+    copy.symlink_to(outside)
+    api.export(pack)
+    assert not copy.is_symlink()
+    assert not copy.stat().st_mode & stat.S_IXUSR
+    assert outside.stat().st_mode & stat.S_IXUSR  # untouched
