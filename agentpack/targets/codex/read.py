@@ -62,10 +62,20 @@ def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
             report.mapped.append(key)
         elif key == "features" and isinstance(value, dict) and value.get("shell_tool") is False:
             # without its shell a Codex agent can neither run, read, list, search nor fetch
-            policy = Policy.build(Decision.ALLOW, None, (), THROUGH_SHELL)
+            shell = Policy.build(Decision.ALLOW, None, (), THROUGH_SHELL)
+            policy = shell if policy is None else _both(policy, shell)
             report.mapped.append("features.shell_tool")
             rest = sorted(k for k in value if k != "shell_tool")
             report.dropped += [f"features.{k} (no canonical field)" for k in rest]
+        elif key == "sandbox_mode" and value == "read-only":
+            # Codex runs a custom agent in its session's sandbox whatever the role says, but
+            # its author meant it to change nothing: read so, which is the narrower reading
+            read_only = Policy.build(Decision.ALLOW, None, (), READ_ONLY_DENIES)
+            policy = read_only if policy is None else _both(policy, read_only)
+            report.approximated.append(
+                "sandbox_mode = read-only (Codex applies its session's sandbox to a custom "
+                f"agent; read as the author meant it: no {', '.join(READ_ONLY_DENIES)})"
+            )
         elif key in IGNORED_IN_ROLES:
             report.dropped.append(
                 f"{key} (Codex does not apply it to a custom agent: its session's applies)"
@@ -82,6 +92,17 @@ def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
         policy=policy,
         extras=MappingProxyType({"codex": MappingProxyType(extras)} if extras else {}),
     )
+
+
+READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
+"""What a read-only sandbox takes away, as canonical tools: every change to files, and the
+shell and network (a shell command in another tool may write; the sandbox has no network)."""
+
+
+def _both(first: Policy, second: Policy) -> Policy:
+    """Two deny-only policies (``features.shell_tool`` and a read-only sandbox) as one."""
+    denied = [t for p in (first, second) for t, d in p.tools.items() if d is Decision.DENY]
+    return Policy.build(Decision.ALLOW, None, (), list(dict.fromkeys(denied)))
 
 
 def user_only(folder: Path) -> bool | None:

@@ -1,0 +1,30 @@
+"""Codex's native files read into the pack, never wider than their author meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentpack import api
+from agentpack.permissions import Decision
+
+
+def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
+    """Codex runs a custom agent in its session's sandbox, so sandbox_mode = "read-only"
+    holds nothing there; the pack reads the author's meaning, the narrower one, rather
+    than an agent with every tool (which is what dropping it gave)."""
+    roles = tmp_path / "in" / ".codex" / "agents"
+    roles.mkdir(parents=True)
+    (roles / "auditor.toml").write_text(
+        'name = "auditor"\ndescription = "Audits"\ndeveloper_instructions = "Audit."\n'
+        'sandbox_mode = "read-only"\n[features]\nshell_tool = false\n'
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("auditor")
+    assert agent is not None
+    assert agent.policy is not None
+    for tool in ("write", "edit", "bash", "webfetch", "read", "grep"):
+        assert agent.policy.decide(tool) is Decision.DENY, tool
+    assert agent.policy.decide("todo") is Decision.ALLOW
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("sandbox_mode = read-only") for a in said)
