@@ -153,8 +153,18 @@ def _collect(
     return tools, bash
 
 
-def policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
+def policy(
+    fm: Mapping[str, Any], report: FileReport, project: Mapping[str, Any] | None = None
+) -> Policy | None:
+    """The agent's policy; ``project``: the ``permission`` and ``tools`` opencode applies to
+    every agent of the project, which the agent's own rules override (they come after)."""
     rules = _rules(fm, report)
+    common = _rules(project, FileReport(report.source)) if project else None
+    if common:
+        report.approximated.append(
+            "permission (the project's, which opencode applies to every agent, folded in)"
+        )
+        rules = common + (rules or [])
     if rules is None:
         return None
     default = _decide(rules, "\x00unnamed-tool", "x")
@@ -200,8 +210,14 @@ def _nested(path: Path) -> str | None:
     return "/".join(name_of(None, part) for part in (*parts[at + 1 : -1], path.stem))
 
 
-def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
+def agent(
+    native: Native, report: FileReport, env: ImportEnv, project: Mapping[str, Any] | None = None
+) -> Agent:
+    """An agent file (or an ``agent`` entry of opencode.json, with that file's ``project``
+    settings); a file in a project's ``.opencode/`` gets the project's."""
     fm = native.frontmatter or {}
+    if project is None:
+        project = readconfig.project_settings(native.path.resolve())
     name = _nested(native.path) or name_of(fm.get("name"), native.path.stem)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
@@ -236,7 +252,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         temperature=fm.get("temperature"),
         top_p=fm.get("top_p"),
         max_steps=steps if isinstance(steps, int) else None,
-        policy=policy(fm, report),
+        policy=policy(fm, report, project),
         color=color if isinstance(color, str) else None,
         extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
     )

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 NOT_CARRIED = {
     "plugin": "opencode plugins (code) are not carried by a pack",
-    "tools": "settings of opencode's tools for every agent are not carried by a pack",
-    "permission": "the project's permissions for every agent are not carried by a pack",
     "provider": "model providers are the user's settings, not a pack's",
     "lsp": "language servers are not carried by a pack",
     "formatter": "formatters are not carried by a pack",
@@ -40,10 +38,7 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         return  # read already (the project's config, found from .opencode/ too)
     report = run.report(path, "opencode.json")
     try:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".jsonc":
-            text = re.sub(r"(?m)^\s*//.*$", "", text)
-        config = json.loads(text)
+        config = _load(path)
     except (OSError, ValueError) as exc:
         report.error(1, 1, "-", f"cannot read this JSON: {exc}")
         return
@@ -54,6 +49,10 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
     for key, what in NOT_CARRIED.items():
         if config.get(key):
             report.dropped.append(f"{key} ({what})")
+    for key in shared(config):
+        report.approximated.append(
+            f"{key} (opencode applies it to every agent: folded into each agent read with it)"
+        )
     if isinstance(config.get("mcp"), dict):
         folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
         specs = {n: _server(s) for n, s in config["mcp"].items() if isinstance(s, dict)}
@@ -69,6 +68,38 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
             run.add(reader.command(native, report, env), report)
 
 
+def _load(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonc":
+        text = re.sub(r"(?m)^\s*//.*$", "", text)
+    return json.loads(text)
+
+
+def shared(config: Any) -> dict[str, Any]:
+    """What of a config's settings opencode applies to every agent: its ``permission`` and
+    its (deprecated) ``tools`` map."""
+    if not isinstance(config, dict):
+        return {}
+    return {k: config[k] for k in ("permission", "tools") if config.get(k) is not None}
+
+
+def project_settings(path: Path) -> dict[str, Any]:
+    """The shared settings of the project an agent file is in (``<project>/.opencode/...``):
+    those of ``opencode.json(c)`` beside ``.opencode/`` and in it."""
+    for folder in path.parents:
+        if folder.name != ".opencode":
+            continue
+        found: dict[str, Any] = {}
+        for base in (folder.parent, folder):
+            for name in ("opencode.json", "opencode.jsonc"):
+                try:
+                    found.update(shared(_load(base / name)))
+                except (OSError, ValueError):
+                    continue
+        return found
+    return {}
+
+
 def config_agents(
     config: Mapping[str, Any],
     base: Path,
@@ -80,6 +111,8 @@ def config_agents(
     ``{file:...}`` prompts are read relative to ``base``, the config's folder, as opencode
     reads them. Entries that define no agent of the pack are reported, not imported: one
     that turns an agent off (``disable: true``), and settings for a built-in agent."""
+    from agentpack.targets.opencode.read import agent as read_agent
+
     out = []
     for key in ("agent", "mode"):
         for name, spec in (config.get(key) or {}).items():
@@ -99,7 +132,7 @@ def config_agents(
                 fm.setdefault("mode", "primary")
             body = config_text(str(spec.get("prompt") or ""), base, report, f"{key}.{name}.prompt")
             native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
-            out.append(reader.agent(native, report, env))
+            out.append(read_agent(native, report, env, shared(config)))
     return out
 
 

@@ -1,0 +1,36 @@
+"""opencode's native files read into the pack: what opencode applies to every agent of a
+project (the ``permission`` of its opencode.json) holds for each agent read with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agentpack import api
+from agentpack.permissions import Decision
+
+
+def test_the_projects_permission_is_folded_into_each_agent(tmp_path: Path) -> None:
+    """Dropping it made every agent wider than opencode runs it (webfetch without asking,
+    sudo through bash); an agent's own rules still win over the project's."""
+    project = tmp_path / "project"
+    (project / ".opencode" / "agent").mkdir(parents=True)
+    config = {
+        "permission": {"webfetch": "ask", "edit": "deny", "bash": {"*": "allow", "sudo *": "deny"}},
+        "agent": {"planner": {"description": "Plans", "prompt": "Plan."}},
+    }
+    (project / "opencode.json").write_text(json.dumps(config))
+    (project / ".opencode" / "agent" / "writer.md").write_text(
+        "---\ndescription: Writes\npermission:\n  edit: allow\n---\nWrite.\n"
+    )
+    result = api.import_(project, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    for name, edit in (("planner", Decision.DENY), ("writer", Decision.ALLOW)):
+        agent = pack.agent(name)
+        assert agent is not None
+        assert agent.policy is not None, name
+        assert agent.policy.decide("webfetch") is Decision.ASK, name
+        assert agent.policy.decide("edit") is edit, name
+        assert agent.policy.decide("bash", "sudo rm x") is Decision.DENY, name
+        assert agent.policy.decide("bash", "ls") is Decision.ALLOW, name
