@@ -138,6 +138,17 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
     if agent_name is not None:
         report.mapped.append("agent")
     for key in fm.keys() - {"name", "description", "argument-hint", "model", "agent", "mode"}:
+        if key == "tools":  # a restriction lost: said as a warning, not a dropped field
+            line, col = native.located.pos(("tools",), key=True) if native.located else (1, 1)
+            report.warn(
+                line,
+                col,
+                "tools",
+                "the prompt's tools list is not carried: a pack's command runs with its "
+                "agent's tools (or the session's), which may be more; name an agent with "
+                "these tools as the command's agent",
+            )
+            continue
         report.dropped.append(f"{key} (no canonical field)")
 
     def back(match: re.Match[str]) -> str:
