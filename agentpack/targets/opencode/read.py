@@ -9,6 +9,7 @@ canonical policy cannot hold, become the narrowest decision they give, with a no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -36,7 +37,7 @@ from agentpack.permissions import (
 )
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
-from agentpack.targets.opencode.names import NAMED
+from agentpack.targets.opencode.names import COLORS, NAMED
 
 TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),
@@ -210,6 +211,9 @@ def _nested(path: Path) -> str | None:
     return "/".join(name_of(None, part) for part in (*parts[at + 1 : -1], path.stem))
 
 
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
 def agent(
     native: Native, report: FileReport, env: ImportEnv, project: Mapping[str, Any] | None = None
 ) -> Agent:
@@ -239,6 +243,9 @@ def agent(
     color = fm.get("color")
     if isinstance(color, str) and color.upper() in NAMED:
         color = NAMED[color.upper()]
+    if isinstance(color, str) and color not in COLORS and not _HEX.fullmatch(color):
+        report.dropped.append(f"color: {color} (an opencode theme colour; no other tool has it)")
+        color = None
     mode = str(fm.get("mode") or "all")
     steps = fm.get("steps", fm.get("maxSteps"))
     return Agent(

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agentpack import jsontext
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import FileReport, ImportEnv, Importing, Native
 from agentpack.targets import readparts
@@ -39,6 +40,10 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
     report = run.report(path, "opencode.json")
     try:
         config = _load(path)
+    except jsontext.JsonTextError as exc:
+        where = str(exc).split(": ", 1)[1]
+        report.error(exc.line, exc.col, "-", f"cannot read this JSON (with comments): {where}")
+        return
     except (OSError, ValueError) as exc:
         report.error(1, 1, "-", f"cannot read this JSON: {exc}")
         return
@@ -69,10 +74,10 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
 
 
 def _load(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".jsonc":
-        text = re.sub(r"(?m)^\s*//.*$", "", text)
-    return json.loads(text)
+    """opencode.json or .jsonc as opencode reads both: JSON with comments and trailing
+    commas."""
+    text = path.read_text(encoding="utf-8-sig")
+    return jsontext.value(text, jsontext.parse(text))
 
 
 def shared(config: Any) -> dict[str, Any]:

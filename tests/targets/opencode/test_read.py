@@ -34,3 +34,34 @@ def test_the_projects_permission_is_folded_into_each_agent(tmp_path: Path) -> No
         assert agent.policy.decide("edit") is edit, name
         assert agent.policy.decide("bash", "sudo rm x") is Decision.DENY, name
         assert agent.policy.decide("bash", "ls") is Decision.ALLOW, name
+
+
+def test_opencode_json_is_read_as_opencode_reads_it(tmp_path: Path) -> None:
+    """With comments and trailing commas (both files, as opencode takes both), and an
+    agent with a theme colour, which no other tool has: dropped with a note."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "opencode.json").write_text(
+        '{\n  // the team\'s agents\n  "agent": {\n    "review": {\n'
+        '      "description": "Reviews",\n      "prompt": "Review.",\n      "color": "error",\n'
+        "    },\n  },\n}\n"
+    )
+    result = api.import_(project, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("review")
+    assert agent is not None
+    assert agent.color is None
+    said = [d for r in result.reports for d in r.dropped]
+    assert "color: error (an opencode theme colour; no other tool has it)" in said
+
+
+def test_a_broken_opencode_json_says_where(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "opencode.json").write_text('{\n  "agent": {\n    "x": [1 2]\n  }\n}\n')
+    result = api.import_(project, tmp_path / "pack")
+    errors = [str(f) for r in result.reports for f in r.findings if f.is_error]
+    assert errors == [
+        "opencode.json:3:13: error: -: cannot read this JSON (with comments): not JSON here: "
+        "expected ','"
+    ]
