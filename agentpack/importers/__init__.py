@@ -26,7 +26,8 @@ _ROOTED = re.compile(r"\$(?:\{[A-Z_]*PLUGIN_ROOT[^}]*\}|[A-Z_]*PLUGIN_ROOT)/([^\
 """A path a body names in its plugin's folder (``${CLAUDE_PLUGIN_ROOT}/scripts/x.py``)."""
 _AGENT_DIRS = ("agents", "agent")
 _COMMAND_DIRS = ("commands", "command")
-_SKILL_DIRS = ("skills", "skill")
+_SKILL_DIRS = ("skills", "skill", ".agents/skills")
+"""``.agents/skills``: where Agent Skills live in a project (Codex reads them there)."""
 _TEXT_SUFFIXES = (".md", ".markdown", ".txt", "")
 _NOT_AGENTS = frozenset({"README.MD", "CHANGELOG.MD", "LICENSE.MD", "CLAUDE.MD", "AGENTS.MD"})
 
@@ -228,6 +229,8 @@ class _Run:
 
     def skill(self, folder: Path, dialect: str) -> None:
         path = folder / "SKILL.md"
+        if not self.first(path):
+            return  # read already (a tool's tree and the project's .agents/skills meet)
         report = self.report(path, "skill")
         native = read_native(path, report, lenient=self.lenient)
         if native is None:

@@ -190,11 +190,15 @@ class CodexReader:
         taken = {agents, skills, folder / ".codex-plugin", folder / ".agents"}
         for path in sorted(agents.rglob("*.toml")) if agents.is_dir() else []:
             self._agent(path, run)
-        for entry in sorted(skills.iterdir()) if skills.is_dir() else []:
-            if (entry / "SKILL.md").is_file():
-                self._skill(entry, run)
-            elif not entry.name.startswith("."):
-                run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
+        # a project's .codex/ has its skills beside it, in the project's .agents/skills
+        beside = folder.parent / SKILLS if home else None
+        for where in (skills, beside):
+            for entry in sorted(where.iterdir()) if where and where.is_dir() else []:
+                if (entry / "SKILL.md").is_file():
+                    if run.first(entry / "SKILL.md"):
+                        self._skill(entry, run)
+                elif not entry.name.startswith("."):
+                    run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
         taken |= self.config(folder, run)
         if not home:
             taken |= {folder / ".codex"}

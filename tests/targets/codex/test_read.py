@@ -28,3 +28,21 @@ def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
     assert agent.policy.decide("todo") is Decision.ALLOW
     said = [a for r in result.reports for a in r.approximated]
     assert any(a.startswith("sandbox_mode = read-only") for a in said)
+
+
+def test_a_projects_skills_in_agents_skills_are_read_once(tmp_path: Path) -> None:
+    """Codex reads a project's skills from .agents/skills, beside .codex/: the import read
+    neither that folder nor said so."""
+    project = tmp_path / "in"
+    (project / ".codex" / "agents").mkdir(parents=True)
+    (project / ".codex" / "agents" / "a.toml").write_text(
+        'name = "a"\ndescription = "A"\ndeveloper_instructions = "Do."\n'
+    )
+    skill = project / ".agents" / "skills" / "notes"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: notes\ndescription: Take notes\n---\nNote.\n")
+    for source in (project, project / ".codex"):
+        result = api.import_(source, tmp_path / f"pack-{source.name}")
+        assert not result.failed, [str(f) for f in result.findings]
+        pack = api.load_pack(tmp_path / f"pack-{source.name}")
+        assert [s.name for s in pack.skills] == ["notes"], source
