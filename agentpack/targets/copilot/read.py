@@ -71,6 +71,13 @@ def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
             granted += NARROW_NAMES[key]
         elif key in READ_NAMES:
             granted += ALIASES[READ_NAMES[key]]
+        elif key.partition("/")[0] in (*ALIASES, "vscode") and mcp:
+            # read/problems, execute/runTests: one tool of a built-in tool set, not an
+            # MCP server's; the whole set would allow more
+            report.approximated.append(
+                f"tools: {name} (one tool of Copilot's {key.partition('/')[0]} tool set, "
+                "which would allow more: left out)"
+            )
         elif mcp:
             server, tool = mcp.groups()
             granted.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")

@@ -20,3 +20,17 @@ def test_a_prompts_tools_list_is_a_warning(tmp_path: Path) -> None:
     assert len(warned) == 1
     assert warned[0].startswith(".github/prompts/context.prompt.md:4:1: warning: tools: ")
     assert not [d for r in result.reports for d in r.dropped if d.startswith("tools")]
+
+
+def test_one_tool_of_a_builtin_tool_set_is_no_mcp_server() -> None:
+    """``read/problems`` names one tool of Copilot's read set: it is no MCP server's tool,
+    and the whole set would allow more, so it grants nothing (with a note)."""
+    from agentpack.native import FileReport
+    from agentpack.targets.copilot.read import tool_ids
+
+    report = FileReport("a.agent.md")
+    granted = tool_ids(["read/problems", "execute/runTests", "github/search"], report)
+    assert granted is not None
+    assert "mcp:github/search" in granted
+    assert not any(g.startswith(("mcp:read", "mcp:execute")) for g in granted)
+    assert len([a for a in report.approximated if "tool set" in a]) == 2
