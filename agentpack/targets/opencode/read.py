@@ -265,9 +265,19 @@ def agent(
     )
 
 
+_COMMAND_FIELDS = ("description", "agent", "model", "subtask", "variant")
+"""What opencode reads of a command (and ``template`` in opencode.json, its text)."""
+
+
 def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
     fm = native.frontmatter or {}
     extras = {k: v for k, v in fm.items() if k == "variant"}
+    report.mapped += [k for k in _COMMAND_FIELDS if k in fm]
+    report.dropped += [
+        f"{k} (opencode reads no such command field)"
+        for k in fm
+        if k not in _COMMAND_FIELDS and k != "template"
+    ]
     return Command(
         name=slug(native.path.stem),
         description=str(fm.get("description") or "Imported command."),

@@ -65,3 +65,16 @@ def test_a_broken_opencode_json_says_where(tmp_path: Path) -> None:
         "opencode.json:3:13: error: -: cannot read this JSON (with comments): not JSON here: "
         "expected ','"
     ]
+
+
+def test_a_command_field_opencode_does_not_read_is_reported(tmp_path: Path) -> None:
+    commands = tmp_path / "project" / ".opencode" / "command"
+    commands.mkdir(parents=True)
+    (commands / "commit.md").write_text(
+        "---\ndescription: Commit\ntitle: Commit\nsubtask: true\n---\nWrite it.\n"
+    )
+    result = api.import_(tmp_path / "project", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (report,) = [r for r in result.reports if r.source.endswith("commit.md")]
+    assert report.dropped == ["title (opencode reads no such command field)"]
+    assert set(report.mapped) >= {"description", "subtask"}
