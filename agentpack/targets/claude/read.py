@@ -83,10 +83,11 @@ def _ids(names: list[str], report: FileReport, fieldname: str, *, granting: bool
     out: list[str] = []
     for name in names:
         tool, pattern = claude_tool(name, granting=granting)
-        if tool is None and claude_tool(name)[0] is not None:
+        whole = claude_tool(name)[0] if tool is None and granting else None
+        if whole is not None:
             report.approximated.append(
-                f"{fieldname}: {name} (a part of the pack's {claude_tool(name)[0]}, which "
-                "would allow more: left out)"
+                f"{fieldname}: {name} (a part of the pack's {whole}, which would allow more: "
+                "left out)"
             )
             continue
         if tool is None:
