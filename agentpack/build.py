@@ -8,18 +8,21 @@ the output folder hold exactly what it returns.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentpack import cache as caching
-from agentpack.cache import InfoRow, NoteRow
+from agentpack.cache import InfoRow, NoteRow, RenderRecord
+from agentpack.claims import Claims
 from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
 from agentpack.load import Loader
 from agentpack.load.doc import note_position
 from agentpack.load.items import SKILL_FILE, resource_paths
 from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack, SourceRef
-from agentpack.outputs import OutFile, Stat, collision_key, path_problem
+from agentpack.outputs import OutFile, Stat
 from agentpack.record import Record, sha256
 from agentpack.targets import Registry
 from agentpack.targets.base import Change, Context, Note, Report, Target, item_env
@@ -47,10 +50,8 @@ class Build:
     disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
     """What each target's folder held when the cache checked it, for the writer."""
 
-    def digests(self) -> dict[str, str]:
-        return {
-            f"{t}/{p}": w.digest for t, wanted in self.targets.items() for p, w in wanted.items()
-        }
+    digests: dict[str, str] = field(default_factory=dict)
+    """``<target>/<path>`` -> sha256 of every file of the target folders."""
 
 
 @dataclass(slots=True)
@@ -58,38 +59,19 @@ class _Source:
     """One item file (a skill's folder) as this export sees it."""
 
     kind: Kind
-    path: Path
+    entry: str
+    """Its path in the pack (a skill's folder)."""
     rel: str
+    """Its file's path in the pack (a skill's SKILL.md)."""
     key: str
     info: ItemInfo | None = None
     """None when the item has errors."""
     item: Item | None = None
     """Loaded only when something needs it."""
-
-
-class Claims:
-    """One target's files so far; two files on one name (also on a case-folding or
-    normalising file system) are an error unless they are the same file."""
-
-    def __init__(self, target: str, wanted: dict[str, Wanted]) -> None:
-        self.target, self.wanted = target, wanted
-        self.keys: dict[str, str] = {}
-
-    def take(self, path: str, file: Wanted, *, checked: bool = False) -> None:
-        """``checked``: the path was checked when the cached record was made."""
-        if not checked and (problem := path_problem(path)):
-            raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
-        earlier = self.keys.setdefault(
-            path.lower() if path.isascii() else collision_key(path), path
-        )
-        if earlier != path or path in self.wanted:
-            if self.wanted[earlier].digest != file.digest:
-                raise UnsafePath(
-                    f"two files would be written to {path!r} ({self.target}); names must "
-                    "differ, also in letter case and Unicode normalisation"
-                )
-            return
-        self.wanted[path] = file
+    before: dict[str, RenderRecord] = field(default_factory=dict)
+    """Its renders by target, as the cache kept them."""
+    now: dict[str, RenderRecord] = field(default_factory=dict)
+    """Its renders by target, as this export reuses or makes them, for the cache."""
 
 
 class _Run:
@@ -97,6 +79,8 @@ class _Run:
 
     def __init__(self, root: Path, registry: Registry, cache: caching.Cache) -> None:
         self.root, self.registry, self.cache = root, registry, cache
+        self.base = os.path.join(root, "")
+        """The pack's folder as a string ending in a separator, to join paths onto."""
         self.loader = Loader(root, registry)
         self.places: dict[tuple[str, str], tuple[int, int]] = {}
         """Where in its file each noted field stands (several targets note one field)."""
@@ -116,19 +100,20 @@ class _Run:
             sorted(manifest.executables) if manifest else [],
         )
 
-    def digest(self, kind: Kind, path: Path, rel: str) -> str:
+    def digest(self, kind: Kind, entry: str, rel: str) -> str:
         """The item's content: its file's sha256, or a skill's files'. Bytes read to hash
         them are handed to the loader, which would read them again."""
         files = self.loader.files
         if kind is not Kind.SKILL:
-            return self._hash(rel, path)
-        parts = [(rel, self._hash(rel, path / SKILL_FILE))]
-        for file in resource_paths(path):
+            return self._hash(rel, f"{self.base}{rel}")
+        folder = self.root / entry
+        parts = [(rel, self._hash(rel, f"{self.base}{rel}"))]
+        for file in resource_paths(folder):
             sub = files.rel(file)
-            parts.append((sub, self._hash(sub, file)))
+            parts.append((sub, self._hash(sub, os.fspath(file))))
         return caching.key(parts)
 
-    def _hash(self, rel: str, path: Path) -> str:
+    def _hash(self, rel: str, path: str) -> str:
         try:
             digest, data = self.cache.digest(rel, path)
         except OSError:
@@ -137,30 +122,33 @@ class _Run:
             self.loader.files.preread[rel] = data
         return digest
 
-    def sources(self, env_key: str) -> list[_Source]:
+    def sources(self) -> list[_Source]:
+        """Every item, keyed by its kind, path and content (what else it depends on is
+        the cache's ``env``)."""
         out = []
-        for kind, path in self.loader.sources():
-            rel = self.loader.files.rel(path / SKILL_FILE if kind is Kind.SKILL else path)
-            digest = self.digest(kind, path, rel)
-            out.append(_Source(kind, path, rel, caching.key(env_key, kind.value, rel, digest)))
+        for kind, entry in self.loader.sources():
+            rel = f"{entry}/{SKILL_FILE}" if kind is Kind.SKILL else entry
+            digest = self.digest(kind, entry, rel)
+            out.append(_Source(kind, entry, rel, f"{kind.value}:{digest}:{rel}"))
         return out
 
     def check(self, source: _Source) -> tuple[Finding, ...]:
         """The item's findings, from the cache or by loading it."""
-        record = self.cache.item(source.key)
+        record, source.now = self.cache.item(source.key)
         if record is not None:
             self.loader.files.preread.pop(source.rel, None)
             source.info = None if record[1] is None else _info(record[1])
+            source.before = record[2]
             return tuple(Finding.of_row(f) for f in record[0])
-        item, findings = self.loader.item(source.kind, source.path)
+        item, findings = self.loader.item(source.kind, self.root / source.entry)
         source.item, source.info = item, None if item is None else ItemInfo.of(item)
         info = None if source.info is None else _info_row(source.info)
-        self.cache.put_item(source.key, (tuple(f.row() for f in findings), info))
+        self.cache.put_item(source.key, (tuple(f.row() for f in findings), info, source.now))
         return findings
 
     def load(self, source: _Source) -> Item:
         if source.item is None:
-            source.item, _ = self.loader.item(source.kind, source.path)
+            source.item, _ = self.loader.item(source.kind, self.root / source.entry)
             assert source.item is not None  # its findings, cached, had no error
         return source.item
 
@@ -215,7 +203,8 @@ def build(
     names = tuple(dict.fromkeys(tools)) or (manifest.targets if manifest else ())
     # an unknown --tool is a usage error; one the manifest names is among its findings
     targets = {n: registry.get(n) for n in names if tools or n in registry.known()}
-    sources = run.sources(run.env_key())
+    cache.depend(run.env_key())
+    sources = run.sources()
     findings = [f for s in sources for f in run.check(s)]
     findings += run.loader.shared([s.info for s in sources if s.info is not None])
     findings.sort()
@@ -231,9 +220,11 @@ def build(
     built = {s.rel for s in sources if any(manifest.builds(_own(s), n) for n in targets)}
     out.reused = len(built - job.fresh)
     out.record = _record(out, previous)
-    ordered = sorted(set(job.notes))  # by file, line, target, item, field and message
+    # by file, line, target, item, field and message; sorted before the duplicates go, as
+    # the notes come in nearly sorted runs (a target's, in file order), which sort fast
+    ordered = [row for row, _ in itertools.groupby(sorted(job.notes))]
     versions = _version_findings(run, targets, previous, out)
-    out.findings = (*findings, *(_note_finding(row) for row in ordered), *versions)
+    out.findings = (*findings, *_note_findings(ordered), *versions)
     if all(s.item is not None for s in sources):
         out.pack = run.loader.pack([s.item for s in sources if s.item is not None])
     return out
@@ -258,24 +249,22 @@ class _Target:
 
     def render(self, name: str, target: Target, context: Context) -> None:
         run, out, cache = self.run, self.out, self.run.cache
-        held: dict[str, str] | None = None  # None: not writing, the disk does not matter
+        held: set[tuple[str, str]] | None = None  # None: not writing, the disk is no matter
         if cache.before and self.out_dir is not None:
             disk = out.disk[name] = scan(self.out_dir / name)
             held = cache.held(name, disk, f"{self.out_dir}/{name}/")
         elif self.out_dir is not None:
-            held = {}
+            held = set()
         claims = Claims(name, out.targets.setdefault(name, {}))
-        self.skills[name] = frozenset(
-            s.info.name
-            for s in self.sources
-            if s.info and s.kind is Kind.SKILL and out.manifest.builds(s.info.targets, name)
-        )
+        builds = out.manifest.builds
+        mine = [s for s in self.sources if s.info is not None and builds(s.info.targets, name)]
+        self.skills[name] = frozenset(s.info.name for s in mine if s.info and s.kind is Kind.SKILL)
         self.skills_key[name] = caching.key(sorted(self.skills[name]))
-        for source in self.sources:
-            if source.info is not None and out.manifest.builds(source.info.targets, name):
-                self.item(name, target, source, claims, held)
+        for source in mine:
+            self.item(name, target, source, claims, held)
+        claims.settle()
         report = Report()
-        own = [s.info for s in self.sources if s.info and out.manifest.builds(_own(s), name)]
+        own = [s.info for s in self.sources if s.info and builds(_own(s), name)]
         for o in target.render_pack(out.manifest, own, report, context):
             if o.area == "pack":
                 _pack_file(out, name, o)
@@ -289,36 +278,32 @@ class _Target:
         target: Target,
         source: _Source,
         claims: Claims,
-        held: Mapping[str, str] | None,
+        held: set[tuple[str, str]] | None,
     ) -> None:
-        """``held``: what the target's folder holds, by path, as the cache vouches for it
-        (None: the folder does not matter, nothing will be written)."""
-        run, cache = self.run, self.run.cache
+        """``held``: the files of the target's folder, as (path, sha256), that the cache
+        vouches for (None: the folder is no matter, nothing will be written)."""
+        run = self.run
         assert source.info is not None
         agent = self.agents.get(source.info.agent) if source.info.agent else None
         dep = agent.key if agent else run.registry.spellings().get(source.info.agent or "", "")
         if source.kind is Kind.COMMAND:
             dep += "+" + self.skills_key[name]
-        # the parts are keys and names already: joined, not hashed again (60,000 of these)
-        render_key = f"{source.key}:{name}:{dep}"
-        record = cache.render(render_key)
-        if record is not None and (
-            held is None or all(held.get(path) == digest for path, digest in record[0])
-        ):
-            cache.put_render(render_key, record)
-            runs = record[2]
-            for path, digest in record[0]:
-                claims.take(path, Wanted(digest, None, path in runs), checked=True)
-            self.notes += record[1]
+        record = source.before.get(name)
+        if record is not None and record[0] == dep and (held is None or held.issuperset(record[1])):
+            source.now[name] = record
+            runs = record[3]
+            for path, digest in record[1]:
+                claims.add(path, Wanted(digest, None, path in runs), checked=True)
+            self.notes += record[2]
             return
         self.fresh.add(source.rel)
         outs, rows = run.render(target, source, agent, self.out.manifest, self.skills[name])
         digests = tuple((o.path, sha256(o.data)) for o in outs)
         for o, (_, digest) in zip(outs, digests, strict=True):
-            claims.take(o.path, Wanted(digest, o.data, o.executable))
+            claims.add(o.path, Wanted(digest, o.data, o.executable))
         self.notes += rows
         runs = tuple(o.path for o in outs if o.executable)
-        cache.put_render(render_key, (digests, tuple(rows), runs))
+        source.now[name] = (dep, digests, tuple(rows), runs)
 
 
 def _not_listed(run: _Run, target: str, count: int) -> Finding:
@@ -341,7 +326,10 @@ def _record(out: Build, previous: Record | None) -> Record:
     pack: dict[str, dict[str, str]] = {}
     for path, (target, data) in out.pack_files.items():
         pack.setdefault(target, {})[path] = sha256(data)
-    return (previous or Record()).updated(out.manifest, out.names, out.digests(), pack)
+    out.digests = {
+        f"{t}/{p}": w.digest for t, wanted in out.targets.items() for p, w in wanted.items()
+    }
+    return (previous or Record()).updated(out.manifest, out.names, out.digests, pack)
 
 
 def _version_findings(
@@ -390,9 +378,18 @@ def _info(row: InfoRow) -> ItemInfo:
     return ItemInfo(Kind(kind), name, description, SourceRef(path, line), own, agent)
 
 
-def _note_finding(row: NoteRow) -> Finding:
-    """The warning of a note, as ``Note.finding`` words it (without building the note:
-    a large pack has tens of thousands, read from the cache each export)."""
-    path, _, target, _, field_, change, message, at_line, at_col = row
-    severity = Severity.INFO if change == Change.DROPPED.value else Severity.WARNING
-    return Finding(path, at_line, at_col, severity, field_, f"{target}: {change}: {message}")
+def _note_findings(rows: Sequence[NoteRow]) -> list[Finding]:
+    """The warnings of the notes, as ``Note.finding`` words them (without building the
+    notes: a large pack has tens of thousands, read from the cache each export)."""
+    dropped, info, warning = Change.DROPPED.value, Severity.INFO, Severity.WARNING
+    return [
+        Finding(
+            path,
+            at_line,
+            at_col,
+            info if change == dropped else warning,
+            field_,
+            f"{target}: {change}: {message}",
+        )
+        for path, _, target, _, field_, change, message, at_line, at_col in rows
+    ]

@@ -1,11 +1,13 @@
 """The export cache: what loading and rendering each item gave, keyed by what it depends on.
 
-Records are kept per item (its findings, and what the checks across items need of it) and
-per item and target (the paths and sha256 of its files, and its notes), under a sha256 of
-everything they depend on: agentpack's version and code, the registered targets, the
-manifest and the files it names, the item's bytes and, for a command, the agent it names.
-A record can therefore only be found when those inputs are byte for byte the same, and an
-export with or without the cache writes the same files.
+One record is kept per item, under its kind, path and sha256: its findings, what the
+checks across items need of it, and, per target, the paths and sha256 of its files and its
+notes, with what else that render depended on (the agent a command names, the target's
+skills). What every item depends on (agentpack's version and code, the registered targets,
+the manifest and the files it names) is kept once, as ``env``: when it differs, no record
+is used. A record can therefore only be found when its inputs are byte for byte the same,
+and an export with or without the cache writes the same files. (One record per item, not
+per item and target, keeps a re-export to one lookup per item.)
 
 Files are trusted by their stat as git trusts its index: a source or output file whose
 size, mtime, ctime and inode are as recorded, and which was last changed well before the
@@ -23,13 +25,12 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 2
+FORMAT = 4
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -41,11 +42,12 @@ InfoRow = tuple[str, str, str, str, int, "tuple[str, ...] | None", "str | None"]
 """An ItemInfo as plain values: kind, name, description, path, line, targets, agent."""
 NoteRow = tuple[str, int, str, str, str, str, str, int, int]
 """A target's note as plain values, with the line and column of its field."""
-ItemRecord = tuple[tuple[FindingRow, ...], "InfoRow | None"]
-"""What loading an item gave: its findings, and its summary (None: it has errors)."""
-RenderRecord = tuple[tuple[tuple[str, str], ...], tuple[NoteRow, ...], tuple[str, ...]]
-"""What rendering an item for a target gave: its files' paths and sha256, its notes, and
-which of its files are executable."""
+RenderRecord = tuple[str, tuple[tuple[str, str], ...], tuple[NoteRow, ...], tuple[str, ...]]
+"""What rendering an item for a target gave: what it depended on besides the item, its
+files' paths and sha256, its notes, and which of its files are executable."""
+ItemRecord = tuple[tuple[FindingRow, ...], "InfoRow | None", dict[str, RenderRecord]]
+"""What loading an item gave: its findings, its summary (None: it has errors), and its
+renders by target."""
 
 
 def folder(env: Mapping[str, str]) -> Path:
@@ -100,13 +102,13 @@ class Cache:
     """When that export saved them: outputs it wrote later than that, less the margin,
     are read again."""
     margin: int = FINE_MARGIN_NS
+    env: str = ""
+    """The sha256 of what every item depends on; records made under another are unused."""
     sources: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items: dict[str, ItemRecord] = field(default_factory=dict)
-    renders: dict[str, RenderRecord] = field(default_factory=dict)
     outputs: dict[str, tuple[Stat, str]] = field(default_factory=dict)
-    now: dict[str, dict[str, Any]] = field(
-        default_factory=lambda: {"sources": {}, "items": {}, "renders": {}}
-    )
+    sources_now: dict[str, tuple[Stat, str]] = field(default_factory=dict)
+    items_now: dict[str, ItemRecord] = field(default_factory=dict)
     """What this export used or made, which is all the next one keeps."""
 
     @staticmethod
@@ -120,9 +122,9 @@ class Cache:
             if data["format"] != FORMAT:
                 return cache
             cache.before, cache.margin = data["started"], data["margin"]
-            cache.finished = data["finished"]
+            cache.finished, cache.env = data["finished"], data["env"]
             cache.sources, cache.items = data["sources"], data["items"]
-            cache.renders, cache.outputs = data["renders"], data["outputs"]
+            cache.outputs = data["outputs"]
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             return Cache(path)
         return cache
@@ -133,21 +135,21 @@ class Cache:
             return None
         return record[1]
 
-    def digest(self, rel: str, path: Path) -> tuple[str, bytes | None]:
+    def digest(self, rel: str, path: str) -> tuple[str, bytes | None]:
         """The sha256 of a pack file (``+x`` after it when its owner may run it, which its
         copies keep), from its stat when the cache can vouch for it, and its bytes when
         they had to be read (None: not read; the loader says why not)."""
         st = stat_of(os.stat(path))
         found = self._trusted(self.sources.get(rel), st, self.before)
         if found is not None:
-            self.now["sources"][rel] = (st, found)
+            self.sources_now[rel] = (st, found)
             return found, None
         try:
             data, _ = read_bytes(path)
         except SourceError:
             return f"unreadable {st}", None
         found = hashlib.sha256(data).hexdigest() + ("+x" if st[4] else "")
-        self.now["sources"][rel] = (st, found)
+        self.sources_now[rel] = (st, found)
         return found, data
 
     def vouch(self, out: str, st: Stat, path: str) -> str | None:
@@ -165,51 +167,55 @@ class Cache:
                 return None
         return found
 
-    def held(self, target: str, disk: Mapping[str, Stat], base: str) -> dict[str, str]:
-        """What ``vouch`` says of each file of a target's folder (``disk``: path -> stat,
-        ``base``: the folder, ending in a slash), for the files it can vouch for: one pass
-        over the folder instead of one call per file of each cached render."""
+    def held(self, target: str, disk: Mapping[str, Stat], base: str) -> set[tuple[str, str]]:
+        """The files of a target's folder (``disk``: path -> stat, ``base``: the folder,
+        ending in a slash) that ``vouch`` can vouch for, as (path, sha256): one pass over
+        the folder instead of one call per file of each cached render, and a set that a
+        render's files can be checked against in one step."""
         outputs, until, prefix = self.outputs, self.finished - self.margin, f"{target}/"
-        held = {}
+        held = set()
         for path, st in disk.items():
             record = outputs.get(prefix + path)
             if record is None or record[0] != st:
                 continue
             found = record[1] if st[1] < until else self.vouch(prefix + path, st, base + path)
             if found is not None:
-                held[path] = found
+                held.add((path, found))
         return held
 
-    def item(self, item_key: str) -> ItemRecord | None:
+    def depend(self, env: str) -> None:
+        """Use the records only if they were made under ``env``, as this export is."""
+        if env != self.env:
+            self.items = {}
+        self.env = env
+
+    def item(self, item_key: str) -> tuple[ItemRecord | None, dict[str, RenderRecord]]:
+        """The item's record (None: none), and where this export keeps the renders of the
+        item that it reuses or makes (the record's own renders are last time's)."""
         found = self.items.get(item_key)
+        renders: dict[str, RenderRecord] = {}
         if found is not None:
-            self.now["items"][item_key] = found
-        return found
+            self.items_now[item_key] = (found[0], found[1], renders)
+        return found, renders
 
     def put_item(self, item_key: str, row: ItemRecord) -> None:
-        self.now["items"][item_key] = row
-
-    def render(self, render_key: str) -> RenderRecord | None:
-        return self.renders.get(render_key)
-
-    def put_render(self, render_key: str, row: RenderRecord) -> None:
-        self.now["renders"][render_key] = row
+        self.items_now[item_key] = row
 
     def save(self, outputs: Mapping[str, Stat], digests: Mapping[str, str]) -> None:
         """Keep what this export used or made, with the stat of every output file
         (``<target>/<path>`` -> stat, and its sha256 in ``digests``)."""
         if self.path is None:
             return
-        mtimes = [st[1] for st, _ in list(self.now["sources"].values())[:1000]]
+        mtimes = [st[1] for st, _ in list(self.sources_now.values())[:1000]]
         fine = any(m % 1_000_000_000 for m in mtimes)
         data = {
             "format": FORMAT,
             "started": self.started,
             "finished": time.time_ns(),
             "margin": FINE_MARGIN_NS if fine or not mtimes else COARSE_MARGIN_NS,
-            "sources": self.now["sources"],
-            "items": self.now["items"],
-            "renders": self.now["renders"],
+            "env": self.env,
+            "sources": self.sources_now,
+            "items": self.items_now,
             "outputs": {k: (st, digests[k]) for k, st in outputs.items() if k in digests},
         }
         try:

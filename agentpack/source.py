@@ -30,7 +30,7 @@ class SourceError(Exception):
         self.line, self.col, self.field, self.message = line, col, field, message
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
     """The file's bytes and its stat (taken before the read, so that a later change always
     shows), or a SourceError that says why not: one open, one fstat and one read."""
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import api, writer
-from agentpack.build import Claims
+from agentpack.claims import Claims
 from agentpack.errors import Finding, UnsafePath
 from agentpack.writer import Wanted
 from tests.conftest import MakePack

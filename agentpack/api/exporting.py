@@ -91,7 +91,7 @@ def export(
             where.root, out_dir, built.names, built.findings, differences=tuple(differences(plan))
         )
     written = commit(plan, store.vouch if store.before else None)
-    store.save(written.stats, built.digests())
+    store.save(written.stats, built.digests)
     return ExportResult(
         where.root,
         out_dir,

@@ -54,12 +54,13 @@ def export(
 ) -> int:
     """Compile the pack into each target's native files, writing only what changed."""
     from agentpack import api
+    from agentpack.errors import Severity
 
     result = api.export(located(pack), tools, out, check=check, dry_run=dry_run, cache=not no_cache)
     if fmt == "json":
         echo_json(result.as_dict())
         return 1 if check and result.stale else 0
-    listed = [f for f in result.findings if verbose or f.severity.value != "info"]
+    listed = [f for f in result.findings if verbose or f.severity is not Severity.INFO]
     if len(listed) > SHOWN and not verbose:  # a large pack can have thousands of notes
         more = count(len(listed) - SHOWN, "more warning")
         tail = [f"... and {more}: 'agentpack validate' lists them all"]

@@ -56,23 +56,23 @@ class Loader:
         self.table = aliases.table(self.manifest, builtin) if self.manifest else builtin
         self._shared = len(self.files.findings)
 
-    def sources(self) -> list[tuple[Kind, Path]]:
-        """Every item's file (a skill's folder): agents, then commands, then skills; stray
-        files are warned about."""
-        return [(kind, path) for kind in FOLDERS for path in self._entries(kind)]
+    def sources(self) -> list[tuple[Kind, str]]:
+        """Every item's file (a skill's folder), by its path in the pack: agents, then
+        commands, then skills; stray files are warned about."""
+        return [(kind, rel) for kind in FOLDERS for rel in self._entries(kind)]
 
-    def _entries(self, kind: Kind) -> list[Path]:
+    def _entries(self, kind: Kind) -> list[str]:
         folder, suffix = FOLDERS[kind]
         base = self.root / folder
         if not base.is_dir():
             return []
         found = []
-        for entry in _walk(base, deep=kind is Kind.AGENT):
-            if entry.name.endswith(suffix) or (suffix == "/" and entry.is_dir()):
-                found.append(entry)
+        for rel, is_dir in _walk(os.fspath(base), f"{folder}/", deep=kind is Kind.AGENT):
+            if rel.endswith(suffix) or (suffix == "/" and is_dir):
+                found.append(rel)
             else:
                 self.files.report_at(
-                    self.files.rel(entry),
+                    rel,
                     (1, 1),
                     f"ignored: {folder}/ holds only "
                     + ("one folder per skill" if suffix == "/" else f"*{suffix} files"),
@@ -170,8 +170,8 @@ def load(root: Path, targets: Registered) -> Loaded:
     loader = Loader(root, targets)
     found: list[Item] = []
     every: list[Finding] = []
-    for kind, path in loader.sources():
-        item, findings = loader.item(kind, path)
+    for kind, rel in loader.sources():
+        item, findings = loader.item(kind, root / rel)
         every += findings
         if item is not None:
             found.append(item)
@@ -191,11 +191,13 @@ def load_pack(root: Path, targets: Registered) -> Pack:
     return loaded.pack
 
 
-def _walk(base: Path, *, deep: bool) -> list[Path]:
-    """The entries of an item folder in name order; with ``deep``, the files of its
-    subfolders too (agents: ``agents/team/coder.md`` is the agent ``team/coder``). Read
-    with ``scandir``, whose entries know a folder from a file without a stat each."""
-    out: list[Path] = []
+def _walk(base: str, rel: str, *, deep: bool) -> list[tuple[str, bool]]:
+    """The entries of an item folder (``base``, at ``rel`` in the pack) in name order, as
+    their paths in the pack and whether each is a folder (or a link to one); with ``deep``,
+    the files of its subfolders too (agents: ``agents/team/coder.md`` is the agent
+    ``team/coder``). Read with ``scandir``, whose entries know a folder from a file without
+    a stat each, and kept as strings: a pathlib join per file cost a tenth of a re-export."""
+    out: list[tuple[str, bool]] = []
     with os.scandir(base) as found:
         entries = sorted(found, key=lambda e: (e.name.removesuffix(".md"), e.name))
     for entry in entries:
@@ -203,7 +205,7 @@ def _walk(base: Path, *, deep: bool) -> list[Path]:
         if name.startswith("."):
             continue
         if deep and entry.is_dir(follow_symlinks=False) and not name.endswith(".md"):
-            out += _walk(base / name, deep=True)
+            out += _walk(entry.path, f"{rel}{name}/", deep=True)
         else:
-            out.append(base / name)
+            out.append((f"{rel}{name}", entry.is_dir()))
     return out
