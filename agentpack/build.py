@@ -50,8 +50,8 @@ class Build:
     disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
     """What each target's folder held when the cache checked it, for the writer."""
 
-    digests: dict[str, str] = field(default_factory=dict)
-    """``<target>/<path>`` -> sha256 of every file of the target folders."""
+    digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    """target -> path -> sha256 of every file of the target folders."""
 
 
 @dataclass(slots=True)
@@ -326,9 +326,7 @@ def _record(out: Build, previous: Record | None) -> Record:
     pack: dict[str, dict[str, str]] = {}
     for path, (target, data) in out.pack_files.items():
         pack.setdefault(target, {})[path] = sha256(data)
-    out.digests = {
-        f"{t}/{p}": w.digest for t, wanted in out.targets.items() for p, w in wanted.items()
-    }
+    out.digests = {t: {p: w.digest for p, w in wanted.items()} for t, wanted in out.targets.items()}
     return (previous or Record()).updated(out.manifest, out.names, out.digests, pack)
 
 

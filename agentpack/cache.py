@@ -30,7 +30,7 @@ from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 4
+FORMAT = 5
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -106,7 +106,9 @@ class Cache:
     """The sha256 of what every item depends on; records made under another are unused."""
     sources: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items: dict[str, ItemRecord] = field(default_factory=dict)
-    outputs: dict[str, tuple[Stat, str]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, tuple[Stat, str]]] = field(default_factory=dict)
+    """target -> path -> the file's stat and sha256, as the export that saved them left
+    them. (Paths by target share their strings with the renders' paths when saved.)"""
     sources_now: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items_now: dict[str, ItemRecord] = field(default_factory=dict)
     """What this export used or made, which is all the next one keeps."""
@@ -152,10 +154,10 @@ class Cache:
         self.sources_now[rel] = (st, found)
         return found, data
 
-    def vouch(self, out: str, st: Stat, path: str) -> str | None:
-        """The sha256 an output file (``<target>/<path>``, at ``path``) holds, as recorded:
-        from its stat, or, when that was taken too close to the recording, its bytes."""
-        record = self.outputs.get(out)
+    def vouch(self, target: str, rel: str, st: Stat, path: str) -> str | None:
+        """The sha256 a target's file (``rel``, at ``path``) holds, as recorded: from its
+        stat, or, when that was taken too close to the recording, its bytes."""
+        record = self.outputs.get(target, {}).get(rel)
         if record is None or record[0] != st:
             return None
         found = self._trusted(record, st, self.finished)
@@ -172,13 +174,13 @@ class Cache:
         ending in a slash) that ``vouch`` can vouch for, as (path, sha256): one pass over
         the folder instead of one call per file of each cached render, and a set that a
         render's files can be checked against in one step."""
-        outputs, until, prefix = self.outputs, self.finished - self.margin, f"{target}/"
+        outputs, until = self.outputs.get(target, {}), self.finished - self.margin
         held = set()
         for path, st in disk.items():
-            record = outputs.get(prefix + path)
+            record = outputs.get(path)
             if record is None or record[0] != st:
                 continue
-            found = record[1] if st[1] < until else self.vouch(prefix + path, st, base + path)
+            found = record[1] if st[1] < until else self.vouch(target, path, st, base + path)
             if found is not None:
                 held.add((path, found))
         return held
@@ -201,13 +203,20 @@ class Cache:
     def put_item(self, item_key: str, row: ItemRecord) -> None:
         self.items_now[item_key] = row
 
-    def save(self, outputs: Mapping[str, Stat], digests: Mapping[str, str]) -> None:
+    def save(
+        self, outputs: Mapping[str, Mapping[str, Stat]], digests: Mapping[str, Mapping[str, str]]
+    ) -> None:
         """Keep what this export used or made, with the stat of every output file
-        (``<target>/<path>`` -> stat, and its sha256 in ``digests``)."""
+        (target -> path -> stat) and its sha256 (in ``digests``, by target and path)."""
         if self.path is None:
             return
         mtimes = [st[1] for st, _ in list(self.sources_now.values())[:1000]]
         fine = any(m % 1_000_000_000 for m in mtimes)
+        kept: dict[str, dict[str, tuple[Stat, str]]] = {}
+        for target, stats in outputs.items():
+            files = digests.get(target, {})
+            # the paths of ``files``, not of ``stats``: the renders hold the same strings
+            kept[target] = {p: (stats[p], d) for p, d in files.items() if p in stats}
         data = {
             "format": FORMAT,
             "started": self.started,
@@ -216,7 +225,7 @@ class Cache:
             "env": self.env,
             "sources": self.sources_now,
             "items": self.items_now,
-            "outputs": {k: (st, digests[k]) for k, st in outputs.items() if k in digests},
+            "outputs": kept,
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,17 +68,19 @@ class Record:
         self,
         manifest: Manifest,
         built: Collection[str],
-        files: Mapping[str, str],
+        files: Mapping[str, Mapping[str, str]],
         pack_files: Mapping[str, Mapping[str, str]],
     ) -> Record:
-        """This record with the entries of the ``built`` targets replaced."""
+        """This record with the entries of the ``built`` targets replaced by ``files``
+        (target -> path -> sha256)."""
         kept = {k: v for k, v in self.files.items() if k.split("/", 1)[0] not in built}
+        kept.update((f"{t}/{p}", d) for t, found in files.items() for p, d in found.items())
         kept_pack = {t: dict(v) for t, v in self.pack_files.items() if t not in built}
         for target, entries in pack_files.items():
             kept_pack.setdefault(target, {}).update(entries)
         return Record(
             {"name": manifest.name, "version": manifest.version},
-            {**kept, **files},
+            kept,
             kept_pack,
         )
 

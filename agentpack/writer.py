@@ -79,12 +79,12 @@ class Written:
     """What one export wrote, and the stat of every file its target folders now hold."""
 
     files: list[str] = field(default_factory=list)
-    stats: dict[str, Stat] = field(default_factory=dict)
-    """``<target>/<path>`` -> stat, for the export cache."""
+    stats: dict[str, dict[str, Stat]] = field(default_factory=dict)
+    """target -> path -> stat, for the export cache."""
 
 
-Vouch = Callable[[str, Stat, str], "str | None"]
-"""The digest the cache knows ``<target>/<path>`` (with this stat, at this path) holds."""
+Vouch = Callable[[str, str, Stat, str], "str | None"]
+"""The digest the cache knows a target's file (with this stat, at this path) holds."""
 
 
 def commit(plan: Plan, vouch: Vouch | None = None) -> Written:
@@ -163,20 +163,20 @@ def _stage(
     """Stage one target's changes; the step that makes them visible."""
     base = plan.out_dir / target
     on_disk = plan.disk[target] if target in plan.disk else scan(base)
+    stats = done.stats[target] = {}
     try:
         if not base.exists():
             folder = staging / "new" / target
             rels = sorted(wanted)
-            stats = _create_all(folder, [_out(rel, wanted[rel]) for rel in rels])
-            for rel, made in zip(rels, stats, strict=True):
-                done.stats[f"{target}/{rel}"] = made  # a renamed folder keeps its files' stats
+            made = _create_all(folder, [_out(rel, wanted[rel]) for rel in rels])
+            stats.update(zip(rels, made, strict=True))  # a renamed folder keeps them
 
             def swap() -> None:
                 folder.rename(base)
                 done.files.extend(f"{target}/{rel}" for rel in sorted(wanted))
 
             return swap
-        changed, modes = _changes(target, base, wanted, on_disk, vouch, done)
+        changed, modes = _changes(target, base, wanted, on_disk, vouch, stats)
         update = staging / "update" / target
         _create_all(update, [_out(rel, wanted[rel]) for rel in changed])
     except OSError as exc:
@@ -191,12 +191,12 @@ def _stage(
                 final.parent.mkdir(parents=True, exist_ok=True)
                 made.add(final.parent)
             os.replace(update / rel, final)
-            done.stats[f"{target}/{rel}"] = stat_of(final.stat())
+            stats[rel] = stat_of(final.stat())
             done.files.append(f"{target}/{rel}")
         for rel in modes:
             final = base / rel
             os.chmod(final, _mode(wanted[rel].executable))
-            done.stats[f"{target}/{rel}"] = stat_of(final.stat())
+            stats[rel] = stat_of(final.stat())
             done.files.append(f"{target}/{rel}")
         for rel in gone:
             _remove(base, rel)
@@ -210,10 +210,11 @@ def _changes(
     wanted: Mapping[str, Wanted],
     on_disk: Mapping[str, Stat],
     vouch: Vouch | None,
-    done: Written,
+    stats: dict[str, Stat],
 ) -> tuple[list[str], list[str]]:
     """The files of an existing target folder (``base``) to write, and those that hold
-    the right bytes without the right execute bit; the stat of each file left as it is."""
+    the right bytes without the right execute bit; the stat of each file left as it is
+    goes into ``stats``."""
     changed: list[str] = []
     modes: list[str] = []
     for rel, w in sorted(wanted.items()):
@@ -224,7 +225,7 @@ def _changes(
             elif st is not None and st[4] != w.executable:
                 modes.append(rel)
             elif st is not None:
-                done.stats[f"{target}/{rel}"] = st
+                stats[rel] = st
             continue
         _no_symlinks(base, rel)
         changed.append(rel)
@@ -247,7 +248,7 @@ def _mode(executable: bool) -> int:
 def _same(target: str, rel: str, st: Stat, wanted: Wanted, base: Path, vouch: Vouch | None) -> bool:
     """Whether the file on disk already holds ``wanted``: the cache says so for its stat,
     or (when it cannot) its bytes do."""
-    known = vouch(f"{target}/{rel}", st, f"{base}/{rel}") if vouch is not None else None
+    known = vouch(target, rel, st, f"{base}/{rel}") if vouch is not None else None
     if known is not None:
         return known == wanted.digest
     try:
