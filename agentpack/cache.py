@@ -30,7 +30,7 @@ from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 5
+FORMAT = 6
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -106,9 +106,10 @@ class Cache:
     """The sha256 of what every item depends on; records made under another are unused."""
     sources: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items: dict[str, ItemRecord] = field(default_factory=dict)
-    outputs: dict[str, dict[str, tuple[Stat, str]]] = field(default_factory=dict)
-    """target -> path -> the file's stat and sha256, as the export that saved them left
-    them. (Paths by target share their strings with the renders' paths when saved.)"""
+    outputs: dict[str, tuple[dict[str, Stat], dict[str, str]]] = field(default_factory=dict)
+    """target -> the stat and the sha256 of each of its files (by path), as the export
+    that saved them left them. (Paths by target share their strings with the renders'
+    paths when saved, and stats by path can be matched with a folder's in one step.)"""
     sources_now: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items_now: dict[str, ItemRecord] = field(default_factory=dict)
     """What this export used or made, which is all the next one keeps."""
@@ -157,31 +158,28 @@ class Cache:
     def vouch(self, target: str, rel: str, st: Stat, path: str) -> str | None:
         """The sha256 a target's file (``rel``, at ``path``) holds, as recorded: from its
         stat, or, when that was taken too close to the recording, its bytes."""
-        record = self.outputs.get(target, {}).get(rel)
-        if record is None or record[0] != st:
+        stats, digests = self.outputs.get(target, ({}, {}))
+        if stats.get(rel) != st:
             return None
-        found = self._trusted(record, st, self.finished)
-        if found is None:
-            try:
-                with open(path, "rb") as handle:
-                    found = hashlib.sha256(handle.read()).hexdigest()
-            except OSError:
-                return None
-        return found
+        if st[1] < self.finished - self.margin:
+            return digests[rel]
+        try:
+            with open(path, "rb") as handle:
+                return hashlib.sha256(handle.read()).hexdigest()
+        except OSError:
+            return None
 
     def held(self, target: str, disk: Mapping[str, Stat], base: str) -> set[tuple[str, str]]:
         """The files of a target's folder (``disk``: path -> stat, ``base``: the folder,
-        ending in a slash) that ``vouch`` can vouch for, as (path, sha256): one pass over
-        the folder instead of one call per file of each cached render, and a set that a
-        render's files can be checked against in one step."""
-        outputs, until = self.outputs.get(target, {}), self.finished - self.margin
-        held = set()
-        for path, st in disk.items():
-            record = outputs.get(path)
-            if record is None or record[0] != st:
-                continue
-            found = record[1] if st[1] < until else self.vouch(target, path, st, base + path)
-            if found is not None:
+        ending in a slash) that ``vouch`` can vouch for, as (path, sha256): the folder
+        matched with the record in one step, not per file, and a set that a render's files
+        can be checked against in one step."""
+        stats, digests = self.outputs.get(target, ({}, {}))
+        same = disk.items() & stats.items()
+        until = self.finished - self.margin
+        held = {(path, digests[path]) for path, st in same if st[1] < until}
+        for path, st in same:
+            if st[1] >= until and (found := self.vouch(target, path, st, base + path)):
                 held.add((path, found))
         return held
 
@@ -212,11 +210,11 @@ class Cache:
             return
         mtimes = [st[1] for st, _ in list(self.sources_now.values())[:1000]]
         fine = any(m % 1_000_000_000 for m in mtimes)
-        kept: dict[str, dict[str, tuple[Stat, str]]] = {}
+        kept: dict[str, tuple[dict[str, Stat], dict[str, str]]] = {}
         for target, stats in outputs.items():
             files = digests.get(target, {})
             # the paths of ``files``, not of ``stats``: the renders hold the same strings
-            kept[target] = {p: (stats[p], d) for p, d in files.items() if p in stats}
+            kept[target] = ({p: stats[p] for p in files if p in stats}, dict(files))
         data = {
             "format": FORMAT,
             "started": self.started,

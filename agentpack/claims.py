@@ -30,6 +30,10 @@ class Claims:
             raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
         self.pending.append((path, file))
 
+    def extend(self, files: list[tuple[str, Wanted]]) -> None:
+        """Files of a cached record, whose paths were checked when it was made."""
+        self.pending += files
+
     def settle(self) -> None:
         """Take the files added so far, in order: at once when no two of them share a
         folded name (the usual case), else one by one, which keeps the first of two same

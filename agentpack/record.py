@@ -56,14 +56,6 @@ class Record:
             },
         )
 
-    def by_target(self) -> dict[str, dict[str, str]]:
-        """Each target's files, by path inside its folder (one pass over the record)."""
-        found: dict[str, dict[str, str]] = {}
-        for key, digest in self.files.items():
-            target, _, path = key.partition("/")
-            found.setdefault(target, {})[path] = digest
-        return found
-
     def updated(
         self,
         manifest: Manifest,
