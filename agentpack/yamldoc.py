@@ -87,12 +87,19 @@ _resolver = Resolver()
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TYPED_START = frozenset(Resolver.yaml_implicit_resolvers)
+"""The first characters of the plain scalars that may have a type of their own (a number,
+a bool, null...); the resolver tries its patterns on those only, and None would mean
+patterns for every scalar."""
 
 
 def _scalar(event: Any) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _resolver.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        value = event.value
+        if not event.implicit[0] or (value[:1] not in _TYPED_START and None not in _TYPED_START):
+            return value  # quoted, or plain text no type starts like: the resolver's own rule
+        tag = _resolver.resolve(ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
     if tag == _STR:
         return event.value
     node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -360,7 +367,13 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
 
 
 def _parse(text: str, line_offset: int, *, pure: bool) -> Located:
-    events = _events(text, pure=pure)
+    events: Iterator[Any]
+    if _CParser is None or pure:
+        events = _events(text, pure=True)
+        close = events.close
+    else:  # as _events, without a generator frame to resume per event
+        parser = _CParser(text)
+        events, close = iter(parser.get_event, None), parser.dispose
     try:
         out = _quick(events, line_offset)
         out.pending = (text, line_offset)
@@ -368,5 +381,5 @@ def _parse(text: str, line_offset: int, *, pure: bool) -> Located:
     except _Fallback:
         pass
     finally:
-        events.close()
+        close()
     return _Builder(line_offset).feed(_events(text, pure=pure))
