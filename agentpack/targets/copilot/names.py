@@ -12,6 +12,9 @@ from agentpack.hostagents import HostAgent
 
 AGENTS = "agents"
 """``.github/agents`` in a repository, ``~/.copilot/agents`` for a user, a plugin's agents."""
+CHATMODES = "chatmodes"
+"""``.github/chatmodes/*.chatmode.md``: VS Code's custom agents before 1.106 (read on import,
+never written)."""
 SKILLS = "skills"
 PROMPTS = "prompts"
 """``.github/prompts``: VS Code's prompt files (the Copilot CLI reads none)."""

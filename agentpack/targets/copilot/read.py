@@ -37,6 +37,7 @@ from agentpack.targets.copilot.names import (
     AGENTS,
     ALIASES,
     ALWAYS,
+    CHATMODES,
     CLAUDE_TOOL_NAMES,
     COMMANDS,
     HOST_AGENTS,
@@ -57,6 +58,12 @@ _PROMPT_AGENTS = {host.native: canonical for canonical, host in HOST_AGENTS.item
 def _stem(path: Path, suffix: str) -> str:
     name = path.name
     return name[: -len(suffix)] if name.endswith(suffix) else path.stem
+
+
+def _agent_stem(path: Path) -> str:
+    """An agent's name from its file: ``x.agent.md``, a legacy chat mode's
+    ``x.chatmode.md``, or ``x.md``."""
+    return _stem(path, ".chatmode.md" if path.name.endswith(".chatmode.md") else ".agent.md")
 
 
 def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
@@ -120,7 +127,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
-        name=name_of(fm.get("name"), _stem(native.path, ".agent.md")),
+        name=name_of(fm.get("name"), _agent_stem(native.path)),
         description=description or "Imported agent.",
         body=native.body,
         source=SourceRef(report.source),
@@ -266,7 +273,7 @@ class CopilotReader:
         return folder.name in (self.tree_name, ".copilot") or (folder / PLUGIN).is_file()
 
     def folder(self, path: Path, run: Importing) -> bool:
-        if path.is_file() and path.name.endswith(".agent.md"):
+        if path.is_file() and path.name.endswith((".agent.md", ".chatmode.md")):
             self._agent(path, run)
         elif path.is_file() and path.name.endswith(".prompt.md"):
             self._prompt(path, run, None)
@@ -280,7 +287,7 @@ class CopilotReader:
         return set()
 
     def tree(self, folder: Path, run: Importing) -> None:
-        taken = {folder / sub for sub in (AGENTS, PROMPTS, COMMANDS, SKILLS)}
+        taken = {folder / sub for sub in (AGENTS, CHATMODES, PROMPTS, COMMANDS, SKILLS)}
         taken |= _servers_and_hooks(folder, run)
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN)
@@ -293,6 +300,13 @@ class CopilotReader:
                 self._agent(path, run)
             else:
                 run.skip(path, f"{path.stem}.agent.md beside it wins in Copilot")
+        named = {_agent_stem(path) for path in agents}
+        modes = folder / CHATMODES
+        for path in sorted(modes.glob("*.chatmode.md")) if modes.is_dir() else []:
+            if _agent_stem(path) in named:  # renamed and moved, as VS Code says to
+                run.skip(path, f"{AGENTS}/{_agent_stem(path)}.agent.md, its successor, wins")
+            else:
+                self._agent(path, run)
         prompts = sorted((folder / PROMPTS).glob("*.prompt.md"))
         for path in prompts:
             self._prompt(path, run, folder / COMMANDS / f"{_stem(path, '.prompt.md')}.md")

@@ -34,3 +34,28 @@ def test_one_tool_of_a_builtin_tool_set_is_no_mcp_server() -> None:
     assert "mcp:github/search" in granted
     assert not any(g.startswith(("mcp:read", "mcp:execute")) for g in granted)
     assert len([a for a in report.approximated if "tool set" in a]) == 2
+
+
+def test_legacy_chat_modes_are_read_as_agents(tmp_path: Path) -> None:
+    """``.github/chatmodes/*.chatmode.md`` (VS Code before 1.106) are agents named without
+    the ``.chatmode`` suffix; an ``.agent.md`` of the same name, their successor, wins."""
+    github = tmp_path / "in" / ".github"
+    (github / "chatmodes").mkdir(parents=True)
+    (github / "agents").mkdir()
+    (github / "chatmodes" / "planner.chatmode.md").write_text(
+        "---\ndescription: Plans the work\ntools: ['codebase', 'search']\n---\nPlan first.\n"
+    )
+    (github / "chatmodes" / "reviewer.chatmode.md").write_text(
+        "---\ndescription: Old reviewer\n---\nOld.\n"
+    )
+    (github / "agents" / "reviewer.agent.md").write_text(
+        "---\ndescription: Reviews the code\n---\nReview.\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agents = tmp_path / "pack" / "agents"
+    assert sorted(p.name for p in agents.iterdir()) == ["planner.md", "reviewer.md"]
+    assert "Review." in (agents / "reviewer.md").read_text()
+    assert result.skipped == (
+        (".github/chatmodes/reviewer.chatmode.md", "agents/reviewer.agent.md, its successor, wins"),
+    )
