@@ -128,6 +128,12 @@ class Cache:
             cache.finished, cache.env = data["finished"], data["env"]
             cache.sources, cache.items = data["sources"], data["items"]
             cache.outputs = data["outputs"]
+            tables = (cache.sources, cache.items, cache.outputs)
+            if not all(type(t) is dict for t in tables) or not all(
+                type(stats) is dict and type(digests) is dict
+                for stats, digests in cache.outputs.values()
+            ):
+                return Cache(path)  # not what this version writes: an export reads all again
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             return Cache(path)
         return cache

@@ -1,13 +1,11 @@
-"""An export with the cache writes exactly what a full export writes, after any edit.
-
-The property test edits a pack at random (bodies, descriptions, modes, tools, targets,
-commands, skill files, the manifest, errors, added and removed files, hand-edited output)
-and after each edit compares the cached export with ``export --check``, which never uses
-the cache and renders everything.
-"""
+"""An export with the cache writes exactly what a full export writes, after any edit: the
+property test edits a pack at random (bodies, descriptions, modes, tools, targets, commands,
+skill files, the manifest, errors, added and removed files, hand-edited output) and after
+each edit compares the cached export with ``export --check``, which renders everything."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import time
@@ -314,6 +312,9 @@ def test_a_broken_or_foreign_cache_is_ignored(pack: Pack) -> None:
     assert api.export(pack.root).reused == 0  # renders everything, keeps a new cache
     pack.edit("body", 2)
     assert api.export(pack.root).reused == EVERY - 2  # agent-2, and the command naming it
+    shape = {**marshal.loads(kept.read_bytes()), "outputs": {"claude": ["not", "tables"]}}
+    kept.write_bytes(marshal.dumps(shape))  # this version's number, another's shape
+    assert api.export(pack.root).reused == 0
 
 
 def test_the_cache_can_be_turned_off(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> None:
