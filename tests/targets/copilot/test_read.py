@@ -39,18 +39,15 @@ def test_one_tool_of_a_builtin_tool_set_is_no_mcp_server() -> None:
 def test_legacy_chat_modes_are_read_as_agents(tmp_path: Path) -> None:
     """``.github/chatmodes/*.chatmode.md`` (VS Code before 1.106) are agents named without
     the ``.chatmode`` suffix; an ``.agent.md`` of the same name, their successor, wins."""
-    github = tmp_path / "in" / ".github"
-    (github / "chatmodes").mkdir(parents=True)
-    (github / "agents").mkdir()
-    (github / "chatmodes" / "planner.chatmode.md").write_text(
-        "---\ndescription: Plans the work\ntools: ['codebase', 'search']\n---\nPlan first.\n"
-    )
-    (github / "chatmodes" / "reviewer.chatmode.md").write_text(
-        "---\ndescription: Old reviewer\n---\nOld.\n"
-    )
-    (github / "agents" / "reviewer.agent.md").write_text(
-        "---\ndescription: Reviews the code\n---\nReview.\n"
-    )
+    files = {
+        "chatmodes/planner.chatmode.md": "description: Plans the work\ntools: ['codebase']",
+        "chatmodes/reviewer.chatmode.md": "description: Old reviewer",
+        "agents/reviewer.agent.md": "description: Reviews the code",
+    }
+    for rel, fields in files.items():
+        path = tmp_path / "in" / ".github" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{fields}\n---\n{'Review.' if 'agents/' in rel else 'Old.'}\n")
     result = api.import_(tmp_path / "in", tmp_path / "pack")
     assert not result.failed, [str(f) for f in result.findings]
     agents = tmp_path / "pack" / "agents"
