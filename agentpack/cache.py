@@ -104,6 +104,8 @@ class Cache:
     margin: int = FINE_MARGIN_NS
     env: str = ""
     """The sha256 of what every item depends on; records made under another are unused."""
+    kept_env: bool = False
+    """Whether the records were made under this export's ``env``."""
     sources: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items: dict[str, ItemRecord] = field(default_factory=dict)
     outputs: dict[str, tuple[dict[str, Stat], dict[str, str]]] = field(default_factory=dict)
@@ -191,7 +193,8 @@ class Cache:
 
     def depend(self, env: str) -> None:
         """Use the records only if they were made under ``env``, as this export is."""
-        if env != self.env:
+        self.kept_env = env == self.env
+        if not self.kept_env:
             self.items = {}
         self.env = env
 
@@ -221,11 +224,19 @@ class Cache:
             files = digests.get(target, {})
             # the paths of ``files``, not of ``stats``: the renders hold the same strings
             kept[target] = ({p: stats[p] for p in files if p in stats}, dict(files))
+        margin = FINE_MARGIN_NS if fine or not mtimes else COARSE_MARGIN_NS
+        if (
+            self.before
+            and self.kept_env
+            and (margin, self.sources_now, self.items_now, kept)
+            == (self.margin, self.sources, self.items, self.outputs)
+        ):
+            return  # the file already holds all of it (an export that changed nothing)
         data = {
             "format": FORMAT,
             "started": self.started,
             "finished": time.time_ns(),
-            "margin": FINE_MARGIN_NS if fine or not mtimes else COARSE_MARGIN_NS,
+            "margin": margin,
             "env": self.env,
             "sources": self.sources_now,
             "items": self.items_now,

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from agentpack import api, emit
 from agentpack import cache as caching
 from agentpack.errors import Finding, InvalidPack
+from agentpack.outputs import stat_of
 from tests.packgen import HOSTILE
 
 HOUR_AGO = time.time() - 3600
@@ -212,8 +213,7 @@ def _location(pack: Pack) -> Path:
     return found
 
 
-EVERY = 8 + 3 + 1
-"""The agents, commands and the skill of ``Pack``."""
+EVERY = 8 + 3 + 1  # the agents, commands and the skill of Pack
 
 
 def test_one_changed_agent_loads_and_writes_that_agent_only(pack: Pack) -> None:
@@ -226,7 +226,9 @@ def test_one_changed_agent_loads_and_writes_that_agent_only(pack: Pack) -> None:
         "copilot/agents/agent-0.agent.md",
     )
     assert result.reused == EVERY - 1
-    assert api.export(pack.root).written == ()  # and then nothing at all
+    kept = _location(pack).read_bytes()
+    assert api.export(pack.root).written == ()  # and then nothing at all,
+    assert _location(pack).read_bytes() == kept  # not even the cache
 
 
 def test_a_mode_change_renders_the_commands_that_name_the_agent(pack: Pack) -> None:
@@ -386,12 +388,7 @@ def test_a_file_changed_too_close_to_the_last_export_is_read_again(pack: Pack) -
     store = caching.Cache.open(kept)
     st = os.stat(source)
     old = store.sources["agents/agent-4.md"]
-    store.sources["agents/agent-4.md"] = (
-        (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),
-        old[1],
-    )
-    import marshal
-
+    store.sources["agents/agent-4.md"] = (stat_of(st), old[1])  # the stat as it is now
     data = marshal.loads(kept.read_bytes())
     data["sources"] = store.sources
     data["started"] = st.st_mtime_ns + 1  # the edit was "just before" that export
