@@ -19,6 +19,7 @@ turns it off.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import time
@@ -30,7 +31,7 @@ from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 6
+FORMAT = 7
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -102,6 +103,10 @@ class Cache:
     """When that export saved them: outputs it wrote later than that, less the margin,
     are read again."""
     margin: int = FINE_MARGIN_NS
+    """How long before the recording a pack file must have last changed to be trusted."""
+    out_margin: int = FINE_MARGIN_NS
+    """The same for the output files, which may be on another file system (a pack on
+    ext4 exported to a FAT drive)."""
     env: str = ""
     """The sha256 of what every item depends on; records made under another are unused."""
     kept_env: bool = False
@@ -127,6 +132,7 @@ class Cache:
             if data["format"] != FORMAT:
                 return cache
             cache.before, cache.margin = data["started"], data["margin"]
+            cache.out_margin = data["out_margin"]
             cache.finished, cache.env = data["finished"], data["env"]
             cache.sources, cache.items = data["sources"], data["items"]
             cache.outputs = data["outputs"]
@@ -169,7 +175,7 @@ class Cache:
         stats, digests = self.outputs.get(target, ({}, {}))
         if stats.get(rel) != st:
             return None
-        if st[1] < self.finished - self.margin:
+        if st[1] < self.finished - self.out_margin:
             return digests[rel]
         try:
             with open(path, "rb") as handle:
@@ -184,7 +190,7 @@ class Cache:
         can be checked against in one step."""
         stats, digests = self.outputs.get(target, ({}, {}))
         same = disk.items() & stats.items()
-        until = self.finished - self.margin
+        until = self.finished - self.out_margin
         held = {(path, digests[path]) for path, st in same if st[1] < until}
         for path, st in same:
             if st[1] >= until and (found := self.vouch(target, path, st, base + path)):
@@ -217,19 +223,18 @@ class Cache:
         (target -> path -> stat) and its sha256 (in ``digests``, by target and path)."""
         if self.path is None:
             return
-        mtimes = [st[1] for st, _ in list(self.sources_now.values())[:1000]]
-        fine = any(m % 1_000_000_000 for m in mtimes)
         kept: dict[str, tuple[dict[str, Stat], dict[str, str]]] = {}
         for target, stats in outputs.items():
             files = digests.get(target, {})
             # the paths of ``files``, not of ``stats``: the renders hold the same strings
             kept[target] = ({p: stats[p] for p in files if p in stats}, dict(files))
-        margin = FINE_MARGIN_NS if fine or not mtimes else COARSE_MARGIN_NS
+        margin = _margin(st for st, _ in self.sources_now.values())
+        out_margin = _margin(st for stats in outputs.values() for st in stats.values())
         if (
             self.before
             and self.kept_env
-            and (margin, self.sources_now, self.items_now, kept)
-            == (self.margin, self.sources, self.items, self.outputs)
+            and (margin, out_margin, self.sources_now, self.items_now, kept)
+            == (self.margin, self.out_margin, self.sources, self.items, self.outputs)
         ):
             return  # the file already holds all of it (an export that changed nothing)
         data = {
@@ -237,6 +242,7 @@ class Cache:
             "started": self.started,
             "finished": time.time_ns(),
             "margin": margin,
+            "out_margin": out_margin,
             "env": self.env,
             "sources": self.sources_now,
             "items": self.items_now,
@@ -249,3 +255,11 @@ class Cache:
             os.replace(temp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs the next export time
+
+
+def _margin(stats: Iterable[Stat]) -> int:
+    """The margin for files with these stats: the larger one when the first thousand have
+    whole-second mtimes, as on a file system that keeps no finer times."""
+    mtimes = [st[1] for st in itertools.islice(stats, 1000)]
+    fine = not mtimes or any(m % 1_000_000_000 for m in mtimes)
+    return FINE_MARGIN_NS if fine else COARSE_MARGIN_NS
