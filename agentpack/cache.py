@@ -31,7 +31,7 @@ from agentpack._version import __version__
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 7
+FORMAT = 8
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file

@@ -220,8 +220,10 @@ def _changes(
     for rel, w in sorted(wanted.items()):
         st = on_disk.get(rel)
         if w.data is None or (st is not None and _same(target, rel, st, w, base, vouch)):
-            if st is not None and st[4] != w.executable and (base / rel).is_symlink():
-                changed.append(rel)  # a chmod would change what the link points to
+            # a link (its own bits look runnable) is replaced by the file: a chmod would
+            # change what it points to, and a change there would go unseen by its stat
+            if st is not None and st[4] and (base / rel).is_symlink():
+                changed.append(rel)
             elif st is not None and st[4] != w.executable:
                 modes.append(rel)
             elif st is not None:

@@ -132,3 +132,22 @@ def test_a_link_in_place_of_a_copy_is_replaced_not_followed(pack: Path, tmp_path
     assert not copy.is_symlink()
     assert not copy.stat().st_mode & stat.S_IXUSR
     assert outside.stat().st_mode & stat.S_IXUSR  # untouched
+
+
+def test_a_link_in_place_of_a_program_is_replaced_too(pack: Path, tmp_path: Path) -> None:
+    """A link to a runnable file with the same bytes looks like the program, by its bytes
+    and its bits; it is replaced all the same, so that what it points to cannot change the
+    output unseen."""
+    api.export(pack)
+    copy = pack / "dist" / "claude" / "skills" / "s" / "scripts" / "run.sh"
+    outside = tmp_path / "outside.sh"
+    outside.write_bytes(copy.read_bytes())
+    outside.chmod(0o755)
+    copy.unlink()
+    copy.symlink_to(outside)
+    api.export(pack)
+    assert not copy.is_symlink()
+    assert copy.stat().st_mode & stat.S_IXUSR
+    outside.write_text("#!/bin/sh\necho changed\n")
+    assert copy.read_text() == PROGRAM
+    assert not api.export(pack, check=True).stale
