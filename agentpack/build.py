@@ -220,9 +220,9 @@ def build(
             unbuilt = sum(1 for s in sources if s.info and s.info.targets is None)
             findings += [_not_listed(run, name, unbuilt)] if unbuilt else []
     out.reused = len(job.built - job.fresh)
+    out.digests = {t: {p: w.digest for p, w in wanted.items()} for t, wanted in out.targets.items()}
     out.record = _record(out, previous)
-    # by file, line, target, item, field and message; sorted before the duplicates go, as
-    # the notes come in nearly sorted runs (a target's, in file order), which sort fast
+    # by file, line, target, item, field, message; sorted as they come, in nearly sorted runs
     ordered = [row for row, _ in itertools.groupby(sorted(job.notes))]
     versions = _version_findings(run, targets, previous, out)
     out.findings = (*findings, *_note_findings(ordered), *versions)
@@ -258,13 +258,13 @@ class _Target:
         claims = Claims(name, out.targets.setdefault(name, {}))
         infos = [(s, s.info) for s in self.sources if s.info is not None]
         builds = {t: out.manifest.builds(t, name) for t in {i.targets for _, i in infos}}
-        mine = [s for s, info in infos if builds[info.targets]]
-        self.built.update(s.rel for s in mine)
-        self.skills[name] = frozenset(s.info.name for s in mine if s.info and s.kind is Kind.SKILL)
+        mine = [(s, info) for s, info in infos if builds[info.targets]]
+        self.built.update(s.rel for s, _ in mine)
+        self.skills[name] = frozenset(i.name for s, i in mine if s.kind is Kind.SKILL)
         self.skills_key[name] = caching.key(sorted(self.skills[name]))
         skills = "+" + self.skills_key[name]
         notes = self.notes
-        for source in mine:
+        for source, _ in mine:
             dep = self._dep(source) + skills if source.kind is Kind.COMMAND else self._dep(source)
             record = source.before.get(name)
             if (
@@ -281,7 +281,7 @@ class _Target:
             notes += record[2]
         claims.settle()
         report = Report()
-        own = [s.info for s in mine if s.info is not None]
+        own = [info for _, info in mine]
         for o in target.render_pack(out.manifest, own, report, context):
             if o.area == "pack":
                 _pack_file(out, name, o)
@@ -289,20 +289,23 @@ class _Target:
                 claims.take(o.path, Wanted(sha256(o.data), o.data, o.executable))
         self.notes += run.rows(report.notes)
 
+    def _agent(self, source: _Source) -> _Source | None:
+        """The pack's agent a command names, if it names one of the pack's."""
+        return self.agents.get(source.info.agent or "") if source.info else None
+
     def _dep(self, source: _Source) -> str:
-        """What an item's renders depend on besides the item (and, for a command, the
-        target's skills): the agent a command names, by its key, or the canonical name of
-        a host's built-in agent."""
+        """What an item's renders depend on besides it and the target's skills: the agent a
+        command names (its key), or the canonical name of a host's built-in agent."""
         if source.dep is None:
+            agent = self._agent(source)
             named = source.info.agent if source.info else None
-            agent = self.agents.get(named) if named else None
             source.dep = agent.key if agent else self.run.registry.spellings().get(named or "", "")
         return source.dep
 
     def _render(self, name: str, target: Target, source: _Source, dep: str, claims: Claims) -> None:
-        assert source.info is not None
-        agent = self.agents.get(source.info.agent) if source.info.agent else None
-        outs, rows = self.run.render(target, source, agent, self.out.manifest, self.skills[name])
+        outs, rows = self.run.render(
+            target, source, self._agent(source), self.out.manifest, self.skills[name]
+        )
         digests = tuple((o.path, sha256(o.data)) for o in outs)
         for o, (_, digest) in zip(outs, digests, strict=True):
             claims.add(o.path, Wanted(digest, o.data, o.executable))
@@ -331,7 +334,6 @@ def _record(out: Build, previous: Record | None) -> Record:
     pack: dict[str, dict[str, str]] = {}
     for path, (target, data) in out.pack_files.items():
         pack.setdefault(target, {})[path] = sha256(data)
-    out.digests = {t: {p: w.digest for p, w in wanted.items()} for t, wanted in out.targets.items()}
     return (previous or Record()).updated(out.manifest, out.names, out.digests, pack)
 
 
