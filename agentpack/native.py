@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,6 @@ from agentpack.model import (
     ModelRef,
     Resource,
     Skill,
-    SourceRef,
 )
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
@@ -83,15 +82,17 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
     except SourceError as exc:
         report.error(exc.line, exc.col, exc.field, exc.message)
         return None
+    text, shift = repair.unfenced(text, report.warn)
     try:
         split = split_frontmatter(text)
-        fm_text, fm_line, body = split.frontmatter, split.fm_line, split.body
+        fm_text, fm_line, body = split.frontmatter, split.fm_line + shift, split.body
     except SourceError as exc:
         if not lenient:
-            report.error(exc.line, exc.col, exc.field, exc.message + " (--lenient repairs this)")
+            line = exc.line + shift
+            report.error(line, exc.col, exc.field, exc.message + " (--lenient repairs this)")
             return None
         fm_text, body, _ = repair.unclosed(text, report.warn)
-        fm_line = 2
+        fm_line = 2 + shift
     if fm_text is None:
         return Native(path, None, body)
     try:
@@ -154,39 +155,6 @@ def name_of(value: Any, fallback: str) -> str:
     return slug(text) if re.search(r"[A-Za-z0-9]", text) else slug(fallback)
 
 
-SKILL_FIELDS = ("name", "description", "license", "compatibility", "metadata")
-"""The fields of an Agent Skills SKILL.md that every tool reading the standard reads."""
-
-
-def standard_skill(
-    native: Native,
-    report: FileReport,
-    resources: tuple[Resource, ...],
-    why: str,
-    own: Collection[str] = (),
-    **fields: Any,
-) -> Skill:
-    """A SKILL.md of the Agent Skills standard: its fields, and each other key reported as
-    dropped (``why`` says so in the host's words) unless it is one of the reader's ``own``,
-    which the reader reads and passes as Skill ``fields``."""
-    fm = native.frontmatter or {}
-    report.mapped += [k for k in SKILL_FIELDS if k in fm]
-    report.dropped += [f"{k} ({why})" for k in sorted(fm.keys() - {*SKILL_FIELDS, *own})]
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    values: dict[str, Any] = {
-        "name": name_of(fm.get("name"), native.path.parent.name),
-        "description": str(fm.get("description") or "Imported skill."),
-        "body": native.body,
-        "source": SourceRef(report.source),
-        "license": None if fm.get("license") is None else str(fm["license"]),
-        "compatibility": None if fm.get("compatibility") is None else str(fm["compatibility"]),
-        "resources": resources,
-        "metadata": MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
-    }
-    return Skill(**{**values, **fields})
-
-
 # -- delegation examples --------------------------------------------------------------------
 
 
@@ -199,8 +167,13 @@ def split_examples(description: str) -> tuple[str, tuple[Example, ...]]:
 
 
 def split_list(value: Any) -> list[str]:
+    """The names of a list field, written as a list or a comma-separated string; of a
+    mapping (``{search: true, edit: false}``, opencode's shape where a list belongs), the
+    names set to true, which is what its author meant and never more."""
     if value is None:
         return []
+    if isinstance(value, dict):
+        return [str(k).strip() for k, v in value.items() if v is True and str(k).strip()]
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     # a comma-separated string, but commas inside parentheses belong to the rule
@@ -362,6 +335,9 @@ class Reader(Protocol):
     """The folder of the tool's own files in a project (``.claude``)."""
     fallback: ClassVar[bool]
     """Files no reader claims by their look are read in this dialect."""
+    bare_agents: ClassVar[bool]
+    """Whether the tool reads a file in its agents folder that has no frontmatter as an
+    agent, with its defaults for every field (else it is read as a profile, or refused)."""
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         """Whether a frontmatter is written in this tool's dialect (by its look alone)."""

@@ -129,3 +129,25 @@ def unclosed(text: str, warn: Warn) -> tuple[str, str, int]:
             break
     warn(1, 1, "-", f"repaired: the frontmatter had no closing '---'; it ends at line {end + 1}")
     return "\n".join(lines[:end]) + "\n", "\n".join(lines[end:]).lstrip("\n"), end + 2
+
+
+_FENCE = re.compile(r"```[A-Za-z]*[ \t]*\r?\n(?=---[ \t]*\r?\n)")
+_CLOSING = re.compile(r"\r?\n```[ \t]*\s*\Z")
+
+
+def unfenced(text: str, warn: Warn) -> tuple[str, int]:
+    """A file wrapped whole in a code fence (```` ```chatagent ````, as early Copilot
+    examples were) without the fence, and how many lines its frontmatter moved up. No tool
+    reads a fenced frontmatter, so there the agent has every tool; reading the fields its
+    author wrote can only narrow that, so this repair is made without ``--lenient`` too."""
+    opening = _FENCE.match(text)
+    if opening is None:
+        return text, 0
+    warn(
+        1,
+        1,
+        "-",
+        "read the frontmatter inside the code fence that wraps the file, which no tool "
+        "reads (the agent had every tool there); remove the fence from the native file",
+    )
+    return _CLOSING.sub("\n", text[opening.end() :]), 1

@@ -72,6 +72,8 @@ class _Run:
     environment: ImportEnv
     out: Imported = field(default_factory=Imported)
     seen: set[Path] = field(default_factory=set)
+    only: Path | None = None
+    """While set, the one settings file that ``first`` lets be read (a file given alone)."""
 
     def env(self) -> ImportEnv:
         return self.environment
@@ -93,7 +95,7 @@ class _Run:
 
     def first(self, path: Path) -> bool:
         key = path.resolve()
-        if key in self.seen:
+        if key in self.seen or self.only not in (None, key):
             return False
         self.seen.add(key)
         return True
@@ -140,20 +142,26 @@ class _Run:
         native = read_native(path, report, lenient=self.lenient)
         if native is None:
             return
-        if native.frontmatter is None:
-            if spec.is_profile(native.body) and kind != "command":
-                report.kind = "agent (profile)"
-                self.add(spec.profile_agent(native, report), report)
-            else:
-                report.error(
-                    1,
-                    1,
-                    "-",
-                    "no frontmatter and no headings: not an agent, command or profile "
-                    "agentpack can read",
-                )
+        own = self.readers.get(dialect)
+        if native.frontmatter is not None:
+            fm = native.frontmatter
+        elif kind == "command" or (kind == "agent" and own is not None and own.bare_agents):
+            # a tool's own file, with its defaults for every field: every tool reads a
+            # command's plain text, some an agent's too
+            fm, native = {}, dataclasses.replace(native, frontmatter={})
+        elif spec.is_profile(native.body):
+            report.kind = "agent (profile)"
+            self.add(spec.profile_agent(native, report), report)
             return
-        fm = native.frontmatter
+        else:
+            report.error(
+                1,
+                1,
+                "-",
+                "no frontmatter and no headings: not an agent, command or profile "
+                "agentpack can read",
+            )
+            return
         reader = self._reader(dialect, fm, path)
         if kind == "command":
             self.add(reader.command(native, report, self.environment), report)
@@ -163,6 +171,28 @@ class _Run:
         else:
             report.kind = f"agent ({reader.dialect})"
             self.add(reader.agent(native, report, self.environment), report)
+
+    def setting(self, path: Path) -> None:
+        """A tool's JSON or TOML file given alone: a plugin's manifest or hooks.json, or a
+        marketplace, is read with its plugin or marketplace, whole; a settings file such
+        as ``.mcp.json`` by itself, the way a tool finds it in its folder. A file none of
+        them reads is reported, not passed over in silence."""
+        before = len(self.out.reports)
+        if not any(r.folder(path, self) for r in self.readers.values()):
+            folder = owner(path)
+            if not any(r.folder(folder, self) for r in self.readers.values()):
+                self.only = path.resolve()
+                try:
+                    for reader in self.readers.values():
+                        reader.config(folder, self)
+                finally:
+                    self.only = None
+        if len(self.out.reports) == before:
+            self.skip(
+                path,
+                "no tool reads agents, commands, skills, MCP servers or hooks from it here; "
+                "import the folder that holds the tool's files",
+            )
 
     def add(self, item: Agent | Command | Skill, report: FileReport) -> None:
         report.name = f"{report.name}, {item.name}" if report.name else item.name
@@ -259,7 +289,8 @@ class _Run:
 
     def loose(self, path: Path, dialect: str) -> None:
         """A folder that is no tool's tree: its agent, command and skill folders, and the
-        agent files lying in it (a folder of seeds, say), each in its own dialect."""
+        agent files lying in it (a folder of seeds, say), each in its own dialect; the
+        files of a ``commands/`` folder given itself are commands."""
         for kind, subs in (("agent", _AGENT_DIRS), ("command", _COMMAND_DIRS)):
             for file in (f for sub in subs for f in markdown_files(path / sub)):
                 self.file(file, dialect, kind)
@@ -268,8 +299,16 @@ class _Run:
                 for folder in sorted((path / sub).iterdir()):
                     if (folder / "SKILL.md").is_file():
                         self.skill(folder, dialect)
+        given = "command" if path.name in _COMMAND_DIRS else None
         for file in _loose_files(path):
-            self.file(file, dialect)
+            self.file(file, dialect, given)
+
+
+def owner(path: Path) -> Path:
+    """The folder a tool's settings file belongs to: a plugin's, for the files it keeps in
+    ``hooks/`` and ``.claude-plugin/``; else the file's own."""
+    folder = path.parent
+    return folder.parent if folder.name in ("hooks", ".claude-plugin") else folder
 
 
 def _loose_files(folder: Path) -> list[Path]:
@@ -294,9 +333,13 @@ def import_path(
 ) -> Imported:
     """Every item under ``path`` (a file or a folder), read by the readers given."""
     by_name = {r.dialect: r for r in readers}
-    run = _Run(path if path.is_dir() else path.parent, lenient, by_name, env)
+    setting = path.is_file() and path.suffix.lower() in (".json", ".jsonc", ".toml")
+    root = path if path.is_dir() else owner(path) if setting else path.parent
+    run = _Run(root, lenient, by_name, env)
     if path.is_dir():
         run.folder(path, dialect)
+    elif setting:
+        run.setting(path)
     else:
         kind = "command" if set(path.parts) & set(_COMMAND_DIRS) else None
         run.file(path, dialect, kind)

@@ -306,8 +306,13 @@ def servers_file(
         return  # read already, found another way
     report = run.report(path, "MCP servers")
     document = json_file(path, report)
-    found = document.get("mcpServers", document)
-    specs = {n: shape(s) for n, s in found.items() if isinstance(s, dict)}
+    # VS Code's mcp.json says "servers" (with its "inputs" beside them)
+    found = document.get("mcpServers", document.get("servers", document))
+    if not isinstance(found, dict):
+        report.error(1, 1, "mcpServers", "expected an object of servers by name")
+        return
+    found = {n: s for n, s in found.items() if n not in ("$schema", "inputs")}
+    specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
     for name, spec in found.items():
         if isinstance(spec, dict) and spec.get("tools") not in (None, ["*"]):
             report.dropped.append(

@@ -291,7 +291,6 @@ def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: P
             "plan": {"prompt": "My own planner.", "description": "Plans my way."},
             "old": {"disable": True},
             "reviewer": {"description": "Reviews.", "prompt": "{file:./prompts/review.txt}"},
-            "lost": {"description": "Lost.", "prompt": "{file:./prompts/missing.txt}"},
         },
         "command": {"check": {"description": "Check.", "template": "{file:prompts/check.md}"}},
     }
@@ -305,16 +304,29 @@ def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: P
     )
     result = api.import_(root / "opencode.json", tmp_path / "pack")
     pack = api.load_pack(tmp_path / "pack")
-    assert {a.name for a in pack.agents} == {"plan", "reviewer", "lost"}  # plan has a prompt
-    reviewer, lost = pack.agent("reviewer"), pack.agent("lost")
+    assert {a.name for a in pack.agents} == {"plan", "reviewer"}  # plan has a prompt
+    reviewer = pack.agent("reviewer")
     assert reviewer is not None
-    assert lost is not None
     assert reviewer.body == "Review the diff.\n"
-    assert lost.body == "{file:./prompts/missing.txt}\n"
     assert [c.body for c in pack.commands] == ["Check $ARGUMENTS.\n"]
     (report,) = result.reports
     assert [d.split(" ")[0] for d in report.dropped] == ["agent.build", "agent.old"]
-    assert any(a.startswith("agent.lost.prompt") for a in report.approximated)
+
+
+def test_a_file_prompt_that_is_not_there_is_an_error_as_in_opencode(tmp_path: Path) -> None:
+    """opencode refuses its whole config for a ``{file:...}`` it cannot read ("bad file
+    reference"): the import says so and writes nothing, rather than an agent whose prompt
+    is the reference itself."""
+    import json
+
+    config = {"agent": {"lost": {"description": "Lost.", "prompt": "{file:./missing.txt}"}}}
+    root = _write(tmp_path / "src", {"opencode.json": json.dumps(config)})
+    result = api.import_(root / "opencode.json", tmp_path / "pack")
+    (report,) = result.reports
+    assert [(f.field, f.message.split(":")[0]) for f in report.findings if f.is_error] == [
+        ("agent.lost.prompt", "bad file reference {file")
+    ]
+    assert not (tmp_path / "pack" / "agents").exists()
 
 
 @pytest.mark.parametrize(

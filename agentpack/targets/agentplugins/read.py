@@ -16,9 +16,9 @@ from agentpack.native import (
     Importing,
     Native,
     json_object,
-    standard_skill,
 )
 from agentpack.nativetree import skill_folders
+from agentpack.standardskill import standard_skill
 from agentpack.targets import readparts
 from agentpack.targets.agentplugins.names import (
     MCP,
@@ -59,6 +59,7 @@ class AgentPluginsReader:
     dialect: ClassVar[str] = "agentplugins"
     tree_name: ClassVar[str] = "agentplugins"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = False
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # its skills look like every tool's

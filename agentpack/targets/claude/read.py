@@ -319,6 +319,7 @@ class ClaudeReader:
     dialect: ClassVar[str] = "claude"
     tree_name: ClassVar[str] = ".claude"
     fallback: ClassVar[bool] = True  # the most common dialect in the wild
+    bare_agents: ClassVar[bool] = False  # it skips an agent without name and description
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # Claude-style files have no field the other dialects lack
@@ -330,7 +331,7 @@ class ClaudeReader:
         if (path / ".claude-plugin" / "marketplace.json").is_file():
             readplugin.marketplace(path, run)
             return True
-        if (path / ".claude-plugin" / "plugin.json").is_file():
+        if (path / ".claude-plugin" / "plugin.json").is_file() or readplugin.unlisted(path):
             readplugin.plugin(path, run)
             return True
         return False

@@ -73,6 +73,18 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     return meta
 
 
+def unlisted(path: Path) -> bool:
+    """Whether a folder without ``plugin.json`` is a plugin all the same: its hooks or
+    servers name their files from ``${CLAUDE_PLUGIN_ROOT}``, which only a plugin has (a
+    marketplace entry can list such a folder; read as a plain folder, its hook scripts
+    would be lost)."""
+    for rel in ("hooks/hooks.json", ".mcp.json"):
+        file = path / rel
+        if file.is_file() and "CLAUDE_PLUGIN_ROOT" in file.read_text("utf-8", "replace"):
+            return True
+    return False
+
+
 def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> None:
     """The plugin's MCP servers and hooks: inline in plugin.json, in the files its
     ``mcpServers`` and ``hooks`` name, or in ``.mcp.json``; and ``hooks/hooks.json``,

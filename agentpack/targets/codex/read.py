@@ -152,6 +152,7 @@ class CodexReader:
     dialect: ClassVar[str] = "codex"
     tree_name: ClassVar[str] = ".codex"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = False
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # Codex agents are TOML, found by where they are
@@ -160,6 +161,9 @@ class CodexReader:
         return folder.name == self.tree_name or (folder / AGENTS).is_dir()
 
     def folder(self, path: Path, run: Importing) -> bool:
+        if path.is_file() and path.name == "config.toml":
+            readservers.servers(path, run)  # a home's or project's settings, not an agent
+            return True
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
             self._agent(path, run)
             return True

@@ -109,6 +109,10 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     report.mapped += [k for k in ("name", "description", "tools", "model") if k in fm]
     policy = None
     if "tools" in fm:
+        if isinstance(fm["tools"], dict):
+            report.approximated.append(
+                "tools: a mapping where Copilot takes a list (read: the tools set to true)"
+            )
         granted = tool_ids(split_list(fm["tools"]), report)
         policy = None if granted is None else Policy.build(None, granted)
     model = fm.get("model")
@@ -255,6 +259,14 @@ def _servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
     return taken
 
 
+def _others(folder: Path, suffix: str, run: Importing) -> None:
+    """Report the files of a folder that VS Code passes over: it reads ``*<suffix>``
+    there and nothing else."""
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and not (path.parent == folder and path.name.endswith(suffix)):
+            run.skip(path, f"VS Code reads only the *{suffix} files directly in {folder.name}/")
+
+
 class CopilotReader:
     """Copilot's files: a repository's ``.github/``, a ``~/.copilot`` home, a Copilot plugin
     (``plugin.json`` at its root) or ``dist/copilot``."""
@@ -262,6 +274,7 @@ class CopilotReader:
     dialect: ClassVar[str] = "copilot"
     tree_name: ClassVar[str] = ".github"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = False
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return bool(
@@ -307,6 +320,8 @@ class CopilotReader:
                 run.skip(path, f"{AGENTS}/{_agent_stem(path)}.agent.md, its successor, wins")
             else:
                 self._agent(path, run)
+        _others(modes, ".chatmode.md", run)
+        _others(folder / PROMPTS, ".prompt.md", run)
         prompts = sorted((folder / PROMPTS).glob("*.prompt.md"))
         for path in prompts:
             self._prompt(path, run, folder / COMMANDS / f"{_stem(path, '.prompt.md')}.md")

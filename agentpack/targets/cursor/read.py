@@ -24,10 +24,10 @@ from agentpack.native import (
     name_of,
     read_native,
     split_examples,
-    standard_skill,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Policy
+from agentpack.standardskill import standard_skill
 from agentpack.targets import readparts
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, PLUGIN, READONLY, SKILLS
 from agentpack.targets.cursor.render import USAGE
@@ -100,6 +100,7 @@ class CursorReader:
     dialect: ClassVar[str] = "cursor"
     tree_name: ClassVar[str] = ".cursor"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = False
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return "readonly" in frontmatter or "is_background" in frontmatter

@@ -25,7 +25,6 @@ from agentpack.native import (
     name_of,
     slug,
     split_examples,
-    standard_skill,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import (
@@ -35,6 +34,7 @@ from agentpack.permissions import (
     sample_command,
     wildcard_match,
 )
+from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import COLORS, NAMED
@@ -319,6 +319,7 @@ class OpencodeReader:
     dialect: ClassVar[str] = "opencode"
     tree_name: ClassVar[str] = ".opencode"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = True  # its frontmatter is optional
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         model = frontmatter.get("model")

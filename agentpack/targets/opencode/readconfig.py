@@ -147,8 +147,9 @@ def _builtin(name: str) -> bool:
 
 def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
     """A prompt or template from opencode.json, or the text of the file a ``{file:path}``
-    value names (relative to the config's folder, or ``~/``), as opencode reads it; kept
-    as written, with a note, when it cannot be read."""
+    value names (relative to the config's folder, or ``~/``), as opencode reads it. One
+    that cannot be read is an error, as it is to opencode, which then starts with no
+    configuration at all ("bad file reference")."""
     match = re.fullmatch(r"\{file:([^}]+)\}", text.strip())
     if match is None:
         return text
@@ -157,7 +158,13 @@ def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
         return (path if path.is_absolute() else base / path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        report.approximated.append(f"{where} ({text} could not be read: {why})")
+        report.error(
+            1,
+            1,
+            where,
+            f"bad file reference {text.strip()}: {why}, and opencode refuses the whole "
+            "config for it; add the file or fix the path",
+        )
         return text
 
 

@@ -47,6 +47,7 @@ class ToyReader:
     dialect: ClassVar[str] = NAME
     tree_name: ClassVar[str] = ".toy"
     fallback: ClassVar[bool] = False
+    bare_agents: ClassVar[bool] = False
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False

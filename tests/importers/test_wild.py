@@ -1,0 +1,175 @@
+"""Shapes found in public repositories that an import once read wrongly or passed over in
+silence: each is read the way its tool reads it, or said not to be read, and a reading that
+differs from the tool's only ever narrows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from agentpack import api
+from agentpack.permissions import Decision
+from agentpack.targets.copilot.read import tool_ids
+
+ALLOW, DENY = Decision.ALLOW, Decision.DENY
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _lines(result: api.ImportResult) -> list[str]:  # type: ignore[name-defined]
+    return [f"{r.source}: {r.kind} {r.name}".rstrip() for r in result.reports]
+
+
+HOOKS = {
+    "hooks": {
+        "PreToolUse": [
+            {
+                "matcher": "Bash",
+                "hooks": [
+                    {"type": "command", "command": 'bash "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"'}
+                ],
+            }
+        ]
+    }
+}
+
+
+def test_a_plugin_without_plugin_json_keeps_its_hook_scripts(tmp_path: Path) -> None:
+    """Claude Code needs no plugin.json (a marketplace entry can list the folder): hooks
+    that name their script from ``${CLAUDE_PLUGIN_ROOT}`` mark the folder as a plugin, so a
+    guard hook is not lost for want of a manifest."""
+    root = _write(
+        tmp_path / "github",
+        {"hooks/hooks.json": json.dumps(HOOKS), "hooks/guard.sh": "#!/bin/sh\nexit 0\n"},
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed
+    pack = api.load_pack(tmp_path / "pack")
+    (hook,) = pack.manifest.hooks
+    assert hook.name == "guard"
+    assert (tmp_path / "pack" / "hooks" / "guard.sh").is_file()
+    # the same file given alone is read with its plugin
+    alone = api.import_(root / "hooks" / "hooks.json", tmp_path / "alone")
+    assert [r.kind for r in alone.reports] == ["plugin", "hooks"]
+
+
+def test_settings_files_given_alone(tmp_path: Path) -> None:
+    """A ``.mcp.json`` or a Codex ``config.toml`` named on its own is read as what it is,
+    and alone (a Codex config.toml used to become an agent called config with every
+    tool); a file no tool reads is reported as not read."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".mcp.json": json.dumps({"mcpServers": {"db": {"command": "db-mcp"}}}),
+            ".codex/config.toml": '[mcp_servers.web]\nurl = "https://mcp.example.com"\n',
+            "notes.json": "{}",
+        },
+    )
+    servers = api.import_(root / ".mcp.json", tmp_path / "a")
+    assert _lines(servers) == [".mcp.json: MCP servers db"]
+    codex = api.import_(root / ".codex" / "config.toml", tmp_path / "b")
+    assert _lines(codex) == ["config.toml: MCP servers web"]
+    assert not (tmp_path / "b" / "agents").exists()
+    other = api.import_(root / "notes.json", tmp_path / "c")
+    assert not other.reports
+    assert [path for path, _ in other.skipped] == ["notes.json"]
+
+
+def test_server_maps_of_another_shape(tmp_path: Path) -> None:
+    """An entry that is no server is named; a server map that is no map is an error, not a
+    traceback; VS Code's ``servers`` key is read like ``mcpServers``."""
+    root = _write(
+        tmp_path / "src",
+        {
+            "a/.mcp.json": json.dumps({"tools": ["x"], "db": {"command": "db-mcp"}}),
+            "b/.mcp.json": json.dumps({"mcpServers": ["x"]}),
+            "c/.mcp.json": json.dumps({"servers": {"web": {"url": "https://x.test"}}}),
+        },
+    )
+    a = api.import_(root / "a" / ".mcp.json", tmp_path / "a")
+    (report,) = a.reports
+    assert report.dropped == ["mcpServers.tools (not an object)"]
+    assert [s.name for s in api.load_pack(tmp_path / "a").manifest.servers] == ["db"]
+    b = api.import_(root / "b" / ".mcp.json", tmp_path / "b")
+    assert [f.field for r in b.reports for f in r.findings if f.is_error] == ["mcpServers"]
+    c = api.import_(root / "c" / ".mcp.json", tmp_path / "c")
+    assert _lines(c) == [".mcp.json: MCP servers web"]
+
+
+def test_files_vs_code_passes_over_in_its_folders_are_reported(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "src",
+        {
+            ".github/chatmodes/owner.md": "---\ndescription: d\n---\nx\n",
+            ".github/prompts/notes.md": "x\n",
+        },
+    )
+    result = api.import_(root / ".github", tmp_path / "pack")
+    assert sorted(path for path, _ in result.skipped) == ["chatmodes/owner.md", "prompts/notes.md"]
+
+
+FENCED = """```chatagent
+---
+name: librarian
+description: Searches.
+tools: ['read', 'search']
+---
+Search well.
+```
+"""
+
+
+def test_a_frontmatter_inside_a_code_fence_is_read_with_a_warning(tmp_path: Path) -> None:
+    """VS Code reads no frontmatter inside a fence, so there the agent has every tool;
+    reading the fields its author wrote can only narrow that."""
+    root = _write(tmp_path / "src", {".github/agents/librarian.agent.md": FENCED})
+    result = api.import_(root / ".github", tmp_path / "pack")
+    (report,) = result.reports
+    assert [(f.line, f.severity.value) for f in report.findings] == [(1, "warning")]
+    agent = api.load_pack(tmp_path / "pack").agent("librarian")
+    assert agent is not None
+    assert agent.body == "Search well.\n"
+    assert agent.policy is not None
+    assert agent.policy.decide("read") is ALLOW
+    assert agent.policy.decide("bash") is DENY
+
+
+def test_plain_markdown_commands_and_opencode_agents(tmp_path: Path) -> None:
+    """A command needs no frontmatter in any tool (Cursor's have none); a ``commands``
+    folder given itself holds commands; opencode reads an agent file without frontmatter
+    as an agent named by its path, with its defaults."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".cursor/commands/cleanup.md": "# Cleanup\n\nTidy up.\n",
+            ".opencode/agent/team/notes.md": "# Notes\n\nTake notes.\n",
+        },
+    )
+    alone = api.import_(root / ".cursor" / "commands" / "cleanup.md", tmp_path / "a")
+    assert _lines(alone) == ["cleanup.md: command cleanup"]
+    folder = api.import_(root / ".cursor" / "commands", tmp_path / "b")
+    assert _lines(folder) == ["cleanup.md: command cleanup"]
+    opencode = api.import_(root / ".opencode", tmp_path / "c")
+    assert _lines(opencode) == ["agent/team/notes.md: agent (opencode) team/notes"]
+    agent = api.load_pack(tmp_path / "c").agent("team/notes")
+    assert agent is not None
+    assert agent.mode.value == "all"
+
+
+def test_a_tools_mapping_grants_the_tools_set_to_true(tmp_path: Path) -> None:
+    """``tools: {search: true, edit: false}`` where a list belongs: the names set to true,
+    with a note, never the mapping's text read as names."""
+    from agentpack.native import FileReport, split_list
+
+    assert split_list({"search": True, "edit": False, "run": "yes"}) == ["search"]
+    report = FileReport("x.agent.md")
+    granted = tool_ids(split_list({"search": True, "edit": False}), report)
+    assert granted is not None
+    assert "edit" not in granted
+    assert set(granted) >= {"grep", "glob"}
+    assert report.dropped == []
