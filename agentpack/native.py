@@ -147,12 +147,23 @@ def slug(text: str) -> str:
     return "-".join(words)[:64].strip("-") or "imported"
 
 
-def name_of(value: Any, fallback: str) -> str:
+def name_of(value: Any, fallback: str, report: FileReport | None = None) -> str:
     """The canonical name for a native ``name``, or for ``fallback`` (the file's or
     folder's name) when there is none or it keeps nothing a name can hold (``name:
-    函数命名规范``, which every such file would otherwise share as "imported")."""
+    函数命名规范``, which every such file would otherwise share as "imported"). A
+    ``report`` is told when a name the file gives changes (``Debug Mode`` is ``debug-mode``),
+    since other files may call the item by it."""
     text = str(value or "")
-    return slug(text) if re.search(r"[A-Za-z0-9]", text) else slug(fallback)
+    kept = re.search(r"[A-Za-z0-9]", text)
+    name = slug(text) if kept else slug(fallback)
+    if report is not None and text.strip() and name != text.strip():
+        how = "" if kept else ", none of which this name has: named after its file"
+        report.approximated.append(
+            f"name: {text.strip()} (named {name!r} in the pack, whose names hold lowercase "
+            f"letters, digits and '-'{how}; prompts and handoffs that call it so should say "
+            "both)"
+        )
+    return name
 
 
 # -- delegation examples --------------------------------------------------------------------

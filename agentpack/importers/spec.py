@@ -80,7 +80,7 @@ def spec_agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             )
     report.mapped += ["name", "description", "examples", *sorted(metadata)]
     return Agent(
-        name=name_of(fm.get("name"), native.path.stem),
+        name=name_of(fm.get("name"), native.path.stem, report),
         description=str(fm.get("description") or "Imported agent."),
         body=native.body,
         source=SourceRef(report.source),

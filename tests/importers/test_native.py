@@ -359,9 +359,14 @@ def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
     assert sorted(s.name for s in pack.skills) == ["pdf-tools", "same"]
     assert sorted(a.name for a in pack.agents) == ["naming-rules", "other"]
     notes = [a for r in result.reports for a in r.approximated if a.startswith("name:")]
-    assert notes == [
+    rest = "in the pack, whose names hold lowercase letters, digits and '-', none of which"
+    assert sorted(notes) == [
         "name: PDF Processing (Claude Code's display name; the skill is named after its "
-        "folder, pdf-tools)"
+        "folder, pdf-tools)",
+        f"name: 其他 (named 'other' {rest} this name has: named after its file; prompts and "
+        "handoffs that call it so should say both)",
+        f"name: 函数命名规范 (named 'naming-rules' {rest} this name has: named after its file; "
+        "prompts and handoffs that call it so should say both)",
     ]
 
 

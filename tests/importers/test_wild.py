@@ -173,3 +173,27 @@ def test_a_tools_mapping_grants_the_tools_set_to_true(tmp_path: Path) -> None:
     assert "edit" not in granted
     assert set(granted) >= {"grep", "glob"}
     assert report.dropped == []
+
+
+def test_vs_code_tool_names_grant_their_own_tool() -> None:
+    """VS Code's qualified tool names and the bare names before them grant the one tool
+    each names, not the tool set around it (which would allow more) nor nothing."""
+    from agentpack.native import FileReport
+
+    names = ["fetch", "search/textSearch", "search/fileSearch", "edit/createFile", "readFile"]
+    report = FileReport("x.agent.md")
+    granted = tool_ids(names, report)
+    assert granted == ["skill", "webfetch", "grep", "glob", "write", "read"]
+    assert report.approximated == []
+    assert report.dropped == []
+
+
+def test_a_display_name_that_changes_is_noted(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "src",
+        {".github/agents/debug.agent.md": "---\nname: Debug Mode\ndescription: d\n---\nx\n"},
+    )
+    result = api.import_(root / ".github", tmp_path / "pack")
+    (report,) = result.reports
+    assert report.name == "debug-mode"
+    assert [a.split(" (")[0] for a in report.approximated] == ["name: Debug Mode"]

@@ -135,7 +135,7 @@ def _extras(
 
 def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
-    name = name_of(fm.get("name"), native.path.stem)
+    name = name_of(fm.get("name"), native.path.stem, report)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["name", "description"] + (["examples"] if examples else [])
     color = fm.get("color")

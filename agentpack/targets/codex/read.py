@@ -83,7 +83,7 @@ def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
-        name=name_of(data.get("name"), path.stem),
+        name=name_of(data.get("name"), path.stem, report),
         description=description or "Imported agent.",
         body=str(data.get("developer_instructions") or ""),
         source=SourceRef(report.source),

@@ -63,6 +63,7 @@ READ_NAMES: Mapping[str, str] = {
     "shell": "execute",
     "bash": "execute",
     "runcommands": "execute",
+    "runinterminal": "execute",
     "execute/runinterminal": "execute",
     "webfetch": "web",
     "web_fetch": "web",
@@ -90,8 +91,22 @@ NARROW_NAMES: Mapping[str, tuple[str, ...]] = {
     "webfetch": ("webfetch",),
     "web_fetch": ("webfetch",),
     "web/fetch": ("webfetch",),
+    "fetch": ("webfetch",),
+    "readfile": ("read",),
+    "edit/createfile": ("write",),
+    "createfile": ("write",),
+    "edit/editnotebook": ("notebook",),
+    "editnotebook": ("notebook",),
+    "search/filesearch": ("glob",),
+    "filesearch": ("glob",),
+    "search/textsearch": ("grep",),
+    "textsearch": ("grep",),
+    "search/listdirectory": ("list",),
+    "listdirectory": ("list",),
 }
-"""Names that grant only some of their alias's canonical tools (read exactly on import)."""
+"""Names that grant only some of their alias's canonical tools (read exactly on import):
+VS Code's tools by their qualified names (``search/textSearch``) and by the bare names its
+tool sets had before (``fetch``, ``textSearch``), from its tools reference."""
 
 MODELS: Mapping[str, str] = {
     "inherit": "inherit",

@@ -131,7 +131,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
-        name=name_of(fm.get("name"), _agent_stem(native.path)),
+        name=name_of(fm.get("name"), _agent_stem(native.path), report),
         description=description or "Imported agent.",
         body=native.body,
         source=SourceRef(report.source),

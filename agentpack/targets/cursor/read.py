@@ -52,7 +52,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         report.dropped.append(f"{key} (Cursor agents have no such field)")
     readonly = fm.get("readonly") is True
     return Agent(
-        name=name_of(fm.get("name"), native.path.stem),
+        name=name_of(fm.get("name"), native.path.stem, report),
         description=description or "Imported agent.",
         body=native.body,
         source=SourceRef(report.source),

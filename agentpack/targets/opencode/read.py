@@ -222,7 +222,7 @@ def agent(
     fm = native.frontmatter or {}
     if project is None:
         project = readconfig.project_settings(native.path.resolve())
-    name = _nested(native.path) or name_of(fm.get("name"), native.path.stem)
+    name = _nested(native.path) or name_of(fm.get("name"), native.path.stem, report)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}
