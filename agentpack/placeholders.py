@@ -15,6 +15,9 @@ import re
 # "$" is (bench/README.md has the numbers)
 POSITIONAL = re.compile(r"\$(?<![\\$]\$)([0-9]+)")
 ARGUMENTS = re.compile(r"\$(?<![\\$]\$)ARGUMENTS\b")
+SHELL_LINE = re.compile(r"!`[^`\n]+`")
+"""``!`git status` ``: a command whose output Claude Code and opencode put in the prompt
+before the model reads it."""
 
 
 def shift(body: str, by: int) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from agentpack import aliases, emit, examples
+from agentpack import aliases, emit, examples, placeholders
 from agentpack.model import (
     Agent,
     Command,
@@ -21,6 +21,21 @@ from agentpack.model import (
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision
 from agentpack.targets.base import Change, ItemEnv, Report
+
+
+def unrun_shell_lines(target: str, title: str, command: Command, report: Report) -> None:
+    """A tool that runs no ``!`cmd` `` of a command's body shows the line as it is, and
+    the model gets the prompt without the output it was written around: say so."""
+    if placeholders.SHELL_LINE.search(command.body):
+        report.add(
+            target,
+            command,
+            "body",
+            Change.DROPPED,
+            f"{title} does not run the body's !`command` lines (Claude Code and opencode put "
+            "their output in the prompt): they are written as text; say in the body what to "
+            "run to be sure",
+        )
 
 
 def agent_name(target: str, title: str, agent: Agent, report: Report) -> str:

@@ -19,7 +19,13 @@ from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
-from agentpack.targets.common import agent_name, describe, model_id, skill_files
+from agentpack.targets.common import (
+    agent_name,
+    describe,
+    model_id,
+    skill_files,
+    unrun_shell_lines,
+)
 
 NAME = "codex"
 COMMAND_MARK = "agentpack-command"
@@ -139,6 +145,7 @@ def command_skill(command: Command, env: ItemEnv, report: Report) -> Iterator[Ou
             f"a Codex skill cannot pick the agent it runs in ({runs}); the skill says so",
         )
     _long(command, command.description, report)
+    unrun_shell_lines(NAME, "Codex", command, report)
     fields = {
         "name": command.name,
         "description": command.description,

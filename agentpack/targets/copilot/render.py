@@ -15,7 +15,13 @@ from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
-from agentpack.targets.common import agent_name, agent_skill, describe, model_id
+from agentpack.targets.common import (
+    agent_name,
+    agent_skill,
+    describe,
+    model_id,
+    unrun_shell_lines,
+)
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
 
@@ -73,6 +79,7 @@ def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Re
 def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     """A VS Code prompt file: ``${input:arguments}`` and ``${input:argN}`` for the
     placeholders (VS Code asks for them, or takes ``name=value`` after the command)."""
+    unrun_shell_lines(NAME, "VS Code", command, report)
     fields: dict[str, Any] = {
         "description": command.description,
         "argument-hint": command.argument_hint,
