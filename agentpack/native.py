@@ -76,13 +76,20 @@ class Native:
     located: Located | None = None
 
 
-def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
+def _text(path: Path, report: FileReport, lenient: bool) -> tuple[str, int] | None:
+    """A native file's text, and how many lines a repair moved its frontmatter up."""
     try:
-        text = read_text(path)
+        return repair.unfenced(read_text(path), report.warn, report.error, lenient=lenient)
     except SourceError as exc:
         report.error(exc.line, exc.col, exc.field, exc.message)
         return None
-    text, shift = repair.unfenced(text, report.warn)
+
+
+def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
+    found = _text(path, report, lenient)
+    if found is None:
+        return None
+    text, shift = found
     try:
         split = split_frontmatter(text)
         fm_text, fm_line, body = split.frontmatter, split.fm_line + shift, split.body
@@ -295,6 +302,9 @@ def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> Mo
 
 class Importing(Protocol):
     """One import under way, as a reader sees it: what it may hand back and ask for."""
+
+    lenient: bool
+    """Whether the usual mistakes of native files are repaired (``--lenient``)."""
 
     def report(self, path: Path, kind: str) -> FileReport:
         """A new report for a file (or folder) being read."""

@@ -131,23 +131,41 @@ def unclosed(text: str, warn: Warn) -> tuple[str, str, int]:
     return "\n".join(lines[:end]) + "\n", "\n".join(lines[end:]).lstrip("\n"), end + 2
 
 
-_FENCE = re.compile(r"```[A-Za-z]*[ \t]*\r?\n(?=---[ \t]*\r?\n)")
-_CLOSING = re.compile(r"\r?\n```[ \t]*\s*\Z")
+_FENCED = re.compile(r"```[A-Za-z]*[ \t]*\n---[ \t]*\n(?:.*\n)*?```[ \t\n]*\Z")
+"""A file wrapped whole in one code fence that opens on a frontmatter."""
+_OPENING = re.compile(r"```[A-Za-z]*[ \t]*\n")
+_CLOSING = re.compile(r"\n```[ \t\n]*\Z")
 
 
-def unfenced(text: str, warn: Warn) -> tuple[str, int]:
-    """A file wrapped whole in a code fence (```` ```chatagent ````, as early Copilot
-    examples were) without the fence, and how many lines its frontmatter moved up. No tool
-    reads a fenced frontmatter, so there the agent has every tool; reading the fields its
-    author wrote can only narrow that, so this repair is made without ``--lenient`` too."""
-    opening = _FENCE.match(text)
-    if opening is None:
+def fenced(text: str) -> bool:
+    """Whether a file is wrapped whole in a code fence (```` ```chatagent ````, as early
+    Copilot examples were) that opens on its frontmatter, which no tool reads there."""
+    return _FENCED.match(text) is not None
+
+
+def unfenced(text: str, warn: Warn, error: Warn, *, lenient: bool) -> tuple[str, int] | None:
+    """A ``fenced`` file without its fence, and how many lines its frontmatter moved up;
+    the text as it is when it has no such fence. Only with ``lenient`` (else an error, and
+    None): the tools read no frontmatter there, and some fields widen what a file may do
+    (``allowed-tools``, ``permissionMode``), so reading them is the user's choice."""
+    if not fenced(text):
         return text, 0
+    if not lenient:
+        error(
+            1,
+            1,
+            "-",
+            "the frontmatter is inside a code fence that wraps the file, where no tool reads "
+            "it; remove the fence (--lenient reads the fields inside it)",
+        )
+        return None
+    opening = _OPENING.match(text)
+    assert opening is not None  # ``fenced`` said so
     warn(
         1,
         1,
         "-",
-        "read the frontmatter inside the code fence that wraps the file, which no tool "
-        "reads (the agent had every tool there); remove the fence from the native file",
+        "repaired: read the frontmatter inside the code fence that wraps the file (no tool "
+        "reads it there); remove the fence from the native file",
     )
     return _CLOSING.sub("\n", text[opening.end() :]), 1

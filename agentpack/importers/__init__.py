@@ -299,9 +299,12 @@ class _Run:
                 for folder in sorted((path / sub).iterdir()):
                     if (folder / "SKILL.md").is_file():
                         self.skill(folder, dialect)
-        given = "command" if path.name in _COMMAND_DIRS else None
+        if path.name in _COMMAND_DIRS:  # as the tools read one: its .md files, nested too
+            for file in markdown_files(path):
+                self.file(file, dialect, "command")
+            return
         for file in _loose_files(path):
-            self.file(file, dialect, given)
+            self.file(file, dialect)
 
 
 def owner(path: Path) -> Path:

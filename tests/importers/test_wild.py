@@ -47,6 +47,18 @@ def test_a_plugin_without_plugin_json_keeps_its_hook_scripts(tmp_path: Path) -> 
         tmp_path / "github",
         {"hooks/hooks.json": json.dumps(HOOKS), "hooks/guard.sh": "#!/bin/sh\nexit 0\n"},
     )
+    # a folder of another tool's (a Cursor plugin, a project) is not taken for one
+    other = _write(
+        tmp_path / "cursor",
+        {
+            ".cursor-plugin/plugin.json": '{"name": "cp"}',
+            "hooks/hooks.json": json.dumps(HOOKS),
+            "agents/ro.md": "---\nname: ro\ndescription: d\nreadonly: true\n---\nx\n",
+        },
+    )
+    assert "agents/ro.md: agent (cursor) ro" in _lines(
+        api.import_(other, tmp_path / "c", dry_run=True)
+    )
     result = api.import_(root, tmp_path / "pack")
     assert not result.failed
     pack = api.load_pack(tmp_path / "pack")
@@ -124,11 +136,25 @@ Search well.
 """
 
 
-def test_a_frontmatter_inside_a_code_fence_is_read_with_a_warning(tmp_path: Path) -> None:
-    """VS Code reads no frontmatter inside a fence, so there the agent has every tool;
-    reading the fields its author wrote can only narrow that."""
-    root = _write(tmp_path / "src", {".github/agents/librarian.agent.md": FENCED})
-    result = api.import_(root / ".github", tmp_path / "pack")
+def test_a_frontmatter_inside_a_code_fence_is_an_error_that_lenient_repairs(
+    tmp_path: Path,
+) -> None:
+    """No tool reads a frontmatter inside a fence, and some fields widen what a file may
+    do, so reading them is the user's choice (``--lenient``), as with the other repairs;
+    a document that merely opens with an example block is no fenced file."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".github/agents/librarian.agent.md": FENCED,
+            "docs/guide.md": "```yaml\n---\nname: example\n---\n```\n\n# How to\n\nText.\n",
+        },
+    )
+    strict = api.import_(root / ".github", tmp_path / "strict")
+    (report,) = strict.reports
+    assert [(f.line, f.severity.value) for f in report.findings] == [(1, "error")]
+    guide = api.import_(root / "docs" / "guide.md", tmp_path / "guide", dry_run=True)
+    assert [r.kind for r in guide.reports] == ["agent (profile)"]
+    result = api.import_(root / ".github", tmp_path / "pack", lenient=True)
     (report,) = result.reports
     assert [(f.line, f.severity.value) for f in report.findings] == [(1, "warning")]
     agent = api.load_pack(tmp_path / "pack").agent("librarian")
@@ -147,13 +173,15 @@ def test_plain_markdown_commands_and_opencode_agents(tmp_path: Path) -> None:
         tmp_path / "src",
         {
             ".cursor/commands/cleanup.md": "# Cleanup\n\nTidy up.\n",
+            ".cursor/commands/git/sync.md": "Sync.\n",
+            ".cursor/commands/notes.txt": "not a command\n",
             ".opencode/agent/team/notes.md": "# Notes\n\nTake notes.\n",
         },
     )
     alone = api.import_(root / ".cursor" / "commands" / "cleanup.md", tmp_path / "a")
     assert _lines(alone) == ["cleanup.md: command cleanup"]
     folder = api.import_(root / ".cursor" / "commands", tmp_path / "b")
-    assert _lines(folder) == ["cleanup.md: command cleanup"]
+    assert _lines(folder) == ["cleanup.md: command cleanup", "git/sync.md: command sync"]
     opencode = api.import_(root / ".opencode", tmp_path / "c")
     assert _lines(opencode) == ["agent/team/notes.md: agent (opencode) team/notes"]
     agent = api.load_pack(tmp_path / "c").agent("team/notes")

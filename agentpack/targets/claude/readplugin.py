@@ -74,15 +74,19 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
 
 
 def unlisted(path: Path) -> bool:
-    """Whether a folder without ``plugin.json`` is a plugin all the same: its hooks or
-    servers name their files from ``${CLAUDE_PLUGIN_ROOT}``, which only a plugin has (a
-    marketplace entry can list such a folder; read as a plain folder, its hook scripts
-    would be lost)."""
-    for rel in ("hooks/hooks.json", ".mcp.json"):
-        file = path / rel
-        if file.is_file() and "CLAUDE_PLUGIN_ROOT" in file.read_text("utf-8", "replace"):
-            return True
-    return False
+    """Whether a folder without ``plugin.json`` is a plugin all the same, as a marketplace
+    entry can list one: its ``hooks/hooks.json`` names scripts from ``${CLAUDE_PLUGIN_ROOT}``,
+    which only a plugin has, and it holds no folder of another tool or plugin (``.claude``,
+    ``.cursor-plugin``, ...), which would make it a project or that tool's plugin. Read as a
+    plain folder, its hook scripts would be lost."""
+    hooks = path / "hooks" / "hooks.json"
+    if path.name.startswith(".") or not hooks.is_file():
+        return False
+    if "CLAUDE_PLUGIN_ROOT" not in hooks.read_text("utf-8", "replace"):
+        return False
+    return not any(
+        p.name.startswith(".") and p.name != ".git" and p.is_dir() for p in path.iterdir()
+    )
 
 
 def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> None:

@@ -217,7 +217,7 @@ class CodexReader:
     def _skill(self, folder: Path, run: Importing) -> None:
         path = folder / "SKILL.md"
         report = run.report(path, "skill")
-        native = read_native(path, report, lenient=False)
+        native = read_native(path, report, lenient=run.lenient)
         if native is not None:
             run.add(skill(native, report, resources(folder, report)), report)
 

@@ -331,7 +331,7 @@ class CopilotReader:
                 run.skip(path, f"the command of {PROMPTS}/{path.stem}.prompt.md, read with it")
             else:
                 report = run.report(path, "command (copilot)")
-                native = read_native(path, report, lenient=False)
+                native = read_native(path, report, lenient=run.lenient)
                 if native is not None:
                     run.add(command(native, report), report)
         skills = folder / SKILLS
@@ -344,13 +344,13 @@ class CopilotReader:
 
     def _agent(self, path: Path, run: Importing) -> None:
         report = run.report(path, "agent (copilot)")
-        native = read_native(path, report, lenient=False)
+        native = read_native(path, report, lenient=run.lenient)
         if native is not None:
             run.add(agent(native, report, run.env()), report)
 
     def _prompt(self, path: Path, run: Importing, twin: Path | None) -> None:
         report = run.report(path, "command (copilot prompt)")
-        native = read_native(path, report, lenient=False)
+        native = read_native(path, report, lenient=run.lenient)
         if native is None:
             return
         found = prompt(native, report, run.env())

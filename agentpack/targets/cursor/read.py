@@ -126,7 +126,7 @@ class CursorReader:
         for path in sorted(commands.rglob("*")) if commands.is_dir() else []:
             if path.suffix == ".md" and path.is_file() and not path.is_symlink():
                 report = run.report(path, "command (cursor)")
-                native = read_native(path, report, lenient=False)
+                native = read_native(path, report, lenient=run.lenient)
                 if native is not None:
                     run.add(command(native, report), report)
             elif path.is_file():
