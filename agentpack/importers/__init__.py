@@ -291,6 +291,10 @@ class _Run:
         """A folder that is no tool's tree: its agent, command and skill folders, and the
         agent files lying in it (a folder of seeds, say), each in its own dialect; the
         files of a ``commands/`` folder given itself are commands."""
+        if path.name in _COMMAND_DIRS:  # as the tools read one: its .md files, nested too
+            for file in markdown_files(path):
+                self.file(file, dialect, "command")
+            return
         for kind, subs in (("agent", _AGENT_DIRS), ("command", _COMMAND_DIRS)):
             for file in (f for sub in subs for f in markdown_files(path / sub)):
                 self.file(file, dialect, kind)
@@ -299,10 +303,6 @@ class _Run:
                 for folder in sorted((path / sub).iterdir()):
                     if (folder / "SKILL.md").is_file():
                         self.skill(folder, dialect)
-        if path.name in _COMMAND_DIRS:  # as the tools read one: its .md files, nested too
-            for file in markdown_files(path):
-                self.file(file, dialect, "command")
-            return
         for file in _loose_files(path):
             self.file(file, dialect)
 
