@@ -65,6 +65,21 @@ def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, R
     return found
 
 
+def words(value: Any) -> list[str] | None:
+    """A list of words (a server's ``args``), as text; None when the value is no list."""
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def names(value: Any) -> dict[str, str] | None:
+    """An object of names to values (a server's ``env`` or ``headers``), as text; None when
+    the value is no object."""
+    if value is None:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+
+
 def servers(
     specs: Mapping[str, Any],
     folder: Path,
@@ -88,11 +103,19 @@ def servers(
                 )
         text = {k: v for k, v in spec.items() if isinstance(v, str)}
         fixed = {k: spelling.canonical(v) for k, v in text.items()}
-        args = [spelling.canonical(str(a)) for a in spec.get("args") or ()]
-        env = {str(k): spelling.canonical(str(v)) for k, v in (spec.get("env") or {}).items()}
-        headers = {
-            str(k): spelling.canonical(str(v)) for k, v in (spec.get("headers") or {}).items()
-        }
+        given, env, headers = (
+            words(spec.get("args")),
+            names(spec.get("env")),
+            names(spec.get("headers")),
+        )
+        if given is None or env is None or headers is None:
+            key = "args" if given is None else "env" if env is None else "headers"
+            what = "a list of words" if key == "args" else "an object of names to values"
+            report.error(1, 1, f"mcpServers.{name}.{key}", f"expected {what}; fix it in the file")
+            continue
+        args = [spelling.canonical(a) for a in given]
+        env = {k: spelling.canonical(v) for k, v in env.items()}
+        headers = {k: spelling.canonical(v) for k, v in headers.items()}
         source = SourceRef(report.source)
         if fixed.get("url"):
             server = McpServer(
@@ -138,6 +161,7 @@ def hooks(
     hook then runs for every tool: a guard held to fewer tools would guard less)."""
     events = document.get("hooks", document)  # inline in a plugin.json: the events alone
     if not isinstance(events, dict):
+        report.dropped.append("hooks (not an object of events)")
         return
     taken: set[str] = set()
     for event, groups in events.items():
@@ -145,8 +169,14 @@ def hooks(
         if canonical is None:
             report.dropped.append(f"hooks.{event} (no event of the pack's is that one)")
             continue
-        for group in groups if isinstance(groups, list) else ():
-            matcher = str(group.get("matcher") or "") if isinstance(group, dict) else ""
+        if not isinstance(groups, list):
+            report.dropped.append(f"hooks.{event} (not a list of matcher groups)")
+            continue
+        for group in groups:
+            if not isinstance(group, dict):
+                report.dropped.append(f"hooks.{event}: {group!r} (not a matcher group)")
+                continue
+            matcher = str(group.get("matcher") or "")
             ids = tools(matcher) if canonical in ("before_tool", "after_tool") else ()
             if matcher and canonical not in ("before_tool", "after_tool"):
                 report.approximated.append(
@@ -159,7 +189,11 @@ def hooks(
                     f"hooks.{event} matcher {matcher!r} (runs for every tool: not every name "
                     "in it is a tool agentpack knows)"
                 )
-            for handler in group.get("hooks") or () if isinstance(group, dict) else ():
+            handlers = group.get("hooks") or []
+            if not isinstance(handlers, list):
+                report.dropped.append(f"hooks.{event}.hooks (not a list of hooks)")
+                continue
+            for handler in handlers:
                 _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
 
 

@@ -225,3 +225,34 @@ def test_a_display_name_that_changes_is_noted(tmp_path: Path) -> None:
     (report,) = result.reports
     assert report.name == "debug-mode"
     assert [a.split(" (")[0] for a in report.approximated] == ["name: Debug Mode"]
+
+
+BROKEN = {
+    ".mcp.json": ('{"mcpServers": {"x": {"command": "a", "args": 5}}}', "mcpServers.x.args"),
+    "x/.mcp.json": ('{"servers": {"x": {"command": "a", "env": 5}}}', "mcpServers.x.env"),
+    "y/.mcp.json": ('{"mcpServers": {"x": {"url": "u", "headers": []}}}', "mcpServers.x.headers"),
+    "a/config.toml": ("mcp_servers = 5\n", "mcp_servers"),
+    "b/config.toml": ('[mcp_servers.x]\ncommand = "a"\nenv = 5\n', "mcp_servers.x.env"),
+    "c/config.toml": ('[mcp_servers.x]\ncommand = "a"\nenv_vars = 5\n', "mcp_servers.x.env_vars"),
+}
+
+
+def test_servers_of_a_broken_shape_are_one_line_errors(tmp_path: Path) -> None:
+    """A field of the wrong shape is an error naming it, not a traceback."""
+    root = _write(tmp_path / "src", {rel: text for rel, (text, _) in BROKEN.items()})
+    for rel, (_, field) in BROKEN.items():
+        result = api.import_(root / rel, tmp_path / "pack", dry_run=True)
+        errors = [f.field for r in result.reports for f in r.findings if f.is_error]
+        assert errors == [field], rel
+
+
+def test_hooks_of_a_broken_shape_are_named(tmp_path: Path) -> None:
+    hooks = {"hooks": {"PreToolUse": [1, {"hooks": 5}], "PostToolUse": "x"}}
+    root = _write(tmp_path / "src", {".claude/settings.json": json.dumps(hooks)})
+    result = api.import_(root / ".claude" / "settings.json", tmp_path / "pack", dry_run=True)
+    (report,) = result.reports
+    assert report.dropped == [
+        "hooks.PreToolUse: 1 (not a matcher group)",
+        "hooks.PreToolUse.hooks (not a list of hooks)",
+        "hooks.PostToolUse (not a list of matcher groups)",
+    ]

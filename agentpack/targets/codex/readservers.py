@@ -32,20 +32,46 @@ def servers(path: Path, run: Importing) -> None:
         report.error(1, 1, "-", f"cannot read this TOML: {exc}")
         return
     report.dropped.append("other settings (a pack carries the MCP servers of a config.toml)")
-    specs = {n: shape(s) for n, s in (found or {}).items() if isinstance(s, dict)}
+    if not isinstance(found, (dict, type(None))):
+        report.error(1, 1, "mcp_servers", "expected a table of servers by name")
+        return
+    specs: dict[str, Any] = {}
+    for name, spec in (found or {}).items():
+        wrong = _wrong(spec) if isinstance(spec, dict) else None
+        if wrong:
+            report.error(1, 1, f"mcp_servers.{name}.{wrong[0]}", f"expected {wrong[1]}")
+        else:
+            specs[name] = shape(spec) if isinstance(spec, dict) else spec
     readparts.servers(specs, path.parent, SPELLING, run, report)
+
+
+_SHAPES = {
+    "env_vars": list,
+    "env": dict,
+    "http_headers": dict,
+    "env_http_headers": dict,
+}
+
+
+def _wrong(spec: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first of a Codex server's fields that ``shape`` reads whose value has another
+    shape, and the shape it should have."""
+    for key, kind in _SHAPES.items():
+        if key in spec and not isinstance(spec[key], kind):
+            return key, "a list of names" if kind is list else "a table of names to values"
+    return None
 
 
 def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A Codex server in ``.mcp.json``'s shape."""
     keys = ("command", "args", "cwd", "url", "enabled", "enabled_tools", "disabled_tools")
     out = {k: spec[k] for k in keys if k in spec}
-    env = {str(k): str(v) for k, v in (spec.get("env") or {}).items()}
-    for name in spec.get("env_vars") or ():
-        env.setdefault(str(name), "${" + str(name) + "}")
-    headers = {str(k): str(v) for k, v in (spec.get("http_headers") or {}).items()}
-    for header, name in (spec.get("env_http_headers") or {}).items():
-        headers[str(header)] = "${" + str(name) + "}"
+    env = readparts.names(spec.get("env")) or {}
+    for name in readparts.words(spec.get("env_vars")) or ():
+        env.setdefault(name, "${" + name + "}")
+    headers = readparts.names(spec.get("http_headers")) or {}
+    for header, name in (readparts.names(spec.get("env_http_headers")) or {}).items():
+        headers[header] = "${" + name + "}"
     if spec.get("bearer_token_env_var"):
         headers["Authorization"] = "Bearer ${" + str(spec["bearer_token_env_var"]) + "}"
     if env:
