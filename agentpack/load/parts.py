@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
@@ -20,10 +21,11 @@ from agentpack.load.manifest import read_pack_file
 from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
-from agentpack.secrets import secret_problem
+from agentpack.secrets import REFERENCE, secret_problem
 
 SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 """Server names every host takes (Claude Code builds tool names out of them)."""
+_ANY_REFERENCE = re.compile(r"\$\{[^}]*\}")
 
 
 def read(fields: Fields, manifest: Manifest) -> Manifest:
@@ -82,6 +84,7 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
             ok &= _no_secret(fields, doc, (group, key), value)
     if "url" in data:
         ok &= _no_secret(fields, doc, ("url",), data["url"])
+    _references(fields, doc, data)
     for i, rel in enumerate(data.get("files", [])):
         found = read_pack_file(fields, doc, ("files", i), rel)
         ok &= found is not None
@@ -103,6 +106,29 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
         files=tuple(data.get("files", ())),
         targets=tuple(data["targets"]) if "targets" in data else None,
     )
+
+
+def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
+    """A warning for each ``${...}`` that is not the pack's (``${NAME}``): another tool's
+    spelling, such as VS Code's ``${workspaceFolder}`` or Claude Code's ``${A:-b}``, which
+    the other tools pass on as text."""
+    values: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), data.get(key)) for key in ("command", "url", "cwd")
+    ]
+    values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
+    for group in ("env", "headers"):
+        values += [((group, k), v) for k, v in (data.get(group) or {}).items()]
+    for where, value in values:
+        for found in _ANY_REFERENCE.findall(value) if isinstance(value, str) else ():
+            if not REFERENCE.fullmatch(found):
+                fields.report(
+                    doc,
+                    where,
+                    f"{found} is not a reference every tool expands (the pack's are ${{NAME}} "
+                    "and ${PLUGIN_ROOT}): some would get it as text; write ${NAME} and set "
+                    "that variable, or write the value",
+                    warning=True,
+                )
 
 
 def _no_secret(fields: Fields, doc: Doc, where: tuple[str, ...], value: str) -> bool:

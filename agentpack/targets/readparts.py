@@ -18,6 +18,7 @@ from typing import Any
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
 from agentpack.native import FileReport, Importing, slug
 from agentpack.outputs import is_executable
+from agentpack.targets import vscode
 from agentpack.targets.parts import CLAUDE_EVENTS
 
 EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
@@ -346,6 +347,8 @@ def servers_file(
         report.error(1, 1, "mcpServers", "expected an object of servers by name")
         return
     found = {n: s for n, s in found.items() if n not in ("$schema", "inputs")}
+    if vscode.is_vscode(document):
+        found = {n: vscode.respelled(n, s, report) for n, s in found.items()}
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
     for name, spec in found.items():
         if isinstance(spec, dict) and spec.get("tools") not in (None, ["*"]):

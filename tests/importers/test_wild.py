@@ -256,3 +256,48 @@ def test_hooks_of_a_broken_shape_are_named(tmp_path: Path) -> None:
         "hooks.PreToolUse.hooks (not a list of hooks)",
         "hooks.PostToolUse (not a list of matcher groups)",
     ]
+
+
+VSCODE = {
+    "inputs": [{"type": "promptString", "id": "api-key", "password": True}],
+    "servers": {
+        "search": {
+            "type": "stdio",
+            "command": "npx",
+            "args": ["-y", "search-server", "--root", "${workspaceFolder}"],
+            "env": {"API_KEY": "${input:api-key}", "HOME_DIR": "${env:HOME}"},
+        }
+    },
+}
+
+
+def test_vs_code_servers_come_in_the_pack_s_spelling(tmp_path: Path) -> None:
+    """VS Code asks for ``${input:ID}`` when it starts a server and no other tool does: an
+    input becomes an environment variable the user is told to set, ``${env:NAME}`` is the
+    pack's ``${NAME}``, and a VS Code variable that would read as one is named. The file
+    is read alone, and with the project that holds it."""
+    root = _write(tmp_path / "proj", {".vscode/mcp.json": json.dumps(VSCODE)})
+    for given, pack in ((root / ".vscode" / "mcp.json", "a"), (root, "b")):
+        result = api.import_(given, tmp_path / pack)
+        assert _lines(result) == [".vscode/mcp.json: MCP servers search"]
+        (server,) = api.load_pack(tmp_path / pack).manifest.servers
+        assert dict(server.env) == {"API_KEY": "${API_KEY}", "HOME_DIR": "${HOME}"}
+        assert server.args[-1] == "${workspaceFolder}"
+        (report,) = result.reports
+        assert any("environment variable API_KEY; set it" in a for a in report.approximated)
+        assert any("${workspaceFolder} (VS Code's own" in a for a in report.approximated)
+    # Copilot's copy of the file, given alone, is read too
+    _write(tmp_path / "gh", {".github/mcp.json": json.dumps(VSCODE)})
+    copilot = api.import_(tmp_path / "gh" / ".github" / "mcp.json", tmp_path / "c")
+    assert _lines(copilot) == ["mcp.json: MCP servers search"]
+
+
+def test_a_reference_only_one_tool_expands_is_a_warning(tmp_path: Path) -> None:
+    """Claude Code expands ``${NAME:-default}``, opencode and Codex pass it on as text: the
+    pack says so at the field."""
+    server = {"url": "https://x.test/mcp", "headers": {"X-Org": "${ORG:-acme}"}}
+    root = _write(tmp_path / "src", {".mcp.json": json.dumps({"mcpServers": {"api": server}})})
+    result = api.import_(root / ".mcp.json", tmp_path / "pack")
+    (found,) = [f for f in result.findings if f.field == "headers.X-Org"]
+    assert (found.path, found.line, found.severity.value) == ("mcp/api.yaml", 5, "warning")
+    assert found.message.startswith("${ORG:-acme} is not a reference every tool expands")

@@ -241,6 +241,7 @@ def _twin_hidden(path: Path) -> bool | None:
 
 
 SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+VSCODE_SERVERS = ".vscode/mcp.json"
 HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name in names}
 """Copilot gives hooks in Claude Code's shape Claude Code's tool names."""
 
@@ -297,6 +298,13 @@ class CopilotReader:
         return True
 
     def config(self, folder: Path, run: Importing) -> set[Path]:
+        """A project's ``.vscode/mcp.json``, whose servers Copilot in VS Code starts; the
+        servers and hooks of a tree given alone (``.github/mcp.json``)."""
+        if self.marks(folder):
+            return _servers_and_hooks(folder, run)
+        if (folder / VSCODE_SERVERS).is_file():
+            readparts.servers_file(folder / VSCODE_SERVERS, run, SPELLING)
+            return {folder / VSCODE_SERVERS}
         return set()
 
     def tree(self, folder: Path, run: Importing) -> None:
