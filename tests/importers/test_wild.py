@@ -301,3 +301,51 @@ def test_a_reference_only_one_tool_expands_is_a_warning(tmp_path: Path) -> None:
     (found,) = [f for f in result.findings if f.field == "headers.X-Org"]
     assert (found.path, found.line, found.severity.value) == ("mcp/api.yaml", 5, "warning")
     assert found.message.startswith("${ORG:-acme} is not a reference every tool expands")
+
+
+def test_opencode_2_permissions_are_read_never_wider(tmp_path: Path) -> None:
+    """opencode 2.x (its docs show it first) says ``permissions``: an ordered list of
+    ``{action, resource, effect}``, last match wins, no match asks, ``shell`` for bash.
+    Kept as an unknown key, such an agent came into the pack with every tool."""
+    rules = [
+        {"action": "edit", "resource": "*", "effect": "deny"},
+        {"action": "shell", "resource": "*", "effect": "deny"},
+        {"action": "shell", "resource": "git status *", "effect": "allow"},
+        {"action": "read", "resource": "*", "effect": "allow"},
+        {"action": "web*", "resource": "*", "effect": "allow"},
+    ]
+    config = {
+        "permissions": [{"action": "*", "resource": "*", "effect": "allow"}],
+        "agents": {"lead": {"description": "Leads.", "system": "Lead the work.", "mode": "all"}},
+        "mcp": {"servers": {"db": {"type": "local", "command": ["db-mcp"]}}},
+    }
+    agent_file = "---\ndescription: Reviews.\nmode: subagent\npermissions:\n" + "".join(
+        f"  - {json.dumps(r)}\n" for r in rules
+    )
+    root = _write(
+        tmp_path / "proj",
+        {
+            ".opencode/agents/reviewer.md": agent_file + "---\nReview.\n",
+            ".opencode/agents/odd.md": "---\ndescription: Odd.\npermissions: [{action: read}]\n"
+            "---\nOdd.\n",
+            "opencode.json": json.dumps(config),
+        },
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert result.written, [f.message for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    reviewer, odd, lead = (pack.agent(n) for n in ("reviewer", "odd", "lead"))
+    assert reviewer is not None
+    assert reviewer.policy is not None
+    decide = reviewer.policy.decide
+    assert (decide("edit"), decide("write"), decide("read")) == (DENY, DENY, ALLOW)
+    assert (decide("bash", "git status"), decide("bash", "rm -rf x")) == (ALLOW, DENY)
+    assert (decide("webfetch"), decide("websearch")) == (ALLOW, ALLOW)
+    # the project allows everything first; what the agent names comes after, and wins
+    assert decide("grep") is ALLOW
+    assert odd is not None
+    assert odd.policy is not None
+    assert {odd.policy.decide(t) for t in ("read", "edit", "bash")} == {Decision.ASK}
+    assert lead is not None
+    assert lead.body.strip() == "Lead the work."
+    assert [s.name for s in pack.manifest.servers] == ["db"]

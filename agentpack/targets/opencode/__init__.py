@@ -55,7 +55,7 @@ class OpencodeTarget:
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
-        "agent": frozenset({"permission", "tools"})
+        "agent": frozenset({"permission", "permissions", "tools"})
     }
     versioned: ClassVar[bool] = False
     by_default: ClassVar[bool] = True

@@ -1,11 +1,5 @@
-"""opencode native files -> canonical items: agents (markdown and opencode.json), commands.
-
-opencode starts every agent from "allow everything", so an agent that only denies write and
-edit means "everything else allowed". Both the current ``permission`` form and the deprecated
-``tools: {name: bool}`` map are read. Rules are evaluated the way opencode does (last match
-wins) and carried as canonical decisions; path patterns on non-shell tools, which the
-canonical policy cannot hold, become the narrowest decision they give, with a note.
-"""
+"""opencode native files -> canonical items: agents (markdown and opencode.json), commands
+and skills. An agent's permission rules are read in ``readpolicy``."""
 
 from __future__ import annotations
 
@@ -27,43 +21,11 @@ from agentpack.native import (
     split_examples,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
-from agentpack.permissions import (
-    Decision,
-    Policy,
-    pattern_priority,
-    sample_command,
-    wildcard_match,
-)
 from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import COLORS, NAMED
-
-TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
-    "read": ("read",),
-    "edit": ("edit", "write"),
-    "write": ("write",),
-    "patch": ("edit",),
-    "apply_patch": ("edit",),
-    "multiedit": ("edit",),
-    "glob": ("glob",),
-    "grep": ("grep",),
-    "list": ("list",),
-    "bash": ("bash",),
-    "webfetch": ("webfetch",),
-    "websearch": ("websearch",),
-    "codesearch": ("websearch",),
-    "todowrite": ("todo",),
-    "todoread": ("todo",),
-    "task": ("task",),
-    "skill": ("skill",),
-}
-"""opencode permission key or tool -> the canonical tools it governs."""
-
-OPENCODE_OWN = frozenset(
-    {"external_directory", "doom_loop", "question", "lsp", "batch", "plan_enter", "plan_exit"}
-)
-"""opencode permissions with no canonical tool (left to opencode's defaults)."""
+from agentpack.targets.opencode.readpolicy import TOOL_KEYS, policy
 
 AGENT_FIELDS = frozenset(
     {
@@ -76,129 +38,13 @@ AGENT_FIELDS = frozenset(
         "maxSteps",
         "color",
         "permission",
+        "permissions",
         "tools",
         "prompt",
         "name",
     }
 )
 EXTRA_FIELDS = ("hidden", "disable", "variant", "options")
-
-
-def _rules(fm: Mapping[str, Any], report: FileReport) -> list[tuple[str, str, Decision]] | None:
-    """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
-    permission, tools = fm.get("permission"), fm.get("tools")
-    if permission is None and not isinstance(tools, dict):
-        return None
-    rules: list[tuple[str, str, Decision]] = []
-    if isinstance(tools, dict):  # deprecated since 1.1.1; permission entries override it
-        report.approximated.append("tools (the deprecated opencode map, read as permission)")
-        for key, on in tools.items():
-            rules.append((str(key), "*", Decision.ALLOW if on else Decision.DENY))
-    if isinstance(permission, str):
-        rules.append(("*", "*", Decision.parse(permission)))
-    elif isinstance(permission, dict):
-        report.mapped.append("permission")
-        for key, value in permission.items():
-            if isinstance(value, str):
-                rules.append((str(key), "*", Decision.parse(value)))
-            elif isinstance(value, dict):
-                rules.extend((str(key), str(p), Decision.parse(str(a))) for p, a in value.items())
-    return rules
-
-
-def _decide(rules: list[tuple[str, str, Decision]], key: str, subject: str) -> Decision:
-    result = Decision.ALLOW
-    for rule_key, pattern, decision in rules:
-        if wildcard_match(key, rule_key) and wildcard_match(subject, pattern):
-            result = decision
-    return result
-
-
-def _collect(
-    rules: list[tuple[str, str, Decision]], report: FileReport
-) -> tuple[dict[str, Decision], dict[str, Decision]]:
-    """Canonical decisions per tool, and bash patterns, as opencode resolves the rules."""
-    tools: dict[str, Decision] = {}
-    bash: dict[str, Decision] = {}
-    # an MCP server's tools are <server>_<tool>; a "<server>_*" rule names the server
-    servers = sorted({k[:-2] for k, _, _ in rules if k.endswith("_*")}, key=len, reverse=True)
-    for key in dict.fromkeys(k for k, _, _ in rules if k != "*"):
-        patterns = [p for k, p, _ in rules if k == key]
-        if key == "bash":
-            bash.update((p, _decide(rules, "bash", sample_command(p))) for p in patterns)
-            continue
-        decision = min(_decide(rules, key, sample_command(p)) for p in patterns)
-        if any(p != "*" for p in patterns):
-            report.approximated.append(
-                f"permission.{key} (path patterns become the narrowest "
-                f"decision they give: {decision})"
-            )
-        if key in TOOL_KEYS:
-            for tool in TOOL_KEYS[key]:
-                tools[tool] = min(decision, tools.get(tool, decision))
-        elif key.endswith("_*"):
-            tools[f"mcp:{key[:-2]}"] = decision
-        elif server := next((s for s in servers if key.startswith(f"{s}_")), None):
-            tools[f"mcp:{server}/{key[len(server) + 1 :]}"] = decision
-        elif "_" in key.strip("_") and key not in OPENCODE_OWN and "*" not in key:
-            server, _, tool = key.partition("_")
-            tools[f"mcp:{server}/{tool}"] = decision
-            report.approximated.append(
-                f"permission.{key} (read as MCP server {server!r}, tool "
-                f"{tool!r}; add a '{server}_*' rule to say otherwise)"
-            )
-        else:
-            report.dropped.append(
-                f"permission.{key} (no canonical tool; opencode's own default applies)"
-            )
-    return tools, bash
-
-
-def policy(
-    fm: Mapping[str, Any], report: FileReport, project: Mapping[str, Any] | None = None
-) -> Policy | None:
-    """The agent's policy; ``project``: the ``permission`` and ``tools`` opencode applies to
-    every agent of the project, which the agent's own rules override (they come after)."""
-    rules = _rules(fm, report)
-    common = _rules(project, FileReport(report.source)) if project else None
-    if common:
-        report.approximated.append(
-            "permission (the project's, which opencode applies to every agent, folded in)"
-        )
-        rules = common + (rules or [])
-    if rules is None:
-        return None
-    default = _decide(rules, "\x00unnamed-tool", "x")
-    tools, bash = _collect(rules, report)
-    _check_order(rules, report)
-    if set(bash) == {"*"}:
-        tools["bash"] = bash.pop("*")
-    if bash and "*" not in bash:
-        bash["*"] = _decide(rules, "bash", sample_command("*"))
-    if bash:
-        tools.pop("bash", None)  # the "*" pattern says what unmatched commands get
-    lists: dict[Decision, list[str]] = {d: [] for d in Decision}
-    for tool, decision in tools.items():
-        if decision is not default or tool.startswith("mcp:"):
-            lists[decision].append(tool)
-    allow = lists[Decision.ALLOW]
-    implied = Decision.DENY if allow else Decision.ALLOW
-    return Policy.build(
-        None if default is implied else default,
-        allow if allow else None,
-        lists[Decision.ASK],
-        lists[Decision.DENY],
-        bash,
-    )
-
-
-def _check_order(rules: list[tuple[str, str, Decision]], report: FileReport) -> None:
-    order = [p for k, p, _ in rules if k == "bash" and p != "*"]
-    if order != sorted(order, key=pattern_priority):
-        report.approximated.append(
-            "permission.bash (opencode reads patterns in file order; "
-            "each pattern keeps the decision opencode gives it)"
-        )
 
 
 def _nested(path: Path) -> str | None:
@@ -326,6 +172,7 @@ class OpencodeReader:
         return (
             "mode" in frontmatter
             or "permission" in frontmatter
+            or isinstance(frontmatter.get("permissions"), list)
             or isinstance(frontmatter.get("tools"), dict)
             or (isinstance(model, str) and "/" in model)
         )

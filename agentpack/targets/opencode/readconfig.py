@@ -60,8 +60,7 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         )
     if isinstance(config.get("mcp"), dict):
         folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
-        specs = {n: _server(s) for n, s in config["mcp"].items() if isinstance(s, dict)}
-        readparts.servers(specs, folder, SPELLING, run, report)
+        readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report)
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
     for name, spec in (config.get("command") or {}).items():
@@ -82,10 +81,11 @@ def _load(path: Path) -> Any:
 
 def shared(config: Any) -> dict[str, Any]:
     """What of a config's settings opencode applies to every agent: its ``permission`` and
-    its (deprecated) ``tools`` map."""
+    its (deprecated) ``tools`` map, and 2.x's ``permissions``."""
     if not isinstance(config, dict):
         return {}
-    return {k: config[k] for k in ("permission", "tools") if config.get(k) is not None}
+    keys = ("permission", "permissions", "tools")
+    return {k: config[k] for k in keys if config.get(k) is not None}
 
 
 def project_settings(path: Path) -> dict[str, Any]:
@@ -112,30 +112,32 @@ def config_agents(
     env: ImportEnv,
     reader: OpencodeReader,
 ) -> list[Agent]:
-    """Agents defined in opencode.json under ``agent`` (``mode`` is the legacy key), whose
-    ``{file:...}`` prompts are read relative to ``base``, the config's folder, as opencode
-    reads them. Entries that define no agent of the pack are reported, not imported: one
-    that turns an agent off (``disable: true``), and settings for a built-in agent."""
+    """Agents defined in opencode.json under ``agent`` (``mode`` is the legacy key, 2.x's
+    ``agents``), whose ``{file:...}`` prompts are read relative to ``base``, the config's
+    folder, as opencode reads them. Entries that define no agent of the pack are reported,
+    not imported: one that turns an agent off (``disable: true``), and settings for a
+    built-in agent."""
     from agentpack.targets.opencode.read import agent as read_agent
 
     out = []
-    for key in ("agent", "mode"):
+    for key in ("agent", "mode", "agents"):
         for name, spec in (config.get(key) or {}).items():
             if not isinstance(spec, dict):
                 continue
             if spec.get("disable") is True:
                 report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")
                 continue
-            if "prompt" not in spec and _builtin(name):
+            text = "system" if key == "agents" else "prompt"  # 2.x says agents and system
+            if text not in spec and _builtin(name):
                 report.dropped.append(
                     f"{key}.{name} (settings for opencode's built-in agent {name}; a pack "
                     "carries agents of its own)"
                 )
                 continue
-            fm = {k: v for k, v in spec.items() if k != "prompt"}
+            fm = {k: v for k, v in spec.items() if k != text}
             if key == "mode":
                 fm.setdefault("mode", "primary")
-            body = config_text(str(spec.get("prompt") or ""), base, report, f"{key}.{name}.prompt")
+            body = config_text(str(spec.get(text) or ""), base, report, f"{key}.{name}.{text}")
             native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
             out.append(read_agent(native, report, env, shared(config)))
     return out
@@ -172,10 +174,21 @@ SPELLING = readparts.Spelling((".opencode",), re.compile(r"\{env:(\w+)\}"))
 """A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
 
 
+_SERVER_KEYS = frozenset({"type", "command", "url", "environment", "enabled", "disabled"})
+"""What an opencode server says of itself (a server named ``servers`` is 1.x's)."""
+
+
+def _servers(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The servers of ``mcp`` (2.x's ``mcp.servers``) in ``.mcp.json``'s shape."""
+    if isinstance(found.get("servers"), dict) and not found.keys() & _SERVER_KEYS:
+        found = found["servers"]
+    return {n: _server(s) for n, s in found.items() if isinstance(s, dict)}
+
+
 def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
     """An opencode server (``type: local`` with a command list and ``environment``, or
     ``remote``) in ``.mcp.json``'s shape."""
-    off = {"enabled": False} if spec.get("enabled") is False else {}
+    off = {"enabled": False} if spec.get("enabled") is False or spec.get("disabled") else {}
     if spec.get("type") == "remote" or "url" in spec:
         return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off}
     words = spec.get("command")
