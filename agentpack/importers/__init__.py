@@ -83,7 +83,7 @@ class _Run:
             label = path.relative_to(self.root).as_posix() if path != self.root else path.name
         except ValueError:
             label = path.as_posix()
-        return label or path.name
+        return label or path.resolve().name
 
     def report(self, path: Path, kind: str) -> FileReport:
         report = FileReport(self.label(path), kind)

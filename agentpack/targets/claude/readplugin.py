@@ -3,8 +3,10 @@
 A plugin needs no ``plugin.json`` (its folder names it, and a marketplace entry gives the
 rest; with ``strict: false`` the entry alone says what the plugin holds); ``agents`` and
 ``commands`` paths (files or folders) replace the default folders and ``skills`` paths add to
-``skills/``; a bare-name source is looked up under ``metadata.pluginRoot``. Only plugins in
-the marketplace's own repository can be imported.
+``skills/``, except in a plugin whose folder is the marketplace's (``source: "./"``), which
+holds the skills it lists and no other, as ``claude plugin details`` shows; a bare-name
+source is looked up under ``metadata.pluginRoot``. Only plugins in the marketplace's own
+repository can be imported.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     else:
         meta = {**extra, **own}  # plugin.json is the authority; the entry fills gaps
     meta.setdefault("name", path.resolve().name)
+    report.name = str(meta["name"])
     run.plugin_meta(meta)
     report.mapped += sorted(k for k in meta if k in _PLUGIN_KEPT)
     report.dropped += sorted(
@@ -67,7 +70,10 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     for kind, default in (("agent", "agents"), ("command", "commands")):
         for file in _component_files(path, meta.get(default), default, report):
             run.file(file, "claude", kind)
-    for folder in _skill_folders(path, meta.get("skills"), report):
+    # a plugin in the marketplace's own folder (source "./") gets the skills it lists
+    # only, else each of several such plugins would get every skill (seen in 2.1.332)
+    alone = (path / ".claude-plugin" / "marketplace.json").is_file()
+    for folder in _skill_folders(path, meta.get("skills"), report, listed_only=alone):
         run.skill(folder, "claude")
     servers_and_hooks(path, meta, run)
     return meta
@@ -167,6 +173,9 @@ def marketplace(path: Path, run: Importing) -> None:
         before = run.counts()
         meta = plugin(path / where, run, entry)
         run.group(str(meta.get("name") or Path(where).name), meta, before)
+    for folder in skill_folders(path / "skills"):  # those no root plugin listed
+        if run.first(folder / "SKILL.md"):
+            run.skip(folder, "no plugin of the marketplace lists it, so Claude Code installs none")
 
 
 def _local_source(source: object, plugin_root: str | None) -> str | None:
@@ -222,11 +231,14 @@ def _component_files(plugin: Path, value: object, default: str, report: FileRepo
     return list(dict.fromkeys(found))
 
 
-def _skill_folders(plugin: Path, value: object, report: FileReport) -> list[Path]:
+def _skill_folders(
+    plugin: Path, value: object, report: FileReport, *, listed_only: bool = False
+) -> list[Path]:
     """The skill folders: those in ``skills/`` and those the field adds, each a skill's
-    folder or a folder of them."""
-    bases = [plugin / "skills"]
-    for rel in _paths(value, report, "skills") or ():
+    folder or a folder of them; ``listed_only``: when the field is set, only those."""
+    paths = _paths(value, report, "skills")
+    bases = [] if listed_only and paths is not None else [plugin / "skills"]
+    for rel in paths or ():
         path = _inside(plugin, rel, report, "skills")
         if path is not None and path.is_dir():
             bases.append(path)

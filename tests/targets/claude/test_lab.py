@@ -97,3 +97,65 @@ def test_claude_code_connects_to_a_server_installed_into_its_settings(
     script = ".claude/agentpack/mcp-pack/servers/echo.py"  # from the project folder
     assert f"echo: python3 {script} - " in listing, listing
     assert "Pending approval" in listing, listing
+
+
+def _skill(root: Path, rel: str) -> None:
+    name = rel.rsplit("/", 1)[-1]
+    (root / rel).mkdir(parents=True)
+    (root / rel / "SKILL.md").write_text(
+        f"---\nname: {name}\ndescription: The {name} skill.\n---\nx\n"
+    )
+
+
+def test_the_import_reads_a_marketplace_as_claude_code_installs_it(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """Which skills each plugin of a marketplace holds, as ``claude plugin details`` lists
+    them and as the import groups them: plugins in the marketplace's own folder (as in
+    anthropics/skills) hold the skills they list and no other; elsewhere a ``skills`` list
+    adds to ``skills/``. A skill no plugin holds is said not to be read."""
+    import json
+
+    from agentpack.lab import git_repo
+
+    claude = client(lab, CLIENT)
+    market = git_repo(tmp_path / "market")
+    for rel in ("skills/a1", "skills/a2", "skills/b1", "skills/lone"):
+        _skill(market, rel)
+    for rel in (
+        "plugins/p/skills/p1",
+        "plugins/p/more/p2",
+        "plugins/q/skills/q1",
+        "plugins/q/x/q2",
+    ):
+        _skill(market, rel)
+    (market / "plugins" / "p" / ".claude-plugin").mkdir(parents=True)
+    (market / "plugins" / "p" / ".claude-plugin" / "plugin.json").write_text(
+        '{"name": "p", "skills": ["./more/p2"]}'
+    )
+    entries = [
+        {"name": "a", "source": "./", "strict": False, "skills": ["./skills/a1", "./skills/a2"]},
+        {"name": "b", "source": "./", "strict": False, "skills": ["./skills/b1"]},
+        {"name": "p", "source": "./plugins/p"},
+        {"name": "q", "source": "./plugins/q", "strict": False, "skills": ["./x/q2"]},
+    ]
+    (market / ".claude-plugin").mkdir()
+    (market / ".claude-plugin" / "marketplace.json").write_text(
+        json.dumps({"name": "shapes", "owner": {"name": "Lab"}, "plugins": entries})
+    )
+    home = tmp_path / "home"
+    added = lab.run(claude, ["plugin", "marketplace", "add", str(market)], home, home)
+    assert added.returncode == 0, added.stdout + added.stderr
+    result = api.import_(market, tmp_path / "pack")
+    groups = {g.name: set(g.skills) for g in api.load_pack(tmp_path / "pack").manifest.plugins}
+    for entry in entries:
+        plugin = f"{entry['name']}@shapes"
+        assert lab.run(claude, ["plugin", "install", plugin], home, home).returncode == 0
+        details = lab.run(claude, ["plugin", "details", plugin], home, home).stdout
+        assert inventory(details, "Skills") == groups[entry["name"]], (entry, details)
+    assert groups["a"] == {"a1", "a2"}
+    assert groups["p"] == {"p1", "p2"}
+    assert (
+        "skills/lone",
+        "no plugin of the marketplace lists it, so Claude Code installs none",
+    ) in (result.skipped)
