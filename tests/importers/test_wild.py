@@ -349,3 +349,58 @@ def test_opencode_2_permissions_are_read_never_wider(tmp_path: Path) -> None:
     assert lead is not None
     assert lead.body.strip() == "Lead the work."
     assert [s.name for s in pack.manifest.servers] == ["db"]
+
+
+def test_plugin_parts_a_pack_does_not_carry_are_named(tmp_path: Path) -> None:
+    """Claude Code loads bin/, output-styles/, settings.json and .lsp.json from a plugin by
+    their place alone; the import says it leaves them, not nothing."""
+    root = _write(
+        tmp_path / "plugin",
+        {
+            ".claude-plugin/plugin.json": '{"name": "p"}',
+            "bin/tool": "#!/bin/sh\n",
+            "output-styles/terse.md": "---\nname: terse\ndescription: t\n---\nBe terse.\n",
+            "settings.json": '{"agent": "a"}',
+            ".lsp.json": "{}",
+        },
+    )
+    result = api.import_(root, tmp_path / "pack", dry_run=True)
+    assert [path for path, _ in result.skipped] == [
+        "bin",
+        "output-styles",
+        "settings.json",
+        ".lsp.json",
+    ]
+
+
+def test_a_codex_plugin_is_read_by_its_manifest(tmp_path: Path) -> None:
+    """``.codex-plugin/plugin.json`` names the plugin and where its skills and servers are;
+    what a pack has no place for (apps, the directory listing) is named as dropped."""
+    manifest = {
+        "name": "notes",
+        "version": "1.2.0",
+        "description": "Meeting notes.",
+        "skills": "./my-skills/",
+        "apps": "./.app.json",
+        "interface": {"displayName": "Notes"},
+    }
+    root = _write(
+        tmp_path / "notes",
+        {
+            ".codex-plugin/plugin.json": json.dumps(manifest),
+            "my-skills/summarize/SKILL.md": "---\nname: summarize\ndescription: d\n---\nx\n",
+            ".mcp.json": json.dumps({"mcpServers": {"db": {"command": "db-mcp"}}}),
+            ".app.json": "{}",
+        },
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert _lines(result) == [
+        ".codex-plugin/plugin.json: plugin notes",
+        ".mcp.json: MCP servers db",
+        "my-skills/summarize/SKILL.md: skill summarize",
+    ]
+    (plugin, *_) = result.reports
+    assert [d.split(" (")[0] for d in plugin.dropped] == ["apps", "interface"]
+    assert result.skipped == ()
+    pack = api.load_pack(tmp_path / "pack")
+    assert (pack.manifest.name, pack.manifest.version) == ("notes", "1.2.0")

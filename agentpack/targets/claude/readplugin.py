@@ -34,6 +34,17 @@ _PLUGIN_KEPT = frozenset(
 _PLUGIN_IGNORED = frozenset({"$schema", "metadata"})
 """Fields Claude Code itself never reads."""
 SPELLING = readparts.Spelling(("${CLAUDE_PLUGIN_ROOT}", "$CLAUDE_PLUGIN_ROOT"))
+NOT_CARRIED = {
+    "bin": "programs for the PATH",
+    "output-styles": "output styles",
+    "monitors": "monitors",
+    "themes": "themes",
+    "workflows": "workflows",
+    "settings.json": "settings (its main agent)",
+    ".lsp.json": "LSP servers",
+}
+"""The parts of a plugin Claude Code loads from their default place that a pack does not
+carry, and what they are."""
 
 
 def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -76,6 +87,9 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     for folder in _skill_folders(path, meta.get("skills"), report, listed_only=alone):
         run.skill(folder, "claude")
     servers_and_hooks(path, meta, run)
+    for name, what in NOT_CARRIED.items():
+        if (path / name).exists():
+            run.skip(path / name, f"the plugin's {what}: a pack does not carry them")
     return meta
 
 

@@ -27,8 +27,8 @@ from agentpack.native import (
 from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, read_toml
-from agentpack.targets.codex import readservers
-from agentpack.targets.codex.names import AGENTS, SKILLS
+from agentpack.targets.codex import readplugin, readservers
+from agentpack.targets.codex.names import AGENTS, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
 
@@ -167,6 +167,9 @@ class CodexReader:
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
             self._agent(path, run)
             return True
+        if path.is_dir() and (path / PLUGIN).is_file():
+            self.tree(path, run)  # a plugin, and dist/codex, which is one too
+            return True
         return False
 
     def config(self, folder: Path, run: Importing) -> set[Path]:
@@ -192,11 +195,15 @@ class CodexReader:
         agents = folder / ("agents" if home else AGENTS)
         skills = folder / ("skills" if home else SKILLS)
         taken = {agents, skills, folder / ".codex-plugin", folder / ".agents"}
+        listed: list[Path] = []
+        if (folder / PLUGIN).is_file():
+            found, listed = readplugin.plugin(folder, run)
+            taken |= found
         for path in sorted(agents.rglob("*.toml")) if agents.is_dir() else []:
             self._agent(path, run)
         # a project's .codex/ has its skills beside it, in the project's .agents/skills
         beside = folder.parent / SKILLS if home else None
-        for where in (skills, beside):
+        for where in (skills, beside, *listed):
             for entry in sorted(where.iterdir()) if where and where.is_dir() else []:
                 if (entry / "SKILL.md").is_file():
                     if run.first(entry / "SKILL.md"):
