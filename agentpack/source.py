@@ -4,7 +4,9 @@ point at. YAML lives in ``agentpack.yamldoc``.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -132,3 +134,18 @@ def read_toml(text: str) -> dict[str, Any]:
     it is not one."""
     loaded: dict[str, Any] = tomllib.loads(text)
     return loaded
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def decode_error(exc: Exception) -> tuple[int, int, str]:
+    """Where a JSON or TOML document stops being one, and why, for a one-line message
+    placed at that line and column (1, 1 when the reader says no place)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno, exc.colno, exc.msg
+    text = str(exc)
+    found = _AT.search(text)
+    if found is None:
+        return 1, 1, text
+    return int(found[1]), int(found[2]), text[: found.start()]

@@ -18,6 +18,7 @@ from typing import Any
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
 from agentpack.native import FileReport, Importing, slug
 from agentpack.outputs import is_executable
+from agentpack.source import decode_error
 from agentpack.targets import vscode
 from agentpack.targets.parts import CLAUDE_EVENTS
 
@@ -375,7 +376,8 @@ def json_file(path: Path, report: FileReport) -> dict[str, Any]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        report.error(1, 1, "-", f"cannot read this JSON: {exc}")
+        line, col, why = decode_error(exc)
+        report.error(line, col, "-", f"cannot read this JSON: {why}")
         return {}
     if not isinstance(found, dict):
         report.error(1, 1, "-", "expected a JSON object")

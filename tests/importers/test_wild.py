@@ -404,3 +404,19 @@ def test_a_codex_plugin_is_read_by_its_manifest(tmp_path: Path) -> None:
     assert result.skipped == ()
     pack = api.load_pack(tmp_path / "pack")
     assert (pack.manifest.name, pack.manifest.version) == ("notes", "1.2.0")
+
+
+def test_a_json_or_toml_file_that_is_not_one_is_an_error_at_its_place(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "src",
+        {
+            ".mcp.json": '{\n  "mcpServers": {\n    "a": {"command": "x",}\n  }\n}\n',
+            ".codex/config.toml": '[mcp_servers.a]\ncommand = = "x"\n',
+        },
+    )
+    for given, place in ((".mcp.json", (3, 26)), (".codex/config.toml", (2, 11))):
+        result = api.import_(root / given, tmp_path / "pack", dry_run=True)
+        (found,) = [f for r in result.reports for f in r.findings if f.is_error]
+        assert (found.line, found.col) == place, found
+        assert found.message.startswith("cannot read this ")
+        assert "line" not in found.message  # the place is said once, in front

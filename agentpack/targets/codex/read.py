@@ -26,7 +26,7 @@ from agentpack.native import (
 )
 from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
-from agentpack.source import TOMLError, read_toml
+from agentpack.source import TOMLError, decode_error, read_toml
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
@@ -48,7 +48,8 @@ def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
     try:
         data = read_toml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TOMLError) as exc:
-        report.error(1, 1, "-", f"cannot read this TOML: {exc}")
+        line, col, why = decode_error(exc)
+        report.error(line, col, "-", f"cannot read this TOML: {why}")
         return None
     description, examples = split_examples(str(data.get("description") or ""))
     report.mapped += [k for k in ("name", "description", "developer_instructions") if k in data]

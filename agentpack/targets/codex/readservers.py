@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.native import Importing
-from agentpack.source import TOMLError, read_toml
+from agentpack.source import TOMLError, decode_error, read_toml
 from agentpack.targets import readparts
 
 SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
@@ -29,7 +29,8 @@ def servers(path: Path, run: Importing) -> None:
     try:
         found = read_toml(path.read_text(encoding="utf-8")).get("mcp_servers")
     except (OSError, ValueError, TOMLError) as exc:
-        report.error(1, 1, "-", f"cannot read this TOML: {exc}")
+        line, col, why = decode_error(exc)
+        report.error(line, col, "-", f"cannot read this TOML: {why}")
         return
     report.dropped.append("other settings (a pack carries the MCP servers of a config.toml)")
     if not isinstance(found, (dict, type(None))):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from agentpack import jsontext
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.source import decode_error
 from agentpack.targets import readparts
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
@@ -45,7 +46,8 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         report.error(exc.line, exc.col, "-", f"cannot read this JSON (with comments): {where}")
         return
     except (OSError, ValueError) as exc:
-        report.error(1, 1, "-", f"cannot read this JSON: {exc}")
+        line, col, why = decode_error(exc)
+        report.error(line, col, "-", f"cannot read this JSON: {why}")
         return
     env = run.env()
     if not isinstance(config, dict):
