@@ -41,6 +41,14 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
             "${DB_PASSWORD} and set that variable in your environment"
         ],
     ),
+    "a token in a server's arguments": (
+        {"mcp/gh.yaml": "command: npx\nargs: [-t, ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8]\n"},
+        [
+            "mcp/gh.yaml:2:12: error: args[1]: this value must not be written in the pack: it "
+            "looks like a GitHub personal access token; write a reference such as ${YOUR_TOKEN} "
+            "and set that variable in your environment"
+        ],
+    ),
     "a server name tools cannot take": (
         {"mcp/My Server.yaml": "command: npx\n"},
         [

@@ -180,7 +180,9 @@ class _Run:
         before = len(self.out.reports)
         if not any(r.folder(path, self) for r in self.readers.values()):
             folder = owner(path)
-            if not any(r.folder(folder, self) for r in self.readers.values()):
+            # a project's .vscode/ is not its plugin's: that file alone is read
+            whole = path.parent.name != ".vscode"
+            if not (whole and any(r.folder(folder, self) for r in self.readers.values())):
                 self.only = path.resolve()
                 try:
                     for reader in self.readers.values():

@@ -82,6 +82,8 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
     for group in ("env", "headers"):
         for key, value in (data.get(group) or {}).items():
             ok &= _no_secret(fields, doc, (group, key), value)
+    for i, arg in enumerate(data.get("args") or ()):  # npx server --token ghp_...
+        ok &= _no_secret(fields, doc, ("args", i), arg)
     if "url" in data:
         ok &= _no_secret(fields, doc, ("url",), data["url"])
     _references(fields, doc, data)
@@ -131,11 +133,11 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                 )
 
 
-def _no_secret(fields: Fields, doc: Doc, where: tuple[str, ...], value: str) -> bool:
+def _no_secret(fields: Fields, doc: Doc, where: tuple[str | int, ...], value: str) -> bool:
     problem = secret_problem(value)
     if problem is None:
         return True
-    var = where[-1].upper() if where[0] == "env" else "YOUR_TOKEN"
+    var = str(where[-1]).upper() if where[0] == "env" else "YOUR_TOKEN"
     fields.report(
         doc,
         where,

@@ -350,6 +350,7 @@ def servers_file(
     found = {n: s for n, s in found.items() if n not in ("$schema", "inputs")}
     if vscode.is_vscode(document):
         found = {n: vscode.respelled(n, s, report) for n, s in found.items()}
+        vscode.unused_inputs(document, report)
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
     for name, spec in found.items():
         if isinstance(spec, dict) and spec.get("tools") not in (None, ["*"]):

@@ -11,6 +11,7 @@ would name an environment variable.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -73,3 +74,13 @@ def respelled(name: str, spec: Any, report: FileReport) -> Any:
             f"it as the environment variable {var}: write the value instead)"
         )
     return found
+
+
+def unused_inputs(document: dict[str, Any], report: FileReport) -> None:
+    """Name the inputs no server asks for: they are not carried, and nothing else says so."""
+    inputs = document.get("inputs")
+    used = json.dumps(document.get("servers"))
+    for entry in inputs if isinstance(inputs, list) else []:
+        found = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(found, str) or "${input:" + found + "}" not in used:
+            report.dropped.append(f"inputs: {found!r} (no server asks for it)")

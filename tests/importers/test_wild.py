@@ -313,9 +313,15 @@ def test_opencode_2_permissions_are_read_never_wider(tmp_path: Path) -> None:
         {"action": "shell", "resource": "git status *", "effect": "allow"},
         {"action": "read", "resource": "*", "effect": "allow"},
         {"action": "web*", "resource": "*", "effect": "allow"},
+        {"action": "github_*", "resource": "*", "effect": "deny"},
+        {"action": "bash", "resource": "*", "effect": "allow"},  # 1.x's name: not a grant
+        {"action": "grep", "resource": "src/*", "effect": "allow"},  # elsewhere: the project's
     ]
     config = {
-        "permissions": [{"action": "*", "resource": "*", "effect": "allow"}],
+        "permissions": [
+            {"action": "*", "resource": "*", "effect": "allow"},
+            {"action": "*", "resource": "*.env", "effect": "deny"},
+        ],
         "agents": {"lead": {"description": "Leads.", "system": "Lead the work.", "mode": "all"}},
         "mcp": {"servers": {"db": {"type": "local", "command": ["db-mcp"]}}},
     }
@@ -326,29 +332,40 @@ def test_opencode_2_permissions_are_read_never_wider(tmp_path: Path) -> None:
         tmp_path / "proj",
         {
             ".opencode/agents/reviewer.md": agent_file + "---\nReview.\n",
-            ".opencode/agents/odd.md": "---\ndescription: Odd.\npermissions: [{action: read}]\n"
-            "---\nOdd.\n",
             "opencode.json": json.dumps(config),
         },
     )
     result = api.import_(root, tmp_path / "pack")
     assert result.written, [f.message for f in result.findings]
     pack = api.load_pack(tmp_path / "pack")
-    reviewer, odd, lead = (pack.agent(n) for n in ("reviewer", "odd", "lead"))
+    reviewer, lead = pack.agent("reviewer"), pack.agent("lead")
     assert reviewer is not None
     assert reviewer.policy is not None
     decide = reviewer.policy.decide
-    assert (decide("edit"), decide("write"), decide("read")) == (DENY, DENY, ALLOW)
+    assert (decide("edit"), decide("write")) == (DENY, DENY)
     assert (decide("bash", "git status"), decide("bash", "rm -rf x")) == (ALLOW, DENY)
-    assert (decide("webfetch"), decide("websearch")) == (ALLOW, ALLOW)
-    # the project allows everything first; what the agent names comes after, and wins
-    assert decide("grep") is ALLOW
-    assert odd is not None
-    assert odd.policy is not None
-    assert {odd.policy.decide(t) for t in ("read", "edit", "bash")} == {Decision.ASK}
+    assert (decide("webfetch"), decide("mcp:github")) == (ALLOW, DENY)
+    # the project's "deny *.env to every tool" cannot be held to paths: a tool the agent
+    # does not allow everywhere after it gets the narrowest decision of its patterns
+    assert (decide("read"), decide("grep"), decide("glob")) == (ALLOW, DENY, DENY)
     assert lead is not None
     assert lead.body.strip() == "Lead the work."
     assert [s.name for s in pack.manifest.servers] == ["db"]
+
+
+def test_opencode_2_permissions_of_another_shape_are_an_error(tmp_path: Path) -> None:
+    """opencode 2.x refuses such a file; reading the rest of the list would drop what the
+    broken rule said (a deny, perhaps)."""
+    for i, value in enumerate(
+        ([{"action": "read"}], [{"action": "*", "resource": "*", "effect": "Allow"}], {"a": 1})
+    ):
+        text = f"---\ndescription: Odd.\npermissions: {json.dumps(value)}\n---\nOdd.\n"
+        root = _write(tmp_path / f"p{i}", {".opencode/agents/odd.md": text})
+        result = api.import_(root, tmp_path / f"pack{i}")
+        assert not result.written
+        (error,) = [f for r in result.reports for f in r.findings if f.is_error]
+        assert error.field.startswith("permissions"), error
+        assert "opencode refuses the file" in error.message
 
 
 def test_plugin_parts_a_pack_does_not_carry_are_named(tmp_path: Path) -> None:
@@ -420,3 +437,44 @@ def test_a_json_or_toml_file_that_is_not_one_is_an_error_at_its_place(tmp_path: 
         assert (found.line, found.col) == place, found
         assert found.message.startswith("cannot read this ")
         assert "line" not in found.message  # the place is said once, in front
+
+
+def test_a_plugin_reads_nothing_outside_its_folder_nor_more_than_it_names(
+    tmp_path: Path,
+) -> None:
+    """A link out of a plugin is not followed (a shared plugin could reach ~/.ssh); a Codex
+    plugin's servers are the file its manifest names, not every .mcp.json beside it; a
+    project's .vscode/mcp.json given alone is read alone, not with the project's plugin."""
+    outside = _write(
+        tmp_path / "outside", {"skills/leak/SKILL.md": "---\nname: leak\ndescription: d\n---\nx\n"}
+    )
+    plugin = _write(
+        tmp_path / "plug",
+        {
+            ".codex-plugin/plugin.json": json.dumps(
+                {"name": "p", "skills": "./linked", "mcpServers": "./servers.json"}
+            ),
+            "servers.json": json.dumps({"mcpServers": {"a": {"command": "a-mcp"}}}),
+            ".mcp.json": json.dumps({"mcpServers": {"extra": {"command": "e-mcp"}}}),
+            ".vscode/mcp.json": json.dumps(
+                {
+                    "inputs": [{"id": "unused", "type": "promptString"}],
+                    "servers": {"v": {"command": "v-mcp"}},
+                }
+            ),
+        },
+    )
+    claude = _write(
+        tmp_path / "claude", {".claude-plugin/plugin.json": '{"name": "c", "skills": ["./linked"]}'}
+    )
+    for folder in (plugin, claude):
+        (folder / "linked").symlink_to(outside / "skills", target_is_directory=True)
+    linked = api.import_(claude, tmp_path / "c", dry_run=True)
+    assert not any("leak" in line for line in _lines(linked)), _lines(linked)
+    whole = api.import_(plugin, tmp_path / "a", dry_run=True)
+    assert not any("leak" in line for line in _lines(whole)), _lines(whole)
+    assert "servers.json: MCP servers a" in _lines(whole)
+    assert ".mcp.json" in [path for path, _ in whole.skipped]
+    alone = api.import_(plugin / ".vscode" / "mcp.json", tmp_path / "b", dry_run=True)
+    assert _lines(alone) == [".vscode/mcp.json: MCP servers v"]
+    assert alone.reports[0].dropped == ["inputs: 'unused' (no server asks for it)"]

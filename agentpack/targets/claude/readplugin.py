@@ -228,6 +228,10 @@ def _inside(plugin: Path, rel: str, report: FileReport, field_: str) -> Path | N
     if not path.exists():
         report.dropped.append(f"{field_}: {rel} (not found)")
         return None
+    root = plugin.resolve()
+    if root != path.resolve() and root not in path.resolve().parents:  # a link out of it
+        report.dropped.append(f"{field_}: {rel} (a link out of the plugin, not followed)")
+        return None
     return path
 
 

@@ -211,7 +211,8 @@ class CodexReader:
                         self._skill(entry, run)
                 elif not entry.name.startswith("."):
                     run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
-        taken |= self.config(folder, run)
+        if not (folder / PLUGIN).is_file():  # a plugin's servers are where its manifest says
+            taken |= self.config(folder, run)
         if not home:
             taken |= {folder / ".codex"}
         skip_rest(folder, taken, run, "Codex")

@@ -64,10 +64,18 @@ def _paths(value: Any, folder: Path, report: FileReport, key: str) -> list[Path]
     for rel in value if isinstance(value, list) else [value]:
         parts = str(rel).split("/")
         path = folder.joinpath(*(p for p in parts if p not in ("", ".")))
-        if not str(rel).startswith("./") or ".." in parts:
+        if not str(rel).startswith("./") or ".." in parts or not _within(path, folder):
             report.dropped.append(f"{key}: {rel} (paths start with ./ and stay in the plugin)")
         elif path.exists():
             found.append(path)
         elif rel != COMPONENTS[key]:
             report.dropped.append(f"{key}: {rel} (not found)")
     return found
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is in ``folder`` once links are followed: a link on the way out
+    (to ~/.ssh, say) is never read."""
+    root = folder.resolve()
+    found = path.resolve()
+    return found == root or root in found.parents

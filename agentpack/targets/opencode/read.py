@@ -105,7 +105,7 @@ def agent(
         temperature=fm.get("temperature"),
         top_p=fm.get("top_p"),
         max_steps=steps if isinstance(steps, int) else None,
-        policy=policy(fm, report, project),
+        policy=policy(fm, report, project, native.located),
         color=color if isinstance(color, str) else None,
         extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
     )

@@ -10,6 +10,7 @@ give, with a note.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from agentpack.permissions import (
     sample_command,
     wildcard_match,
 )
+from agentpack.yamldoc import Located
 
 TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),
@@ -43,6 +45,12 @@ TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 """opencode permission key or tool -> the canonical tools it governs."""
 
+PERMISSION_KEYS = tuple(
+    k for k in TOOL_KEYS if k not in ("write", "patch", "apply_patch", "multiedit")
+)
+"""The keys opencode asks permission under (its edit tools all ask under ``edit``); the
+others are tool names, which only the deprecated ``tools`` map uses."""
+
 OPENCODE_OWN = frozenset(
     {"external_directory", "doom_loop", "question", "lsp", "batch", "plan_enter", "plan_exit"}
 )
@@ -53,14 +61,20 @@ V2_ACTIONS = {"shell": "bash", "subagent": "task"}
 """opencode 2.x's names for the 1.x permission keys it renamed."""
 _NO_MATCH = ("*", "*", Decision.ASK)
 """Where 2.x's rules begin: an action no rule matches asks (1.x allows it)."""
+FLOOR = "\x00floor"
+"""The key of a 2.x rule whose action pattern names no tool agentpack knows: its effect
+bounds what every tool agentpack does not name gets."""
+_SERVER_PATTERN = re.compile(r"[\w-]+_\*")
+"""An action pattern that names an MCP server's tools (``github_*``)."""
+Rule = tuple[str, str, Decision]
 
 
-def _rules(fm: Mapping[str, Any], report: FileReport) -> list[tuple[str, str, Decision]] | None:
+def _rules(fm: Mapping[str, Any], report: FileReport, located: Located | None) -> list[Rule] | None:
     """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
     permission, tools = fm.get("permission"), fm.get("tools")
     if permission is None and not isinstance(tools, dict):
-        return _v2_rules(fm.get("permissions"), report)
-    rules: list[tuple[str, str, Decision]] = []
+        return _v2_rules(fm.get("permissions"), report, located)
+    rules: list[Rule] = []
     if isinstance(tools, dict):  # deprecated since 1.1.1; permission entries override it
         report.approximated.append("tools (the deprecated opencode map, read as permission)")
         for key, on in tools.items():
@@ -74,41 +88,61 @@ def _rules(fm: Mapping[str, Any], report: FileReport) -> list[tuple[str, str, De
                 rules.append((str(key), "*", Decision.parse(value)))
             elif isinstance(value, dict):
                 rules.extend((str(key), str(p), Decision.parse(str(a))) for p, a in value.items())
-    return rules + (_v2_rules(fm.get("permissions"), report) or [])
+    return rules + (_v2_rules(fm.get("permissions"), report, located) or [])
 
 
-def _v2_rules(permissions: Any, report: FileReport) -> list[tuple[str, str, Decision]] | None:
+def _v2_rules(permissions: Any, report: FileReport, located: Located | None) -> list[Rule] | None:
     """opencode 2.x's ``permissions``, an ordered list of ``{action, resource, effect}`` in
-    which the last match wins and no match asks, as 1.x rules (None: none). An action
-    pattern is read for each action it matches: 2.x matches it against 2.x names. A rule
-    that is not of that shape makes every action ask, as nothing is known of what it
-    allowed or denied."""
+    which the last match wins and no match asks, as 1.x rules (None: none). 2.x matches an
+    action pattern against its own names: it is read for each known action it matches, for
+    an MCP server's tools (``github_*``), and, when it denies or asks, as a bound on every
+    tool agentpack does not name. Where a rule's meaning is not certain, only what narrows
+    is kept. A list of another shape is an error: opencode 2.x refuses the file."""
     if permissions is None:
         return None
     report.mapped.append("permissions (opencode 2.x)")
-    rules: list[tuple[str, str, Decision]] = [_NO_MATCH]
+    rules: list[Rule] = [_NO_MATCH]
     known = [*(k for k in TOOL_KEYS if k not in V2_ACTIONS.values()), *V2_ACTIONS, *OPENCODE_OWN]
     for i, rule in enumerate(permissions if isinstance(permissions, list) else [permissions]):
-        parts = _v2_rule(rule)
+        parts = _v2_rule(rule) if isinstance(permissions, list) else None
         if parts is None:
-            report.approximated.append(
-                f"permissions[{i}] (not an action, resource and effect: every action asks)"
+            where = ("permissions", i) if isinstance(permissions, list) else ("permissions",)
+            line, col = located.pos(where) if located else (1, 1)
+            report.error(
+                line,
+                col,
+                "permissions" + (f"[{i}]" if len(where) > 1 else ""),
+                "opencode 2.x permissions are a list of {action, resource, effect}, effect "
+                "allow, deny or ask, and opencode refuses the file otherwise; fix the rule",
             )
-            return [_NO_MATCH, ("*", "*", Decision.ASK)]
+            return rules
         action, resource, decision = parts
-        if action == "*" or not any(c in action for c in "*?"):
-            names = [action]
-        else:
-            names = [name for name in known if wildcard_match(name, action)]
+        if action in V2_ACTIONS.values():  # 1.x's name: whether 2.x still reads it is unsaid
             report.approximated.append(
-                f"permissions[{i}].action: {action} (read for the actions it names that "
-                f"agentpack knows: {', '.join(names) or 'none'})"
+                f"permissions[{i}].action: {action} (1.x's name for "
+                f"{'shell' if action == 'bash' else 'subagent'}: kept only to deny)"
             )
+            if decision is not Decision.ALLOW:
+                rules.append((action, resource, Decision.DENY))
+            continue
+        if action == "*" or not any(c in action for c in "*?"):
+            rules.append((V2_ACTIONS.get(action, action), resource, decision))
+            continue
+        names = [name for name in known if wildcard_match(name, action)]
         rules += [(V2_ACTIONS.get(name, name), resource, decision) for name in names]
+        if _SERVER_PATTERN.fullmatch(action):
+            rules.append((action, resource, decision))
+        elif decision is not Decision.ALLOW:
+            rules.append((FLOOR, "*", decision))
+        report.approximated.append(
+            f"permissions[{i}].action: {action} (read for the actions it names that "
+            f"agentpack knows: {', '.join(names) or 'none'}; for any other tool it may "
+            "only narrow)"
+        )
     return rules
 
 
-def _v2_rule(rule: Any) -> tuple[str, str, Decision] | None:
+def _v2_rule(rule: Any) -> Rule | None:
     """A 2.x rule's action, resource and effect; None when it is not one."""
     if not isinstance(rule, dict):
         return None
@@ -120,7 +154,7 @@ def _v2_rule(rule: Any) -> tuple[str, str, Decision] | None:
     return action, resource, Decision.parse(effect)
 
 
-def _decide(rules: list[tuple[str, str, Decision]], key: str, subject: str) -> Decision:
+def _decide(rules: list[Rule], key: str, subject: str) -> Decision:
     result = Decision.ALLOW
     for rule_key, pattern, decision in rules:
         if wildcard_match(key, rule_key) and wildcard_match(subject, pattern):
@@ -128,21 +162,34 @@ def _decide(rules: list[tuple[str, str, Decision]], key: str, subject: str) -> D
     return result
 
 
+def _narrowest(rules: list[Rule], key: str) -> Decision:
+    """What a tool gets at the least: the rules are tried with a subject of each pattern of
+    a rule that names the tool (``*`` too), and with one no pattern names."""
+    patterns = dict.fromkeys(p for k, p, _ in rules if wildcard_match(key, k))
+    return min(_decide(rules, key, sample_command(p)) for p in (*patterns, "*"))
+
+
 def _collect(
-    rules: list[tuple[str, str, Decision]], report: FileReport
+    rules: list[Rule], report: FileReport
 ) -> tuple[dict[str, Decision], dict[str, Decision]]:
     """Canonical decisions per tool, and bash patterns, as opencode resolves the rules."""
     tools: dict[str, Decision] = {}
     bash: dict[str, Decision] = {}
     # an MCP server's tools are <server>_<tool>; a "<server>_*" rule names the server
     servers = sorted({k[:-2] for k, _, _ in rules if k.endswith("_*")}, key=len, reverse=True)
-    for key in dict.fromkeys(k for k, _, _ in rules if k != "*"):
-        patterns = [p for k, p, _ in rules if k == key]
+    named = [k for k, _, _ in rules if k not in ("*", FLOOR)]
+    if any(k == "*" and p != "*" for k, p, _ in rules):
+        report.approximated.append(
+            "permission.* (patterns for every tool become the narrowest decision they give "
+            "each tool)"
+        )
+    for key in dict.fromkeys([*PERMISSION_KEYS, *named]):
         if key == "bash":
+            patterns = dict.fromkeys(p for k, p, _ in rules if wildcard_match("bash", k))
             bash.update((p, _decide(rules, "bash", sample_command(p))) for p in patterns)
             continue
-        decision = min(_decide(rules, key, sample_command(p)) for p in patterns)
-        if any(p != "*" for p in patterns):
+        decision = _narrowest(rules, key)
+        if any(k == key and p != "*" for k, p, _ in rules):
             report.approximated.append(
                 f"permission.{key} (path patterns become the narrowest "
                 f"decision they give: {decision})"
@@ -169,12 +216,25 @@ def _collect(
 
 
 def policy(
-    fm: Mapping[str, Any], report: FileReport, project: Mapping[str, Any] | None = None
+    fm: Mapping[str, Any],
+    report: FileReport,
+    project: Mapping[str, Any] | None = None,
+    located: Located | None = None,
 ) -> Policy | None:
     """The agent's policy; ``project``: the ``permission`` and ``tools`` opencode applies to
-    every agent of the project, which the agent's own rules override (they come after)."""
-    rules = _rules(fm, report)
-    common = _rules(project, FileReport(report.source)) if project else None
+    every agent of the project, which the agent's own rules override (they come after);
+    ``located``: where the fields stand in the agent's file."""
+    rules = _rules(fm, report, located)
+    scratch = FileReport(report.source)  # the project's notes are said once, by its file
+    common = _rules(project, scratch, None) if project else None
+    if scratch.failed:
+        report.error(
+            1,
+            1,
+            "permissions",
+            "the project's permissions in opencode.json are not opencode 2.x's list of "
+            "{action, resource, effect}, and opencode refuses them; fix them there",
+        )
     if common:
         report.approximated.append(
             "permission (the project's, which opencode applies to every agent, folded in)"
@@ -184,7 +244,8 @@ def policy(
         return None
     if any(rule is _NO_MATCH for rule in rules):  # 2.x rules: where they all begin
         rules = [_NO_MATCH, *(rule for rule in rules if rule is not _NO_MATCH)]
-    default = _decide(rules, "\x00unnamed-tool", "x")
+    floors = [d for k, _, d in rules if k == FLOOR]
+    default = min([_narrowest(rules, "\x00unnamed-tool"), *floors])
     tools, bash = _collect(rules, report)
     _check_order(rules, report)
     if set(bash) == {"*"}:
@@ -195,7 +256,9 @@ def policy(
         tools.pop("bash", None)  # the "*" pattern says what unmatched commands get
     lists: dict[Decision, list[str]] = {d: [] for d in Decision}
     for tool, decision in tools.items():
-        if decision is not default or tool.startswith("mcp:"):
+        if tool.startswith("mcp:"):
+            lists[min([decision, *floors])].append(tool)
+        elif decision is not default:
             lists[decision].append(tool)
     allow = lists[Decision.ALLOW]
     implied = Decision.DENY if allow else Decision.ALLOW

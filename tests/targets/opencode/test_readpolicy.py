@@ -1,0 +1,63 @@
+"""opencode 2.x's ``permissions`` read as a canonical policy: for random rule lists, what
+the pack grants a tool is never wider than what opencode 2.x decides for it, worked out
+here from its documented rules (the last match wins, no match asks, ``*`` and ``?`` match
+the whole action and resource), on every subject tried."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentpack.native import FileReport
+from agentpack.permissions import Decision, wildcard_match
+from agentpack.targets.opencode.readpolicy import policy
+
+ACTIONS = ["*", "read", "edit", "shell", "bash", "web*", "we?fetch", "github_*", "x*y", "s*"]
+RESOURCES = ["*", "src/*", "*.env", "git *", "rm *", "git status *"]
+EFFECTS = ["allow", "deny", "ask"]
+SUBJECTS = ["src/a.py", "x.env", "git status", "git push", "rm -rf x", "ls", "README.md"]
+TOOLS = {  # canonical tool -> the 2.x actions it stands for (each must hold)
+    "read": ["read"],
+    "edit": ["edit"],
+    "write": ["edit"],
+    "bash": ["shell"],
+    "webfetch": ["webfetch"],
+    "websearch": ["websearch", "codesearch"],
+    "task": ["subagent"],
+    "grep": ["grep"],
+    "mcp:github": ["github_create_issue"],
+    "mcp:other": ["other_tool"],
+}
+
+rule = st.fixed_dictionaries(
+    {
+        "action": st.sampled_from(ACTIONS),
+        "resource": st.sampled_from(RESOURCES),
+        "effect": st.sampled_from(EFFECTS),
+    }
+)
+
+
+def truth(rules: list[dict[str, str]], action: str, subject: str) -> Decision:
+    found = Decision.ASK
+    for r in rules:
+        if wildcard_match(action, r["action"]) and wildcard_match(subject, r["resource"]):
+            found = Decision.parse(r["effect"])
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(rule, max_size=6), st.lists(rule, max_size=3))
+def test_a_2x_policy_is_never_read_wider(
+    agent: list[dict[str, str]], project: list[dict[str, str]]
+) -> None:
+    report = FileReport("t.md")
+    found = policy({"permissions": agent}, report, {"permissions": project} if project else None)
+    assert found is not None
+    assert not report.failed
+    rules = project + agent  # the project's come first, the agent's win
+    for tool, actions in TOOLS.items():
+        for subject in SUBJECTS:
+            got = found.decide(tool, subject) if tool == "bash" else found.decide(tool)
+            want = min(truth(rules, a, subject) for a in actions)
+            assert got <= want, (tool, subject, got, want)
