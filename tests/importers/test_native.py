@@ -30,8 +30,10 @@ def test_claude_tree(tmp_path: Path) -> None:
     assert reviewer.policy is not None
     assert reviewer.policy.decide("read") is ALLOW
     assert reviewer.policy.decide("edit") is DENY  # a tools line means "only these"
-    assert reviewer.policy.decide("bash") is ALLOW  # Bash(git diff:*) is all of Bash there
-    assert reviewer.policy.decide("mcp:github/x") is ALLOW
+    # Bash(git diff:*) would be all of Bash there, but plan mode runs no command and no
+    # MCP tool: the other tools must not either
+    assert reviewer.policy.decide("bash") is DENY
+    assert reviewer.policy.decide("mcp:github/x") is DENY
     assert (reviewer.max_steps, reviewer.color, str(reviewer.model)) == (12, "purple", "opus")
     assert dict(reviewer.extras["claude"]) == {
         "permissionMode": "plan",

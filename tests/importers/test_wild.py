@@ -478,3 +478,26 @@ def test_a_plugin_reads_nothing_outside_its_folder_nor_more_than_it_names(
     alone = api.import_(plugin / ".vscode" / "mcp.json", tmp_path / "b", dry_run=True)
     assert _lines(alone) == [".vscode/mcp.json: MCP servers v"]
     assert alone.reports[0].dropped == ["inputs: 'unused' (no server asks for it)"]
+
+
+def test_a_claude_agent_in_plan_mode_comes_in_reading_only(tmp_path: Path) -> None:
+    """``permissionMode: plan`` holds a Claude Code agent to reading whatever its tools
+    line says; read as every tool, it would edit and run commands in the other tools."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".claude/agents/planner.md": "---\nname: planner\ndescription: Plans.\n"
+            "permissionMode: plan\n---\nPlan.\n",
+            ".claude/agents/fixer.md": "---\nname: fixer\ndescription: Fixes.\n"
+            "tools: Read, Edit, Bash\npermissionMode: plan\n---\nFix.\n",
+        },
+    )
+    api.import_(root, tmp_path / "pack")
+    pack = api.load_pack(tmp_path / "pack")
+    for name in ("planner", "fixer"):
+        agent = pack.agent(name)
+        assert agent is not None
+        assert agent.policy is not None
+        decide = agent.policy.decide
+        assert (decide("read"), decide("edit"), decide("bash", "ls")) == (ALLOW, DENY, DENY)
+        assert decide("mcp:github/create_issue") is DENY

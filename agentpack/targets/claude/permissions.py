@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agentpack.model import Grant
+from agentpack.native import FileReport
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
 from agentpack.targets.claude.names import LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
@@ -202,3 +203,26 @@ def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> li
         return None
     fits = set(computed) <= set(names) if deny else set(names) <= set(computed)
     return names if fits else None
+
+
+PLAN_DENIES = ("edit", "write", "notebook", "bash", "mcp:*")
+"""What Claude Code's plan mode keeps an agent from: changing files, running commands, and
+MCP tools (which may change anything)."""
+
+
+def planning(found: Policy | None, report: FileReport) -> Policy:
+    """An agent in plan mode, which Claude Code holds to reading: its policy with what the
+    mode forbids denied, so that no other tool gets it."""
+    base = found or Policy.build(Decision.ALLOW)
+    denied = [*PLAN_DENIES, *(t for t in base.tools if t.startswith("mcp:"))]
+    kept = {t: d for t, d in base.tools.items() if t not in denied}
+    report.approximated.append(
+        "permissionMode: plan (Claude Code's plan mode only reads: the other tools get "
+        f"{', '.join(PLAN_DENIES)} denied)"
+    )
+    return Policy.build(
+        base.default,
+        [t for t, d in kept.items() if d is Decision.ALLOW],
+        [t for t, d in kept.items() if d is Decision.ASK],
+        [*(t for t, d in kept.items() if d is Decision.DENY), *dict.fromkeys(denied)],
+    )

@@ -32,7 +32,7 @@ from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import COLORS
 from agentpack.targets.claude.names import tool_id as claude_tool
-from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, respelled
+from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, planning, respelled
 
 AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
 AGENT_EXTRAS = (
@@ -150,6 +150,8 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     key = "tools" if "tools" in fm else "allowed-tools"
     agent_policy = policy(fm, report, key)
     claude.update(_spelling(fm, key, agent_policy, report))
+    if fm.get("permissionMode") == "plan":
+        agent_policy = planning(agent_policy, report)
     if color is not None and color not in COLORS:
         report.dropped.append(f"color: {color} (not a colour agentpack knows)")
         color = None
