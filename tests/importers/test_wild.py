@@ -501,3 +501,46 @@ def test_a_claude_agent_in_plan_mode_comes_in_reading_only(tmp_path: Path) -> No
         decide = agent.policy.decide
         assert (decide("read"), decide("edit"), decide("bash", "ls")) == (ALLOW, DENY, DENY)
         assert decide("mcp:github/create_issue") is DENY
+
+
+def test_a_claude_tools_line_with_older_names_comes_back_as_written(tmp_path: Path) -> None:
+    """``Task`` (Agent's older name, which Claude Code still takes) and ``MultiEdit`` (which
+    it no longer has: it grants nothing) kept the source's spelling from being written back,
+    and Bash came back as every shell tool: PowerShell and Monitor besides."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".claude/agents/x.md": "---\nname: x\ndescription: d\ntools: Read, Bash, Task\n"
+            "---\nb\n",
+            ".claude/agents/y.md": "---\nname: y\ndescription: d\ntools: Read, MultiEdit, Bash\n"
+            "---\nb\n",
+        },
+    )
+    api.import_(root, tmp_path / "pack")
+    y = api.load_pack(tmp_path / "pack").agent("y")
+    assert y is not None
+    assert y.policy is not None
+    assert y.policy.decide("edit") is DENY
+    api.export(tmp_path / "pack", tools=["claude"])
+    agents = tmp_path / "pack" / "dist" / "claude" / "agents"
+    lines = [
+        next(t for t in (agents / f"{n}.md").read_text().splitlines() if t.startswith("tools:"))
+        for n in "xy"
+    ]
+    assert lines == ["tools: Read, Bash, Task", "tools: Read, MultiEdit, Bash"]
+
+
+def test_a_cursor_readonly_agent_comes_in_without_a_shell(tmp_path: Path) -> None:
+    """Cursor's readonly also stops the shell commands that change state, by its own
+    judgement; read as only "no edits", the agent could run rm -rf in every other tool."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".cursor/agents/verifier.md": "---\nname: verifier\ndescription: d\nreadonly: true\n---\nx\n"
+        },
+    )
+    api.import_(root / ".cursor", tmp_path / "pack")
+    agent = api.load_pack(tmp_path / "pack").agent("verifier")
+    assert agent is not None
+    assert agent.policy is not None
+    assert (agent.policy.decide("read"), agent.policy.decide("bash", "rm -rf app")) == (ALLOW, DENY)

@@ -50,7 +50,11 @@ _READ_ONLY_NAMES: Mapping[str, str] = {
 }
 """Names seen in agent files in the wild that agentpack reads but never writes."""
 
-PARTIAL = frozenset({"BashOutput", "KillShell", "NotebookRead", "TodoRead"})
+GONE = frozenset({"MultiEdit", "LS"})
+"""Older names Claude Code 2.1.332 no longer has a tool for (nor an alias, as it has for
+``Task``): an allow list that names one grants nothing by it."""
+
+PARTIAL = frozenset({"BashOutput", "KillShell", "NotebookRead", "TodoRead", *GONE})
 """Names for a part of a canonical tool (reading a background shell's output is not running
 commands): in a deny list they deny the whole tool, which is narrower; in an allow list
 they grant nothing, since the whole tool would be wider."""

@@ -198,10 +198,17 @@ def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> li
     of the shell tools), never another tool; a denylist must still name every one."""
     if computed is None or not isinstance(recorded, list) or not recorded:
         return None
+    from agentpack.targets.claude.names import tool_id
+
     names = [str(n) for n in recorded]
-    if _canonical(names) != _canonical(computed):
+    # in an allowlist, a name that grants nothing (MultiEdit now) may stay as it was written
+    said = names if deny else [n for n in names if tool_id(n, granting=True)[0] is not None]
+    tools = _canonical(computed)
+    if _canonical(said) != tools:
         return None
-    fits = set(computed) <= set(names) if deny else set(names) <= set(computed)
+    # and an allowlist may say a tool by an older name (Task for Agent)
+    older = {name for tool in tools or () for name in LEGACY.get(tool, ())}
+    fits = set(computed) <= set(said) if deny else set(said) <= set(computed) | older
     return names if fits else None
 
 

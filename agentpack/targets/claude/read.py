@@ -30,7 +30,7 @@ from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
-from agentpack.targets.claude.names import COLORS
+from agentpack.targets.claude.names import COLORS, GONE
 from agentpack.targets.claude.names import tool_id as claude_tool
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, planning, respelled
 
@@ -85,10 +85,12 @@ def _ids(names: list[str], report: FileReport, fieldname: str, *, granting: bool
         tool, pattern = claude_tool(name, granting=granting)
         whole = claude_tool(name)[0] if tool is None and granting else None
         if whole is not None:
-            report.approximated.append(
-                f"{fieldname}: {name} (a part of the pack's {whole}, which would allow more: "
-                "left out)"
+            why = (
+                "a name Claude Code no longer has a tool for: it grants nothing"
+                if name.strip() in GONE
+                else f"a part of the pack's {whole}, which would allow more: left out"
             )
+            report.approximated.append(f"{fieldname}: {name} ({why})")
             continue
         if tool is None:
             report.dropped.append(f"{fieldname}: {name} (not a tool agentpack knows)")
@@ -186,7 +188,8 @@ def _spelling(
         source = split_list(names)
         if names is None or wrote is None or source == wrote:
             continue
-        if respelled(wrote, source, deny=deny):
+        # an agent's allowed-tools is no field Claude Code reads: no spelling of it to keep
+        if (key == "tools" or deny) and respelled(wrote, source, deny=deny):
             kept[field] = source
         else:
             line = "disallowedTools" if deny else key

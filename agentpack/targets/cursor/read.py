@@ -1,8 +1,9 @@
 """Cursor's native files -> canonical items: agents, commands (plain markdown) and skills, in
 a project's ``.cursor/``, a ``~/.cursor`` home, a Cursor plugin or ``dist/cursor``.
 
-``readonly: true`` reads as "no edits and no MCP tools" (what Cursor takes away); an agent
-without it has every tool.
+``readonly: true`` reads as "no edits, no shell and no MCP tools": Cursor takes away edits
+and MCP tools, and the shell commands that change state by its own judgement, which no other
+tool can tell apart, so the shell goes too. An agent without it has every tool.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     for key in sorted(fm.keys() - {"name", "description", "model", "readonly", "is_background"}):
         report.dropped.append(f"{key} (Cursor agents have no such field)")
     readonly = fm.get("readonly") is True
+    if readonly:
+        report.approximated.append(
+            "readonly: true (Cursor also stops the shell commands it judges to change "
+            "state; the other tools cannot tell them apart, so the agent gets no shell)"
+        )
     return Agent(
         name=name_of(fm.get("name"), native.path.stem, report),
         description=description or "Imported agent.",
@@ -58,7 +64,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         source=SourceRef(report.source),
         examples=examples,
         model=model_ref(fm.get("model"), "cursor", env, report),
-        policy=Policy.build(None, None, (), (*READONLY, "mcp:*")) if readonly else None,
+        policy=Policy.build(None, None, (), (*READONLY, "bash", "mcp:*")) if readonly else None,
         extras=MappingProxyType({"cursor": MappingProxyType(extras)} if extras else {}),
     )
 
