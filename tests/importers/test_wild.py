@@ -535,9 +535,7 @@ def test_a_cursor_readonly_agent_comes_in_without_a_shell(tmp_path: Path) -> Non
     judgement; read as only "no edits", the agent could run rm -rf in every other tool."""
     root = _write(
         tmp_path / "src",
-        {
-            ".cursor/agents/verifier.md": "---\nname: verifier\ndescription: d\nreadonly: true\n---\nx\n"
-        },
+        {".cursor/agents/v.md": "---\nname: verifier\ndescription: d\nreadonly: true\n---\nx\n"},
     )
     api.import_(root / ".cursor", tmp_path / "pack")
     agent = api.load_pack(tmp_path / "pack").agent("verifier")
