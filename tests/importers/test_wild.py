@@ -542,3 +542,25 @@ def test_a_cursor_readonly_agent_comes_in_without_a_shell(tmp_path: Path) -> Non
     assert agent is not None
     assert agent.policy is not None
     assert (agent.policy.decide("read"), agent.policy.decide("bash", "rm -rf app")) == (ALLOW, DENY)
+
+
+def test_a_copilot_agent_is_held_to_the_tools_its_own_servers_offer(tmp_path: Path) -> None:
+    """An agent's ``mcp-servers`` are not carried, but their ``tools`` lists say which of a
+    server's tools the agent has; ``context7/*`` alone would grant every one (and
+    ``search/codebase``, VS Code's semantic search, is neither grep nor glob)."""
+    text = (
+        "---\nname: context7\ndescription: Docs.\ntools: ['read', 'search/codebase', "
+        "'context7/*']\nmcp-servers:\n  context7:\n    type: http\n"
+        "    url: https://mcp.context7.com/mcp\n"
+        "    tools: ['get-library-docs', 'resolve-library-id']\n---\nx\n"
+    )
+    root = _write(tmp_path / "src", {".github/agents/context7.agent.md": text})
+    result = api.import_(root / ".github", tmp_path / "pack")
+    assert result.written
+    agent = api.load_pack(tmp_path / "pack").agent("context7")
+    assert agent is not None
+    assert agent.policy is not None
+    decide = agent.policy.decide
+    assert decide("mcp:context7/get-library-docs") is ALLOW
+    assert decide("mcp:context7/delete-everything") is DENY
+    assert (decide("grep"), decide("glob")) == (DENY, DENY)

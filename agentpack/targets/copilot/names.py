@@ -76,9 +76,9 @@ READ_NAMES: Mapping[str, str] = {
     "todowrite": "todo",
     "update_todo": "todo",
 }
-"""Tool names found in Copilot agent files (any case) -> the alias whose tools they grant at
-most, for import: a name that grants fewer tools is read as granting them all, which only
-ever asks the pack to allow more of what the file already allowed in part."""
+"""Tool names found in Copilot agent files (any case) -> the alias the Copilot CLI reads
+them as (its own names and the other tools' names it takes: ``Bash`` is ``execute``), for
+import. A name for less than its alias is in ``NARROW_NAMES``, which wins."""
 
 NARROW_NAMES: Mapping[str, tuple[str, ...]] = {
     "view": ("read",),
@@ -103,10 +103,16 @@ NARROW_NAMES: Mapping[str, tuple[str, ...]] = {
     "textsearch": ("grep",),
     "search/listdirectory": ("list",),
     "listdirectory": ("list",),
+    "multiedit": ("edit",),
+    "notebookedit": ("notebook",),
+    "codebase": (),
+    "search/codebase": (),
 }
 """Names that grant only some of their alias's canonical tools (read exactly on import):
 VS Code's tools by their qualified names (``search/textSearch``) and by the bare names its
-tool sets had before (``fetch``, ``textSearch``), from its tools reference."""
+tool sets had before (``fetch``, ``textSearch``), from its tools reference. VS Code's
+``codebase`` is a semantic search of the workspace, neither grep nor glob: it grants
+nothing canonical."""
 
 MODELS: Mapping[str, str] = {
     "inherit": "inherit",

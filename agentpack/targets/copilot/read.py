@@ -36,7 +36,6 @@ from agentpack.targets import readparts
 from agentpack.targets.copilot.names import (
     AGENTS,
     ALIASES,
-    ALWAYS,
     CHATMODES,
     CLAUDE_TOOL_NAMES,
     COMMANDS,
@@ -47,10 +46,10 @@ from agentpack.targets.copilot.names import (
     READ_NAMES,
     SKILLS,
 )
+from agentpack.targets.copilot.readtools import held, server_tools, tool_ids
 
 CARRIED = frozenset({"target", "reasoning-effort", "argument-hint", "agents", "skills", "handoffs"})
 """Agent keys kept under ``copilot:``."""
-_MCP = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/(\*|[A-Za-z0-9][A-Za-z0-9_.-]*)$")
 _INPUT = re.compile(r"\$\{input:(arguments|arg([0-9]+))(?::[^}]*)?\}")
 _PROMPT_AGENTS = {host.native: canonical for canonical, host in HOST_AGENTS.items()}
 
@@ -64,33 +63,6 @@ def _agent_stem(path: Path) -> str:
     """An agent's name from its file: ``x.agent.md``, a legacy chat mode's
     ``x.chatmode.md``, or ``x.md``."""
     return _stem(path, ".chatmode.md" if path.name.endswith(".chatmode.md") else ".agent.md")
-
-
-def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
-    """The canonical tools a ``tools`` list grants; None when it grants every tool."""
-    granted: list[str] = list(ALWAYS)
-    for name in names:
-        key = name.lower()
-        mcp = _MCP.match(name)
-        if key == "*":
-            return None
-        if key in NARROW_NAMES:
-            granted += NARROW_NAMES[key]
-        elif key in READ_NAMES:
-            granted += ALIASES[READ_NAMES[key]]
-        elif key.partition("/")[0] in (*ALIASES, "vscode") and mcp:
-            # read/problems, execute/runTests: one tool of a built-in tool set, not an
-            # MCP server's; the whole set would allow more
-            report.approximated.append(
-                f"tools: {name} (one tool of Copilot's {key.partition('/')[0]} tool set, "
-                "which would allow more: left out)"
-            )
-        elif mcp:
-            server, tool = mcp.groups()
-            granted.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
-        else:
-            report.dropped.append(f"tools: {name} (Copilot ignores names it does not know)")
-    return list(dict.fromkeys(granted))
 
 
 def _mode(fm: Mapping[str, Any], report: FileReport) -> Mode:
@@ -115,6 +87,13 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             )
         granted = tool_ids(split_list(fm["tools"]), report)
         policy = None if granted is None else Policy.build(None, granted)
+    limits = server_tools(fm.get("mcp-servers"))
+    if limits:  # the agent's own servers, which the pack does not carry, offer only these
+        report.approximated.append(
+            "mcp-servers: the tools each server offers hold the agent to them "
+            f"({', '.join(f'{s}: {len(t)}' for s, t in limits.items())})"
+        )
+        policy = held(policy, limits)
     model = fm.get("model")
     if isinstance(model, list):
         report.approximated.append("model: the first of the models listed")

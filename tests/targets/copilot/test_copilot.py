@@ -167,8 +167,9 @@ def test_import_reads_tools_as_copilot_applies_them(tmp_path: Path) -> None:
     assert agent.mode.value == "subagent"
     assert agent.policy is not None
     allowed = {t for t in (*agent.policy.tools,) if agent.policy.tool(t) is ALLOW}
-    # Bash(git:*) grants nothing in Copilot; an unknown name neither; skill always
-    assert allowed == {"read", "grep", "glob", "skill", "mcp:github"}
+    # Bash(git:*) grants nothing in Copilot; an unknown name neither; nor VS Code's
+    # semantic search, search/codebase, which is neither grep nor glob; skill always
+    assert allowed == {"read", "skill", "mcp:github"}
     assert agent.policy.default is DENY
     assert dict(agent.extras["copilot"]) == {"target": "vscode"}
     (report,) = [r for r in result.reports if r.kind.startswith("agent")]

@@ -1,0 +1,75 @@
+"""Which tools a Copilot agent file grants, for ``import``: its ``tools`` list, read as the
+Copilot CLI and VS Code read each name (the narrower of the two), and the tools its own
+``mcp-servers`` offer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from agentpack.native import FileReport
+from agentpack.permissions import Decision, Policy
+from agentpack.targets.copilot.names import ALIASES, ALWAYS, NARROW_NAMES, READ_NAMES
+
+_MCP = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/(\*|[A-Za-z0-9][A-Za-z0-9_.-]*)$")
+
+
+def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
+    """The canonical tools a ``tools`` list grants; None when it grants every tool."""
+    granted: list[str] = list(ALWAYS)
+    for name in names:
+        key = name.lower()
+        mcp = _MCP.match(name)
+        if key == "*":
+            return None
+        if key in NARROW_NAMES:
+            granted += NARROW_NAMES[key]
+            if not NARROW_NAMES[key]:
+                report.approximated.append(
+                    f"tools: {name} (VS Code's semantic code search, neither grep nor glob, "
+                    "which would allow more: left out)"
+                )
+        elif key in READ_NAMES:
+            granted += ALIASES[READ_NAMES[key]]
+        elif key.partition("/")[0] in (*ALIASES, "vscode") and mcp:
+            # read/problems, execute/runTests: one tool of a built-in tool set, not an
+            # MCP server's; the whole set would allow more
+            report.approximated.append(
+                f"tools: {name} (one tool of Copilot's {key.partition('/')[0]} tool set, "
+                "which would allow more: left out)"
+            )
+        elif mcp:
+            server, tool = mcp.groups()
+            granted.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
+        else:
+            report.dropped.append(f"tools: {name} (Copilot ignores names it does not know)")
+    return list(dict.fromkeys(granted))
+
+
+def server_tools(servers: Any) -> dict[str, list[str]]:
+    """The servers of an agent's ``mcp-servers`` whose ``tools`` list names some tools (not
+    ``*``), with those tools."""
+    found: dict[str, list[str]] = {}
+    for name, spec in servers.items() if isinstance(servers, dict) else ():
+        tools = spec.get("tools") if isinstance(spec, dict) else None
+        if isinstance(tools, list) and "*" not in tools:
+            found[str(name)] = [str(t) for t in tools]
+    return found
+
+
+def held(policy: Policy | None, limits: Mapping[str, list[str]]) -> Policy:
+    """``policy`` with each server of ``limits`` held to the tools listed for it."""
+    listed = {f"mcp:{s}/{t}" for s, tools in limits.items() for t in tools}
+    servers = {f"mcp:{s}" for s in limits}
+    if policy is None:
+        return Policy.build(Decision.ALLOW, sorted(listed), (), sorted(servers))
+    allow = []
+    for tool, decision in policy.tools.items():
+        if decision is not Decision.ALLOW:
+            continue
+        if tool in servers:  # the whole server: only what it offers
+            allow += sorted(t for t in listed if t.startswith(f"{tool}/"))
+        elif tool.partition("/")[0] not in servers or tool in listed:
+            allow.append(tool)
+    return Policy.build(None, allow)
