@@ -564,3 +564,20 @@ def test_a_copilot_agent_is_held_to_the_tools_its_own_servers_offer(tmp_path: Pa
     assert decide("mcp:context7/get-library-docs") is ALLOW
     assert decide("mcp:context7/delete-everything") is DENY
     assert (decide("grep"), decide("glob")) == (DENY, DENY)
+
+
+def test_an_opencode_agent_turned_off_is_kept_for_no_target(tmp_path: Path) -> None:
+    """opencode does not load an agent with ``disable: true`` (2.x: ``disabled: true``);
+    carried as a live agent, it ran, with its shell, in every other tool."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".opencode/agents/off.md": "---\ndescription: Off.\ndisabled: true\n---\nx\n",
+            ".opencode/agents/off1.md": "---\ndescription: Off.\ndisable: true\n---\nx\n",
+        },
+    )
+    api.import_(root, tmp_path / "pack")
+    pack = api.load_pack(tmp_path / "pack")
+    assert [a.targets for a in pack.agents] == [(), ()]
+    api.export(tmp_path / "pack")
+    assert not list((tmp_path / "pack" / "dist").rglob("off*"))

@@ -6,8 +6,9 @@ so it cannot stand for a bash policy. So an agent is written
 
 - without ``readonly`` when the source allows everything;
 - with ``readonly: true`` when the source narrows only edits (write, edit, notebook) and MCP
-  tools; what else readonly takes (MCP tools the source allowed, say) is narrowed, with a
-  warning;
+  tools; what else readonly takes (MCP tools the source allowed, say, and the shell commands
+  Cursor judges to change state, said as the shell denied, its narrowest) is narrowed, with
+  a warning;
 - not at all when the source narrows anything else (bash, reading, the web, ...): Cursor
   cannot enforce that, and the agent is left out of the Cursor output, with a warning that
   names what Cursor cannot hold it to.
@@ -53,10 +54,14 @@ def _rights(key: object, policy: Policy | None) -> AgentRights:
             if policy.widest(tool) > Decision.DENY:
                 why = "readonly, Cursor's only per-agent permission, takes all edits and MCP tools"
                 out.narrowed.append((tool, policy.widest(tool), Decision.DENY, why))
+        if policy.widest("bash") > Decision.DENY:
+            why = "readonly also stops the shell commands Cursor judges to change state"
+            out.narrowed.append(("bash", policy.widest("bash"), Decision.DENY, why))
     taken = Decision.DENY if out.readonly else Decision.ALLOW
-    out.effective = {t: taken if t in READONLY else Decision.ALLOW for t in TOOLS}
+    shell = (*READONLY, "bash") if out.readonly else READONLY  # at the least: Cursor judges
+    out.effective = {t: taken if t in shell else Decision.ALLOW for t in TOOLS}
     out.effective.update(dict.fromkeys(mcp, taken))
     out.effective["*"] = Decision.ALLOW
     for pattern in ("*", *(rule.pattern for rule in policy.bash)):
-        out.effective[f"bash:{pattern}"] = Decision.ALLOW
+        out.effective[f"bash:{pattern}"] = taken
     return out

@@ -39,6 +39,7 @@ AGENT_FIELDS = frozenset(
         "color",
         "permission",
         "permissions",
+        "disabled",
         "tools",
         "prompt",
         "name",
@@ -93,6 +94,12 @@ def agent(
         report.dropped.append(f"color: {color} (an opencode theme colour; no other tool has it)")
         color = None
     mode = str(fm.get("mode") or "all")
+    off = fm.get("disable") is True or fm.get("disabled") is True  # 1.x's and 2.x's key
+    if off:
+        report.approximated.append(
+            "disable: true (opencode does not load the agent: the pack keeps it for no "
+            "target; name the targets that should get it in targets:)"
+        )
     steps = fm.get("steps", fm.get("maxSteps"))
     return Agent(
         name=name,
@@ -108,6 +115,7 @@ def agent(
         policy=policy(fm, report, project, native.located),
         color=color if isinstance(color, str) else None,
         extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
+        targets=() if off else None,
     )
 
 

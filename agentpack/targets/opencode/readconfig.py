@@ -126,7 +126,7 @@ def config_agents(
         for name, spec in (config.get(key) or {}).items():
             if not isinstance(spec, dict):
                 continue
-            if spec.get("disable") is True:
+            if spec.get("disable") is True or spec.get("disabled") is True:
                 report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")
                 continue
             text = "system" if key == "agents" else "prompt"  # 2.x says agents and system
