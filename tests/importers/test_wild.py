@@ -581,3 +581,32 @@ def test_an_opencode_agent_turned_off_is_kept_for_no_target(tmp_path: Path) -> N
     assert [a.targets for a in pack.agents] == [(), ()]
     api.export(tmp_path / "pack")
     assert not list((tmp_path / "pack" / "dist").rglob("off*"))
+
+
+def test_a_claude_agent_with_memory_is_read_and_written_as_claude_code_loads_it(
+    tmp_path: Path,
+) -> None:
+    """Claude Code 2.1.332 adds Read, Write and Edit to the tools line of an agent with
+    memory, then applies its deny line: the import reads those tools as granted, and the
+    export denies those the pack does not allow, which a tools line alone would give."""
+    root = _write(
+        tmp_path / "src",
+        {
+            ".claude/agents/cat.md": "---\nname: cat\ndescription: d\ntools: Read, Grep\n"
+            "memory: project\n---\nx\n",
+            ".claude/agents/drain.md": "---\nname: drain\ndescription: d\ntools: Read, Bash\n"
+            "disallowedTools: Write, Edit\nmemory: project\n---\nx\n",
+        },
+    )
+    api.import_(root, tmp_path / "pack")
+    pack = api.load_pack(tmp_path / "pack")
+    cat, drain = pack.agent("cat"), pack.agent("drain")
+    assert cat is not None
+    assert cat.policy is not None
+    assert drain is not None
+    assert drain.policy is not None
+    assert (cat.policy.decide("write"), cat.policy.decide("bash")) == (ALLOW, DENY)
+    assert drain.policy.decide("write") is DENY
+    api.export(tmp_path / "pack", tools=["claude"])
+    agents = tmp_path / "pack" / "dist" / "claude" / "agents"
+    assert "disallowedTools: Write, Edit\n" in (agents / "drain.md").read_text()

@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from agentpack.model import Grant
-from agentpack.native import FileReport
+from agentpack.native import FileReport, split_list
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
 from agentpack.targets.claude.names import LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
@@ -233,3 +234,21 @@ def planning(found: Policy | None, report: FileReport) -> Policy:
         [t for t, d in kept.items() if d is Decision.ASK],
         [*(t for t, d in kept.items() if d is Decision.DENY), *dict.fromkeys(denied)],
     )
+
+
+def with_memory(fm: dict[str, Any], report: FileReport) -> dict[str, Any]:
+    """An agent with ``memory`` and a tools line, as Claude Code 2.1.332 loads it: with
+    Read, Write and Edit added to the line (its deny line still applies after, so a name
+    it denies is not added)."""
+    if not fm.get("memory") or fm.get("tools") is None:
+        return fm
+    names = split_list(fm["tools"])
+    denied = split_list(fm.get("disallowedTools", fm.get("disallowed-tools")))
+    added = [n for n in ("Read", "Write", "Edit") if n not in names and n not in denied]
+    if not added or names == ["*"]:
+        return fm
+    report.approximated.append(
+        f"memory: Claude Code adds {', '.join(added)} to the agent's tools line, and so does "
+        "the pack"
+    )
+    return {**fm, "tools": [*names, *added]}

@@ -32,7 +32,13 @@ from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import COLORS, GONE
 from agentpack.targets.claude.names import tool_id as claude_tool
-from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, planning, respelled
+from agentpack.targets.claude.permissions import (
+    SPELLINGS,
+    agent_tools,
+    planning,
+    respelled,
+    with_memory,
+)
 
 AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
 AGENT_EXTRAS = (
@@ -150,6 +156,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         report.mapped.remove("skills")
         report.approximated.append("skills (a comma-separated text, read as the list it names)")
     key = "tools" if "tools" in fm else "allowed-tools"
+    fm = with_memory(fm, report)
     agent_policy = policy(fm, report, key)
     claude.update(_spelling(fm, key, agent_policy, report))
     if fm.get("permissionMode") == "plan":

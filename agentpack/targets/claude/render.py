@@ -12,6 +12,7 @@ from typing import Any
 from agentpack import aliases, emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
+from agentpack.permissions import Decision, Policy
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
@@ -41,6 +42,8 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     if agent.max_steps is not None:
         fields["maxTurns"] = extras.pop("maxTurns", agent.max_steps)
     fields.update(extras)
+    if fields.get("memory") and fields["tools"] is not None and agent.policy is not None:
+        fields["disallowedTools"] = _memory_denies(agent.policy, fields["disallowedTools"])
     for name in ("temperature", "top_p"):
         if getattr(agent, name) is not None:
             report.add(NAME, agent, name, Change.DROPPED, f"Claude Code agents have no {name}")
@@ -63,6 +66,20 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
             f"with 'claude --agent {called}'",
         )
     return OutFile.text(f"agents/{called}.md", emit.frontmatter(fields, agent.body), agent.source)
+
+
+MEMORY_TOOLS = (("read", "Read"), ("write", "Write"), ("edit", "Edit"))
+"""What Claude Code adds to an agent's tools line when the agent has ``memory`` (its agent
+loader, 2.1.332); ``disallowedTools`` is applied after that."""
+
+
+def _memory_denies(policy: Policy, denied: str | None) -> str | None:
+    """The deny line with each tool memory would add and the source does not allow."""
+    names = [n.strip() for n in denied.split(",")] if denied else []
+    for tool, name in MEMORY_TOOLS:
+        if policy.narrowest(tool) is not Decision.ALLOW and name not in names:
+            names.append(name)
+    return emit.inline_list(names) or None
 
 
 def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Report) -> str | None:
