@@ -30,7 +30,7 @@ class JsonTextError(ValueError):
     def __init__(self, text: str, at: int, expected: str) -> None:
         line = text.count("\n", 0, at) + 1
         col = at - (text.rfind("\n", 0, at) + 1) + 1
-        self.line, self.col = line, col
+        self.line, self.col, self.expected = line, col, f"expected {expected}"
         super().__init__(f"{line}:{col}: not JSON here: expected {expected}")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from agentpack import jsontext
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
 from agentpack.native import FileReport, Importing, slug
 from agentpack.outputs import is_executable
@@ -169,7 +170,12 @@ def hooks(
     for event, groups in events.items():
         canonical = EVENTS.get(event)
         if canonical is None:
-            report.dropped.append(f"hooks.{event} (no event of the pack's is that one)")
+            why = (  # preToolUse: the Copilot CLI's hooks.json, its scripts get its own input
+                "the Copilot CLI's own hooks, whose scripts get input of its own"
+                if EVENTS.get(event[:1].upper() + event[1:])
+                else "no event of the pack's is that one"
+            )
+            report.dropped.append(f"hooks.{event} ({why})")
             continue
         if not isinstance(groups, list):
             report.dropped.append(f"hooks.{event} (not a list of matcher groups)")
@@ -191,9 +197,9 @@ def hooks(
                     f"hooks.{event} matcher {matcher!r} (runs for every tool: not every name "
                     "in it is a tool agentpack knows)"
                 )
-            handlers = group.get("hooks") or []
+            handlers = group.get("hooks")
             if not isinstance(handlers, list):
-                report.dropped.append(f"hooks.{event}.hooks (not a list of hooks)")
+                report.dropped.append(f"hooks.{event} (a group without a list of hooks)")
                 continue
             for handler in handlers:
                 _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
@@ -214,12 +220,13 @@ def _hook(
         report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
         return
     command = spelling.canonical(str(handler.get("command") or ""))
+    given = words(handler.get("args"))  # the exec form: a program and its arguments
     try:
-        words = shlex.split(command)
+        argv = [command, *map(spelling.canonical, given)] if given else shlex.split(command)
     except ValueError:
-        words = []
-    scripts = [w for w in words if w.startswith(PLUGIN_ROOT + "/")]
-    if len(scripts) != 1 or words[-1] != scripts[0] or len(words) > 2:
+        argv = []
+    scripts = [w for w in argv if w.startswith(PLUGIN_ROOT + "/")]
+    if len(scripts) != 1 or argv[-1] != scripts[0] or len(argv) > 2:
         why = (
             "it runs no file of the plugin"
             if not scripts
@@ -236,7 +243,7 @@ def _hook(
     files = _scripts([scripts[0]], folder, report)
     if rel not in files:
         return
-    for key in sorted(set(handler) - {"type", "command", "timeout"}):
+    for key in sorted(set(handler) - {"type", "command", "timeout", *(["args"] if given else [])}):
         why = (
             "the hook runs for every call its matcher names"
             if key == "if"
@@ -244,7 +251,7 @@ def _hook(
         )
         report.dropped.append(f"hooks.{host_event}.{key} ({why})")
     report.dropped += _modules(rel, files[rel].data, folder)
-    interpreter = words[0] if len(words) == 2 else _runs_with(rel, files[rel].data)
+    interpreter = argv[0] if len(argv) == 2 else _runs_with(rel, files[rel].data)
     name = base = slug(Path(rel).stem) or "hook"
     n = 1
     while name in taken:
@@ -335,13 +342,15 @@ def servers_file(
     run: Importing,
     spelling: Spelling,
     shape: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
+    *,
+    comments: bool = False,
 ) -> None:
     """The servers of a ``.mcp.json``-like file (``mcpServers``, or the map alone), each
     brought to that shape by ``shape``."""
     if not run.first(path):
         return  # read already, found another way
     report = run.report(path, "MCP servers")
-    document = json_file(path, report)
+    document = json_file(path, report, comments=comments)
     # VS Code's mcp.json says "servers" (with its "inputs" beside them)
     found = document.get("mcpServers", document.get("servers", document))
     if not isinstance(found, dict):
@@ -372,10 +381,15 @@ def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[st
     hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)
 
 
-def json_file(path: Path, report: FileReport) -> dict[str, Any]:
-    """A JSON object from a file; empty (with an error in the report) when it is not one."""
+def json_file(path: Path, report: FileReport, *, comments: bool = False) -> dict[str, Any]:
+    """A JSON object from a file; empty (with an error in the report) when it is not one.
+    ``comments``: JSON with comments and trailing commas, as VS Code reads its files."""
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        found = jsontext.value(text, jsontext.parse(text)) if comments else json.loads(text)
+    except jsontext.JsonTextError as exc:
+        report.error(exc.line, exc.col, "-", f"cannot read this JSON: {exc.expected}")
+        return {}
     except (OSError, ValueError) as exc:
         line, col, why = decode_error(exc)
         report.error(line, col, "-", f"cannot read this JSON: {why}")

@@ -253,7 +253,7 @@ def test_hooks_of_a_broken_shape_are_named(tmp_path: Path) -> None:
     (report,) = result.reports
     assert report.dropped == [
         "hooks.PreToolUse: 1 (not a matcher group)",
-        "hooks.PreToolUse.hooks (not a list of hooks)",
+        "hooks.PreToolUse (a group without a list of hooks)",
         "hooks.PostToolUse (not a list of matcher groups)",
     ]
 
@@ -610,3 +610,51 @@ def test_a_claude_agent_with_memory_is_read_and_written_as_claude_code_loads_it(
     api.export(tmp_path / "pack", tools=["claude"])
     agents = tmp_path / "pack" / "dist" / "claude" / "agents"
     assert "disallowedTools: Write, Edit\n" in (agents / "drain.md").read_text()
+
+
+def test_hooks_and_servers_in_their_tools_own_spellings(tmp_path: Path) -> None:
+    """VS Code reads its mcp.json with comments and trailing commas; Claude Code runs a hook
+    in exec form (``command`` and ``args``, no shell; seen in its 2.1.332 hook schema); the
+    Copilot CLI reads every ``.github/hooks/*.json``, in a shape of its own that a pack does
+    not carry, which is said, not passed over."""
+    copilot = {"version": 1, "hooks": {"preToolUse": [{"type": "command", "bash": "./g.sh"}]}}
+    flat = {"hooks": {"PreToolUse": [{"type": "command", "bash": "./g.sh"}]}}
+    exec_form = {
+        "hooks": {
+            "PreToolUse": [
+                {
+                    "matcher": "Bash",
+                    "hooks": [
+                        {
+                            "type": "command",
+                            "command": "node",
+                            "args": ["${CLAUDE_PLUGIN_ROOT}/g.js"],
+                        }
+                    ],
+                }
+            ]
+        }
+    }
+    root = _write(
+        tmp_path / "src",
+        {
+            "proj/.vscode/mcp.json": '{\n  // ours\n  "servers": {"a": {"command": "a",},},\n}\n',
+            "proj/.github/hooks/guard.json": json.dumps(copilot),
+            "proj/.github/hooks/flat.json": json.dumps(flat),
+            "plugin/.claude-plugin/plugin.json": '{"name": "p"}',
+            "plugin/hooks/hooks.json": json.dumps(exec_form),
+            "plugin/g.js": "process.exit(0)\n",
+        },
+    )
+    project = api.import_(root / "proj", tmp_path / "a", dry_run=True)
+    dropped = [d for r in project.reports for d in r.dropped]
+    assert ".vscode/mcp.json: MCP servers a" in _lines(project)
+    assert (
+        "hooks.preToolUse (the Copilot CLI's own hooks, whose scripts get input of its own)"
+        in dropped
+    )
+    assert "hooks.PreToolUse (a group without a list of hooks)" in dropped
+    plugin = api.import_(root / "plugin", tmp_path / "b")
+    assert plugin.written
+    (hook,) = api.load_pack(tmp_path / "b").manifest.hooks
+    assert (hook.run, hook.interpreter, hook.tools) == ("g.js", "node", ("bash",))

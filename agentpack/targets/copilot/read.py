@@ -227,15 +227,17 @@ HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name i
 
 def _servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
     """A plugin's ``.mcp.json`` and ``hooks/hooks.json``, a repository's
-    ``.github/mcp.json``, a home's ``mcp-config.json``: what was read."""
+    ``.github/mcp.json`` and ``.github/hooks/*.json`` (the CLI reads every one), a home's
+    ``mcp-config.json``: what was read."""
     taken = set()
     for name in (".mcp.json", "mcp.json", "mcp-config.json"):
         if (folder / name).is_file():
             taken.add(folder / name)
             readparts.servers_file(folder / name, run, SPELLING)
-    if (folder / "hooks" / "hooks.json").is_file():
+    found = sorted((folder / "hooks").glob("*.json")) if (folder / "hooks").is_dir() else []
+    for path in found:
         taken.add(folder / "hooks")
-        readparts.hooks_file(folder / "hooks" / "hooks.json", run, SPELLING, HOOK_TOOLS)
+        readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)
     return taken
 
 
@@ -282,7 +284,7 @@ class CopilotReader:
         if self.marks(folder):
             return _servers_and_hooks(folder, run)
         if (folder / VSCODE_SERVERS).is_file():
-            readparts.servers_file(folder / VSCODE_SERVERS, run, SPELLING)
+            readparts.servers_file(folder / VSCODE_SERVERS, run, SPELLING, comments=True)
             return {folder / VSCODE_SERVERS}
         return set()
 
