@@ -89,4 +89,4 @@ def skip_rest(folder: Path, taken: set[Path], run: Importing, tool: str) -> None
     """Report every entry of a tool's tree that was not read."""
     for entry in sorted(folder.iterdir()):
         if entry not in taken:
-            run.skip(entry, f"{tool} does not read it as an agent, command, skill or settings")
+            run.skip(entry, f"{tool} reads none of a pack's agents, skills, servers or hooks here")

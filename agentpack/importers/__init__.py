@@ -311,9 +311,10 @@ class _Run:
 
 def owner(path: Path) -> Path:
     """The folder a tool's settings file belongs to: a plugin's, for the files it keeps in
-    ``hooks/`` and ``.claude-plugin/``; a project's, for ``.vscode/``; else the file's own."""
+    ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; else the file's own."""
     folder = path.parent
-    return folder.parent if folder.name in ("hooks", ".claude-plugin", ".vscode") else folder
+    plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
+    return folder.parent if folder.name in plugin else folder
 
 
 def _loose_files(folder: Path) -> list[Path]:

@@ -62,9 +62,10 @@ def test_an_opencode_project_imports_into_a_pack_that_validates(
     said = {r.source: r.approximated + r.dropped for r in result.reports}
     assert any("claude-4-sonnet -> the alias sonnet" in e for e in said["agent/team/coder.md"])
     assert any("my-local-model" in e for e in said["agent/lead.md"])
-    assert ("DESIGN.md", "opencode does not read it as an agent, command, skill or settings") in (
-        result.skipped
-    )
+    assert (
+        "DESIGN.md",
+        "opencode reads none of a pack's agents, skills, servers or hooks here",
+    ) in (result.skipped)
     dropped = [e for r in result.reports if r.kind == "opencode.json" for e in r.dropped]
     assert [e.split(" ")[0] for e in dropped] == ["plugin"]
     assert [(s.name, s.command) for s in pack.manifest.servers] == [("db", "db")]

@@ -658,3 +658,27 @@ def test_hooks_and_servers_in_their_tools_own_spellings(tmp_path: Path) -> None:
     assert plugin.written
     (hook,) = api.load_pack(tmp_path / "b").manifest.hooks
     assert (hook.run, hook.interpreter, hook.tools) == ("g.js", "node", ("bash",))
+
+
+def test_what_is_left_is_named_with_what_it_is(tmp_path: Path) -> None:
+    """opencode.json's own settings, Cursor's rules and hooks are named for what they are;
+    a Codex plugin's manifest given alone brings its plugin, as a Claude Code one does."""
+    root = _write(
+        tmp_path / "src",
+        {
+            "oc/opencode.json": json.dumps({"model": "x/y", "small_model": "x/z", "share": "off"}),
+            "cur/.cursor/rules/style.mdc": "---\nalwaysApply: true\n---\nBe brief.\n",
+            "cur/.cursor/hooks.json": '{"version": 1, "hooks": {}}',
+            "cx/.codex-plugin/plugin.json": '{"name": "cx"}',
+            "cx/skills/s/SKILL.md": "---\nname: s\ndescription: d\n---\nx\n",
+        },
+    )
+    oc = api.import_(root / "oc", tmp_path / "a", dry_run=True)
+    assert "model, share, small_model (opencode's settings, not a pack's)" in oc.reports[0].dropped
+    cur = api.import_(root / "cur" / ".cursor", tmp_path / "b", dry_run=True)
+    assert [path for path, why in cur.skipped if why.startswith("Cursor's")] == [
+        "hooks.json",
+        "rules",
+    ]
+    cx = api.import_(root / "cx" / ".codex-plugin" / "plugin.json", tmp_path / "c", dry_run=True)
+    assert _lines(cx) == [".codex-plugin/plugin.json: plugin cx", "skills/s/SKILL.md: skill s"]

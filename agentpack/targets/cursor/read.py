@@ -38,6 +38,15 @@ SPELLING = readparts.Spelling(
 )
 """Cursor names the plugin's folder and a variable so in ``mcp.json``."""
 
+NOT_CARRIED = {
+    "hooks.json": "Cursor's hooks, whose events and input are Cursor's own: a pack's hooks "
+    "are not written for them yet",
+    "hooks": "Cursor's hooks, whose events and input are Cursor's own: a pack's hooks are "
+    "not written for them yet",
+    "rules": "Cursor's rules, instructions for every chat, which a pack does not carry",
+}
+"""What Cursor reads from its folder that a pack does not carry, and what it is."""
+
 LAYOUT = Layout(agents=(AGENTS,), commands=(), skills=(SKILLS,))
 """Commands are read apart: a Cursor command is plain markdown, which no other tool's is."""
 SKILL_KEYS = ("name", "description", "license", "compatibility", "metadata")
@@ -140,6 +149,10 @@ class CursorReader:
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN.split("/")[0])
             run.plugin_meta(json_object(folder / PLUGIN))
+        for name, why in NOT_CARRIED.items():
+            if (folder / name).exists():
+                taken.add(folder / name)
+                run.skip(folder / name, why)
         skip_rest(folder, taken, run, "Cursor")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:

@@ -29,6 +29,10 @@ NOT_CARRIED = {
     "instructions": "instruction files are not carried by a pack",
 }
 """Keys of opencode.json that hold something a pack does not carry, and what it is."""
+READ_KEYS = frozenset(
+    {"$schema", "agent", "agents", "mode", "command", "mcp", "permission", "permissions", "tools"}
+)
+"""Keys of opencode.json that import reads; any other is the user's setting, said so."""
 CANONICAL_IDS = {host: tool for tool, ids in TOOL_IDS.items() for host in ids}
 _TABLE = re.compile(r"^const HOOKS = (\[.*?^\]);$", re.MULTILINE | re.DOTALL)
 
@@ -53,9 +57,7 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
     if not isinstance(config, dict):
         report.error(1, 1, "-", "opencode.json is not a JSON object")
         return
-    for key, what in NOT_CARRIED.items():
-        if config.get(key):
-            report.dropped.append(f"{key} ({what})")
+    _not_carried(config, report)
     for key in shared(config):
         report.approximated.append(
             f"{key} (opencode applies it to every agent: folded into each agent read with it)"
@@ -72,6 +74,15 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
             text = config_text(str(spec["template"]), path.parent, report, where)
             native = Native(Path(f"{name}.md"), fm, text.rstrip("\n") + "\n")
             run.add(reader.command(native, report, env), report)
+
+
+def _not_carried(config: Mapping[str, Any], report: FileReport) -> None:
+    for key, what in NOT_CARRIED.items():
+        if config.get(key):
+            report.dropped.append(f"{key} ({what})")
+    others = sorted(k for k in config if k not in READ_KEYS and k not in NOT_CARRIED)
+    if others:  # model, small_model, share, ...: how the user runs opencode
+        report.dropped.append(f"{', '.join(others)} (opencode's settings, not a pack's)")
 
 
 def _load(path: Path) -> Any:
