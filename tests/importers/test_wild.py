@@ -682,3 +682,22 @@ def test_what_is_left_is_named_with_what_it_is(tmp_path: Path) -> None:
     ]
     cx = api.import_(root / "cx" / ".codex-plugin" / "plugin.json", tmp_path / "c", dry_run=True)
     assert _lines(cx) == [".codex-plugin/plugin.json: plugin cx", "skills/s/SKILL.md: skill s"]
+
+
+def test_a_plugins_unlisted_agent_and_a_marketplaces_own_settings_are_named(
+    tmp_path: Path,
+) -> None:
+    plugin = {"name": "p", "agents": ["./agents/a.md"]}
+    market = {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./p"}]}
+    root = _write(
+        tmp_path / "m",
+        {
+            ".claude-plugin/marketplace.json": json.dumps(market),
+            "p/.claude-plugin/plugin.json": json.dumps(plugin),
+            "p/agents/a.md": "---\nname: a\ndescription: d\n---\nx\n",
+            "p/agents/b.md": "---\nname: b\ndescription: d\n---\nx\n",
+            ".claude/settings.json": "{}",
+        },
+    )
+    result = api.import_(root, tmp_path / "pack", dry_run=True)
+    assert [path for path, _ in result.skipped] == ["p/agents/b.md", ".claude"]

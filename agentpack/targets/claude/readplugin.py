@@ -79,8 +79,12 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
             "under claude.icon)"
         )
     for kind, default in (("agent", "agents"), ("command", "commands")):
-        for file in _component_files(path, meta.get(default), default, report):
+        files = _component_files(path, meta.get(default), default, report)
+        for file in files:
             run.file(file, "claude", kind)
+        unlisted = [f for f in markdown_files(path / default) if f not in files]
+        for file in unlisted if meta.get(default) is not None else ():
+            run.skip(file, f"the plugin's {default} field does not list it: Claude Code skips it")
     # a plugin in the marketplace's own folder (source "./") gets the skills it lists
     # only, else each of several such plugins would get every skill (seen in 2.1.332)
     alone = (path / ".claude-plugin" / "marketplace.json").is_file()
@@ -190,6 +194,9 @@ def marketplace(path: Path, run: Importing) -> None:
     for folder in skill_folders(path / "skills"):  # those no root plugin listed
         if run.first(folder / "SKILL.md"):
             run.skip(folder, "no plugin of the marketplace lists it, so Claude Code installs none")
+    for tree in (".claude", ".cursor", ".github", ".opencode", ".codex"):
+        if (path / tree).is_dir():  # the repository's own settings, not a plugin's
+            run.skip(path / tree, "the marketplace's repository's own: import it to read it")
 
 
 def _local_source(source: object, plugin_root: str | None) -> str | None:
