@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from agentpack import api
+from agentpack.model import Pack
 from agentpack.permissions import Decision
 from agentpack.targets.copilot.read import tool_ids
 
@@ -19,6 +20,13 @@ def _write(root: Path, files: dict[str, str]) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
+
+
+def _agents_of(tmp_path: Path, agents: dict[str, str]) -> Pack:
+    """A pack imported from Claude Code agent files (``.claude/agents/<name>``)."""
+    root = _write(tmp_path / "src", {f".claude/agents/{k}": v for k, v in agents.items()})
+    api.import_(root, tmp_path / "pack")
+    return api.load_pack(tmp_path / "pack")
 
 
 def _lines(result: api.ImportResult) -> list[str]:  # type: ignore[name-defined]
@@ -483,17 +491,14 @@ def test_a_plugin_reads_nothing_outside_its_folder_nor_more_than_it_names(
 def test_a_claude_agent_in_plan_mode_comes_in_reading_only(tmp_path: Path) -> None:
     """``permissionMode: plan`` holds a Claude Code agent to reading whatever its tools
     line says; read as every tool, it would edit and run commands in the other tools."""
-    root = _write(
-        tmp_path / "src",
+    pack = _agents_of(
+        tmp_path,
         {
-            ".claude/agents/planner.md": "---\nname: planner\ndescription: Plans.\n"
-            "permissionMode: plan\n---\nPlan.\n",
-            ".claude/agents/fixer.md": "---\nname: fixer\ndescription: Fixes.\n"
+            "planner.md": "---\nname: planner\ndescription: Plans.\npermissionMode: plan\n---\nx\n",
+            "fixer.md": "---\nname: fixer\ndescription: Fixes.\n"
             "tools: Read, Edit, Bash\npermissionMode: plan\n---\nFix.\n",
         },
     )
-    api.import_(root, tmp_path / "pack")
-    pack = api.load_pack(tmp_path / "pack")
     for name in ("planner", "fixer"):
         agent = pack.agent(name)
         assert agent is not None
@@ -589,17 +594,14 @@ def test_a_claude_agent_with_memory_is_read_and_written_as_claude_code_loads_it(
     """Claude Code 2.1.332 adds Read, Write and Edit to the tools line of an agent with
     memory, then applies its deny line: the import reads those tools as granted, and the
     export denies those the pack does not allow, which a tools line alone would give."""
-    root = _write(
-        tmp_path / "src",
+    pack = _agents_of(
+        tmp_path,
         {
-            ".claude/agents/cat.md": "---\nname: cat\ndescription: d\ntools: Read, Grep\n"
-            "memory: project\n---\nx\n",
-            ".claude/agents/drain.md": "---\nname: drain\ndescription: d\ntools: Read, Bash\n"
+            "cat.md": "---\nname: cat\ndescription: d\ntools: Read, Grep\nmemory: project\n---\n",
+            "drain.md": "---\nname: drain\ndescription: d\ntools: Read, Bash\n"
             "disallowedTools: Write, Edit\nmemory: project\n---\nx\n",
         },
     )
-    api.import_(root, tmp_path / "pack")
-    pack = api.load_pack(tmp_path / "pack")
     cat, drain = pack.agent("cat"), pack.agent("drain")
     assert cat is not None
     assert cat.policy is not None
