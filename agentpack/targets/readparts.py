@@ -220,9 +220,9 @@ def _hook(
         report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
         return
     command = spelling.canonical(str(handler.get("command") or ""))
-    given = words(handler.get("args"))  # the exec form: a program and its arguments
+    given = words(handler.get("args")) if "args" in handler else None  # exec form: no shell
     try:
-        argv = [command, *map(spelling.canonical, given)] if given else shlex.split(command)
+        argv = shlex.split(command) if given is None else [command, *map(spelling.canonical, given)]
     except ValueError:
         argv = []
     scripts = [w for w in argv if w.startswith(PLUGIN_ROOT + "/")]
@@ -243,7 +243,7 @@ def _hook(
     files = _scripts([scripts[0]], folder, report)
     if rel not in files:
         return
-    for key in sorted(set(handler) - {"type", "command", "timeout", *(["args"] if given else [])}):
+    for key in sorted(set(handler) - {"type", "command", "timeout", "args"}):
         why = (
             "the hook runs for every call its matcher names"
             if key == "if"

@@ -703,3 +703,33 @@ def test_a_plugins_unlisted_agent_and_a_marketplaces_own_settings_are_named(
     )
     result = api.import_(root, tmp_path / "pack", dry_run=True)
     assert [path for path, _ in result.skipped] == ["p/agents/b.md", ".claude"]
+
+
+def test_a_spelling_kept_for_claude_never_names_more_than_the_pack_allows(
+    tmp_path: Path,
+) -> None:
+    """Only a name Claude Code no longer has may stay in a tools line written back: an
+    unknown name (a tool newer than agentpack) or a part of a tool would grant it there."""
+    pack = _agents_of(
+        tmp_path, {"x.md": "---\nname: x\ndescription: d\ntools: Read, LSP, BashOutput\n---\n"}
+    )
+    assert pack.agents[0].policy is not None
+    api.export(tmp_path / "pack", tools=["claude"])
+    text = (tmp_path / "pack" / "dist" / "claude" / "agents" / "x.md").read_text()
+    assert "tools: Read\n" in text
+
+
+def test_copilot_server_names_a_pack_cannot_hold_are_no_traceback(tmp_path: Path) -> None:
+    text = (
+        "---\nname: x\ndescription: d\ntools: [read, 'srv/*']\nmcp-servers:\n"
+        "  'my srv': {tools: [a]}\n  srv: {tools: ['ns:get', ok]}\n---\nx\n"
+    )
+    root = _write(tmp_path / "src", {".github/agents/x.agent.md": text})
+    api.import_(root / ".github", tmp_path / "pack")
+    agent = api.load_pack(tmp_path / "pack").agent("x")
+    assert agent is not None
+    assert agent.policy is not None
+    assert (agent.policy.decide("mcp:srv/ok"), agent.policy.decide("mcp:srv/other")) == (
+        ALLOW,
+        DENY,
+    )

@@ -199,11 +199,12 @@ def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> li
     of the shell tools), never another tool; a denylist must still name every one."""
     if computed is None or not isinstance(recorded, list) or not recorded:
         return None
-    from agentpack.targets.claude.names import tool_id
+    from agentpack.targets.claude.names import GONE
 
     names = [str(n) for n in recorded]
-    # in an allowlist, a name that grants nothing (MultiEdit now) may stay as it was written
-    said = names if deny else [n for n in names if tool_id(n, granting=True)[0] is not None]
+    # in an allowlist, a name Claude Code no longer has (MultiEdit) may stay as written: it
+    # grants nothing there; any other name must be one the pack allows
+    said = names if deny else [n for n in names if n.strip() not in GONE]
     tools = _canonical(computed)
     if _canonical(said) != tools:
         return None

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentpack.native import FileReport
-from agentpack.permissions import Decision, Policy
+from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.copilot.names import ALIASES, ALWAYS, NARROW_NAMES, READ_NAMES
 
 _MCP = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/(\*|[A-Za-z0-9][A-Za-z0-9_.-]*)$")
@@ -53,9 +53,18 @@ def server_tools(servers: Any) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, spec in servers.items() if isinstance(servers, dict) else ():
         tools = spec.get("tools") if isinstance(spec, dict) else None
-        if isinstance(tools, list) and "*" not in tools:
-            found[str(name)] = [str(t) for t in tools]
+        if isinstance(tools, list) and "*" not in tools and _valid(f"mcp:{name}"):
+            found[str(name)] = [str(t) for t in tools if _valid(f"mcp:{name}/{t}")]
     return found
+
+
+def _valid(tool_id: str) -> bool:
+    """Whether a pack can name the tool (a name it cannot is never granted)."""
+    try:
+        normalize_tool_id(tool_id)
+    except ValueError:
+        return False
+    return True
 
 
 def held(policy: Policy | None, limits: Mapping[str, list[str]]) -> Policy:
