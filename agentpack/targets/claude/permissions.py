@@ -18,7 +18,7 @@ from typing import Any
 from agentpack.model import Grant
 from agentpack.native import FileReport, split_list
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
-from agentpack.targets.claude.names import LEGACY
+from agentpack.targets.claude.names import GONE, LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
 
 
@@ -199,8 +199,6 @@ def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> li
     of the shell tools), never another tool; a denylist must still name every one."""
     if computed is None or not isinstance(recorded, list) or not recorded:
         return None
-    from agentpack.targets.claude.names import GONE
-
     names = [str(n) for n in recorded]
     # in an allowlist, a name Claude Code no longer has (MultiEdit) may stay as written: it
     # grants nothing there; any other name must be one the pack allows
