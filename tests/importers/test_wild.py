@@ -733,3 +733,27 @@ def test_copilot_server_names_a_pack_cannot_hold_are_no_traceback(tmp_path: Path
         ALLOW,
         DENY,
     )
+
+
+def test_a_codex_marketplace_brings_its_local_plugins_as_groups(tmp_path: Path) -> None:
+    """``.agents/plugins/marketplace.json`` lists plugins by source: a local one (in this
+    repository) is read as a plugin group; one elsewhere is named as not carried."""
+    plugins = [
+        {"name": "notes", "source": {"source": "local", "path": "./plugins/notes"}},
+        {"name": "far", "source": {"source": "git", "url": "https://example.com/far.git"}},
+        {"name": "out", "source": {"source": "local", "path": "../elsewhere"}},
+    ]
+    root = _write(
+        tmp_path / "repo",
+        {
+            ".agents/plugins/marketplace.json": json.dumps({"name": "m", "plugins": plugins}),
+            "plugins/notes/.codex-plugin/plugin.json": '{"name": "notes", "version": "1.0.0"}',
+            "plugins/notes/skills/sum/SKILL.md": "---\nname: sum\ndescription: d\n---\nx\n",
+        },
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert result.written
+    market = result.reports[0]
+    assert [d.split(" (")[0] for d in market.dropped] == ["plugin far", "plugin out"]
+    (group,) = api.load_pack(tmp_path / "pack").manifest.plugins
+    assert (group.name, group.skills) == ("notes", ("sum",))

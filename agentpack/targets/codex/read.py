@@ -28,7 +28,7 @@ from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, decode_error, read_toml
 from agentpack.targets.codex import readplugin, readservers
-from agentpack.targets.codex.names import AGENTS, PLUGIN, SKILLS
+from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
 
@@ -167,6 +167,9 @@ class CodexReader:
             return True
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
             self._agent(path, run)
+            return True
+        if path.is_dir() and (path / MARKETPLACE).is_file():
+            readplugin.marketplace(path, run, lambda folder: self.tree(folder, run))
             return True
         if path.is_dir() and (path / PLUGIN).is_file():
             self.tree(path, run)  # a plugin, and dist/codex, which is one too

@@ -6,13 +6,14 @@ apps) and the listing's ``interface`` have no place in a pack and are said to be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from agentpack.native import FileReport, Importing
 from agentpack.targets import readparts
 from agentpack.targets.codex import readservers
-from agentpack.targets.codex.names import PLUGIN
+from agentpack.targets.codex.names import MARKETPLACE, PLUGIN
 
 KEPT = frozenset({"name", "version", "description", "author", "homepage", "repository"})
 KEPT_TOO = frozenset({"license", "keywords"})
@@ -79,3 +80,29 @@ def _within(path: Path, folder: Path) -> bool:
     root = folder.resolve()
     found = path.resolve()
     return found == root or root in found.parents
+
+
+def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> None:
+    """A Codex marketplace (``.agents/plugins/marketplace.json``): each plugin of it in this
+    repository (a ``local`` source) read, by ``read``, as a plugin group of the pack."""
+    report = run.report(root / MARKETPLACE, "marketplace")
+    market = readparts.json_file(root / MARKETPLACE, report)
+    run.plugin_meta({k: v for k, v in market.items() if k in ("name", "description")})
+    entries = market.get("plugins")
+    for entry in entries if isinstance(entries, list) else []:
+        name = str(entry.get("name") or "") if isinstance(entry, dict) else str(entry)
+        source = entry.get("source") if isinstance(entry, dict) else None
+        local = isinstance(source, dict) and source.get("source") == "local"
+        rel = str(source.get("path") or "") if local and isinstance(source, dict) else ""
+        folder = root.joinpath(*(p for p in rel.split("/") if p not in ("", ".")))
+        if not rel.startswith("./") or ".." in rel.split("/") or not _within(folder, root):
+            report.dropped.append(f"plugin {name} (only a local plugin of this repository)")
+            continue
+        if not (folder / PLUGIN).is_file():
+            report.error(1, 1, "plugins", f"plugin {name}: no {PLUGIN} in {rel}; fix its source")
+            continue
+        before = run.counts()
+        read(folder)
+        meta = readparts.json_file(folder / PLUGIN, FileReport(report.source))
+        kept = {k: v for k, v in meta.items() if k in KEPT | KEPT_TOO}
+        run.group(name or folder.name, kept, before)
