@@ -13,6 +13,13 @@ from agentpack.native import FileReport, Importing
 from agentpack.outputs import is_executable
 
 
+def within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or in it once links are followed: a link on the way
+    out (to ~/.ssh, say) is never read."""
+    root, found = folder.resolve(), path.resolve()
+    return found == root or root in found.parents
+
+
 def markdown_files(folder: Path) -> list[Path]:
     """Every markdown file under ``folder`` (not through symlinks), sorted."""
     if not folder.is_dir():
@@ -33,7 +40,6 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
     """The files beside a skill's SKILL.md, byte for byte; a symlink out of the skill is
     reported as dropped."""
     out = []
-    root = folder.resolve()
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
@@ -41,7 +47,7 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
             rel = path.relative_to(folder).as_posix()
             if rel == "SKILL.md":
                 continue
-            if path.is_symlink() and root not in path.resolve().parents:
+            if path.is_symlink() and not within(path, folder):
                 report.dropped.append(f"{rel} (a symlink out of the skill)")
                 continue
             out.append(Resource(rel, path.read_bytes(), is_executable(path)))

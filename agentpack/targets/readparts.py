@@ -18,6 +18,7 @@ from typing import Any
 from agentpack import jsontext
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
 from agentpack.native import FileReport, Importing, slug
+from agentpack.nativetree import within
 from agentpack.outputs import is_executable
 from agentpack.source import decode_error
 from agentpack.targets import vscode
@@ -53,14 +54,13 @@ class Spelling:
 def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
     """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
     found: dict[str, Resource] = {}
-    root = folder.resolve()
     for value in values:
         for rel in _ROOTED.findall(value):
             parts = PurePosixPath(rel).parts
             path = folder.joinpath(*parts)
             inside = bool(parts) and parts[0] != "/" and ".." not in parts
             # a link on the way out of the folder (to ~/.ssh, say) is never followed
-            if not inside or not path.is_file() or root not in path.resolve().parents:
+            if not inside or not path.is_file() or not within(path, folder):
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
             rel = PurePosixPath(*parts).as_posix()

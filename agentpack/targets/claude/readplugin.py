@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.native import FileReport, Importing
-from agentpack.nativetree import markdown_files, skill_folders
+from agentpack.nativetree import markdown_files, skill_folders, within
 from agentpack.targets import readparts
 from agentpack.targets.claude.names import CANONICAL
 
@@ -235,8 +235,7 @@ def _inside(plugin: Path, rel: str, report: FileReport, field_: str) -> Path | N
     if not path.exists():
         report.dropped.append(f"{field_}: {rel} (not found)")
         return None
-    root = plugin.resolve()
-    if root != path.resolve() and root not in path.resolve().parents:  # a link out of it
+    if not within(path, plugin):  # a link out of it
         report.dropped.append(f"{field_}: {rel} (a link out of the plugin, not followed)")
         return None
     return path

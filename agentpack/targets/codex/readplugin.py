@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.native import FileReport, Importing
+from agentpack.nativetree import within
 from agentpack.targets import readparts
 from agentpack.targets.codex import readservers
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN
@@ -65,21 +66,13 @@ def _paths(value: Any, folder: Path, report: FileReport, key: str) -> list[Path]
     for rel in value if isinstance(value, list) else [value]:
         parts = str(rel).split("/")
         path = folder.joinpath(*(p for p in parts if p not in ("", ".")))
-        if not str(rel).startswith("./") or ".." in parts or not _within(path, folder):
+        if not str(rel).startswith("./") or ".." in parts or not within(path, folder):
             report.dropped.append(f"{key}: {rel} (paths start with ./ and stay in the plugin)")
         elif path.exists():
             found.append(path)
         elif rel != COMPONENTS[key]:
             report.dropped.append(f"{key}: {rel} (not found)")
     return found
-
-
-def _within(path: Path, folder: Path) -> bool:
-    """Whether ``path`` is in ``folder`` once links are followed: a link on the way out
-    (to ~/.ssh, say) is never read."""
-    root = folder.resolve()
-    found = path.resolve()
-    return found == root or root in found.parents
 
 
 def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> None:
@@ -95,7 +88,7 @@ def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> Non
         local = isinstance(source, dict) and source.get("source") == "local"
         rel = str(source.get("path") or "") if local and isinstance(source, dict) else ""
         folder = root.joinpath(*(p for p in rel.split("/") if p not in ("", ".")))
-        if not rel.startswith("./") or ".." in rel.split("/") or not _within(folder, root):
+        if not rel.startswith("./") or ".." in rel.split("/") or not within(folder, root):
             report.dropped.append(f"plugin {name} (only a local plugin of this repository)")
             continue
         if not (folder / PLUGIN).is_file():
