@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +29,7 @@ class JsonTextError(ValueError):
     """The file is not JSON (with comments): where, and what was expected."""
 
     def __init__(self, text: str, at: int, expected: str) -> None:
-        line = text.count("\n", 0, at) + 1
-        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        line, col = line_col(text, at)
         self.line, self.col, self.expected = line, col, f"expected {expected}"
         super().__init__(f"{line}:{col}: not JSON here: expected {expected}")
 
@@ -128,6 +128,33 @@ def parse(text: str) -> Node:
     if parser.at != len(text):
         raise JsonTextError(text, parser.at, "the end of the file")
     return node
+
+
+def line_col(text: str, at: int) -> tuple[int, int]:
+    """The line and column (from 1) of the character at offset ``at``."""
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def place(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+    """Where the member or element at ``path`` starts (a member at its name), or the
+    deepest container on the way that has no such item: an error about a value's shape is
+    then shown where the value is, not at 1:1."""
+    try:
+        node = parse(text)
+    except JsonTextError:
+        return 1, 1
+    at = node.start
+    for step in path:
+        if node.kind == "object" and isinstance(step, str):
+            item = node.member(step)
+        elif node.kind == "array" and isinstance(step, int) and 0 <= step < len(node.items):
+            item = node.items[step]
+        else:
+            item = None
+        if item is None:
+            break
+        at, node = item.start, item.value
+    return line_col(text, at)
 
 
 def value(text: str, node: Node) -> Any:

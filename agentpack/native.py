@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
 from agentpack import examples, repair
-from agentpack.errors import Finding, Severity
+from agentpack.filereport import FileReport
 from agentpack.model import (
     Agent,
     Command,
@@ -29,41 +29,6 @@ from agentpack.model import (
 )
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
-
-
-@dataclass(slots=True)
-class FileReport:
-    """What happened to one native file: ``mapped`` fields carried exactly, ``approximated``
-    ones carried in a nearby or narrower form, ``dropped`` ones not carried at all."""
-
-    source: str
-    kind: str = ""
-    name: str = ""
-    mapped: list[str] = field(default_factory=list)
-    approximated: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-    def warn(self, line: int, col: int, fieldname: str, message: str) -> None:
-        self.findings.append(Finding(self.source, line, col, Severity.WARNING, fieldname, message))
-
-    def error(self, line: int, col: int, fieldname: str, message: str) -> None:
-        self.findings.append(Finding(self.source, line, col, Severity.ERROR, fieldname, message))
-
-    @property
-    def failed(self) -> bool:
-        return any(f.is_error for f in self.findings)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "source": self.source,
-            "kind": self.kind,
-            "name": self.name,
-            "mapped": self.mapped,
-            "approximated": self.approximated,
-            "dropped": self.dropped,
-            "findings": [f.as_dict() for f in self.findings],
-        }
 
 
 @dataclass(slots=True)

@@ -8,8 +8,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from agentpack.filereport import FileReport
 from agentpack.model import Resource
-from agentpack.native import FileReport, Importing
+from agentpack.native import Importing
 from agentpack.outputs import is_executable
 
 

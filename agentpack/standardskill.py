@@ -7,8 +7,9 @@ from collections.abc import Collection
 from types import MappingProxyType
 from typing import Any
 
+from agentpack.filereport import FileReport
 from agentpack.model import Resource, Skill, SourceRef
-from agentpack.native import FileReport, Native, name_of
+from agentpack.native import Native, name_of
 
 SKILL_FIELDS = ("name", "description", "license", "compatibility", "metadata")
 """The fields of an Agent Skills SKILL.md that every tool reading the standard reads."""

@@ -119,3 +119,43 @@ def test_not_json_says_where(text: str, where: str) -> None:
 def test_nesting_is_bounded() -> None:
     with pytest.raises(jsontext.JsonTextError, match="levels of nesting"):
         jsontext.parse("[" * 500 + "]" * 500)
+
+
+def _paths(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
+    found = [(path, data)]
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for step, inner in items:
+        found += _paths(inner, (*path, step))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(values, layouts)
+def test_place_points_at_every_member_and_element(data: Any, layout: Any) -> None:
+    """A member is placed at its name, an element at its value: what an error about the
+    value's shape should point at."""
+    text = json.dumps(data, indent=layout)
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    for path, inner in _paths(data):
+        line, col = jsontext.place(text, path)
+        at = starts[line - 1] + col - 1
+        if path and isinstance(path[-1], str):
+            assert text.startswith(json.dumps(path[-1]), at)
+        else:
+            assert json.JSONDecoder().raw_decode(text, at)[0] == inner
+
+
+def test_place_of_what_is_not_there_is_its_nearest_container() -> None:
+    text = '{\n  "a": {\n    "b": [1, 2]\n  }\n}'
+    assert jsontext.place(text, ("a", "b", 5)) == (3, 5)
+    assert jsontext.place(text, ("a", "c")) == (2, 3)
+    assert jsontext.place(text, ("a", 0)) == (2, 3)
+    assert jsontext.place("not json", ("a",)) == (1, 1)

@@ -14,9 +14,10 @@ from agentpack import aliases, writer
 from agentpack.api.pack import validate
 from agentpack.api.where import find_pack, registry
 from agentpack.errors import Finding, UsageError
+from agentpack.filereport import FileReport
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
-from agentpack.native import FileReport, ImportEnv, slug
+from agentpack.native import ImportEnv, slug
 from agentpack.outputs import OutFile
 from agentpack.scaffold import MANIFEST, git_identity
 from agentpack.targets import Registry

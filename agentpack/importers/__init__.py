@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentpack.filereport import FileReport
 from agentpack.importers import spec
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
-from agentpack.native import FileReport, ImportEnv, Reader, read_native, slug
+from agentpack.native import ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from agentpack.filereport import FileReport
 from agentpack.model import Agent, Example, SourceRef
-from agentpack.native import FileReport, ImportEnv, Native, model_ref, name_of, slug
+from agentpack.native import ImportEnv, Native, model_ref, name_of, slug
 from agentpack.permissions import Policy, normalize_tool_id
 
 SPEC_FIELDS = frozenset({"name", "description", "color", "tools", "examples", "model"})

@@ -7,7 +7,6 @@ the scripts they run are copied into the pack under the same paths.
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -15,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from agentpack import jsontext
+from agentpack import filereport
+from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
-from agentpack.native import FileReport, Importing, slug
+from agentpack.native import Importing, slug
 from agentpack.nativetree import within
 from agentpack.outputs import is_executable
-from agentpack.source import decode_error
 from agentpack.targets import vscode
 from agentpack.targets.parts import CLAUDE_EVENTS
 
@@ -89,8 +88,10 @@ def servers(
     spelling: Spelling,
     run: Importing,
     report: FileReport,
+    where: tuple[str, ...] = (),
 ) -> None:
-    """Every server of an ``mcpServers`` map (the host's own shape brought to that one)."""
+    """Every server of an ``mcpServers`` map (the host's own shape brought to that one);
+    ``where``: the map's place in the report's JSON, for errors."""
     for name, spec in specs.items():
         if not isinstance(spec, dict):
             report.dropped.append(f"mcpServers.{name} (not an object)")
@@ -114,7 +115,8 @@ def servers(
         if given is None or env is None or headers is None:
             key = "args" if given is None else "env" if env is None else "headers"
             what = "a list of words" if key == "args" else "an object of names to values"
-            report.error(1, 1, f"mcpServers.{name}.{key}", f"expected {what}; fix it in the file")
+            line, col = report.at(*where, name, key)
+            report.error(line, col, f"mcpServers.{name}.{key}", f"expected {what}; fix it")
             continue
         args = [spelling.canonical(a) for a in given]
         env = {k: spelling.canonical(v) for k, v in env.items()}
@@ -350,11 +352,12 @@ def servers_file(
     if not run.first(path):
         return  # read already, found another way
     report = run.report(path, "MCP servers")
-    document = json_file(path, report, comments=comments)
+    document = filereport.json_object(path, report, comments=comments)
     # VS Code's mcp.json says "servers" (with its "inputs" beside them)
-    found = document.get("mcpServers", document.get("servers", document))
+    where = tuple(k for k in ("mcpServers", "servers") if k in document)[:1]
+    found = document[where[0]] if where else document
     if not isinstance(found, dict):
-        report.error(1, 1, "mcpServers", "expected an object of servers by name")
+        report.error(*report.at(*where), "mcpServers", "expected an object of servers by name")
         return
     found = {n: s for n, s in found.items() if n not in ("$schema", "inputs")}
     if vscode.is_vscode(document):
@@ -367,7 +370,7 @@ def servers_file(
                 f"mcpServers.{name}.tools (a pack enables every tool of a server: hold the "
                 "agents to the ones they may use in their tools)"
             )
-    servers(specs, path.parent, spelling, run, report)
+    servers(specs, path.parent, spelling, run, report, where)
 
 
 def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[str, str]) -> None:
@@ -376,25 +379,6 @@ def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[st
     if not run.first(path):
         return
     report = run.report(path, "hooks")
-    document = json_file(path, report)
+    document = filereport.json_object(path, report)
     root = path.parent.parent if path.parent.name == "hooks" else path.parent
     hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)
-
-
-def json_file(path: Path, report: FileReport, *, comments: bool = False) -> dict[str, Any]:
-    """A JSON object from a file; empty (with an error in the report) when it is not one.
-    ``comments``: JSON with comments and trailing commas, as VS Code reads its files."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        found = jsontext.value(text, jsontext.parse(text)) if comments else json.loads(text)
-    except jsontext.JsonTextError as exc:
-        report.error(exc.line, exc.col, "-", f"cannot read this JSON: {exc.expected}")
-        return {}
-    except (OSError, ValueError) as exc:
-        line, col, why = decode_error(exc)
-        report.error(line, col, "-", f"cannot read this JSON: {why}")
-        return {}
-    if not isinstance(found, dict):
-        report.error(1, 1, "-", "expected a JSON object")
-        return {}
-    return found

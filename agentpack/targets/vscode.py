@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from agentpack.native import FileReport
+from agentpack.filereport import FileReport
 
 _VARIABLE = re.compile(r"\$\{(env|input):([^}]*)\}")
 _OWN = re.compile(

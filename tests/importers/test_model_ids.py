@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agentpack.native import FileReport, ImportEnv, model_ref
+from agentpack.filereport import FileReport
+from agentpack.native import ImportEnv, model_ref
 from agentpack.targets import Registry
 from tests.conftest import BUILTIN
 

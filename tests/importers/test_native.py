@@ -336,7 +336,7 @@ def test_a_file_prompt_that_is_not_there_is_an_error_as_in_opencode(tmp_path: Pa
 )
 def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool) -> None:
     """Claude Code treats ``tools: "*"`` as no tools line at all, not as an unknown tool."""
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
     from agentpack.targets.claude.read import policy
 
     got = policy({"tools": tools}, FileReport("a.md"))

@@ -200,7 +200,8 @@ def test_plain_markdown_commands_and_opencode_agents(tmp_path: Path) -> None:
 def test_a_tools_mapping_grants_the_tools_set_to_true(tmp_path: Path) -> None:
     """``tools: {search: true, edit: false}`` where a list belongs: the names set to true,
     with a note, never the mapping's text read as names."""
-    from agentpack.native import FileReport, split_list
+    from agentpack.filereport import FileReport
+    from agentpack.native import split_list
 
     assert split_list({"search": True, "edit": False, "run": "yes"}) == ["search"]
     report = FileReport("x.agent.md")
@@ -214,7 +215,7 @@ def test_a_tools_mapping_grants_the_tools_set_to_true(tmp_path: Path) -> None:
 def test_vs_code_tool_names_grant_their_own_tool() -> None:
     """VS Code's qualified tool names and the bare names before them grant the one tool
     each names, not the tool set around it (which would allow more) nor nothing."""
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
 
     names = ["fetch", "search/textSearch", "search/fileSearch", "edit/createFile", "readFile"]
     report = FileReport("x.agent.md")
@@ -236,22 +237,43 @@ def test_a_display_name_that_changes_is_noted(tmp_path: Path) -> None:
 
 
 BROKEN = {
-    ".mcp.json": ('{"mcpServers": {"x": {"command": "a", "args": 5}}}', "mcpServers.x.args"),
-    "x/.mcp.json": ('{"servers": {"x": {"command": "a", "env": 5}}}', "mcpServers.x.env"),
-    "y/.mcp.json": ('{"mcpServers": {"x": {"url": "u", "headers": []}}}', "mcpServers.x.headers"),
-    "a/config.toml": ("mcp_servers = 5\n", "mcp_servers"),
-    "b/config.toml": ('[mcp_servers.x]\ncommand = "a"\nenv = 5\n', "mcp_servers.x.env"),
-    "c/config.toml": ('[mcp_servers.x]\ncommand = "a"\nenv_vars = 5\n', "mcp_servers.x.env_vars"),
+    ".mcp.json": (
+        '{"mcpServers": {\n  "x": {"command": "a",\n    "args": 5}}}',
+        "mcpServers.x.args",
+        (3, 5),
+    ),
+    "x/.mcp.json": ('{"servers": {"x": {"command": "a", "env": 5}}}', "mcpServers.x.env", (1, 36)),
+    "y/.mcp.json": ('{"mcpServers": [\n]}', "mcpServers", (1, 2)),
+    "z/opencode.json": (
+        '{"mcp": {"db": {"type": "local", "command": ["a"],\n "environment": 5}}}',
+        "mcpServers.db.env",
+        (1, 10),  # the server (opencode's name for the field differs)
+    ),
+    "a/config.toml": ("model = 1\nmcp_servers = 5\n", "mcp_servers", (2, 1)),
+    "b/config.toml": ('[mcp_servers.x]\ncommand = "a"\n  env = 5\n', "mcp_servers.x.env", (3, 3)),
+    "c/config.toml": ("mcp_servers.x.env_vars = 5\n", "mcp_servers.x.env_vars", (1, 1)),
 }
 
 
-def test_servers_of_a_broken_shape_are_one_line_errors(tmp_path: Path) -> None:
-    """A field of the wrong shape is an error naming it, not a traceback."""
-    root = _write(tmp_path / "src", {rel: text for rel, (text, _) in BROKEN.items()})
-    for rel, (_, field) in BROKEN.items():
+def test_servers_of_a_broken_shape_are_one_line_errors_at_their_field(tmp_path: Path) -> None:
+    """A field of the wrong shape is an error naming it, where it is, not a traceback."""
+    root = _write(tmp_path / "src", {rel: text for rel, (text, _, _) in BROKEN.items()})
+    for rel, (_, field, where) in BROKEN.items():
         result = api.import_(root / rel, tmp_path / "pack", dry_run=True)
-        errors = [f.field for r in result.reports for f in r.findings if f.is_error]
-        assert errors == [field], rel
+        errors = [(f.field, (f.line, f.col)) for r in result.reports for f in r.findings]
+        assert errors == [(field, where)], rel
+
+
+def test_a_marketplace_plugin_that_is_not_there_is_an_error_at_its_source(
+    tmp_path: Path,
+) -> None:
+    market = {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./p"}]}
+    root = _write(
+        tmp_path / "src", {".claude-plugin/marketplace.json": json.dumps(market, indent=2)}
+    )
+    result = api.import_(root, tmp_path / "pack", dry_run=True)
+    found = [(f.field, f.line, f.col) for r in result.reports for f in r.findings if f.is_error]
+    assert found == [("plugins", 9, 7)]
 
 
 def test_hooks_of_a_broken_shape_are_named(tmp_path: Path) -> None:

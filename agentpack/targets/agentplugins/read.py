@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
 from agentpack.native import (
-    FileReport,
     ImportEnv,
     Importing,
     Native,

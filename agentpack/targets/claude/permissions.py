@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agentpack.filereport import FileReport
 from agentpack.model import Grant
-from agentpack.native import FileReport, split_list
+from agentpack.native import split_list
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
 from agentpack.targets.claude.names import GONE, LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES

@@ -13,10 +13,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from agentpack import placeholders
+from agentpack import filereport, placeholders
+from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Grant, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
-    FileReport,
     ImportEnv,
     Importing,
     Native,
@@ -387,7 +387,7 @@ def _settings(path: Path, run: Importing) -> bool:
     if not run.first(path):
         return False
     report = run.report(path, "hooks")
-    document = readparts.json_file(path, report)
+    document = filereport.json_object(path, report)
     rest = sorted(k for k in document if k not in ("hooks", "$schema"))
     if rest:
         report.dropped.append(f"{', '.join(rest)} (settings are not carried by a pack)")

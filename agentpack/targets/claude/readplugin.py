@@ -15,7 +15,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from agentpack.native import FileReport, Importing
+from agentpack import filereport
+from agentpack.filereport import FileReport
+from agentpack.native import Importing
 from agentpack.nativetree import markdown_files, skill_folders, within
 from agentpack.targets import readparts
 from agentpack.targets.claude.names import CANONICAL
@@ -122,7 +124,9 @@ def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> No
         for report, found in _documents(path, value, ".mcp.json", "mcpServers", run):
             servers = found.get("mcpServers", found)
             specs = servers if isinstance(servers, dict) else {}
-            readparts.servers(specs, path, SPELLING, run, report)
+            inline = isinstance(value, dict)  # its report's places are plugin.json's
+            where = ("mcpServers",) * (inline + ("mcpServers" in found))
+            readparts.servers(specs, path, SPELLING, run, report, where)
     standard = path / "hooks" / "hooks.json"
     value = meta.get("hooks")
     hooks = [] if value is None else list(_documents(path, value, "", "hooks", run))
@@ -140,7 +144,10 @@ def _documents(
     the ``default`` file), each file read once."""
     manifest = path / ".claude-plugin" / "plugin.json"
     if isinstance(value, dict):
-        yield run.report(manifest, key), value
+        report = run.report(manifest, key)
+        if not report.json and manifest.is_file():  # not so in a marketplace's entry
+            report.json = manifest.read_text("utf-8", "replace")
+        yield report, value
         return
     names = [default] if value is None else value if isinstance(value, list) else [value]
     said = FileReport(str(manifest), key)  # what the manifest names that cannot be read
@@ -176,7 +183,7 @@ def marketplace(path: Path, run: Importing) -> None:
         }
     )
     root = legacy.get("pluginRoot") if isinstance(legacy.get("pluginRoot"), str) else None
-    for entry in market.get("plugins") or []:
+    for i, entry in enumerate(market.get("plugins") or []):
         name = entry.get("name") if isinstance(entry, dict) else entry
         where = _local_source(entry.get("source") if isinstance(entry, dict) else None, root)
         if where is None:
@@ -186,7 +193,8 @@ def marketplace(path: Path, run: Importing) -> None:
             )
             continue
         if not (path / where).is_dir():
-            report.error(1, 1, "plugins", f"plugin {name}: no folder {where}; fix its source")
+            line, col = report.at("plugins", i, "source")
+            report.error(line, col, "plugins", f"plugin {name}: no folder {where}; fix its source")
             continue
         before = run.counts()
         meta = plugin(path / where, run, entry)
@@ -273,7 +281,7 @@ def _skill_folders(
 
 
 def read_json(path: Path, report: FileReport, *, mapped: bool = True) -> dict[str, Any]:
-    data = readparts.json_file(path, report)
+    data = filereport.json_object(path, report)
     if mapped:
         report.mapped += sorted(data)
     return data

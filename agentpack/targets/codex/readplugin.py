@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agentpack.native import FileReport, Importing
+from agentpack import filereport
+from agentpack.filereport import FileReport
+from agentpack.native import Importing
 from agentpack.nativetree import within
-from agentpack.targets import readparts
 from agentpack.targets.codex import readservers
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN
 
@@ -31,7 +32,7 @@ def plugin(folder: Path, run: Importing) -> tuple[set[Path], list[Path]]:
     folders of skills it names (the caller reads them with the plugin's other skills)."""
     manifest = folder / PLUGIN
     report = run.report(manifest, "plugin")
-    meta = readparts.json_file(manifest, report)
+    meta = filereport.json_object(manifest, report)
     report.name = str(meta.get("name") or folder.resolve().name)
     run.plugin_meta({k: v for k, v in meta.items() if k in KEPT | KEPT_TOO})
     report.mapped += sorted(k for k in meta if k in KEPT | KEPT_TOO)
@@ -79,10 +80,10 @@ def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> Non
     """A Codex marketplace (``.agents/plugins/marketplace.json``): each plugin of it in this
     repository (a ``local`` source) read, by ``read``, as a plugin group of the pack."""
     report = run.report(root / MARKETPLACE, "marketplace")
-    market = readparts.json_file(root / MARKETPLACE, report)
+    market = filereport.json_object(root / MARKETPLACE, report)
     run.plugin_meta({k: v for k, v in market.items() if k in ("name", "description")})
     entries = market.get("plugins")
-    for entry in entries if isinstance(entries, list) else []:
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
         name = str(entry.get("name") or "") if isinstance(entry, dict) else str(entry)
         source = entry.get("source") if isinstance(entry, dict) else None
         local = isinstance(source, dict) and source.get("source") == "local"
@@ -92,10 +93,11 @@ def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> Non
             report.dropped.append(f"plugin {name} (only a local plugin of this repository)")
             continue
         if not (folder / PLUGIN).is_file():
-            report.error(1, 1, "plugins", f"plugin {name}: no {PLUGIN} in {rel}; fix its source")
+            line, col = report.at("plugins", i, "source")
+            report.error(line, col, "plugins", f"plugin {name}: no {PLUGIN} in {rel}; fix it")
             continue
         before = run.counts()
         read(folder)
-        meta = readparts.json_file(folder / PLUGIN, FileReport(report.source))
+        meta = filereport.json_object(folder / PLUGIN, FileReport(report.source))
         kept = {k: v for k, v in meta.items() if k in KEPT | KEPT_TOO}
         run.group(name or folder.name, kept, before)

@@ -6,6 +6,7 @@ named (``bearer_token_env_var``, ``env_http_headers``) comes back as the pack's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,23 +28,49 @@ def servers(path: Path, run: Importing) -> None:
         return  # read already, found another way
     report = run.report(path, "MCP servers")
     try:
-        found = read_toml(path.read_text(encoding="utf-8")).get("mcp_servers")
+        text = path.read_text(encoding="utf-8")
+        found = read_toml(text).get("mcp_servers")
     except (OSError, ValueError, TOMLError) as exc:
         line, col, why = decode_error(exc)
         report.error(line, col, "-", f"cannot read this TOML: {why}")
         return
     report.dropped.append("other settings (a pack carries the MCP servers of a config.toml)")
     if not isinstance(found, (dict, type(None))):
-        report.error(1, 1, "mcp_servers", "expected a table of servers by name")
+        report.error(*_place(text), "mcp_servers", "expected a table of servers by name")
         return
     specs: dict[str, Any] = {}
     for name, spec in (found or {}).items():
         wrong = _wrong(spec) if isinstance(spec, dict) else None
         if wrong:
-            report.error(1, 1, f"mcp_servers.{name}.{wrong[0]}", f"expected {wrong[1]}")
+            line, col = _place(text, name, wrong[0])
+            report.error(line, col, f"mcp_servers.{name}.{wrong[0]}", f"expected {wrong[1]}")
         else:
             specs[name] = shape(spec) if isinstance(spec, dict) else spec
     readparts.servers(specs, path.parent, SPELLING, run, report)
+
+
+def _place(text: str, name: str = "", key: str = "") -> tuple[int, int]:
+    """Where ``mcp_servers.<name>.<key>`` is set in a config.toml as it is usually written
+    (under its ``[mcp_servers.<name>]`` header, or as a dotted key), else that header, else
+    the first line that names ``mcp_servers``: tomllib keeps no positions."""
+    quoted = rf"(?:{re.escape(name)}|\"{re.escape(name)}\")"
+    named = rf"mcp_servers\s*\.\s*{quoted}" if name else "mcp_servers"
+    header = re.compile(rf"\s*\[\s*{named}\s*\]")
+    dotted = re.compile(rf"\s*{named}\s*\.\s*{re.escape(key)}\s*=")
+    own = re.compile(rf"\s*{re.escape(key)}\s*=")
+    table, inside = None, False
+    for number, line in enumerate(text.splitlines(), 1):
+        column = len(line) - len(line.lstrip()) + 1
+        if header.match(line):
+            table, inside = table or (number, column), True
+        elif line.lstrip().startswith("["):
+            inside = False
+        elif key and (dotted.match(line) or (inside and own.match(line))):
+            return number, column
+    if table:
+        return table
+    first = text.find("mcp_servers")
+    return (text.count("\n", 0, first) + 1, 1) if first >= 0 else (1, 1)
 
 
 _SHAPES = {

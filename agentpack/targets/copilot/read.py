@@ -17,9 +17,9 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from agentpack import placeholders
+from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
-    FileReport,
     ImportEnv,
     Importing,
     Native,

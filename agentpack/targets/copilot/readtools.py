@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from agentpack.native import FileReport
+from agentpack.filereport import FileReport
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.copilot.names import ALIASES, ALWAYS, NARROW_NAMES, READ_NAMES
 

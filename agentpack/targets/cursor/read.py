@@ -14,9 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
 from agentpack.native import (
-    FileReport,
     ImportEnv,
     Importing,
     Native,

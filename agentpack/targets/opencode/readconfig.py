@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agentpack import jsontext
+from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Agent
-from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.native import ImportEnv, Importing, Native
 from agentpack.source import decode_error
 from agentpack.targets import readparts
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
@@ -44,10 +45,10 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         return  # read already (the project's config, found from .opencode/ too)
     report = run.report(path, "opencode.json")
     try:
-        config = _load(path)
+        config = _load(path, report)
     except jsontext.JsonTextError as exc:
-        where = str(exc).split(": ", 1)[1]
-        report.error(exc.line, exc.col, "-", f"cannot read this JSON (with comments): {where}")
+        said = str(exc).split(": ", 1)[1]
+        report.error(exc.line, exc.col, "-", f"cannot read this JSON (with comments): {said}")
         return
     except (OSError, ValueError) as exc:
         line, col, why = decode_error(exc)
@@ -64,14 +65,14 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         )
     if isinstance(config.get("mcp"), dict):
         folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
-        readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report)
+        readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report, ("mcp",))
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
     for name, spec in (config.get("command") or {}).items():
         if isinstance(spec, dict) and spec.get("template"):
             fm = {k: v for k, v in spec.items() if k != "template"}
-            where = f"command.{name}.template"
-            text = config_text(str(spec["template"]), path.parent, report, where)
+            at = ("command", str(name), "template")
+            text = config_text(str(spec["template"]), path.parent, report, at)
             native = Native(Path(f"{name}.md"), fm, text.rstrip("\n") + "\n")
             run.add(reader.command(native, report, env), report)
 
@@ -85,10 +86,12 @@ def _not_carried(config: Mapping[str, Any], report: FileReport) -> None:
         report.dropped.append(f"{', '.join(others)} (opencode's settings, not a pack's)")
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, report: FileReport | None = None) -> Any:
     """opencode.json or .jsonc as opencode reads both: JSON with comments and trailing
-    commas."""
+    commas (kept in ``report``, which can then place its values)."""
     text = path.read_text(encoding="utf-8-sig")
+    if report is not None:
+        report.json = text
     return jsontext.value(text, jsontext.parse(text))
 
 
@@ -150,7 +153,7 @@ def config_agents(
             fm = {k: v for k, v in spec.items() if k != text}
             if key == "mode":
                 fm.setdefault("mode", "primary")
-            body = config_text(str(spec.get(text) or ""), base, report, f"{key}.{name}.{text}")
+            body = config_text(str(spec.get(text) or ""), base, report, (key, name, text))
             native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
             out.append(read_agent(native, report, env, shared(config)))
     return out
@@ -160,7 +163,7 @@ def _builtin(name: str) -> bool:
     return name in HIDDEN_AGENTS or any(a.native == name for a in HOST_AGENTS.values())
 
 
-def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
+def config_text(text: str, base: Path, report: FileReport, where: tuple[str, ...]) -> str:
     """A prompt or template from opencode.json, or the text of the file a ``{file:path}``
     value names (relative to the config's folder, or ``~/``), as opencode reads it. One
     that cannot be read is an error, as it is to opencode, which then starts with no
@@ -174,9 +177,8 @@ def config_text(text: str, base: Path, report: FileReport, where: str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         report.error(
-            1,
-            1,
-            where,
+            *report.at(*where),
+            ".".join(where),
             f"bad file reference {text.strip()}: {why}, and opencode refuses the whole "
             "config for it; add the file or fix the path",
         )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from agentpack.native import FileReport
+from agentpack.filereport import FileReport
 from agentpack.permissions import (
     Decision,
     Policy,

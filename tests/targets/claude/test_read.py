@@ -15,7 +15,7 @@ from agentpack.permissions import Decision
 def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str) -> None:
     """``tools: Read, BashOutput`` must not become read and bash (all of the shell): an
     allow list leaves it out, a deny list denies the whole tool, both narrower."""
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
     from agentpack.targets.claude.names import tool_id
     from agentpack.targets.claude.read import grants, policy
 
@@ -56,7 +56,7 @@ def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path:
 
 @pytest.mark.parametrize(("rule", "tool"), [("Read(*)", "read"), ("Bash(*)", "bash")])
 def test_a_rule_for_everything_is_the_tool(rule: str, tool: str) -> None:
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
     from agentpack.targets.claude.read import grants
 
     report = FileReport("c.md")
@@ -66,7 +66,7 @@ def test_a_rule_for_everything_is_the_tool(rule: str, tool: str) -> None:
 
 def test_a_tool_of_any_mcp_server_grants_nothing_and_denies_every_mcp_tool() -> None:
     """``mcp__*__search`` has no canonical id (it once crashed the import)."""
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
     from agentpack.targets.claude.read import policy
 
     allowed = policy({"tools": "Read, mcp__*__search"}, FileReport("a.md"))

@@ -25,7 +25,7 @@ def test_a_prompts_tools_list_is_a_warning(tmp_path: Path) -> None:
 def test_one_tool_of_a_builtin_tool_set_is_no_mcp_server() -> None:
     """``read/problems`` names one tool of Copilot's read set: it is no MCP server's tool,
     and the whole set would allow more, so it grants nothing (with a note)."""
-    from agentpack.native import FileReport
+    from agentpack.filereport import FileReport
     from agentpack.targets.copilot.read import tool_ids
 
     report = FileReport("a.agent.md")

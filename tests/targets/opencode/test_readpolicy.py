@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentpack.native import FileReport
+from agentpack.filereport import FileReport
 from agentpack.permissions import Decision, wildcard_match
 from agentpack.targets.opencode.readpolicy import policy
 

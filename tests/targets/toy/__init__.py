@@ -10,10 +10,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from agentpack.filereport import FileReport
 from agentpack.hostagents import HostAgent
 from agentpack.lab import Check
 from agentpack.model import Agent, Command, Item, ItemInfo, Manifest, Resource, Skill, SourceRef
-from agentpack.native import FileReport, ImportEnv, Importing, Native
+from agentpack.native import ImportEnv, Importing, Native
 from agentpack.nativetree import skip_rest
 from agentpack.outputs import OutFile
 from agentpack.permissions import TOOLS, Decision, Policy
