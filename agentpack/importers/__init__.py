@@ -312,8 +312,11 @@ class _Run:
 
 def owner(path: Path) -> Path:
     """The folder a tool's settings file belongs to: a plugin's, for the files it keeps in
-    ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; else the file's own."""
+    ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; a repository's, for
+    the marketplace in its ``.agents/plugins/``; else the file's own."""
     folder = path.parent
+    if (folder.name, folder.parent.name) == ("plugins", ".agents"):
+        return folder.parent.parent
     plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
     return folder.parent if folder.name in plugin else folder
 

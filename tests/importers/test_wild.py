@@ -779,3 +779,6 @@ def test_a_codex_marketplace_brings_its_local_plugins_as_groups(tmp_path: Path) 
     assert [d.split(" (")[0] for d in market.dropped] == ["plugin far", "plugin out"]
     (group,) = api.load_pack(tmp_path / "pack").manifest.plugins
     assert (group.name, group.skills) == ("notes", ("sum",))
+    alone = api.import_(root / ".agents" / "plugins" / "marketplace.json", tmp_path / "alone")
+    assert api.load_pack(tmp_path / "alone").manifest.plugins == (group,)
+    assert [r.source for r in alone.reports] == [r.source for r in result.reports]

@@ -168,6 +168,9 @@ class CodexReader:
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
             self._agent(path, run)
             return True
+        root = path.parents[2] if len(path.parents) > 2 else path
+        if path.is_file() and root / MARKETPLACE == path:  # the marketplace given alone
+            path = root
         if path.is_dir() and (path / MARKETPLACE).is_file():
             readplugin.marketplace(path, run, lambda folder: self.tree(folder, run))
             return True
