@@ -43,6 +43,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
 """How known kinds of credentials start."""
 
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{20,}")
+_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@")
+"""A URL that holds a password (``postgresql://user:password@host``)."""
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
@@ -56,6 +58,8 @@ def secret_problem(value: str) -> str | None:
     """What credential ``value`` looks like, or None. References are taken out first:
     only the literal rest of a value can leak."""
     literal = REFERENCE.sub(" ", value)
+    if _PASSWORD.search(literal):  # ${DB_PASSWORD} in its place is fine
+        return "it is a URL with a password in it (user:password@)"
     for word in re.split(r"[\s:;,=&?/\"']+", literal):
         for prefix, what in PREFIXES:
             if word.startswith(prefix) and len(word) >= len(prefix) + 8:

@@ -130,6 +130,19 @@ def test_references_are_accepted(name: str, around: str) -> None:
     assert secret_problem(around.format(name)) is None
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    password=st.text(_ALPHABET + "!#%*", min_size=1, max_size=20),
+    scheme=st.sampled_from(["postgresql", "mysql", "redis", "https", "mongodb+srv"]),
+)
+def test_a_url_with_a_password_is_refused_and_one_with_a_reference_is_not(
+    password: str, scheme: str
+) -> None:
+    assert secret_problem(f"--dsn={scheme}://admin:{password}@db.local:5433/app") is not None
+    assert secret_problem(f"{scheme}://admin:${{DB_PASSWORD}}@db.local/app") is None
+    assert secret_problem(f"{scheme}://admin@db.local/app") is None
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -140,6 +153,8 @@ def test_references_are_accepted(name: str, around: str) -> None:
         "en-US",
         "550e8400-e29b-41d4-a716-446655440000",
         "my-server-name-that-is-long-enough",
+        "http://localhost:8080/mcp",
+        "user@example.com:repo.git",
     ],
 )
 def test_ordinary_values_are_accepted(value: str) -> None:
