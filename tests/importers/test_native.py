@@ -332,15 +332,34 @@ def test_a_file_prompt_that_is_not_there_is_an_error_as_in_opencode(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    ("tools", "inherit"), [("*", True), (["*"], True), ([], False), ("Read, *", False)]
+    ("tools", "allowed"),
+    [
+        ("*", None),
+        (["*"], None),
+        ("Read, *", None),  # a "*" anywhere: every tool (2.1.332's loader)
+        ([], []),
+        ("", []),
+        (None, []),  # a tools line with no value gives no tools, not every tool
+        ({"Read": True}, []),
+        ("Read Grep", ["read", "grep"]),  # spaces part rules as commas do
+        (["Read Glob", "Bash(git log --oneline, -n 5)"], ["read", "glob", "bash"]),
+    ],
 )
-def test_a_tools_line_of_just_a_star_is_every_tool(tools: object, inherit: bool) -> None:
-    """Claude Code treats ``tools: "*"`` as no tools line at all, not as an unknown tool."""
+def test_a_tools_line_is_read_as_claude_code_reads_it(
+    tools: object, allowed: list[str] | None
+) -> None:
+    """As Claude Code 2.1.332 splits a tools line: at commas and spaces outside
+    parentheses, each text of a list too; a "*" in it is no tools line at all; a line
+    present with no text or list gives no tools."""
     from agentpack.filereport import FileReport
     from agentpack.targets.claude.read import policy
 
     got = policy({"tools": tools}, FileReport("a.md"))
-    assert (got is None) is inherit
+    assert (
+        None if got is None else [t for t, d in got.tools.items() if d is Decision.ALLOW]
+    ) == allowed
+    if got is not None:
+        assert got.default is Decision.DENY
 
 
 def test_names_claude_code_and_opencode_would_use(tmp_path: Path) -> None:
@@ -385,3 +404,15 @@ def test_import_knows_every_claude_field_the_schema_knows(kind: str) -> None:
     handled = {"maxTurns", "toolNames", "disallowedToolNames"} if kind == "agent" else set()
     block = Registry(third_party=False).get("claude").blocks()[kind]
     assert set(block["properties"]) == fields | handled
+
+
+def test_allowed_tools_parted_by_spaces_grant_each_rule() -> None:
+    """A command's ``allowed-tools: Read Bash(git status:*) Grep``, as Claude Code splits it."""
+    from agentpack.filereport import FileReport
+    from agentpack.model import Grant
+    from agentpack.targets.claude.read import grants
+
+    report = FileReport("c.md")
+    found = grants("Read Bash(git status:*) Grep", report)
+    assert found == (Grant("read", None), Grant("bash", "git status *"), Grant("grep", None))
+    assert report.dropped == []

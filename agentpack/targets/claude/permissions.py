@@ -17,10 +17,32 @@ from typing import Any
 
 from agentpack.filereport import FileReport
 from agentpack.model import Grant
-from agentpack.native import split_list
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
 from agentpack.targets.claude.names import GONE, LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
+
+
+def rules(value: Any) -> list[str]:
+    """A tools line's rules as Claude Code 2.1.332 reads them: a text, or each text of a
+    list, split at commas and spaces outside parentheses (``Read Grep``, ``Bash(git log)``);
+    any other value (null, a mapping) names no tool."""
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    found: list[str] = []
+    for text in (t for t in texts if isinstance(t, str)):
+        rule, inside = "", False
+        for char in text:
+            if char in "()":
+                inside = char == "("
+                rule += char
+            elif char in ", " and not inside:
+                if rule.strip():
+                    found.append(rule.strip())
+                rule = ""
+            elif rule or char.strip():
+                rule += char
+        if rule.strip():
+            found.append(rule.strip())
+    return found
 
 
 def mcp_name(tool_id: str) -> str:
@@ -240,12 +262,12 @@ def with_memory(fm: dict[str, Any], report: FileReport) -> dict[str, Any]:
     """An agent with ``memory`` and a tools line, as Claude Code 2.1.332 loads it: with
     Read, Write and Edit added to the line (its deny line still applies after, so a name
     it denies is not added)."""
-    if not fm.get("memory") or fm.get("tools") is None:
+    if not fm.get("memory") or "tools" not in fm:
         return fm
-    names = split_list(fm["tools"])
-    denied = split_list(fm.get("disallowedTools", fm.get("disallowed-tools")))
+    names = rules(fm["tools"])
+    denied = rules(fm.get("disallowedTools", fm.get("disallowed-tools")))
     added = [n for n in ("Read", "Write", "Edit") if n not in names and n not in denied]
-    if not added or names == ["*"]:
+    if not added or "*" in names:
         return fm
     report.approximated.append(
         f"memory: Claude Code adds {', '.join(added)} to the agent's tools line, and so does "

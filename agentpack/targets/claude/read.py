@@ -24,7 +24,6 @@ from agentpack.native import (
     name_of,
     slug,
     split_examples,
-    split_list,
 )
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
@@ -37,6 +36,7 @@ from agentpack.targets.claude.permissions import (
     agent_tools,
     planning,
     respelled,
+    rules,
     with_memory,
 )
 
@@ -111,18 +111,22 @@ def _ids(names: list[str], report: FileReport, fieldname: str, *, granting: bool
 
 
 def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Policy | None:
-    allowed = fm.get(key)
-    if allowed is not None and split_list(allowed) == ["*"]:
-        allowed = None  # Claude Code reads a tools line of just "*" as no tools line
+    """The agent's tools line and deny line, split as Claude Code splits them: a line
+    present but empty, or of another shape (null, a mapping), gives the agent no tools."""
+    allowed = rules(fm[key]) if key in fm else None
+    if allowed is not None and "*" in allowed:
+        allowed = None  # Claude Code reads a tools line with "*" in it as no tools line
         report.mapped.append(f"{key}: * (every tool)")
-    denied = fm.get("disallowedTools", fm.get("disallowed-tools"))
+    elif key in fm and not isinstance(fm[key], (str, list)):
+        report.approximated.append(f"{key}: {fm[key]!r} (Claude Code reads it as no tools)")
+    denied = rules(fm.get("disallowedTools", fm.get("disallowed-tools"))) or None
     if allowed is None and denied is None:
         return None
-    deny = _ids(split_list(denied), report, "disallowedTools", granting=False)
+    deny = _ids(denied or [], report, "disallowedTools", granting=False)
     if allowed is None:
         report.mapped.append("disallowedTools")
         return Policy.build(Decision.ALLOW, None, (), deny)
-    allow = [t for t in _ids(split_list(allowed), report, key, granting=True) if t not in deny]
+    allow = [t for t in _ids(allowed, report, key, granting=True) if t not in deny]
     report.mapped.append(key)
     return Policy.build(None, allow, (), [t for t in deny if t.startswith("mcp:")])
 
@@ -152,7 +156,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     }
     claude = _extras(extras_src, AGENT_EXTRAS, frozenset(), report)
     if isinstance(claude.get("skills"), str):  # Claude Code reads it as it reads tools
-        claude["skills"] = list(dict.fromkeys(split_list(claude["skills"])))
+        claude["skills"] = list(dict.fromkeys(rules(claude["skills"])))
         report.mapped.remove("skills")
         report.approximated.append("skills (a comma-separated text, read as the list it names)")
     key = "tools" if "tools" in fm else "allowed-tools"
@@ -192,7 +196,7 @@ def _spelling(
         (SPELLINGS[0], fm.get(key), computed.tools, False),
         (SPELLINGS[1], denied, computed.disallowed, True),
     ):
-        source = split_list(names)
+        source = rules(names)
         if names is None or wrote is None or source == wrote:
             continue
         # an agent's allowed-tools is no field Claude Code reads: no spelling of it to keep
@@ -209,7 +213,7 @@ def _spelling(
 
 def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:
     out = []
-    for rule in split_list(value):
+    for rule in rules(value):
         tool, pattern = claude_tool(rule, granting=True)
         if tool is None or (pattern is not None and tool != "bash"):
             report.dropped.append(f"allowed-tools: {rule} (no canonical grant)")
