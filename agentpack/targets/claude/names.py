@@ -116,3 +116,13 @@ MODELS: Mapping[str, str] = {
 
 ANTHROPIC_ID = re.compile(r"claude-[a-z0-9]+(?:[.-][a-z0-9]+)*")
 """An Anthropic API model id (``claude-sonnet-4-5-20250929``), which Claude Code takes bare."""
+
+
+OWN_ONLY = {
+    "hooks": "Claude Code runs an agent's own hooks for an agent in .claude/agents, not in a "
+    "plugin; the other tools run the agent without them",
+    "mcpServers": "Claude Code starts an agent's own servers for an agent in .claude/agents, "
+    "not in a plugin; the other tools do not",
+}
+"""Agent fields kept under ``claude:`` that hold more than a setting: what they do, and
+where, said when an agent comes in with one."""

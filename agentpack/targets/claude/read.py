@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from agentpack import filereport, placeholders
+from agentpack import placeholders
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Grant, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
@@ -29,7 +29,7 @@ from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
-from agentpack.targets.claude.names import COLORS, GONE
+from agentpack.targets.claude.names import COLORS, GONE, OWN_ONLY
 from agentpack.targets.claude.names import tool_id as claude_tool
 from agentpack.targets.claude.permissions import (
     SPELLINGS,
@@ -139,6 +139,9 @@ def _extras(
         if key in handled:
             continue
         block[key] = value
+        if key in OWN_ONLY and known is AGENT_EXTRAS:
+            report.approximated.append(f"{key} (kept under claude:: {OWN_ONLY[key]})")
+            continue
         (report.mapped if key in known else report.approximated).append(
             f"{key}" if key in known else f"{key} (kept under claude:, not a field agentpack knows)"
         )
@@ -324,9 +327,6 @@ def _bool(value: Any) -> bool | None:
 
 LAYOUT = Layout(agents=("agents",), commands=("commands",), skills=("skills",))
 """Where Claude Code reads agents, commands and skills in ``.claude/`` (and a plugin)."""
-PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
-"""A project's settings name their hook scripts from the project's folder, the one above
-``.claude/``: its files keep their paths from there in the pack."""
 
 
 class ClaudeReader:
@@ -357,7 +357,7 @@ class ClaudeReader:
         for name in ("settings.json", "settings.local.json"):
             if (folder / name).is_file():
                 taken.add(folder / name)
-                if _settings(folder / name, run):
+                if readplugin.settings(folder / name, run):
                     taken.add(folder / "hooks")  # the scripts they run, read with them
         if (folder / ".mcp.json").is_file():  # a project's servers
             taken.add(folder / ".mcp.json")
@@ -383,20 +383,3 @@ class ClaudeReader:
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return claude_tool(name)
-
-
-def _settings(path: Path, run: Importing) -> bool:
-    """The hooks of a project's settings (their scripts named from the project's folder);
-    the other settings are the user's own, not a pack's. Whether it has hooks."""
-    if not run.first(path):
-        return False
-    report = run.report(path, "hooks")
-    document = filereport.json_object(path, report)
-    rest = sorted(k for k in document if k not in ("hooks", "$schema"))
-    if rest:
-        report.dropped.append(f"{', '.join(rest)} (settings are not carried by a pack)")
-    hooks = document.get("hooks")
-    if not isinstance(hooks, dict):
-        return False
-    readparts.hooks(hooks, path.parent.parent, PROJECT, readplugin.hook_tools, run, report)
-    return True

@@ -285,3 +285,25 @@ def read_json(path: Path, report: FileReport, *, mapped: bool = True) -> dict[st
     if mapped:
         report.mapped += sorted(data)
     return data
+
+
+PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
+"""A project's settings name their hook scripts from the project's folder, the one above
+``.claude/``: its files keep their paths from there in the pack."""
+
+
+def settings(path: Path, run: Importing) -> bool:
+    """The hooks of a project's settings (their scripts named from the project's folder);
+    the other settings are the user's own, not a pack's. Whether it has hooks."""
+    if not run.first(path):
+        return False
+    report = run.report(path, "hooks")
+    document = filereport.json_object(path, report)
+    rest = sorted(k for k in document if k not in ("hooks", "$schema"))
+    if rest:
+        report.dropped.append(f"{', '.join(rest)} (settings are not carried by a pack)")
+    hooks = document.get("hooks")
+    if not isinstance(hooks, dict):
+        return False
+    readparts.hooks(hooks, path.parent.parent, PROJECT, hook_tools, run, report)
+    return True

@@ -44,6 +44,16 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     fields.update(extras)
     if fields.get("memory") and fields["tools"] is not None and agent.policy is not None:
         fields["disallowedTools"] = _memory_denies(agent.policy, fields["disallowedTools"])
+    guards = fields.get("hooks")
+    if isinstance(guards, dict) and guards.get("PreToolUse"):
+        report.add(
+            NAME,
+            agent,
+            f"{NAME}.hooks",
+            Change.UNGUARDED,
+            "Claude Code runs an agent's own PreToolUse hooks for an agent in .claude/agents, "
+            "not in a plugin: what they would block is allowed in the plugin",
+        )
     for name in ("temperature", "top_p"):
         if getattr(agent, name) is not None:
             report.add(NAME, agent, name, Change.DROPPED, f"Claude Code agents have no {name}")

@@ -75,3 +75,21 @@ def test_a_tool_of_any_mcp_server_grants_nothing_and_denies_every_mcp_tool() -> 
     denied = policy({"disallowedTools": "mcp__*__search"}, FileReport("a.md"))
     assert denied is not None
     assert denied.tool("mcp:github/search") is Decision.DENY
+
+
+def test_an_agents_own_guard_is_said_to_run_only_outside_a_plugin(tmp_path: Path) -> None:
+    """An agent's own PreToolUse hooks stay with it for Claude Code, where they run for
+    .claude/agents only: the import says so, and the export warns that the plugin it
+    writes runs the agent unguarded (Claude Code 2.1.332 ignores them in a plugin)."""
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "writer.md").write_text(
+        "---\nname: writer\ndescription: d\ntools: Read, Write\nhooks:\n  PreToolUse:\n"
+        "    - matcher: Write\n      hooks:\n        - type: command\n"
+        "          command: ./redact.sh\n---\nx\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("hooks (kept under claude::") for a in said), said
+    exported = api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
+    unguarded = [f for f in exported.findings if "unguarded" in f.message]
+    assert [(f.field, f.line) for f in unguarded] == [("claude.hooks", 11)]  # its place
