@@ -44,13 +44,40 @@ IGNORED_IN_ROLES = frozenset(
 """Role keys Codex reads but does not apply to a spawned agent (its session's apply)."""
 
 
-def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
+Role = tuple[str, Mapping[str, Any]]
+"""A role that ``[agents.<name>]`` of a config.toml declares: its name and its table."""
+
+
+def roles(config: Path, run: Importing) -> dict[Path, Role]:
+    """The roles a config.toml declares, by the file its ``config_file`` names (from the
+    config's folder): Codex names such a role by its table, and takes its description
+    from there when the file has none. A file named that is not there is said."""
+    try:
+        found = read_toml(config.read_text(encoding="utf-8")).get("agents")
+    except (OSError, UnicodeDecodeError, TOMLError):
+        return {}  # not there, or an error its servers' report gives
+    out: dict[Path, Role] = {}
+    for name, table in found.items() if isinstance(found, dict) else ():
+        rel = table.get("config_file") if isinstance(table, dict) else None
+        if not isinstance(rel, str):
+            continue
+        path = (config.parent / rel).resolve()
+        if path.is_file():
+            out[path] = (str(name), table)
+        else:
+            run.skip(config, f"[agents.{name}] names {rel}, which is not there")
+    return out
+
+
+def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = None) -> Agent | None:
     try:
         data = read_toml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TOMLError) as exc:
         line, col, why = decode_error(exc)
         report.error(line, col, "-", f"cannot read this TOML: {why}")
         return None
+    if role is not None:
+        data = _declared(data, role, report)
     description, examples = split_examples(str(data.get("description") or ""))
     report.mapped += [k for k in ("name", "description", "developer_instructions") if k in data]
     extras: dict[str, Any] = {}
@@ -93,6 +120,18 @@ def agent(path: Path, report: FileReport, env: ImportEnv) -> Agent | None:
         policy=policy,
         extras=MappingProxyType({"codex": MappingProxyType(extras)} if extras else {}),
     )
+
+
+def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[str, Any]:
+    """A role file's keys with what config.toml's ``[agents.<name>]`` says of it: the
+    role's name, and its description and nicknames where the file has none."""
+    name, table = role
+    if data.get("name") not in (None, name):
+        report.approximated.append(f"name: {data['name']} (config.toml names the role {name})")
+    said = {k: table[k] for k in ("description", "nickname_candidates") if k in table}
+    taken = [k for k in said if k not in data]
+    report.mapped += [f"{k} (from config.toml's [agents.{name}])" for k in taken]
+    return {**data, "name": name, **{k: said[k] for k in taken}}
 
 
 READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
@@ -206,8 +245,11 @@ class CodexReader:
         if (folder / PLUGIN).is_file():
             found, listed = readplugin.plugin(folder, run)
             taken |= found
-        for path in sorted(agents.rglob("*.toml")) if agents.is_dir() else []:
-            self._agent(path, run)
+        declared = roles(folder / ("config.toml" if home else ".codex/config.toml"), run)
+        files = sorted(agents.rglob("*.toml")) if agents.is_dir() else []
+        have = {f.resolve() for f in files}  # and the role files kept elsewhere
+        for path in [*files, *(p for p in declared if p not in have)]:
+            self._agent(path, run, declared.get(path.resolve()))
         # a project's .codex/ has its skills beside it, in the project's .agents/skills
         beside = folder.parent / SKILLS if home else None
         for where in (skills, beside, *listed):
@@ -223,9 +265,9 @@ class CodexReader:
             taken |= {folder / ".codex"}
         skip_rest(folder, taken, run, "Codex")
 
-    def _agent(self, path: Path, run: Importing) -> None:
+    def _agent(self, path: Path, run: Importing, role: Role | None = None) -> None:
         report = run.report(path, "agent (codex)")
-        found = agent(path, report, run.env())
+        found = agent(path, report, run.env(), role)
         if found is not None:
             run.add(found, report)
 

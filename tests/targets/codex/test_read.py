@@ -46,3 +46,31 @@ def test_a_projects_skills_in_agents_skills_are_read_once(tmp_path: Path) -> Non
         assert not result.failed, [str(f) for f in result.findings]
         pack = api.load_pack(tmp_path / f"pack-{source.name}")
         assert [s.name for s in pack.skills] == ["notes"], source
+
+
+def test_roles_declared_in_config_toml_take_their_name_and_description_there(
+    tmp_path: Path,
+) -> None:
+    """``[agents.<name>]`` of config.toml names a role and says what it is for (Codex
+    0.171 offers it so); the role file may say neither. A file named that is not there,
+    and a role file kept outside agents/, are not passed over in silence."""
+    home = tmp_path / "in" / ".codex"
+    (home / "agents").mkdir(parents=True)
+    (home / "roles").mkdir()
+    (home / "config.toml").write_text(
+        '[agents.reviewer]\ndescription = "Find risks in code."\n'
+        'config_file = "./agents/reviewer.toml"\n'
+        '[agents.tester]\ndescription = "Write tests."\nconfig_file = "roles/t.toml"\n'
+        '[agents.gone]\ndescription = "x"\nconfig_file = "./agents/gone.toml"\n'
+    )
+    (home / "agents" / "reviewer.toml").write_text('developer_instructions = "Review."\n')
+    (home / "roles" / "t.toml").write_text(
+        'name = "tests"\ndescription = "Own words."\ndeveloper_instructions = "Test."\n'
+    )
+    result = api.import_(home, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    reviewer, tester = pack.agent("reviewer"), pack.agent("tester")
+    assert reviewer is not None and reviewer.description == "Find risks in code."
+    assert tester is not None and tester.description == "Own words."
+    assert any("gone.toml, which is not there" in why for _, why in result.skipped)
