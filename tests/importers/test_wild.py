@@ -387,7 +387,7 @@ def test_opencode_2_permissions_of_another_shape_are_an_error(tmp_path: Path) ->
     """opencode 2.x refuses such a file; reading the rest of the list would drop what the
     broken rule said (a deny, perhaps)."""
     for i, value in enumerate(
-        ([{"action": "read"}], [{"action": "*", "resource": "*", "effect": "Allow"}], {"a": 1})
+        ([{"action": "read"}], [{"action": "*", "resource": "*", "effect": "Allow"}], "deny")
     ):
         text = f"---\ndescription: Odd.\npermissions: {json.dumps(value)}\n---\nOdd.\n"
         root = _write(tmp_path / f"p{i}", {".opencode/agents/odd.md": text})
@@ -396,6 +396,26 @@ def test_opencode_2_permissions_of_another_shape_are_an_error(tmp_path: Path) ->
         (error,) = [f for r in result.reports for f in r.findings if f.is_error]
         assert error.field.startswith("permissions"), error
         assert "opencode refuses the file" in error.message
+
+
+def test_opencode_permissions_as_a_mapping_keep_only_their_denies(tmp_path: Path) -> None:
+    """``permissions:`` in 1.x's ``permission`` shape (a real agent's): opencode 1.18 loads
+    the agent and applies none of it, 2.x refuses it. The import keeps what it denies,
+    which only narrows, and drops the rest, as opencode does."""
+    value = {"bash": {"*": "allow", "rm *": "deny"}, "webfetch": "deny", "edit": "allow"}
+    text = (
+        f"---\ndescription: Odd.\ntools: {{edit: false}}\npermissions: {json.dumps(value)}\n"
+        "---\nOdd.\n"
+    )
+    root = _write(tmp_path / "src", {".opencode/agent/odd.md": text})
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("odd")
+    assert agent is not None
+    assert agent.policy is not None
+    decide = agent.policy.decide
+    assert (decide("webfetch"), decide("edit"), decide("read")) == (DENY, DENY, ALLOW)
+    assert (decide("bash", command="rm -rf x"), decide("bash", command="ls")) == (DENY, ALLOW)
 
 
 def test_plugin_parts_a_pack_does_not_carry_are_named(tmp_path: Path) -> None:

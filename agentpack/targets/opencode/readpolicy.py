@@ -91,15 +91,33 @@ def _rules(fm: Mapping[str, Any], report: FileReport, located: Located | None) -
     return rules + (_v2_rules(fm.get("permissions"), report, located) or [])
 
 
+def _denies(found: Mapping[str, Any], report: FileReport) -> list[Rule]:
+    """``permissions`` written as 1.x's ``permission`` map: opencode 1.18 passes it to the
+    model as an option and applies none of it (2.x refuses it). What it denies is kept,
+    last, so that it holds; the rest is dropped, which is what opencode does with it."""
+    rules = [(str(k), "*", Decision.DENY) for k, v in found.items() if v == "deny"]
+    for key, value in found.items():
+        if isinstance(value, dict):
+            rules += [(str(key), str(p), Decision.DENY) for p, d in value.items() if d == "deny"]
+    report.approximated.append(
+        "permissions (a mapping, which opencode 1.x applies none of and 2.x refuses: its "
+        "denies kept, the rest dropped)"
+    )
+    return rules
+
+
 def _v2_rules(permissions: Any, report: FileReport, located: Located | None) -> list[Rule] | None:
     """opencode 2.x's ``permissions``, an ordered list of ``{action, resource, effect}`` in
     which the last match wins and no match asks, as 1.x rules (None: none). 2.x matches an
     action pattern against its own names: it is read for each known action it matches, for
     an MCP server's tools (``github_*``), and, when it denies or asks, as a bound on every
     tool agentpack does not name. Where a rule's meaning is not certain, only what narrows
-    is kept. A list of another shape is an error: opencode 2.x refuses the file."""
+    is kept. A list of another shape is an error: opencode 2.x refuses the file (a mapping
+    is read by ``_denies``)."""
     if permissions is None:
         return None
+    if isinstance(permissions, dict):
+        return _denies(permissions, report)
     report.mapped.append("permissions (opencode 2.x)")
     rules: list[Rule] = [_NO_MATCH]
     known = [*(k for k in TOOL_KEYS if k not in V2_ACTIONS.values()), *V2_ACTIONS, *OPENCODE_OWN]

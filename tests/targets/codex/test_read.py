@@ -71,6 +71,8 @@ def test_roles_declared_in_config_toml_take_their_name_and_description_there(
     assert not result.failed, [str(f) for f in result.findings]
     pack = api.load_pack(tmp_path / "pack")
     reviewer, tester = pack.agent("reviewer"), pack.agent("tester")
-    assert reviewer is not None and reviewer.description == "Find risks in code."
-    assert tester is not None and tester.description == "Own words."
+    assert reviewer is not None
+    assert reviewer.description == "Find risks in code."
+    assert tester is not None
+    assert tester.description == "Own words."
     assert any("gone.toml, which is not there" in why for _, why in result.skipped)
