@@ -9,6 +9,7 @@ at the pack root by default (``.claude-plugin/marketplace.json``), so that
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -35,6 +36,25 @@ RESERVED_MARKETPLACES = frozenset(
         "life-sciences",
     }
 )
+
+
+_OWN = ("claude", "anthropic", "anthropics")
+
+
+def reserved(name: str) -> bool:
+    """Whether 'claude plugin validate' (2.1.332) refuses a plugin name as one that passes
+    for Anthropic's own, as its message and trials of it show: words parted by ``-``,
+    ``_`` or ``.``; one of its own names with more words after it (``claude-x``,
+    ``cc-plugin-x``), one of its names alone, or ``official`` beside one."""
+    words = [w for w in re.split(r"[-_.]+", name.lower()) if w]
+    joined = "".join(words)
+    heads = {"".join(words[:k]) for k in range(1, len(words))}
+    beside = {f"{a}{b}" for own in _OWN for a, b in (("official", own), (own, "official"))}
+    return (
+        joined in {*_OWN, "claudecode", "claudemods"}
+        or bool(heads & {*_OWN, "ccplugin"})
+        or any(pair in joined for pair in beside)
+    )
 
 
 def plugins(manifest: Manifest) -> list[tuple[str, PluginGroup | None, dict[str, Any]]]:
@@ -161,6 +181,17 @@ def render(
 
 def _missing(manifest: Manifest, report: Report) -> None:
     """What Claude Code's checks want of every plugin and the pack does not say."""
+    for _, group, fields in plugins(manifest):
+        if reserved(fields["name"]):
+            report.about_pack(
+                NAME,
+                manifest,
+                "plugins" if group else "name",
+                Change.APPROXIMATED,
+                f"the plugin name {fields['name']!r} passes for one of Anthropic's own, which "
+                "'claude plugin validate' refuses (it installs all the same); name it for "
+                "what it does",
+            )
     if manifest.author is None:
         report.about_pack(
             NAME,

@@ -159,3 +159,36 @@ def test_the_import_reads_a_marketplace_as_claude_code_installs_it(
         "skills/lone",
         "no plugin of the marketplace lists it, so Claude Code installs none",
     ) in (result.skipped)
+
+
+RESERVED_TRIALS = (
+    "claude-yaml",
+    "claude_yaml",
+    "claudeyaml",
+    "anthropics-x",
+    "anthropicsx",
+    "ccplugin-x",
+    "cc-pluginx",
+    "claudecode",
+    "claude-x-official",
+    "official-x-claude",
+    "x-claude-official",
+    "my-claude-code",
+)
+
+
+def test_reserved_plugin_names_are_the_ones_the_validator_refuses(lab: Lab, tmp_path: Path) -> None:
+    """``plugin.reserved`` against ``claude plugin validate`` itself, on names either side
+    of each of its rules."""
+    from agentpack.targets.claude.plugin import reserved
+
+    claude = client(lab, CLIENT)
+    for name in RESERVED_TRIALS:
+        plugin = tmp_path / name
+        (plugin / ".claude-plugin").mkdir(parents=True)
+        (plugin / ".claude-plugin" / "plugin.json").write_text(
+            f'{{"name": "{name}", "version": "1.0.0", "description": "d"}}'
+        )
+        done = lab.run(claude, ["plugin", "validate", str(plugin)], tmp_path / "home", plugin)
+        refused = "is reserved" in done.stdout + done.stderr
+        assert refused is reserved(name), (name, done.stdout)

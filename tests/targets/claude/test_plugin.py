@@ -179,3 +179,32 @@ def test_equal_policies_listed_in_another_order_keep_their_own_order(
     files = claude_files(root)
     assert b"disallowedTools: mcp__x, mcp__y\n" in files["agents/a.md"]
     assert b"disallowedTools: mcp__y, mcp__x\n" in files["agents/b.md"]
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [
+        ("claude-yaml", True),
+        ("claude.yaml", True),
+        ("claudeyaml", False),
+        ("anthropic", True),
+        ("anthropics-x", True),
+        ("anthropicsx", False),
+        ("cc-plugin-x", True),
+        ("ccplugin-x", True),
+        ("cc-pluginx", False),
+        ("claudemods", True),
+        ("claude-code-x", True),
+        ("my-claude-code", False),
+        ("official-claude", True),
+        ("x-claude-official", True),
+        ("official-x-claude", False),
+        ("official-plugins", False),
+    ],
+)
+def test_a_plugin_name_that_passes_for_anthropics_own_is_said(name: str, refused: bool) -> None:
+    """As ``claude plugin validate`` 2.1.332 judged each of these names (the conformance
+    lab asks it again); the export says so, since the validator then fails."""
+    from agentpack.targets.claude.plugin import reserved
+
+    assert reserved(name) is refused
