@@ -802,3 +802,25 @@ def test_a_codex_marketplace_brings_its_local_plugins_as_groups(tmp_path: Path) 
     alone = api.import_(root / ".agents" / "plugins" / "marketplace.json", tmp_path / "alone")
     assert api.load_pack(tmp_path / "alone").manifest.plugins == (group,)
     assert [r.source for r in alone.reports] == [r.source for r in result.reports]
+
+
+def test_a_plugin_with_several_tools_manifests_is_read_by_the_one_given(tmp_path: Path) -> None:
+    """A plugin folder may hold Claude Code's, Codex's and Cursor's manifests. The folder
+    is read as Claude Code's plugin and names the others; a manifest given alone is read
+    as its own tool reads it."""
+    skill = "---\nname: sum\ndescription: d\n---\nx\n"
+    root = _write(
+        tmp_path / "git",
+        {
+            ".claude-plugin/plugin.json": '{"name": "git"}',
+            ".codex-plugin/plugin.json": '{"name": "git", "skills": "./skills/"}',
+            ".cursor-plugin/plugin.json": '{"name": "git"}',
+            "skills/sum/SKILL.md": skill,
+        },
+    )
+    whole = api.import_(root, tmp_path / "a", dry_run=True)
+    assert sorted(p for p, _ in whole.skipped) == [".codex-plugin", ".cursor-plugin"]
+    assert whole.reports[0].kind == "plugin"
+    for name in (".codex-plugin", ".cursor-plugin"):
+        alone = api.import_(root / name / "plugin.json", tmp_path / name, dry_run=True)
+        assert not any(r.source == ".claude-plugin/plugin.json" for r in alone.reports), name

@@ -47,6 +47,8 @@ NOT_CARRIED = {
 }
 """The parts of a plugin Claude Code loads from their default place that a pack does not
 carry, and what they are."""
+OTHER_MANIFESTS = {".codex-plugin": "Codex", ".cursor-plugin": "Cursor"}
+"""Other tools' manifests that a plugin folder may hold beside Claude Code's."""
 
 
 def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -96,6 +98,13 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     for name, what in NOT_CARRIED.items():
         if (path / name).exists():
             run.skip(path / name, f"the plugin's {what}: a pack does not carry them")
+    for name, tool in OTHER_MANIFESTS.items():
+        if (path / name / "plugin.json").is_file():
+            run.skip(
+                path / name,
+                f"{tool}'s manifest of the plugin, which was read as Claude Code reads it; "
+                f"import {name}/plugin.json alone to read it as {tool} does",
+            )
     return meta
 
 

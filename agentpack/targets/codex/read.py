@@ -210,6 +210,8 @@ class CodexReader:
         root = path.parents[2] if len(path.parents) > 2 else path
         if path.is_file() and root / MARKETPLACE == path:  # the marketplace given alone
             path = root
+        elif path.is_file() and path.parent.parent / PLUGIN == path:  # or a manifest
+            path = path.parent.parent
         if path.is_dir() and (path / MARKETPLACE).is_file():
             readplugin.marketplace(path, run, lambda folder: self.tree(folder, run))
             return True

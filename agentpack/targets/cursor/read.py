@@ -124,6 +124,8 @@ class CursorReader:
         return folder.name == self.tree_name or (folder / PLUGIN).is_file()
 
     def folder(self, path: Path, run: Importing) -> bool:
+        if path.is_file() and path.parent.parent / PLUGIN == path:  # the manifest alone
+            path = path.parent.parent
         if path.is_dir() and (path / PLUGIN).is_file():
             self.tree(path, run)
             return True
