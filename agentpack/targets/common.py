@@ -23,18 +23,19 @@ from agentpack.permissions import Decision
 from agentpack.targets.base import Change, ItemEnv, Report
 
 
-def unrun_shell_lines(target: str, title: str, command: Command, report: Report) -> None:
-    """A tool that runs no ``!`cmd` `` of a command's body shows the line as it is, and
-    the model gets the prompt without the output it was written around: say so."""
-    if placeholders.SHELL_LINE.search(command.body):
+def unrun_shell_lines(target: str, title: str, item: Command | Skill, report: Report) -> None:
+    """A tool that runs no ``!`cmd` `` of a command's or skill's body shows the line as
+    it is, and the model gets the prompt without the output it was written around: say
+    so. (Claude Code runs them in both; opencode in a command's template only.)"""
+    if placeholders.SHELL_LINE.search(item.body):
+        runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
         report.add(
             target,
-            command,
+            item,
             "body",
             Change.DROPPED,
-            f"{title} does not run the body's !`command` lines (Claude Code and opencode put "
-            "their output in the prompt): they are written as text; say in the body what to "
-            "run to be sure",
+            f"{title} does not run the body's !`command` lines ({runs} their output in the "
+            "prompt): they are written as text; say in the body what to run to be sure",
         )
 
 
@@ -122,6 +123,7 @@ def agent_skill(
             Change.DROPPED,
             f"{title} skills cannot pre-approve tools; they ask as the session does",
         )
+    unrun_shell_lines(target, title, skill, report)
     fields = skill_fields(skill)
     fields["disable-model-invocation"] = skill.disable_model_invocation
     fields.update(skill.extras.get(target, {}))

@@ -102,6 +102,7 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
         if getattr(skill, name):
             report.add(NAME, skill, name, Change.DROPPED, why)
     _long(skill, skill.description, report)
+    unrun_shell_lines(NAME, "Codex", skill, report)
     fields: dict[str, Any] = {
         "name": skill.name,
         "description": skill.description,

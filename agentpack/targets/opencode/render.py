@@ -13,7 +13,13 @@ from agentpack import emit
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
-from agentpack.targets.common import describe, model_id, skill_fields, skill_files
+from agentpack.targets.common import (
+    describe,
+    model_id,
+    skill_fields,
+    skill_files,
+    unrun_shell_lines,
+)
 from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
 
@@ -107,4 +113,5 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
             Change.DROPPED,
             "opencode skills cannot pre-approve tools; they ask as usual",
         )
+    unrun_shell_lines(NAME, "opencode", skill, report)
     yield from skill_files(skill, skill_fields(skill))

@@ -1,0 +1,27 @@
+"""What the targets share: here, the note for ``!`command` `` lines a tool does not run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentpack import api
+
+
+def test_a_skills_shell_lines_are_said_where_they_are_not_run(tmp_path: Path) -> None:
+    """Claude Code runs a skill's ``!`git status` `` before the model reads the skill; no
+    other tool does, nor opencode (it runs them in a command's template only)."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "skills" / "status").mkdir(parents=True)
+    (pack / "skills" / "status" / "SKILL.md").write_text(
+        "---\nname: status\ndescription: Says where the work stands.\n---\n"
+        "Branch: !`git branch --show-current`\n"
+    )
+    every = ("claude", "opencode", "codex", "copilot", "cursor", "agentplugins")
+    done = api.export(pack, every, tmp_path / "out", cache=False)
+    said = {
+        f.message.split(":")[0]
+        for f in done.findings
+        if f.path == "skills/status/SKILL.md" and "!`command`" in f.message
+    }
+    assert said == {"opencode", "codex", "copilot", "cursor", "agentplugins"}
