@@ -14,7 +14,8 @@ def test_a_skills_shell_lines_are_said_where_they_are_not_run(tmp_path: Path) ->
     api.init(pack)
     (pack / "skills" / "status").mkdir(parents=True)
     (pack / "skills" / "status" / "SKILL.md").write_text(
-        "---\nname: status\ndescription: Says where the work stands.\n---\n"
+        "---\nname: status\ndescription: Says where the work stands.\n"
+        "targets: [claude, opencode, codex, copilot, cursor, agentplugins]\n---\n"
         "Branch: !`git branch --show-current`\n"
     )
     every = ("claude", "opencode", "codex", "copilot", "cursor", "agentplugins")
