@@ -43,8 +43,9 @@ PREFIXES: tuple[tuple[str, str], ...] = (
 """How known kinds of credentials start."""
 
 _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{20,}")
-_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@")
-"""A URL that holds a password (``postgresql://user:password@host``)."""
+_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@?#]*:([^/\s@?#]+)@")
+"""A URL that holds a password (``postgresql://user:password@host``), as group 1."""
+_SHELL_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
@@ -57,9 +58,11 @@ def entropy(text: str) -> float:
 def secret_problem(value: str) -> str | None:
     """What credential ``value`` looks like, or None. References are taken out first:
     only the literal rest of a value can leak."""
+    for found in _PASSWORD.finditer(value):  # ${DB_PASSWORD} in its place is fine
+        password = _SHELL_REFERENCE.sub("", REFERENCE.sub("", found[1]))
+        if password and not password.isdigit():  # host:3000@ is a port, not a password
+            return "it is a URL with a password in it (user:password@)"
     literal = REFERENCE.sub(" ", value)
-    if _PASSWORD.search(literal):  # ${DB_PASSWORD} in its place is fine
-        return "it is a URL with a password in it (user:password@)"
     for word in re.split(r"[\s:;,=&?/\"']+", literal):
         for prefix, what in PREFIXES:
             if word.startswith(prefix) and len(word) >= len(prefix) + 8:

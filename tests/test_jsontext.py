@@ -136,11 +136,11 @@ def _paths(data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str 
 
 
 @settings(max_examples=200, deadline=None)
-@given(values, layouts)
-def test_place_points_at_every_member_and_element(data: Any, layout: Any) -> None:
+@given(values, layouts, st.sampled_from(["\n", "\r\n"]))
+def test_place_points_at_every_member_and_element(data: Any, layout: Any, end: str) -> None:
     """A member is placed at its name, an element at its value: what an error about the
-    value's shape should point at."""
-    text = json.dumps(data, indent=layout)
+    value's shape should point at (with either line end)."""
+    text = json.dumps(data, indent=layout).replace("\n", end)
     starts = [0]
     for line in text.split("\n"):
         starts.append(starts[-1] + len(line) + 1)

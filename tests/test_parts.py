@@ -132,14 +132,16 @@ def test_references_are_accepted(name: str, around: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    password=st.text(_ALPHABET + "!#%*", min_size=1, max_size=20),
+    password=st.from_regex(r"[A-Za-z!%*~_-][A-Za-z0-9!%*~_-]{0,19}", fullmatch=True),
     scheme=st.sampled_from(["postgresql", "mysql", "redis", "https", "mongodb+srv"]),
 )
 def test_a_url_with_a_password_is_refused_and_one_with_a_reference_is_not(
     password: str, scheme: str
 ) -> None:
     assert secret_problem(f"--dsn={scheme}://admin:{password}@db.local:5433/app") is not None
+    assert secret_problem(f"{scheme}://${{DB_USER}}:{password}@db.local/app") is not None
     assert secret_problem(f"{scheme}://admin:${{DB_PASSWORD}}@db.local/app") is None
+    assert secret_problem(f"{scheme}://${{DB_USER}}:${{DB_PASSWORD}}@db.local/app") is None
     assert secret_problem(f"{scheme}://admin@db.local/app") is None
 
 
@@ -155,6 +157,11 @@ def test_a_url_with_a_password_is_refused_and_one_with_a_reference_is_not(
         "my-server-name-that-is-long-enough",
         "http://localhost:8080/mcp",
         "user@example.com:repo.git",
+        "git@github.com:owner/repo.git",
+        "ssh://git@host:22/x",
+        "https://host:443?user=a@b.com",
+        "http://localhost:3000@latest",
+        "postgresql://app:$PGPASSWORD@db/app",
     ],
 )
 def test_ordinary_values_are_accepted(value: str) -> None:

@@ -315,7 +315,7 @@ def owner(path: Path) -> Path:
     ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; a repository's, for
     the marketplace in its ``.agents/plugins/``; else the file's own."""
     folder = path.parent
-    if (folder.name, folder.parent.name) == ("plugins", ".agents"):
+    if (path.name, folder.name, folder.parent.name) == ("marketplace.json", "plugins", ".agents"):
         return folder.parent.parent
     plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
     return folder.parent if folder.name in plugin else folder

@@ -251,7 +251,11 @@ BROKEN = {
     ),
     "a/config.toml": ("model = 1\nmcp_servers = 5\n", "mcp_servers", (2, 1)),
     "b/config.toml": ('[mcp_servers.x]\ncommand = "a"\n  env = 5\n', "mcp_servers.x.env", (3, 3)),
-    "c/config.toml": ("mcp_servers.x.env_vars = 5\n", "mcp_servers.x.env_vars", (1, 1)),
+    "c/config.toml": (
+        'model = "m"\n\n  mcp_servers.x.env_vars = 5\n',
+        "mcp_servers.x.env_vars",
+        (3, 3),
+    ),
 }
 
 
@@ -264,16 +268,26 @@ def test_servers_of_a_broken_shape_are_one_line_errors_at_their_field(tmp_path: 
         assert errors == [(field, where)], rel
 
 
-def test_a_marketplace_plugin_that_is_not_there_is_an_error_at_its_source(
+def test_a_marketplace_plugin_that_is_not_there_is_a_warning_at_its_source(
     tmp_path: Path,
 ) -> None:
-    market = {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./p"}]}
+    """A real marketplace lists a plugin its repository does not hold: Claude Code adds
+    the marketplace and installs the others, and so the import reads them."""
+    plugins = [{"name": "p", "source": "./p"}, {"name": "q", "source": "./q"}]
+    market = {"name": "m", "owner": {"name": "o"}, "plugins": plugins}
     root = _write(
-        tmp_path / "src", {".claude-plugin/marketplace.json": json.dumps(market, indent=2)}
+        tmp_path / "src",
+        {
+            ".claude-plugin/marketplace.json": json.dumps(market, indent=2),
+            "q/.claude-plugin/plugin.json": '{"name": "q"}',
+            "q/skills/sum/SKILL.md": "---\nname: sum\ndescription: d\n---\nx\n",
+        },
     )
-    result = api.import_(root, tmp_path / "pack", dry_run=True)
-    found = [(f.field, f.line, f.col) for r in result.reports for f in r.findings if f.is_error]
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    found = [(f.field, f.line, f.col) for r in result.reports for f in r.findings]
     assert found == [("plugins", 9, 7)]
+    assert [g.name for g in api.load_pack(tmp_path / "pack").manifest.plugins] == ["q"]
 
 
 def test_hooks_of_a_broken_shape_are_named(tmp_path: Path) -> None:
@@ -820,7 +834,8 @@ def test_a_plugin_with_several_tools_manifests_is_read_by_the_one_given(tmp_path
     )
     whole = api.import_(root, tmp_path / "a", dry_run=True)
     assert sorted(p for p, _ in whole.skipped) == [".codex-plugin", ".cursor-plugin"]
-    assert whole.reports[0].kind == "plugin"
+    assert [r.kind for r in whole.reports] == ["plugin", "skill"]
     for name in (".codex-plugin", ".cursor-plugin"):
         alone = api.import_(root / name / "plugin.json", tmp_path / name, dry_run=True)
         assert not any(r.source == ".claude-plugin/plugin.json" for r in alone.reports), name
+        assert "skills/sum/SKILL.md" in [r.source for r in alone.reports], name

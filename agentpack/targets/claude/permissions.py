@@ -21,11 +21,16 @@ from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_
 from agentpack.targets.claude.names import GONE, LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
 
+JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+"""What JavaScript's ``trim()`` takes off (Python's ``strip()`` takes other characters)."""
+
 
 def rules(value: Any) -> list[str]:
     """A tools line's rules as Claude Code 2.1.332 reads them: a text, or each text of a
-    list, split at commas and spaces outside parentheses (``Read Grep``, ``Bash(git log)``);
-    any other value (null, a mapping) names no tool."""
+    list, split at commas and spaces outside parentheses (``Read Grep``, ``Bash(git log)``),
+    each trimmed as JavaScript trims; any other value (null, a mapping) names no tool."""
     texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     found: list[str] = []
     for text in (t for t in texts if isinstance(t, str)):
@@ -35,13 +40,13 @@ def rules(value: Any) -> list[str]:
                 inside = char == "("
                 rule += char
             elif char in ", " and not inside:
-                if rule.strip():
-                    found.append(rule.strip())
+                if rule.strip(JS_SPACE):
+                    found.append(rule.strip(JS_SPACE))
                 rule = ""
-            elif rule or char.strip():
+            elif rule or char not in JS_SPACE:
                 rule += char
-        if rule.strip():
-            found.append(rule.strip())
+        if rule.strip(JS_SPACE):
+            found.append(rule.strip(JS_SPACE))
     return found
 
 

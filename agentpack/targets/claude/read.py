@@ -140,7 +140,9 @@ def _extras(
             continue
         block[key] = value
         if key in OWN_ONLY and known is AGENT_EXTRAS:
-            report.approximated.append(f"{key} (kept under claude:: {OWN_ONLY[key]})")
+            report.approximated.append(
+                f"{key} (kept under claude:, for Claude Code: {OWN_ONLY[key]})"
+            )
             continue
         (report.mapped if key in known else report.approximated).append(
             f"{key}" if key in known else f"{key} (kept under claude:, not a field agentpack knows)"

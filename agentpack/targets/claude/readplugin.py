@@ -11,6 +11,7 @@ repository can be imported.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,9 @@ def _documents(
     manifest = path / ".claude-plugin" / "plugin.json"
     if isinstance(value, dict):
         report = run.report(manifest, key)
-        if not report.json and manifest.is_file():  # not so in a marketplace's entry
-            report.json = manifest.read_text("utf-8", "replace")
+        text = manifest.read_text("utf-8", "replace") if manifest.is_file() else ""
+        if text and _value(text, key) == value:  # not a marketplace entry's own
+            report.json = text
         yield report, value
         return
     names = [default] if value is None else value if isinstance(value, list) else [value]
@@ -171,6 +173,14 @@ def _documents(
             yield report, read_json(file, report, mapped=False)
     if said.dropped and value is not None:
         run.report(manifest, key).dropped.extend(said.dropped)
+
+
+def _value(text: str, key: str) -> Any:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found.get(key) if isinstance(found, dict) else None
 
 
 def hook_tools(matcher: str) -> tuple[str, ...] | None:
@@ -192,7 +202,10 @@ def marketplace(path: Path, run: Importing) -> None:
         }
     )
     root = legacy.get("pluginRoot") if isinstance(legacy.get("pluginRoot"), str) else None
-    for i, entry in enumerate(market.get("plugins") or []):
+    entries = market.get("plugins")
+    if not isinstance(entries, (list, type(None))):
+        report.error(*report.at("plugins"), "plugins", "expected a list of plugins; fix it")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
         name = entry.get("name") if isinstance(entry, dict) else entry
         where = _local_source(entry.get("source") if isinstance(entry, dict) else None, root)
         if where is None:
@@ -203,7 +216,8 @@ def marketplace(path: Path, run: Importing) -> None:
             continue
         if not (path / where).is_dir():
             line, col = report.at("plugins", i, "source")
-            report.error(line, col, "plugins", f"plugin {name}: no folder {where}; fix its source")
+            why = "Claude Code cannot install it either; the other plugins are read"
+            report.warn(line, col, "plugins", f"plugin {name}: no folder {where} here ({why})")
             continue
         before = run.counts()
         meta = plugin(path / where, run, entry)

@@ -24,7 +24,7 @@ from agentpack.native import (
     read_native,
     split_examples,
 )
-from agentpack.nativetree import resources, skip_rest
+from agentpack.nativetree import resources, skip_rest, within
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, decode_error, read_toml
 from agentpack.targets.codex import readplugin, readservers
@@ -48,10 +48,11 @@ Role = tuple[str, Mapping[str, Any]]
 """A role that ``[agents.<name>]`` of a config.toml declares: its name and its table."""
 
 
-def roles(config: Path, run: Importing) -> dict[Path, Role]:
+def roles(config: Path, root: Path, run: Importing) -> dict[Path, Role]:
     """The roles a config.toml declares, by the file its ``config_file`` names (from the
     config's folder): Codex names such a role by its table, and takes its description
-    from there when the file has none. A file named that is not there is said."""
+    from there when the file has none. A file named that is not there, or not in ``root``
+    (the folder imported), or named twice, is said."""
     try:
         found = read_toml(config.read_text(encoding="utf-8")).get("agents")
     except (OSError, UnicodeDecodeError, TOMLError):
@@ -61,11 +62,13 @@ def roles(config: Path, run: Importing) -> dict[Path, Role]:
         rel = table.get("config_file") if isinstance(table, dict) else None
         if not isinstance(rel, str):
             continue
-        path = (config.parent / rel).resolve()
-        if path.is_file():
-            out[path] = (str(name), table)
+        path = config.parent / rel
+        if "\x00" in rel or not path.is_file() or not within(path, root):
+            run.skip(config, f"[agents.{name}] names {rel!r}, which is not a file here")
+        elif path.resolve() in out:
+            run.skip(config, f"[agents.{name}] names the file of [agents.{out[path.resolve()][0]}]")
         else:
-            run.skip(config, f"[agents.{name}] names {rel}, which is not there")
+            out[path.resolve()] = (str(name), table)
     return out
 
 
@@ -247,7 +250,7 @@ class CodexReader:
         if (folder / PLUGIN).is_file():
             found, listed = readplugin.plugin(folder, run)
             taken |= found
-        declared = roles(folder / ("config.toml" if home else ".codex/config.toml"), run)
+        declared = roles(folder / ("config.toml" if home else ".codex/config.toml"), folder, run)
         files = sorted(agents.rglob("*.toml")) if agents.is_dir() else []
         have = {f.resolve() for f in files}  # and the role files kept elsewhere
         for path in [*files, *(p for p in declared if p not in have)]:

@@ -94,7 +94,8 @@ def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> Non
             continue
         if not (folder / PLUGIN).is_file():
             line, col = report.at("plugins", i, "source")
-            report.error(line, col, "plugins", f"plugin {name}: no {PLUGIN} in {rel}; fix it")
+            why = "Codex cannot install it either; the other plugins are read"
+            report.warn(line, col, "plugins", f"plugin {name}: no {PLUGIN} in {rel} ({why})")
             continue
         before = run.counts()
         read(folder)

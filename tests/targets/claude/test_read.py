@@ -89,7 +89,25 @@ def test_an_agents_own_guard_is_said_to_run_only_outside_a_plugin(tmp_path: Path
     )
     result = api.import_(tmp_path / "in", tmp_path / "pack")
     said = [a for r in result.reports for a in r.approximated]
-    assert any(a.startswith("hooks (kept under claude::") for a in said), said
+    assert any(a.startswith("hooks (kept under claude:, for Claude Code") for a in said), said
     exported = api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
     unguarded = [f for f in exported.findings if "unguarded" in f.message]
     assert [(f.field, f.line) for f in unguarded] == [("claude.hooks", 11)]  # its place
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("\ufeffBash, Read", ["Bash", "Read"]),  # JavaScript's trim() takes U+FEFF off
+        ("Bash\x1c", ["Bash\x1c"]),  # and leaves U+001C on: no tool of that name
+        ("Read\u0085,Grep", ["Read\u0085", "Grep"]),
+        ("Bash(git log, -n 1) Read\tGrep", ["Bash(git log, -n 1)", "Read\tGrep"]),
+    ],
+)
+def test_a_tools_line_is_trimmed_as_javascript_trims(line: str, found: list[str]) -> None:
+    """Claude Code splits at ',' and ' ' only, and trims each rule with JavaScript's
+    trim(), whose idea of a space is not Python's: a rule Python would clean up is one
+    Claude Code does not know (and grants nothing for)."""
+    from agentpack.targets.claude.permissions import rules
+
+    assert rules(line) == found

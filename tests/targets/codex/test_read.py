@@ -62,7 +62,10 @@ def test_roles_declared_in_config_toml_take_their_name_and_description_there(
         'config_file = "./agents/reviewer.toml"\n'
         '[agents.tester]\ndescription = "Write tests."\nconfig_file = "roles/t.toml"\n'
         '[agents.gone]\ndescription = "x"\nconfig_file = "./agents/gone.toml"\n'
+        '[agents.far]\ndescription = "x"\nconfig_file = "../../far.toml"\n'
+        '[agents.again]\ndescription = "x"\nconfig_file = "agents/reviewer.toml"\n'
     )
+    (tmp_path / "far.toml").write_text('developer_instructions = "Not ours."\n')
     (home / "agents" / "reviewer.toml").write_text('developer_instructions = "Review."\n')
     (home / "roles" / "t.toml").write_text(
         'name = "tests"\ndescription = "Own words."\ndeveloper_instructions = "Test."\n'
@@ -75,4 +78,8 @@ def test_roles_declared_in_config_toml_take_their_name_and_description_there(
     assert reviewer.description == "Find risks in code."
     assert tester is not None
     assert tester.description == "Own words."
-    assert any("gone.toml, which is not there" in why for _, why in result.skipped)
+    said = [why for _, why in result.skipped]
+    assert any("gone.toml', which is not a file here" in why for why in said)
+    assert any("far.toml', which is not a file here" in why for why in said)
+    assert "[agents.again] names the file of [agents.reviewer]" in said
+    assert pack.agent("far") is None
