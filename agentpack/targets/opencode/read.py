@@ -69,7 +69,10 @@ def agent(
     fm = native.frontmatter or {}
     if project is None:
         project = readconfig.project_settings(native.path.resolve())
-    name = _nested(native.path) or name_of(fm.get("name"), native.path.stem, report)
+    # opencode 1.18 names an agent by its name: when it has one, else by its path
+    given = fm.get("name") if isinstance(fm.get("name"), str) else None
+    name = name_of(given, native.path.stem, report) if given else _nested(native.path)
+    name = name or name_of(None, native.path.stem)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}

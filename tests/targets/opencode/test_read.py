@@ -78,3 +78,20 @@ def test_a_command_field_opencode_does_not_read_is_reported(tmp_path: Path) -> N
     (report,) = [r for r in result.reports if r.source.endswith("commit.md")]
     assert report.dropped == ["title (opencode reads no such command field)"]
     assert set(report.mapped) >= {"description", "subtask"}
+
+
+def test_an_agent_is_named_by_its_name_field_before_its_path(tmp_path: Path) -> None:
+    """opencode 1.18.33's ``agent list`` shows ``ContextScout`` for
+    ``agent/team/scout.md`` with ``name: ContextScout``, and ``Top Helper`` for
+    ``agent/top.md``: the field wins over the path, and prompts call the agent by it."""
+    folder = tmp_path / "in" / ".opencode" / "agent"
+    (folder / "team").mkdir(parents=True)
+    (folder / "team" / "scout.md").write_text("---\nname: ContextScout\ndescription: d\n---\nx\n")
+    (folder / "team" / "coder.md").write_text("---\ndescription: d\n---\nx\n")
+    (folder / "top.md").write_text("---\nname: Top Helper\ndescription: d\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    names = sorted(a.name for a in api.load_pack(tmp_path / "pack").agents)
+    assert names == ["contextscout", "team/coder", "top-helper"]
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("name: ContextScout (named 'contextscout'") for a in said)
