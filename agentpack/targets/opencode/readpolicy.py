@@ -72,6 +72,16 @@ Rule = tuple[str, str, Decision]
 def _rules(fm: Mapping[str, Any], report: FileReport, located: Located | None) -> list[Rule] | None:
     """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
     permission, tools = fm.get("permission"), fm.get("tools")
+    if tools is not None and not isinstance(tools, dict):
+        line, col = located.pos(("tools",)) if located else (1, 1)
+        report.error(
+            line,
+            col,
+            "tools",
+            "opencode wants a map of tool: true or false here, and refuses the whole "
+            "config otherwise; write it so (read: true, bash: false), or as permission:",
+        )
+        return None
     if permission is None and not isinstance(tools, dict):
         return _v2_rules(fm.get("permissions"), report, located)
     rules: list[Rule] = []

@@ -95,3 +95,16 @@ def test_an_agent_is_named_by_its_name_field_before_its_path(tmp_path: Path) -> 
     assert names == ["contextscout", "team/coder", "top-helper"]
     said = [a for r in result.reports for a in r.approximated]
     assert any(a.startswith("name: ContextScout (named 'contextscout'") for a in said)
+
+
+def test_a_tools_line_of_text_is_an_error_as_in_opencode(tmp_path: Path) -> None:
+    """``tools: read_file, grep_search`` (a real agent's): opencode 1.18.33 refuses the
+    whole config ("Expected object | undefined"); dropping the field instead gave the
+    agent every tool in every export."""
+    folder = tmp_path / "in" / ".opencode" / "agent"
+    folder.mkdir(parents=True)
+    (folder / "x.md").write_text("---\ndescription: d\ntools: read_file, grep_search\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    (error,) = [f for r in result.reports for f in r.findings if f.is_error]
+    assert (error.field, error.line, error.col) == ("tools", 3, 8)
+    assert not result.written
