@@ -214,8 +214,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\nmodel: {opencode: sonnet}\n")},
         [
             "agents/a.md:4:19: error: model.opencode: opencode needs provider/model-id such as "
-            "'anthropic/claude-sonnet-5', not 'sonnet': opencode drops an agent whose model is a "
-            "bare name"
+            "'anthropic/claude-sonnet-5', not 'sonnet': opencode 1.18 reads a bare name as a "
+            "provider with no model, and the agent fails when it runs"
         ],
     ),
     "name with capitals": (

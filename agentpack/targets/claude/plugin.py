@@ -192,7 +192,8 @@ def _missing(manifest: Manifest, report: Report) -> None:
                 "'claude plugin validate' refuses (it installs all the same); name it for "
                 "what it does",
             )
-    if manifest.author is None:
+    written = [fields for _, _, fields in plugins(manifest)]  # a group's own, or the pack's
+    if any("author" not in fields for fields in written):
         report.about_pack(
             NAME,
             manifest,
@@ -201,7 +202,7 @@ def _missing(manifest: Manifest, report: Report) -> None:
             "the plugin has no author, which 'claude plugin validate --strict' refuses; add "
             "author: {name: Your Name, email: you@example.com} to agentpack.yaml",
         )
-    if manifest.license is None:
+    if any("license" not in fields for fields in written):
         report.about_pack(
             NAME,
             manifest,

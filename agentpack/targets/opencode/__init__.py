@@ -84,7 +84,8 @@ class OpencodeTarget:
         example = MODELS.get(model_id, MODELS["sonnet"])
         return (
             f"opencode needs provider/model-id such as {example!r}, not {model_id!r}: "
-            "opencode drops an agent whose model is a bare name"
+            "opencode 1.18 reads a bare name as a provider with no model, and the agent fails "
+            "when it runs"
         )
 
     def parse_model(self, model_id: str) -> tuple[str, str] | None:

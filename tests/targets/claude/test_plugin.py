@@ -208,3 +208,24 @@ def test_a_plugin_name_that_passes_for_anthropics_own_is_said(name: str, refused
     from agentpack.targets.claude.plugin import reserved
 
     assert reserved(name) is refused
+
+
+def test_plugins_with_a_license_of_their_own_are_not_said_to_lack_one(tmp_path: Path) -> None:
+    """A marketplace whose plugins each name a license: the plugins written have one, and
+    'claude plugin validate' finds none missing, whatever the pack's own field says."""
+    import json
+
+    src = tmp_path / "src"
+    (src / ".claude-plugin").mkdir(parents=True)
+    market = {"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": "./p"}]}
+    (src / ".claude-plugin" / "marketplace.json").write_text(json.dumps(market))
+    (src / "p" / ".claude-plugin").mkdir(parents=True)
+    meta = {"name": "p", "license": "MIT", "author": {"name": "A"}}
+    (src / "p" / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    (src / "p" / "skills" / "sum").mkdir(parents=True)
+    (src / "p" / "skills" / "sum" / "SKILL.md").write_text(
+        "---\nname: sum\ndescription: d\n---\nx\n"
+    )
+    api.import_(src, tmp_path / "pack")
+    done = api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
+    assert not [f for f in done.findings if f.field in ("license", "author")]
