@@ -4,6 +4,7 @@ plugin manifests' common fields. A target takes what fits its tool and writes th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,12 +23,18 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision
 from agentpack.targets.base import Change, ItemEnv, Report
 
+CLAUDE_ONLY = re.compile(r"\$\{CLAUDE_(?:PLUGIN_ROOT|PLUGIN_DATA|SKILL_DIR|SESSION_ID|EFFORT)\}")
+"""What Claude Code fills in in a command's or skill's text, and no other tool does."""
 
-def unrun_shell_lines(target: str, title: str, item: Command | Skill, report: Report) -> None:
-    """A tool that runs no ``!`cmd` `` of a command's or skill's body shows the line as
-    it is, and the model gets the prompt without the output it was written around: say
-    so. (Claude Code runs them in both; opencode in a command's template only.)"""
-    if placeholders.SHELL_LINE.search(item.body):
+
+def body_notes(
+    target: str, title: str, item: Command | Skill, report: Report, *, runs_shell: bool = False
+) -> None:
+    """What a command's or skill's text asks of Claude Code that ``title`` does not do: run
+    its ``!`cmd` `` lines (unless ``runs_shell``: opencode does, in a command's template)
+    and fill in ``${CLAUDE_PLUGIN_ROOT}`` and the like. The text is written as it is, and
+    the model reads it without what it was written around: say so."""
+    if not runs_shell and placeholders.SHELL_LINE.search(item.body):
         runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
         report.add(
             target,
@@ -36,6 +43,16 @@ def unrun_shell_lines(target: str, title: str, item: Command | Skill, report: Re
             Change.DROPPED,
             f"{title} does not run the body's !`command` lines ({runs} their output in the "
             "prompt): they are written as text; say in the body what to run to be sure",
+        )
+    named = CLAUDE_ONLY.search(item.body)
+    if named:
+        report.add(
+            target,
+            item,
+            "body",
+            Change.DROPPED,
+            f"{title} does not fill in {named[0]} (Claude Code does): it is written as text; "
+            "name the path from the project's folder, or the skill's own files by their path",
         )
 
 
@@ -123,7 +140,7 @@ def agent_skill(
             Change.DROPPED,
             f"{title} skills cannot pre-approve tools; they ask as the session does",
         )
-    unrun_shell_lines(target, title, skill, report)
+    body_notes(target, title, skill, report)
     fields = skill_fields(skill)
     fields["disable-model-invocation"] = skill.disable_model_invocation
     fields.update(skill.extras.get(target, {}))

@@ -28,7 +28,7 @@ from agentpack.targets.agentplugins.names import (
     TRANSPORTS,
 )
 from agentpack.targets.base import Change, Note, Report
-from agentpack.targets.common import plugin_fields, skill_fields, skill_files, unrun_shell_lines
+from agentpack.targets.common import body_notes, plugin_fields, skill_fields, skill_files
 
 TARGET = "agentplugins"
 NOT_PORTABLE = "an Agent Plugin carries skills and MCP servers only"
@@ -49,7 +49,7 @@ def item_files(item: Item, manifest: Manifest, report: Report) -> Iterator[OutFi
     if item.disable_model_invocation:
         why = "Agent Skills has no such field (a client would skip the skill)"
         report.add(TARGET, item, "disable_model_invocation", Change.DROPPED, why)
-    unrun_shell_lines(TARGET, "An Agent Skills client", item, report)
+    body_notes(TARGET, "An Agent Skills client", item, report)
     yield from skill_files(item, skill_fields(item), folder(manifest) + SKILLS)
 
 

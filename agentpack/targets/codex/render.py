@@ -21,10 +21,10 @@ from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
 from agentpack.targets.common import (
     agent_name,
+    body_notes,
     describe,
     model_id,
     skill_files,
-    unrun_shell_lines,
 )
 
 NAME = "codex"
@@ -102,7 +102,7 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
         if getattr(skill, name):
             report.add(NAME, skill, name, Change.DROPPED, why)
     _long(skill, skill.description, report)
-    unrun_shell_lines(NAME, "Codex", skill, report)
+    body_notes(NAME, "Codex", skill, report)
     fields: dict[str, Any] = {
         "name": skill.name,
         "description": skill.description,
@@ -146,7 +146,7 @@ def command_skill(command: Command, env: ItemEnv, report: Report) -> Iterator[Ou
             f"a Codex skill cannot pick the agent it runs in ({runs}); the skill says so",
         )
     _long(command, command.description, report)
-    unrun_shell_lines(NAME, "Codex", command, report)
+    body_notes(NAME, "Codex", command, report)
     fields = {
         "name": command.name,
         "description": command.description,

@@ -18,9 +18,9 @@ from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
     agent_name,
     agent_skill,
+    body_notes,
     describe,
     model_id,
-    unrun_shell_lines,
 )
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
@@ -79,7 +79,7 @@ def _model(item: Agent | Command, ref: ModelRef | None, env: ItemEnv, report: Re
 def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     """A VS Code prompt file: ``${input:arguments}`` and ``${input:argN}`` for the
     placeholders (VS Code asks for them, or takes ``name=value`` after the command)."""
-    unrun_shell_lines(NAME, "VS Code", command, report)
+    body_notes(NAME, "VS Code", command, report)
     fields: dict[str, Any] = {
         "description": command.description,
         "argument-hint": command.argument_hint,

@@ -17,9 +17,9 @@ from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
     agent_name,
     agent_skill,
+    body_notes,
     describe,
     model_id,
-    unrun_shell_lines,
 )
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
@@ -78,7 +78,7 @@ def _model(agent: Agent, env: ItemEnv, report: Report) -> str | None:
 
 
 def command_file(command: Command, report: Report) -> OutFile:
-    unrun_shell_lines(NAME, "Cursor", command, report)
+    body_notes(NAME, "Cursor", command, report)
     for name in ("argument_hint", "agent", "model", "disable_model_invocation"):
         if getattr(command, name) is not None:
             report.add(

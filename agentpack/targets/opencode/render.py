@@ -14,11 +14,11 @@ from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
+    body_notes,
     describe,
     model_id,
     skill_fields,
     skill_files,
-    unrun_shell_lines,
 )
 from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
@@ -62,6 +62,7 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     ):
         if getattr(command, name):
             report.add(NAME, command, name, Change.DROPPED, why)
+    body_notes(NAME, "opencode", command, report, runs_shell=True)
     fields: dict[str, Any] = {
         "description": command.description,
         "agent": _agent_name(command, env, report),
@@ -113,5 +114,5 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
             Change.DROPPED,
             "opencode skills cannot pre-approve tools; they ask as usual",
         )
-    unrun_shell_lines(NAME, "opencode", skill, report)
+    body_notes(NAME, "opencode", skill, report)
     yield from skill_files(skill, skill_fields(skill))
