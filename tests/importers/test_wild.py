@@ -251,6 +251,7 @@ BROKEN = {
     ),
     "a/config.toml": ("model = 1\nmcp_servers = 5\n", "mcp_servers", (2, 1)),
     "b/config.toml": ('[mcp_servers.x]\ncommand = "a"\n  env = 5\n', "mcp_servers.x.env", (3, 3)),
+    "d/config.toml": ('[mcp_servers.d]\ncommand = "a"\nargs = "x"\n', "mcp_servers.d.args", (3, 1)),
     "c/config.toml": (
         'model = "m"\n\n  mcp_servers.x.env_vars = 5\n',
         "mcp_servers.x.env_vars",

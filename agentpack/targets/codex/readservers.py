@@ -74,6 +74,7 @@ def _place(text: str, name: str = "", key: str = "") -> tuple[int, int]:
 
 
 _SHAPES = {
+    "args": list,
     "env_vars": list,
     "env": dict,
     "http_headers": dict,
@@ -86,7 +87,8 @@ def _wrong(spec: Mapping[str, Any]) -> tuple[str, str] | None:
     shape, and the shape it should have."""
     for key, kind in _SHAPES.items():
         if key in spec and not isinstance(spec[key], kind):
-            return key, "a list of names" if kind is list else "a table of names to values"
+            what = "words" if key == "args" else "names"
+            return key, f"a list of {what}" if kind is list else "a table of names to values"
     return None
 
 
