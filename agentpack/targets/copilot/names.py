@@ -23,6 +23,10 @@ COMMANDS = "commands"
 PLUGIN = "plugin.json"
 """The plugin manifest at the plugin's root, the second place the Copilot CLI looks (after
 ``.plugin/plugin.json``) and the one a repository's ``.github/`` leaves free."""
+MANIFESTS = (".plugin/plugin.json", PLUGIN, ".github/plugin/plugin.json")
+"""Where the Copilot CLI 1.0.102 finds a plugin's manifest, the first it finds winning
+(``plugin list --plugin-dir`` with several; ``.claude-plugin/plugin.json`` comes after
+them, and is Claude Code's)."""
 
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),

@@ -30,7 +30,7 @@ from agentpack.native import (
     split_examples,
     split_list,
 )
-from agentpack.nativetree import skip_rest
+from agentpack.nativetree import skip_rest, within
 from agentpack.permissions import Policy
 from agentpack.targets import readparts
 from agentpack.targets.copilot.names import (
@@ -40,6 +40,7 @@ from agentpack.targets.copilot.names import (
     CLAUDE_TOOL_NAMES,
     COMMANDS,
     HOST_AGENTS,
+    MANIFESTS,
     NARROW_NAMES,
     PLUGIN,
     PROMPTS,
@@ -241,6 +242,28 @@ def _servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
     return taken
 
 
+def manifest(folder: Path) -> Path | None:
+    """The plugin manifest the Copilot CLI reads in ``folder``, if any."""
+    return next((folder / m for m in MANIFESTS if (folder / m).is_file()), None)
+
+
+def _named_servers(found: Path, folder: Path, named: Any, run: Importing) -> set[Path]:
+    """The servers a manifest's ``mcpServers`` names: a file of the plugin (or several),
+    or the servers themselves; the CLI reads them beside its default files."""
+    paths = [named] if isinstance(named, str) else named if isinstance(named, list) else []
+    taken = set()
+    for rel in (p for p in paths if isinstance(p, str)):
+        path = folder / rel
+        if path.is_file() and within(path, folder):
+            taken.add(path)
+            readparts.servers_file(path, run, SPELLING)
+        else:
+            run.skip(path, "named by the plugin's mcpServers, not a file of the plugin")
+    if isinstance(named, dict):
+        readparts.servers(named, folder, SPELLING, run, run.report(found, "MCP servers"))
+    return taken
+
+
 def _others(folder: Path, suffix: str, run: Importing) -> None:
     """Report the files of a folder that VS Code passes over: it reads ``*<suffix>``
     there and nothing else."""
@@ -268,12 +291,18 @@ class CopilotReader:
         return folder.name in (self.tree_name, ".copilot") or (folder / PLUGIN).is_file()
 
     def folder(self, path: Path, run: Importing) -> bool:
+        placed = [m for m in MANIFESTS if m != PLUGIN]  # a place only a plugin's root has
+        root = next((r for r in path.parents if path in (r / m for m in placed)), None)
+        if path.is_file() and root is not None and manifest(root) == path:  # given alone
+            path = root
         if path.is_file() and path.name.endswith((".agent.md", ".chatmode.md")):
             self._agent(path, run)
         elif path.is_file() and path.name.endswith(".prompt.md"):
             self._prompt(path, run, None)
         elif path.is_dir() and (path / PLUGIN).is_file() and (path / AGENTS).is_dir():
             self.tree(path, run)
+        elif path.is_dir() and manifest(path) not in (None, path / PLUGIN):
+            self.tree(path, run)  # a manifest no other tool keeps there
         else:
             return False
         return True
@@ -288,14 +317,11 @@ class CopilotReader:
             return {folder / VSCODE_SERVERS}
         return set()
 
-    def tree(self, folder: Path, run: Importing) -> None:
-        taken = {folder / sub for sub in (AGENTS, CHATMODES, PROMPTS, COMMANDS, SKILLS)}
+    def tree(self, folder: Path, run: Importing, held: frozenset[Path] = frozenset()) -> None:
+        """``held``: what was read already (a plugin's manifest in a ``.github/``)."""
+        taken = {folder / sub for sub in (AGENTS, CHATMODES, PROMPTS, COMMANDS, SKILLS)} | held
         taken |= _servers_and_hooks(folder, run)
-        if (folder / PLUGIN).is_file():
-            taken.add(folder / PLUGIN)
-            run.plugin_meta(
-                {k: v for k, v in json_object(folder / PLUGIN).items() if k != "$schema"}
-            )
+        taken |= self._plugin(folder, run)
         agents = sorted((folder / AGENTS).rglob("*.md")) if (folder / AGENTS).is_dir() else []
         for path in agents:
             if path.name.endswith(".agent.md") or not path.with_suffix(".agent.md").is_file():
@@ -330,6 +356,21 @@ class CopilotReader:
             else:
                 run.skip(entry, "not a skill (a skill is a folder with a SKILL.md)")
         skip_rest(folder, taken, run, "Copilot")
+
+    def _plugin(self, folder: Path, run: Importing) -> set[Path]:
+        """The plugin's manifest, where the CLI finds it: its fields, and the servers it
+        names; with ``.github/plugin/plugin.json``, the repository's own ``.github/``."""
+        found = manifest(folder)
+        if found is None:
+            return set()
+        meta = {k: v for k, v in json_object(found).items() if k != "$schema"}
+        report = run.report(found, "plugin")
+        report.name, report.mapped = str(meta.get("name") or ""), sorted(meta)
+        taken = _named_servers(found, folder, meta.pop("mcpServers", None), run)
+        run.plugin_meta(meta)
+        if found == folder / MANIFESTS[2]:
+            self.tree(folder / self.tree_name, run, frozenset({found.parent}))
+        return taken | {folder / found.relative_to(folder).parts[0]}
 
     def _agent(self, path: Path, run: Importing) -> None:
         report = run.report(path, "agent (copilot)")

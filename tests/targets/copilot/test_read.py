@@ -56,3 +56,32 @@ def test_legacy_chat_modes_are_read_as_agents(tmp_path: Path) -> None:
     assert result.skipped == (
         (".github/chatmodes/reviewer.chatmode.md", "agents/reviewer.agent.md, its successor, wins"),
     )
+
+
+def test_a_plugin_is_read_from_each_manifest_the_cli_finds(tmp_path: Path) -> None:
+    """The Copilot CLI 1.0.102 finds a plugin's manifest at .plugin/plugin.json, then
+    plugin.json, then .github/plugin/plugin.json (a real plugin keeps it there, naming its
+    servers' file): the plugin's fields and servers come in, from the folder or from the
+    manifest given alone; the repository's own .github/ is read beside it."""
+    import json
+
+    root = tmp_path / "sonar"
+    (root / ".github" / "plugin").mkdir(parents=True)
+    (root / ".github" / "agents").mkdir()
+    meta = {"name": "sonarqube", "version": "2.0.0", "license": "MIT", "mcpServers": "./s.json"}
+    (root / ".github" / "plugin" / "plugin.json").write_text(json.dumps(meta))
+    (root / "s.json").write_text(json.dumps({"mcpServers": {"sonar": {"command": "sonar-mcp"}}}))
+    (root / ".github" / "agents" / "a.agent.md").write_text("---\ndescription: d\n---\nx\n")
+    for given, pack in ((root, "p1"), (root / ".github" / "plugin" / "plugin.json", "p2")):
+        result = api.import_(given, tmp_path / pack)
+        assert not result.failed, [str(f) for f in result.findings]
+        assert not result.skipped, result.skipped
+        loaded = api.load_pack(tmp_path / pack)
+        found = (loaded.manifest.name, loaded.manifest.version, loaded.manifest.license)
+        assert found == ("sonarqube", "2.0.0", "MIT")
+        assert [s.name for s in loaded.manifest.servers] == ["sonar"]
+        assert [a.name for a in loaded.agents] == ["a"]
+    (root / ".plugin").mkdir()
+    (root / ".plugin" / "plugin.json").write_text('{"name": "first"}')
+    api.import_(root, tmp_path / "p3")
+    assert api.load_pack(tmp_path / "p3").manifest.name == "first"
