@@ -234,9 +234,11 @@ def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> li
     tools = _canonical(computed)
     if _canonical(said) != tools:
         return None
-    # and an allowlist may say a tool by an older name (Task for Agent)
+    # and an allowlist may say a tool by an older name (Task for Agent), a whole server as
+    # mcp__x__* (which Claude Code reads as mcp__x)
     older = {name for tool in tools or () for name in LEGACY.get(tool, ())}
-    fits = set(computed) <= set(said) if deny else set(said) <= set(computed) | older
+    plain = {n[:-3] if n.startswith("mcp__") and n.endswith("__*") else n for n in said}
+    fits = set(computed) <= set(said) if deny else plain <= set(computed) | older
     return names if fits else None
 
 

@@ -111,3 +111,20 @@ def test_a_tools_line_is_trimmed_as_javascript_trims(line: str, found: list[str]
     from agentpack.targets.claude.permissions import rules
 
     assert rules(line) == found
+
+
+def test_a_tools_line_naming_a_server_as_mcp_x_star_comes_back_as_written(
+    tmp_path: Path,
+) -> None:
+    """``mcp__exa__*`` is Claude Code's ``mcp__exa`` (every tool of the server): a line
+    that says it so is written back as it is, not respelled with every name of each tool
+    (``TodoWrite`` would have brought ``TaskCreate`` and three more the source left out)."""
+    line = "Read, TodoWrite, WebFetch, mcp__exa__*"
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "rc.md").write_text(
+        f"---\nname: rc\ndescription: d\ntools: {line}\n---\nx\n"
+    )
+    api.import_(tmp_path / "in", tmp_path / "pack")
+    api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
+    written = (tmp_path / "out" / "claude" / "agents" / "rc.md").read_text()
+    assert f"tools: {line}\n" in written
