@@ -138,6 +138,18 @@ def name_of(value: Any, fallback: str, report: FileReport | None = None) -> str:
     return name
 
 
+def described(description: str, report: FileReport) -> str:
+    """The agent's description, or a stand-in said as such: a parent picks the agent to
+    delegate to by it, and no tool takes an agent without one."""
+    if description.strip():
+        return description
+    report.approximated.append(
+        "description (the file has none: 'Imported agent.' stands in; write what the agent "
+        "is for, since a parent picks it by that)"
+    )
+    return "Imported agent."
+
+
 # -- delegation examples --------------------------------------------------------------------
 
 

@@ -840,3 +840,12 @@ def test_a_plugin_with_several_tools_manifests_is_read_by_the_one_given(tmp_path
         alone = api.import_(root / name / "plugin.json", tmp_path / name, dry_run=True)
         assert not any(r.source == ".claude-plugin/plugin.json" for r in alone.reports), name
         assert "skills/sum/SKILL.md" in [r.source for r in alone.reports], name
+
+
+def test_an_agent_without_a_description_is_said_to_get_a_stand_in(tmp_path: Path) -> None:
+    """A real Cursor agent has none: 'Imported agent.' stands in for it in every target,
+    and a parent picks the agent to delegate to by that text, so the report says so."""
+    root = _write(tmp_path / "src", {".cursor/agents/runner.md": "---\nname: runner\n---\nx\n"})
+    result = api.import_(root, tmp_path / "pack")
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("description (the file has none") for a in said), said

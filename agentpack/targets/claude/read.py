@@ -20,6 +20,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    described,
     model_ref,
     name_of,
     slug,
@@ -175,7 +176,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         color = None
     return Agent(
         name=name,
-        description=description or "Imported agent.",
+        description=described(description, report),
         body=native.body,
         source=SourceRef(report.source),
         examples=examples,

@@ -19,6 +19,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    described,
     model_ref,
     name_of,
     read_native,
@@ -115,7 +116,7 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
         name=name_of(data.get("name"), path.stem, report),
-        description=description or "Imported agent.",
+        description=described(description, report),
         body=str(data.get("developer_instructions") or ""),
         source=SourceRef(report.source),
         examples=examples,

@@ -23,6 +23,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    described,
     json_object,
     model_ref,
     name_of,
@@ -112,7 +113,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
         name=name_of(fm.get("name"), _agent_stem(native.path), report),
-        description=description or "Imported agent.",
+        description=described(description, report),
         body=native.body,
         source=SourceRef(report.source),
         examples=examples,

@@ -20,6 +20,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    described,
     json_object,
     model_ref,
     name_of,
@@ -68,7 +69,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         )
     return Agent(
         name=name_of(fm.get("name"), native.path.stem, report),
-        description=description or "Imported agent.",
+        description=described(description, report),
         body=native.body,
         source=SourceRef(report.source),
         examples=examples,

@@ -15,6 +15,7 @@ from agentpack.native import (
     ImportEnv,
     Importing,
     Native,
+    described,
     model_ref,
     name_of,
     slug,
@@ -106,7 +107,7 @@ def agent(
     steps = fm.get("steps", fm.get("maxSteps"))
     return Agent(
         name=name,
-        description=description or "Imported agent.",
+        description=described(description, report),
         body=native.body,
         source=SourceRef(report.source),
         examples=examples,
