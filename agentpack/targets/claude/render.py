@@ -152,6 +152,18 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
             "set subtask: true",
         )
     fields.update(command.extras.get(NAME, {}))
+    shell = any(g.tool == "bash" for g in command.allowed_tools)
+    if placeholders.SHELL_LINE.search(command.body) and not shell:
+        report.add(
+            NAME,
+            command,
+            "allowed_tools",
+            Change.APPROXIMATED,
+            "Claude Code runs the body's !`command` lines only when they are allowed, and "
+            "the command pre-approves no shell command: it stops unless the user's settings "
+            "allow them; "
+            "grant them in allowed_tools (bash: git status *, say)",
+        )
     body = placeholders.shift(command.body, -1)
     return OutFile.text(
         f"commands/{command.name}.md", emit.frontmatter(fields, body), command.source

@@ -229,3 +229,18 @@ def test_plugins_with_a_license_of_their_own_are_not_said_to_lack_one(tmp_path: 
     api.import_(src, tmp_path / "pack")
     done = api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
     assert not [f for f in done.findings if f.field in ("license", "author")]
+
+
+def test_a_command_whose_shell_lines_nothing_allows_is_said_to_stop(tmp_path: Path) -> None:
+    """An opencode command runs ``!`gh issue view $1` `` as its bash rules say; Claude Code
+    stops the command unless the line is allowed, so a command that grants no shell
+    command gets a note in the Claude output, and one that does gets none."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    for name, grants in (("bare", ""), ("granted", 'allowed_tools: ["bash(gh issue *)"]\n')):
+        (pack / "commands" / f"{name}.md").write_text(
+            f"---\ndescription: d\n{grants}---\nIssue: !`gh issue view $1`\n"
+        )
+    done = api.export(pack, ["claude"], tmp_path / "out", cache=False)
+    said = [f.path for f in done.findings if "!`command` lines only when" in f.message]
+    assert said == ["commands/bare.md"]
