@@ -20,7 +20,7 @@ from agentpack.targets.common import (
     skill_fields,
     skill_files,
 )
-from agentpack.targets.opencode.names import COLORS, HOST_AGENTS
+from agentpack.targets.opencode.names import COLORS, HIDDEN_AGENTS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
 
 NAME = "opencode"
@@ -38,6 +38,16 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     permission = rules_v1(agent.policy)
     for tool, source, got, why in permission.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    if agent.name in HOST_AGENTS or agent.name in HIDDEN_AGENTS:
+        report.add(
+            NAME,
+            agent,
+            "name",
+            Change.APPROXIMATED,
+            f"opencode has a built-in agent named {agent.name!r} and merges this one into it: "
+            "the built-in's rules come first and the pack's after, which win where both "
+            "speak; rename the agent to keep it apart",
+        )
     fields: dict[str, Any] = {
         "description": describe(agent),
         "mode": agent.mode.value,
