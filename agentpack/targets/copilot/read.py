@@ -31,14 +31,13 @@ from agentpack.native import (
     split_examples,
     split_list,
 )
-from agentpack.nativetree import skip_rest, within
+from agentpack.nativetree import skip_rest
 from agentpack.permissions import Policy
 from agentpack.targets import readparts
 from agentpack.targets.copilot.names import (
     AGENTS,
     ALIASES,
     CHATMODES,
-    CLAUDE_TOOL_NAMES,
     COMMANDS,
     HOST_AGENTS,
     MANIFESTS,
@@ -47,6 +46,13 @@ from agentpack.targets.copilot.names import (
     PROMPTS,
     READ_NAMES,
     SKILLS,
+)
+from agentpack.targets.copilot.readplugin import (
+    SPELLING,
+    VSCODE_SERVERS,
+    manifest,
+    named_servers,
+    servers_and_hooks,
 )
 from agentpack.targets.copilot.readtools import held, server_tools, tool_ids
 
@@ -221,50 +227,6 @@ def _twin_hidden(path: Path) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
-VSCODE_SERVERS = ".vscode/mcp.json"
-HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name in names}
-"""Copilot gives hooks in Claude Code's shape Claude Code's tool names."""
-
-
-def _servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
-    """A plugin's ``.mcp.json`` and ``hooks/hooks.json``, a repository's
-    ``.github/mcp.json`` and ``.github/hooks/*.json`` (the CLI reads every one), a home's
-    ``mcp-config.json``: what was read."""
-    taken = set()
-    for name in (".mcp.json", "mcp.json", "mcp-config.json"):
-        if (folder / name).is_file():
-            taken.add(folder / name)
-            readparts.servers_file(folder / name, run, SPELLING)
-    found = sorted((folder / "hooks").glob("*.json")) if (folder / "hooks").is_dir() else []
-    for path in found:
-        taken.add(folder / "hooks")
-        readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)
-    return taken
-
-
-def manifest(folder: Path) -> Path | None:
-    """The plugin manifest the Copilot CLI reads in ``folder``, if any."""
-    return next((folder / m for m in MANIFESTS if (folder / m).is_file()), None)
-
-
-def _named_servers(found: Path, folder: Path, named: Any, run: Importing) -> set[Path]:
-    """The servers a manifest's ``mcpServers`` names: a file of the plugin (or several),
-    or the servers themselves; the CLI reads them beside its default files."""
-    paths = [named] if isinstance(named, str) else named if isinstance(named, list) else []
-    taken = set()
-    for rel in (p for p in paths if isinstance(p, str)):
-        path = folder / rel
-        if path.is_file() and within(path, folder):
-            taken.add(path)
-            readparts.servers_file(path, run, SPELLING)
-        else:
-            run.skip(path, "named by the plugin's mcpServers, not a file of the plugin")
-    if isinstance(named, dict):
-        readparts.servers(named, folder, SPELLING, run, run.report(found, "MCP servers"))
-    return taken
-
-
 def _others(folder: Path, suffix: str, run: Importing) -> None:
     """Report the files of a folder that VS Code passes over: it reads ``*<suffix>``
     there and nothing else."""
@@ -312,7 +274,7 @@ class CopilotReader:
         """A project's ``.vscode/mcp.json``, whose servers Copilot in VS Code starts; the
         servers and hooks of a tree given alone (``.github/mcp.json``)."""
         if self.marks(folder):
-            return _servers_and_hooks(folder, run)
+            return servers_and_hooks(folder, run)
         if (folder / VSCODE_SERVERS).is_file():
             readparts.servers_file(folder / VSCODE_SERVERS, run, SPELLING, comments=True)
             return {folder / VSCODE_SERVERS}
@@ -321,7 +283,7 @@ class CopilotReader:
     def tree(self, folder: Path, run: Importing, held: frozenset[Path] = frozenset()) -> None:
         """``held``: what was read already (a plugin's manifest in a ``.github/``)."""
         taken = {folder / sub for sub in (AGENTS, CHATMODES, PROMPTS, COMMANDS, SKILLS)} | held
-        taken |= _servers_and_hooks(folder, run)
+        taken |= servers_and_hooks(folder, run)
         taken |= self._plugin(folder, run)
         agents = sorted((folder / AGENTS).rglob("*.md")) if (folder / AGENTS).is_dir() else []
         for path in agents:
@@ -367,7 +329,7 @@ class CopilotReader:
         meta = {k: v for k, v in json_object(found).items() if k != "$schema"}
         report = run.report(found, "plugin")
         report.name, report.mapped = str(meta.get("name") or ""), sorted(meta)
-        taken = _named_servers(found, folder, meta.pop("mcpServers", None), run)
+        taken = named_servers(found, folder, meta.pop("mcpServers", None), run)
         run.plugin_meta(meta)
         if found == folder / MANIFESTS[2]:
             self.tree(folder / self.tree_name, run, frozenset({found.parent}))

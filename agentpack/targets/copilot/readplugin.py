@@ -1,0 +1,55 @@
+"""A Copilot plugin's parts that are not items, for ``import``: where its manifest is,
+and the MCP servers and hooks it and its folder hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agentpack.native import Importing
+from agentpack.nativetree import within
+from agentpack.targets import readparts
+from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, MANIFESTS
+
+SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+VSCODE_SERVERS = ".vscode/mcp.json"
+HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name in names}
+"""Copilot gives hooks in Claude Code's shape Claude Code's tool names."""
+
+
+def servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
+    """A plugin's ``.mcp.json`` and ``hooks/hooks.json``, a repository's
+    ``.github/mcp.json`` and ``.github/hooks/*.json`` (the CLI reads every one), a home's
+    ``mcp-config.json``: what was read."""
+    taken = set()
+    for name in (".mcp.json", "mcp.json", "mcp-config.json"):
+        if (folder / name).is_file():
+            taken.add(folder / name)
+            readparts.servers_file(folder / name, run, SPELLING)
+    found = sorted((folder / "hooks").glob("*.json")) if (folder / "hooks").is_dir() else []
+    for path in found:
+        taken.add(folder / "hooks")
+        readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)
+    return taken
+
+
+def manifest(folder: Path) -> Path | None:
+    """The plugin manifest the Copilot CLI reads in ``folder``, if any."""
+    return next((folder / m for m in MANIFESTS if (folder / m).is_file()), None)
+
+
+def named_servers(found: Path, folder: Path, named: Any, run: Importing) -> set[Path]:
+    """The servers a manifest's ``mcpServers`` names: a file of the plugin (or several),
+    or the servers themselves; the CLI reads them beside its default files."""
+    paths = [named] if isinstance(named, str) else named if isinstance(named, list) else []
+    taken = set()
+    for rel in (p for p in paths if isinstance(p, str)):
+        path = folder / rel
+        if path.is_file() and within(path, folder):
+            taken.add(path)
+            readparts.servers_file(path, run, SPELLING)
+        else:
+            run.skip(path, "named by the plugin's mcpServers, not a file of the plugin")
+    if isinstance(named, dict):
+        readparts.servers(named, folder, SPELLING, run, run.report(found, "MCP servers"))
+    return taken
