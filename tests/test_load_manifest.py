@@ -31,8 +31,8 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
         "name: p\nversion: 1.0.0\ndescription: d\nmodels:\n  fast: {opencode: haiku}\n",
         [
             "agentpack.yaml:5:20: error: models.fast.opencode: opencode needs provider/model-id "
-            "such as 'anthropic/claude-haiku-4-5', not 'haiku': opencode drops an agent whose "
-            "model is a bare name"
+            "such as 'anthropic/claude-haiku-4-5', not 'haiku': opencode 1.18 reads a bare "
+            "name as a provider with no model, and the agent fails when it runs"
         ],
     ),
 }
