@@ -59,10 +59,20 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         report.error(1, 1, "-", "opencode.json is not a JSON object")
         return
     _not_carried(config, report)
+    folders = [path.parent / ".opencode" / sub for sub in ("agent", "agents")]
+    none = not any(config.get(k) for k in ("agent", "mode", "agents")) and not any(
+        f.is_dir() and any(f.rglob("*.md")) for f in folders
+    )
     for key in shared(config):
-        report.approximated.append(
-            f"{key} (opencode applies it to every agent: folded into each agent read with it)"
-        )
+        if none:
+            report.dropped.append(
+                f"{key} (opencode applies it to every agent; there is none here, and a pack "
+                "has no rules for agents to come: put it in each agent)"
+            )
+        else:
+            report.approximated.append(
+                f"{key} (opencode applies it to every agent: folded into each agent read with it)"
+            )
     if isinstance(config.get("mcp"), dict):
         folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
         readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report, ("mcp",))

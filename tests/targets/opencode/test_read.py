@@ -108,3 +108,14 @@ def test_a_tools_line_of_text_is_an_error_as_in_opencode(tmp_path: Path) -> None
     (error,) = [f for r in result.reports for f in r.findings if f.is_error]
     assert (error.field, error.line, error.col) == ("tools", 3, 8)
     assert not result.written
+
+
+def test_a_projects_permission_with_no_agent_is_said_to_be_dropped(tmp_path: Path) -> None:
+    """opencode applies it to every agent; with none here there is nothing to fold it
+    into, and saying it was folded in hid that it is lost."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "opencode.json").write_text('{"permission": {"bash": "ask"}}')
+    result = api.import_(tmp_path / "in", tmp_path / "pack", dry_run=True)
+    (report,) = result.reports
+    assert [d.split(" (")[0] for d in report.dropped] == ["permission"]
+    assert not any(a.startswith("permission") for a in report.approximated)
