@@ -213,8 +213,9 @@ class _Run:
                 1,
                 1,
                 "name",
-                f"another imported {item.kind.value} is already named {item.name!r}; rename "
-                "one of the files and import again",
+                f"another imported {item.kind.value} is already named {item.name!r} (a pack's "
+                "names are lowercase); change the name: of one, or its file's name, and import "
+                "again",
             )
             return
         bucket.append(item)

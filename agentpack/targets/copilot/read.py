@@ -255,8 +255,9 @@ class CopilotReader:
 
     def folder(self, path: Path, run: Importing) -> bool:
         placed = [m for m in MANIFESTS if m != PLUGIN]  # a place only a plugin's root has
-        root = next((r for r in path.parents if path in (r / m for m in placed)), None)
-        if path.is_file() and root is not None and manifest(root) == path:  # given alone
+        full = path.absolute()
+        root = next((r for r in full.parents if full in (r / m for m in placed)), None)
+        if path.is_file() and root is not None and manifest(root) == full:  # given alone
             path = root
         if path.is_file() and path.name.endswith((".agent.md", ".chatmode.md")):
             self._agent(path, run)

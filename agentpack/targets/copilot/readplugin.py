@@ -39,17 +39,21 @@ def manifest(folder: Path) -> Path | None:
 
 
 def named_servers(found: Path, folder: Path, named: Any, run: Importing) -> set[Path]:
-    """The servers a manifest's ``mcpServers`` names: a file of the plugin (or several),
-    or the servers themselves; the CLI reads them beside its default files."""
-    paths = [named] if isinstance(named, str) else named if isinstance(named, list) else []
-    taken = set()
-    for rel in (p for p in paths if isinstance(p, str)):
-        path = folder / rel
-        if path.is_file() and within(path, folder):
-            taken.add(path)
-            readparts.servers_file(path, run, SPELLING)
-        else:
-            run.skip(path, "named by the plugin's mcpServers, not a file of the plugin")
+    """The servers a manifest's ``mcpServers`` names, as the Copilot CLI 1.0.102 reads
+    them: a file of the plugin, or the servers themselves; none when the plugin has a
+    ``.mcp.json``, which the CLI reads instead, or when it names a list."""
+    if named is None:
+        return set()
+    if (folder / ".mcp.json").is_file() or not isinstance(named, (str, dict)):
+        why = "the CLI reads .mcp.json instead" if isinstance(named, (str, dict)) else "no file"
+        run.report(found, "MCP servers").dropped.append(f"mcpServers ({why})")
+        return set()
     if isinstance(named, dict):
         readparts.servers(named, folder, SPELLING, run, run.report(found, "MCP servers"))
-    return taken
+        return set()
+    path = folder / named
+    if not path.is_file() or not within(path, folder):
+        run.skip(path, "named by the plugin's mcpServers, not a file of the plugin")
+        return set()
+    readparts.servers_file(path, run, SPELLING)
+    return {path}

@@ -4,6 +4,7 @@ built-in agents and model ids."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from agentpack.hostagents import HostAgent
 
@@ -32,6 +33,21 @@ HOST_AGENTS: Mapping[str, HostAgent] = {
 
 HIDDEN_AGENTS = frozenset({"compaction", "title", "summary"})
 """opencode's hidden built-in agents, which no command or user picks."""
+
+BUILT_IN_RULES: Mapping[str, Mapping[str, Any]] = {
+    "plan": {"edit": "deny", "task": {"general": "deny"}},
+    "general": {"todowrite": "deny"},
+    "explore": {
+        "*": "deny",
+        **dict.fromkeys(("grep", "glob", "list", "bash", "webfetch", "websearch"), "allow"),
+        "read": "allow",
+    },
+    **{name: {"*": "deny"} for name in sorted(HIDDEN_AGENTS)},
+}
+"""What each built-in agent's own rules say beyond every agent's defaults, as
+``opencode debug agent NAME`` (1.18.33) lists them: an agent file of that name is merged
+into the built-in, whose rules come first, then the project's, then the file's. (plan
+also allows editing its own plan files, which the pack cannot hold to paths.)"""
 
 MODELS: Mapping[str, str] = {
     "inherit": "inherit",

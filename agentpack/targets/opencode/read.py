@@ -25,7 +25,7 @@ from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
-from agentpack.targets.opencode.names import COLORS, NAMED
+from agentpack.targets.opencode.names import BUILT_IN_RULES, COLORS, NAMED
 from agentpack.targets.opencode.readpolicy import TOOL_KEYS, policy
 
 AGENT_FIELDS = frozenset(
@@ -59,7 +59,34 @@ def _nested(path: Path) -> str | None:
     return "/".join(name_of(None, part) for part in (*parts[at + 1 : -1], path.stem))
 
 
+def _name(given: Any, path: Path, report: FileReport) -> str:
+    """opencode 1.18 names an agent by its ``name:`` when it has one (``ContextScout``,
+    also in a subfolder), else by its path from the agents folder (``team/coder``); the
+    pack's name keeps a ``/`` of either."""
+    by_path = _nested(path) or name_of(None, path.stem)
+    if not isinstance(given, str) or not re.search(r"[A-Za-z0-9]", given):
+        return by_path
+    parts = [p for p in given.strip().split("/") if re.search(r"[A-Za-z0-9]", p)]
+    if len(parts) == 1:
+        return name_of(parts[0], path.stem, report)
+    name = "/".join(name_of(part, "agent") for part in parts)
+    if name != given.strip():
+        report.approximated.append(f"name: {given.strip()} (named {name!r} in the pack)")
+    return name
+
+
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _built_in(name: str, report: FileReport) -> Mapping[str, Any] | None:
+    """The rules of the built-in agent opencode merges an agent of this name into."""
+    found = BUILT_IN_RULES.get(name)
+    if found is not None:
+        report.approximated.append(
+            f"name: {name} (opencode merges the agent into its built-in {name}, whose own "
+            "rules come first: folded in)"
+        )
+    return found
 
 
 def agent(
@@ -70,10 +97,7 @@ def agent(
     fm = native.frontmatter or {}
     if project is None:
         project = readconfig.project_settings(native.path.resolve())
-    # opencode 1.18 names an agent by its name: when it has one, else by its path
-    given = fm.get("name") if isinstance(fm.get("name"), str) else None
-    name = name_of(given, native.path.stem, report) if given else _nested(native.path)
-    name = name or name_of(None, native.path.stem)
+    name = _name(fm.get("name"), native.path, report)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}
@@ -116,7 +140,7 @@ def agent(
         temperature=fm.get("temperature"),
         top_p=fm.get("top_p"),
         max_steps=steps if isinstance(steps, int) else None,
-        policy=policy(fm, report, project, native.located),
+        policy=policy(fm, report, project, native.located, _built_in(name, report)),
         color=color if isinstance(color, str) else None,
         extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
         targets=() if off else None,

@@ -72,7 +72,7 @@ Rule = tuple[str, str, Decision]
 def _rules(fm: Mapping[str, Any], report: FileReport, located: Located | None) -> list[Rule] | None:
     """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
     permission, tools = fm.get("permission"), fm.get("tools")
-    if tools is not None and not isinstance(tools, dict):
+    if "tools" in fm and not isinstance(tools, dict):  # null and [] too
         line, col = located.pos(("tools",)) if located else (1, 1)
         report.error(
             line,
@@ -248,10 +248,12 @@ def policy(
     report: FileReport,
     project: Mapping[str, Any] | None = None,
     located: Located | None = None,
+    built_in: Mapping[str, Any] | None = None,
 ) -> Policy | None:
     """The agent's policy; ``project``: the ``permission`` and ``tools`` opencode applies to
     every agent of the project, which the agent's own rules override (they come after);
-    ``located``: where the fields stand in the agent's file."""
+    ``located``: where the fields stand in the agent's file; ``built_in``: the rules of
+    the built-in agent of its name that opencode merges it into, which come first."""
     rules = _rules(fm, report, located)
     scratch = FileReport(report.source)  # the project's notes are said once, by its file
     common = _rules(project, scratch, None) if project else None
@@ -268,6 +270,8 @@ def policy(
             "permission (the project's, which opencode applies to every agent, folded in)"
         )
         rules = common + (rules or [])
+    if built_in:
+        rules = (_rules({"permission": built_in}, FileReport(""), None) or []) + (rules or [])
     if rules is None:
         return None
     if any(rule is _NO_MATCH for rule in rules):  # 2.x rules: where they all begin

@@ -85,3 +85,23 @@ def test_a_plugin_is_read_from_each_manifest_the_cli_finds(tmp_path: Path) -> No
     (root / ".plugin" / "plugin.json").write_text('{"name": "first"}')
     api.import_(root, tmp_path / "p3")
     assert api.load_pack(tmp_path / "p3").manifest.name == "first"
+
+
+def test_a_manifests_servers_are_read_only_where_the_cli_reads_them(tmp_path: Path) -> None:
+    """The CLI reads a plugin's .mcp.json rather than the servers its manifest names, and
+    reads no list of files there (each tried with plugin install and mcp list)."""
+    import json
+
+    for case, named, dot in (("list", ["./s.json"], False), ("dot", "./s.json", True)):
+        root = tmp_path / case
+        (root / ".plugin").mkdir(parents=True)
+        meta = {"name": case, "mcpServers": named}
+        (root / ".plugin" / "plugin.json").write_text(json.dumps(meta))
+        (root / "s.json").write_text(json.dumps({"mcpServers": {"named": {"command": "a"}}}))
+        if dot:
+            (root / ".mcp.json").write_text(json.dumps({"mcpServers": {"own": {"command": "b"}}}))
+        result = api.import_(root, tmp_path / f"{case}-pack")
+        assert not result.failed, [str(f) for f in result.findings]
+        servers = [s.name for s in api.load_pack(tmp_path / f"{case}-pack").manifest.servers]
+        assert servers == (["own"] if dot else []), case
+        assert any(d.startswith("mcpServers (") for r in result.reports for d in r.dropped)

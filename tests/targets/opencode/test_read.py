@@ -119,3 +119,26 @@ def test_a_projects_permission_with_no_agent_is_said_to_be_dropped(tmp_path: Pat
     (report,) = result.reports
     assert [d.split(" (")[0] for d in report.dropped] == ["permission"]
     assert not any(a.startswith("permission") for a in report.approximated)
+
+
+def test_an_agent_named_as_a_built_in_keeps_the_built_ins_rules(tmp_path: Path) -> None:
+    """opencode 1.18.33 merges plan.md into its built-in plan agent, whose rules (edits
+    denied) come first: read without them, the agent came out with edits everywhere else.
+    A name with a '/' in it keeps it, as opencode calls the agent by it."""
+    folder = tmp_path / "in" / ".opencode" / "agent"
+    (folder / "team").mkdir(parents=True)
+    (folder / "plan.md").write_text("---\ndescription: Plans.\nmode: primary\n---\nx\n")
+    (folder / "team" / "c.md").write_text("---\nname: team/coder\ndescription: d\n---\nx\n")
+    (folder / "odd.md").write_text("---\ndescription: d\ntools:\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack", dry_run=True)
+    errors = [(r.source, f.field) for r in result.reports for f in r.findings if f.is_error]
+    assert errors == [(".opencode/agent/odd.md", "tools")]  # opencode refuses tools: null
+    (folder / "odd.md").unlink()
+    api.import_(tmp_path / "in", tmp_path / "pack")
+    pack = api.load_pack(tmp_path / "pack")
+    plan = pack.agent("plan")
+    assert plan is not None
+    assert plan.policy is not None
+    assert plan.policy.decide("edit") is Decision.DENY
+    assert plan.policy.decide("read") is Decision.ALLOW
+    assert pack.agent("team/coder") is not None
