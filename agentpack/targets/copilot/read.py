@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from agentpack import placeholders
+from agentpack import filereport, placeholders
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
@@ -24,7 +24,6 @@ from agentpack.native import (
     Importing,
     Native,
     described,
-    json_object,
     model_ref,
     name_of,
     read_native,
@@ -327,8 +326,8 @@ class CopilotReader:
         found = manifest(folder)
         if found is None:
             return set()
-        meta = {k: v for k, v in json_object(found).items() if k != "$schema"}
-        report = run.report(found, "plugin")
+        report = run.report(found, "plugin")  # the CLI refuses a plugin it cannot read
+        meta = {k: v for k, v in filereport.json_object(found, report).items() if k != "$schema"}
         report.name, report.mapped = str(meta.get("name") or ""), sorted(meta)
         taken = named_servers(found, folder, meta.pop("mcpServers", None), run)
         run.plugin_meta(meta)
