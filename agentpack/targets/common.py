@@ -23,7 +23,10 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision
 from agentpack.targets.base import Change, ItemEnv, Report
 
-CLAUDE_ONLY = re.compile(r"\$\{CLAUDE_(?:PLUGIN_ROOT|PLUGIN_DATA|SKILL_DIR|SESSION_ID|EFFORT)\}")
+CLAUDE_ONLY = re.compile(
+    r"\$\{CLAUDE_(?:PLUGIN_ROOT|PLUGIN_DATA|SKILL_DIR|SESSION_ID|EFFORT)\}"
+    r"|\$CLAUDE_(?:PLUGIN_ROOT|PLUGIN_DATA|SKILL_DIR|SESSION_ID|EFFORT)\b"
+)
 """What Claude Code fills in in a command's or skill's text, and no other tool does."""
 
 

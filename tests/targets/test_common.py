@@ -38,3 +38,5 @@ def test_claude_codes_own_variables_in_a_skill_are_said_elsewhere(tmp_path: Path
     Claude Code fills the variable in, so every other target says it is left as text."""
     body = "Run python3 ${CLAUDE_PLUGIN_ROOT}/skills/tool/scripts/quiz.py first.\n"
     assert _saying(tmp_path, body, "${CLAUDE_PLUGIN_ROOT}") == set(EVERY) - {"claude"}
+    bare = "Run python3 $CLAUDE_PLUGIN_ROOT/skills/tool/scripts/quiz.py first.\n"
+    assert _saying(tmp_path / "bare", bare, "$CLAUDE_PLUGIN_ROOT") == set(EVERY) - {"claude"}
