@@ -200,7 +200,8 @@ def _missing(manifest: Manifest, report: Report) -> None:
             "author",
             Change.APPROXIMATED,
             "the plugin has no author, which 'claude plugin validate --strict' refuses; add "
-            "author: {name: Your Name, email: you@example.com} to agentpack.yaml",
+            "author: {name: Your Name, email: you@example.com} to agentpack.yaml"
+            + (" (or to each plugin group)" if manifest.plugins else ""),
         )
     if any("license" not in fields for fields in written):
         report.about_pack(
@@ -209,7 +210,8 @@ def _missing(manifest: Manifest, report: Report) -> None:
             "license",
             Change.APPROXIMATED,
             "the plugin has no license, which Claude Code's plugin directory flags "
-            "(LICENSE_MISSING); add license: with an SPDX id such as MIT to agentpack.yaml",
+            "(LICENSE_MISSING); add license: with an SPDX id such as MIT to agentpack.yaml"
+            + (" (or to each plugin group)" if manifest.plugins else ""),
         )
     remote = [s.name for s in manifest.servers if s.url and manifest.builds(s.targets, NAME)]
     if remote and PRIVACY not in manifest.extras.get(NAME, {}):
