@@ -382,3 +382,11 @@ def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[st
     document = filereport.json_object(path, report)
     root = path.parent.parent if path.parent.name == "hooks" else path.parent
     hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)
+
+
+def missing_plugin(report: FileReport, index: int, name: object, what: str, tool: str) -> None:
+    """A plugin a marketplace lists that its repository does not hold: its tool adds the
+    marketplace and installs the others, and so the import reads them, with a warning."""
+    line, col = report.at("plugins", index, "source")
+    why = f"{tool} cannot install it either; the other plugins are read"
+    report.warn(line, col, "plugins", f"plugin {name}: {what} ({why})")

@@ -799,6 +799,7 @@ def test_a_codex_marketplace_brings_its_local_plugins_as_groups(tmp_path: Path) 
         {"name": "notes", "source": {"source": "local", "path": "./plugins/notes"}},
         {"name": "far", "source": {"source": "git", "url": "https://example.com/far.git"}},
         {"name": "out", "source": {"source": "local", "path": "../elsewhere"}},
+        {"name": "gone", "source": {"source": "local", "path": "./plugins/gone"}},
     ]
     root = _write(
         tmp_path / "repo",
@@ -812,6 +813,11 @@ def test_a_codex_marketplace_brings_its_local_plugins_as_groups(tmp_path: Path) 
     assert result.written
     market = result.reports[0]
     assert [d.split(" (")[0] for d in market.dropped] == ["plugin far", "plugin out"]
+    (gone,) = market.findings  # not there: Codex installs the others, and so does import
+    assert (gone.is_error, gone.message.split(" (")[0]) == (
+        False,
+        "plugin gone: no .codex-plugin/plugin.json in ./plugins/gone",
+    )
     (group,) = api.load_pack(tmp_path / "pack").manifest.plugins
     assert (group.name, group.skills) == ("notes", ("sum",))
     alone = api.import_(root / ".agents" / "plugins" / "marketplace.json", tmp_path / "alone")

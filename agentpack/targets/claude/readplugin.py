@@ -215,9 +215,7 @@ def marketplace(path: Path, run: Importing) -> None:
             )
             continue
         if not (path / where).is_dir():
-            line, col = report.at("plugins", i, "source")
-            why = "Claude Code cannot install it either; the other plugins are read"
-            report.warn(line, col, "plugins", f"plugin {name}: no folder {where} here ({why})")
+            readparts.missing_plugin(report, i, name, f"no folder {where} here", "Claude Code")
             continue
         before = run.counts()
         meta = plugin(path / where, run, entry)

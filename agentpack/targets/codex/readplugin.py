@@ -14,6 +14,7 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.native import Importing
 from agentpack.nativetree import within
+from agentpack.targets import readparts
 from agentpack.targets.codex import readservers
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN
 
@@ -93,9 +94,7 @@ def marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> Non
             report.dropped.append(f"plugin {name} (only a local plugin of this repository)")
             continue
         if not (folder / PLUGIN).is_file():
-            line, col = report.at("plugins", i, "source")
-            why = "Codex cannot install it either; the other plugins are read"
-            report.warn(line, col, "plugins", f"plugin {name}: no {PLUGIN} in {rel} ({why})")
+            readparts.missing_plugin(report, i, name, f"no {PLUGIN} in {rel}", "Codex")
             continue
         before = run.counts()
         read(folder)
