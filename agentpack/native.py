@@ -138,16 +138,17 @@ def name_of(value: Any, fallback: str, report: FileReport | None = None) -> str:
     return name
 
 
-def described(description: str, report: FileReport) -> str:
-    """The agent's description, or a stand-in said as such: a parent picks the agent to
-    delegate to by it, and no tool takes an agent without one."""
+def described(description: str, report: FileReport, kind: str = "agent") -> str:
+    """The item's description, or a stand-in said as such: a parent picks an agent to
+    delegate to by it, the model a skill to load, and no tool takes either without one."""
     if description.strip():
         return description
+    by = "a parent picks it by that" if kind == "agent" else "the model picks it by that"
     report.approximated.append(
-        "description (the file has none: 'Imported agent.' stands in; write what the agent "
-        "is for, since a parent picks it by that)"
+        f"description (the file has none: 'Imported {kind}.' stands in; write what the "
+        f"{kind} is for, since {by})"
     )
-    return "Imported agent."
+    return f"Imported {kind}."
 
 
 # -- delegation examples --------------------------------------------------------------------

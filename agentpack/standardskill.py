@@ -9,7 +9,7 @@ from typing import Any
 
 from agentpack.filereport import FileReport
 from agentpack.model import Resource, Skill, SourceRef
-from agentpack.native import Native, name_of
+from agentpack.native import Native, described, name_of
 
 SKILL_FIELDS = ("name", "description", "license", "compatibility", "metadata")
 """The fields of an Agent Skills SKILL.md that every tool reading the standard reads."""
@@ -33,7 +33,7 @@ def standard_skill(
     metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     values: dict[str, Any] = {
         "name": name_of(fm.get("name"), native.path.parent.name),
-        "description": str(fm.get("description") or "Imported skill."),
+        "description": described(str(fm.get("description") or ""), report, "skill"),
         "body": native.body,
         "source": SourceRef(report.source),
         "license": None if fm.get("license") is None else str(fm["license"]),

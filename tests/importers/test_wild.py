@@ -855,3 +855,10 @@ def test_an_agent_without_a_description_is_said_to_get_a_stand_in(tmp_path: Path
     result = api.import_(root, tmp_path / "pack")
     said = [a for r in result.reports for a in r.approximated]
     assert any(a.startswith("description (the file has none") for a in said), said
+
+
+def test_a_skill_without_a_description_is_said_to_get_a_stand_in(tmp_path: Path) -> None:
+    root = _write(tmp_path / "src", {".claude/skills/tidy/SKILL.md": "---\nname: tidy\n---\nx\n"})
+    result = api.import_(root, tmp_path / "pack", dry_run=True)
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("description (the file has none: 'Imported skill.'") for a in said)

@@ -294,7 +294,7 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
     metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     return Skill(
         name=name,
-        description=str(fm.get("description") or "Imported skill."),
+        description=described(str(fm.get("description") or ""), report, "skill"),
         body=native.body,
         source=SourceRef(report.source),
         license=_text(fm.get("license")),

@@ -164,7 +164,7 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
     raw = fm.get("metadata")
     metadata: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
     name = name_of(fm.get("name"), folder.name)
-    description = str(fm.get("description") or "Imported skill.")
+    description = described(str(fm.get("description") or ""), report, "skill")
     hidden = user_only(folder)
     if metadata.pop(COMMAND_MARK, None) is not None:
         report.kind = "command (codex skill)"

@@ -205,7 +205,7 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
     hidden = fm.get("disable-model-invocation")
     return Skill(
         name=name_of(fm.get("name"), native.path.parent.name),
-        description=str(fm.get("description") or "Imported skill."),
+        description=described(str(fm.get("description") or ""), report, "skill"),
         body=native.body,
         source=SourceRef(report.source),
         license=_text(fm.get("license")),

@@ -35,7 +35,9 @@ def servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
 
 def manifest(folder: Path) -> Path | None:
     """The plugin manifest the Copilot CLI reads in ``folder``, if any."""
-    return next((folder / m for m in MANIFESTS if (folder / m).is_file()), None)
+    # one linked from outside the plugin (from ~/, say) is no manifest of it
+    found = (folder / m for m in MANIFESTS if (folder / m).is_file())
+    return next((path for path in found if within(path, folder)), None)
 
 
 def named_servers(found: Path, folder: Path, named: Any, run: Importing) -> set[Path]:
