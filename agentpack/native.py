@@ -7,7 +7,6 @@ Native files come from the internet: with ``lenient``, the usual mistakes are re
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
-from agentpack import examples, repair
+from agentpack import examples, filereport, repair
 from agentpack.filereport import FileReport
 from agentpack.model import (
     Agent,
@@ -106,12 +105,9 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
 
 def json_object(path: Path) -> dict[str, Any]:
     """A JSON file's object (a plugin manifest, say); empty when it is unreadable or no
-    object, for the caller's report to go on without it."""
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    object, for the caller's report to go on without it (``filereport.json_object``
+    reports why, for a caller that says so)."""
+    return filereport.json_object(path, FileReport(str(path)))
 
 
 def slug(text: str) -> str:
