@@ -230,6 +230,8 @@ def hook_file(hook: Hook, schemas: str | None = "../schemas") -> OutFile:
         "tools": list(hook.tools) or None,
         "run": hook.run,
         "interpreter": hook.interpreter,
+        "args": list(hook.args) or None,
+        "files": list(hook.files) or None,
         "timeout": hook.timeout,
         "targets": list(hook.targets) if hook.targets is not None else None,
     }

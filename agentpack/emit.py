@@ -32,6 +32,7 @@ _NOT_A_STRING = re.compile(
       |y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
       |[-+]?[0-9][0-9_,:.eExXoObBa-fA-F+-]*
       |[-+]?\.[0-9][0-9_eE+-]*
+      |[-+]_[0-9_]*|[-+]?\._[0-9_]*  # ruamel's YAML 1.2 reads +_ and ._ as numbers
       |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
       |<<|=
     )$""",

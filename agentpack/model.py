@@ -259,6 +259,10 @@ class Hook:
     run: str
     """The script, a pack-relative path; its bytes are in ``Manifest.files``."""
     interpreter: str = "sh"
+    args: tuple[str, ...] = ()
+    """Words given to the script after its path (a launcher's ``session-start``)."""
+    files: tuple[str, ...] = ()
+    """Other pack files the script runs or imports, copied beside it."""
     tools: tuple[str, ...] = ()
     """For tool events: the canonical tool ids it runs for; empty: every tool."""
     timeout: int | None = None

@@ -160,16 +160,25 @@ def _hook(fields: Fields, doc: Doc, files: dict[str, bytes]) -> Hook | None:
             key=True,
         )
         ok = False
+    for i, arg in enumerate(data.get("args") or ()):  # guard --token ghp_...
+        ok &= _no_secret(fields, doc, ("args", i), arg)
     script = read_pack_file(fields, doc, ("run",), data["run"])
-    if script is None or name is None or not ok:
+    needed = {
+        rel: read_pack_file(fields, doc, ("files", i), rel)
+        for i, rel in enumerate(data.get("files", ()))
+    }
+    if script is None or name is None or not ok or None in needed.values():
         return None
     files[data["run"]] = script
+    files.update(needed)
     return Hook(
         name=name,
         source=SourceRef(doc.rel),
         event=data["event"],
         run=data["run"],
         interpreter=data.get("interpreter", "sh"),
+        args=tuple(data.get("args", ())),
+        files=tuple(data.get("files", ())),
         tools=tuple(normalize_tool_id(t) for t in data.get("tools", ())),
         timeout=data.get("timeout"),
         description=data.get("description", ""),

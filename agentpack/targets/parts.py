@@ -71,8 +71,9 @@ def mcp_servers(
 
 
 def command(hook: Hook, root: str) -> str:
-    """The shell command that runs a hook's script from the installed pack."""
-    return f'{hook.interpreter} "{root}/{hook.run}"'
+    """The shell command that runs a hook's script from the installed pack (its arguments
+    are plain words, which need no quotes in any tool's shell)."""
+    return " ".join((f'{hook.interpreter} "{root}/{hook.run}"', *hook.args))
 
 
 def claude_hooks(
@@ -101,7 +102,10 @@ def files(
     folder: str = "",
 ) -> Iterator[OutFile]:
     """The pack files the servers and hooks run, at their pack paths under ``folder``."""
-    wanted = [*(f for s in chosen_servers for f in s.files), *(h.run for h in chosen_hooks)]
+    wanted = [
+        *(f for s in chosen_servers for f in s.files),
+        *(f for h in chosen_hooks for f in (h.run, *h.files)),
+    ]
     for rel in dict.fromkeys(wanted):
         yield OutFile(
             f"{folder}{rel}",

@@ -1,14 +1,13 @@
-"""MCP servers and hooks read back from a host's files, for ``import``: the inverse of
-``parts``. Each target's reader brings its servers to the shape of ``.mcp.json`` and its
-hooks to Claude Code's ``hooks.json`` shape, with how it spells its folder and environment
-variables; what comes back is the pack's own spelling (``${PLUGIN_ROOT}``, ``${NAME}``), and
-the scripts they run are copied into the pack under the same paths.
+"""MCP servers read back from a host's files, for ``import``: the inverse of ``parts``
+(hooks: ``readhooks``). Each target's reader brings its servers to the shape of
+``.mcp.json``, with how it spells its folder and environment variables; what comes back is
+the pack's own spelling (``${PLUGIN_ROOT}``, ``${NAME}``), and the scripts they run are
+copied into the pack under the same paths.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,15 +15,12 @@ from typing import Any
 
 from agentpack import filereport
 from agentpack.filereport import FileReport
-from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource, SourceRef
+from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.nativetree import within
 from agentpack.outputs import is_executable
 from agentpack.targets import vscode
-from agentpack.targets.parts import CLAUDE_EVENTS
 
-EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
-INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node", ".sh": "sh", ".bash": "bash"}
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 _TRANSPORTS = {"http": "http", "streamable-http": "http", "sse": "sse"}
 _SERVER_KEYS = frozenset(
@@ -50,7 +46,7 @@ class Spelling:
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 
-def _scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
+def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
     """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
     found: dict[str, Resource] = {}
     for value in values:
@@ -132,7 +128,7 @@ def servers(
             )
             files: dict[str, Resource] = {}
         elif fixed.get("command"):
-            files = _scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
+            files = scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
             server = McpServer(
                 slug(name) or "server",
                 source,
@@ -151,192 +147,6 @@ def servers(
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
         run.part(server, files, report)
-
-
-def hooks(
-    document: Mapping[str, Any],
-    folder: Path,
-    spelling: Spelling,
-    tools: Callable[[str], tuple[str, ...] | None],
-    run: Importing,
-    report: FileReport,
-) -> None:
-    """Every command hook of a ``{"hooks": {event: [group, ...]}}`` document. ``tools``
-    gives the canonical tool ids a matcher names (None: not all of them are known, and the
-    hook then runs for every tool: a guard held to fewer tools would guard less)."""
-    events = document.get("hooks", document)  # inline in a plugin.json: the events alone
-    if not isinstance(events, dict):
-        report.dropped.append("hooks (not an object of events)")
-        return
-    taken: set[str] = set()
-    for event, groups in events.items():
-        canonical = EVENTS.get(event)
-        if canonical is None:
-            why = (  # preToolUse: the Copilot CLI's hooks.json, its scripts get its own input
-                "the Copilot CLI's own hooks, whose scripts get input of its own"
-                if EVENTS.get(event[:1].upper() + event[1:])
-                else "no event of the pack's is that one"
-            )
-            report.dropped.append(f"hooks.{event} ({why})")
-            continue
-        if not isinstance(groups, list):
-            report.dropped.append(f"hooks.{event} (not a list of matcher groups)")
-            continue
-        for group in groups:
-            if not isinstance(group, dict):
-                report.dropped.append(f"hooks.{event}: {group!r} (not a matcher group)")
-                continue
-            matcher = str(group.get("matcher") or "")
-            ids = tools(matcher) if canonical in ("before_tool", "after_tool") else ()
-            if matcher and canonical not in ("before_tool", "after_tool"):
-                report.approximated.append(
-                    f"hooks.{event} matcher {matcher!r} (a pack's {canonical} hook runs every "
-                    "time: the event has no matcher in every tool)"
-                )
-            if ids is None:
-                ids = ()
-                report.approximated.append(
-                    f"hooks.{event} matcher {matcher!r} (runs for every tool: not every name "
-                    "in it is a tool agentpack knows)"
-                )
-            handlers = group.get("hooks")
-            if not isinstance(handlers, list):
-                report.dropped.append(f"hooks.{event} (a group without a list of hooks)")
-                continue
-            for handler in handlers:
-                _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
-
-
-def _hook(
-    handler: Any,
-    event: str,
-    host_event: str,
-    ids: tuple[str, ...],
-    folder: Path,
-    spelling: Spelling,
-    run: Importing,
-    report: FileReport,
-    taken: set[str],
-) -> None:
-    if not isinstance(handler, dict) or handler.get("type", "command") != "command":
-        report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
-        return
-    command = spelling.canonical(str(handler.get("command") or ""))
-    given = words(handler.get("args")) if "args" in handler else None  # exec form: no shell
-    try:
-        argv = shlex.split(command) if given is None else [command, *map(spelling.canonical, given)]
-    except ValueError:
-        argv = []
-    scripts = [w for w in argv if w.startswith(PLUGIN_ROOT + "/")]
-    if len(scripts) != 1 or argv[-1] != scripts[0] or len(argv) > 2:
-        why = (
-            "it runs no file of the plugin"
-            if not scripts
-            else "it runs more than one file"
-            if len(scripts) > 1
-            else "it passes arguments or options"
-        )
-        report.dropped.append(
-            f"hooks.{host_event}: {handler.get('command')!r} ({why}; a pack's hook runs one "
-            "script of the plugin, alone or after its interpreter)"
-        )
-        return
-    rel = scripts[0].removeprefix(PLUGIN_ROOT + "/")
-    files = _scripts([scripts[0]], folder, report)
-    if rel not in files:
-        return
-    for key in sorted(set(handler) - {"type", "command", "timeout", "args"}):
-        why = (
-            "the hook runs for every call its matcher names"
-            if key == "if"
-            else "not a field a pack's hook has"
-        )
-        report.dropped.append(f"hooks.{host_event}.{key} ({why})")
-    report.dropped += _modules(rel, files[rel].data, folder)
-    interpreter = argv[0] if len(argv) == 2 else _runs_with(rel, files[rel].data)
-    name = base = slug(Path(rel).stem) or "hook"
-    n = 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    taken.add(name)
-    timeout = handler.get("timeout")
-    hook = Hook(
-        name,
-        SourceRef(report.source),
-        event,
-        rel,
-        interpreter,
-        ids,
-        int(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
-    )
-    report.mapped.append(f"hooks.{host_event}")
-    run.part(hook, files, report)
-
-
-_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-
-
-def _modules(rel: str, data: bytes, folder: Path) -> list[str]:
-    """The plugin's own Python modules a hook script imports (beside it, or at the
-    plugin's root): a pack carries the script only, so they are said to be left out."""
-    if not rel.endswith(".py"):
-        return []
-    found = []
-    here = (folder / rel).parent
-    for name in dict.fromkeys(m.decode() for m in _IMPORT.findall(data)):
-        for base in dict.fromkeys((here, folder)):
-            for path in (base / f"{name}.py", base / name):
-                if path.exists() and path != folder / rel:
-                    where = path.relative_to(folder).as_posix() + ("/" if path.is_dir() else "")
-                    found.append(
-                        f"{where} (a module {rel} imports: a pack's hook carries its script "
-                        "only, which then fails to import it)"
-                    )
-    return found
-
-
-def _runs_with(rel: str, data: bytes) -> str:
-    """The program a script run alone names in its ``#!`` line (``/usr/bin/env bash``:
-    bash), else the usual one for its suffix: ``sh`` would run a bash script's ``[[`` as
-    an error."""
-    first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
-    words = first[2:].split() if first.startswith("#!") else []
-    if words and Path(words[0]).name == "env":
-        words = [w for w in words[1:] if not w.startswith("-")]
-    program = Path(words[0]).name if words else ""
-    if re.fullmatch(r"[A-Za-z0-9_.+-]+", program):
-        return program
-    return INTERPRETERS.get(Path(rel).suffix, "sh")
-
-
-_NAME = re.compile(r"[\w.-]+")
-_TOOL = re.compile(r"[\w.-]*|\.\*|\*")
-
-
-def matcher_tools(matcher: str, names: Mapping[str, str]) -> tuple[str, ...] | None:
-    """The canonical tools a Claude-shaped hook matcher names: host tool names (``names``
-    maps them), ``mcp__<server>__<tool>`` and a plugin server's
-    ``mcp__plugin_<plugin>_<server>__<tool>``; empty: every tool; None: a name the host
-    does not have, or a pattern beyond a list of names."""
-    if matcher.strip() in ("", "*", ".*"):
-        return ()
-    ids: list[str] = []
-    for name in (n.strip() for n in matcher.split("|")):
-        if name.startswith("mcp__"):
-            server, _, tool = name[5:].partition("__")
-            server = re.sub(r"^plugin_[^_]+_", "", server)
-            if server in (".*", "*"):
-                ids.append("mcp:*")
-            elif not _NAME.fullmatch(server) or not _TOOL.fullmatch(tool):
-                return None
-            else:
-                ids.append(f"mcp:{server}" if tool in ("", ".*", "*") else f"mcp:{server}/{tool}")
-        elif name in names:
-            ids.append(names[name])
-        else:
-            return None
-    return tuple(dict.fromkeys(ids))
 
 
 def servers_file(
@@ -371,17 +181,6 @@ def servers_file(
                 "agents to the ones they may use in their tools)"
             )
     servers(specs, path.parent, spelling, run, report, where)
-
-
-def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[str, str]) -> None:
-    """The hooks of a Claude-shaped ``hooks.json``; a plugin's ``hooks/hooks.json`` names
-    its scripts from the plugin's folder, above it."""
-    if not run.first(path):
-        return
-    report = run.report(path, "hooks")
-    document = filereport.json_object(path, report)
-    root = path.parent.parent if path.parent.name == "hooks" else path.parent
-    hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)
 
 
 def missing_plugin(report: FileReport, index: int, name: object, what: str, tool: str) -> None:

@@ -81,7 +81,7 @@ class ClaudeTarget:
         "server": frozenset(
             {"name", "command", "args", "env", "cwd", "url", "transport", "headers", "files"}
         ),
-        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
+        "hook": frozenset({"event", "run", "interpreter", "args", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

@@ -84,7 +84,7 @@ class CodexTarget:
             | {"disable_model_invocation"}
         ),
         "server": frozenset({"name", "command", "args", "env", "cwd", "url", "headers", "files"}),
-        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
+        "hook": frozenset({"event", "run", "interpreter", "args", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from agentpack.native import Importing
 from agentpack.source import TOMLError, decode_error, read_toml
-from agentpack.targets import readparts
+from agentpack.targets import readhooks, readparts
 
 SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
 HOOK_TOOLS = {"Bash": "bash"}
@@ -112,4 +112,4 @@ def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def hooks(path: Path, run: Importing) -> None:
-    readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)
+    readhooks.hooks_file(path, run, SPELLING, HOOK_TOOLS)

@@ -98,7 +98,7 @@ class CopilotTarget:
         "server": frozenset(
             {"name", "command", "args", "env", "cwd", "url", "transport", "headers", "files"}
         ),
-        "hook": frozenset({"event", "run", "interpreter", "tools", "timeout"}),
+        "hook": frozenset({"event", "run", "interpreter", "args", "tools", "timeout"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from agentpack.native import Importing
 from agentpack.nativetree import within
-from agentpack.targets import readparts
+from agentpack.targets import readhooks, readparts
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, MANIFESTS
 
 SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
@@ -29,7 +29,7 @@ def servers_and_hooks(folder: Path, run: Importing) -> set[Path]:
     found = sorted((folder / "hooks").glob("*.json")) if (folder / "hooks").is_dir() else []
     for path in found:
         taken.add(folder / "hooks")
-        readparts.hooks_file(path, run, SPELLING, HOOK_TOOLS)
+        readhooks.hooks_file(path, run, SPELLING, HOOK_TOOLS)
     return taken
 
 

@@ -72,7 +72,7 @@ class OpencodeTarget:
             {"name", "description", "body", "license", "compatibility", "metadata", "resources"}
         ),
         "server": frozenset({"name", "command", "args", "env", "url", "headers", "files"}),
-        "hook": frozenset({"event", "run", "interpreter", "tools"}),
+        "hook": frozenset({"event", "run", "interpreter", "args", "tools"}),
     }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:

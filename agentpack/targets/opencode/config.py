@@ -156,6 +156,7 @@ def plugin(manifest: Manifest, hooks: list[Hook], report: Report) -> str:
             "tools": matched(h),
             "interpreter": h.interpreter,
             "script": h.run,
+            **({"args": list(h.args)} if h.args else {}),
             "timeout": h.timeout or 60,
         }
         for h in hooks
@@ -203,7 +204,7 @@ function matches(hook, tool) {
 }
 
 function run(hook, payload) {
-  return spawnSync(hook.interpreter, [path.join(ROOT, hook.script)], {
+  return spawnSync(hook.interpreter, [path.join(ROOT, hook.script), ...(hook.args ?? [])], {
     input: JSON.stringify(payload),
     encoding: "utf8",
     timeout: hook.timeout * 1000,

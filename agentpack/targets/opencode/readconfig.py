@@ -14,7 +14,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import ImportEnv, Importing, Native
 from agentpack.source import decode_error
-from agentpack.targets import readparts
+from agentpack.targets import readhooks, readparts
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
 
@@ -237,12 +237,13 @@ def hook_plugin(path: Path, run: Importing) -> bool:
     events: dict[str, list[dict[str, Any]]] = {}
     for row in table if isinstance(table, list) else ():
         handler = {
-            "command": f'{row.get("interpreter", "sh")} "{PLUGIN_ROOT}/{row.get("script", "")}"',
+            "command": row.get("interpreter", "sh"),
+            "args": [f"{PLUGIN_ROOT}/{row.get('script', '')}", *(row.get("args") or ())],
             "timeout": row.get("timeout"),
         }
         group = {"matcher": "|".join(row.get("tools") or ()), "hooks": [handler]}
         events.setdefault(str(row.get("event")), []).append(group)
-    readparts.hooks(
+    readhooks.hooks(
         {"hooks": events}, path.parent.parent, readparts.Spelling(()), _tools, run, report
     )
     return True

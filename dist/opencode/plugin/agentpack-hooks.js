@@ -60,7 +60,7 @@ function matches(hook, tool) {
 }
 
 function run(hook, payload) {
-  return spawnSync(hook.interpreter, [path.join(ROOT, hook.script)], {
+  return spawnSync(hook.interpreter, [path.join(ROOT, hook.script), ...(hook.args ?? [])], {
     input: JSON.stringify(payload),
     encoding: "utf8",
     timeout: hook.timeout * 1000,

@@ -1,0 +1,260 @@
+"""Hooks read back from a host's files, for ``import``: each target's reader brings its
+hooks to Claude Code's ``hooks.json`` shape, and a hook comes back as the script it runs,
+with its arguments and the plugin's files that script runs or imports, copied into the pack
+under the same paths.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from agentpack import filereport
+from agentpack.filereport import FileReport
+from agentpack.model import PLUGIN_ROOT, Hook, Resource, SourceRef
+from agentpack.native import Importing, slug
+from agentpack.nativetree import within
+from agentpack.outputs import is_executable
+from agentpack.targets.parts import CLAUDE_EVENTS
+from agentpack.targets.readparts import Spelling, scripts, words
+
+EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
+INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node"}
+_PROGRAM = re.compile(r"[A-Za-z0-9_.+-]+")
+"""A program a hook's command names before its script (the pack's ``interpreter``)."""
+_WORD = re.compile(r"[A-Za-z0-9_.:=+/-]+")
+"""An argument every tool's shell reads alike (the pack's ``args``)."""
+
+
+def hooks(
+    document: Mapping[str, Any],
+    folder: Path,
+    spelling: Spelling,
+    tools: Callable[[str], tuple[str, ...] | None],
+    run: Importing,
+    report: FileReport,
+) -> None:
+    """Every command hook of a ``{"hooks": {event: [group, ...]}}`` document. ``tools``
+    gives the canonical tool ids a matcher names (None: not all of them are known, and the
+    hook then runs for every tool: a guard held to fewer tools would guard less)."""
+    events = document.get("hooks", document)  # inline in a plugin.json: the events alone
+    if not isinstance(events, dict):
+        report.dropped.append("hooks (not an object of events)")
+        return
+    taken: set[str] = set()
+    for event, groups in events.items():
+        canonical = EVENTS.get(event)
+        if canonical is None:
+            why = (  # preToolUse: the Copilot CLI's hooks.json, its scripts get its own input
+                "the Copilot CLI's own hooks, whose scripts get input of its own"
+                if EVENTS.get(event[:1].upper() + event[1:])
+                else "no event of the pack's is that one"
+            )
+            report.dropped.append(f"hooks.{event} ({why})")
+            continue
+        if not isinstance(groups, list):
+            report.dropped.append(f"hooks.{event} (not a list of matcher groups)")
+            continue
+        for group in groups:
+            if not isinstance(group, dict):
+                report.dropped.append(f"hooks.{event}: {group!r} (not a matcher group)")
+                continue
+            matcher = str(group.get("matcher") or "")
+            ids = tools(matcher) if canonical in ("before_tool", "after_tool") else ()
+            if matcher and canonical not in ("before_tool", "after_tool"):
+                report.approximated.append(
+                    f"hooks.{event} matcher {matcher!r} (a pack's {canonical} hook runs every "
+                    "time: the event has no matcher in every tool)"
+                )
+            if ids is None:
+                ids = ()
+                report.approximated.append(
+                    f"hooks.{event} matcher {matcher!r} (runs for every tool: not every name "
+                    "in it is a tool agentpack knows)"
+                )
+            handlers = group.get("hooks")
+            if not isinstance(handlers, list):
+                report.dropped.append(f"hooks.{event} (a group without a list of hooks)")
+                continue
+            for handler in handlers:
+                _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
+
+
+def _hook(
+    handler: Any,
+    event: str,
+    host_event: str,
+    ids: tuple[str, ...],
+    folder: Path,
+    spelling: Spelling,
+    run: Importing,
+    report: FileReport,
+    taken: set[str],
+) -> None:
+    if not isinstance(handler, dict) or handler.get("type", "command") != "command":
+        report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
+        return
+    command = spelling.canonical(str(handler.get("command") or ""))
+    given = words(handler.get("args")) if "args" in handler else None  # exec form: no shell
+    try:
+        argv = shlex.split(command) if given is None else [command, *map(spelling.canonical, given)]
+    except ValueError:
+        argv = []
+    at = [i for i, w in enumerate(argv) if w.startswith(PLUGIN_ROOT + "/")]
+    args = argv[at[0] + 1 :] if len(at) == 1 else []
+    program = Path(argv[0]).name if at == [1] else ""
+    why = (
+        "it runs no file of the plugin"
+        if not at
+        else "it runs more than one file"
+        if len(at) > 1
+        else "it gives options to the program that runs the script"
+        if at[0] > 1 or (at[0] == 1 and not _PROGRAM.fullmatch(program))
+        else "its arguments are not plain words"
+        if not all(_WORD.fullmatch(a) for a in args)
+        else None
+    )
+    if why is not None:
+        report.dropped.append(
+            f"hooks.{host_event}: {handler.get('command')!r} ({why}; a pack's hook runs one "
+            "script of the plugin, alone or after its interpreter, with plain words after it)"
+        )
+        return
+    rel = argv[at[0]].removeprefix(PLUGIN_ROOT + "/")
+    files = scripts([argv[at[0]]], folder, report)
+    if rel not in files:
+        return
+    for key in sorted(set(handler) - {"type", "command", "timeout", "args"}):
+        why = (
+            "the hook runs for every call its matcher names"
+            if key == "if"
+            else "not a field a pack's hook has"
+        )
+        report.dropped.append(f"hooks.{host_event}.{key} ({why})")
+    needed = _needed(rel, args, folder, report)
+    name = base = slug(Path(args[0]).stem if needed and args else Path(rel).stem) or "hook"
+    n = 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name)
+    timeout = handler.get("timeout")
+    hook = Hook(
+        name,
+        SourceRef(report.source),
+        event,
+        rel,
+        program or _runs_with(rel, files[rel].data),
+        tuple(args),
+        tuple(needed),
+        ids,
+        int(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
+    )
+    report.mapped.append(f"hooks.{host_event}")
+    run.part(hook, {**files, **needed}, report)
+
+
+_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
+    """The other files of the plugin a hook's script runs: those beside it that an argument
+    names (a launcher's ``session-start``, or ``setup`` for ``setup.py``), and the modules
+    the Python ones import from beside them or the plugin's root. A module that is a
+    folder is said to be left out: a pack's hook carries files."""
+    here = PurePosixPath(rel).parent
+    found: dict[str, Resource] = {}
+    for arg in (a for a in args if not a.startswith("-")):
+        beside = folder.joinpath(*here.parts, *PurePosixPath(arg).parts)
+        for path in [beside, *sorted(beside.parent.glob(glob.escape(beside.name) + ".*"))]:
+            _add(path, folder, found)
+    queue = [rel, *found]
+    while queue:
+        script = queue.pop()
+        path = folder / script
+        if not script.endswith(".py") or not path.is_file():
+            continue
+        for module in dict.fromkeys(m.decode() for m in _IMPORT.findall(path.read_bytes())):
+            for base in dict.fromkeys((path.parent, folder)):
+                for near in (base / f"{module}.py", base / module):
+                    if near.is_dir() and within(near, folder):
+                        where = near.relative_to(folder).as_posix()
+                        report.dropped.append(
+                            f"{where}/ (a module {script} imports: a pack's hook carries "
+                            "files, not folders, so it fails to import it)"
+                        )
+                    elif (added := _add(near, folder, found)) and added != rel:
+                        queue.append(added)
+    found.pop(rel, None)
+    return found
+
+
+def _add(path: Path, folder: Path, found: dict[str, Resource]) -> str | None:
+    """``path``, when it is a file inside ``folder`` (a link out of it is never followed)
+    not yet in ``found``; its pack path."""
+    if not path.is_file() or not within(path, folder):
+        return None
+    rel = path.relative_to(folder).as_posix()
+    if rel in found:
+        return None
+    found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
+    return rel
+
+
+def _runs_with(rel: str, data: bytes) -> str:
+    """The program a script run alone names in its ``#!`` line (``/usr/bin/env bash``:
+    bash), else the usual one for its suffix, else bash: Claude Code runs a hook's command
+    with bash, which runs a script with no ``#!`` line itself (``sh`` would stop at a bash
+    script's ``[[`` or ``${BASH_SOURCE[0]}``)."""
+    first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
+    words = first[2:].split() if first.startswith("#!") else []
+    if words and Path(words[0]).name == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    program = Path(words[0]).name if words else ""
+    if _PROGRAM.fullmatch(program):
+        return program
+    return INTERPRETERS.get(Path(rel).suffix, "bash")
+
+
+_NAME = re.compile(r"[\w.-]+")
+_TOOL = re.compile(r"[\w.-]*|\.\*|\*")
+
+
+def matcher_tools(matcher: str, names: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The canonical tools a Claude-shaped hook matcher names: host tool names (``names``
+    maps them), ``mcp__<server>__<tool>`` and a plugin server's
+    ``mcp__plugin_<plugin>_<server>__<tool>``; empty: every tool; None: a name the host
+    does not have, or a pattern beyond a list of names."""
+    if matcher.strip() in ("", "*", ".*"):
+        return ()
+    ids: list[str] = []
+    for name in (n.strip() for n in matcher.split("|")):
+        if name.startswith("mcp__"):
+            server, _, tool = name[5:].partition("__")
+            server = re.sub(r"^plugin_[^_]+_", "", server)
+            if server in (".*", "*"):
+                ids.append("mcp:*")
+            elif not _NAME.fullmatch(server) or not _TOOL.fullmatch(tool):
+                return None
+            else:
+                ids.append(f"mcp:{server}" if tool in ("", ".*", "*") else f"mcp:{server}/{tool}")
+        elif name in names:
+            ids.append(names[name])
+        else:
+            return None
+    return tuple(dict.fromkeys(ids))
+
+
+def hooks_file(path: Path, run: Importing, spelling: Spelling, names: Mapping[str, str]) -> None:
+    """The hooks of a Claude-shaped ``hooks.json``; a plugin's ``hooks/hooks.json`` names
+    its scripts from the plugin's folder, above it."""
+    if not run.first(path):
+        return
+    report = run.report(path, "hooks")
+    document = filereport.json_object(path, report)
+    root = path.parent.parent if path.parent.name == "hooks" else path.parent
+    hooks(document, root, spelling, lambda m: matcher_tools(m, names), run, report)

@@ -1,0 +1,3 @@
+from auditlog import record
+
+record("session ended")

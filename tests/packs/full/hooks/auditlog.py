@@ -1,0 +1,2 @@
+def record(line: str) -> None:
+    print(line)

@@ -1,0 +1,143 @@
+"""Hooks read from a plugin's hooks.json: a launcher's arguments and the files it starts
+come along, and the exported command still runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agentpack import api
+
+LAUNCHER = b"""\
+: << 'CMDBLOCK'
+@echo off
+CMDBLOCK
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)"
+SCRIPT_NAME="$1"
+shift
+"${SCRIPT_DIR}/${SCRIPT_NAME}" "$@"
+"""
+"""A polyglot launcher with no ``#!`` line that runs the script its argument names."""
+
+
+def _plugin(root: Path, hooks: object, files: dict[str, bytes]) -> Path:
+    (root / ".claude-plugin").mkdir(parents=True)
+    (root / ".claude-plugin" / "plugin.json").write_text('{"name": "p", "version": "1.0.0"}')
+    (root / "hooks").mkdir()
+    (root / "hooks" / "hooks.json").write_text(json.dumps({"hooks": hooks}))
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(0o755)
+    return root
+
+
+def _session(command: str) -> dict[str, object]:
+    hook = {"type": "command", "command": command}
+    return {"SessionStart": [{"matcher": "startup|resume", "hooks": [hook]}]}
+
+
+def test_a_launcher_comes_with_its_argument_and_the_script_it_starts(tmp_path: Path) -> None:
+    """The superpowers shape: a wrapper with no #! line that Claude Code's bash runs, given
+    the name of the script beside it."""
+    files = {
+        "hooks/run-hook.cmd": LAUNCHER,
+        "hooks/session-start": b'#!/usr/bin/env bash\necho "{\\"started\\": true}"\n',
+    }
+    hooks = _session('"${CLAUDE_PLUGIN_ROOT}/hooks/run-hook.cmd" session-start')
+    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (hook.name, hook.event, hook.run, hook.interpreter, hook.args, hook.files) == (
+        "session-start",
+        "session_start",
+        "hooks/run-hook.cmd",
+        "bash",
+        ("session-start",),
+        ("hooks/session-start",),
+    )
+    assert (tmp_path / "pack" / "hooks" / "session-start").read_bytes() == files[
+        "hooks/session-start"
+    ]
+    assert os.access(tmp_path / "pack" / "hooks" / "session-start", os.X_OK)
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash to run the exported hook")
+def test_the_exported_hook_runs_the_launched_script(tmp_path: Path) -> None:
+    """Claude Code runs a hook's command with bash after putting the plugin's folder for
+    ${CLAUDE_PLUGIN_ROOT}: the exported command, run that way, reaches the script."""
+    files = {
+        "hooks/run-hook.cmd": LAUNCHER,
+        "hooks/session-start": b"#!/usr/bin/env bash\necho launched-$0\n",
+    }
+    hooks = _session('"${CLAUDE_PLUGIN_ROOT}/hooks/run-hook.cmd" session-start')
+    api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    api.export(tmp_path / "pack", ("claude",), tmp_path / "dist", cache=False)
+    plugin = tmp_path / "dist" / "claude"
+    document = json.loads((plugin / "hooks" / "hooks.json").read_text())
+    command = document["hooks"]["SessionStart"][0]["hooks"][0]["command"]
+    assert command == 'bash "${CLAUDE_PLUGIN_ROOT}/hooks/run-hook.cmd" session-start'
+    done = subprocess.run(
+        ["bash", "-c", command.replace("${CLAUDE_PLUGIN_ROOT}", str(plugin))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().endswith("hooks/session-start")
+
+
+def test_a_python_launch_brings_the_modules_it_imports(tmp_path: Path) -> None:
+    """The SonarSource shape: ``sh run-hook setup`` runs setup.py, which imports a module
+    beside it; a module that is a folder cannot come and is said to be left out."""
+    files = {
+        "scripts/run-hook": b'#!/bin/sh\nexec python3 "$(dirname "$0")/$1.py"\n',
+        "scripts/setup.py": b"import _common\nfrom helpers.x import y\n",
+        "scripts/_common.py": b"import json\n",
+        "scripts/helpers/x.py": b"y = 1\n",
+        "scripts/other.py": b"",
+    }
+    hooks = _session('sh "${CLAUDE_PLUGIN_ROOT}/scripts/run-hook" setup')
+    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (hook.name, hook.interpreter, hook.args) == ("setup", "sh", ("setup",))
+    assert sorted(hook.files) == ["scripts/_common.py", "scripts/setup.py"]
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert any(d.startswith("scripts/helpers/ (a module scripts/setup.py imports") for d in dropped)
+    assert not (tmp_path / "pack" / "scripts" / "other.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "why"),
+    [
+        ('"${CLAUDE_PLUGIN_ROOT}/hooks/x.sh" "$HOME"', "its arguments are not plain words"),
+        ('"${CLAUDE_PLUGIN_ROOT}/hooks/x.sh" "a b"', "its arguments are not plain words"),
+        ('python3 -u "${CLAUDE_PLUGIN_ROOT}/hooks/x.sh"', "it gives options to the program"),
+        ('/usr/bin/env python3 "${CLAUDE_PLUGIN_ROOT}/hooks/x.sh"', "it gives options to"),
+        ('"${CLAUDE_PLUGIN_ROOT}/hooks/x.sh" "${CLAUDE_PLUGIN_ROOT}/y"', "more than one file"),
+    ],
+)
+def test_a_hook_a_pack_cannot_run_alike_is_left_out_and_said(
+    tmp_path: Path, command: str, why: str
+) -> None:
+    files = {"hooks/x.sh": b"#!/bin/sh\n", "y": b""}
+    result = api.import_(_plugin(tmp_path / "p", _session(command), files), tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert api.load_pack(tmp_path / "pack").manifest.hooks == ()
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert any(why in d for d in dropped), dropped
+
+
+def test_an_interpreter_named_by_its_path_is_named_alone(tmp_path: Path) -> None:
+    files = {"hooks/x.sh": b"echo hi\n"}
+    hooks = _session('/bin/bash "${CLAUDE_PLUGIN_ROOT}/hooks/x.sh" --quiet')
+    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (hook.interpreter, hook.args, hook.files) == ("bash", ("--quiet",), ())
