@@ -26,7 +26,7 @@ from agentpack.yamldoc import Located
 
 TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),
-    "edit": ("edit", "write"),
+    "edit": ("edit", "write", "notebook"),  # a notebook is a file opencode's edit changes
     "write": ("write",),
     "patch": ("edit",),
     "apply_patch": ("edit",),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agentpack import api
 from agentpack.permissions import Decision
 
@@ -142,3 +144,20 @@ def test_an_agent_named_as_a_built_in_keeps_the_built_ins_rules(tmp_path: Path) 
     assert plan.policy.decide("edit") is Decision.DENY
     assert plan.policy.decide("read") is Decision.ALLOW
     assert pack.agent("team/coder") is not None
+
+
+@pytest.mark.parametrize(
+    "fields", ["permission:\n  edit: deny", "tools:\n  edit: false", "permission:\n  '*': deny"]
+)
+def test_an_agent_that_may_not_edit_may_not_edit_notebooks(tmp_path: Path, fields: str) -> None:
+    """opencode's edit changes any file, a notebook too: an agent denied it must not get
+    Claude Code's NotebookEdit."""
+    agents = tmp_path / "src" / ".opencode" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "r.md").write_text(f"---\ndescription: Reviews.\n{fields}\n---\nReview.\n")
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("r")
+    assert agent is not None
+    assert agent.policy is not None
+    assert agent.policy.decide("notebook") is Decision.DENY

@@ -20,6 +20,7 @@ TOOLS = {  # canonical tool -> the 2.x actions it stands for (each must hold)
     "read": ["read"],
     "edit": ["edit"],
     "write": ["edit"],
+    "notebook": ["edit"],  # a notebook is a file opencode's edit changes
     "bash": ["shell"],
     "webfetch": ["webfetch"],
     "websearch": ["websearch", "codesearch"],
