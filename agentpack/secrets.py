@@ -38,6 +38,22 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("dop_v1_", "a DigitalOcean token"),
     ("sq0atp-", "a Square token"),
     ("shpat_", "a Shopify token"),
+    ("sbp_", "a Supabase access token"),
+    ("sb_secret_", "a Supabase secret key"),
+    ("sk_live_", "a Stripe secret key"),
+    ("rk_live_", "a Stripe restricted key"),
+    ("sk_test_", "a Stripe test key"),
+    ("pplx-", "a Perplexity API key"),
+    ("tvly-", "a Tavily API key"),
+    ("ntn_", "a Notion token"),
+    ("lin_api_", "a Linear API key"),
+    ("gsk_", "a Groq API key"),
+    ("xai-", "an xAI API key"),
+    ("r8_", "a Replicate token"),
+    ("figd_", "a Figma token"),
+    ("glsa_", "a Grafana token"),
+    ("sntrys_", "a Sentry token"),
+    ("ATATT", "an Atlassian API token"),
     ("-----BEGIN", "a private key"),
 )
 """How known kinds of credentials start."""
@@ -74,3 +90,50 @@ def secret_problem(value: str) -> str | None:
             if len(token) >= 24 and kinds >= 3 and entropy(token) >= 4.0:
                 return "it is long and random enough to be a credential"
     return None
+
+
+_CREDENTIAL = re.compile(
+    r"token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credential",
+    re.IGNORECASE,
+)
+_NOT_CREDENTIAL = re.compile(
+    r"(?:file|path|dir|url|uri|name|type|env|var|header|id|limit|count|size|ttl|length)$"
+    r"|^(?:max|min)",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"your|here|<|>|xxx|changeme|example|placeholder|dummy|replace", re.IGNORECASE
+)
+
+
+def named_secret(name: str, value: str) -> str | None:
+    """What is wrong with ``value`` as the value of ``name`` (an environment variable, a
+    header, a command-line option): a literal given to a name that says it holds a
+    credential (``SUPABASE_ACCESS_TOKEN``, ``--api-key``) is one, however it looks: hex
+    and lowercase tokens are not random enough for ``secret_problem``. Numbers, paths and
+    placeholders (``your-key-here``) are not."""
+    bare = name.strip("-").replace("-", "_")
+    if not _CREDENTIAL.search(bare) or _NOT_CREDENTIAL.search(bare):
+        return None
+    literal = _SHELL_REFERENCE.sub("", REFERENCE.sub("", value)).strip()
+    if len(literal) < 8 or literal.isdigit() or "/" in literal or " " in literal:
+        return None
+    if _PLACEHOLDER.search(literal):
+        return None
+    return f"it is written as the value of {name}, which holds a credential"
+
+
+def args_secrets(args: list[str]) -> list[str | None]:
+    """For each of a command's arguments, what credential it is (``secret_problem``), or
+    is the value of (``--token VALUE``, ``--token=VALUE``): None where it is none."""
+    found: list[str | None] = []
+    for i, arg in enumerate(args):
+        problem = secret_problem(arg)
+        option, equals, value = arg.partition("=")
+        if problem is None and equals and option.startswith("-"):
+            problem = named_secret(option, value)
+        before = args[i - 1] if i else ""
+        if problem is None and before.startswith("-") and "=" not in before:
+            problem = named_secret(before, arg)
+        found.append(problem)
+    return found

@@ -82,7 +82,7 @@ def test_validate_reference_pack_from_its_folder(monkeypatch: pytest.MonkeyPatch
         "narrowed",
         "unguarded",
     }
-    assert "5 agents, 2 commands, 1 skill, 1 MCP server, 1 hook; 0 errors, 13 warnings" in err
+    assert "5 agents, 2 commands, 1 skill, 1 MCP server, 1 hook; 0 errors, 12 warnings" in err
 
 
 def test_without_a_pack_here_the_bundled_pack_is_used(

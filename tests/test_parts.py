@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentpack import api
-from agentpack.secrets import PREFIXES, secret_problem
+from agentpack.secrets import PREFIXES, args_secrets, named_secret, secret_problem
 from tests.conftest import MakePack
 
 CASES: dict[str, tuple[dict[str, str], list[str]]] = {
@@ -166,3 +166,51 @@ def test_a_url_with_a_password_is_refused_and_one_with_a_reference_is_not(
 )
 def test_ordinary_values_are_accepted(value: str) -> None:
     assert secret_problem(value) is None
+
+
+HEX40 = "c0c4" + "9e1f" * 9
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SUPABASE_ACCESS_TOKEN", HEX40),
+        ("api-key", "abcdefghijklmnop"),
+        ("X-API-Key", "k3y" + "abc" * 5),
+        ("DB_PASSWORD", "hunter2hunter2"),
+        ("--access-token", HEX40),
+    ],
+)
+def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value: str) -> None:
+    assert named_secret(name, value) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SUPABASE_ACCESS_TOKEN", "${SUPABASE_ACCESS_TOKEN}"),
+        ("GITHUB_TOKEN", "your-github-token-here"),
+        ("MAX_TOKENS", "4096"),
+        ("TOKEN_FILE", "/run/secrets/token"),
+        ("API_KEY_ENV", "OPENAI_API_KEY_VALUE"),
+        ("LOG_LEVEL", "debug-verbose-mode"),
+        ("PASSWORD", "short"),
+    ],
+)
+def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, value: str) -> None:
+    assert named_secret(name, value) is None
+
+
+def test_a_commands_options_say_which_argument_holds_a_credential() -> None:
+    args = ["-y", "@supabase/mcp-server", "--access-token", HEX40, f"--api-key={HEX40}", HEX40]
+    found = args_secrets(args)
+    assert [i for i, problem in enumerate(found) if problem] == [3, 4]
+    assert (
+        args_secrets(["--token", "${TOKEN}", "--read-only", "--project-ref=abcdefghijkl"])
+        == [None] * 4
+    )
+
+
+def test_known_token_kinds_of_2026_are_refused() -> None:
+    for token in ("sbp_" + HEX40, "pplx-" + HEX40[:48], "tvly-" + "dev" + HEX40[:29]):
+        assert secret_problem(token) is not None, token

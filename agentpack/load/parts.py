@@ -21,7 +21,7 @@ from agentpack.load.manifest import read_pack_file
 from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
-from agentpack.secrets import REFERENCE, secret_problem
+from agentpack.secrets import REFERENCE, args_secrets, named_secret, secret_problem
 
 SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 """Server names every host takes (Claude Code builds tool names out of them)."""
@@ -81,11 +81,11 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
         ok = False
     for group in ("env", "headers"):
         for key, value in (data.get(group) or {}).items():
-            ok &= _no_secret(fields, doc, (group, key), value)
-    for i, arg in enumerate(data.get("args") or ()):  # npx server --token ghp_...
-        ok &= _no_secret(fields, doc, ("args", i), arg)
+            problem = secret_problem(value) or named_secret(key, value)
+            ok &= _no_secret(fields, doc, (group, key), problem)
+    ok &= _no_arg_secret(fields, doc, data.get("args") or [])  # npx server --token ghp_...
     if "url" in data:
-        ok &= _no_secret(fields, doc, ("url",), data["url"])
+        ok &= _no_secret(fields, doc, ("url",), secret_problem(data["url"]))
     _references(fields, doc, data)
     for i, rel in enumerate(data.get("files", [])):
         found = read_pack_file(fields, doc, ("files", i), rel)
@@ -133,8 +133,14 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                 )
 
 
-def _no_secret(fields: Fields, doc: Doc, where: tuple[str | int, ...], value: str) -> bool:
-    problem = secret_problem(value)
+def _no_arg_secret(fields: Fields, doc: Doc, args: list[str]) -> bool:
+    ok = True
+    for i, problem in enumerate(args_secrets(args)):
+        ok &= _no_secret(fields, doc, ("args", i), problem)
+    return ok
+
+
+def _no_secret(fields: Fields, doc: Doc, where: tuple[str | int, ...], problem: str | None) -> bool:
     if problem is None:
         return True
     var = str(where[-1]).upper() if where[0] == "env" else "YOUR_TOKEN"
@@ -160,8 +166,7 @@ def _hook(fields: Fields, doc: Doc, files: dict[str, bytes]) -> Hook | None:
             key=True,
         )
         ok = False
-    for i, arg in enumerate(data.get("args") or ()):  # guard --token ghp_...
-        ok &= _no_secret(fields, doc, ("args", i), arg)
+    ok &= _no_arg_secret(fields, doc, data.get("args") or [])  # guard --token ghp_...
     script = read_pack_file(fields, doc, ("run",), data["run"])
     needed = {
         rel: read_pack_file(fields, doc, ("files", i), rel)
