@@ -33,10 +33,12 @@ CLAUDE_ONLY = re.compile(
 def body_notes(
     target: str, title: str, item: Command | Skill, report: Report, *, runs_shell: bool = False
 ) -> None:
-    """What a command's or skill's text asks of Claude Code that ``title`` does not do: run
-    its ``!`cmd` `` lines (unless ``runs_shell``: opencode does, in a command's template)
-    and fill in ``${CLAUDE_PLUGIN_ROOT}`` and the like. The text is written as it is, and
-    the model reads it without what it was written around: say so."""
+    """What a command or skill asks of Claude Code that ``title`` does not do: run its
+    ``!`cmd` `` lines (unless ``runs_shell``: opencode does, in a command's template), fill
+    in ``${CLAUDE_PLUGIN_ROOT}`` and the like, and take tools away or run hooks while it
+    runs (its ``claude:`` block, which other tools do not read: a guard lost, so a
+    warning). The text is written as it is, and the model reads it without what it was
+    written around: say so."""
     if not runs_shell and placeholders.SHELL_LINE.search(item.body):
         runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
         report.add(
@@ -47,6 +49,18 @@ def body_notes(
             f"{title} does not run the body's !`command` lines ({runs} their output in the "
             "prompt): they are written as text; say in the body what to run to be sure",
         )
+    claude = item.extras.get("claude")
+    kind = "command" if isinstance(item, Command) else "skill"
+    for key, what in (("disallowed-tools", "takes tools away"), ("hooks", "runs its hooks")):
+        if isinstance(claude, Mapping) and key in claude:
+            report.add(
+                target,
+                item,
+                f"claude.{key}",
+                Change.UNGUARDED,
+                f"Claude Code {what} while the {kind} runs ({key}); {title} runs it without "
+                "them: hold the agents that may run it to fewer tools",
+            )
     named = CLAUDE_ONLY.search(item.body)
     if named:
         report.add(

@@ -1,5 +1,5 @@
-"""What the targets share: here, the notes for what a command's or skill's text asks of
-Claude Code that another tool does not do."""
+"""What the targets share: here, the notes for what a command or skill asks of Claude Code
+that another tool does not do."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from agentpack import api
 EVERY = ("claude", "opencode", "codex", "copilot", "cursor", "agentplugins")
 
 
-def _saying(tmp_path: Path, body: str, words: str) -> set[str]:
-    """The targets that note ``words`` about a skill with ``body``, built for every one."""
+def _saying(tmp_path: Path, body: str, words: str, head: str = "") -> set[str]:
+    """The targets that note ``words`` about a skill with ``body`` (and ``head`` in its
+    frontmatter), built for every one."""
     pack = tmp_path / "pack"
     api.init(pack)
     (pack / "skills" / "tool").mkdir(parents=True)
     (pack / "skills" / "tool" / "SKILL.md").write_text(
-        f"---\nname: tool\ndescription: Helps.\ntargets: [{', '.join(EVERY)}]\n---\n{body}"
+        f"---\nname: tool\ndescription: Helps.\ntargets: [{', '.join(EVERY)}]\n{head}---\n{body}"
     )
     done = api.export(pack, EVERY, tmp_path / "out", cache=False)
     return {
@@ -40,3 +41,14 @@ def test_claude_codes_own_variables_in_a_skill_are_said_elsewhere(tmp_path: Path
     assert _saying(tmp_path, body, "${CLAUDE_PLUGIN_ROOT}") == set(EVERY) - {"claude"}
     bare = "Run python3 $CLAUDE_PLUGIN_ROOT/skills/tool/scripts/quiz.py first.\n"
     assert _saying(tmp_path / "bare", bare, "$CLAUDE_PLUGIN_ROOT") == set(EVERY) - {"claude"}
+
+
+def test_a_skills_claude_guards_are_said_to_be_lost_elsewhere(tmp_path: Path) -> None:
+    """A real skill says ``disallowed-tools: Bash(gh pr merge:*)``: Claude Code takes the
+    command away while the skill runs; other tools read no claude block, so each warns."""
+    head = "claude:\n  disallowed-tools: Bash(gh pr merge:*) Bash(git tag:*)\n"
+    said = _saying(tmp_path, "Update.\n", "unguarded: Claude Code takes tools away", head)
+    assert said == set(EVERY) - {"claude"}
+    head = "claude:\n  hooks: {PreToolUse: []}\n"
+    said = _saying(tmp_path / "hooks", "Update.\n", "unguarded: Claude Code runs its hooks", head)
+    assert said == set(EVERY) - {"claude"}
