@@ -155,6 +155,10 @@ def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
     fm = native.frontmatter or {}
     extras = {k: v for k, v in fm.items() if k == "variant"}
     report.mapped += [k for k in _COMMAND_FIELDS if k in fm]
+    if native.path.suffix == ".md" and native.path.is_absolute():  # a file, not opencode.json's
+        runner = str(fm.get("agent") or "") or None
+        lost = readconfig.built_in_runner(runner, readconfig.project_config(native.path.resolve()))
+        report.approximated += [lost] if lost else []
     report.dropped += [
         f"{k} (opencode reads no such command field)"
         for k in fm

@@ -85,6 +85,8 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
             text = config_text(str(spec["template"]), path.parent, report, at)
             native = Native(Path(f"{name}.md"), fm, text.rstrip("\n") + "\n")
             run.add(reader.command(native, report, env), report)
+            lost = built_in_runner(str(spec.get("agent") or "") or None, config)
+            report.approximated += [f"command.{name}.{lost}"] if lost else []
 
 
 def _not_carried(config: Mapping[str, Any], report: FileReport) -> None:
@@ -117,6 +119,12 @@ def shared(config: Any) -> dict[str, Any]:
 def project_settings(path: Path) -> dict[str, Any]:
     """The shared settings of the project an agent file is in (``<project>/.opencode/...``):
     those of ``opencode.json(c)`` beside ``.opencode/`` and in it."""
+    return shared(project_config(path))
+
+
+def project_config(path: Path) -> dict[str, Any]:
+    """The configuration of the project a file is in (``<project>/.opencode/...``): its
+    ``opencode.json(c)`` beside ``.opencode/`` and in it, the later over the earlier."""
     for folder in path.parents:
         if folder.name != ".opencode":
             continue
@@ -124,11 +132,35 @@ def project_settings(path: Path) -> dict[str, Any]:
         for base in (folder.parent, folder):
             for name in ("opencode.json", "opencode.jsonc"):
                 try:
-                    found.update(shared(_load(base / name)))
+                    config = _load(base / name)
                 except (OSError, ValueError):
                     continue
+                if isinstance(config, dict):
+                    found.update((k, v) for k, v in config.items() if v is not None)
         return found
     return {}
+
+
+def built_in_runner(agent: str | None, config: Mapping[str, Any]) -> str | None:
+    """What a command loses when it runs in an opencode built-in agent (``build`` when it
+    names none) that the project's configuration holds to rules: a pack carries no rules
+    for a tool's own agents, so elsewhere, and in a new opencode project, that agent has
+    the tool's defaults. None when the command loses nothing."""
+    name = agent or "build"
+    if not _builtin(name):
+        return None
+    held = list(shared(config))
+    for key in ("agent", "mode", "agents"):
+        spec = config.get(key, {}).get(name) if isinstance(config.get(key), dict) else None
+        if isinstance(spec, dict) and shared(spec):
+            held.append(f"{key}.{name}")
+    if not held:
+        return None
+    return (
+        f"agent (opencode runs this command in its built-in agent {name}, which this project "
+        f"holds to its {', '.join(held)}; a pack carries no rules for a tool's own agents, so "
+        "there the command runs with the tool's defaults: name an agent of the pack instead)"
+    )
 
 
 def config_agents(

@@ -161,3 +161,25 @@ def test_an_agent_that_may_not_edit_may_not_edit_notebooks(tmp_path: Path, field
     assert agent is not None
     assert agent.policy is not None
     assert agent.policy.decide("notebook") is Decision.DENY
+
+
+def test_a_command_run_by_a_held_built_in_agent_says_what_it_loses(tmp_path: Path) -> None:
+    """A real project holds opencode's build agent to bash rules (``rm -rf`` asks) and runs
+    its commands there; a pack carries no rules for a tool's own agents, so each command
+    says it will run with the tool's defaults."""
+    src = tmp_path / "src"
+    (src / ".opencode" / "commands").mkdir(parents=True)
+    config = {
+        "permission": {"bash": {"*": "allow", "rm -rf *": "ask"}},
+        "agent": {"plan": {"permission": {"webfetch": "ask"}}},
+        "command": {"coder": {"template": "Code.", "agent": "build"}},
+    }
+    (src / "opencode.json").write_text(json.dumps(config))
+    (src / ".opencode" / "commands" / "ship.md").write_text("---\nagent: plan\n---\nShip.\n")
+    (src / ".opencode" / "commands" / "mine.md").write_text("---\nagent: mine\n---\nMine.\n")
+    result = api.import_(src, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    said = [a for r in result.reports for a in r.approximated if "built-in agent" in a]
+    assert len(said) == 2, said
+    assert any(a.startswith("command.coder.agent") and "its permission;" in a for a in said)
+    assert any("agent plan" in a and "permission, agent.plan;" in a for a in said)
