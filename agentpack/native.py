@@ -274,6 +274,11 @@ def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> Mo
 # -- readers ----------------------------------------------------------------------------------
 
 
+EXTRAS = "$extras"
+"""The key of plugin metadata (``Importing.plugin_meta``) under which a reader gives a new
+pack's manifest blocks of its own: target -> fields."""
+
+
 class Importing(Protocol):
     """One import under way, as a reader sees it: what it may hand back and ask for."""
 
@@ -299,7 +304,9 @@ class Importing(Protocol):
         ...
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> None:
-        """Metadata for a new pack's manifest, from the first plugin read."""
+        """Metadata for a new pack's manifest, from the first plugin read (under
+        ``EXTRAS``: blocks of the manifest by target, such as Claude Code's
+        ``userConfig``)."""
         ...
 
     def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:

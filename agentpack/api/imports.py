@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from agentpack import aliases, writer
 from agentpack.api.pack import validate
@@ -17,7 +18,7 @@ from agentpack.errors import Finding, UsageError
 from agentpack.filereport import FileReport
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
-from agentpack.native import ImportEnv, slug
+from agentpack.native import EXTRAS, ImportEnv, slug
 from agentpack.outputs import OutFile
 from agentpack.scaffold import MANIFEST, git_identity
 from agentpack.targets import Registry
@@ -85,7 +86,17 @@ def _new_manifest(
         repository=hint.get("repository") if isinstance(hint.get("repository"), str) else None,
         keywords=tuple(str(k) for k in hint.get("keywords") or ()),
         targets=targets,
+        extras=_extras(hint.get(EXTRAS)),
         plugins=tuple(_group(g) for g in imported.groups),
+    )
+
+
+def _extras(found: Any) -> Mapping[str, Mapping[str, Any]]:
+    """The manifest blocks a reader gave, by target."""
+    if not isinstance(found, dict):
+        return {}
+    return MappingProxyType(
+        {t: MappingProxyType(dict(b)) for t, b in found.items() if isinstance(b, dict) and b}
     )
 
 

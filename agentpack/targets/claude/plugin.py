@@ -25,6 +25,7 @@ from agentpack.targets.common import person_fields, plugin_fields
 NAME = "claude"
 MARKETPLACE = ".claude-plugin/marketplace.json"
 PRIVACY = "privacyPolicyUrl"
+USER_CONFIG = "userConfig"
 RESERVED_MARKETPLACES = frozenset(
     {
         "claude-code-marketplace",
@@ -119,8 +120,7 @@ def render(
     icon = manifest.files.get(block.get("icon", ""))
     readme = manifest.files.get(block.get("readme", ""))
     for folder, group, fields in plugins(manifest):
-        if PRIVACY in block:
-            fields = {**fields, PRIVACY: block[PRIVACY]}
+        fields = {**fields, **{k: block[k] for k in (PRIVACY, USER_CONFIG) if k in block}}
         yield OutFile.text(
             f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
         )

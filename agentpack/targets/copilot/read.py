@@ -55,6 +55,16 @@ from agentpack.targets.copilot.readplugin import (
 )
 from agentpack.targets.copilot.readtools import held, server_tools, tool_ids
 
+PLUGIN_KEPT = frozenset(
+    {"name", "version", "description", "author", "homepage", "repository", "license"}
+    | {"keywords", "agents", "skills", "commands", "hooks", "mcpServers"}
+)
+"""Fields of a plugin manifest a pack carries (as its manifest, or by reading its parts)."""
+_BY_HAND = "a pack holds a plugin's parts and names; copy it by hand"
+_NOT_KEPT = {
+    "userConfig": "options the user is asked for, which a pack keeps for Claude Code only: "
+    "copy them into agentpack.yaml as claude: {userConfig: ...}",
+}
 CARRIED = frozenset({"target", "reasoning-effort", "argument-hint", "agents", "skills", "handoffs"})
 """Agent keys kept under ``copilot:``."""
 _INPUT = re.compile(r"\$\{input:(arguments|arg([0-9]+))(?::[^}]*)?\}")
@@ -328,7 +338,11 @@ class CopilotReader:
             return set()
         report = run.report(found, "plugin")  # the CLI refuses a plugin it cannot read
         meta = {k: v for k, v in filereport.json_object(found, report).items() if k != "$schema"}
-        report.name, report.mapped = str(meta.get("name") or ""), sorted(meta)
+        report.name = str(meta.get("name") or "")
+        report.mapped = sorted(k for k in meta if k in PLUGIN_KEPT)
+        report.dropped += [
+            f"{k} ({_NOT_KEPT.get(k, _BY_HAND)})" for k in sorted(meta) if k not in PLUGIN_KEPT
+        ]
         taken = named_servers(found, folder, meta.pop("mcpServers", None), run)
         run.plugin_meta(meta)
         if found == folder / MANIFESTS[2]:

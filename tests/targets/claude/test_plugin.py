@@ -244,3 +244,30 @@ def test_a_command_whose_shell_lines_nothing_allows_is_said_to_stop(tmp_path: Pa
     done = api.export(pack, ["claude"], tmp_path / "out", cache=False)
     said = [f.path for f in done.findings if "!`command` lines only when" in f.message]
     assert said == ["commands/bare.md"]
+
+
+def test_a_plugins_user_config_comes_in_and_goes_out(tmp_path: Path) -> None:
+    """A real plugin asks its user for 28 options (``userConfig``) that its servers read as
+    ``${user_config.KEY}``; without them in plugin.json, ``claude plugin validate --strict``
+    refuses every reference. They come into agentpack.yaml's claude block and go back."""
+    import json
+
+    options = {
+        "url": {"type": "string", "title": "URL", "description": "Where.", "default": "x"},
+        "headless": {"type": "boolean", "title": "Headless", "description": "No window."},
+    }
+    server = {"command": "npx", "args": ["srv", "--url", "${user_config.url}"]}
+    plugin = tmp_path / "p"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    meta = {"name": "p", "version": "1.0.0", "userConfig": options, "mcpServers": {"s": server}}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert not any("userConfig" in d for r in result.reports for d in r.dropped)
+    pack = api.load_pack(tmp_path / "pack")
+    assert pack.manifest.extras["claude"]["userConfig"] == options
+    api.export(tmp_path / "pack", ("claude",), tmp_path / "dist", cache=False)
+    written = json.loads(
+        (tmp_path / "dist" / "claude" / ".claude-plugin" / "plugin.json").read_text()
+    )
+    assert written["userConfig"] == options

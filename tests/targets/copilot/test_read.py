@@ -105,3 +105,17 @@ def test_a_manifests_servers_are_read_only_where_the_cli_reads_them(tmp_path: Pa
         servers = [s.name for s in api.load_pack(tmp_path / f"{case}-pack").manifest.servers]
         assert servers == (["own"] if dot else []), case
         assert any(d.startswith("mcpServers (") for r in result.reports for d in r.dropped)
+
+
+def test_a_manifest_field_a_pack_does_not_keep_is_reported(tmp_path: Path) -> None:
+    """A real Copilot plugin asks for options (``userConfig``); the report said every field
+    of the manifest was read."""
+    (tmp_path / "p" / ".plugin").mkdir(parents=True)
+    meta = '{"name": "p", "version": "1.0.0", "userConfig": {"a": {"type": "string"}}, "x": 1}'
+    (tmp_path / "p" / ".plugin" / "plugin.json").write_text(meta)
+    result = api.import_(tmp_path / "p", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (report,) = [r for r in result.reports if r.source.endswith("plugin.json")]
+    assert report.mapped == ["name", "version"]
+    assert [d.split(" (")[0] for d in report.dropped] == ["userConfig", "x"]
+    assert "claude: {userConfig" in report.dropped[0]
