@@ -95,9 +95,12 @@ def agent(
     """An agent file (or an ``agent`` entry of opencode.json, with that file's ``project``
     settings); a file in a project's ``.opencode/`` gets the project's."""
     fm = native.frontmatter or {}
-    if project is None:
-        project = readconfig.project_settings(native.path.resolve())
     name = _name(fm.get("name"), native.path, report)
+    if project is None:
+        config = readconfig.project_config(native.path.resolve())
+        project = readconfig.shared(config)
+        fm, body = readconfig.merged_entry(name, config, native, report)
+        native = Native(native.path, fm, body, native.located)
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += ["description"] + (["examples"] if examples else [])
     extras: dict[str, Any] = {}

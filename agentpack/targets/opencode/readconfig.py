@@ -141,6 +141,71 @@ def project_config(path: Path) -> dict[str, Any]:
     return {}
 
 
+def merged_entry(
+    name: str, config: Mapping[str, Any], native: Native, report: FileReport
+) -> tuple[dict[str, Any], str]:
+    """An agent file's frontmatter and body over the entry of its name in the project's
+    opencode.json, as opencode 1.18 merges the two into one agent (the file's fields and
+    rules after the entry's); the file alone when there is no entry."""
+    fm = dict(native.frontmatter or {})
+    for key, spec in _entries(config, name):
+        text = "system" if key == "agents" else "prompt"
+        base = {k: v for k, v in spec.items() if k != text}
+        if key == "mode":
+            base.setdefault("mode", "primary")
+        report.approximated.append(
+            f"{key}.{name} of the project's opencode.json (merged under this file, as opencode "
+            "merges them)"
+        )
+        body = native.body
+        if not body.strip() and spec.get(text):
+            body = config_text(str(spec[text]), _project(native.path), report, (key, name, text))
+            body = body.rstrip("\n") + "\n"
+        return _deep(base, fm), body
+    return fm, native.body
+
+
+def _entries(config: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The opencode.json entries that define agent ``name``."""
+    found = []
+    for key in ("agent", "mode", "agents"):
+        table = config.get(key)
+        spec = table.get(name) if isinstance(table, dict) else None
+        if isinstance(spec, dict):
+            found.append((key, spec))
+    return found
+
+
+def _deep(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` merged into ``base``: maps key by key (a key ``base`` has keeps its place,
+    which decides which of opencode's rules comes last), anything else replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        was = out.get(key)
+        both = isinstance(was, Mapping) and isinstance(value, Mapping)
+        out[key] = _deep(was, value) if both else value  # type: ignore[arg-type]
+    return out
+
+
+def _project(path: Path) -> Path:
+    """The project folder of a file in its ``.opencode/``."""
+    return next((p.parent for p in path.resolve().parents if p.name == ".opencode"), path.parent)
+
+
+def _file_agents(base: Path) -> set[str]:
+    """The names of the agent files of the project whose config is in ``base``, by path
+    (``agent/team/coder.md`` is ``team/coder``)."""
+    tree = base if base.name == ".opencode" else base / ".opencode"
+    names = set()
+    for sub in ("agent", "agents"):
+        folder = tree / sub
+        if folder.is_dir():
+            names |= {
+                p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.md")
+            }
+    return names
+
+
 def built_in_runner(agent: str | None, config: Mapping[str, Any]) -> str | None:
     """What a command loses when it runs in an opencode built-in agent (``build`` when it
     names none) that the project's configuration holds to rules: a pack carries no rules
@@ -178,9 +243,10 @@ def config_agents(
     from agentpack.targets.opencode.read import agent as read_agent
 
     out = []
+    in_files = _file_agents(base)
     for key in ("agent", "mode", "agents"):
         for name, spec in (config.get(key) or {}).items():
-            if not isinstance(spec, dict):
+            if not isinstance(spec, dict) or name in in_files:  # merged into the file's
                 continue
             if spec.get("disable") is True or spec.get("disabled") is True:
                 report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")

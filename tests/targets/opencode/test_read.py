@@ -183,3 +183,31 @@ def test_a_command_run_by_a_held_built_in_agent_says_what_it_loses(tmp_path: Pat
     assert len(said) == 2, said
     assert any(a.startswith("command.coder.agent") and "its permission;" in a for a in said)
     assert any("agent plan" in a and "permission, agent.plan;" in a for a in said)
+
+
+def test_an_agent_in_opencode_json_and_in_a_file_is_one_agent(tmp_path: Path) -> None:
+    """opencode 1.18 merges an agent of opencode.json with the file of its name: the
+    file's fields and rules come after the entry's (seen with ``opencode debug agent``).
+    Import used to refuse the project for the name taken twice."""
+    src = tmp_path / "src"
+    (src / ".opencode" / "agents").mkdir(parents=True)
+    entry = {"description": "From JSON.", "permission": {"edit": "deny", "bash": {"*": "allow"}}}
+    (src / "opencode.json").write_text(json.dumps({"agent": {"r": entry}}))
+    (src / ".opencode" / "agents" / "r.md").write_text(
+        "---\nmode: subagent\npermission:\n  bash:\n    'rm *': deny\n---\nReview.\n"
+    )
+    result = api.import_(src, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    assert [a.name for a in pack.agents] == ["r"]
+    agent = pack.agent("r")
+    assert agent is not None
+    assert agent.policy is not None
+    assert (agent.description, agent.body, agent.mode.value) == (
+        "From JSON.",
+        "Review.\n",
+        "subagent",
+    )
+    assert agent.policy.decide("edit") is Decision.DENY
+    assert agent.policy.decide("bash", "rm -rf x") is Decision.DENY
+    assert agent.policy.decide("bash", "ls") is Decision.ALLOW
