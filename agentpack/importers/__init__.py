@@ -276,11 +276,10 @@ class _Run:
     # -- folders ---------------------------------------------------------------------------
 
     def folder(self, path: Path, dialect: str) -> None:
-        if any(r.folder(path, self) for r in self.readers.values()):
+        chosen = self.readers.get(dialect)  # --from: that tool's reader, not the first to claim
+        if any(r.folder(path, self) for r in ([chosen] if chosen else self.readers.values())):
             return  # a plugin, a marketplace: a reader took it whole
-        own = self.readers.get(dialect) or next(
-            (r for r in self.readers.values() if r.marks(path)), None
-        )
+        own = chosen or next((r for r in self.readers.values() if r.marks(path)), None)
         # the tool's own tree, or its folder under dist/: only what the tool reads
         if own is not None and path.name in (own.tree_name, own.dialect):
             own.tree(path, self)

@@ -120,3 +120,23 @@ def test_a_claude_tree_says_what_it_does_not_carry(project: Path, tmp_path: Path
     assert ".mcp.json" not in reasons  # the project's servers are read into the pack
     said = {r.source: r.mapped for r in result.reports}
     assert said[".mcp.json"] == ["mcpServers.db"]  # and the same db of opencode.json is one
+
+
+def test_from_reads_a_plugin_folder_with_that_tools_manifest(tmp_path: Path) -> None:
+    """A real plugin keeps Codex's and Cursor's manifests side by side; ``--from cursor``
+    read it as Codex's all the same, and left the Cursor agent and command unread."""
+    plugin = tmp_path / "p"
+    _write(
+        plugin,
+        {
+            ".codex-plugin/plugin.json": '{"name": "team", "version": "1.0.0"}',
+            ".cursor-plugin/plugin.json": '{"name": "team", "version": "1.0.0"}',
+            "agents/lead.md": "---\nname: lead\ndescription: Leads.\n---\nLead.\n",
+            "commands/status.md": "Say the status.\n",
+        },
+    )
+    result = api.import_(plugin, tmp_path / "pack", dialect="cursor", dry_run=True)
+    assert not result.failed, [str(f) for f in result.findings]
+    kinds = {r.source: r.kind for r in result.reports}
+    assert kinds["agents/lead.md"] == "agent (cursor)"
+    assert kinds["commands/status.md"] == "command (cursor)"
