@@ -45,6 +45,7 @@ def hooks(
     if not isinstance(events, dict):
         report.dropped.append("hooks (not an object of events)")
         return
+    about = _about(document, report) if events is not document else ""
     taken: set[str] = set()
     for event, groups in events.items():
         canonical = EVENTS.get(event)
@@ -81,7 +82,19 @@ def hooks(
                 report.dropped.append(f"hooks.{event} (a group without a list of hooks)")
                 continue
             for handler in handlers:
-                _hook(handler, canonical, event, ids, folder, spelling, run, report, taken)
+                _hook(handler, canonical, event, ids, folder, spelling, run, report, taken, about)
+
+
+def _about(document: Mapping[str, Any], report: FileReport) -> str:
+    """A hooks file's ``description`` (a plugin's ``hooks.json`` may say what its hooks are
+    for), which each of its hooks takes; what else it holds besides its hooks is said."""
+    said = document.get("description")
+    about = said.strip() if isinstance(said, str) else ""
+    if about:
+        report.mapped.append("description (of each hook)")
+    for key in sorted(set(document) - {"hooks", "description", "$schema"}):
+        report.dropped.append(f"{key} (not a field of a hooks file)")
+    return about
 
 
 def _hook(
@@ -94,6 +107,7 @@ def _hook(
     run: Importing,
     report: FileReport,
     taken: set[str],
+    about: str = "",
 ) -> None:
     if not isinstance(handler, dict) or handler.get("type", "command") != "command":
         report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
@@ -153,6 +167,7 @@ def _hook(
         tuple(needed),
         ids,
         int(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
+        about,
     )
     report.mapped.append(f"hooks.{host_event}")
     run.part(hook, {**files, **needed}, report)

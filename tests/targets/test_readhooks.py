@@ -141,3 +141,27 @@ def test_an_interpreter_named_by_its_path_is_named_alone(tmp_path: Path) -> None
     assert not result.failed, [str(f) for f in result.findings]
     (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
     assert (hook.interpreter, hook.args, hook.files) == ("bash", ("--quiet",), ())
+
+
+def test_a_hooks_files_description_goes_to_each_hook(tmp_path: Path) -> None:
+    """A real plugin's hooks.json says what its hooks are for; it was lost without a word,
+    and so were its exec form's empty ``args``."""
+    files = {"hooks/discover.sh": b"#!/bin/bash\necho found\n"}
+    hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/discover.sh", "args": []}
+    plugin = _plugin(tmp_path / "p", {"SessionStart": [{"hooks": [hook]}]}, files)
+    document = {
+        "description": "Finds the project's tools.",
+        "hooks": {"SessionStart": [{"hooks": [hook]}]},
+        "x": 1,
+    }
+    (plugin / "hooks" / "hooks.json").write_text(json.dumps(document))
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (found.description, found.interpreter, found.args) == (
+        "Finds the project's tools.",
+        "bash",
+        (),
+    )
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert dropped == ["x (not a field of a hooks file)"]
