@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
 from agentpack.native import (
@@ -156,6 +157,8 @@ class CursorReader:
             if (folder / name).exists():
                 taken.add(folder / name)
                 run.skip(folder / name, why)
+        if (folder / "hooks.json").is_file():
+            _guards(folder / "hooks.json", run)
         skip_rest(folder, taken, run, "Cursor")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
@@ -171,3 +174,24 @@ class CursorReader:
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return (None, None)  # Cursor agents name no tools
+
+
+def _guards(path: Path, run: Importing) -> None:
+    """Cursor's hooks that may stop what an agent does (``beforeShellExecution``, ...):
+    they are not read, so every agent imported with them runs without them, in every
+    target; a warning at each, since a guard lost widens what the agents may do."""
+    report = run.report(path, "hooks (cursor)")
+    scratch = FileReport(report.source)  # a file not carried: unreadable, it is only skipped
+    events = filereport.json_object(path, scratch).get("hooks")
+    report.json = scratch.json
+    for event in events if isinstance(events, dict) else ():
+        if str(event).startswith(("before", "pre")):
+            line, col = report.at("hooks", event)
+            report.warn(
+                line,
+                col,
+                f"hooks.{event}",
+                "unguarded: Cursor runs this guard for every agent, and a pack does not read "
+                "Cursor's hooks: the agents imported with it run without it in every target; "
+                "write it as a pack hook (hooks/<name>.yaml)",
+            )

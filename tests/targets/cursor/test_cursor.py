@@ -132,3 +132,24 @@ def test_install_roots(tmp_path: Path) -> None:
     (project,) = CURSOR.install_roots("project", {}, tmp_path, tmp_path / "repo")
     assert project.folder == tmp_path / "repo" / ".cursor"
     assert project.prefixes == ("agents/", "commands/", "skills/")
+
+
+def test_cursors_guard_hooks_are_a_warning_when_imported(tmp_path: Path) -> None:
+    """A real project guards every Cursor agent with beforeShellExecution and
+    beforeReadFile hooks; a pack does not read Cursor's hooks, so the agents imported with
+    them lose the guard everywhere: a warning at each, not only a "not read" line."""
+    cursor = tmp_path / "src" / ".cursor"
+    (cursor / "agents").mkdir(parents=True)
+    (cursor / "agents" / "a.md").write_text("---\nname: a\ndescription: A.\n---\nA.\n")
+    hooks = {
+        "version": 1,
+        "hooks": {
+            "beforeShellExecution": [{"command": "./hooks/guard.sh"}],
+            "afterFileEdit": [{"command": "./hooks/format.sh"}],
+        },
+    }
+    (cursor / "hooks.json").write_text(json.dumps(hooks, indent=2))
+    result = api.import_(tmp_path / "src", tmp_path / "pack", dry_run=True)
+    found = [f for r in result.reports for f in r.findings]
+    said = [(f.line, f.field) for f in found if f.path == ".cursor/hooks.json"]
+    assert said == [(4, "hooks.beforeShellExecution")]
