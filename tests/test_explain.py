@@ -111,3 +111,17 @@ def test_targets_lists_builtins() -> None:
     assert result.exit_code == 0
     assert result.output.startswith("claude")
     assert "opencode" in result.output
+
+
+def test_warnings_stand_at_their_fields_and_a_wide_cell_is_printed_whole_below() -> None:
+    """explain placed every warning at 1:1 where validate gives the field's line; a real
+    opencode agent's 30 bash patterns made each row 4,000 characters wide."""
+    result = CliRunner().invoke(cli, ["explain", "everything", "--pack", str(FULL)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    warnings = [line for line in lines if ": warning: " in line]
+    assert warnings
+    assert not [w for w in warnings if w.startswith("agents/everything.md:1:1:")]
+    table = lines[: next(i for i, line in enumerate(lines) if line.startswith("bash ("))]
+    assert max(len(line) for line in table) < 200
+    assert any(line.startswith("bash (source): rm *: deny, git diff *: allow") for line in lines)

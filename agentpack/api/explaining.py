@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from agentpack.api.pack import load_pack
-from agentpack.api.where import PackInput, registry
-from agentpack.errors import UsageError
+from agentpack.api.where import PackInput, locate, registry
+from agentpack.errors import Finding, InvalidPack, UsageError
+from agentpack.load import load
+from agentpack.load.doc import note_position
 from agentpack.model import Pack
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command
 from agentpack.targets import Registry
@@ -40,13 +41,22 @@ class Explanation:
     inherit: bool
     rows: tuple[ToolRow, ...]
     notes: tuple[Note, ...]
+    places: tuple[tuple[int, int], ...] = ()
+    """Where in the agent's file each note's field stands (line, column), as validate
+    says it."""
+
+    def findings(self) -> tuple[Finding, ...]:
+        """The notes as warnings at their fields."""
+        if len(self.places) != len(self.notes):
+            return tuple(n.finding() for n in self.notes)
+        return tuple(n.finding(*at) for n, at in zip(self.notes, self.places, strict=True))
 
     def as_dict(self) -> dict[str, object]:
         return {
             "agent": self.agent,
             "inherit": self.inherit,
             "tools": [r.as_dict() for r in self.rows],
-            "notes": [str(n.finding()) for n in self.notes],
+            "notes": [str(f) for f in self.findings()],
         }
 
 
@@ -79,7 +89,10 @@ def explain(name: str, pack: PackInput = None, *, targets: Registry | None = Non
     """For one agent: per canonical tool, the source's decision and what each target will
     actually enforce, with what was narrowed and why."""
     reg = targets or registry()
-    loaded = load_pack(pack, targets=reg)
+    found = load(locate(pack).root, reg)
+    if found.pack is None:
+        raise InvalidPack(found.findings)
+    loaded = found.pack
     agent = loaded.agent(name)
     if agent is None:
         known = ", ".join(a.name for a in loaded.agents)
@@ -99,4 +112,6 @@ def explain(name: str, pack: PackInput = None, *, targets: Registry | None = Non
         narrowed = tuple(n.target for n in notes if n.field == field)
         label = "(others)" if tool == "*" else tool
         rows.append(ToolRow(label, _source_text(agent.policy, tool), cells, narrowed))
-    return Explanation(agent.name, agent.policy is None, tuple(rows), notes)
+    loc = found.docs.get(agent.source.path)
+    places = tuple(note_position(loc, n.field) if loc else (1, 1) for n in notes)
+    return Explanation(agent.name, agent.policy is None, tuple(rows), notes, places)

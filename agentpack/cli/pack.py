@@ -64,6 +64,10 @@ def list_(pack: Path | None, fmt: str) -> int:
     return 0
 
 
+CELL = 40
+"""The widest cell of explain's table; a wider one is cut there and printed whole below."""
+
+
 @cli.command(short_help="Show what each target really enforces for an agent.")
 @click.argument("name")
 @PACK
@@ -78,16 +82,30 @@ def explain(name: str, pack: Path | None, fmt: str) -> int:
         return 0
     targets = list(result.rows[0].targets) if result.rows else []
     table = [("TOOL", "SOURCE", *targets)]
+    whole: list[str] = []  # a cell too wide for the table (a list of bash patterns), in full
+
+    def cell(row: str, column: str, text: str) -> str:
+        if len(text) <= CELL:
+            return text
+        whole.append(f"{row} ({column}): {text}")
+        return text[: CELL - 3] + "..."
+
     for row in result.rows:
         marks = [row.targets[t] + (" (narrowed)" if t in row.narrowed else "") for t in targets]
-        table.append((row.tool, row.source, *marks))
+        heads = table[0][1:]
+        cells = [
+            cell(row.tool, c.lower(), m) for c, m in zip(heads, (row.source, *marks), strict=True)
+        ]
+        table.append((row.tool, *cells))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for line in table:
         click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+    for text in whole:
+        click.echo(text)
     if result.inherit:
         click.echo("no tools: in the source; every target inherits the host's defaults")
-    for note in result.notes:
-        click.echo(str(note.finding()))
+    for finding in result.findings():
+        click.echo(str(finding))
     return 0
 
 
