@@ -6,6 +6,7 @@ under the same paths.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import re
 import shlex
@@ -46,7 +47,7 @@ def hooks(
         report.dropped.append("hooks (not an object of events)")
         return
     about = _about(document, report) if events is not document else ""
-    taken: set[str] = set()
+    taken: dict[str, Hook] = {}  # the hooks read from this document, by name (without it)
     for event, groups in events.items():
         canonical = EVENTS.get(event)
         if canonical is None:
@@ -106,7 +107,7 @@ def _hook(
     spelling: Spelling,
     run: Importing,
     report: FileReport,
-    taken: set[str],
+    taken: dict[str, Hook],
     about: str = "",
 ) -> None:
     if not isinstance(handler, dict) or handler.get("type", "command") != "command":
@@ -150,15 +151,9 @@ def _hook(
         )
         report.dropped.append(f"hooks.{host_event}.{key} ({why})")
     needed = _needed(rel, args, folder, report)
-    name = base = slug(Path(args[0]).stem if needed and args else Path(rel).stem) or "hook"
-    n = 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    taken.add(name)
     timeout = handler.get("timeout")
     hook = Hook(
-        name,
+        "",
         SourceRef(report.source),
         event,
         rel,
@@ -169,8 +164,20 @@ def _hook(
         int(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
         about,
     )
+    if hook in taken.values():  # SessionStart for startup, then again for resume
+        report.approximated.append(
+            f"hooks.{host_event}: {handler.get('command')!r} again (one hook of the pack, "
+            "which runs once each time)"
+        )
+        return
+    name = base = slug(Path(args[0]).stem if needed and args else Path(rel).stem) or "hook"
+    n = 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken[name] = hook
     report.mapped.append(f"hooks.{host_event}")
-    run.part(hook, {**files, **needed}, report)
+    run.part(dataclasses.replace(hook, name=name), {**files, **needed}, report)
 
 
 _IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -178,9 +185,10 @@ _IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILIN
 
 def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
     """The other files of the plugin a hook's script runs: those beside it that an argument
-    names (a launcher's ``session-start``, or ``setup`` for ``setup.py``), and the modules
-    the Python ones import from beside them or the plugin's root. A module that is a
-    folder is said to be left out: a pack's hook carries files."""
+    names (a launcher's ``session-start``, or ``setup`` for ``setup.py``) or its text names,
+    and the modules the Python ones import from beside them or the plugin's root; then the
+    same for each of those. A module that is a folder is said to be left out: a pack's
+    hook carries files."""
     here = PurePosixPath(rel).parent
     found: dict[str, Resource] = {}
     for arg in (a for a in args if not a.startswith("-")):
@@ -191,21 +199,47 @@ def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict
     while queue:
         script = queue.pop()
         path = folder / script
-        if not script.endswith(".py") or not path.is_file():
+        if not path.is_file():
             continue
-        for module in dict.fromkeys(m.decode() for m in _IMPORT.findall(path.read_bytes())):
-            for base in dict.fromkeys((path.parent, folder)):
-                for near in (base / f"{module}.py", base / module):
-                    if near.is_dir() and within(near, folder):
-                        where = near.relative_to(folder).as_posix()
-                        report.dropped.append(
-                            f"{where}/ (a module {script} imports: a pack's hook carries "
-                            "files, not folders, so it fails to import it)"
-                        )
-                    elif (added := _add(near, folder, found)) and added != rel:
-                        queue.append(added)
+        text = path.read_bytes()
+        near = _named(path, text)  # python3 "$ROOT/scripts/work_root.py" ensure
+        if script.endswith(".py"):
+            near += _modules(script, text, folder, report)
+        for file in near:
+            if (added := _add(file, folder, found)) and added != rel:
+                queue.append(added)
     found.pop(rel, None)
     return found
+
+
+def _modules(script: str, text: bytes, folder: Path, report: FileReport) -> list[Path]:
+    """The files of the modules a Python script imports from beside it or the plugin's
+    root; one that is a folder is said to be left out."""
+    here = (folder / script).parent
+    found = []
+    for module in dict.fromkeys(m.decode() for m in _IMPORT.findall(text)):
+        for base in dict.fromkeys((here, folder)):
+            for near in (base / f"{module}.py", base / module):
+                if near.is_dir() and within(near, folder):
+                    where = near.relative_to(folder).as_posix()
+                    report.dropped.append(
+                        f"{where}/ (a module {script} imports: a pack's hook carries "
+                        "files, not folders, so it fails to import it)"
+                    )
+                elif near.is_file():
+                    found.append(near)
+    return found
+
+
+def _named(path: Path, text: bytes) -> list[Path]:
+    """The files beside a script that its text names (a word of their whole name: a
+    script that runs ``$(dirname "$0")/work_root.py`` fails without it)."""
+    beside = sorted(p for p in path.parent.iterdir() if p.is_file() and p != path)
+    return [p for p in beside if _word(p.name).search(text)]
+
+
+def _word(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w.-])" + re.escape(name.encode()) + rb"(?![\w.-])")
 
 
 def _add(path: Path, folder: Path, found: dict[str, Resource]) -> str | None:

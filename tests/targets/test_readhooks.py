@@ -165,3 +165,35 @@ def test_a_hooks_files_description_goes_to_each_hook(tmp_path: Path) -> None:
     )
     dropped = [d for r in result.reports for d in r.dropped]
     assert dropped == ["x (not a field of a hooks file)"]
+
+
+def test_a_file_beside_the_script_that_its_text_names_comes_along(tmp_path: Path) -> None:
+    """A real observer hook runs ``python3 "$PLUGIN_ROOT/scripts/work_root.py" ensure``
+    under ``set -e``: carried without that file, it exits 2 and blocks every tool call."""
+    files = {
+        "scripts/hook_record.sh": b"#!/usr/bin/env bash\nset -euo pipefail\n"
+        b'ROOT="$(dirname "$0")/.."\npython3 "$ROOT/scripts/work_root.py" ensure\n',
+        "scripts/work_root.py": b"import sys\nsys.exit(0)\n",
+        "scripts/unrelated.py": b"",
+    }
+    hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/scripts/hook_record.sh PreToolUse"}
+    plugin = _plugin(tmp_path / "p", {"PreToolUse": [{"matcher": ".*", "hooks": [hook]}]}, files)
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (found.args, found.files) == (("PreToolUse",), ("scripts/work_root.py",))
+
+
+def test_the_same_script_for_two_session_matchers_is_one_hook(tmp_path: Path) -> None:
+    """A real plugin runs one script at SessionStart for startup and again for resume; a
+    pack's session_start hook has no matcher, so two of them would run twice each time."""
+    files = {"hooks/journal.sh": b"#!/bin/sh\necho hi\n"}
+    hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/journal.sh"}
+    groups = [{"matcher": m, "hooks": [hook]} for m in ("startup", "resume")]
+    result = api.import_(
+        _plugin(tmp_path / "p", {"SessionStart": groups}, files), tmp_path / "pack"
+    )
+    assert not result.failed, [str(f) for f in result.findings]
+    assert [h.name for h in api.load_pack(tmp_path / "pack").manifest.hooks] == ["journal"]
+    said = [a for r in result.reports for a in r.approximated]
+    assert any("again (one hook of the pack" in a for a in said)
