@@ -128,6 +128,8 @@ def servers(
             )
             files: dict[str, Resource] = {}
         elif fixed.get("command"):
+            if fixed.get("cwd") in (".", "./"):  # Codex starts it in the plugin's folder
+                fixed = _rooted(fixed, folder, report, name)
             files = scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
             server = McpServer(
                 slug(name) or "server",
@@ -147,6 +149,22 @@ def servers(
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
         run.part(server, files, report)
+
+
+def _rooted(fixed: dict[str, str], folder: Path, report: FileReport, name: str) -> dict[str, str]:
+    """A server started in its plugin's folder (``cwd: "./"``) by a script of the plugin
+    (``./scripts/server``): both named from ``${PLUGIN_ROOT}``, so that the script comes
+    along and every tool finds it where the plugin is installed."""
+    command = fixed["command"]
+    rel = command.removeprefix("./")
+    path = folder / rel
+    if not command.startswith("./") or not path.is_file() or not within(path, folder):
+        return {**fixed, "cwd": PLUGIN_ROOT}
+    report.approximated.append(
+        f"mcpServers.{name}.command ({command} in the plugin's folder: "
+        f"{PLUGIN_ROOT}/{rel}, a file of the pack)"
+    )
+    return {**fixed, "command": f"{PLUGIN_ROOT}/{rel}", "cwd": PLUGIN_ROOT}
 
 
 def servers_file(

@@ -268,3 +268,21 @@ def test_what_a_hook_needs_and_a_pack_cannot_carry_is_reported(tmp_path: Path) -
     assert {"core/", "hooks.PreToolUse.if", "hooks.PreToolUse.statusMessage"} <= set(dropped)
     names = sorted(h.name for h in api.load_pack(tmp_path / "pack").manifest.hooks)
     assert names == ["check", "check-2"]
+
+
+def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path) -> None:
+    """A real Codex plugin starts ``./scripts/codebridge-mcp`` with ``cwd: "./"``, which
+    Codex takes as the plugin's folder: the script was left behind, so the server could
+    not start from any export."""
+    servers = {"cb": {"command": "./scripts/cb-mcp", "args": ["dist/cli.js"], "cwd": "./"}}
+    plugin = _plugin(tmp_path / "p", {}, servers)
+    (plugin / "scripts").mkdir()
+    (plugin / "scripts" / "cb-mcp").write_bytes(GUARD)
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert (server.command, server.cwd, server.files) == (
+        "${PLUGIN_ROOT}/scripts/cb-mcp",
+        "${PLUGIN_ROOT}",
+        ("scripts/cb-mcp",),
+    )
