@@ -281,3 +281,24 @@ def with_memory(fm: dict[str, Any], report: FileReport) -> dict[str, Any]:
         "the pack"
     )
     return {**fm, "tools": [*names, *added]}
+
+
+ASKED = ("bash", "write", "edit", "notebook", "webfetch", "websearch")
+"""Tools Claude Code asks the user about before each use in its default mode, whatever an
+agent's tools line says (and MCP tools)."""
+
+
+def asked(found: Policy | None, report: FileReport) -> None:
+    """A tools line makes a tool available; Claude Code still asks before some of them,
+    unless the session's mode or settings say otherwise. The pack reads the line as allow,
+    as Claude Code runs it in bypassPermissions mode, and tools that never ask (opencode,
+    Copilot) then run those without a question: say so, with what keeps it."""
+    if found is None:
+        return
+    asked = [t for t in (*ASKED, *found.named_mcp()) if found.decide(t) is Decision.ALLOW]
+    if asked:
+        report.approximated.append(
+            f"tools ({', '.join(asked)}: Claude Code asks before each use in its default "
+            "mode; the pack allows them, as its bypassPermissions mode does, and opencode "
+            "then runs them without asking: list them under ask: to keep the question there)"
+        )

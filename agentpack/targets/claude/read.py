@@ -35,6 +35,7 @@ from agentpack.targets.claude.names import tool_id as claude_tool
 from agentpack.targets.claude.permissions import (
     SPELLINGS,
     agent_tools,
+    asked,
     planning,
     respelled,
     rules,
@@ -171,6 +172,8 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     claude.update(_spelling(fm, key, agent_policy, report))
     if fm.get("permissionMode") == "plan":
         agent_policy = planning(agent_policy, report)
+    elif fm.get("permissionMode") != "bypassPermissions":
+        asked(agent_policy, report)
     if color is not None and color not in COLORS:
         report.dropped.append(f"color: {color} (not a colour agentpack knows)")
         color = None

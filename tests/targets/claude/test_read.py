@@ -128,3 +128,23 @@ def test_a_tools_line_naming_a_server_as_mcp_x_star_comes_back_as_written(
     api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
     written = (tmp_path / "out" / "claude" / "agents" / "rc.md").read_text()
     assert f"tools: {line}\n" in written
+
+
+@pytest.mark.parametrize(
+    ("mode", "said"), [("", True), ("permissionMode: bypassPermissions\n", False)]
+)
+def test_a_tool_claude_code_asks_about_is_said_to_be_allowed(
+    tmp_path: Path, mode: str, said: bool
+) -> None:
+    """A tools line makes Bash available; Claude Code still asks before each command in its
+    default mode, and opencode will not: the pack reads it as allow, and says so."""
+    agents = tmp_path / "src" / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "a.md").write_text(
+        f"---\nname: a\ndescription: A.\ntools: Read, Bash\n{mode}---\nA.\n"
+    )
+    result = api.import_(tmp_path / "src", tmp_path / "pack", dry_run=True)
+    assert not result.failed, [str(f) for f in result.findings]
+    lines = [a for r in result.reports for a in r.approximated if "asks before each use" in a]
+    assert bool(lines) is said
+    assert all(line.startswith("tools (bash: ") for line in lines)
