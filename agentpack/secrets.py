@@ -8,6 +8,7 @@ known kind of token, or when it is long and random enough to be one.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -92,48 +93,68 @@ def secret_problem(value: str) -> str | None:
     return None
 
 
-_CREDENTIAL = re.compile(
-    r"token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credential",
-    re.IGNORECASE,
+_CREDENTIAL_WORDS = frozenset(
+    {"token", "secret", "password", "passwd", "pwd", "apikey", "credential", "credentials"}
+    | {"authorization", "auth", "pat", "passphrase"}
 )
-_NOT_CREDENTIAL = re.compile(
-    r"(?:file|path|dir|url|uri|name|type|env|var|header|id|limit|count|size|ttl|length)$"
-    r"|^(?:max|min)",
-    re.IGNORECASE,
+_CREDENTIAL_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key")})
+_NOT_CREDENTIAL = frozenset(
+    {"file", "path", "dir", "url", "uri", "name", "type", "env", "var", "header", "id"}
+    | {"limit", "count", "size", "ttl", "length", "provider", "source", "store", "cache"}
+    | {"helper", "mode", "endpoint", "host", "port", "region", "scope", "scopes", "format"}
+    | {"version", "prefix", "kind", "method", "expiry", "expires", "timeout", "command"}
 )
+_OFF = frozenset({"max", "min", "no", "use", "enable", "disable", "skip"})
 _PLACEHOLDER = re.compile(
     r"your|here|<|>|xxx|changeme|example|placeholder|dummy|replace", re.IGNORECASE
 )
+_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|bearer)\s+")
+_FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{1,4}")
+"""A file name (``creds.json``), which a credential's variable may name instead of holding it."""
+
+
+def _holds_credential(name: str) -> bool:
+    parts = [p for p in re.split(r"[^a-z0-9]+", name.lower()) if p]
+    if not parts or parts[-1] in _NOT_CREDENTIAL or parts[0] in _OFF:
+        return False
+    return any(p in _CREDENTIAL_WORDS for p in parts) or any(
+        pair in _CREDENTIAL_PAIRS for pair in itertools.pairwise(parts)
+    )
 
 
 def named_secret(name: str, value: str) -> str | None:
     """What is wrong with ``value`` as the value of ``name`` (an environment variable, a
     header, a command-line option): a literal given to a name that says it holds a
-    credential (``SUPABASE_ACCESS_TOKEN``, ``--api-key``) is one, however it looks: hex
-    and lowercase tokens are not random enough for ``secret_problem``. Numbers, paths and
-    placeholders (``your-key-here``) are not."""
-    bare = name.strip("-").replace("-", "_")
-    if not _CREDENTIAL.search(bare) or _NOT_CREDENTIAL.search(bare):
+    credential (``SUPABASE_ACCESS_TOKEN``, ``--api-key``, ``Authorization``) is one,
+    however it looks: hex and lowercase tokens are not random enough for
+    ``secret_problem``. Numbers, paths, file names and placeholders (``your-key-here``)
+    are not."""
+    if not _holds_credential(name):
         return None
-    literal = _SHELL_REFERENCE.sub("", REFERENCE.sub("", value)).strip()
-    if len(literal) < 8 or literal.isdigit() or "/" in literal or " " in literal:
+    literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", REFERENCE.sub("", value)).strip())
+    if len(literal) < 8 or literal.isdigit() or _PLACEHOLDER.search(literal):
         return None
-    if _PLACEHOLDER.search(literal):
+    if literal.startswith(("/", "./", "../", "~")) or _FILE_NAME.fullmatch(literal):
         return None
     return f"it is written as the value of {name}, which holds a credential"
 
 
 def args_secrets(args: list[str]) -> list[str | None]:
     """For each of a command's arguments, what credential it is (``secret_problem``), or
-    is the value of (``--token VALUE``, ``--token=VALUE``): None where it is none."""
+    is the value of (``--token VALUE``, ``--token=VALUE``, ``-e GITHUB_TOKEN=VALUE``,
+    ``--header "Authorization: Bearer VALUE"``): None where it is none."""
     found: list[str | None] = []
     for i, arg in enumerate(args):
         problem = secret_problem(arg)
         option, equals, value = arg.partition("=")
-        if problem is None and equals and option.startswith("-"):
+        if problem is None and equals:  # --api-key=VALUE, or docker's -e NAME=VALUE
             problem = named_secret(option, value)
+        header, colon, said = arg.partition(":")
+        if problem is None and colon and re.fullmatch(r"[A-Za-z][\w-]*", header):
+            problem = named_secret(header, said)
         before = args[i - 1] if i else ""
-        if problem is None and before.startswith("-") and "=" not in before:
+        value_of = before.startswith("-") and "=" not in before and not arg.startswith("-")
+        if problem is None and value_of:
             problem = named_secret(before, arg)
         found.append(problem)
     return found

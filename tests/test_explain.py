@@ -125,3 +125,9 @@ def test_warnings_stand_at_their_fields_and_a_wide_cell_is_printed_whole_below()
     table = lines[: next(i for i, line in enumerate(lines) if line.startswith("bash ("))]
     assert max(len(line) for line in table) < 200
     assert any(line.startswith("bash (source): rm *: deny, git diff *: allow") for line in lines)
+
+
+def test_a_cut_cell_keeps_its_narrowed_mark() -> None:
+    result = CliRunner().invoke(cli, ["explain", "everything", "--pack", str(FULL)])
+    (bash,) = [x for x in result.output.splitlines() if x.startswith("bash ") and x[5] != "("]
+    assert "... (narrowed)" in bash

@@ -179,6 +179,10 @@ HEX40 = "c0c4" + "9e1f" * 9
         ("X-API-Key", "k3y" + "abc" * 5),
         ("DB_PASSWORD", "hunter2hunter2"),
         ("--access-token", HEX40),
+        ("Authorization", "Bearer " + HEX40),
+        ("AUTH_KEY", HEX40),
+        ("PASSWORD", "correct horse battery staple"),
+        ("TOKEN", "abc/def+ghi0123=="),
     ],
 )
 def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value: str) -> None:
@@ -195,6 +199,13 @@ def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value
         ("API_KEY_ENV", "OPENAI_API_KEY_VALUE"),
         ("LOG_LEVEL", "debug-verbose-mode"),
         ("PASSWORD", "short"),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "creds.json"),
+        ("TOKENIZER", "cl100k_base"),
+        ("AUTH_MODE", "oauth-device"),
+        ("--password-store", "keychain"),
+        ("--token-cache", "disabled"),
+        ("SECRET_PROVIDER", "vault-secrets"),
+        ("Authorization", "Bearer ${TOKEN}"),
     ],
 )
 def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, value: str) -> None:

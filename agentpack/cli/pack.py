@@ -91,12 +91,16 @@ def explain(name: str, pack: Path | None, fmt: str) -> int:
         return text[: CELL - 3] + "..."
 
     for row in result.rows:
-        marks = [row.targets[t] + (" (narrowed)" if t in row.narrowed else "") for t in targets]
-        heads = table[0][1:]
+        heads = (h.lower() for h in table[0][1:])
         cells = [
-            cell(row.tool, c.lower(), m) for c, m in zip(heads, (row.source, *marks), strict=True)
+            cell(row.tool, h, m)
+            for h, m in zip(heads, (row.source, *row.targets.values()), strict=True)
         ]
-        table.append((row.tool, *cells))
+        marks = [
+            c + (" (narrowed)" if t in row.narrowed else "")
+            for t, c in zip(targets, cells[1:], strict=True)
+        ]
+        table.append((row.tool, cells[0], *marks))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for line in table:
         click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())

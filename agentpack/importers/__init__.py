@@ -276,8 +276,12 @@ class _Run:
     # -- folders ---------------------------------------------------------------------------
 
     def folder(self, path: Path, dialect: str) -> None:
-        chosen = self.readers.get(dialect)  # --from: that tool's reader, not the first to claim
-        if any(r.folder(path, self) for r in ([chosen] if chosen else self.readers.values())):
+        chosen = self.readers.get(dialect)  # --from: that tool's reader may claim it first
+        readers = [
+            *([chosen] if chosen else []),
+            *(r for r in self.readers.values() if r is not chosen),
+        ]
+        if any(r.folder(path, self) for r in readers):
             return  # a plugin, a marketplace: a reader took it whole
         own = chosen or next((r for r in self.readers.values() if r.marks(path)), None)
         # the tool's own tree, or its folder under dist/: only what the tool reads

@@ -52,7 +52,7 @@ def body_notes(
     claude = item.extras.get("claude")
     kind = "command" if isinstance(item, Command) else "skill"
     for key, what in (("disallowed-tools", "takes tools away"), ("hooks", "runs its hooks")):
-        if isinstance(claude, Mapping) and key in claude:
+        if isinstance(claude, Mapping) and claude.get(key):  # [] or {}: nothing lost
             report.add(
                 target,
                 item,

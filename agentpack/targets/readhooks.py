@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import glob
+import os
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -139,9 +140,16 @@ def _hook(
             "script of the plugin, alone or after its interpreter, with plain words after it)"
         )
         return
-    rel = argv[at[0]].removeprefix(PLUGIN_ROOT + "/")
+    rel = PurePosixPath(argv[at[0]].removeprefix(PLUGIN_ROOT + "/")).as_posix()  # ./x: x
     files = scripts([argv[at[0]]], folder, report)
     if rel not in files:
+        return
+    if not program and _compiled(files[rel].data):
+        report.dropped.append(
+            f"hooks.{host_event}: {handler.get('command')!r} (a compiled program: a pack's "
+            "hook runs a script with its interpreter, and bash would refuse this one, so a "
+            "guard would let every call through)"
+        )
         return
     for key in sorted(set(handler) - {"type", "command", "timeout", "args"}):
         why = (
@@ -194,7 +202,7 @@ def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict
     for arg in (a for a in args if not a.startswith("-")):
         beside = folder.joinpath(*here.parts, *PurePosixPath(arg).parts)
         for path in [beside, *sorted(beside.parent.glob(glob.escape(beside.name) + ".*"))]:
-            _add(path, folder, found)
+            _add(path, folder, found, report)
     queue = [rel, *found]
     while queue:
         script = queue.pop()
@@ -206,7 +214,7 @@ def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict
         if script.endswith(".py"):
             near += _modules(script, text, folder, report)
         for file in near:
-            if (added := _add(file, folder, found)) and added != rel:
+            if (added := _add(file, folder, found, report)) and added != rel:
                 queue.append(added)
     found.pop(rel, None)
     return found
@@ -234,24 +242,53 @@ def _modules(script: str, text: bytes, folder: Path, report: FileReport) -> list
 def _named(path: Path, text: bytes) -> list[Path]:
     """The files beside a script that its text names (a word of their whole name: a
     script that runs ``$(dirname "$0")/work_root.py`` fails without it)."""
-    beside = sorted(p for p in path.parent.iterdir() if p.is_file() and p != path)
-    return [p for p in beside if _word(p.name).search(text)]
+    beside = {p.name: p for p in path.parent.iterdir() if p.is_file() and p != path}
+    if not beside or len(text) > _MAX_TEXT:
+        return []
+    names = "|".join(re.escape(n) for n in sorted(beside, key=len, reverse=True))
+    words = re.compile(rb"(?<![\w.-])(" + names.encode() + rb")(?![\w.-])")
+    return [beside[n] for n in sorted({m.decode() for m in words.findall(text)})]
 
 
-def _word(name: str) -> re.Pattern[bytes]:
-    return re.compile(rb"(?<![\w.-])" + re.escape(name.encode()) + rb"(?![\w.-])")
+_MAX_TEXT = 1 << 20
+"""A script longer than this (1 MiB) is not searched for the files it names."""
+_MAX_FILES = 64
+"""At most this many files come with one hook."""
+_NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
+"""Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
+_PART_FILE = re.compile(r"^(hooks|mcp)/[^/]+\.ya?ml$")
+"""Where a pack keeps its own hook and server files, which a copied file would become."""
 
 
-def _add(path: Path, folder: Path, found: dict[str, Resource]) -> str | None:
+def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileReport) -> str | None:
     """``path``, when it is a file inside ``folder`` (a link out of it is never followed)
-    not yet in ``found``; its pack path."""
+    not yet in ``found``, and one a pack may hold; its pack path."""
     if not path.is_file() or not within(path, folder):
         return None
-    rel = path.relative_to(folder).as_posix()
+    rel = PurePosixPath(os.path.relpath(path, folder)).as_posix()
     if rel in found:
+        return None
+    why = (
+        "it may hold a credential, which no pack file may"
+        if _NEVER.search(rel)
+        else "the pack would read it as one of its own hook or server files"
+        if _PART_FILE.match(rel)
+        else f"a hook brings at most {_MAX_FILES} files"
+        if len(found) >= _MAX_FILES
+        else None
+    )
+    if why is not None:
+        report.dropped.append(f"{rel} (a file a hook's script names, not copied: {why})")
         return None
     found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
     return rel
+
+
+def _compiled(data: bytes) -> bool:
+    """A program, not a script: ELF, Mach-O or Windows executables, or NUL bytes."""
+    head = data[:1024]
+    magic = (b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa", b"\xca\xfe\xba\xbe")
+    return not head.startswith(b"#!") and (head.startswith(magic) or b"\0" in head)
 
 
 def _runs_with(rel: str, data: bytes) -> str:

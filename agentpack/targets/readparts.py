@@ -129,7 +129,7 @@ def servers(
             files: dict[str, Resource] = {}
         elif fixed.get("command"):
             if fixed.get("cwd") in (".", "./"):  # Codex starts it in the plugin's folder
-                fixed = _rooted(fixed, folder, report, name)
+                fixed, args = _rooted(fixed, args, folder, report, name)
             files = scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
             server = McpServer(
                 slug(name) or "server",
@@ -151,20 +151,34 @@ def servers(
         run.part(server, files, report)
 
 
-def _rooted(fixed: dict[str, str], folder: Path, report: FileReport, name: str) -> dict[str, str]:
-    """A server started in its plugin's folder (``cwd: "./"``) by a script of the plugin
-    (``./scripts/server``): both named from ``${PLUGIN_ROOT}``, so that the script comes
-    along and every tool finds it where the plugin is installed."""
-    command = fixed["command"]
-    rel = command.removeprefix("./")
-    path = folder / rel
-    if not command.startswith("./") or not path.is_file() or not within(path, folder):
-        return {**fixed, "cwd": PLUGIN_ROOT}
-    report.approximated.append(
-        f"mcpServers.{name}.command ({command} in the plugin's folder: "
-        f"{PLUGIN_ROOT}/{rel}, a file of the pack)"
-    )
-    return {**fixed, "command": f"{PLUGIN_ROOT}/{rel}", "cwd": PLUGIN_ROOT}
+_LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")
+"""A word of a server's command that names a file from its folder (``./bin/x``, ``cli.js``)."""
+
+
+def _rooted(
+    fixed: dict[str, str], args: list[str], folder: Path, report: FileReport, name: str
+) -> tuple[dict[str, str], list[str]]:
+    """A server started in its plugin's folder (``cwd: "./"``): its folder, and the files
+    of the plugin its command and arguments name (``./scripts/server``, ``server.py``),
+    named from ``${PLUGIN_ROOT}``, so that they come along and every tool finds them
+    where the plugin is installed; a path it names that the plugin lacks is said."""
+    words = [fixed["command"], *args]
+    for i, word in enumerate(words):
+        rel = PurePosixPath(word).as_posix()
+        path = folder / rel
+        if not _LOCAL.match(word):
+            continue
+        if path.is_file() and within(path, folder):
+            words[i] = f"{PLUGIN_ROOT}/{rel}"
+            report.approximated.append(
+                f"mcpServers.{name} ({word} in the plugin's folder: {words[i]}, a pack file)"
+            )
+        else:
+            report.dropped.append(
+                f"mcpServers.{name}: {word} (named from the plugin's folder, which lacks it: "
+                "build it before importing, or the server cannot start)"
+            )
+    return {**fixed, "command": words[0], "cwd": PLUGIN_ROOT}, words[1:]
 
 
 def servers_file(

@@ -140,3 +140,21 @@ def test_from_reads_a_plugin_folder_with_that_tools_manifest(tmp_path: Path) -> 
     kinds = {r.source: r.kind for r in result.reports}
     assert kinds["agents/lead.md"] == "agent (cursor)"
     assert kinds["commands/status.md"] == "command (cursor)"
+
+
+def test_from_another_tool_still_reads_a_claude_marketplace(tmp_path: Path) -> None:
+    """With --from, the chosen tool's reader may take a folder first; when it does not,
+    the one whose folder it is still reads it (a Claude marketplace with --from copilot
+    was read as an empty pack)."""
+    _write(
+        tmp_path / "m",
+        {
+            ".claude-plugin/marketplace.json": '{"name": "m", "owner": {"name": "o"}, '
+            '"plugins": [{"name": "a", "source": "./a"}]}',
+            "a/.claude-plugin/plugin.json": '{"name": "a", "version": "1.0.0"}',
+            "a/commands/hi.md": "---\ndescription: Hi.\n---\nSay hi.\n",
+        },
+    )
+    result = api.import_(tmp_path / "m", tmp_path / "pack", dialect="copilot", dry_run=True)
+    assert not result.failed, [str(f) for f in result.findings]
+    assert any(r.source == "a/commands/hi.md" for r in result.reports)

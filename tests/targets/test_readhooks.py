@@ -197,3 +197,37 @@ def test_the_same_script_for_two_session_matchers_is_one_hook(tmp_path: Path) ->
     assert [h.name for h in api.load_pack(tmp_path / "pack").manifest.hooks] == ["journal"]
     said = [a for r in result.reports for a in r.approximated]
     assert any("again (one hook of the pack" in a for a in said)
+
+
+def test_what_a_script_names_that_a_pack_may_not_hold_stays_behind(tmp_path: Path) -> None:
+    """A script that sources ``.env`` (a token), reads ``rules.yaml`` beside it (which the
+    pack's hooks/ folder would take for a hook) or runs ``../lib/helper``: the first two
+    stay behind, said; the third comes at its own path."""
+    files = {
+        "hooks/start.sh": b'#!/bin/sh\n. "$(dirname "$0")/.env"\ncat rules.yaml\n'
+        b'"$(dirname "$0")/../lib/helper"\n',
+        "hooks/.env": b"GITHUB_TOKEN=ghp_" + b"a1B2c3D4e5" * 4 + b"\n",
+        "hooks/rules.yaml": b"rules: []\n",
+        "lib/helper": b"#!/bin/sh\n",
+    }
+    hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/start.sh ../lib/helper"}
+    plugin = _plugin(tmp_path / "p", {"Stop": [{"hooks": [hook]}]}, files)
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert found.files == ("lib/helper",)
+    assert not (tmp_path / "pack" / "hooks" / ".env").exists()
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert {"hooks/.env", "hooks/rules.yaml"} <= set(dropped)
+
+
+def test_a_compiled_hook_is_left_out_and_said(tmp_path: Path) -> None:
+    """A program with no #! line, run through bash, exits 126, not 2: as a guard it would
+    let every call through."""
+    files = {"bin/guard": b"\x7fELF\x02\x01\x01" + bytes(64)}
+    hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/bin/guard"}
+    plugin = _plugin(tmp_path / "p", {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}, files)
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert api.load_pack(tmp_path / "pack").manifest.hooks == ()
+    assert any("a compiled program" in d for r in result.reports for d in r.dropped)

@@ -274,15 +274,21 @@ def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path
     """A real Codex plugin starts ``./scripts/codebridge-mcp`` with ``cwd: "./"``, which
     Codex takes as the plugin's folder: the script was left behind, so the server could
     not start from any export."""
-    servers = {"cb": {"command": "./scripts/cb-mcp", "args": ["dist/cli.js"], "cwd": "./"}}
+    args = ["dist/cli.js", "lib/serve.py", "mcp", "@scope/pkg"]
+    servers = {"cb": {"command": "./scripts/cb-mcp", "args": args, "cwd": "./"}}
     plugin = _plugin(tmp_path / "p", {}, servers)
     (plugin / "scripts").mkdir()
     (plugin / "scripts" / "cb-mcp").write_bytes(GUARD)
+    (plugin / "lib").mkdir()
+    (plugin / "lib" / "serve.py").write_text("print()\n")
     result = api.import_(plugin, tmp_path / "pack")
     assert not result.failed, [str(f) for f in result.findings]
     (server,) = api.load_pack(tmp_path / "pack").manifest.servers
     assert (server.command, server.cwd, server.files) == (
         "${PLUGIN_ROOT}/scripts/cb-mcp",
         "${PLUGIN_ROOT}",
-        ("scripts/cb-mcp",),
+        ("scripts/cb-mcp", "lib/serve.py"),
     )
+    assert server.args == ("dist/cli.js", "${PLUGIN_ROOT}/lib/serve.py", "mcp", "@scope/pkg")
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert [d.split(" (")[0] for d in dropped if "lacks it" in d] == ["mcpServers.cb: dist/cli.js"]

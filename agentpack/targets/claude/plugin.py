@@ -17,6 +17,7 @@ from agentpack import emit
 from agentpack.errors import ExportRefused
 from agentpack.model import ItemInfo, Kind, Manifest, PluginGroup
 from agentpack.outputs import OutFile
+from agentpack.secrets import named_secret, secret_problem
 from agentpack.targets.base import Change, Context, Note, Report
 from agentpack.targets.claude import readme as claude_readme
 from agentpack.targets.claude import servers
@@ -110,6 +111,34 @@ def marketplace_settings(manifest: Manifest) -> Mapping[str, Any] | None:
     return None if block is False else block
 
 
+UNSAFE = (
+    "its default is not written: the option is sensitive, or the default looks like a "
+    "credential; Claude Code asks the user for it"
+)
+
+
+def safe_options(found: Any) -> tuple[dict[str, Any], list[str]]:
+    """A plugin's ``userConfig`` without the defaults no file may hold: that of an option
+    marked ``sensitive`` (Claude Code keeps its value in secure storage), or one that looks
+    like a credential; and the options whose default was taken out."""
+    if not isinstance(found, Mapping):
+        return {}, []
+    options: dict[str, Any] = {}
+    unsafe = []
+    for key, option in found.items():
+        default = option.get("default") if isinstance(option, Mapping) else None
+        risky = isinstance(default, str) and (
+            option.get("sensitive") is True
+            or secret_problem(default) is not None
+            or named_secret(str(key), default) is not None
+        )
+        if risky and isinstance(option, Mapping):
+            unsafe.append(str(key))
+            option = {k: v for k, v in option.items() if k != "default"}
+        options[str(key)] = option
+    return options, unsafe
+
+
 def render(
     manifest: Manifest, items: Sequence[ItemInfo], report: Report, context: Context
 ) -> Iterator[OutFile]:
@@ -119,8 +148,13 @@ def render(
     block = manifest.extras.get(NAME, {})
     icon = manifest.files.get(block.get("icon", ""))
     readme = manifest.files.get(block.get("readme", ""))
-    for folder, group, fields in plugins(manifest):
-        fields = {**fields, **{k: block[k] for k in (PRIVACY, USER_CONFIG) if k in block}}
+    options, unsafe = safe_options(block.get(USER_CONFIG))
+    for key in unsafe:
+        report.about_pack(NAME, manifest, f"claude.{USER_CONFIG}.{key}", Change.DROPPED, UNSAFE)
+    for n, (folder, group, fields) in enumerate(plugins(manifest)):
+        fields = {**fields, **({PRIVACY: block[PRIVACY]} if PRIVACY in block else {})}
+        if options and n == 0:  # the plugin the servers and hooks that read them go into
+            fields[USER_CONFIG] = options
         yield OutFile.text(
             f"{folder}.claude-plugin/plugin.json", emit.json_text(fields), manifest.source
         )

@@ -78,7 +78,8 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report, ("mcp",))
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
-    for name, spec in (config.get("command") or {}).items():
+    commands = config.get("command")
+    for name, spec in (commands if isinstance(commands, dict) else {}).items():
         if isinstance(spec, dict) and spec.get("template"):
             fm = {k: v for k, v in spec.items() if k != "template"}
             at = ("command", str(name), "template")
@@ -135,8 +136,8 @@ def project_config(path: Path) -> dict[str, Any]:
                     config = _load(base / name)
                 except (OSError, ValueError):
                     continue
-                if isinstance(config, dict):
-                    found.update((k, v) for k, v in config.items() if v is not None)
+                if isinstance(config, dict):  # deep, as opencode merges its config files
+                    found = _deep(found, {k: v for k, v in config.items() if v is not None})
         return found
     return {}
 
@@ -144,31 +145,34 @@ def project_config(path: Path) -> dict[str, Any]:
 def merged_entry(
     name: str, config: Mapping[str, Any], native: Native, report: FileReport
 ) -> tuple[dict[str, Any], str]:
-    """An agent file's frontmatter and body over the entry of its name in the project's
-    opencode.json, as opencode 1.18 merges the two into one agent (the file's fields and
-    rules after the entry's); the file alone when there is no entry."""
+    """An agent file's frontmatter and body with the entries of its name in the project's
+    opencode.json, folded as opencode 1.18 folds them: the ``agent`` (2.x ``agents``)
+    entry, then the file's fields and rules over it, then a legacy ``mode`` entry, a
+    primary agent, over both; the file alone when there is no entry."""
     fm = dict(native.frontmatter or {})
+    body = native.body
     for key, spec in _entries(config, name):
         text = "system" if key == "agents" else "prompt"
-        base = {k: v for k, v in spec.items() if k != text}
-        if key == "mode":
-            base.setdefault("mode", "primary")
+        entry = {k: v for k, v in spec.items() if k != text}
+        where = "over" if key == "mode" else "under"
         report.approximated.append(
-            f"{key}.{name} of the project's opencode.json (merged under this file, as opencode "
-            "merges them)"
+            f"{key}.{name} of the project's opencode.json (merged {where} this file, as "
+            "opencode merges them)"
         )
-        body = native.body
-        if not body.strip() and spec.get(text):
+        if key == "mode":
+            fm = _deep(fm, {**entry, "mode": entry.get("mode", "primary")})
+        else:
+            fm = _deep(entry, fm)
+        if spec.get(text) and (key == "mode" or not body.strip()):
             body = config_text(str(spec[text]), _project(native.path), report, (key, name, text))
             body = body.rstrip("\n") + "\n"
-        return _deep(base, fm), body
-    return fm, native.body
+    return fm, body
 
 
 def _entries(config: Mapping[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
     """The opencode.json entries that define agent ``name``."""
     found = []
-    for key in ("agent", "mode", "agents"):
+    for key in ("agent", "agents", "mode"):  # the order opencode folds them in
         table = config.get(key)
         spec = table.get(name) if isinstance(table, dict) else None
         if isinstance(spec, dict):
@@ -245,7 +249,10 @@ def config_agents(
     out = []
     in_files = _file_agents(base)
     for key in ("agent", "mode", "agents"):
-        for name, spec in (config.get(key) or {}).items():
+        table = config.get(key)
+        if table is not None and not isinstance(table, dict):
+            report.dropped.append(f"{key} (not an object of agents by name)")
+        for name, spec in (table if isinstance(table, dict) else {}).items():
             if not isinstance(spec, dict) or name in in_files:  # merged into the file's
                 continue
             if spec.get("disable") is True or spec.get("disabled") is True:

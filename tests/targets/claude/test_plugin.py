@@ -271,3 +271,25 @@ def test_a_plugins_user_config_comes_in_and_goes_out(tmp_path: Path) -> None:
         (tmp_path / "dist" / "claude" / ".claude-plugin" / "plugin.json").read_text()
     )
     assert written["userConfig"] == options
+
+
+def test_a_user_config_default_no_file_may_hold_stays_behind(tmp_path: Path) -> None:
+    """A sensitive option's default, or one that looks like a token, is not written into
+    the pack or the plugin: Claude Code asks the user for it."""
+    import json
+
+    options = {
+        "api_key": {"type": "string", "sensitive": True, "default": "abcdef0123456789"},
+        "gh": {"type": "string", "default": "ghp_" + "a1B2c3D4e5" * 4},
+        "url": {"type": "string", "default": "https://example.com"},
+    }
+    plugin = tmp_path / "p"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    meta = {"name": "p", "version": "1.0.0", "userConfig": options}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    kept = api.load_pack(tmp_path / "pack").manifest.extras["claude"]["userConfig"]
+    assert ["default" in kept[k] for k in ("api_key", "gh", "url")] == [False, False, True]
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert {"userConfig.api_key.default", "userConfig.gh.default"} <= set(dropped)

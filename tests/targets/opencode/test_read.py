@@ -211,3 +211,39 @@ def test_an_agent_in_opencode_json_and_in_a_file_is_one_agent(tmp_path: Path) ->
     assert agent.policy.decide("edit") is Decision.DENY
     assert agent.policy.decide("bash", "rm -rf x") is Decision.DENY
     assert agent.policy.decide("bash", "ls") is Decision.ALLOW
+
+
+def test_a_legacy_mode_entry_comes_over_the_file_and_config_files_merge_deep(
+    tmp_path: Path,
+) -> None:
+    """opencode folds ``mode.NAME`` over the agent file, a primary agent (its
+    migrateModesToAgents runs last), and merges its two config files deep: read under the
+    file, or one file's ``agent`` table over the other's, the denies were lost."""
+    src = tmp_path / "src"
+    (src / ".opencode" / "agent").mkdir(parents=True)
+    (src / ".opencode" / "agent" / "rev.md").write_text(
+        "---\nmode: subagent\npermission:\n  edit: allow\n  bash: allow\n---\nRev.\n"
+    )
+    config = {"mode": {"rev": {"permission": {"edit": "deny"}}}, "agent": {"rev": {}}}
+    config["agent"]["rev"] = {"permission": {"webfetch": "deny"}}
+    (src / "opencode.json").write_text(json.dumps(config))
+    (src / ".opencode" / "opencode.json").write_text('{"agent": {"other": {"prompt": "x"}}}')
+    result = api.import_(src, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("rev")
+    assert agent is not None
+    assert agent.policy is not None
+    assert agent.mode.value == "primary"
+    assert agent.policy.decide("edit") is Decision.DENY
+    assert agent.policy.decide("webfetch") is Decision.DENY
+    assert agent.policy.decide("bash") is Decision.ALLOW
+
+
+@pytest.mark.parametrize("table", ['{"agent": [1]}', '{"mode": 3, "command": []}'])
+def test_a_config_table_of_the_wrong_shape_is_said_not_a_traceback(
+    tmp_path: Path, table: str
+) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "opencode.json").write_text(table)
+    result = api.import_(tmp_path / "src" / "opencode.json", tmp_path / "pack", dry_run=True)
+    assert any("not an object of agents" in d for r in result.reports for d in r.dropped)
