@@ -298,9 +298,14 @@ class Importing(Protocol):
     def add(self, item: Agent | Command | Skill, report: FileReport) -> None: ...
 
     def part(
-        self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport
+        self,
+        part: McpServer | Hook,
+        files: Mapping[str, Resource],
+        report: FileReport,
+        folder: Path | None = None,
     ) -> None:
-        """An MCP server or a hook, with the pack files (scripts) it needs by pack path."""
+        """An MCP server or a hook, with the pack files (scripts) it needs by pack path
+        (their path in ``folder``, the plugin's, where they were read)."""
         ...
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> None:

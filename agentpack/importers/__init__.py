@@ -75,6 +75,10 @@ class _Run:
     seen: set[Path] = field(default_factory=set)
     only: Path | None = None
     """While set, the one settings file that ``first`` lets be read (a file given alone)."""
+    skipped_at: list[Path] = field(default_factory=list)
+    """Where each entry of ``out.skipped`` is, in the same order."""
+    carried: set[Path] = field(default_factory=set)
+    """The files that servers and hooks run, where they were read from."""
 
     def env(self) -> ImportEnv:
         return self.environment
@@ -93,6 +97,22 @@ class _Run:
 
     def skip(self, path: Path, reason: str) -> None:
         self.out.skipped.append((self.label(path), reason))
+        self.skipped_at.append(path.resolve())
+
+    def finish(self) -> Imported:
+        """What was read; a folder said to be not read, from which servers or hooks took
+        files, says which (it is not read for agents, commands or skills, but those come)."""
+        for i, (at, (label, reason)) in enumerate(
+            zip(self.skipped_at, self.out.skipped, strict=True)
+        ):
+            taken = sorted(c.relative_to(at).as_posix() for c in self.carried if at in c.parents)
+            if taken:
+                shown = ", ".join(taken[:3]) + (", ..." if len(taken) > 3 else "")
+                self.out.skipped[i] = (
+                    label,
+                    f"{reason}; but the files servers and hooks run come along: {shown}",
+                )
+        return self.out
 
     def first(self, path: Path) -> bool:
         key = path.resolve()
@@ -235,8 +255,14 @@ class _Run:
                 )
 
     def part(
-        self, part: McpServer | Hook, files: Mapping[str, Resource], report: FileReport
+        self,
+        part: McpServer | Hook,
+        files: Mapping[str, Resource],
+        report: FileReport,
+        folder: Path | None = None,
     ) -> None:
+        if folder is not None:
+            self.carried.update((folder / rel).resolve() for rel in files)
         bucket: list[Any] = self.out.servers if isinstance(part, McpServer) else self.out.hooks
         clash = [p for p in bucket if p.name == part.name]
         if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:
@@ -357,4 +383,4 @@ def import_path(
     else:
         kind = "command" if set(path.parts) & set(_COMMAND_DIRS) else None
         run.file(path, dialect, kind)
-    return run.out
+    return run.finish()

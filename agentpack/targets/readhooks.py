@@ -185,7 +185,7 @@ def _hook(
         name = f"{base}-{n}"
     taken[name] = hook
     report.mapped.append(f"hooks.{host_event}")
-    run.part(dataclasses.replace(hook, name=name), {**files, **needed}, report)
+    run.part(dataclasses.replace(hook, name=name), {**files, **needed}, report, folder)
 
 
 _IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)

@@ -148,7 +148,7 @@ def servers(
         for key in sorted(k for k in spec if k not in _SERVER_KEYS):
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
-        run.part(server, files, report)
+        run.part(server, files, report, folder)
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")

@@ -158,3 +158,21 @@ def test_from_another_tool_still_reads_a_claude_marketplace(tmp_path: Path) -> N
     result = api.import_(tmp_path / "m", tmp_path / "pack", dialect="copilot", dry_run=True)
     assert not result.failed, [str(f) for f in result.findings]
     assert any(r.source == "a/commands/hi.md" for r in result.reports)
+
+
+def test_a_folder_not_read_says_which_of_its_files_servers_run(tmp_path: Path) -> None:
+    """A Codex plugin's server runs scripts/serve.sh: the scripts folder is no tool's
+    folder of agents, and was said to be not read although the script came along."""
+    _write(
+        tmp_path / "p",
+        {
+            ".codex-plugin/plugin.json": '{"name": "p", "version": "1.0.0"}',
+            ".mcp.json": '{"mcpServers": {"s": {"command": "${PLUGIN_ROOT}/scripts/serve.sh"}}}',
+            "scripts/serve.sh": "#!/bin/sh\n",
+            "scripts/notes.txt": "x\n",
+        },
+    )
+    result = api.import_(tmp_path / "p", tmp_path / "pack", dry_run=True)
+    assert not result.failed, [str(f) for f in result.findings]
+    reasons = dict(result.skipped)
+    assert reasons["scripts"].endswith("; but the files servers and hooks run come along: serve.sh")
