@@ -108,7 +108,7 @@ _OFF = frozenset({"max", "min", "no", "use", "enable", "disable", "skip"})
 _PLACEHOLDER = re.compile(
     r"your|here|<|>|xxx|changeme|example|placeholder|dummy|replace", re.IGNORECASE
 )
-_SCHEME = re.compile(r"^(?:Bearer|Basic|Token|token|bearer)\s+")
+_SCHEME = re.compile(r"^(?:bearer|basic|token)\s+", re.IGNORECASE)
 _FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{1,4}")
 """A file name (``creds.json``), which a credential's variable may name instead of holding it."""
 
@@ -137,6 +137,12 @@ def named_secret(name: str, value: str) -> str | None:
     if literal.startswith(("/", "./", "../", "~")) or _FILE_NAME.fullmatch(literal):
         return None
     return f"it is written as the value of {name}, which holds a credential"
+
+
+def credential(name: str, value: str) -> str | None:
+    """What credential the value of ``name`` (a variable, a header, an option) is, by its
+    look or by its name; None when it is none."""
+    return secret_problem(value) or named_secret(name, value)
 
 
 def args_secrets(args: list[str]) -> list[str | None]:

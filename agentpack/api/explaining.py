@@ -41,14 +41,12 @@ class Explanation:
     inherit: bool
     rows: tuple[ToolRow, ...]
     notes: tuple[Note, ...]
-    places: tuple[tuple[int, int], ...] = ()
+    places: tuple[tuple[int, int], ...]
     """Where in the agent's file each note's field stands (line, column), as validate
     says it."""
 
     def findings(self) -> tuple[Finding, ...]:
         """The notes as warnings at their fields."""
-        if len(self.places) != len(self.notes):
-            return tuple(n.finding() for n in self.notes)
         return tuple(n.finding(*at) for n, at in zip(self.notes, self.places, strict=True))
 
     def as_dict(self) -> dict[str, object]:

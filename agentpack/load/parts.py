@@ -21,7 +21,7 @@ from agentpack.load.manifest import read_pack_file
 from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
-from agentpack.secrets import REFERENCE, args_secrets, named_secret, secret_problem
+from agentpack.secrets import REFERENCE, args_secrets, credential, secret_problem
 
 SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 """Server names every host takes (Claude Code builds tool names out of them)."""
@@ -81,8 +81,7 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
         ok = False
     for group in ("env", "headers"):
         for key, value in (data.get(group) or {}).items():
-            problem = secret_problem(value) or named_secret(key, value)
-            ok &= _no_secret(fields, doc, (group, key), problem)
+            ok &= _no_secret(fields, doc, (group, key), credential(key, value))
     ok &= _no_arg_secret(fields, doc, data.get("args") or [])  # npx server --token ghp_...
     if "url" in data:
         ok &= _no_secret(fields, doc, ("url",), secret_problem(data["url"]))

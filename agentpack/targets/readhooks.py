@@ -189,6 +189,14 @@ def _hook(
 
 
 _IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_MAX_TEXT = 1 << 20
+"""A script longer than this (1 MiB) is not searched for the files it names."""
+_MAX_FILES = 64
+"""At most this many files come with one hook."""
+_NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
+"""Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
+_PART_FILE = re.compile(r"^(hooks|mcp)/[^/]+\.ya?ml$")
+"""Where a pack keeps its own hook and server files, which a copied file would become."""
 
 
 def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
@@ -207,9 +215,9 @@ def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict
     while queue:
         script = queue.pop()
         path = folder / script
-        if not path.is_file():
+        if script not in found and not path.is_file():
             continue
-        text = path.read_bytes()
+        text = found[script].data if script in found else path.read_bytes()
         near = _named(path, text)  # python3 "$ROOT/scripts/work_root.py" ensure
         if script.endswith(".py"):
             near += _modules(script, text, folder, report)
@@ -248,16 +256,6 @@ def _named(path: Path, text: bytes) -> list[Path]:
     names = "|".join(re.escape(n) for n in sorted(beside, key=len, reverse=True))
     words = re.compile(rb"(?<![\w.-])(" + names.encode() + rb")(?![\w.-])")
     return [beside[n] for n in sorted({m.decode() for m in words.findall(text)})]
-
-
-_MAX_TEXT = 1 << 20
-"""A script longer than this (1 MiB) is not searched for the files it names."""
-_MAX_FILES = 64
-"""At most this many files come with one hook."""
-_NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
-"""Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
-_PART_FILE = re.compile(r"^(hooks|mcp)/[^/]+\.ya?ml$")
-"""Where a pack keeps its own hook and server files, which a copied file would become."""
 
 
 def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileReport) -> str | None:

@@ -17,7 +17,7 @@ from agentpack import emit
 from agentpack.errors import ExportRefused
 from agentpack.model import ItemInfo, Kind, Manifest, PluginGroup
 from agentpack.outputs import OutFile
-from agentpack.secrets import named_secret, secret_problem
+from agentpack.secrets import credential
 from agentpack.targets.base import Change, Context, Note, Report
 from agentpack.targets.claude import readme as claude_readme
 from agentpack.targets.claude import servers
@@ -128,9 +128,7 @@ def safe_options(found: Any) -> tuple[dict[str, Any], list[str]]:
     for key, option in found.items():
         default = option.get("default") if isinstance(option, Mapping) else None
         risky = isinstance(default, str) and (
-            option.get("sensitive") is True
-            or secret_problem(default) is not None
-            or named_secret(str(key), default) is not None
+            option.get("sensitive") is True or credential(str(key), default) is not None
         )
         if risky and isinstance(option, Mapping):
             unsafe.append(str(key))

@@ -117,12 +117,6 @@ def shared(config: Any) -> dict[str, Any]:
     return {k: config[k] for k in keys if config.get(k) is not None}
 
 
-def project_settings(path: Path) -> dict[str, Any]:
-    """The shared settings of the project an agent file is in (``<project>/.opencode/...``):
-    those of ``opencode.json(c)`` beside ``.opencode/`` and in it."""
-    return shared(project_config(path))
-
-
 def project_config(path: Path) -> dict[str, Any]:
     """The configuration of the project a file is in (``<project>/.opencode/...``): its
     ``opencode.json(c)`` beside ``.opencode/`` and in it, the later over the earlier."""
