@@ -35,9 +35,9 @@ def body_notes(
 ) -> None:
     """What a command or skill asks of Claude Code that ``title`` does not do: run its
     ``!`cmd` `` lines (unless ``runs_shell``: opencode does, in a command's template), fill
-    in ``${CLAUDE_PLUGIN_ROOT}`` and the like, and take tools away or run hooks while it
-    runs (its ``claude:`` block, which other tools do not read: a guard lost, so a
-    warning). The text is written as it is, and the model reads it without what it was
+    in ``${CLAUDE_PLUGIN_ROOT}`` and the like, and take tools away, run hooks or fork a
+    subagent while it runs (its ``claude:`` block, which other tools do not read: a guard
+    lost, so a warning). The text is written as it is, and the model reads it without what it was
     written around: say so."""
     if not runs_shell and placeholders.SHELL_LINE.search(item.body):
         runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
@@ -61,6 +61,17 @@ def body_notes(
                 f"Claude Code {what} while the {kind} runs ({key}); {title} runs it without "
                 "them: hold the agents that may run it to fewer tools",
             )
+    if isinstance(claude, Mapping) and claude.get("context") == "fork":
+        runner = claude.get("agent") or "general-purpose"
+        report.add(
+            target,
+            item,
+            "claude.context",
+            Change.UNGUARDED,
+            f"Claude Code runs the {kind} in a subagent of its own ({runner}, context: fork); "
+            f"{title} runs it in the agent that calls it, with that agent's tools: hold the "
+            "agents that may run it to fewer tools",
+        )
     named = CLAUDE_ONLY.search(item.body)
     if named:
         report.add(

@@ -52,3 +52,9 @@ def test_a_skills_claude_guards_are_said_to_be_lost_elsewhere(tmp_path: Path) ->
     head = "claude:\n  hooks: {PreToolUse: []}\n"
     said = _saying(tmp_path / "hooks", "Update.\n", "unguarded: Claude Code runs its hooks", head)
     assert said == set(EVERY) - {"claude"}
+    head = "claude:\n  context: fork\n  agent: Explore\n"
+    said = _saying(tmp_path / "fork", "Look.\n", "subagent of its own (Explore", head)
+    assert said == set(EVERY) - {"claude"}
+    head = "claude:\n  context: fork\n"
+    said = _saying(tmp_path / "plain", "Look.\n", "(general-purpose, context: fork)", head)
+    assert said == set(EVERY) - {"claude"}
