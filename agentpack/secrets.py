@@ -63,6 +63,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{20,}")
 _PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@?#]*:([^/\s@?#]+)@")
 """A URL that holds a password (``postgresql://user:password@host``), as group 1."""
 _SHELL_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
+_TOOL_REFERENCE = re.compile(r"\$\{[^}\s]+\}|\{(?:env|file):[^}\s]+\}")
+"""A reference a tool fills in (``${user_config.api_key}``, ``${env:TOKEN}``,
+``${input:token}``, opencode's ``{env:TOKEN}``): not a literal, whatever it names."""
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
@@ -76,10 +79,10 @@ def secret_problem(value: str) -> str | None:
     """What credential ``value`` looks like, or None. References are taken out first:
     only the literal rest of a value can leak."""
     for found in _PASSWORD.finditer(value):  # ${DB_PASSWORD} in its place is fine
-        password = _SHELL_REFERENCE.sub("", REFERENCE.sub("", found[1]))
+        password = _SHELL_REFERENCE.sub("", _TOOL_REFERENCE.sub("", found[1]))
         if password and not password.isdigit():  # host:3000@ is a port, not a password
             return "it is a URL with a password in it (user:password@)"
-    literal = REFERENCE.sub(" ", value)
+    literal = _TOOL_REFERENCE.sub(" ", value)
     for word in re.split(r"[\s:;,=&?/\"']+", literal):
         for prefix, what in PREFIXES:
             if word.startswith(prefix) and len(word) >= len(prefix) + 8:
@@ -131,7 +134,7 @@ def named_secret(name: str, value: str) -> str | None:
     are not."""
     if not _holds_credential(name):
         return None
-    literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", REFERENCE.sub("", value)).strip())
+    literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", _TOOL_REFERENCE.sub("", value)).strip())
     if len(literal) < 8 or literal.isdigit() or _PLACEHOLDER.search(literal):
         return None
     if literal.startswith(("/", "./", "../", "~")) or _FILE_NAME.fullmatch(literal):

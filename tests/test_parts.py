@@ -206,6 +206,10 @@ def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value
         ("--token-cache", "disabled"),
         ("SECRET_PROVIDER", "vault-secrets"),
         ("Authorization", "Bearer ${TOKEN}"),
+        ("GEMINI_API_KEY", "${user_config.gemini_api_key}"),
+        ("GITHUB_TOKEN", "${env:GITHUB_PERSONAL_ACCESS_TOKEN}"),
+        ("Authorization", "Bearer ${input:github_token}"),
+        ("OPENAI_API_KEY", "{env:OPENAI_API_KEY}"),
     ],
 )
 def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, value: str) -> None:
