@@ -308,10 +308,11 @@ class Importing(Protocol):
         (their path in ``folder``, the plugin's, where they were read)."""
         ...
 
-    def plugin_meta(self, meta: Mapping[str, Any]) -> None:
-        """Metadata for a new pack's manifest, from the first plugin read (under
-        ``EXTRAS``: blocks of the manifest by target, such as Claude Code's
-        ``userConfig``)."""
+    def plugin_meta(self, meta: Mapping[str, Any]) -> list[str]:
+        """Metadata for a new pack's manifest, from the first plugin read; ``EXTRAS``:
+        blocks of the manifest by target, mappings of mappings (Claude Code's
+        ``userConfig`` options), gathered from every plugin read. The entries another
+        plugin gave first, with another value, are returned (``userConfig.key``)."""
         ...
 
     def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from agentpack.filereport import FileReport
 from agentpack.importers import spec
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
-from agentpack.native import ImportEnv, Reader, read_native, slug
+from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
 
 AUTO = "auto"
@@ -121,9 +121,22 @@ class _Run:
         self.seen.add(key)
         return True
 
-    def plugin_meta(self, meta: Mapping[str, Any]) -> None:
+    def plugin_meta(self, meta: Mapping[str, Any]) -> list[str]:
         if self.out.plugin is None:  # the first one read names a new pack
             self.out.plugin = dict(meta)
+            return []
+        # a marketplace's later plugins add their manifest blocks' entries (Claude Code's
+        # userConfig options), which the one plugin that holds the servers needs
+        blocks = self.out.plugin.setdefault(EXTRAS, {})
+        clashes = []
+        for target, block in (meta.get(EXTRAS) or {}).items():
+            mine = blocks.setdefault(target, {})
+            for key, entries in block.items():
+                kept = mine.setdefault(key, {})
+                for name, value in entries.items():
+                    if kept.setdefault(name, value) != value:
+                        clashes.append(f"{key}.{name}")
+        return clashes
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.out.agents), len(self.out.commands), len(self.out.skills)

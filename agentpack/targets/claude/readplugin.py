@@ -66,8 +66,13 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
         meta = {**extra, **own}  # plugin.json is the authority; the entry fills gaps
     meta.setdefault("name", path.resolve().name)
     report.name = str(meta["name"])
-    options = _options(meta, report, alone=entry is None)
-    run.plugin_meta({**meta, EXTRAS: {NAME: {USER_CONFIG: options}}} if options else meta)
+    options = _options(meta, report)
+    clashes = run.plugin_meta({**meta, EXTRAS: {NAME: {USER_CONFIG: options}}} if options else meta)
+    report.dropped += [
+        f"{key} (another plugin of the marketplace has an option of this name; a pack keeps "
+        "one set of options, for the plugin that holds its servers and hooks)"
+        for key in clashes
+    ]
     report.mapped += sorted(k for k in meta if k in _PLUGIN_KEPT)
     report.dropped += sorted(
         f"{k} (a pack holds agents, commands and skills; copy the rest by hand)"
@@ -111,17 +116,11 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     return meta
 
 
-def _options(meta: Mapping[str, Any], report: FileReport, *, alone: bool) -> dict[str, Any]:
+def _options(meta: Mapping[str, Any], report: FileReport) -> dict[str, Any]:
     """The plugin's ``userConfig`` for the pack's manifest, less the defaults no file may
-    hold; none for a marketplace's plugin (a pack keeps one set, for its first plugin)."""
+    hold."""
     options, unsafe = safe_options(meta.get(USER_CONFIG))
     report.dropped += [f"{USER_CONFIG}.{key}.default ({UNSAFE})" for key in unsafe]
-    if options and not alone:
-        report.dropped.append(
-            f"{USER_CONFIG} (a marketplace plugin's options: copy them into agentpack.yaml "
-            "under claude.userConfig, which goes to the first plugin)"
-        )
-        return {}
     return options
 
 

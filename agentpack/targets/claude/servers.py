@@ -5,6 +5,7 @@ reached through ``${CLAUDE_PLUGIN_ROOT}``; and the names a plugin server's tools
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -83,13 +84,38 @@ def render(manifest: Manifest, folder: str, report: Report) -> Iterator[OutFile]
             f"the pack's MCP servers and hooks go into the plugin {server_plugin(manifest)!r} "
             "only (in two plugins, each hook would run twice)",
         )
+    texts = []
     if servers:
         document = {"mcpServers": parts.mcp_servers(servers, ROOT)}
-        yield OutFile.text(f"{folder}.mcp.json", emit.json_text(document), manifest.source)
+        texts.append(OutFile.text(f"{folder}.mcp.json", emit.json_text(document), manifest.source))
     if hooks:
         document = parts.claude_hooks(hooks, ROOT, matcher(manifest))
-        yield OutFile.text(f"{folder}hooks/hooks.json", emit.json_text(document), manifest.source)
+        texts.append(
+            OutFile.text(f"{folder}hooks/hooks.json", emit.json_text(document), manifest.source)
+        )
+    _undeclared(manifest, texts, report)
+    yield from texts
     yield from parts.files(manifest, servers, hooks, folder)
+
+
+_OPTION = re.compile(r"\$\{user_config\.([^}\s]+)\}")
+
+
+def _undeclared(manifest: Manifest, files: list[OutFile], report: Report) -> None:
+    """Claude Code refuses a plugin whose servers or hooks name a ``${user_config.X}`` its
+    ``userConfig`` does not declare (2.1.332's validator): say which, where to declare."""
+    options = manifest.extras.get(NAME, {}).get("userConfig")
+    declared = set(options) if isinstance(options, Mapping) else set()
+    named = {m for f in files for m in _OPTION.findall(f.data.decode("utf-8"))}
+    for option in sorted(named - declared):
+        report.about_pack(
+            NAME,
+            manifest,
+            "claude.userConfig",
+            Change.APPROXIMATED,
+            f"a server or hook names ${{user_config.{option}}}, which is not declared, and "
+            f"Claude Code refuses such a plugin; declare {option} under claude.userConfig",
+        )
 
 
 def setup(

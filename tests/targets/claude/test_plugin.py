@@ -293,3 +293,54 @@ def test_a_user_config_default_no_file_may_hold_stays_behind(tmp_path: Path) -> 
     assert ["default" in kept[k] for k in ("api_key", "gh", "url")] == [False, False, True]
     dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
     assert {"userConfig.api_key.default", "userConfig.gh.default"} <= set(dropped)
+
+
+def test_a_marketplaces_plugins_bring_their_options_to_the_plugin_with_the_servers(
+    tmp_path: Path,
+) -> None:
+    """A pack puts every server and hook into one plugin, so the options each marketplace
+    plugin's servers read come together in the pack's claude.userConfig (the first
+    plugin's where two share a name, which the import says)."""
+    import json
+
+    market = tmp_path / "m"
+    (market / ".claude-plugin").mkdir(parents=True)
+    entries = [{"name": n, "source": f"./plugins/{n}"} for n in ("a", "b")]
+    (market / ".claude-plugin" / "marketplace.json").write_text(
+        json.dumps({"name": "m", "owner": {"name": "O"}, "plugins": entries})
+    )
+    options = {
+        "a": {"url": {"type": "string", "title": "URL", "description": "d", "default": "x"}},
+        "b": {
+            "url": {"type": "string", "title": "Other", "description": "d"},
+            "key": {"type": "string", "title": "Key", "description": "d", "sensitive": True},
+        },
+    }
+    for name, own in options.items():
+        server = {"command": "npx", "env": {"K": "${user_config.key}", "U": "${user_config.url}"}}
+        meta = {"name": name, "version": "1.0.0", "userConfig": own, "mcpServers": {name: server}}
+        (market / "plugins" / name / ".claude-plugin").mkdir(parents=True)
+        (market / "plugins" / name / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    result = api.import_(market, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    kept = api.load_pack(tmp_path / "pack").manifest.extras["claude"]["userConfig"]
+    assert kept == {**options["b"], **options["a"]}
+    dropped = [d for r in result.reports for d in r.dropped if d.startswith("userConfig")]
+    assert [d.split(" (")[0] for d in dropped] == ["userConfig.url"]
+    done = api.export(tmp_path / "pack", ("claude",), tmp_path / "dist", cache=False)
+    assert not [f for f in done.findings if f.field == "claude.userConfig"]
+    written = json.loads((tmp_path / "dist/claude/a/.claude-plugin/plugin.json").read_text())
+    assert set(written["userConfig"]) == {"url", "key"}
+
+
+def test_an_option_no_user_config_declares_is_said(tmp_path: Path) -> None:
+    """Claude Code refuses a plugin whose server reads ``${user_config.X}`` without X
+    under userConfig: the export says so, at the manifest."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "mcp").mkdir()
+    (pack / "mcp" / "s.yaml").write_text("command: npx\nenv:\n  URL: ${user_config.endpoint}\n")
+    done = api.export(pack, ["claude"], tmp_path / "out", cache=False)
+    said = [f for f in done.findings if f.field == "claude.userConfig"]
+    assert [f.path for f in said] == ["agentpack.yaml"]
+    assert "${user_config.endpoint}" in said[0].message
