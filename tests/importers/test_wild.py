@@ -565,6 +565,27 @@ def test_a_claude_agent_in_plan_mode_comes_in_reading_only(tmp_path: Path) -> No
         assert decide("mcp:github/create_issue") is DENY
 
 
+def test_a_claude_agent_in_dont_ask_mode_comes_in_without_what_it_would_ask_about(
+    tmp_path: Path,
+) -> None:
+    """``permissionMode: dontAsk`` refuses every call Claude Code would ask about (unless the
+    user's settings approve it): read as its tools line, Bash and Edit would run unasked in
+    opencode; the reading tools stay."""
+    pack = _agents_of(
+        tmp_path,
+        {
+            "quiet.md": "---\nname: quiet\ndescription: Q.\ntools: Read, Bash, Edit\n"
+            "permissionMode: dontAsk\n---\nx\n",
+        },
+    )
+    agent = pack.agent("quiet")
+    assert agent is not None
+    assert agent.policy is not None
+    decide = agent.policy.decide
+    assert (decide("read"), decide("edit"), decide("bash", "ls")) == (ALLOW, DENY, DENY)
+    assert decide("mcp:github/create_issue") is DENY
+
+
 def test_a_claude_tools_line_with_older_names_comes_back_as_written(tmp_path: Path) -> None:
     """``Task`` (Agent's older name, which Claude Code still takes) and ``MultiEdit`` (which
     it no longer has: it grants nothing) kept the source's spelling from being written back,

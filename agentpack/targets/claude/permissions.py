@@ -11,7 +11,7 @@ each with a note, never a silent widening.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -250,13 +250,29 @@ MCP tools (which may change anything)."""
 def planning(found: Policy | None, report: FileReport) -> Policy:
     """An agent in plan mode, which Claude Code holds to reading: its policy with what the
     mode forbids denied, so that no other tool gets it."""
-    base = found or Policy.build(Decision.ALLOW)
-    denied = [*PLAN_DENIES, *(t for t in base.tools if t.startswith("mcp:"))]
-    kept = {t: d for t, d in base.tools.items() if t not in denied}
     report.approximated.append(
         "permissionMode: plan (Claude Code's plan mode only reads: the other tools get "
         f"{', '.join(PLAN_DENIES)} denied)"
     )
+    return _denying(found, PLAN_DENIES)
+
+
+def not_asking(found: Policy | None, report: FileReport) -> Policy:
+    """An agent in dontAsk mode, in which Claude Code refuses every call it would ask
+    about, unless the user's settings approve it beforehand (which a pack cannot know):
+    its policy with those tools denied."""
+    refused = (*ASKED, "mcp:*")
+    report.approximated.append(
+        "permissionMode: dontAsk (Claude Code refuses what it would ask about unless the "
+        f"user's settings allow it: {', '.join(refused)} denied)"
+    )
+    return _denying(found, refused)
+
+
+def _denying(found: Policy | None, denies: Sequence[str]) -> Policy:
+    base = found or Policy.build(Decision.ALLOW)
+    denied = [*denies, *(t for t in base.tools if t.startswith("mcp:"))]
+    kept = {t: d for t, d in base.tools.items() if t not in denied}
     return Policy.build(
         base.default,
         [t for t, d in kept.items() if d is Decision.ALLOW],

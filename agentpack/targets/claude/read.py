@@ -36,6 +36,7 @@ from agentpack.targets.claude.permissions import (
     SPELLINGS,
     agent_tools,
     asked,
+    not_asking,
     planning,
     respelled,
     rules,
@@ -172,6 +173,8 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     claude.update(_spelling(fm, key, agent_policy, report))
     if fm.get("permissionMode") == "plan":
         agent_policy = planning(agent_policy, report)
+    elif fm.get("permissionMode") == "dontAsk":
+        agent_policy = not_asking(agent_policy, report)
     elif fm.get("permissionMode") != "bypassPermissions":
         asked(agent_policy, report)
     if color is not None and color not in COLORS:
