@@ -84,6 +84,23 @@ def body_notes(
         )
 
 
+def agent_notes(target: str, title: str, agent: Agent, report: Report) -> None:
+    """What an agent asks of Claude Code that ``title`` does not do: run its own
+    PreToolUse hooks (its ``claude:`` block), which may block tool calls its tools allow;
+    ``title`` runs them unguarded: a warning."""
+    claude = agent.extras.get("claude")
+    hooks = claude.get("hooks") if isinstance(claude, Mapping) else None
+    if isinstance(hooks, Mapping) and hooks.get("PreToolUse"):
+        report.add(
+            target,
+            agent,
+            "claude.hooks",
+            Change.UNGUARDED,
+            f"Claude Code runs the agent's own PreToolUse hooks, which may block calls its "
+            f"tools allow; {title} does not run them: hold the agent to fewer tools",
+        )
+
+
 def agent_name(target: str, title: str, agent: Agent, report: Report) -> str:
     """``flat_name`` of the agent, for a tool whose agent names hold no '/', with a note
     when that changes it."""

@@ -58,3 +58,22 @@ def test_a_skills_claude_guards_are_said_to_be_lost_elsewhere(tmp_path: Path) ->
     head = "claude:\n  context: fork\n"
     said = _saying(tmp_path / "plain", "Look.\n", "(general-purpose, context: fork)", head)
     assert said == set(EVERY) - {"claude"}
+
+
+def test_an_agents_own_guard_hooks_are_said_to_be_lost_elsewhere(tmp_path: Path) -> None:
+    """A real agent in .claude/agents guards its Bash with a PreToolUse hook of its own
+    (its claude: block): no other tool runs it, so each that takes agents warns."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "agents" / "guarded.md").write_text(
+        f"---\nname: guarded\ndescription: Git only.\ntargets: [{', '.join(EVERY)}]\n"
+        "claude:\n  hooks:\n    PreToolUse:\n      - matcher: Bash\n        hooks:\n"
+        "          - {type: command, command: ./only-git.sh}\n---\nUse git.\n"
+    )
+    done = api.export(pack, EVERY, tmp_path / "out", cache=False)
+    said = {
+        f.message.split(":")[0]
+        for f in done.findings
+        if f.field == "claude.hooks" and "does not run them" in f.message
+    }
+    assert said == {"opencode", "codex", "copilot", "cursor"}

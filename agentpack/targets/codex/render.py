@@ -21,6 +21,7 @@ from agentpack.targets.codex.names import AGENTS, HOST_AGENTS, SKILLS
 from agentpack.targets.codex.permissions import role
 from agentpack.targets.common import (
     agent_name,
+    agent_notes,
     body_notes,
     describe,
     model_id,
@@ -62,6 +63,7 @@ def agent_files(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]
     for tool, source, got, why in permissions.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
     called = agent_name(NAME, "Codex", agent, report)
+    agent_notes(NAME, "Codex", agent, report)
     fields: dict[str, Any] = {
         "name": called,
         "description": describe(agent),

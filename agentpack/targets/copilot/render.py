@@ -17,6 +17,7 @@ from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
     agent_name,
+    agent_notes,
     agent_skill,
     body_notes,
     describe,
@@ -52,6 +53,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
     for tool, source, got, why in tools.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
     called = agent_name(NAME, "Copilot", agent, report)
+    agent_notes(NAME, "Copilot", agent, report)
     fields: dict[str, Any] = {
         "name": called,
         "description": describe(agent),

@@ -16,6 +16,7 @@ from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
     agent_name,
+    agent_notes,
     agent_skill,
     body_notes,
     describe,
@@ -48,6 +49,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
     for tool, source, got, why in rights.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
     called = agent_name(NAME, "Cursor", agent, report)
+    agent_notes(NAME, "Cursor", agent, report)
     fields: dict[str, Any] = {
         "name": called,
         "description": describe(agent),
