@@ -174,6 +174,18 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "of: allow, ask, deny"
         ],
     ),
+    "bad decision in a map of choices": (
+        {
+            A: agent(
+                "name: a\ndescription: d\nopencode:\n  permission:\n    external_directory:\n"
+                "      '/tmp/*': maybe\n"
+            )
+        },
+        [
+            "agents/a.md:7:17: error: opencode.permission.external_directory./tmp/*: 'maybe' is "
+            "not allowed here; use one of: allow, ask, deny"
+        ],
+    ),
     "unknown mode": (
         {A: agent("name: a\ndescription: d\nmode: main\n")},
         [

@@ -44,6 +44,8 @@ class TargetFacts(Protocol):
     def manifest_files(self) -> Mapping[str, Callable[[bytes], str | None]]: ...
     @property
     def policy_keys(self) -> Mapping[str, frozenset[str]]: ...
+    @property
+    def own_policy(self) -> Mapping[str, frozenset[str]]: ...
 
     def model_problem(self, model_id: str) -> str | None: ...
 
@@ -147,9 +149,11 @@ class Fields:
             if target in core or not isinstance(block, dict):
                 continue
             known = self.files.schemas.block_fields(kind, target)
-            policy = self.targets.get(target).policy_keys.get(kind, frozenset())
+            found = self.targets.get(target)
+            policy, own = found.policy_keys.get(kind, frozenset()), found.own_policy
             for key in block:
-                if key in policy:
+                entries = block[key] if isinstance(block[key], dict) else {None: None}
+                if key in policy and not (key in own and own[key].issuperset(entries)):
                     where = "tools:" if kind == "agent" else "allowed_tools:"
                     self.report(
                         doc,

@@ -28,7 +28,8 @@ def _leaves(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
             typed = [e for e in error.context if e.validator != "type"]
-            if len(typed) and all(e.validator == "enum" or e.validator == "pattern" for e in typed):
+            choice = all(e.validator == "enum" or e.validator == "pattern" for e in typed)
+            if typed and choice and not isinstance(error.instance, (dict, list)):
                 yield error  # an enum-or-pattern choice: one message says it best
                 continue
             deepest = max(

@@ -203,6 +203,10 @@ class Target(Protocol):
     """By kind: the keys of this target's block that the target writes from the item's
     permissions (an agent's ``tools``, a command's grants). A block may not set them: it
     would say another policy than the source's, and could widen it."""
+    own_policy: ClassVar[Mapping[str, frozenset[str]]]
+    """Of those keys, by key: the entries a block may set all the same, because they are
+    about what only this tool has, which no canonical tool says (opencode's
+    ``permission.external_directory``)."""
     versioned: ClassVar[bool]
     """Installed copies update only when the pack's version changes (a plugin)."""
     by_default: ClassVar[bool]

@@ -62,6 +62,7 @@ class ClaudeTarget:
         "command": frozenset({"allowed-tools"}),
         "skill": frozenset({"allowed-tools"}),
     }
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = ClaudeReader()

@@ -71,6 +71,7 @@ class CodexTarget:
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"features", "sandbox_mode", "mcp_servers"})
     }
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CodexReader()

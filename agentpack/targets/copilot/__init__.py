@@ -80,6 +80,7 @@ class CopilotTarget:
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"tools", "mcp-servers"})
     }
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CopilotReader()

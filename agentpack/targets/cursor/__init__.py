@@ -74,6 +74,7 @@ class CursorTarget:
         ),
         "server": frozenset({"name", "command", "args", "env", "cwd", "url", "headers", "files"}),
     }
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         return schema_blocks(str(Path(__file__).parent))

@@ -30,6 +30,7 @@ from agentpack.targets.opencode import config, render
 from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
 from agentpack.targets.opencode.permissions import effective
 from agentpack.targets.opencode.read import OpencodeReader
+from agentpack.targets.opencode.readpolicy import OPENCODE_OWN
 
 if TYPE_CHECKING:
     from agentpack.lab import Check
@@ -57,6 +58,7 @@ class OpencodeTarget:
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"permission", "permissions", "tools"})
     }
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {"permission": OPENCODE_OWN}
     versioned: ClassVar[bool] = False
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = OpencodeReader()

@@ -26,7 +26,7 @@ from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import BUILT_IN_RULES, COLORS, NAMED
-from agentpack.targets.opencode.readpolicy import TOOL_KEYS, policy
+from agentpack.targets.opencode.readpolicy import TOOL_KEYS, own_rules, policy
 
 AGENT_FIELDS = frozenset(
     {
@@ -118,6 +118,9 @@ def agent(
             )
     if options:
         extras["options"] = {**dict(extras.get("options") or {}), **options}
+    own = own_rules(fm, project)
+    if own:
+        extras["permission"] = own
     color = fm.get("color")
     if isinstance(color, str) and color.upper() in NAMED:
         color = NAMED[color.upper()]

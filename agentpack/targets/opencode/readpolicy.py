@@ -236,11 +236,36 @@ def _collect(
                 f"permission.{key} (read as MCP server {server!r}, tool "
                 f"{tool!r}; add a '{server}_*' rule to say otherwise)"
             )
+        elif key in OPENCODE_OWN:
+            report.approximated.append(
+                f"permission.{key} (opencode's own: kept for opencode under "
+                "opencode.permission; the other tools apply their own rules to it)"
+            )
         else:
             report.dropped.append(
                 f"permission.{key} (no canonical tool; opencode's own default applies)"
             )
     return tools, bash
+
+
+def own_rules(fm: Mapping[str, Any], project: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The agent's rules for opencode's own permissions (``OPENCODE_OWN``), as opencode
+    resolves them (the project's first, the agent's after; the last rule of a pattern
+    wins), in 1.x's shape: no canonical tool holds them, and left out, an export would
+    fall back to opencode's defaults (``external_directory`` asks where the source
+    denies)."""
+    scratch = FileReport("")
+    rules = [
+        *(_rules(project, scratch, None) or [] if project else []),
+        *(_rules(fm, scratch, None) or []),
+    ]
+    own: dict[str, dict[str, str]] = {}
+    for key, pattern, decision in rules:
+        if key in OPENCODE_OWN:
+            entry = own.setdefault(key, {})
+            entry.pop(pattern, None)  # its place is where it was last said
+            entry[pattern] = str(decision)
+    return {k: v["*"] if list(v) == ["*"] else v for k, v in own.items()}
 
 
 def policy(

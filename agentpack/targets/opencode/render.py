@@ -14,6 +14,7 @@ from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
+    agent_notes,
     body_notes,
     describe,
     model_id,
@@ -36,6 +37,7 @@ def _model(item: Agent | Command, env: ItemEnv, report: Report) -> str | None:
 
 def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     permission = rules_v1(agent.policy)
+    agent_notes(NAME, "opencode", agent, report)
     for tool, source, got, why in permission.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
     if agent.name in HOST_AGENTS or agent.name in HIDDEN_AGENTS:
@@ -58,7 +60,10 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
         "color": COLORS.get(agent.color, agent.color) if agent.color else None,
     }
     fields.update(agent.extras.get(NAME, {}))
-    fields["permission"] = permission.rules
+    # opencode's own keys (external_directory, ...) come after the tools' rules: no tool
+    # rule is about them but "*", and the pack's word on them wins over it
+    own = fields.get("permission") or {}
+    fields["permission"] = {**(permission.rules or {}), **own} or None
     return OutFile.text(
         f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
     )

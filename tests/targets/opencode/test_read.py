@@ -247,3 +247,27 @@ def test_a_config_table_of_the_wrong_shape_is_said_not_a_traceback(
     (tmp_path / "src" / "opencode.json").write_text(table)
     result = api.import_(tmp_path / "src" / "opencode.json", tmp_path / "pack", dry_run=True)
     assert any("not an object of agents" in d for r in result.reports for d in r.dropped)
+
+
+def test_opencodes_own_permissions_stay_for_opencode(tmp_path: Path) -> None:
+    """``external_directory: deny`` has no canonical tool; dropped, the export fell back
+    to opencode's default, which asks: wider. It is kept under opencode.permission (the
+    project's rules first, the agent's after) and written after the tools' rules."""
+    project = tmp_path / "project"
+    (project / ".opencode" / "agent").mkdir(parents=True)
+    config = {"permission": {"doom_loop": "deny", "external_directory": {"*": "ask"}}}
+    (project / "opencode.json").write_text(json.dumps(config))
+    (project / ".opencode" / "agent" / "jailed.md").write_text(
+        "---\ndescription: Stays in\npermission:\n  bash: deny\n  external_directory:\n"
+        '    "*": deny\n    "/tmp/*": allow\n---\nStay.\n'
+    )
+    result = api.import_(project, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("jailed")
+    assert agent is not None
+    own = {"doom_loop": "deny", "external_directory": {"*": "deny", "/tmp/*": "allow"}}
+    assert agent.extras["opencode"]["permission"] == own
+    api.export(tmp_path / "pack", ["opencode"], tmp_path / "out", cache=False)
+    text = (tmp_path / "out" / "opencode" / "agents" / "jailed.md").read_text()
+    assert "permission:\n  bash: deny\n  doom_loop: deny\n  external_directory:\n" in text
+    assert '    "*": deny\n    /tmp/*: allow\n' in text

@@ -111,6 +111,7 @@ class ToyTarget:
     host_agents: ClassVar[Mapping[str, HostAgent]] = {}
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
+    own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = False
     by_default: ClassVar[bool] = True
     reader = ToyReader()
