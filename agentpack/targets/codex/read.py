@@ -3,7 +3,7 @@ agentpack made from commands (read back as commands).
 
 A role's ``[features] shell_tool = false`` is the one permission Codex applies per agent:
 it reads as "no bash, nor what Codex does only through it" (the role inherits the rest from
-its session).
+its session); ``multi_agent = false`` reads as no task.
 """
 
 from __future__ import annotations
@@ -92,12 +92,14 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
         if key in CARRIED:
             extras[key] = value
             report.mapped.append(key)
-        elif key == "features" and isinstance(value, dict) and value.get("shell_tool") is False:
-            # without its shell a Codex agent can neither run, read, list, search nor fetch
-            shell = Policy.build(Decision.ALLOW, None, (), THROUGH_SHELL)
-            policy = shell if policy is None else _both(policy, shell)
-            report.mapped.append("features.shell_tool")
-            rest = sorted(k for k in value if k != "shell_tool")
+        elif key == "features" and isinstance(value, dict):
+            off = [k for k in value if k in FEATURE_DENIES and value[k] is False]
+            if off:
+                denied = [t for k in off for t in FEATURE_DENIES[k]]
+                held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(denied))
+                policy = held if policy is None else _both(policy, held)
+                report.mapped += [f"features.{k}" for k in off]
+            rest = sorted(k for k in value if k not in off)
             report.dropped += [f"features.{k} (no canonical field)" for k in rest]
         elif key == "sandbox_mode" and value == "read-only":
             # Codex runs a custom agent in its session's sandbox whatever the role says, but
@@ -137,6 +139,11 @@ def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[s
     report.mapped += [f"{k} (from config.toml's [agents.{name}])" for k in taken]
     return {**data, "name": name, **{k: said[k] for k in taken}}
 
+
+FEATURE_DENIES = {"shell_tool": THROUGH_SHELL, "multi_agent": ("task",)}
+"""A role's ``[features]`` switched off, as what they take away: without its shell a Codex
+agent can neither run, read, list, search nor fetch; without multi_agent it spawns no
+agents. Read as denies, which can only narrow."""
 
 READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
 """What a read-only sandbox takes away, as canonical tools: every change to files, and the

@@ -30,6 +30,27 @@ def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
     assert any(a.startswith("sandbox_mode = read-only") for a in said)
 
 
+def test_a_role_without_multi_agent_spawns_no_agents(tmp_path: Path) -> None:
+    """``[features] multi_agent = false`` takes the spawning tools away; dropped, the
+    agent came in with task, which every other tool then gave it."""
+    roles = tmp_path / "in" / ".codex" / "agents"
+    roles.mkdir(parents=True)
+    (roles / "solo.toml").write_text(
+        'name = "solo"\ndescription = "Alone"\ndeveloper_instructions = "Work."\n'
+        "[features]\nmulti_agent = false\nother_flag = true\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("solo")
+    assert agent is not None
+    assert agent.policy is not None
+    assert agent.policy.decide("task") is Decision.DENY
+    assert agent.policy.decide("bash", "ls") is Decision.ALLOW
+    (report,) = result.reports
+    assert "features.multi_agent" in report.mapped
+    assert [d.split(" (")[0] for d in report.dropped] == ["features.other_flag"]
+
+
 def test_a_projects_skills_in_agents_skills_are_read_once(tmp_path: Path) -> None:
     """Codex reads a project's skills from .agents/skills, beside .codex/: the import read
     neither that folder nor said so."""
