@@ -89,7 +89,8 @@ class _Run:
 
     def env_key(self) -> str:
         """What every item's records depend on besides the item: agentpack and the
-        targets, the manifest and the files it names."""
+        targets, the manifest, the pack's servers and hooks (an agent's tools are written
+        with the names a plugin's servers get) and the files they name."""
         manifest = self.loader.manifest
         named = sorted(manifest.files.items()) if manifest else []
         specs = sorted(self.registry.specs.items())
@@ -98,6 +99,7 @@ class _Run:
             caching.code_stamp(modules),
             specs,
             sha256((self.root / MANIFEST).read_bytes()),
+            repr((manifest.servers, manifest.hooks)) if manifest else "",
             [(rel, sha256(data)) for rel, data in named],
             sorted(manifest.executables) if manifest else [],
         )

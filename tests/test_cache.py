@@ -55,6 +55,9 @@ class Pack:
             "sub": {"description": "A subtask", "agent": "agent-2", "subtask": True},
         }
         self.skill_data = b"\x00resource"
+        self.server: str | None = None
+        """The pack's MCP server's command, if it has one (an agent's tools name it)."""
+        self.agents["agent-3"]["tools"] = {"allow": ["read", "grep", "mcp:gh"]}
         self.write()
 
     def write(self) -> None:
@@ -78,6 +81,12 @@ class Pack:
         skill = emit.frontmatter({"name": "tips", "description": "Tips"}, "Read data.bin.\n")
         self._put(root / "skills" / "tips" / "SKILL.md", skill.encode())
         self._put(root / "skills" / "tips" / "data.bin", self.skill_data)
+        server = root / "mcp" / "gh.yaml"
+        if self.server is None:
+            server.unlink(missing_ok=True)
+        else:
+            server.parent.mkdir(exist_ok=True)
+            self._put(server, f"command: {self.server}\n".encode())
 
     @staticmethod
     def _put(path: Path, data: bytes) -> None:
@@ -117,6 +126,9 @@ class Pack:
         command = self.commands["fork"]
         command["agent"] = name if command.get("agent") != name else "agent-3"
 
+    def _server(self, name: str, i: int) -> None:
+        self.server = None if self.server == "npx" else "npx" if self.server else "uvx"
+
     def _skill(self, name: str, i: int) -> None:
         self.skill_data += bytes([i % 256])
 
@@ -151,7 +163,7 @@ class Pack:
         return False
 
 
-OPS = ("body", "description", "mode", "tools", "targets", "command", "skill", "manifest")
+OPS = ("body", "description", "mode", "tools", "targets", "command", "skill", "manifest", "server")
 RARE = ("add", "remove", "break", "touch", "tamper", "nothing")
 
 
