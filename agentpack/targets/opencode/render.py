@@ -62,8 +62,8 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     fields.update(agent.extras.get(NAME, {}))
     # opencode's own keys (external_directory, ...) come after the tools' rules: no tool
     # rule is about them but "*", and the pack's word on them wins over it
-    own = fields.get("permission") or {}
-    fields["permission"] = {**(permission.rules or {}), **own} or None
+    own = fields.get("permission")
+    fields["permission"] = {**(permission.rules or {}), **own} if own else permission.rules
     return OutFile.text(
         f"agents/{agent.name}.md", emit.frontmatter(fields, agent.body), agent.source
     )
