@@ -68,10 +68,11 @@ def _contributors(key: str) -> list[str]:
     return [tool for tool, keys in KEYS.items() if key in keys]
 
 
-def rules_v1(policy: Policy | None) -> Permission:
+def rules_v1(policy: Policy | None, servers: tuple[str, ...] = ()) -> Permission:
     """The ``permission`` block for an agent, or None to inherit opencode's defaults:
-    computed once per distinct policy, a fresh copy each call."""
-    done = _rules_v1(None if policy is None else policy.key(), policy)
+    computed once per distinct policy, a fresh copy each call. ``servers``: the MCP
+    servers the agent may meet besides those its policy names (the pack's)."""
+    done = _rules_v1(None if policy is None else policy.key(), policy, servers)
     rules = (
         None
         if done.rules is None
@@ -81,7 +82,7 @@ def rules_v1(policy: Policy | None) -> Permission:
 
 
 @functools.lru_cache(maxsize=1024)
-def _rules_v1(key: object, policy: Policy | None) -> Permission:
+def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> Permission:
     # ``key`` (Policy.key) keeps equal policies that list tools in other orders apart
     if policy is None:
         return Permission(None)
@@ -121,12 +122,67 @@ def _rules_v1(key: object, policy: Policy | None) -> Permission:
                     )
                 )
         rules[key] = str(decision)
-    for tool_id in sorted(
-        (t for t in policy.named_mcp() if t != "mcp:*"), key=lambda t: (len(mcp_key(t)), mcp_key(t))
-    ):
-        rules[mcp_key(tool_id)] = str(policy.tool(tool_id))
+    mcp = _mcp_rules(policy, servers, out)
+    for name in sorted(mcp, key=lambda k: (len(k), k)):  # a server's rule before its tools'
+        rules[name] = str(mcp[name])
     out.rules = rules
     return out
+
+
+def _mcp_rules(policy: Policy, servers: tuple[str, ...], out: Permission) -> dict[str, Decision]:
+    """The rules for MCP tools. opencode names a tool ``<server>_<tool>``, so where one
+    server's name is another's with ``_<more>`` after it (``corpus``, ``corpus_search``),
+    a rule for the longer one's tools also matches the shorter one's tools named
+    ``<more>_*``: such a rule gets no more than those tools get, and a server the policy
+    does not name, which a shorter one's rule would reach, gets a rule of its own."""
+    named = [t for t in policy.named_mcp() if t != "mcp:*"]
+    known = {*(mcp_parts(t)[0] or "" for t in named), *servers} - {""}
+    rules: dict[str, Decision] = {}
+    for tool_id in named:
+        server, tool = mcp_parts(tool_id)
+        decision = policy.tool(tool_id)
+        for other in known:
+            if server is None or not server.startswith(f"{other}_"):
+                continue
+            rest = server[len(other) + 1 :] + (f"_{tool}" if tool else "")
+            theirs = _server_tools(policy, other, rest, whole=tool is None)
+            if theirs < decision:
+                why = (
+                    f"opencode names MCP tools <server>_<tool>, and {mcp_key(tool_id)} also "
+                    f"matches the tools of {other} named {rest}{'_*' if tool is None else ''}"
+                )
+                out.narrowed.append((tool_id, decision, theirs, why))
+                decision = theirs
+        rules[mcp_key(tool_id)] = decision
+    for server in sorted(servers):
+        wanted = policy.tool(f"mcp:{server}/sample")
+        got = _evaluate_mcp(rules, policy, f"{server}_sample")
+        if got > wanted and f"{server}_*" not in rules:
+            rules[f"{server}_*"] = wanted
+    return rules
+
+
+def _server_tools(policy: Policy, server: str, prefix: str, *, whole: bool) -> Decision:
+    """The narrowest a server's tools named ``prefix`` (and, if ``whole``, ``prefix_*``) get."""
+    found = [policy.tool(f"mcp:{server}/{prefix}" + ("_sample" if whole else ""))]
+    for tool_id, decision in policy.tools.items():
+        other, tool = mcp_parts(tool_id) if tool_id.startswith("mcp:") else (None, None)
+        if other != server or not tool:
+            continue
+        if tool.startswith(f"{prefix}_") if whole else tool == prefix:
+            found.append(decision)
+    return min(found)
+
+
+def _evaluate_mcp(rules: Mapping[str, Decision], policy: Policy, name: str) -> Decision:
+    """What opencode gives an MCP tool so far: the catch-all, then the longest rule that
+    matches (they are written shortest first)."""
+    star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
+    result = min(policy.default, star)
+    for key in sorted(rules, key=lambda k: (len(k), k)):
+        if wildcard_match(name, key):
+            result = rules[key]
+    return result
 
 
 def effective(policy: Policy | None) -> dict[str, Decision | None]:

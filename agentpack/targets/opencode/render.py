@@ -12,6 +12,7 @@ from typing import Any
 from agentpack import emit
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
+from agentpack.targets import parts
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
     agent_notes,
@@ -36,7 +37,7 @@ def _model(item: Agent | Command, env: ItemEnv, report: Report) -> str | None:
 
 
 def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
-    permission = rules_v1(agent.policy)
+    permission = rules_v1(agent.policy, tuple(s.name for s in parts.servers(env.manifest, NAME)))
     agent_notes(NAME, "opencode", agent, report)
     for tool, source, got, why in permission.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)

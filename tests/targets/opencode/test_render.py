@@ -20,3 +20,28 @@ def test_an_agent_named_as_a_built_in_is_said_to_be_merged_into_it(tmp_path: Pat
     done = api.export(pack, ["opencode"], tmp_path / "out", cache=False)
     said = sorted(f.path for f in done.findings if "built-in agent named" in f.message)
     assert said == ["agents/plan.md", "agents/title.md"]
+
+
+def test_a_server_whose_name_begins_with_anothers_gets_no_more_than_that_ones_tools() -> None:
+    """opencode names a tool ``<server>_<tool>``: ``corpus_search_*`` also matches the
+    tool ``search_delete`` of a server ``corpus``, and ``corpus_*`` every tool of
+    ``corpus_search``. Each rule gets no more than the tools it also matches."""
+    from agentpack.permissions import Decision, Policy
+    from agentpack.targets.opencode.permissions import evaluate, rules_v1
+
+    servers = ("corpus", "corpus_search")
+    only_search = Policy.build(None, ["read", "mcp:corpus_search"])
+    done = rules_v1(only_search, servers)
+    assert done.rules is not None
+    assert evaluate(done.rules, "mcp:corpus/search_delete") is Decision.DENY
+    assert [n[:3] for n in done.narrowed] == [("mcp:corpus_search", Decision.ALLOW, Decision.DENY)]
+    only_corpus = Policy.build(None, ["read", "mcp:corpus"])
+    done = rules_v1(only_corpus, servers)
+    assert done.rules is not None
+    assert evaluate(done.rules, "mcp:corpus/read_doc") is Decision.ALLOW
+    assert evaluate(done.rules, "mcp:corpus_search/find") is Decision.DENY
+    both = Policy.build(None, ["mcp:corpus", "mcp:corpus_search"])
+    done = rules_v1(both, servers)
+    assert done.rules is not None
+    assert done.narrowed == []
+    assert list(done.rules) == ["*", "corpus_*", "corpus_search_*"]
