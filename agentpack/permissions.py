@@ -7,6 +7,7 @@ more than the source" is then checked by comparing two ``Decision`` values.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Iterable, Mapping
@@ -248,6 +249,27 @@ class Policy:
 
     def named_mcp(self) -> tuple[str, ...]:
         return tuple(t for t in self.tools if t.startswith("mcp:"))
+
+
+def renamed_tool(tool_id: str, servers: Mapping[str, str]) -> str:
+    """An MCP tool id with its server named as ``servers`` says (a host's own name for a
+    server -> the pack's); any other id as it is."""
+    if not tool_id.startswith("mcp:"):
+        return tool_id
+    server, tool = mcp_parts(tool_id)
+    if server is None or server not in servers:
+        return tool_id
+    return f"mcp:{servers[server]}" + (f"/{tool}" if tool else "")
+
+
+def renamed(policy: Policy, servers: Mapping[str, str]) -> Policy:
+    """The policy with its MCP servers named as ``servers`` says; where two names become
+    one, the narrower decision."""
+    tools: dict[str, Decision] = {}
+    for tool_id, decision in policy.tools.items():
+        key = renamed_tool(tool_id, servers)
+        tools[key] = min(decision, tools.get(key, decision))
+    return dataclasses.replace(policy, tools=_freeze(tools))
 
 
 def summary(policy: Policy | None) -> str:

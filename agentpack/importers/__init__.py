@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.filereport import FileReport
-from agentpack.importers import spec
+from agentpack.importers import servernames, spec
+from agentpack.importers.imported import Group as Group
+from agentpack.importers.imported import Imported as Imported
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
@@ -31,36 +33,6 @@ _SKILL_DIRS = ("skills", "skill", ".agents/skills")
 """``.agents/skills``: where Agent Skills live in a project (Codex reads them there)."""
 _TEXT_SUFFIXES = (".md", ".markdown", ".txt", "")
 _NOT_AGENTS = frozenset({"README.MD", "CHANGELOG.MD", "LICENSE.MD", "CLAUDE.MD", "AGENTS.MD"})
-
-
-@dataclass(slots=True)
-class Group:
-    """One plugin of an imported marketplace: its metadata and the items it holds."""
-
-    name: str
-    meta: dict[str, Any]
-    agents: list[str] = field(default_factory=list)
-    commands: list[str] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Imported:
-    """Items read from a tool's files, before they are written into the pack."""
-
-    agents: list[Agent] = field(default_factory=list)
-    commands: list[Command] = field(default_factory=list)
-    skills: list[Skill] = field(default_factory=list)
-    reports: list[FileReport] = field(default_factory=list)
-    plugin: dict[str, Any] | None = None
-    """plugin.json (or marketplace) metadata, for a new pack's manifest."""
-    groups: list[Group] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    """Files and folders of a tool's tree that were not read, with why."""
-    servers: list[McpServer] = field(default_factory=list)
-    hooks: list[Hook] = field(default_factory=list)
-    files: dict[str, Resource] = field(default_factory=dict)
-    """The scripts the servers and hooks run, by pack path."""
 
 
 @dataclass(slots=True)
@@ -137,6 +109,9 @@ class _Run:
                     if kept.setdefault(name, value) != value:
                         clashes.append(f"{key}.{name}")
         return clashes
+
+    def rename_servers(self, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
+        servernames.rename(self.out, since, servers)
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.out.agents), len(self.out.commands), len(self.out.skills)

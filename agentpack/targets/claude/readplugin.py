@@ -12,13 +12,14 @@ repository can be imported.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from agentpack import filereport
 from agentpack.filereport import FileReport
-from agentpack.native import EXTRAS, Importing
+from agentpack.native import EXTRAS, Importing, slug
 from agentpack.nativetree import markdown_files, skill_folders, within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.claude.names import CANONICAL
@@ -57,6 +58,7 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     """A plugin: ``plugin.json`` if there is one, a marketplace entry's fields added to it,
     and its agents, commands and skills where their paths say."""
     manifest = path / ".claude-plugin" / "plugin.json"
+    before = run.counts()
     report = run.report(manifest if manifest.is_file() else path, "plugin")
     own = read_json(manifest, report, mapped=False) if manifest.is_file() else {}
     extra = {k: v for k, v in (entry or {}).items() if k not in _ENTRY_ONLY}
@@ -102,7 +104,10 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
     alone = (path / ".claude-plugin" / "marketplace.json").is_file()
     for folder in _skill_folders(path, meta.get("skills"), report, listed_only=alone):
         run.skill(folder, "claude")
-    servers_and_hooks(path, meta, run)
+    native = servers_and_hooks(path, meta, run)
+    # its agents may name its servers' tools as Claude Code does: mcp__plugin_<p>_<s>__<t>
+    prefix = f"plugin_{_tool_name(str(meta['name']))}_"
+    run.rename_servers(before, {prefix + _tool_name(n): slug(n) or "server" for n in native})
     for name, what in NOT_CARRIED.items():
         if (path / name).exists():
             run.skip(path / name, f"the plugin's {what}: a pack does not carry them")
@@ -140,15 +145,23 @@ def unlisted(path: Path) -> bool:
     )
 
 
-def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> None:
+def _tool_name(name: str) -> str:
+    """A name as Claude Code puts it in a tool's name (other characters become ``_``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)
+
+
+def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> list[str]:
     """The plugin's MCP servers and hooks: inline in plugin.json, in the files its
     ``mcpServers`` and ``hooks`` name, or in ``.mcp.json``; and ``hooks/hooks.json``,
-    which Claude Code loads whatever the manifest says (its ``hooks`` add to it)."""
+    which Claude Code loads whatever the manifest says (its ``hooks`` add to it). The
+    servers' names, as the plugin gives them."""
     value = meta.get("mcpServers")
+    names: list[str] = []
     if value is not None or (path / ".mcp.json").is_file():
         for report, found in _documents(path, value, ".mcp.json", "mcpServers", run):
             servers = found.get("mcpServers", found)
             specs = servers if isinstance(servers, dict) else {}
+            names += [str(name) for name in specs]
             inline = isinstance(value, dict)  # its report's places are plugin.json's
             where = ("mcpServers",) * (inline + ("mcpServers" in found))
             readparts.servers(specs, path, SPELLING, run, report, where)
@@ -160,6 +173,7 @@ def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> No
         hooks.insert(0, (report, read_json(standard, report, mapped=False)))
     for report, found in hooks:
         readhooks.hooks(found, path, SPELLING, hook_tools, run, report)
+    return names
 
 
 def _documents(

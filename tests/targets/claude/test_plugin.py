@@ -344,3 +344,29 @@ def test_an_option_no_user_config_declares_is_said(tmp_path: Path) -> None:
     said = [f for f in done.findings if f.field == "claude.userConfig"]
     assert [f.path for f in said] == ["agentpack.yaml"]
     assert "${user_config.endpoint}" in said[0].message
+
+
+def test_a_plugins_agents_name_its_servers_tools_by_the_pack_name(tmp_path: Path) -> None:
+    """Claude Code names a plugin's server's tools ``mcp__plugin_<plugin>_<server>__<tool>``
+    and real plugin agents list them so; read as a server ``plugin_p_api``, the grant
+    reached nothing in the other tools (opencode's tool is ``api_search``)."""
+    import json
+
+    plugin = tmp_path / "p"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    meta = {"name": "p", "version": "1.0.0", "mcpServers": {"api": {"command": "npx"}}}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    (plugin / "agents").mkdir()
+    (plugin / "agents" / "s.md").write_text(
+        "---\nname: s\ndescription: Searches\ntools: Read, mcp__plugin_p_api__search, "
+        "mcp__plugin_other_api__x\n---\nSearch.\n"
+    )
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("s")
+    assert agent is not None
+    assert agent.policy is not None
+    assert list(agent.policy.tools) == ["read", "mcp:api/search", "mcp:plugin_other_api/x"]
+    api.export(tmp_path / "pack", ("opencode",), tmp_path / "dist", cache=False)
+    text = (tmp_path / "dist" / "opencode" / "agents" / "s.md").read_text()
+    assert "  api_search: allow\n" in text

@@ -1,0 +1,36 @@
+"""MCP servers named otherwise in imported items: a host may name a server's tools by a
+name of its own (Claude Code: ``mcp__plugin_<plugin>_<server>__<tool>`` for a plugin's
+server), which must become the pack's name of the server, or a tool list that grants them
+grants nothing in the other tools."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from agentpack.importers.imported import Imported
+from agentpack.model import Grant
+from agentpack.permissions import renamed, renamed_tool
+
+
+def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
+    """The items read since ``since`` (counts of agents, commands, skills), and every
+    hook, with their servers named as ``servers`` says."""
+    for i, agent in enumerate(out.agents[since[0] :], since[0]):
+        if agent.policy is not None:
+            out.agents[i] = dataclasses.replace(agent, policy=renamed(agent.policy, servers))
+    for i, command in enumerate(out.commands[since[1] :], since[1]):
+        grants = _grants(command.allowed_tools, servers)
+        out.commands[i] = dataclasses.replace(command, allowed_tools=grants)
+    for i, skill in enumerate(out.skills[since[2] :], since[2]):
+        out.skills[i] = dataclasses.replace(
+            skill, allowed_tools=_grants(skill.allowed_tools, servers)
+        )
+    out.hooks[:] = [
+        dataclasses.replace(h, tools=tuple(renamed_tool(t, servers) for t in h.tools))
+        for h in out.hooks
+    ]
+
+
+def _grants(grants: tuple[Grant, ...], servers: Mapping[str, str]) -> tuple[Grant, ...]:
+    return tuple(dataclasses.replace(g, tool=renamed_tool(g.tool, servers)) for g in grants)
