@@ -22,7 +22,6 @@ from agentpack.native import (
     Importing,
     Native,
     described,
-    json_object,
     model_ref,
     name_of,
     read_native,
@@ -111,6 +110,28 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
     )
 
 
+PLUGIN_KEPT = frozenset(
+    {"name", "version", "description", "author", "homepage", "repository", "license"}
+    | {"keywords", "agents", "skills", "commands", "hooks", "mcpServers"}
+)
+"""Fields of Cursor's plugin manifest a pack carries (as its manifest, or by reading the
+plugin's folders)."""
+
+
+def _plugin(path: Path, run: Importing) -> dict[str, Any]:
+    """The plugin's manifest, with a word on each field a pack does not carry."""
+    report = run.report(path, "plugin")
+    meta = {k: v for k, v in filereport.json_object(path, report).items() if k != "$schema"}
+    report.name = str(meta.get("name") or "")
+    report.mapped = sorted(k for k in meta if k in PLUGIN_KEPT)
+    report.dropped += [
+        f"{k} (a pack holds a plugin's parts and names; copy it by hand)"
+        for k in sorted(meta)
+        if k not in PLUGIN_KEPT
+    ]
+    return meta
+
+
 class CursorReader:
     """Cursor's files: ``.cursor/``, ``~/.cursor``, a Cursor plugin or ``dist/cursor``."""
 
@@ -152,7 +173,7 @@ class CursorReader:
                 run.skip(path, "not a command file (Cursor reads *.md here)")
         if (folder / PLUGIN).is_file():
             taken.add(folder / PLUGIN.split("/")[0])
-            run.plugin_meta(json_object(folder / PLUGIN))
+            run.plugin_meta(_plugin(folder / PLUGIN, run))
         for name, why in NOT_CARRIED.items():
             if (folder / name).exists():
                 taken.add(folder / name)

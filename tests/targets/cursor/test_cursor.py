@@ -153,3 +153,16 @@ def test_cursors_guard_hooks_are_a_warning_when_imported(tmp_path: Path) -> None
     found = [f for r in result.reports for f in r.findings]
     said = [(f.line, f.field) for f in found if f.path == ".cursor/hooks.json"]
     assert said == [(4, "hooks.beforeShellExecution")]
+
+
+def test_a_plugins_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
+    """A real Cursor plugin has displayName, category, tags and logo: the import kept the
+    name and version and said nothing of the rest."""
+    src = tmp_path / "src"
+    (src / ".cursor-plugin").mkdir(parents=True)
+    meta = {"name": "team", "version": "1.0.0", "description": "d", "displayName": "Team"}
+    (src / ".cursor-plugin" / "plugin.json").write_text(json.dumps({**meta, "tags": ["a"]}))
+    result = api.import_(src, tmp_path / "pack", "cursor", dry_run=True)
+    (report,) = [r for r in result.reports if r.kind == "plugin"]
+    assert report.mapped == ["description", "name", "version"]
+    assert [d.split(" (")[0] for d in report.dropped] == ["displayName", "tags"]
