@@ -352,6 +352,9 @@ class Reader(Protocol):
     bare_agents: ClassVar[bool]
     """Whether the tool reads a file in its agents folder that has no frontmatter as an
     agent, with its defaults for every field (else it is read as a profile, or refused)."""
+    skill_marks: ClassVar[tuple[str, ...]]
+    """Files in a skill's folder that only this tool writes (Codex's ``agents/openai.yaml``):
+    such a skill is read in this dialect wherever it is found."""
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         """Whether a frontmatter is written in this tool's dialect (by its look alone)."""

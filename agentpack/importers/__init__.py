@@ -283,7 +283,11 @@ class _Run:
         native = read_native(path, report, lenient=self.lenient)
         if native is None:
             return
-        reader = self._reader(dialect, native.frontmatter or {}, path)
+        marked = [
+            r for r in self.readers.values() if any((folder / f).is_file() for f in r.skill_marks)
+        ]
+        chosen = marked[0] if marked and dialect == AUTO else None
+        reader = chosen or self._reader(dialect, native.frontmatter or {}, path)
         found = resources(folder, report)
         self.add(reader.skill(native, report, found, self.environment), report)
 

@@ -60,6 +60,7 @@ class AgentPluginsReader:
     tree_name: ClassVar[str] = "agentplugins"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = False
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # its skills look like every tool's

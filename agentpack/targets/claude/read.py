@@ -345,6 +345,7 @@ class ClaudeReader:
     tree_name: ClassVar[str] = ".claude"
     fallback: ClassVar[bool] = True  # the most common dialect in the wild
     bare_agents: ClassVar[bool] = False  # it skips an agent without name and description
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # Claude-style files have no field the other dialects lack

@@ -13,6 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+import yaml
+
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
 from agentpack.native import (
@@ -156,13 +158,32 @@ def _both(first: Policy, second: Policy) -> Policy:
     return Policy.build(Decision.ALLOW, None, (), list(dict.fromkeys(denied)))
 
 
-def user_only(folder: Path) -> bool | None:
-    """A skill that ``agents/openai.yaml`` keeps out of the model's own choices."""
-    policy = folder / "agents" / "openai.yaml"
-    if not policy.is_file():
+def user_only(folder: Path, report: FileReport) -> bool | None:
+    """A skill that ``agents/openai.yaml`` keeps out of the model's own choices; the rest
+    of that file (how Codex's app shows the skill, the tools it needs) is Codex's own, and
+    said to be dropped."""
+    path = folder / "agents" / "openai.yaml"
+    if not path.is_file():
         return None
-    text = policy.read_text(encoding="utf-8", errors="replace")
-    return True if "allow_implicit_invocation: false" in text else None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError:
+        report.dropped.append("agents/openai.yaml (not YAML that Codex can read)")
+        return None
+    fields = data if isinstance(data, dict) else {}
+    hidden = None
+    for key, value in fields.items():
+        for sub in value if isinstance(value, dict) else [None]:
+            name = f"{key}.{sub}" if sub is not None else str(key)
+            if name == "policy.allow_implicit_invocation" and value[sub] is False:
+                hidden = True
+                report.mapped.append(f"agents/openai.yaml {name}")
+            elif name != "policy.allow_implicit_invocation":
+                report.dropped.append(
+                    f"agents/openai.yaml {name} (Codex's own setting of the skill, which a "
+                    "pack does not carry)"
+                )
+    return hidden
 
 
 def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Skill | Command:
@@ -172,7 +193,7 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
     metadata: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
     name = name_of(fm.get("name"), folder.name)
     description = described(str(fm.get("description") or ""), report, "skill")
-    hidden = user_only(folder)
+    hidden = user_only(folder, report)
     if metadata.pop(COMMAND_MARK, None) is not None:
         report.kind = "command (codex skill)"
         _, _, template = native.body.partition(TEMPLATE)
@@ -204,6 +225,7 @@ class CodexReader:
     tree_name: ClassVar[str] = ".codex"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = False
+    skill_marks: ClassVar[tuple[str, ...]] = ("agents/openai.yaml",)
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False  # Codex agents are TOML, found by where they are

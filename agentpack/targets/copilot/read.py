@@ -252,6 +252,7 @@ class CopilotReader:
     tree_name: ClassVar[str] = ".github"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = False
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return bool(

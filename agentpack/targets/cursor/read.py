@@ -139,6 +139,7 @@ class CursorReader:
     tree_name: ClassVar[str] = ".cursor"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = False
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return "readonly" in frontmatter or "is_background" in frontmatter

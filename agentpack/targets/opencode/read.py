@@ -212,6 +212,7 @@ class OpencodeReader:
     tree_name: ClassVar[str] = ".opencode"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = True  # its frontmatter is optional
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         model = frontmatter.get("model")

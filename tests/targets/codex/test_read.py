@@ -104,3 +104,22 @@ def test_roles_declared_in_config_toml_take_their_name_and_description_there(
     assert any("far.toml', which is not a file here" in why for why in said)
     assert "[agents.again] names the file of [agents.reviewer]" in said
     assert pack.agent("far") is None
+
+
+def test_a_skills_openai_yaml_says_what_it_drops(tmp_path: Path) -> None:
+    """A real skill's agents/openai.yaml has interface and dependencies besides its
+    policy: the policy is read, the rest was dropped without a word."""
+    skill = tmp_path / "in" / ".agents" / "skills" / "comms"
+    (skill / "agents").mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: comms\ndescription: Messages\n---\nSend.\n")
+    (skill / "agents" / "openai.yaml").write_text(
+        'interface:\n  display_name: "Comms"\npolicy:\n  allow_implicit_invocation: false\n'
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").skills
+    assert found.disable_model_invocation is True
+    (report,) = [r for r in result.reports if r.name == "comms"]
+    assert [d.split(" (")[0] for d in report.dropped] == [
+        "agents/openai.yaml interface.display_name"
+    ]

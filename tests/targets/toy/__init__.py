@@ -49,6 +49,7 @@ class ToyReader:
     tree_name: ClassVar[str] = ".toy"
     fallback: ClassVar[bool] = False
     bare_agents: ClassVar[bool] = False
+    skill_marks: ClassVar[tuple[str, ...]] = ()
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         return False
