@@ -88,9 +88,9 @@ class _Run:
         """Where in its file each noted field stands (several targets note one field)."""
 
     def env_key(self) -> str:
-        """What every item's records depend on besides the item: agentpack and the
-        targets, the manifest, the pack's servers and hooks (an agent's tools are written
-        with the names a plugin's servers get) and the files they name."""
+        """What every item's records depend on besides the item: agentpack, the targets,
+        the manifest, the servers and hooks (a plugin's server tools have names of their
+        own), and the files they name."""
         manifest = self.loader.manifest
         named = sorted(manifest.files.items()) if manifest else []
         specs = sorted(self.registry.specs.items())
@@ -391,12 +391,7 @@ def _note_findings(rows: Sequence[NoteRow]) -> list[Finding]:
     dropped, info, warning = Change.DROPPED.value, Severity.INFO, Severity.WARNING
     return [
         Finding(
-            path,
-            at_line,
-            at_col,
-            info if change == dropped else warning,
-            field_,
-            f"{target}: {change}: {message}",
+            path, line, col, info if change == dropped else warning, field_, f"{t}: {change}: {m}"
         )
-        for path, _, target, _, field_, change, message, at_line, at_col in rows
+        for path, _, t, _, field_, change, m, line, col in rows
     ]
