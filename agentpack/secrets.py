@@ -63,9 +63,24 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-+/=.]{20,}")
 _PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@?#]*:([^/\s@?#]+)@")
 """A URL that holds a password (``postgresql://user:password@host``), as group 1."""
 _SHELL_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
-_TOOL_REFERENCE = re.compile(r"\$\{[^}\s]+\}|\{(?:env|file):[^}\s]+\}")
+_TOOL_REFERENCE = re.compile(r"\$\{([^}\s]+)\}|\{(?:env|file):[^}\s]+\}")
 """A reference a tool fills in (``${user_config.api_key}``, ``${env:TOKEN}``,
 ``${input:token}``, opencode's ``{env:TOKEN}``): not a literal, whatever it names."""
+_DEFAULT = re.compile(r"[A-Za-z_][\w.]*:?[-=+?](.*)", re.DOTALL)
+"""``NAME:-value`` (and ``-``, ``=``, ``+``, ``?``): the shell's default, a literal."""
+
+
+def _literal(value: str) -> str:
+    """``value`` with its references taken out, but for the literal defaults they hold
+    (``${TOKEN:-ghp_...}`` leaks its default as surely as a bare token)."""
+
+    def default(found: re.Match[str]) -> str:
+        held = _DEFAULT.fullmatch(found[1] or "")
+        return f" {held[1]} " if held else " "
+
+    return _TOOL_REFERENCE.sub(default, value)
+
+
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.")
 
 
@@ -79,10 +94,14 @@ def secret_problem(value: str) -> str | None:
     """What credential ``value`` looks like, or None. References are taken out first:
     only the literal rest of a value can leak."""
     for found in _PASSWORD.finditer(value):  # ${DB_PASSWORD} in its place is fine
-        password = _SHELL_REFERENCE.sub("", _TOOL_REFERENCE.sub("", found[1]))
+        password = _SHELL_REFERENCE.sub("", _literal(found[1])).strip()
         if password and not password.isdigit():  # host:3000@ is a port, not a password
             return "it is a URL with a password in it (user:password@)"
-    literal = _TOOL_REFERENCE.sub(" ", value)
+    for name, said in _QUERY.findall(value):  # https://mcp.example.com/?exaApiKey=...
+        keyed = name.lower() in _QUERY_KEYS and len(said) >= 16 and not said.isalpha()
+        if keyed or named_secret(name, said) is not None:
+            return f"it is a URL with a credential in it ({name}=)"
+    literal = _literal(value)
     for word in re.split(r"[\s:;,=&?/\"']+", literal):
         for prefix, what in PREFIXES:
             if word.startswith(prefix) and len(word) >= len(prefix) + 8:
@@ -98,7 +117,7 @@ def secret_problem(value: str) -> str | None:
 
 _CREDENTIAL_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "apikey", "credential", "credentials"}
-    | {"authorization", "auth", "pat", "passphrase"}
+    | {"authorization", "auth", "pat", "passphrase", "cookie"}
 )
 _CREDENTIAL_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key")})
 _NOT_CREDENTIAL = frozenset(
@@ -116,8 +135,14 @@ _FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{1,4}")
 """A file name (``creds.json``), which a credential's variable may name instead of holding it."""
 
 
+_QUERY = re.compile(r"[?&]([A-Za-z][\w.-]*)=([^&#\s]+)")
+_QUERY_KEYS = frozenset({"key", "sig", "signature", "code"})
+"""Query parameters that hold a credential by name alone (Google's ``?key=``)."""
+
+
 def _holds_credential(name: str) -> bool:
-    parts = [p for p in re.split(r"[^a-z0-9]+", name.lower()) if p]
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)  # exaApiKey: exa, api, key
+    parts = [p for p in re.split(r"[^a-z0-9]+", words.lower()) if p]
     if not parts or parts[-1] in _NOT_CREDENTIAL or parts[0] in _OFF:
         return False
     return any(p in _CREDENTIAL_WORDS for p in parts) or any(
@@ -134,7 +159,7 @@ def named_secret(name: str, value: str) -> str | None:
     are not."""
     if not _holds_credential(name):
         return None
-    literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", _TOOL_REFERENCE.sub("", value)).strip())
+    literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", _literal(value)).strip())
     if len(literal) < 8 or literal.isdigit() or _PLACEHOLDER.search(literal):
         return None
     if literal.startswith(("/", "./", "../", "~")) or _FILE_NAME.fullmatch(literal):

@@ -216,6 +216,25 @@ def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, v
     assert named_secret(name, value) is None
 
 
+def test_a_references_default_is_a_literal() -> None:
+    """``${TOKEN:-ghp_...}`` writes the token into the pack as surely as a bare one."""
+    token = "ghp_" + "a1B2c3D4e5" * 4
+    assert named_secret("GITHUB_TOKEN", "${GITHUB_TOKEN:-" + token + "}") is not None
+    assert secret_problem("Bearer ${T:-" + token + "}") is not None
+    assert secret_problem("https://u:${PW:-hunter2secret}@db.local/app") is not None
+    assert named_secret("GITHUB_TOKEN", "${GITHUB_TOKEN:-}") is None
+
+
+def test_a_credential_in_a_urls_query_or_a_cookie_is_refused() -> None:
+    """Real servers take their key in the URL (``?exaApiKey=``, Google's ``?key=``)."""
+    key = "3f0c9a1e-7b2d-4c1a-9e8f-0a1b2c3d4e5f"
+    for url in (f"https://mcp.exa.ai/mcp?exaApiKey={key}", f"https://x/?a=1&key={key}"):
+        assert secret_problem(url) is not None, url
+    for url in ("https://x/?page=2&limit=100", "https://x/?key=${API_KEY}", "https://x/?key=name"):
+        assert secret_problem(url) is None, url
+    assert named_secret("Cookie", f"session={key}") is not None
+
+
 def test_a_commands_options_say_which_argument_holds_a_credential() -> None:
     args = ["-y", "@supabase/mcp-server", "--access-token", HEX40, f"--api-key={HEX40}", HEX40]
     found = args_secrets(args)

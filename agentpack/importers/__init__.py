@@ -35,6 +35,13 @@ _TEXT_SUFFIXES = (".md", ".markdown", ".txt", "")
 _NOT_AGENTS = frozenset({"README.MD", "CHANGELOG.MD", "LICENSE.MD", "CLAUDE.MD", "AGENTS.MD"})
 
 
+def _mappings(found: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of a mapping that are mappings (a reader's blocks, by target)."""
+    if not isinstance(found, dict):
+        return []
+    return [(k, v) for k, v in found.items() if isinstance(v, dict)]
+
+
 @dataclass(slots=True)
 class _Run:
     """One import's state: the readers, what has been read so far (``native.Importing``)."""
@@ -101,9 +108,9 @@ class _Run:
         # userConfig options), which the one plugin that holds the servers needs
         blocks = self.out.plugin.setdefault(EXTRAS, {})
         clashes = []
-        for target, block in (meta.get(EXTRAS) or {}).items():
+        for target, block in _mappings(meta.get(EXTRAS)):
             mine = blocks.setdefault(target, {})
-            for key, entries in block.items():
+            for key, entries in _mappings(block):
                 kept = mine.setdefault(key, {})
                 for name, value in entries.items():
                     if kept.setdefault(name, value) != value:

@@ -66,6 +66,7 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
         meta = {**{k: v for k, v in own.items() if k not in _COMPONENTS}, **extra}
     else:
         meta = {**extra, **own}  # plugin.json is the authority; the entry fills gaps
+    meta.pop(EXTRAS, None)  # agentpack's own key: a file does not set it
     meta.setdefault("name", path.resolve().name)
     report.name = str(meta["name"])
     options = _options(meta, report)

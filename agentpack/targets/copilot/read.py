@@ -20,6 +20,7 @@ from agentpack import filereport, placeholders
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Mode, Resource, Skill, SourceRef
 from agentpack.native import (
+    EXTRAS,
     ImportEnv,
     Importing,
     Native,
@@ -338,7 +339,8 @@ class CopilotReader:
         if found is None:
             return set()
         report = run.report(found, "plugin")  # the CLI refuses a plugin it cannot read
-        meta = {k: v for k, v in filereport.json_object(found, report).items() if k != "$schema"}
+        read = filereport.json_object(found, report)
+        meta = {k: v for k, v in read.items() if k not in ("$schema", EXTRAS)}
         report.name = str(meta.get("name") or "")
         report.mapped = sorted(k for k in meta if k in PLUGIN_KEPT)
         report.dropped += [

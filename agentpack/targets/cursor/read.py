@@ -18,6 +18,7 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Resource, Skill, SourceRef
 from agentpack.native import (
+    EXTRAS,
     ImportEnv,
     Importing,
     Native,
@@ -121,7 +122,8 @@ plugin's folders)."""
 def _plugin(path: Path, run: Importing) -> dict[str, Any]:
     """The plugin's manifest, with a word on each field a pack does not carry."""
     report = run.report(path, "plugin")
-    meta = {k: v for k, v in filereport.json_object(path, report).items() if k != "$schema"}
+    found = filereport.json_object(path, report)
+    meta = {k: v for k, v in found.items() if k not in ("$schema", EXTRAS)}
     report.name = str(meta.get("name") or "")
     report.mapped = sorted(k for k in meta if k in PLUGIN_KEPT)
     report.dropped += [
