@@ -8,6 +8,7 @@ its session); ``multi_agent = false`` reads as no task.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -311,7 +312,12 @@ class CodexReader:
         report = run.report(path, "skill")
         native = read_native(path, report, lenient=run.lenient)
         if native is not None:
-            run.add(skill(native, report, resources(folder, report)), report)
+            found = resources(folder, report)
+            own = skill(native, FileReport(report.source), found)
+            if isinstance(own, Command):
+                run.add(skill(native, report, found), report)
+            else:
+                run.add(self.skill(native, report, found, run.env()), report)
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
         raise NotImplementedError("Codex agents are TOML files, read by tree()")
@@ -322,10 +328,22 @@ class CodexReader:
     def skill(
         self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
     ) -> Skill:
-        found = skill(native, report, resources)
+        """A skill's frontmatter is the Agent Skills standard, which the fallback reader
+        reads whole (allowed-tools, disable-model-invocation, compatibility, ...); what is
+        Codex's own is its agents/openai.yaml."""
+        scratch = FileReport(report.source)
+        found = skill(native, scratch, resources)
         if isinstance(found, Command):
             raise NotImplementedError("a command made into a skill is read by tree()")
-        return found
+        base = next((r for r in env.readers if r.fallback and r.dialect != self.dialect), None)
+        report.mapped += [m for m in scratch.mapped if m.startswith("agents/")]
+        report.dropped += scratch.dropped
+        if base is None:
+            report.mapped += [m for m in scratch.mapped if not m.startswith("agents/")]
+            return found
+        standard = base.skill(native, report, found.resources, env)
+        hidden = found.disable_model_invocation or standard.disable_model_invocation
+        return dataclasses.replace(standard, disable_model_invocation=hidden)
 
     def tool_id(self, name: str) -> tuple[str | None, str | None]:
         return (None, None)

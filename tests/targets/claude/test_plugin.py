@@ -370,3 +370,23 @@ def test_a_plugins_agents_name_its_servers_tools_by_the_pack_name(tmp_path: Path
     api.export(tmp_path / "pack", ("opencode",), tmp_path / "dist", cache=False)
     text = (tmp_path / "dist" / "opencode" / "agents" / "s.md").read_text()
     assert "  api_search: allow\n" in text
+
+
+def test_extras_in_a_plugins_file_are_not_read(tmp_path: Path) -> None:
+    """``$extras`` is agentpack's own key between a reader and the manifest: a plugin's
+    file that has one neither sets the pack's blocks nor crashes the import."""
+    import json
+
+    market = tmp_path / "m"
+    (market / ".claude-plugin").mkdir(parents=True)
+    entries = [{"name": n, "source": f"./plugins/{n}"} for n in ("a", "b")]
+    (market / ".claude-plugin" / "marketplace.json").write_text(
+        json.dumps({"name": "m", "owner": {"name": "O"}, "plugins": entries})
+    )
+    for name, extras in (("a", {"opencode": {"x": 1}}), ("b", "oops")):
+        meta = {"name": name, "version": "1.0.0", "$extras": extras}
+        (market / "plugins" / name / ".claude-plugin").mkdir(parents=True)
+        (market / "plugins" / name / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    result = api.import_(market, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert api.load_pack(tmp_path / "pack").manifest.extras == {}

@@ -123,3 +123,23 @@ def test_a_skills_openai_yaml_says_what_it_drops(tmp_path: Path) -> None:
     assert [d.split(" (")[0] for d in report.dropped] == [
         "agents/openai.yaml interface.display_name"
     ]
+
+
+def test_a_skill_with_openai_yaml_keeps_its_standard_fields(tmp_path: Path) -> None:
+    """A skill written for several tools carries Codex's agents/openai.yaml beside its
+    Agent Skills frontmatter: read as Codex's, it lost disable-model-invocation (and went
+    to tools that let the model load it), allowed-tools and compatibility."""
+    skill = tmp_path / "in" / "skills" / "deploy"
+    (skill / "agents").mkdir(parents=True)
+    (skill / "SKILL.md").write_text(
+        "---\nname: deploy\ndescription: Deploys\ndisable-model-invocation: true\n"
+        "allowed-tools: Bash(kubectl *)\ncompatibility: needs kubectl\n---\nApply.\n"
+    )
+    (skill / "agents" / "openai.yaml").write_text("interface:\n  display_name: Deploy\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").skills
+    assert found.disable_model_invocation is True
+    assert found.compatibility == "needs kubectl"
+    assert [str(g) for g in found.allowed_tools] == ["bash(kubectl *)"]
+    assert [r.path for r in found.resources] == []
