@@ -261,8 +261,11 @@ def own_rules(fm: Mapping[str, Any], project: Mapping[str, Any] | None) -> dict[
     ]
     own: dict[str, dict[str, str]] = {}
     for key, pattern, decision in rules:
-        if key in OPENCODE_OWN:
-            entry = own.setdefault(key, {})
+        # a later rule for every tool ("*") overrides what came before for these too
+        for name in [key] if key in OPENCODE_OWN else [k for k in own if wildcard_match(k, key)]:
+            entry = own.setdefault(name, {})
+            if pattern == "*":
+                entry.clear()  # it matches every path: what came before no longer counts
             entry.pop(pattern, None)  # its place is where it was last said
             entry[pattern] = str(decision)
     return {k: v["*"] if list(v) == ["*"] else v for k, v in own.items()}

@@ -271,3 +271,17 @@ def test_opencodes_own_permissions_stay_for_opencode(tmp_path: Path) -> None:
     text = (tmp_path / "out" / "opencode" / "agents" / "jailed.md").read_text()
     assert "permission:\n  bash: deny\n  doom_loop: deny\n  external_directory:\n" in text
     assert '    "*": deny\n    /tmp/*: allow\n' in text
+
+
+def test_a_later_rule_for_every_tool_overrides_opencodes_own_ones(tmp_path: Path) -> None:
+    """opencode's last matching rule wins, and ``"*"`` matches external_directory too:
+    kept apart from it, the project's allow came back after the agent's deny."""
+    from agentpack.targets.opencode.readpolicy import own_rules
+
+    project = {"permission": {"external_directory": "allow"}}
+    agent = {"permission": {"*": "deny", "read": "allow"}}
+    assert own_rules(agent, project) == {"external_directory": "deny"}
+    alone = {"permission": {"external_directory": "allow", "read": "allow", "*": "deny"}}
+    assert own_rules(alone, None) == {"external_directory": "deny"}
+    paths = {"permission": {"external_directory": {"*": "deny", "/tmp/*": "allow"}}}
+    assert own_rules(paths, None) == {"external_directory": {"*": "deny", "/tmp/*": "allow"}}
