@@ -132,57 +132,71 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
 def _mcp_rules(policy: Policy, servers: tuple[str, ...], out: Permission) -> dict[str, Decision]:
     """The rules for MCP tools. opencode names a tool ``<server>_<tool>``, so where one
     server's name is another's with ``_<more>`` after it (``corpus``, ``corpus_search``),
-    a rule for the longer one's tools also matches the shorter one's tools named
-    ``<more>_*``: such a rule gets no more than those tools get, and a server the policy
-    does not name, which a shorter one's rule would reach, gets a rule of its own."""
+    the two share names: ``corpus_search_q`` is corpus_search's ``q`` and corpus's
+    ``search_q``. The rules are checked on a sample of each known server's tools (the
+    pack's servers and those the policy names), each read both ways; where opencode would
+    give one more than the source, the rule that decides it is narrowed (with a note), or
+    the server gets a rule of its own. Servers outside the pack cannot be known."""
     named = [t for t in policy.named_mcp() if t != "mcp:*"]
-    known = {*(mcp_parts(t)[0] or "" for t in named), *servers} - {""}
     rules: dict[str, Decision] = {}
+    owner: dict[str, str] = {}
     for tool_id in named:
-        server, tool = mcp_parts(tool_id)
-        decision = policy.tool(tool_id)
-        for other in known:
-            if server is None or not server.startswith(f"{other}_"):
-                continue
-            rest = server[len(other) + 1 :] + (f"_{tool}" if tool else "")
-            theirs = _server_tools(policy, other, rest, whole=tool is None)
-            if theirs < decision:
-                why = (
-                    f"opencode names MCP tools <server>_<tool>, and {mcp_key(tool_id)} also "
-                    f"matches the tools of {other} named {rest}{'_*' if tool is None else ''}"
-                )
-                out.narrowed.append((tool_id, decision, theirs, why))
-                decision = theirs
-        rules[mcp_key(tool_id)] = decision
-    for server in sorted(servers):
-        wanted = policy.tool(f"mcp:{server}/sample")
-        got = _evaluate_mcp(rules, policy, f"{server}_sample")
-        if got > wanted and f"{server}_*" not in rules:
-            rules[f"{server}_*"] = wanted
+        key, decision = mcp_key(tool_id), policy.tool(tool_id)
+        rules[key] = min(decision, rules.get(key, decision))
+        owner.setdefault(key, tool_id)
+    known = sorted({*(mcp_parts(t)[0] or "" for t in named), *servers} - {""})
+    star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
+    floor = min(policy.default, star)
+    for _ in range(4 * (len(rules) + len(known)) + 4):  # each round narrows or adds a rule
+        found = _wider(policy, known, rules, floor)
+        if found is None:
+            break
+        server, name, want, decider = found
+        own = f"{server}_*"
+        if decider is None or (own not in rules and _order(decider) < _order(own)):
+            rules[own] = want
+            continue
+        if decider in owner:
+            why = f"opencode names MCP tools <server>_<tool>, and {decider} also matches {name}"
+            out.narrowed.append((owner[decider], rules[decider], want, why))
+        rules[decider] = want
     return rules
 
 
-def _server_tools(policy: Policy, server: str, prefix: str, *, whole: bool) -> Decision:
-    """The narrowest a server's tools named ``prefix`` (and, if ``whole``, ``prefix_*``) get."""
-    found = [policy.tool(f"mcp:{server}/{prefix}" + ("_sample" if whole else ""))]
-    for tool_id, decision in policy.tools.items():
-        other, tool = mcp_parts(tool_id) if tool_id.startswith("mcp:") else (None, None)
-        if other != server or not tool:
-            continue
-        if tool.startswith(f"{prefix}_") if whole else tool == prefix:
-            found.append(decision)
-    return min(found)
+def _order(key: str) -> tuple[int, str]:
+    return len(key), key
 
 
-def _evaluate_mcp(rules: Mapping[str, Decision], policy: Policy, name: str) -> Decision:
-    """What opencode gives an MCP tool so far: the catch-all, then the longest rule that
-    matches (they are written shortest first)."""
-    star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
-    result = min(policy.default, star)
-    for key in sorted(rules, key=lambda k: (len(k), k)):
-        if wildcard_match(name, key):
-            result = rules[key]
-    return result
+def _wider(
+    policy: Policy, known: list[str], rules: Mapping[str, Decision], floor: Decision
+) -> tuple[str, str, Decision, str | None] | None:
+    """The first sample tool opencode would give more than the source: (its server, what
+    it is, what the source gives it, the rule that decides it)."""
+    ids = [mcp_parts(t) for t in policy.named_mcp() if t != "mcp:*"]
+    tools = {s: [t for server, t in ids if server == s and t] for s in known}
+    order = sorted(rules, key=_order)
+    for server in known:
+        probes: list[str | None] = [None, *tools[server]]
+        for other in known:  # the names it shares with a server named after it, or before
+            if other.startswith(f"{server}_"):
+                rest = other[len(server) + 1 :]
+                probes += [f"{rest}_{t}" for t in tools[other]]
+                probes.append(f"{rest}_\x00")
+            elif server.startswith(f"{other}_"):
+                rest = server[len(other) + 1 :] + "_"
+                probes += [t[len(rest) :] for t in tools[other] if t.startswith(rest)]
+        for tool in probes:
+            name = f"{server}_{tool or chr(0)}"
+            plain = tool is None or chr(0) in tool
+            want = policy.tool(f"mcp:{server}" if plain else f"mcp:{server}/{tool}")
+            got, decider = floor, None
+            for key in order:
+                if wildcard_match(name, key):
+                    got, decider = rules[key], key
+            if got > want:
+                said = "any tool" if plain else f"the tool {tool}"
+                return server, f"{said} of {server}", want, decider
+    return None
 
 
 def effective(policy: Policy | None) -> dict[str, Decision | None]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from agentpack import api
+from agentpack.permissions import Decision
 
 
 def test_an_agent_named_as_a_built_in_is_said_to_be_merged_into_it(tmp_path: Path) -> None:
@@ -45,3 +49,41 @@ def test_a_server_whose_name_begins_with_anothers_gets_no_more_than_that_ones_to
     assert done.rules is not None
     assert done.narrowed == []
     assert list(done.rules) == ["*", "corpus_*", "corpus_search_*"]
+
+
+_SERVERS = ("a", "a_b", "a_b_c", "ab")
+_TOOLS = ("x", "b_x", "c_x", "b_c_x", "b_c")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(list(Decision)),
+    st.dictionaries(
+        st.sampled_from(
+            [f"mcp:{s}" for s in _SERVERS] + [f"mcp:{s}/{t}" for s in _SERVERS for t in _TOOLS]
+        ),
+        st.sampled_from(list(Decision)),
+        max_size=6,
+    ),
+    st.sets(st.sampled_from(_SERVERS)),
+)
+def test_no_opencode_mcp_rule_gives_a_tool_more_than_the_source(
+    default: Decision, named: dict[str, Decision], pack: set[str]
+) -> None:
+    """Every opencode name ``<server>_<tool>`` is read each way it can be (``a_b_x`` is
+    a's ``b_x`` and a_b's ``x``): for each, opencode gives no more than the source, for
+    the servers the policy names and the pack's."""
+    from agentpack.permissions import Policy
+    from agentpack.targets.opencode.permissions import evaluate, rules_v1
+
+    lists: dict[Decision, list[str]] = {d: [] for d in Decision}
+    for tool_id, decision in named.items():
+        lists[decision].append(tool_id)
+    policy = Policy.build(default, lists[Decision.ALLOW], lists[Decision.ASK], lists[Decision.DENY])
+    done = rules_v1(policy, tuple(sorted(pack)))
+    known = {*pack, *(t[4:].split("/")[0] for t in named)}
+    for server in known:
+        for tool in (*_TOOLS, "other"):
+            got = evaluate(done.rules, f"mcp:{server}/{tool}")
+            assert got is not None
+            assert got <= policy.tool(f"mcp:{server}/{tool}"), (server, tool, done.rules)
