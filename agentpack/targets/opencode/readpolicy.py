@@ -225,8 +225,10 @@ def _collect(
         if key in TOOL_KEYS:
             for tool in TOOL_KEYS[key]:
                 tools[tool] = min(decision, tools.get(tool, decision))
+        elif any(c in key for c in "*?") and not _SERVER_PATTERN.fullmatch(key):
+            _pattern(key, rules, tools, report)
         elif key.endswith("_*"):
-            tools[f"mcp:{key[:-2]}"] = decision
+            tools[f"mcp:{key[:-2]}"] = min(decision, tools.get(f"mcp:{key[:-2]}", decision))
         elif server := next((s for s in servers if key.startswith(f"{s}_")), None):
             tools[f"mcp:{server}/{key[len(server) + 1 :]}"] = decision
         elif "_" in key.strip("_") and key not in OPENCODE_OWN and "*" not in key:
@@ -246,6 +248,29 @@ def _collect(
                 f"permission.{key} (no canonical tool; opencode's own default applies)"
             )
     return tools, bash
+
+
+def _pattern(key: str, rules: list[Rule], tools: dict[str, Decision], report: FileReport) -> None:
+    """A rule whose key is a pattern over MCP tools' names (``github_create*``,
+    ``*_delete*``): which tools it names cannot be told, so a deny or ask holds for every
+    server whose tools it may name (each name before an ``_`` of its fixed start), or for
+    every MCP tool when it names none; an allow is dropped. Narrower, both."""
+    low = min(d for k, _, d in rules if k == key)
+    if low is Decision.ALLOW:
+        report.dropped.append(
+            f"permission.{key} (an allow for the MCP tools a pattern names, which agentpack "
+            "cannot tell apart: they get what the agent's other rules give)"
+        )
+        return
+    start = re.split(r"[*?]", key)[0]
+    parts = start.split("_")[:-1]
+    servers = ["_".join(parts[: i + 1]) for i in range(len(parts)) if parts[i]] if parts else []
+    for server in servers or ["*"]:
+        tools[f"mcp:{server}"] = min(low, tools.get(f"mcp:{server}", low))
+    said = ", ".join(servers) if servers else "every server"
+    report.approximated.append(
+        f"permission.{key} (a pattern over MCP tools' names: {low} for every tool of {said})"
+    )
 
 
 def own_rules(fm: Mapping[str, Any], project: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -315,9 +340,10 @@ def policy(
     if bash:
         tools.pop("bash", None)  # the "*" pattern says what unmatched commands get
     lists: dict[Decision, list[str]] = {d: [] for d in Decision}
+    every = [tools["mcp:*"]] if "mcp:*" in tools else []  # a pattern over every server's
     for tool, decision in tools.items():
         if tool.startswith("mcp:"):
-            lists[min([decision, *floors])].append(tool)
+            lists[min([decision, *floors, *every])].append(tool)
         elif decision is not default:
             lists[decision].append(tool)
     allow = lists[Decision.ALLOW]

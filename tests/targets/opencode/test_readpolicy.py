@@ -62,3 +62,25 @@ def test_a_2x_policy_is_never_read_wider(
             got = found.decide(tool, subject) if tool == "bash" else found.decide(tool)
             want = min(truth(rules, a, subject) for a in actions)
             assert got <= want, (tool, subject, got, want)
+
+
+def test_a_pattern_over_mcp_tools_denies_every_server_it_may_name() -> None:
+    """A real opencode.json denies ``github_create*``, ``*_delete*`` and ``jira*``: all
+    three were dropped, and every such tool allowed. A deny holds for each server the
+    pattern may name (every one when it names none); an allow is dropped."""
+    report = FileReport("a.md")
+    found = policy(
+        {"permission": {"github_*": "allow", "github_create*": "deny", "my_db_drop*": "ask"}},
+        report,
+    )
+    assert found is not None
+    assert found.decide("mcp:github/create_issue") is Decision.DENY
+    assert found.decide("mcp:my_db/drop_table") is Decision.ASK
+    assert found.decide("mcp:my/db_drop") is Decision.ASK
+    every = policy({"permission": {"*_delete*": "deny", "notes_*": "allow"}}, FileReport("b"))
+    assert every is not None
+    assert every.decide("mcp:notes/delete_note") is Decision.DENY
+    assert every.decide("mcp:jira/search") is Decision.DENY
+    allowed = FileReport("c")
+    assert policy({"permission": {"*": "deny", "jira_get*": "allow"}}, allowed) is not None
+    assert [d.split(" (")[0] for d in allowed.dropped] == ["permission.jira_get*"]
