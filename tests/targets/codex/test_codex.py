@@ -147,3 +147,20 @@ def test_install_puts_agents_and_skills_where_codex_reads_them(
     api.uninstall("codex", root)
     assert not (home / ".codex").exists()
     assert not (home / ".agents").exists()
+
+
+def test_an_sse_server_is_left_out_of_codex(tmp_path: Path) -> None:
+    """Codex 0.171 takes a url server as streamable HTTP whatever its type says (its own
+    ``codex mcp list``), so an SSE-only server would not answer: left out, said."""
+    import json
+
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "mcp").mkdir()
+    (pack / "mcp" / "legacy.yaml").write_text("transport: sse\nurl: https://x.example/sse\n")
+    (pack / "mcp" / "modern.yaml").write_text("url: https://x.example/mcp\n")
+    done = api.export(pack, ["codex"], tmp_path / "out", cache=False)
+    said = [f for f in done.findings if f.path == "mcp/legacy.yaml" and f.field == "transport"]
+    assert [f.severity.value for f in said] == ["warning"]
+    config = json.loads((tmp_path / "out" / "codex" / ".mcp.json").read_text())
+    assert list(config["mcpServers"]) == ["modern"]
