@@ -133,7 +133,7 @@ def test_list_of_an_invalid_pack_fails_with_findings(
     assert "agents/a.md:2:7: error: name:" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kind", ["manifest", "agent", "command", "skill"])
+@pytest.mark.parametrize("kind", ["manifest", "agent", "command", "skill", "server", "hook"])
 def test_schema_prints_json(kind: str) -> None:
     code, out, _ = run("schema", kind)
     assert code == 0

@@ -114,7 +114,9 @@ def explain(name: str, pack: Path | None, fmt: str) -> int:
 
 
 @cli.command(short_help="Print the JSON Schema of a file kind.")
-@click.argument("kind", type=click.Choice(["manifest", "agent", "command", "skill"]))
+@click.argument(
+    "kind", type=click.Choice(["manifest", "agent", "command", "skill", "server", "hook"])
+)
 def schema(kind: str) -> int:
     """Print the JSON Schema of one file kind, with every installed target's block."""
     from agentpack import api
