@@ -79,6 +79,10 @@ class _Run:
         self.skipped_at.append(path.resolve())
 
     def finish(self) -> Imported:
+        servernames.hold(self.out)
+        return self._finish()
+
+    def _finish(self) -> Imported:
         """What was read; a folder said to be not read, from which servers or hooks took
         files, says which (it is not read for agents, commands or skills, but those come)."""
         for i, (at, (label, reason)) in enumerate(
@@ -119,6 +123,9 @@ class _Run:
 
     def rename_servers(self, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
         servernames.rename(self.out, since, servers)
+
+    def hold_tools(self, server: str, off: Sequence[str], only: Sequence[str] | None) -> None:
+        self.out.holds.append((server, tuple(off), None if only is None else tuple(only)))
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.out.agents), len(self.out.commands), len(self.out.skills)

@@ -35,5 +35,8 @@ class Imported:
     """Files and folders of a tool's tree that were not read, with why."""
     servers: list[McpServer] = field(default_factory=list)
     hooks: list[Hook] = field(default_factory=list)
+    holds: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = field(default_factory=list)
+    """Servers whose own settings take tools away from every agent: (server, the tools
+    turned off, the only tools left on or None)."""
     files: dict[str, Resource] = field(default_factory=dict)
     """The scripts the servers and hooks run, by pack path."""

@@ -1,16 +1,19 @@
-"""MCP servers named otherwise in imported items: a host may name a server's tools by a
+"""What MCP servers do to imported items' tools. A host may name a server's tools by a
 name of its own (Claude Code: ``mcp__plugin_<plugin>_<server>__<tool>`` for a plugin's
 server), which must become the pack's name of the server, or a tool list that grants them
-grants nothing in the other tools."""
+grants nothing in the other tools. And a server's own settings may turn tools off for every
+agent (Codex's ``disabled_tools``, Copilot's ``tools``), which a pack's server cannot: its
+agents are held to them instead."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from agentpack.importers.imported import Imported
 from agentpack.model import Grant
-from agentpack.permissions import renamed, renamed_tool
+from agentpack.permissions import Decision, Policy, renamed, renamed_tool
 
 
 def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
@@ -34,3 +37,20 @@ def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str
 
 def _grants(grants: tuple[Grant, ...], servers: Mapping[str, str]) -> tuple[Grant, ...]:
     return tuple(dataclasses.replace(g, tool=renamed_tool(g.tool, servers)) for g in grants)
+
+
+def hold(out: Imported) -> None:
+    """Every agent read, denied the tools its servers turn off (where a server keeps only
+    some on, the rest of it): a pack's server offers all its tools."""
+    for server, off, only in out.holds:
+        for i, agent in enumerate(out.agents):
+            base = agent.policy or Policy.build(Decision.ALLOW)
+            tools = dict(base.tools)
+            for tool in off:
+                tools[f"mcp:{server}/{tool}"] = Decision.DENY
+            if only is not None:
+                for tool in only:
+                    tools.setdefault(f"mcp:{server}/{tool}", base.tool(f"mcp:{server}/{tool}"))
+                tools[f"mcp:{server}"] = Decision.DENY
+            held = dataclasses.replace(base, tools=MappingProxyType(tools))
+            out.agents[i] = dataclasses.replace(agent, policy=held)

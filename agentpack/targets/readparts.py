@@ -95,12 +95,6 @@ def servers(
         if spec.get("enabled") is False or spec.get("disabled") is True:
             report.dropped.append(f"mcpServers.{name} (turned off here: a pack's server is on)")
             continue
-        for key in ("enabled_tools", "disabled_tools", "disabledTools", "includeTools"):
-            if spec.get(key):
-                report.dropped.append(
-                    f"mcpServers.{name}.{key} (a pack's server offers all its tools: hold "
-                    "the agents to theirs)"
-                )
         text = {k: v for k, v in spec.items() if isinstance(v, str)}
         fixed = {k: spelling.canonical(v) for k, v in text.items()}
         given, env, headers = (
@@ -148,7 +142,28 @@ def servers(
         for key in sorted(k for k in spec if k not in _SERVER_KEYS):
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
+        _hold(spec, server.name, name, run, report)
         run.part(server, files, report, folder)
+
+
+def _hold(
+    spec: Mapping[str, Any], server: str, name: str, run: Importing, report: FileReport
+) -> None:
+    """A server's own lists of tools it turns off or keeps on (Codex's ``disabled_tools``
+    and ``enabled_tools``, Copilot's ``tools``): a pack's server offers every tool, so
+    every agent read is held to them."""
+    off = [str(t) for key in ("disabled_tools", "disabledTools") for t in spec.get(key) or []]
+    only = None
+    for key in ("enabled_tools", "includeTools", "tools"):
+        listed = spec.get(key)
+        if isinstance(listed, list) and "*" not in listed:
+            only = [*(only or []), *(str(t) for t in listed)]
+    if off or only is not None:
+        run.hold_tools(server, off, only)
+        report.approximated.append(
+            f"mcpServers.{name} (its own list of tools it offers: every agent read here is "
+            "held to it, since a pack's server offers all its tools)"
+        )
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")
@@ -206,12 +221,6 @@ def servers_file(
         found = {n: vscode.respelled(n, s, report) for n, s in found.items()}
         vscode.unused_inputs(document, report)
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
-    for name, spec in found.items():
-        if isinstance(spec, dict) and spec.get("tools") not in (None, ["*"]):
-            report.dropped.append(
-                f"mcpServers.{name}.tools (a pack enables every tool of a server: hold the "
-                "agents to the ones they may use in their tools)"
-            )
     servers(specs, path.parent, spelling, run, report, where)
 
 

@@ -115,7 +115,34 @@ def test_a_server_turned_off_is_not_imported_on(tmp_path: Path) -> None:
     assert names == ["some"]
     said = [e for r in result.reports for e in r.dropped]
     assert any(e.startswith("mcpServers.off (turned off here") for e in said)
-    assert any(e.startswith("mcpServers.some.enabled_tools") for e in said)
+
+
+def test_a_servers_own_tool_lists_hold_every_agent_read_with_it(tmp_path: Path) -> None:
+    """Codex's disabled_tools and enabled_tools (Copilot's tools) take tools away from
+    every agent; a pack's server offers all its tools, so dropping them gave every agent
+    write_file. Each agent read is held to them instead."""
+    from agentpack.permissions import Decision
+
+    home = tmp_path / ".codex"
+    (home / "agents").mkdir(parents=True)
+    (home / "agents" / "r.toml").write_text(
+        'name = "r"\ndescription = "R"\ndeveloper_instructions = "Review."\n'
+    )
+    (home / "config.toml").write_text(
+        '[mcp_servers.fs]\ncommand = "x"\ndisabled_tools = ["write_file"]\n\n'
+        '[mcp_servers.gh]\ncommand = "y"\nenabled_tools = ["get_issue"]\n'
+    )
+    result = api.import_(home, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("r")
+    assert agent is not None
+    assert agent.policy is not None
+    decide = agent.policy.decide
+    assert (decide("mcp:fs/write_file"), decide("mcp:fs/read_file")) == (
+        Decision.DENY,
+        Decision.ALLOW,
+    )
+    assert (decide("mcp:gh/get_issue"), decide("mcp:gh/merge")) == (Decision.ALLOW, Decision.DENY)
 
 
 def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> None:
