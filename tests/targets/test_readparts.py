@@ -319,3 +319,21 @@ def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path
     assert server.args == ("dist/cli.js", "${PLUGIN_ROOT}/lib/serve.py", "mcp", "@scope/pkg")
     dropped = [d for r in result.reports for d in r.dropped]
     assert [d.split(" (")[0] for d in dropped if "lacks it" in d] == ["mcpServers.cb: dist/cli.js"]
+
+
+def test_a_servers_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
+    """Codex's startup_timeout_sec and opencode's timeout and oauth vanished without a
+    word: each tool's reader had kept only the keys it brought to .mcp.json's shape."""
+    import json
+
+    home = tmp_path / ".codex"
+    home.mkdir()
+    (home / "config.toml").write_text('[mcp_servers.fs]\ncommand = "x"\nstartup_timeout_sec = 20\n')
+    project = tmp_path / "oc"
+    project.mkdir()
+    server = {"type": "remote", "url": "https://x.example/mcp", "timeout": 5000, "oauth": {}}
+    (project / "opencode.json").write_text(json.dumps({"mcp": {"jira": server}}))
+    for source, name in ((home, "fs.startup_timeout_sec"), (project, "jira.oauth")):
+        result = api.import_(source, tmp_path / f"pack-{source.name}", dry_run=True)
+        said = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+        assert f"mcpServers.{name}" in said, said

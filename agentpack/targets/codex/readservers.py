@@ -108,6 +108,8 @@ def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
         out["env"] = env
     if headers:
         out["headers"] = headers
+    read = {*keys, "env", "env_vars", "http_headers", "env_http_headers", "bearer_token_env_var"}
+    out.update({k: v for k, v in spec.items() if k not in read})  # said to be dropped
     return out
 
 

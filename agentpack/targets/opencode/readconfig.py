@@ -313,11 +313,14 @@ def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
     """An opencode server (``type: local`` with a command list and ``environment``, or
     ``remote``) in ``.mcp.json``'s shape."""
     off = {"enabled": False} if spec.get("enabled") is False or spec.get("disabled") else {}
+    read = {"type", "url", "headers", "command", "environment", "enabled", "disabled"}
+    rest = {k: v for k, v in spec.items() if k not in read}  # said to be dropped
     if spec.get("type") == "remote" or "url" in spec:
-        return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off}
+        return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off, **rest}
     words = spec.get("command")
     words = [str(w) for w in words] if isinstance(words, list) else [str(words or "")]
-    return {"command": words[0], "args": words[1:], "env": spec.get("environment") or {}, **off}
+    env = spec.get("environment") or {}
+    return {"command": words[0], "args": words[1:], "env": env, **off, **rest}
 
 
 def hook_plugin(path: Path, run: Importing) -> bool:
