@@ -360,7 +360,7 @@ class ClaudeReader:
         if (path / ".claude-plugin" / "plugin.json").is_file() or readplugin.unlisted(path):
             readplugin.plugin(path, run)
             return True
-        return False
+        return readplugin.plugins_folder(path, run)
 
     def config(self, folder: Path, run: Importing) -> set[Path]:
         taken = set()

@@ -258,6 +258,20 @@ def marketplace(path: Path, run: Importing) -> None:
             run.skip(path / tree, "the marketplace's repository's own: import it to read it")
 
 
+def plugins_folder(path: Path, run: Importing) -> bool:
+    """A folder of plugins with no marketplace (a repository's ``plugins/``, or the
+    ``dist/claude/`` of a pack with plugin groups): each read as a plugin group, as a
+    marketplace would list them. False when ``path`` is no such folder."""
+    if not path.is_dir() or any((path / d).is_dir() for d in ("agents", "commands", "skills")):
+        return False
+    found = [p for p in sorted(path.iterdir()) if (p / ".claude-plugin" / "plugin.json").is_file()]
+    for folder in found:
+        before = run.counts()
+        meta = plugin(folder, run)
+        run.group(str(meta.get("name") or folder.name), meta, before)
+    return bool(found)
+
+
 def _local_source(source: object, plugin_root: str | None) -> str | None:
     """The folder a marketplace entry's source names in the marketplace's own repository,
     relative to it; None for a source elsewhere (GitHub, git, npm, a URL) or one that

@@ -390,3 +390,27 @@ def test_extras_in_a_plugins_file_are_not_read(tmp_path: Path) -> None:
     result = api.import_(market, tmp_path / "pack")
     assert not result.failed, [str(f) for f in result.findings]
     assert api.load_pack(tmp_path / "pack").manifest.extras == {}
+
+
+def test_a_folder_of_plugins_without_a_marketplace_reads_each_as_a_group(
+    tmp_path: Path,
+) -> None:
+    """A repository's plugins/ folder (anthropics/claude-code's shape), or the dist/claude/
+    of a pack with plugin groups: the import wrote an empty pack and said nothing."""
+    import json
+
+    root = tmp_path / "plugins"
+    for name in ("one", "two"):
+        (root / name / ".claude-plugin").mkdir(parents=True)
+        (root / name / ".claude-plugin" / "plugin.json").write_text(
+            json.dumps({"name": name, "version": "1.0.0"})
+        )
+        (root / name / "commands").mkdir()
+        (root / name / "commands" / f"{name}.md").write_text("---\ndescription: d\n---\nDo.\n")
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    manifest = api.load_pack(tmp_path / "pack").manifest
+    assert [(g.name, g.commands) for g in manifest.plugins] == [
+        ("one", ("one",)),
+        ("two", ("two",)),
+    ]
