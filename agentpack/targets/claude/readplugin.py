@@ -54,9 +54,16 @@ OTHER_MANIFESTS = {".codex-plugin": "Codex", ".cursor-plugin": "Cursor"}
 """Other tools' manifests that a plugin folder may hold beside Claude Code's."""
 
 
-def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def plugin(
+    path: Path,
+    run: Importing,
+    entry: Mapping[str, Any] | None = None,
+    served: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """A plugin: ``plugin.json`` if there is one, a marketplace entry's fields added to it,
-    and its agents, commands and skills where their paths say."""
+    and its agents, commands and skills where their paths say. ``served``: gathers Claude
+    Code's names of its servers (``plugin_<plugin>_<server>``) -> the pack's, for the
+    other plugins of a marketplace, whose agents may name them too."""
     manifest = path / ".claude-plugin" / "plugin.json"
     before = run.counts()
     report = run.report(manifest if manifest.is_file() else path, "plugin")
@@ -107,8 +114,7 @@ def plugin(path: Path, run: Importing, entry: Mapping[str, Any] | None = None) -
         run.skill(folder, "claude")
     native = servers_and_hooks(path, meta, run)
     # its agents may name its servers' tools as Claude Code does: mcp__plugin_<p>_<s>__<t>
-    prefix = f"plugin_{_tool_name(str(meta['name']))}_"
-    run.rename_servers(before, {prefix + _tool_name(n): slug(n) or "server" for n in native})
+    _own_servers(str(meta["name"]), native, run, before, served)
     for name, what in NOT_CARRIED.items():
         if (path / name).exists():
             run.skip(path / name, f"the plugin's {what}: a pack does not carry them")
@@ -144,6 +150,21 @@ def unlisted(path: Path) -> bool:
     return not any(
         p.name.startswith(".") and p.name != ".git" and p.is_dir() for p in path.iterdir()
     )
+
+
+def _own_servers(
+    name: str,
+    native: list[str],
+    run: Importing,
+    before: tuple[int, int, int],
+    served: dict[str, str] | None,
+) -> None:
+    """The plugin's items name its servers' tools as Claude Code does: by the pack's names."""
+    prefix = f"plugin_{_tool_name(name)}_"
+    names = {prefix + _tool_name(n): slug(n) or "server" for n in native}
+    run.rename_servers(before, names)
+    if served is not None:
+        served.update(names)
 
 
 def _tool_name(name: str) -> str:
@@ -220,6 +241,7 @@ def hook_tools(matcher: str) -> tuple[str, ...] | None:
 
 def marketplace(path: Path, run: Importing) -> None:
     """Every plugin of a marketplace in its own repository, each as a plugin group."""
+    start, served = run.counts(), dict[str, str]()
     report = run.report(path / ".claude-plugin" / "marketplace.json", "marketplace")
     market = read_json(path / ".claude-plugin" / "marketplace.json", report)
     found = market.get("metadata")  # where older marketplaces keep description, version
@@ -248,8 +270,9 @@ def marketplace(path: Path, run: Importing) -> None:
             readparts.missing_plugin(report, i, name, f"no folder {where} here", "Claude Code")
             continue
         before = run.counts()
-        meta = plugin(path / where, run, entry)
+        meta = plugin(path / where, run, entry, served)
         run.group(str(meta.get("name") or Path(where).name), meta, before)
+    run.rename_servers(start, served)  # a pack's servers all go to its first plugin
     for folder in skill_folders(path / "skills"):  # those no root plugin listed
         if run.first(folder / "SKILL.md"):
             run.skip(folder, "no plugin of the marketplace lists it, so Claude Code installs none")
@@ -265,10 +288,12 @@ def plugins_folder(path: Path, run: Importing) -> bool:
     if not path.is_dir() or any((path / d).is_dir() for d in ("agents", "commands", "skills")):
         return False
     found = [p for p in sorted(path.iterdir()) if (p / ".claude-plugin" / "plugin.json").is_file()]
+    start, served = run.counts(), dict[str, str]()
     for folder in found:
         before = run.counts()
-        meta = plugin(folder, run)
+        meta = plugin(folder, run, None, served)
         run.group(str(meta.get("name") or folder.name), meta, before)
+    run.rename_servers(start, served)  # a pack's servers all go to its first plugin
     return bool(found)
 
 

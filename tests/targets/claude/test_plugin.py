@@ -414,3 +414,26 @@ def test_a_folder_of_plugins_without_a_marketplace_reads_each_as_a_group(
         ("one", ("one",)),
         ("two", ("two",)),
     ]
+
+
+def test_an_agent_names_another_plugins_server_by_the_pack_name(tmp_path: Path) -> None:
+    """A pack's servers go into its first plugin, so an agent of its second names them
+    ``mcp__plugin_<first>_<server>``: read back, that was a server that does not exist."""
+    import json
+
+    root = tmp_path / "plugins"
+    for name, extra in (("first", {"mcpServers": {"github": {"command": "npx"}}}), ("second", {})):
+        (root / name / ".claude-plugin").mkdir(parents=True)
+        meta = {"name": name, "version": "1.0.0", **extra}
+        (root / name / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    (root / "second" / "agents").mkdir()
+    (root / "second" / "agents" / "g.md").write_text(
+        "---\nname: g\ndescription: Reads issues\ntools: Read, mcp__plugin_first_github__get\n"
+        "---\nRead.\n"
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("g")
+    assert agent is not None
+    assert agent.policy is not None
+    assert list(agent.policy.tools) == ["read", "mcp:github/get"]
