@@ -58,6 +58,10 @@ class _Run:
     """Where each entry of ``out.skipped`` is, in the same order."""
     carried: set[Path] = field(default_factory=set)
     """The files that servers and hooks run, where they were read from."""
+    skill_at: dict[Path, str] = field(default_factory=dict)
+    """Each skill read, by its SKILL.md."""
+    again: list[str] = field(default_factory=list)
+    """Skills read before that the plugin being read lists too."""
 
     def env(self) -> ImportEnv:
         return self.environment
@@ -131,15 +135,11 @@ class _Run:
         return len(self.out.agents), len(self.out.commands), len(self.out.skills)
 
     def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:
-        self.out.groups.append(
-            Group(
-                name,
-                dict(meta),
-                [a.name for a in self.out.agents[before[0] :]],
-                [c.name for c in self.out.commands[before[1] :]],
-                [s.name for s in self.out.skills[before[2] :]],
-            )
-        )
+        agents = [a.name for a in self.out.agents[before[0] :]]
+        commands = [c.name for c in self.out.commands[before[1] :]]
+        skills = [*dict.fromkeys([*self.again, *(s.name for s in self.out.skills[before[2] :])])]
+        self.out.groups.append(Group(name, dict(meta), agents, commands, skills))
+        self.again.clear()
 
     # -- files -----------------------------------------------------------------------------
 
@@ -292,7 +292,11 @@ class _Run:
     def skill(self, folder: Path, dialect: str) -> None:
         path = folder / "SKILL.md"
         if not self.first(path):
-            return  # read already (a tool's tree and the project's .agents/skills meet)
+            # read already (a tool's tree and the project's .agents/skills meet, or two
+            # plugins of a marketplace list it): the plugin read now has it too
+            found = self.skill_at.get(path.resolve())
+            self.again += [found] if found else []
+            return
         report = self.report(path, "skill")
         native = read_native(path, report, lenient=self.lenient)
         if native is None:
@@ -302,8 +306,9 @@ class _Run:
         ]
         chosen = marked[0] if marked and dialect == AUTO else None
         reader = chosen or self._reader(dialect, native.frontmatter or {}, path)
-        found = resources(folder, report)
-        self.add(reader.skill(native, report, found, self.environment), report)
+        read = reader.skill(native, report, resources(folder, report), self.environment)
+        self.skill_at[path.resolve()] = read.name
+        self.add(read, report)
 
     # -- folders ---------------------------------------------------------------------------
 

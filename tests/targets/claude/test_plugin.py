@@ -437,3 +437,27 @@ def test_an_agent_names_another_plugins_server_by_the_pack_name(tmp_path: Path) 
     assert agent is not None
     assert agent.policy is not None
     assert list(agent.policy.tools) == ["read", "mcp:github/get"]
+
+
+def test_a_skill_two_plugins_list_is_in_both_groups(tmp_path: Path) -> None:
+    """anthropics/skills lists ./skills/pdf in two strict:false entries; the second plugin
+    came in empty, and was exported as a plugin with nothing in it."""
+    import json
+
+    market = tmp_path / "m"
+    (market / ".claude-plugin").mkdir(parents=True)
+    (market / "skills" / "pdf").mkdir(parents=True)
+    (market / "skills" / "pdf" / "SKILL.md").write_text(
+        "---\nname: pdf\ndescription: PDFs\n---\nx\n"
+    )
+    entries = [
+        {"name": n, "source": "./", "strict": False, "skills": ["./skills/pdf"]}
+        for n in ("documents", "pdf-only")
+    ]
+    (market / ".claude-plugin" / "marketplace.json").write_text(
+        json.dumps({"name": "m", "owner": {"name": "O"}, "plugins": entries})
+    )
+    result = api.import_(market, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    groups = api.load_pack(tmp_path / "pack").manifest.plugins
+    assert [(g.name, g.skills) for g in groups] == [("documents", ("pdf",)), ("pdf-only", ("pdf",))]
