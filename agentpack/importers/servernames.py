@@ -8,6 +8,7 @@ agents are held to them instead."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -33,6 +34,12 @@ def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str
         dataclasses.replace(h, tools=tuple(renamed_tool(t, servers) for t in h.tools))
         for h in out.hooks
     ]
+    if not servers:
+        return
+    pattern = re.compile(r"mcp:(" + "|".join(map(re.escape, servers)) + r")\b")
+    for report in out.reports:  # the notes name the tools as they are now
+        for notes in (report.mapped, report.approximated, report.dropped):
+            notes[:] = [pattern.sub(lambda m: f"mcp:{servers[m[1]]}", n) for n in notes]
 
 
 def _grants(grants: tuple[Grant, ...], servers: Mapping[str, str]) -> tuple[Grant, ...]:

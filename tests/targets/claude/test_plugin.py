@@ -367,6 +367,9 @@ def test_a_plugins_agents_name_its_servers_tools_by_the_pack_name(tmp_path: Path
     assert agent is not None
     assert agent.policy is not None
     assert list(agent.policy.tools) == ["read", "mcp:api/search", "mcp:plugin_other_api/x"]
+    notes = " ".join(n for r in result.reports for n in r.approximated)
+    assert "mcp:api/search" in notes
+    assert "plugin_p_api" not in notes
     api.export(tmp_path / "pack", ("opencode",), tmp_path / "dist", cache=False)
     text = (tmp_path / "dist" / "opencode" / "agents" / "s.md").read_text()
     assert "  api_search: allow\n" in text
