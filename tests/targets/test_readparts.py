@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from agentpack import api
+from tests.helpers import imported_policy
 
 GUARD = b"#!/bin/sh\necho checked\n"
 
@@ -132,12 +133,7 @@ def test_a_servers_own_tool_lists_hold_every_agent_read_with_it(tmp_path: Path) 
         '[mcp_servers.fs]\ncommand = "x"\ndisabled_tools = ["write_file"]\n\n'
         '[mcp_servers.gh]\ncommand = "y"\nenabled_tools = ["get_issue"]\n'
     )
-    result = api.import_(home, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("r")
-    assert agent is not None
-    assert agent.policy is not None
-    decide = agent.policy.decide
+    decide = imported_policy(home, tmp_path / "pack", "r").decide
     assert (decide("mcp:fs/write_file"), decide("mcp:fs/read_file")) == (
         Decision.DENY,
         Decision.ALLOW,

@@ -15,6 +15,7 @@ from agentpack.targets.claude import packfiles as images
 from agentpack.targets.claude.readme import LISTED, summary
 from agentpack.targets.claude.readplugin import GENERATED_README
 from tests.conftest import MANIFEST, MakePack
+from tests.helpers import imported_policy
 
 
 def png(width: int, height: int) -> bytes:
@@ -434,12 +435,8 @@ def test_an_agent_names_another_plugins_server_by_the_pack_name(tmp_path: Path) 
         "---\nname: g\ndescription: Reads issues\ntools: Read, mcp__plugin_first_github__get\n"
         "---\nRead.\n"
     )
-    result = api.import_(root, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("g")
-    assert agent is not None
-    assert agent.policy is not None
-    assert list(agent.policy.tools) == ["read", "mcp:github/get"]
+    policy = imported_policy(root, tmp_path / "pack", "g")
+    assert list(policy.tools) == ["read", "mcp:github/get"]
 
 
 def test_a_skill_two_plugins_list_is_in_both_groups(tmp_path: Path) -> None:

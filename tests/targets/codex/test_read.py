@@ -6,6 +6,7 @@ from pathlib import Path
 
 from agentpack import api
 from agentpack.permissions import Decision
+from tests.helpers import imported_policy
 
 
 def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
@@ -39,14 +40,10 @@ def test_a_role_without_multi_agent_spawns_no_agents(tmp_path: Path) -> None:
         'name = "solo"\ndescription = "Alone"\ndeveloper_instructions = "Work."\n'
         "[features]\nmulti_agent = false\nother_flag = true\n"
     )
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("solo")
-    assert agent is not None
-    assert agent.policy is not None
-    assert agent.policy.decide("task") is Decision.DENY
-    assert agent.policy.decide("bash", "ls") is Decision.ALLOW
-    (report,) = result.reports
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "solo")
+    assert policy.decide("task") is Decision.DENY
+    assert policy.decide("bash", "ls") is Decision.ALLOW
+    (report,) = api.import_(tmp_path / "in", tmp_path / "again", dry_run=True).reports
     assert "features.multi_agent" in report.mapped
     assert [d.split(" (")[0] for d in report.dropped] == ["features.other_flag"]
 
