@@ -31,8 +31,8 @@ NO_CWD = "opencode starts a local MCP server in the project folder; it has no cw
 
 TOOL_IDS: Mapping[str, tuple[str, ...]] = {
     "read": ("read",),
-    "write": ("write",),
-    "edit": ("edit", "patch", "multiedit"),
+    "write": ("write", "apply_patch"),
+    "edit": ("edit", "patch", "multiedit", "apply_patch"),
     "glob": ("glob",),
     "grep": ("grep",),
     "list": ("list",),
@@ -44,7 +44,9 @@ TOOL_IDS: Mapping[str, tuple[str, ...]] = {
     "notebook": (),
     "skill": ("skill",),
 }
-"""Canonical tool -> the ids of opencode 1.x's tools (``input.tool`` in a plugin hook)."""
+"""Canonical tool -> the ids of opencode 1.x's tools (``input.tool`` in a plugin hook).
+``apply_patch`` adds, changes and deletes files (opencode 1.18 gives it to GPT models in
+place of edit and write), so a guard on either runs for it."""
 
 CLAUDE_NAMES: Mapping[str, str] = {
     "bash": "Bash",
@@ -52,6 +54,7 @@ CLAUDE_NAMES: Mapping[str, str] = {
     "write": "Write",
     "edit": "Edit",
     "patch": "Edit",
+    "apply_patch": "Edit",
     "multiedit": "MultiEdit",
     "glob": "Glob",
     "grep": "Grep",

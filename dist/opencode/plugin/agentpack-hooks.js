@@ -26,6 +26,7 @@ const NAMES = {
   "write": "Write",
   "edit": "Edit",
   "patch": "Edit",
+  "apply_patch": "Edit",
   "multiedit": "MultiEdit",
   "glob": "Glob",
   "grep": "Grep",

@@ -135,3 +135,20 @@ def test_a_stop_or_prompt_hook_says_opencode_takes_no_answer(make_pack: MakePack
         "opencode: approximated: runs in opencode, but what it answers cannot keep "
         "the session going there"
     ]
+
+
+def test_a_guard_on_edits_runs_for_apply_patch(make_pack: MakePack, tmp_path: Path) -> None:
+    """opencode 1.18 gives GPT models apply_patch in place of edit and write: a guard on
+    edits that did not run for it let every such edit through."""
+    if shutil.which("node") is None:
+        pytest.skip("NODE NOT FOUND: the generated opencode plugin cannot be run here")
+    root = make_pack(
+        {
+            "hooks/no-edits.sh": "#!/bin/sh\necho 'no edits' >&2\nexit 2\n",
+            "hooks/no-edits.yaml": "event: before_tool\ntools: [edit]\nrun: hooks/no-edits.sh\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    plugin = root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+    patch = {"patchText": "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch"}
+    assert _call(plugin, tmp_path, "apply_patch", patch) == "BLOCKED no edits"
