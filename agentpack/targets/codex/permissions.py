@@ -7,10 +7,11 @@ parent session's sandbox, approvals, web search and MCP servers. The one switch 
 per agent is ``[features] shell_tool = false``, which takes the shell away (and with it the
 only way Codex reads, lists and searches files, and reaches the network). So:
 
-- bash, and read, glob, grep, list, webfetch (which go through the shell): deny by turning
-  the shell off; allow only when the source allows every command;
-- write, edit, websearch, todo, task, skill, MCP tools and tools not named: whatever the
-  session allows, which may be everything. A source that narrows any of them cannot be
+- bash, and glob, grep, list, webfetch (which go through the shell): deny by turning the
+  shell off; allow only when the source allows every command;
+- read (with the shell off, ``view_image`` still reads image files), write, edit,
+  websearch, todo, task, skill, MCP tools and tools not named: whatever the session
+  allows, which may be everything. A source that narrows any of them cannot be
   enforced by Codex, and the agent is left out of the Codex output, with a warning that
   names them (never written as if Codex restricted it).
 """
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 
 from agentpack.permissions import TOOLS, Decision, Policy
 
-THROUGH_SHELL = ("bash", "read", "glob", "grep", "list", "webfetch")
-"""What a Codex agent can do only with its shell tool."""
+THROUGH_SHELL = ("bash", "glob", "grep", "list", "webfetch")
+"""What a Codex agent can do only with its shell tool (it reads text files with it too, but
+images with ``view_image``, which stays: so read is not among them)."""
 NO_TOOL = ("notebook",)
 """Canonical tools Codex has no counterpart of."""
 
@@ -44,6 +46,14 @@ def role(policy: Policy | None) -> Role:
     agent with the same policy, and a pack has few distinct ones)."""
     done = _role(None if policy is None else policy.key(), policy)
     return Role(done.shell, dict(done.effective), list(done.narrowed), list(done.cannot))
+
+
+def _text_files(out: Role) -> None:
+    """With the shell off, a Codex agent reads images (``view_image``) but no text file:
+    narrower than a source that allows read, said."""
+    if not out.shell and "read" not in out.cannot:
+        why = "Codex reads text files only through the shell it turns off here"
+        out.narrowed.append(("read", Decision.ALLOW, Decision.DENY, why))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -70,6 +80,7 @@ def _role(key: object, policy: Policy | None) -> Role:
             out.effective[tool] = Decision.ALLOW
             if policy.tool(tool) is not Decision.ALLOW:
                 out.cannot.append(tool)
+    _text_files(out)
     for mcp in policy.named_mcp():
         out.effective[mcp] = Decision.ALLOW
         if policy.tool(mcp) is not Decision.ALLOW:

@@ -143,7 +143,7 @@ def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[s
     return {**data, "name": name, **{k: said[k] for k in taken}}
 
 
-FEATURE_DENIES = {"shell_tool": THROUGH_SHELL, "multi_agent": ("task",)}
+FEATURE_DENIES = {"shell_tool": (*THROUGH_SHELL, "read"), "multi_agent": ("task",)}
 """A role's ``[features]`` switched off, as what they take away: without its shell a Codex
 agent can neither run, read, list, search nor fetch; without multi_agent it spawns no
 agents. Read as denies, which can only narrow."""

@@ -56,6 +56,7 @@ def test_denying_bash_turns_the_shell_off_and_narrows_what_goes_through_it(
         ("tools:\n  allow: [read, grep, glob, list, bash]\n", "write, edit, webfetch, websearch"),
         ("tools:\n  ask: [websearch]\n", "websearch"),
         ("tools:\n  deny: [mcp:github]\n", "mcp:github"),
+        ("tools:\n  deny: [bash, read]\n", "read"),  # view_image reads with the shell off
     ],
 )
 def test_what_codex_cannot_restrict_leaves_the_agent_out(
