@@ -328,6 +328,21 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "not in opencode:",
         ],
     ),
+    "a target block may not rename or redescribe the item": (
+        {
+            A: agent(
+                "name: a\ndescription: d\nclaude:\n  name: safe\nopencode:\n  mode: primary\n"
+            )
+        },
+        [
+            "agents/a.md:5:3: error: claude.name: claude writes name from the agent's own "
+            "fields, so that every tool names and describes it alike; set it there, not in "
+            "claude:",
+            "agents/a.md:7:3: error: opencode.mode: opencode writes mode from the agent's own "
+            "fields, so that every tool names and describes it alike; set it there, not in "
+            "opencode:",
+        ],
+    ),
     "command and skill share a name": (
         {
             C: "---\ndescription: d\n---\nx\n",

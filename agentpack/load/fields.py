@@ -46,6 +46,8 @@ class TargetFacts(Protocol):
     def policy_keys(self) -> Mapping[str, frozenset[str]]: ...
     @property
     def own_policy(self) -> Mapping[str, frozenset[str]]: ...
+    @property
+    def written_keys(self) -> Mapping[str, frozenset[str]]: ...
 
     def model_problem(self, model_id: str) -> str | None: ...
 
@@ -151,9 +153,18 @@ class Fields:
             known = self.files.schemas.block_fields(kind, target)
             found = self.targets.get(target)
             policy, own = found.policy_keys.get(kind, frozenset()), found.own_policy
+            written = found.written_keys.get(kind, frozenset())
             for key in block:
                 entries = block[key] if isinstance(block[key], dict) else {None: None}
-                if key in policy and not (key in own and own[key].issuperset(entries)):
+                if key in written:
+                    self.report(
+                        doc,
+                        (target, key),
+                        f"{target} writes {key} from the {kind}'s own fields, so that every "
+                        f"tool names and describes it alike; set it there, not in {target}:",
+                        key=True,
+                    )
+                elif key in policy and not (key in own and own[key].issuperset(entries)):
                     where = "tools:" if kind == "agent" else "allowed_tools:"
                     self.report(
                         doc,

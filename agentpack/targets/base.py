@@ -207,6 +207,10 @@ class Target(Protocol):
     """Of those keys, by key: the entries a block may set all the same, because they are
     about what only this tool has, which no canonical tool says (opencode's
     ``permission.external_directory``)."""
+    written_keys: ClassVar[Mapping[str, frozenset[str]]]
+    """By kind: the keys of this target's block that the target writes from the item's own
+    fields (its name, description, body, mode). A block may not set them: each tool would
+    name or describe the item otherwise (two agents on one name, one with every tool)."""
     versioned: ClassVar[bool]
     """Installed copies update only when the pack's version changes (a plugin)."""
     by_default: ClassVar[bool]

@@ -54,6 +54,7 @@ class AgentPluginsTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = False  # agents and commands do not go there: name it to build it
     reader: ClassVar[Reader | None] = AgentPluginsReader()

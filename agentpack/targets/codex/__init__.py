@@ -72,6 +72,9 @@ class CodexTarget:
         "agent": frozenset({"features", "sandbox_mode", "mcp_servers"})
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"name", "description", "developer_instructions"})
+    }
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CodexReader()

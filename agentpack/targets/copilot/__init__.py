@@ -81,6 +81,11 @@ class CopilotTarget:
         "agent": frozenset({"tools", "mcp-servers"})
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"name", "description"}),
+        "command": frozenset({"description"}),
+        "skill": frozenset({"name", "description"}),
+    }
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CopilotReader()

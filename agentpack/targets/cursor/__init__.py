@@ -75,6 +75,10 @@ class CursorTarget:
         "server": frozenset({"name", "command", "args", "env", "cwd", "url", "headers", "files"}),
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"name", "description"}),
+        "skill": frozenset({"name", "description"}),
+    }
 
     def blocks(self) -> Mapping[str, Mapping[str, Any]]:
         return schema_blocks(str(Path(__file__).parent))

@@ -59,6 +59,11 @@ class OpencodeTarget:
         "agent": frozenset({"permission", "permissions", "tools"})
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {"permission": OPENCODE_OWN}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"description", "mode", "prompt"}),
+        "command": frozenset({"description", "template"}),
+        "skill": frozenset({"name", "description"}),
+    }
     versioned: ClassVar[bool] = False
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = OpencodeReader()

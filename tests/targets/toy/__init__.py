@@ -113,6 +113,7 @@ class ToyTarget:
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
+    written_keys: ClassVar[Mapping[str, frozenset[str]]] = {}
     versioned: ClassVar[bool] = False
     by_default: ClassVar[bool] = True
     reader = ToyReader()
