@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from agentpack import api
 from agentpack.cli import cli, main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, MakePack
 
 FULL = ROOT / "tests" / "packs" / "full"
 
@@ -131,3 +131,14 @@ def test_a_cut_cell_keeps_its_narrowed_mark() -> None:
     result = CliRunner().invoke(cli, ["explain", "everything", "--pack", str(FULL)])
     (bash,) = [x for x in result.output.splitlines() if x.startswith("bash ") and x[5] != "("]
     assert "... (narrowed)" in bash
+
+
+def test_a_target_that_takes_no_agents_shows_a_decision_not_none(make_pack: MakePack) -> None:
+    """The Agent Plugins bundle takes no agents: its bash cell said ``rm *: None; else None``."""
+    root = make_pack(
+        {"agents/a.md": "---\nname: a\ndescription: d\ntools:\n  bash: {'rm *': deny}\n---\nx\n"},
+        manifest="name: p\nversion: 1.0.0\ndescription: d\ntargets: [claude, agentplugins]\n",
+    )
+    found = {r.tool: r.targets for r in api.explain("a", root).rows}
+    assert found["bash"]["agentplugins"] == "deny"
+    assert not any("None" in cell for cells in found.values() for cell in cells.values())

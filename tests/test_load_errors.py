@@ -329,11 +329,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         ],
     ),
     "a target block may not rename or redescribe the item": (
-        {
-            A: agent(
-                "name: a\ndescription: d\nclaude:\n  name: safe\nopencode:\n  mode: primary\n"
-            )
-        },
+        {A: agent("name: a\ndescription: d\nclaude:\n  name: safe\nopencode:\n  mode: primary\n")},
         [
             "agents/a.md:5:3: error: claude.name: claude writes name from the agent's own "
             "fields, so that every tool names and describes it alike; set it there, not in "

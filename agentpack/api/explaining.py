@@ -77,7 +77,7 @@ def _source_text(policy: Policy | None, tool: str) -> str:
 def _cell(policy: Policy | None, effective: Mapping[str, Decision | None], tool: str) -> str:
     if policy is None:
         return "inherit"
-    if tool == "bash" and policy.bash:
+    if tool == "bash" and policy.bash and effective.get("bash:*") is not None:
         return _patterns(lambda p: effective.get(f"bash:{p}"), policy)
     decision = effective.get(tool)
     return "-" if decision is None else str(decision)
