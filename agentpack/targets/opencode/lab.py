@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,13 @@ class OpencodeLab:
         assert wrong == {}, wrong
 
         def debug(name: str) -> tuple[str, Any]:
-            out = lab.run(lab.binary(CLIENT), ["debug", "agent", name], home, folder)
+            for wait in (0.5, 1.0, 2.0, 0.0):
+                out = lab.run(lab.binary(CLIENT), ["debug", "agent", name], home, folder)
+                # the clients share one HOME, and opencode's SQLite store refuses a second
+                # writer for a moment ("database is locked", seen on a first run): retry
+                if out.returncode == 0 or "database is locked" not in out.stderr or not wait:
+                    break
+                time.sleep(wait)
             assert out.returncode == 0, out.stderr
             return name, json.loads(out.stdout[out.stdout.index("{") :])
 
