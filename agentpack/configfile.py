@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -107,6 +108,8 @@ class _Document:
         raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
         self.bom = raw.startswith("\ufeff")
         self.text = raw.removeprefix("\ufeff")  # newlines as they are: CRLF stays CRLF
+        self.crlf = "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
+        """Every line ends in CRLF: the lines an edit adds do too."""
         self.before = self.text
         self.made: tuple[str, ...] = ()
         if not self.text.strip() and not self.toml:
@@ -145,10 +148,12 @@ class _Document:
         def change() -> None:
             nonlocal tail
             if self.toml:
-                self.text = self._toml_change(keys[:depth], lambda h: h.add(keys[depth], data))
+                done = self._toml_change(keys[:depth], lambda h: h.add(keys[depth], data))
+                self.text = self._newlines(done)
                 return
             name = keys[depth] if depth < len(keys) else None
-            self.text, tail = jsontext.add(self.text, self._node(keys[:depth]), name, data)
+            done, tail = jsontext.add(self.text, self._node(keys[:depth]), name, data)
+            self.text, tail = self._newlines(done), self._newlines(tail)
 
         def expect(holder: Any) -> None:
             if depth < len(keys):
@@ -164,7 +169,8 @@ class _Document:
 
         def change() -> None:
             if self.toml:
-                self.text = self._toml_change(keys[:-1], lambda h: h.__delitem__(keys[-1]))
+                done = self._toml_change(keys[:-1], lambda h: h.__delitem__(keys[-1]))
+                self.text = self._newlines(done)
             elif index is None:
                 parent = self._node(keys[:-1])
                 at = max(i for i, item in enumerate(parent.items) if item.key == keys[-1])
@@ -217,6 +223,9 @@ class _Document:
                 "agentpack cannot edit this part of the file without changing others (dotted "
                 "keys or an inline table?); add the entry by hand"
             )
+
+    def _newlines(self, text: str) -> str:
+        return re.sub(r"(?<!\r)\n", "\r\n", text) if self.crlf else text
 
     def _node(self, keys: Sequence[str]) -> jsontext.Node:
         node = jsontext.parse(self.text)

@@ -224,8 +224,15 @@ def test_a_toml_layout_the_editor_would_get_wrong_is_left_alone(tmp_path: Path, 
 
 
 def test_crlf_and_a_bom_come_back_as_they_were(tmp_path: Path) -> None:
+    """The lines an install adds to a CRLF file end in CRLF too (they were LF, so the
+    file had both), and the uninstall gives back the same bytes."""
     path = tmp_path / "settings.json"
     data = ("\ufeff" + CLAUDE_SETTINGS.replace("\n", "\r\n")).encode("utf-8")
     path.write_bytes(data)
-    _round_trip(path, [Entry(path, ("mcpServers", "echo"), SERVER)])
+    _, records = apply(
+        [Entry(path, ("mcpServers", "echo"), SERVER)], [], force=False, dry_run=False
+    )
+    during = path.read_bytes()
+    assert during.count(b"\n") == during.count(b"\r\n") > data.count(b"\r\n")
+    undo(records, force=False, dry_run=False)
     assert path.read_bytes() == data
