@@ -219,6 +219,12 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
     )
 
 
+def _made_from_command(native: Native) -> bool:
+    """A skill agentpack made from a command (its metadata carries the mark)."""
+    metadata = (native.frontmatter or {}).get("metadata")
+    return isinstance(metadata, dict) and metadata.get(COMMAND_MARK) is not None
+
+
 class CodexReader:
     """Codex's files in a project (``.codex/``, ``.agents/``) or in ``~/.codex``."""
 
@@ -313,8 +319,7 @@ class CodexReader:
         native = read_native(path, report, lenient=run.lenient)
         if native is not None:
             found = resources(folder, report)
-            own = skill(native, FileReport(report.source), found)
-            if isinstance(own, Command):
+            if _made_from_command(native):
                 run.add(skill(native, report, found), report)
             else:
                 run.add(self.skill(native, report, found, run.env()), report)
