@@ -11,15 +11,19 @@ installed, which is then used as it is.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from agentpack.errors import Finding
 from agentpack.model import Pack
@@ -145,6 +149,59 @@ class Lab:
             out.seek(0)
             result.stdout = out.read()
         return result
+
+
+class StandIn(BaseHTTPRequestHandler):
+    """A stand-in model API on localhost that keeps every request: a client run against it
+    needs no login and no network, and what it sends the model (the tools it offers an
+    agent) shows what it will let the agent do. Each target's lab says how to answer."""
+
+    requests: list[dict[str, Any]]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("content-length", 0)))
+        request = json.loads(body or b"{}")
+        self.requests.append(request)
+        self.answer(request)
+
+    def answer(self, request: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def stream(self, events: Iterable[bytes]) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.end_headers()
+        for event in events:
+            self.wfile.write(event)
+
+    def send_json(self, data: object) -> None:
+        body = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def model_server(
+    answering: type[StandIn], path: str = ""
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A stand-in model on a free local port: its base URL (with ``path``) and the
+    requests it got."""
+    requests: list[dict[str, Any]] = []
+    handler = type("Model", (answering,), {"requests": requests})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def git_repo(folder: Path) -> Path:

@@ -1,21 +1,112 @@
 """How Claude Code itself judges the output: ``claude plugin validate --strict`` on every
 plugin and on the marketplace, then, in a throwaway home, ``plugin marketplace add``,
 ``plugin install`` and ``plugin details``, whose inventory must list every agent, command and
-skill of each plugin."""
+skill of each plugin.
+
+And what it lets each agent do: with the agents in a project's ``.claude/agents/``,
+``claude -p hi --agent NAME`` run against a stand-in model (offline, no login) sends the
+model the tools it offers that agent. Every tool the source denies must be missing, every
+tool it allows there, and every tool offered must be one agentpack knows (a new client's
+new tool fails here until it is placed).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from agentpack.lab import Client, Exported, Lab
+from agentpack.lab import Client, Exported, Lab, StandIn, git_repo, model_server
 from agentpack.model import Pack, flat_name
+from agentpack.permissions import Decision
 from agentpack.targets import parts
+from agentpack.targets.claude.names import CANONICAL
 from agentpack.targets.claude.plugin import MARKETPLACE
 from agentpack.targets.claude.servers import server_plugin
 
 CLIENT = Client("@anthropic-ai/claude-code", "2.1.332", "claude", size_mb=390)
+
+
+SESSION = frozenset(
+    {
+        "ToolSearch",
+        "DeferredToolPlaceholder",
+        "CronCreate",
+        "CronDelete",
+        "CronList",
+        "ScheduleWakeup",
+        "ReportFindings",
+        "TaskStop",
+        "AskUserQuestion",
+        "EnterPlanMode",
+        "ExitPlanMode",
+        "StructuredOutput",
+    }
+)
+"""Tools Claude Code 2.1.332 offers that act on the session only (load a deferred tool,
+schedule its own next prompt, stop its own background task, report to the user)."""
+
+DEFERRED = re.compile(r"deferred tools are now available[^\n]*:\n((?:[A-Za-z_]\w*\n?)+)")
+"""Claude Code names some tools in a message only, loaded when the model asks for them."""
+
+
+class _Messages(StandIn):
+    """Anthropic's Messages API, answering "ok" (streamed when asked to)."""
+
+    def answer(self, request: dict[str, Any]) -> None:
+        if "count_tokens" in self.path:
+            self.send_json({"input_tokens": 1})
+            return
+        message = {
+            "id": "msg_lab",
+            "type": "message",
+            "role": "assistant",
+            "model": request.get("model", "m"),
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 1, "output_tokens": 1},
+        }
+        if not request.get("stream"):
+            text = [{"type": "text", "text": "ok"}]
+            self.send_json({**message, "content": text, "stop_reason": "end_turn"})
+            return
+        end = {"stop_reason": "end_turn", "stop_sequence": None}
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("message_start", {"message": message}),
+            ("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+            ("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": "ok"}}),
+            ("content_block_stop", {"index": 0}),
+            ("message_delta", {"delta": end, "usage": {"output_tokens": 1}}),
+            ("message_stop", {}),
+        ]
+        self.stream(
+            f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
+            for name, data in events
+        )
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def offered(request: dict[str, Any]) -> set[str]:
+    """The tools a request offers the model: its tools, and those it names as deferred."""
+    names = {str(t.get("name", "")) for t in request.get("tools", [])}
+    for text in _texts([request.get("system"), request.get("messages")]):
+        for found in DEFERRED.finditer(text):
+            names.update(found.group(1).split())
+    return names
 
 
 def inventory(details: str, kind: str) -> set[str]:
@@ -112,3 +203,57 @@ class ClaudeLab:
                 assert inventory(details.stdout, "Hooks") == events, details.stdout
             # Claude Code lists commands as skills ("commands have been merged into skills")
             assert inventory(details.stdout, "Skills") == skills, details.stdout
+        self.tools(lab, exported, work / "agents")
+
+    def tools(self, lab: Lab, exported: Exported, work: Path) -> None:
+        """Each distinct pair of tool lists once: the tools Claude Code offers the model
+        for the agent, against what the target claims the agent may do."""
+        from agentpack.targets.claude.permissions import agent_tools
+
+        dist = exported.dist("claude") / "agents"
+        if not dist.is_dir():
+            return
+        project = git_repo(work / "project")
+        folder = Path(shutil.copytree(dist, project / ".claude" / "agents"))
+        probe = "agentpack-lab-all"
+        (folder / f"{probe}.md").write_text(
+            f"---\nname: {probe}\ndescription: every tool\n---\nprobe\n", "utf-8"
+        )
+        claude = lab.binary(CLIENT)
+        with model_server(_Messages) as (url, requests):
+            env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "lab"}
+
+            def ask(agent: str) -> set[str]:
+                before = len(requests)
+                done = lab.run(
+                    claude, ["-p", "hi", "--agent", agent], work / "home", project, env=env
+                )
+                assert len(requests) > before, (agent, done.stdout, done.stderr[-2000:])
+                names = offered(requests[-1])
+                unknown = {n for n in names - SESSION if n not in CANONICAL}
+                assert not {n for n in unknown if not n.startswith("mcp__")}, (agent, unknown)
+                return names
+
+            every = ask(probe)
+            top = {str(t.get("name", "")) for t in requests[-1].get("tools", [])}
+            # the tools it names in a message only: none found means that message changed
+            assert every - top, f"no deferred tools found in Claude Code's request: {every}"
+            here = {CANONICAL[n] for n in every if n in CANONICAL}
+            seen: set[tuple[str, ...]] = set()
+            for agent in exported.pack.for_target("claude").agents:
+                called = flat_name(agent.name)
+                path = folder / f"{called}.md"
+                if not path.is_file():
+                    continue
+                lines = path.read_text(encoding="utf-8").partition("\n---")[0].splitlines()
+                key = tuple(line for line in lines if line.startswith(("tools:", "disallowed")))
+                if key in seen:
+                    continue
+                seen.add(key)
+                names = ask(called)
+                for tool, decision in agent_tools(agent.policy).effective.items():
+                    got = {n for n in names if CANONICAL.get(n) == tool}
+                    if decision is Decision.DENY:
+                        assert not got, (agent.name, tool, sorted(got))
+                    elif decision is Decision.ALLOW and tool in here:
+                        assert got, (agent.name, tool, sorted(names))

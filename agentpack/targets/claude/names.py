@@ -43,6 +43,24 @@ LEGACY: Mapping[str, tuple[str, ...]] = {
 """Names older clients use (Task before 2.1.63; LS, MultiEdit, NotebookRead in 1.x): written
 in deny lists only, so that a deny also holds there."""
 
+PARTS: Mapping[str, tuple[str, ...]] = {
+    "write": ("EnterWorktree", "ExitWorktree"),
+    "bash": ("REPL",),
+    "task": ("Workflow", "SendMessage", "ListAgents", "SendFile", "RemoteTrigger"),
+}
+"""Claude Code 2.1.332 tools that give a part of a canonical tool under a name of their
+own: EnterWorktree checks files out (ExitWorktree may remove them), REPL runs code,
+Workflow runs subagents, SendMessage and SendFile hand work to other agents and sessions,
+RemoteTrigger starts agents in the cloud. A deny names them with the tool (else an agent
+denied subagents still had Workflow, seen in the client); an allow never grants them."""
+
+PART_NAMES = frozenset(name for names in PARTS.values() for name in names)
+
+DENIED_WITH: Mapping[str, tuple[str, ...]] = {
+    tool: (*LEGACY.get(tool, ()), *PARTS.get(tool, ())) for tool in TOOLS
+}
+"""What a deny list names besides a tool's current names: its older names and its parts."""
+
 _READ_ONLY_NAMES: Mapping[str, str] = {
     "BashOutput": "bash",
     "KillShell": "bash",
@@ -54,7 +72,7 @@ GONE = frozenset({"MultiEdit", "LS"})
 """Older names Claude Code 2.1.332 no longer has a tool for (nor an alias, as it has for
 ``Task``): an allow list that names one grants nothing by it."""
 
-PARTIAL = frozenset({"BashOutput", "KillShell", "NotebookRead", "TodoRead", *GONE})
+PARTIAL = frozenset({"BashOutput", "KillShell", "NotebookRead", "TodoRead", *GONE, *PART_NAMES})
 """Names for a part of a canonical tool (reading a background shell's output is not running
 commands): in a deny list they deny the whole tool, which is narrower; in an allow list
 they grant nothing, since the whole tool would be wider."""
@@ -62,6 +80,7 @@ they grant nothing, since the whole tool would be wider."""
 CANONICAL: Mapping[str, str] = {
     **{name: tool for tool, names in TOOLS.items() for name in names},
     **{name: tool for tool, names in LEGACY.items() for name in names},
+    **{name: tool for tool, names in PARTS.items() for name in names},
     **_READ_ONLY_NAMES,
 }
 """Every Claude Code tool name (current and older) -> the canonical tool."""

@@ -18,7 +18,7 @@ from typing import Any
 from agentpack.filereport import FileReport
 from agentpack.model import Grant
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
-from agentpack.targets.claude.names import GONE, LEGACY
+from agentpack.targets.claude.names import DENIED_WITH, GONE, LEGACY
 from agentpack.targets.claude.names import TOOLS as NAMES
 
 JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
@@ -169,7 +169,7 @@ def _names(tool_ids: list[str], *, deny: bool = False) -> list[str]:
         if tool_id.startswith("mcp:"):
             names.append(mcp_name(tool_id))
         else:
-            names.extend(NAMES[tool_id] + (LEGACY.get(tool_id, ()) if deny else ()))
+            names.extend(NAMES[tool_id] + (DENIED_WITH[tool_id] if deny else ()))
     return names
 
 

@@ -15,7 +15,7 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
 from agentpack.targets.base import Change, Report, Setup
-from agentpack.targets.claude.names import LEGACY, TOOLS
+from agentpack.targets.claude.names import DENIED_WITH, TOOLS
 
 NAME = "claude"
 ROOT = "${CLAUDE_PLUGIN_ROOT}"
@@ -58,8 +58,8 @@ def matcher(manifest: Manifest) -> Callable[[Hook], str | None]:
             return None
         names: list[str] = []
         for tool in hook.tools:
-            if not tool.startswith("mcp:"):  # older clients' names too (Task before Agent)
-                names += (*TOOLS.get(tool, ()), *LEGACY.get(tool, ()))
+            if not tool.startswith("mcp:"):  # older names and parts too (Task, Workflow)
+                names += (*TOOLS.get(tool, ()), *DENIED_WITH.get(tool, ()))
                 continue
             server, name = mcp_parts(tool)
             rest = f"__{name}" if name else "__.*"

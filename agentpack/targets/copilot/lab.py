@@ -19,14 +19,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agentpack.lab import Client, Exported, Lab, git_repo
+from agentpack.lab import Client, Exported, Lab, StandIn, git_repo, model_server
 from agentpack.model import flat_name
 from agentpack.permissions import Decision
 from agentpack.targets import parts
@@ -59,21 +56,13 @@ SESSION = frozenset({"sql"})
 """Tools the CLI gives every agent that touch only the session's own state."""
 
 
-class _Model(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat endpoint that answers "ok" and keeps each request."""
-
-    requests: list[dict[str, Any]]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
+class _Model(StandIn):
+    """An OpenAI-compatible chat endpoint that answers "ok"."""
 
     def do_GET(self) -> None:
-        self._json({"object": "list", "data": [{"id": "gpt-4.1", "object": "model"}]})
+        self.send_json({"object": "list", "data": [{"id": "gpt-4.1", "object": "model"}]})
 
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("content-length", 0)))
-        request = json.loads(body or b"{}")
-        self.requests.append(request)
+    def answer(self, request: dict[str, Any]) -> None:
         chunk = {
             "id": "c",
             "object": "chat.completion.chunk",
@@ -81,35 +70,8 @@ class _Model(BaseHTTPRequestHandler):
             "choices": [{"index": 0, "delta": {"role": "assistant", "content": "ok"}}],
         }
         done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.end_headers()
-        for event in (chunk, done):
-            self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
-        self.wfile.write(b"data: [DONE]\n\n")
-
-    def _json(self, data: object) -> None:
-        body = json.dumps(data).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextmanager
-def model_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A stand-in model on a free local port: its base URL and the requests it got."""
-    requests: list[dict[str, Any]] = []
-    handler = type("Model", (_Model,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+        events = [b"data: " + json.dumps(event).encode() + b"\n\n" for event in (chunk, done)]
+        self.stream([*events, b"data: [DONE]\n\n"])
 
 
 class Session:
@@ -157,7 +119,7 @@ class CopilotLab:
         for sub in (AGENTS, SKILLS, PROMPTS):
             if (dist / sub).is_dir():
                 shutil.copytree(dist / sub, project / ".github" / sub)
-        with model_server() as (url, requests):
+        with model_server(_Model, "/v1") as (url, requests):
             session = Session(lab, work / "home", url)
             loaded = session.agents(project)
             assert sorted(set(names) - set(loaded)) == [], session.log()[-3000:]

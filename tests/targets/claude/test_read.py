@@ -11,7 +11,10 @@ from agentpack import api
 from agentpack.permissions import Decision
 
 
-@pytest.mark.parametrize("part", ["BashOutput", "KillShell", "NotebookRead", "TodoRead"])
+@pytest.mark.parametrize(
+    "part",
+    ["BashOutput", "KillShell", "NotebookRead", "TodoRead", "Workflow", "EnterWorktree", "REPL"],
+)
 def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str) -> None:
     """``tools: Read, BashOutput`` must not become read and bash (all of the shell): an
     allow list leaves it out, a deny list denies the whole tool, both narrower."""
