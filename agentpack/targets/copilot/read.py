@@ -54,7 +54,7 @@ from agentpack.targets.copilot.readplugin import (
     named_servers,
     servers_and_hooks,
 )
-from agentpack.targets.copilot.readtools import held, server_tools, tool_ids
+from agentpack.targets.copilot.readtools import denied, held, server_tools, some_agents, tool_ids
 
 PLUGIN_KEPT = frozenset(
     {"name", "version", "description", "author", "homepage", "repository", "license"}
@@ -112,6 +112,11 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             f"({', '.join(f'{s}: {len(t)}' for s, t in limits.items())})"
         )
         policy = held(policy, limits)
+    if "agents" in fm and some_agents(fm["agents"]):
+        report.approximated.append(
+            "agents: the subagents it may start, which the pack cannot say: task is left out"
+        )
+        policy = denied(policy, "task")
     model = fm.get("model")
     if isinstance(model, list):
         report.approximated.append("model: the first of the models listed")

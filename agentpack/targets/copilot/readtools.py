@@ -82,3 +82,18 @@ def held(policy: Policy | None, limits: Mapping[str, list[str]]) -> Policy:
         elif tool.partition("/")[0] not in servers or tool in listed:
             allow.append(tool)
     return Policy.build(None, allow)
+
+
+def some_agents(agents: Any) -> bool:
+    """Whether an agent's ``agents`` list holds it to some subagents (``*``: any)."""
+    names = agents if isinstance(agents, list) else [agents]
+    return "*" not in [str(n).strip() for n in names]
+
+
+def denied(policy: Policy | None, tool: str) -> Policy:
+    """``policy`` with ``tool`` denied (a tool named twice keeps the narrower decision)."""
+    base = policy or Policy.build(Decision.ALLOW)
+    by = {d: [t for t, got in base.tools.items() if got is d] for d in Decision}
+    deny = [*by[Decision.DENY], tool]
+    bash = {rule.pattern: rule.decision for rule in base.bash} or None
+    return Policy.build(base.default, by[Decision.ALLOW], by[Decision.ASK], deny, bash)

@@ -151,3 +151,18 @@ def test_a_tool_claude_code_asks_about_is_said_to_be_allowed(
     lines = [a for r in result.reports for a in r.approximated if "asks before each use" in a]
     assert bool(lines) is said
     assert all(line.startswith("tools (bash: ") for line in lines)
+
+
+@pytest.mark.parametrize("line", ["Read, Agent(reviewer)", "Read, Task(a, b)"])
+def test_a_tools_line_naming_the_subagents_it_may_start_gives_no_task(line: str) -> None:
+    """Claude Code keeps ``Agent(reviewer)`` in a tools line (only that subagent): all of
+    task would be wider, so the pack's agent gets none, and the import says why."""
+    from agentpack.filereport import FileReport
+    from agentpack.targets.claude.read import policy
+
+    report = FileReport("a.md")
+    found = policy({"tools": line}, report)
+    assert found is not None
+    assert found.tool("task") is Decision.DENY
+    assert found.tool("read") is Decision.ALLOW
+    assert any("task is left out" in note for note in report.approximated)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agentpack import api
+from agentpack.permissions import Decision
+from tests.helpers import imported_policy
 
 
 def test_a_prompts_tools_list_is_a_warning(tmp_path: Path) -> None:
@@ -119,3 +123,28 @@ def test_a_manifest_field_a_pack_does_not_keep_is_reported(tmp_path: Path) -> No
     assert report.mapped == ["name", "version"]
     assert [d.split(" (")[0] for d in report.dropped] == ["userConfig", "x"]
     assert "claude: {userConfig" in report.dropped[0]
+
+
+@pytest.mark.parametrize(
+    ("agents", "tools", "task"),
+    [
+        ("[]", "['read', 'agent']", Decision.DENY),
+        ("['reviewer']", "['read', 'agent']", Decision.DENY),
+        ("['reviewer']", None, Decision.DENY),
+        ("['*']", "['read', 'agent']", Decision.ALLOW),
+    ],
+)
+def test_an_agents_list_holding_it_to_some_subagents_gives_no_task(
+    tmp_path: Path, agents: str, tools: str | None, task: Decision
+) -> None:
+    """``agents: [reviewer]`` lets the agent start that subagent only, which the pack
+    cannot say: all of task would be wider (``agents: []``, none at all)."""
+    folder = tmp_path / "in" / ".github" / "agents"
+    folder.mkdir(parents=True)
+    line = "" if tools is None else f"tools: {tools}\n"
+    (folder / "coord.agent.md").write_text(
+        f"---\ndescription: Coordinates\n{line}agents: {agents}\n---\nGo.\n"
+    )
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "coord")
+    assert policy.tool("task") is task
+    assert policy.tool("read") is Decision.ALLOW
