@@ -32,8 +32,12 @@ TOOLS: tuple[str, ...] = (
 )
 """Canonical built-in tool ids, tool-neutral (see README, "Permissions")."""
 
-_MCP_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
-MCP_ID = re.compile(rf"^mcp:(?:\*|(?P<server>{_MCP_NAME})(?:/(?P<tool>\*|{_MCP_NAME}))?)$")
+_SERVER = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+"""A server's name as Claude Code and opencode put it in its tools' names: they turn every
+other character into ``_`` (``company.jira`` -> ``mcp__company_jira__...``), so a rule
+spelled with a dot would match nothing."""
+_TOOL = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+MCP_ID = re.compile(rf"^mcp:(?:\*|(?P<server>{_SERVER})(?:/(?P<tool>\*|{_TOOL}))?)$")
 
 
 class Decision(enum.IntEnum):

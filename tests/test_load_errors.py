@@ -51,6 +51,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "todo, task, notebook, skill, mcp:<server> or mcp:<server>/<tool>"
         ],
     ),
+    "mcp server name its tools do not carry": (
+        {A: agent("name: a\ndescription: d\ntools:\n  deny: [mcp:company.jira]\n")},
+        [
+            "agents/a.md:5:10: error: tools.deny[0]: 'mcp:company.jira': Claude Code and "
+            "opencode name the tools of server 'company.jira' company_jira_..., turning each "
+            "character but letters, digits, '-' and '_' into '_', so this rule would match "
+            "nothing; write mcp:company_jira"
+        ],
+    ),
     "unknown model alias": (
         {A: agent("name: a\ndescription: d\nmodel: sonet\n")},
         [

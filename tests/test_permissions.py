@@ -67,6 +67,8 @@ def test_mcp_ids_fall_back_from_tool_to_server_to_all() -> None:
         ("mcp:*", True),
         ("mcp:", False),
         ("mcp:a/b/c", False),
+        ("mcp:company.jira", False),  # its tools are company_jira_*: a rule would not match
+        ("mcp:jira/search.issues", True),
         ("shell", False),
     ],
 )

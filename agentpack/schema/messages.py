@@ -7,6 +7,7 @@ act on, so each error kind is translated here, and placed at the field it is abo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +109,16 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         )
         return f"expected {words}, got {_describe(value)}{tip}", path, False
     if _is_tool_slot(path) and kind in ("anyOf", "pattern", "enum"):
+        server = str(value)[4:].partition("/")[0] if str(value).startswith("mcp:") else ""
+        if server and re.fullmatch(r"[A-Za-z0-9][^/]*", server):
+            fixed = re.sub(r"[^A-Za-z0-9_-]", "_", server)
+            return (
+                f"{value!r}: Claude Code and opencode name the tools of server {server!r} "
+                f"{fixed}_..., turning each character but letters, digits, '-' and '_' into "
+                f"'_', so this rule would match nothing; write mcp:{fixed}",
+                path,
+                False,
+            )
         return (
             f"unknown tool id {value!r}{_suggest(str(value), TOOLS)}; use one of "
             f"{', '.join(TOOLS)}, mcp:<server> or mcp:<server>/<tool>"

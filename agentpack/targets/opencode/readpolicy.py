@@ -18,6 +18,7 @@ from agentpack.filereport import FileReport
 from agentpack.permissions import (
     Decision,
     Policy,
+    is_tool_id,
     pattern_priority,
     sample_command,
     wildcard_match,
@@ -247,7 +248,25 @@ def _collect(
             report.dropped.append(
                 f"permission.{key} (no canonical tool; opencode's own default applies)"
             )
+    _sanitized(tools, report)
     return tools, bash
+
+
+def _sanitized(tools: dict[str, Decision], report: FileReport) -> None:
+    """Rules for a server whose name holds characters opencode turns into ``_`` in its
+    tools' names (``company.jira_*``, which matches no tool): a deny or ask is kept for the
+    server so named (what was meant, and narrower), an allow is dropped."""
+    for tool in [t for t in tools if t.startswith("mcp:") and not is_tool_id(t)]:
+        decision = tools.pop(tool)
+        server, _, rest = tool[4:].partition("/")
+        if decision is Decision.ALLOW:
+            report.dropped.append(f"permission: {tool} (a server name no tool can have)")
+            continue
+        fixed = "mcp:" + re.sub(r"[^A-Za-z0-9_-]", "_", server) + (f"/{rest}" if rest else "")
+        if not is_tool_id(fixed):
+            fixed = "mcp:*"
+        tools[fixed] = min(decision, tools.get(fixed, decision))
+        report.approximated.append(f"permission: {tool} -> {fixed} ({decision})")
 
 
 def _pattern(key: str, rules: list[Rule], tools: dict[str, Decision], report: FileReport) -> None:

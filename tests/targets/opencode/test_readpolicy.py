@@ -84,3 +84,16 @@ def test_a_pattern_over_mcp_tools_denies_every_server_it_may_name() -> None:
     allowed = FileReport("c")
     assert policy({"permission": {"*": "deny", "jira_get*": "allow"}}, allowed) is not None
     assert [d.split(" (")[0] for d in allowed.dropped] == ["permission.jira_get*"]
+
+
+def test_a_rule_for_a_server_name_opencode_changes_holds_for_the_name_meant() -> None:
+    """opencode names the tools of server ``company.jira`` ``company_jira_*``: a deny for
+    ``company.jira_*`` is kept for ``company_jira`` (narrower than matching nothing); an
+    allow is dropped."""
+    report = FileReport("a.md")
+    denied = policy({"permission": {"company.jira_*": "deny", "edit": "deny"}}, report)
+    assert denied is not None
+    assert denied.tool("mcp:company_jira") is Decision.DENY
+    allowed = policy({"permission": {"*": "deny", "company.jira_*": "allow"}}, FileReport("b"))
+    assert allowed is not None
+    assert allowed.tool("mcp:company_jira") is Decision.DENY
