@@ -177,7 +177,9 @@ _PLUGIN = r"""// Runs the pack's hook scripts on opencode's events, giving each 
 // JSON on stdin as Claude Code gives it. Before a tool runs, a script blocks the call as
 // it would in Claude Code: exit code 2 (its stderr says why), or JSON on stdout that
 // denies it ("permissionDecision": "deny", "decision": "block", "continue": false); one
-// that asks is a block here, where a plugin cannot ask.
+// that asks is a block here, where a plugin cannot ask. A script runs in the project's
+// folder with CLAUDE_PROJECT_DIR and CLAUDE_PLUGIN_ROOT set, as Claude Code runs it (a guard
+// that finds no project folder may let every call through).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -211,6 +213,8 @@ function run(hook, payload) {
     input: JSON.stringify(payload),
     encoding: "utf8",
     timeout: hook.timeout * 1000,
+    cwd: payload.cwd,
+    env: { ...process.env, CLAUDE_PROJECT_DIR: payload.cwd, CLAUDE_PLUGIN_ROOT: ROOT },
   });
 }
 

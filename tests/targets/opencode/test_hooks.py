@@ -17,8 +17,8 @@ from tests.conftest import MakePack
 
 HARNESS = """
 import { pathToFileURL } from "node:url";
-const [plugin, tool, args] = process.argv.slice(2);
-const hooks = await (await import(pathToFileURL(plugin).href)).default({ directory: "/p" });
+const [plugin, tool, args, directory] = process.argv.slice(2);
+const hooks = await (await import(pathToFileURL(plugin).href)).default({ directory });
 try {
   await hooks["tool.execute.before"]({ tool, sessionID: "s1", callID: "c1" },
     { args: JSON.parse(args) });
@@ -32,6 +32,8 @@ DUMP = """import json, os, sys
 event = json.load(sys.stdin)
 with open(os.environ["DUMP"], "a") as out:
     out.write(json.dumps(event) + "\\n")
+with open(os.environ["DUMP"] + ".where", "a") as out:
+    out.write(json.dumps([os.getcwd(), os.environ.get("CLAUDE_PROJECT_DIR")]) + "\\n")
 command = str(event.get("tool_input", {}).get("command", ""))
 if "force" in command:
     print("no force pushes", file=sys.stderr)
@@ -68,7 +70,7 @@ def _call(plugin: Path, tmp_path: Path, tool: str, args: dict[str, object]) -> s
     harness = tmp_path / "harness.mjs"
     harness.write_text(HARNESS)
     done = subprocess.run(
-        ["node", str(harness), str(plugin), tool, json.dumps(args)],
+        ["node", str(harness), str(plugin), tool, json.dumps(args), str(tmp_path)],
         capture_output=True,
         text=True,
         env={"PATH": "/usr/local/bin:/usr/bin:/bin", "DUMP": str(tmp_path / "dump.jsonl")},
@@ -109,12 +111,16 @@ def test_the_script_gets_the_event_as_claude_code_gives_it(plugin: Path, tmp_pat
     assert bash == {
         "hook_event_name": "PreToolUse",
         "session_id": "s1",
-        "cwd": "/p",
+        "cwd": str(tmp_path),
         "tool_name": "Bash",
         "tool_input": {"command": "ls", "description": "list"},
     }
     assert (read["tool_name"], read["tool_input"]) == ("Read", {"file_path": "src/app.py"})
     assert mcp["tool_name"] == "mcp__echo__echo"
+    # run in the project's folder, with CLAUDE_PROJECT_DIR, as Claude Code runs it (a guard
+    # that reads it and finds nothing may let every call through)
+    where = (tmp_path / "dump.jsonl.where").read_text().splitlines()
+    assert {tuple(json.loads(line)) for line in where} == {(str(tmp_path), str(tmp_path))}
 
 
 def test_tools_the_hook_does_not_name_run_without_it(plugin: Path, tmp_path: Path) -> None:
