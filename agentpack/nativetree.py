@@ -12,6 +12,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import Resource
 from agentpack.native import Importing
 from agentpack.outputs import is_executable
+from agentpack.secrets import secret_file
 
 
 def within(path: Path, folder: Path) -> bool:
@@ -50,6 +51,9 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
                 continue
             if path.is_symlink() and not within(path, folder):
                 report.dropped.append(f"{rel} (a symlink out of the skill)")
+                continue
+            if secret_file(rel):
+                report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
                 continue
             out.append(Resource(rel, path.read_bytes(), is_executable(path)))
     return tuple(out)

@@ -192,3 +192,18 @@ def args_secrets(args: list[str]) -> list[str | None]:
             problem = named_secret(before, arg)
         found.append(problem)
     return found
+
+
+_SECRET_FILE = re.compile(
+    r"(^|/)(\.env(\.[^/]*)?|\.netrc|\.npmrc|\.pypirc|\.git-credentials|credentials[^/]*"
+    r"|id_(rsa|dsa|ecdsa|ed25519)(_sk)?)$|\.(pem|key|p12|pfx|jks|keystore)$",
+    re.IGNORECASE,
+)
+_TEMPLATE = re.compile(r"\.(example|sample|template|dist)$", re.IGNORECASE)
+
+
+def secret_file(rel: str) -> bool:
+    """Whether a file's name says it holds credentials (``.env``, a private key, a
+    ``credentials`` file): copied with a skill or a hook, it would land in every target's
+    folder, which is committed. ``.env.example`` and the like are templates."""
+    return _SECRET_FILE.search(rel) is not None and _TEMPLATE.search(rel) is None

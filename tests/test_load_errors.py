@@ -60,6 +60,20 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "nothing; write mcp:company_jira"
         ],
     ),
+    "a skill file that may hold credentials": (
+        {
+            "skills/c/SKILL.md": agent("name: c\ndescription: d\n"),
+            "skills/c/.env": "TOKEN=ghp_0123456789abcdefghij0123456789abcdef\n",
+            "skills/c/.env.example": "TOKEN=\n",
+            "skills/c/keys/deploy.pem": "-----BEGIN PRIVATE KEY-----\n",
+        },
+        [
+            "skills/c/.env:1:1: error: -: this file may hold credentials (by its name), and "
+            "would be copied into every target's folder; keep it out of the skill",
+            "skills/c/keys/deploy.pem:1:1: error: -: this file may hold credentials (by its "
+            "name), and would be copied into every target's folder; keep it out of the skill",
+        ],
+    ),
     "unknown model alias": (
         {A: agent("name: a\ndescription: d\nmodel: sonet\n")},
         [

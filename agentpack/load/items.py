@@ -13,6 +13,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
 from agentpack.outputs import collision_key, is_executable, path_problem
+from agentpack.secrets import secret_file
 from agentpack.source import SourceError
 
 SKILL_FILE = "SKILL.md"
@@ -162,6 +163,14 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
             )
             continue
         seen[key] = rel
+        if secret_file(rel):
+            files.report_at(
+                where,
+                (1, 1),
+                "this file may hold credentials (by its name), and would be copied into "
+                "every target's folder; keep it out of the skill",
+            )
+            continue
         resolved = path.resolve()
         if resolved != real_root and real_root not in resolved.parents:
             files.report_at(

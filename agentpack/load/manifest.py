@@ -13,6 +13,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import MANIFEST, Fields
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
 from agentpack.outputs import path_problem
+from agentpack.secrets import secret_file
 from agentpack.source import SourceError, read_bytes
 from agentpack.yamldoc import Path_
 
@@ -81,6 +82,8 @@ def read_pack_file(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | 
     path = fields.files.root / rel
     if problem is None and path.is_symlink():
         problem = "is a symlink; name the file itself"
+    if problem is None and secret_file(rel):
+        problem = "names a file that may hold credentials, which would be copied with the pack"
     if problem is not None:
         fields.report(doc, where, f"the path {problem}")
         return None

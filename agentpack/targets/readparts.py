@@ -19,6 +19,7 @@ from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.nativetree import within
 from agentpack.outputs import is_executable
+from agentpack.secrets import secret_file
 from agentpack.targets import vscode
 
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
@@ -59,6 +60,9 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
             rel = PurePosixPath(*parts).as_posix()
+            if secret_file(rel):
+                report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
+                continue
             found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
     return found
 

@@ -176,3 +176,21 @@ def test_a_folder_not_read_says_which_of_its_files_servers_run(tmp_path: Path) -
     assert not result.failed, [str(f) for f in result.findings]
     reasons = dict(result.skipped)
     assert reasons["scripts"].endswith("; but the files servers and hooks run come along: serve.sh")
+
+
+def test_a_skills_credential_files_are_not_imported(tmp_path: Path) -> None:
+    """A skill's ``.env`` or private key would be copied into every target's folder of a
+    committed ``dist/``: left behind, with a note; a template (``.env.example``) comes."""
+    skill = tmp_path / "in" / ".claude" / "skills" / "deploy"
+    (skill / "keys").mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: deploy\ndescription: Deploys\n---\nGo.\n")
+    (skill / ".env").write_text("TOKEN=ghp_0123456789abcdefghij0123456789abcdef\n")
+    (skill / ".env.example").write_text("TOKEN=\n")
+    (skill / "keys" / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    copied = sorted(p.name for p in (tmp_path / "pack" / "skills" / "deploy").rglob("*"))
+    assert copied == [".env.example", "SKILL.md"]
+    notes = [d for r in result.reports for d in r.dropped if "credentials" in d]
+    assert len(notes) == 2
+    assert api.validate(tmp_path / "pack").ok
