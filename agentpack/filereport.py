@@ -9,7 +9,7 @@ from typing import Any
 
 from agentpack import jsontext
 from agentpack.errors import Finding, Severity
-from agentpack.source import decode_error
+from agentpack.source import decode_error, within
 
 
 @dataclass(slots=True)
@@ -26,6 +26,18 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     json: str = ""
     """The file's text when it was read as JSON: where ``at`` finds its values."""
+    fence: Path | None = None
+    """The folder being imported: a file read through a link out of it is refused."""
+
+    def linked_out(self, path: Path) -> bool:
+        """Whether ``path`` is read through a link out of the folder being imported (a link
+        may name any file, ~/.ssh/config say): if so, it is not read, and this says so."""
+        fence = self.fence
+        if fence is None or within(path, fence if fence.is_dir() else fence.parent):
+            return False
+        message = f"a link to {path.resolve()}, outside the folder imported: not read"
+        self.error(1, 1, "-", message + " (a link may name any file); copy the file in")
+        return True
 
     def warn(self, line: int, col: int, fieldname: str, message: str) -> None:
         self.findings.append(Finding(self.source, line, col, Severity.WARNING, fieldname, message))

@@ -50,7 +50,7 @@ def _text(path: Path, report: FileReport, lenient: bool) -> tuple[str, int] | No
 
 
 def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
-    found = _text(path, report, lenient)
+    found = None if report.linked_out(path) else _text(path, report, lenient)
     if found is None:
         return None
     text, shift = found

@@ -13,20 +13,15 @@ from agentpack.model import Resource
 from agentpack.native import Importing
 from agentpack.outputs import is_executable
 from agentpack.secrets import secret_file
-
-
-def within(path: Path, folder: Path) -> bool:
-    """Whether ``path`` is ``folder`` or in it once links are followed: a link on the way
-    out (to ~/.ssh, say) is never read."""
-    root, found = folder.resolve(), path.resolve()
-    return found == root or root in found.parents
+from agentpack.source import within
 
 
 def markdown_files(folder: Path) -> list[Path]:
-    """Every markdown file under ``folder`` (not through symlinks), sorted."""
+    """Every markdown file under ``folder``, sorted (one linked from outside the folder
+    imported is refused when read)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink())
+    return sorted(p for p in folder.rglob("*.md") if p.is_file())
 
 
 def skill_folders(folder: Path) -> list[Path]:

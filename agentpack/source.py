@@ -149,3 +149,10 @@ def decode_error(exc: Exception) -> tuple[int, int, str]:
     if found is None:
         return 1, 1, text
     return int(found[1]), int(found[2]), text[: found.start()]
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or in it once links are followed: a link on the way
+    out (to ~/.ssh, say) is never read."""
+    root, found = folder.resolve(), path.resolve()
+    return found == root or root in found.parents

@@ -150,3 +150,21 @@ def test_limits_give_clear_errors_in_bounded_time_and_memory(tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "10000 agents, 2000 commands" in result.stderr
+
+
+@pytest.mark.parametrize("rel", ["agents/x.md", "commands/x.md", "skills/x/SKILL.md"])
+def test_an_item_file_linked_from_outside_the_pack_is_an_error(
+    make_pack: MakePack, tmp_path: Path, rel: str
+) -> None:
+    """Every target's folder gets a copy of a pack's item files: one linked from elsewhere
+    (``agents/x.md -> ~/.ssh/config``) is refused, as a skill's linked files are."""
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\nname: x\ndescription: From elsewhere\n---\nsecret\n")
+    root = make_pack({})
+    link = root / rel
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    result = api.validate(root)
+    assert [str(f) for f in result.findings if f.is_error] == [
+        f"{rel}:1:1: error: -: this symlink points outside the pack; copy the file in instead"
+    ]

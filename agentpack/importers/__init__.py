@@ -74,7 +74,7 @@ class _Run:
         return label or path.resolve().name
 
     def report(self, path: Path, kind: str) -> FileReport:
-        report = FileReport(self.label(path), kind)
+        report = FileReport(self.label(path), kind, fence=self.root)
         self.out.reports.append(report)
         return report
 

@@ -7,6 +7,7 @@ placed at the field it is about.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from agentpack.errors import Finding, Severity
 from agentpack.schema import Schemas
-from agentpack.source import SourceError, decode, read_bytes, split_frontmatter
+from agentpack.source import SourceError, decode, read_bytes, split_frontmatter, within
 from agentpack.yamldoc import Located, Path_, field_name, parse_yaml
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -70,6 +71,11 @@ class Files:
 
     def read(self, path: Path, rel: str) -> bytes:
         found = self.preread.pop(rel, None)
+        if os.path.islink(path) and not within(path, self.root):
+            # a pack's file is copied into every target's folder: not one from elsewhere
+            raise SourceError(
+                1, 1, "-", "this symlink points outside the pack; copy the file in instead"
+            )
         return read_bytes(path)[0] if found is None else found
 
     def report(

@@ -19,8 +19,8 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Hook, Resource, SourceRef
 from agentpack.native import Importing, slug
-from agentpack.nativetree import within
 from agentpack.outputs import is_executable
+from agentpack.source import within
 from agentpack.targets.parts import CLAUDE_EVENTS
 from agentpack.targets.readparts import Spelling, scripts, words
 

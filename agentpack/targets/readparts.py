@@ -17,9 +17,9 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
-from agentpack.nativetree import within
 from agentpack.outputs import is_executable
 from agentpack.secrets import secret_file
+from agentpack.source import within
 from agentpack.targets import vscode
 
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")

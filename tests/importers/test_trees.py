@@ -194,3 +194,31 @@ def test_a_skills_credential_files_are_not_imported(tmp_path: Path) -> None:
     notes = [d for r in result.reports for d in r.dropped if "credentials" in d]
     assert len(notes) == 2
     assert api.validate(tmp_path / "pack").ok
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        ".github/agents/x.agent.md",
+        ".github/prompts/x.prompt.md",
+        ".claude/skills/x/SKILL.md",
+        "agents/x.md",
+    ],
+)
+def test_a_file_linked_from_outside_the_folder_is_never_read(tmp_path: Path, rel: str) -> None:
+    """A cloned repository's ``x.agent.md -> ~/.ssh/config`` would put that file in the
+    pack, and from there in every target's folder: such a link is refused, saying so."""
+    secret = tmp_path / "home" / "config"
+    secret.parent.mkdir()
+    secret.write_text("---\ndescription: Host github.com IdentityFile ~/.ssh/id\n---\nsecret\n")
+    link = tmp_path / "in" / rel
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    real = link.parent / ("y.md" if rel.startswith("agents") else "y.agent.md")
+    real.write_text("---\ndescription: A real one\n---\nFine.\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert result.failed
+    said = [str(f) for r in result.reports for f in r.findings]
+    assert any("outside the folder imported" in s for s in said), said
+    pack = tmp_path / "pack"
+    assert not any("secret" in p.read_text() for p in pack.rglob("*.md")) if pack.exists() else True

@@ -20,7 +20,8 @@ from typing import Any
 from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.native import EXTRAS, Importing, slug
-from agentpack.nativetree import markdown_files, skill_folders, within
+from agentpack.nativetree import markdown_files, skill_folders
+from agentpack.source import within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.claude.names import CANONICAL
 from agentpack.targets.claude.plugin import NAME, UNSAFE, USER_CONFIG, safe_options

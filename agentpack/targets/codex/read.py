@@ -28,9 +28,9 @@ from agentpack.native import (
     read_native,
     split_examples,
 )
-from agentpack.nativetree import resources, skip_rest, within
+from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
-from agentpack.source import TOMLError, decode_error, read_toml
+from agentpack.source import TOMLError, decode_error, read_toml, within
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL

@@ -13,7 +13,7 @@ from typing import Any
 from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.native import Importing
-from agentpack.nativetree import within
+from agentpack.source import within
 from agentpack.targets import readparts
 from agentpack.targets.codex import readservers
 from agentpack.targets.codex.names import MARKETPLACE, PLUGIN

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack.native import Importing
-from agentpack.nativetree import within
+from agentpack.source import within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, MANIFESTS
 
