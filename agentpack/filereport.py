@@ -27,13 +27,13 @@ class FileReport:
     json: str = ""
     """The file's text when it was read as JSON: where ``at`` finds its values."""
     fence: Path | None = None
-    """The folder being imported: a file read through a link out of it is refused."""
+    """The project being imported (``source.project_of``): a file read through a link out
+    of it is refused."""
 
     def linked_out(self, path: Path) -> bool:
         """Whether ``path`` is read through a link out of the folder being imported (a link
         may name any file, ~/.ssh/config say): if so, it is not read, and this says so."""
-        fence = self.fence
-        if fence is None or within(path, fence if fence.is_dir() else fence.parent):
+        if self.fence is None or within(path, self.fence):
             return False
         message = f"a link to {path.resolve()}, outside the folder imported: not read"
         self.error(1, 1, "-", message + " (a link may name any file); copy the file in")

@@ -156,3 +156,13 @@ def within(path: Path, folder: Path) -> bool:
     out (to ~/.ssh, say) is never read."""
     root, found = folder.resolve(), path.resolve()
     return found == root or root in found.parents
+
+
+def project_of(path: Path) -> Path:
+    """The folder a tool's file or folder given to ``import`` belongs to: past the tools'
+    own folders (``.github/plugin/plugin.json`` is the repository's, as is ``.claude/``),
+    whose files may link to the rest of it."""
+    folder = path if path.is_dir() else path.parent
+    while folder.name.startswith(".") or folder.name in ("plugin", "plugins"):
+        folder = folder.parent
+    return folder

@@ -23,6 +23,7 @@ from agentpack.importers.imported import Imported as Imported
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import markdown_files, resources
+from agentpack.source import project_of
 
 AUTO = "auto"
 _ROOTED = re.compile(r"\$(?:\{[A-Z_]*PLUGIN_ROOT[^}]*\}|[A-Z_]*PLUGIN_ROOT)/([^\s\"'`;|&()<>]+)")
@@ -74,7 +75,7 @@ class _Run:
         return label or path.resolve().name
 
     def report(self, path: Path, kind: str) -> FileReport:
-        report = FileReport(self.label(path), kind, fence=self.root)
+        report = FileReport(self.label(path), kind, fence=project_of(self.root))
         self.out.reports.append(report)
         return report
 

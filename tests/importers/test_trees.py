@@ -5,11 +5,14 @@ validates and exports, and says what it did not read."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from agentpack import api
+from agentpack.permissions import Decision
+from tests.helpers import imported_policy
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -222,3 +225,28 @@ def test_a_file_linked_from_outside_the_folder_is_never_read(tmp_path: Path, rel
     assert any("outside the folder imported" in s for s in said), said
     pack = tmp_path / "pack"
     assert not any("secret" in p.read_text() for p in pack.rglob("*.md")) if pack.exists() else True
+
+
+@pytest.mark.parametrize("said", ['"true"', "'yes'", "1"])
+def test_a_cursor_readonly_said_as_text_is_read_only(tmp_path: Path, said: str) -> None:
+    agents = tmp_path / "in" / ".cursor" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "ro.md").write_text(f"---\nname: ro\ndescription: R\nreadonly: {said}\n---\nGo.\n")
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "ro")
+    assert policy.tool("edit") is Decision.DENY
+    assert policy.tool("bash") is Decision.DENY
+
+
+def test_cursor_cli_deny_rules_are_warned_at_each(tmp_path: Path) -> None:
+    """``.cursor/cli.json`` denies hold every agent of the project in Cursor's CLI; a pack
+    does not read them, so each is a warning (as a Cursor guard hook is), not a quiet skip."""
+    cursor = tmp_path / "in" / ".cursor"
+    (cursor / "agents").mkdir(parents=True)
+    (cursor / "agents" / "a.md").write_text("---\nname: a\ndescription: A\n---\nGo.\n")
+    rules = {"permissions": {"allow": ["Read(**)"], "deny": ["Shell(rm)", "Mcp(*:*)"]}}
+    (cursor / "cli.json").write_text(json.dumps(rules, indent=2))
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    warned = [str(f) for r in result.reports for f in r.findings]
+    assert len(warned) == 2
+    assert all("unguarded: Cursor's CLI denies" in w for w in warned)
+    assert warned[0].startswith(".cursor/cli.json:7:7: warning: permissions.deny[0]")

@@ -10,7 +10,7 @@ from pathlib import Path
 from agentpack import api
 from agentpack.model import Pack
 from agentpack.permissions import Decision
-from agentpack.targets.copilot.read import tool_ids
+from agentpack.targets.copilot.readtools import tool_ids
 
 ALLOW, DENY = Decision.ALLOW, Decision.DENY
 

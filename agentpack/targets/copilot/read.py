@@ -29,10 +29,8 @@ from agentpack.native import (
     name_of,
     read_native,
     split_examples,
-    split_list,
 )
 from agentpack.nativetree import skip_rest
-from agentpack.permissions import Policy
 from agentpack.targets import readparts
 from agentpack.targets.copilot.names import (
     AGENTS,
@@ -54,7 +52,7 @@ from agentpack.targets.copilot.readplugin import (
     named_servers,
     servers_and_hooks,
 )
-from agentpack.targets.copilot.readtools import denied, held, server_tools, some_agents, tool_ids
+from agentpack.targets.copilot.readtools import agent_policy
 
 PLUGIN_KEPT = frozenset(
     {"name", "version", "description", "author", "homepage", "repository", "license"}
@@ -97,26 +95,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += [k for k in ("name", "description", "tools", "model") if k in fm]
-    policy = None
-    if "tools" in fm:
-        if isinstance(fm["tools"], dict):
-            report.approximated.append(
-                "tools: a mapping where Copilot takes a list (read: the tools set to true)"
-            )
-        granted = tool_ids(split_list(fm["tools"]), report)
-        policy = None if granted is None else Policy.build(None, granted)
-    limits = server_tools(fm.get("mcp-servers"))
-    if limits:  # the agent's own servers, which the pack does not carry, offer only these
-        report.approximated.append(
-            "mcp-servers: the tools each server offers hold the agent to them "
-            f"({', '.join(f'{s}: {len(t)}' for s, t in limits.items())})"
-        )
-        policy = held(policy, limits)
-    if "agents" in fm and some_agents(fm["agents"]):
-        report.approximated.append(
-            "agents: the subagents it may start, which the pack cannot say: task is left out"
-        )
-        policy = denied(policy, "task")
+    policy = agent_policy(fm, report)
     model = fm.get("model")
     if isinstance(model, list):
         report.approximated.append("model: the first of the models listed")
@@ -130,6 +109,8 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             report.mapped.append(key)
         elif key in ("user-invocable", "disable-model-invocation", "infer"):
             report.mapped.append(key)
+        elif key in ("disallowedTools", "disallowed-tools", "readonly") and fm[key]:
+            continue  # read above, as the narrower policy its author meant
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(

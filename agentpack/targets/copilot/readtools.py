@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentpack.filereport import FileReport
+from agentpack.native import split_list
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.copilot.names import ALIASES, ALWAYS, NARROW_NAMES, READ_NAMES
 
@@ -102,3 +103,64 @@ def denied(policy: Policy | None, tool: str) -> Policy:
     deny = [*by[Decision.DENY], tool]
     bash = {rule.pattern: rule.decision for rule in base.bash} or None
     return Policy.build(base.default, by[Decision.ALLOW], by[Decision.ASK], deny, bash)
+
+
+_DENY_ONLY = {"websearch": ("websearch",), "skill": ("skill",), "ls": ("list",)}
+"""Claude Code's names with no Copilot alias, read in a deny list only."""
+
+
+def denied_ids(names: list[str], report: FileReport, key: str) -> list[str]:
+    """What a deny list that Copilot ignores (Claude Code's ``disallowedTools``) meant:
+    each name's whole alias (the narrower reading), an MCP tool's whole server."""
+    out: list[str] = []
+    for name in names:
+        base = name.strip().split("(")[0].lower()  # Bash(rm:*) denies the shell: narrower
+        mcp = _MCP.match(name.strip())
+        server = base[5:].partition("__")[0] if base.startswith("mcp__") else None
+        server = mcp.group(1) if mcp else server
+        if server is not None:
+            out.append(f"mcp:{server}" if _valid(f"mcp:{server}") else "mcp:*")
+        elif base in READ_NAMES:
+            out += ALIASES[READ_NAMES[base]]
+        elif base in _DENY_ONLY:
+            out += _DENY_ONLY[base]
+        else:
+            report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")
+    return out
+
+
+def agent_policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
+    """What a Copilot agent file lets the agent do: its ``tools`` list, the tools its own
+    servers offer, and what its author meant by keys Copilot ignores (Claude Code's
+    ``disallowedTools``, Cursor's ``readonly``) and by ``agents`` (some subagents only),
+    each read as the narrower policy."""
+    policy: Policy | None = None
+    if "tools" in fm:
+        if isinstance(fm["tools"], dict):
+            report.approximated.append(
+                "tools: a mapping where Copilot takes a list (read: the tools set to true)"
+            )
+        granted = tool_ids(split_list(fm["tools"]), report)
+        policy = None if granted is None else Policy.build(None, granted)
+    limits = server_tools(fm.get("mcp-servers"))
+    if limits:  # the agent's own servers, which the pack does not carry, offer only these
+        report.approximated.append(
+            "mcp-servers: the tools each server offers hold the agent to them "
+            f"({', '.join(f'{s}: {len(t)}' for s, t in limits.items())})"
+        )
+        policy = held(policy, limits)
+    for key in ("disallowedTools", "disallowed-tools"):
+        if key in fm:  # Claude Code's, which Copilot ignores: the deny its author meant
+            report.approximated.append(f"{key} (Copilot ignores it; read as denied, narrower)")
+            for tool in denied_ids(split_list(fm[key]), report, key):
+                policy = denied(policy, tool)
+    if fm.get("readonly") is True:  # Cursor's: no edits, no shell, no MCP tools
+        report.approximated.append("readonly (Copilot ignores it; read as Cursor reads it)")
+        for tool in ("write", "edit", "notebook", "bash", "mcp:*"):
+            policy = denied(policy, tool)
+    if "agents" in fm and some_agents(fm["agents"]):
+        report.approximated.append(
+            "agents: the subagents it may start, which the pack cannot say: task is left out"
+        )
+        policy = denied(policy, "task")
+    return policy

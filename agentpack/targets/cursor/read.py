@@ -62,7 +62,12 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     report.mapped += list(extras)
     for key in sorted(fm.keys() - {"name", "description", "model", "readonly", "is_background"}):
         report.dropped.append(f"{key} (Cursor agents have no such field)")
-    readonly = fm.get("readonly") is True
+    said = fm.get("readonly")
+    readonly = said is True or str(said).strip().lower() in ("true", "yes", "on", "1")
+    if readonly and said is not True:
+        report.approximated.append(
+            f"readonly: {said!r} (not the boolean true; read as readonly, the narrower)"
+        )
     if readonly:
         report.approximated.append(
             "readonly: true (Cursor also stops the shell commands it judges to change "
@@ -183,6 +188,9 @@ class CursorReader:
                 run.skip(folder / name, why)
         if (folder / "hooks.json").is_file():
             _guards(folder / "hooks.json", run)
+        if (folder / "cli.json").is_file():
+            taken.add(folder / "cli.json")
+            _denies(folder / "cli.json", run)
         skip_rest(folder, taken, run, "Cursor")
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
@@ -219,3 +227,23 @@ def _guards(path: Path, run: Importing) -> None:
                 "Cursor's hooks: the agents imported with it run without it in every target; "
                 "write it as a pack hook (hooks/<name>.yaml)",
             )
+
+
+def _denies(path: Path, run: Importing) -> None:
+    """The deny rules of Cursor's CLI settings (``cli.json``), which hold every agent of the
+    project: not read into each agent (yet), so a warning at each, as for a guard."""
+    report = run.report(path, "permissions (cursor)")
+    scratch = FileReport(report.source)
+    found = filereport.json_object(path, scratch).get("permissions")
+    report.json = scratch.json
+    rules = found.get("deny") if isinstance(found, dict) else None
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
+        line, col = report.at("permissions", "deny", i)
+        report.warn(
+            line,
+            col,
+            f"permissions.deny[{i}]",
+            f"unguarded: Cursor's CLI denies {rule} to every agent, and a pack does not read "
+            "these rules: the agents imported with them may do it in every target; deny it "
+            "in each agent's tools",
+        )

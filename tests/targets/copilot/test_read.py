@@ -30,7 +30,7 @@ def test_one_tool_of_a_builtin_tool_set_is_no_mcp_server() -> None:
     """``read/problems`` names one tool of Copilot's read set: it is no MCP server's tool,
     and the whole set would allow more, so it grants nothing (with a note)."""
     from agentpack.filereport import FileReport
-    from agentpack.targets.copilot.read import tool_ids
+    from agentpack.targets.copilot.readtools import tool_ids
 
     report = FileReport("a.agent.md")
     granted = tool_ids(["read/problems", "execute/runTests", "github/search"], report)
@@ -147,4 +147,26 @@ def test_an_agents_list_holding_it_to_some_subagents_gives_no_task(
     )
     policy = imported_policy(tmp_path / "in", tmp_path / "pack", "coord")
     assert policy.tool("task") is task
+    assert policy.tool("read") is Decision.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("fields", "denied"),
+    [
+        ("disallowedTools: Bash, Write, WebSearch", ["bash", "write", "edit", "websearch"]),
+        ("disallowed-tools: [mcp__jira__create_issue, Grep]", ["mcp:jira", "grep", "glob"]),
+        ("readonly: true", ["write", "edit", "notebook", "bash", "mcp:*"]),
+    ],
+)
+def test_a_restriction_copilot_ignores_is_read_as_its_author_meant(
+    tmp_path: Path, fields: str, denied: list[str]
+) -> None:
+    """Copilot ignores Claude Code's ``disallowedTools`` and Cursor's ``readonly`` in its
+    agent files; their author meant the agent not to have those tools: the narrower
+    reading wins."""
+    folder = tmp_path / "in" / ".github" / "agents"
+    folder.mkdir(parents=True)
+    (folder / "safe.agent.md").write_text(f"---\ndescription: Safe\n{fields}\n---\nGo.\n")
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "safe")
+    assert {t: policy.tool(t) for t in denied} == dict.fromkeys(denied, Decision.DENY)
     assert policy.tool("read") is Decision.ALLOW
