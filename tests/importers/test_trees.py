@@ -250,3 +250,16 @@ def test_cursor_cli_deny_rules_are_warned_at_each(tmp_path: Path) -> None:
     assert len(warned) == 2
     assert all("unguarded: Cursor's CLI denies" in w for w in warned)
     assert warned[0].startswith(".cursor/cli.json:7:7: warning: permissions.deny[0]")
+
+
+def test_a_claude_agent_with_a_stray_mode_is_read_as_claudes(tmp_path: Path) -> None:
+    """VoltAgent's ad-security-reviewer.md has ``mode: subagent`` beside a Claude Code tools
+    line: a tools line of names is Claude Code's (opencode's is a map), so it imports."""
+    agents = tmp_path / "in" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "rev.md").write_text(
+        "---\nname: rev\ndescription: Reviews\ntools: Read, Grep\nmode: subagent\n---\nGo.\n"
+    )
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "rev")
+    assert policy.tool("read") is Decision.ALLOW
+    assert policy.tool("edit") is Decision.DENY

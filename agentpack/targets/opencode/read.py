@@ -216,6 +216,8 @@ class OpencodeReader:
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         model = frontmatter.get("model")
+        if isinstance(frontmatter.get("tools"), (str, list)):
+            return False  # a tools line of names is Claude Code's (a stray mode: besides)
         return (
             "mode" in frontmatter
             or "permission" in frontmatter
