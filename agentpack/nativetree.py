@@ -96,3 +96,33 @@ def skip_rest(folder: Path, taken: set[Path], run: Importing, tool: str) -> None
     for entry in sorted(folder.iterdir()):
         if entry not in taken:
             run.skip(entry, f"{tool} reads none of a pack's agents, skills, servers or hooks here")
+
+
+_NOT_AGENTS = frozenset({"README.MD", "CHANGELOG.MD", "LICENSE.MD", "CLAUDE.MD", "AGENTS.MD"})
+
+
+def loose_files(folder: Path) -> list[Path]:
+    """Agent files lying directly in a folder (a folder of seeds, say), not its docs."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in (".md", ".txt")
+        and p.name.upper() not in _NOT_AGENTS
+    )
+
+
+def unread_folders(folder: Path, known: set[str]) -> list[Path]:
+    """The folders of a folder that no tool reads (``known``: those read) but that hold
+    markdown files, agents by another layout perhaps (``categories/<n>/``, ``prompts/``):
+    an import says it did not read them, rather than nothing."""
+    return sorted(
+        sub
+        for sub in folder.iterdir()
+        if sub.is_dir()
+        and not sub.name.startswith((".", "_"))
+        and sub.name not in known
+        and sub.name not in ("node_modules", "docs", "doc", "site", "dist", "build", "tests")
+        and next(sub.rglob("*.md"), None) is not None
+    )

@@ -22,7 +22,7 @@ from agentpack.importers.imported import Group as Group
 from agentpack.importers.imported import Imported as Imported
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
-from agentpack.nativetree import markdown_files, resources
+from agentpack.nativetree import loose_files, markdown_files, resources, unread_folders
 from agentpack.source import project_of
 
 AUTO = "auto"
@@ -33,7 +33,6 @@ _COMMAND_DIRS = ("commands", "command")
 _SKILL_DIRS = ("skills", "skill", ".agents/skills")
 """``.agents/skills``: where Agent Skills live in a project (Codex reads them there)."""
 _TEXT_SUFFIXES = (".md", ".markdown", ".txt", "")
-_NOT_AGENTS = frozenset({"README.MD", "CHANGELOG.MD", "LICENSE.MD", "CLAUDE.MD", "AGENTS.MD"})
 
 
 def _mappings(found: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -348,8 +347,11 @@ class _Run:
                 for folder in sorted((path / sub).iterdir()):
                     if (folder / "SKILL.md").is_file():
                         self.skill(folder, dialect)
-        for file in _loose_files(path):
+        for file in loose_files(path):
             self.file(file, dialect)
+        known = {*_AGENT_DIRS, *_COMMAND_DIRS, *(d for d in _SKILL_DIRS if "/" not in d)}
+        for unread in unread_folders(path, known):
+            self.skip(unread, "markdown files in a folder no tool reads: import it by name")
 
 
 def owner(path: Path) -> Path:
@@ -361,18 +363,6 @@ def owner(path: Path) -> Path:
         return folder.parent.parent
     plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
     return folder.parent if folder.name in plugin else folder
-
-
-def _loose_files(folder: Path) -> list[Path]:
-    """Agent files lying directly in a folder (a folder of seeds, say), not its docs."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.suffix.lower() in (".md", ".txt")
-        and p.name.upper() not in _NOT_AGENTS
-    )
 
 
 def import_path(

@@ -263,3 +263,20 @@ def test_a_claude_agent_with_a_stray_mode_is_read_as_claudes(tmp_path: Path) -> 
     policy = imported_policy(tmp_path / "in", tmp_path / "pack", "rev")
     assert policy.tool("read") is Decision.ALLOW
     assert policy.tool("edit") is Decision.DENY
+
+
+def test_a_folder_of_markdown_no_tool_reads_is_said_to_be_not_read(tmp_path: Path) -> None:
+    """VoltAgent keeps its agents in categories/<n>/, awesome-copilot its prompt files in
+    prompts/: an import of the repository names each such folder, rather than nothing."""
+    root = tmp_path / "in"
+    (root / "categories" / "01-core").mkdir(parents=True)
+    (root / "categories" / "01-core" / "a.md").write_text("---\nname: a\ndescription: A\n---\nx\n")
+    (root / "prompts").mkdir()
+    (root / "prompts" / "p.prompt.md").write_text("---\ndescription: P\n---\nx\n")
+    (root / "docs").mkdir()
+    (root / "docs" / "guide.md").write_text("# Guide\n")
+    result = api.import_(root, tmp_path / "pack")
+    assert [(path, why.split(":")[0]) for path, why in result.skipped] == [
+        ("categories", "markdown files in a folder no tool reads"),
+        ("prompts", "markdown files in a folder no tool reads"),
+    ]
