@@ -26,6 +26,7 @@ from agentpack.model import (
     Resource,
     Skill,
 )
+from agentpack.outputs import path_problem
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
 
@@ -118,18 +119,19 @@ def slug(text: str) -> str:
 def name_of(value: Any, fallback: str, report: FileReport | None = None) -> str:
     """The canonical name for a native ``name``, or for ``fallback`` (the file's or
     folder's name) when there is none or it keeps nothing a name can hold (``name:
-    函数命名规范``, which every such file would otherwise share as "imported"). A
-    ``report`` is told when a name the file gives changes (``Debug Mode`` is ``debug-mode``),
-    since other files may call the item by it."""
-    text = str(value or "")
+    函数命名规范``, which every such file would otherwise share as "imported"); ``aux``,
+    which Windows keeps for a device, is ``aux-item``. A ``report`` is told when a name
+    changes (``Debug Mode`` is ``debug-mode``), since other files may call the item by it."""
+    text = str(value or "").strip()
     kept = re.search(r"[A-Za-z0-9]", text)
     name = slug(text) if kept else slug(fallback)
-    if report is not None and text.strip() and name != text.strip():
-        how = "" if kept else ", none of which this name has: named after its file"
+    how = "" if kept or not text else ", none of which this name has: named after its file"
+    if path_problem(name):
+        name, text, how = f"{name}-item", text or name, f"; Windows keeps {name!r} for a device"
+    if report is not None and text and name != text:
         report.approximated.append(
-            f"name: {text.strip()} (named {name!r} in the pack, whose names hold lowercase "
-            f"letters, digits and '-'{how}; prompts and handoffs that call it so should say "
-            "both)"
+            f"name: {text} (named {name!r} in the pack, whose names hold lowercase letters, "
+            f"digits and '-'{how}; prompts and handoffs that call it so should say both)"
         )
     return name
 

@@ -85,8 +85,10 @@ def _part_problem(part: str) -> str | None:
         return "has an empty, '.' or '..' part"
     if _BAD_CHARS.search(part):
         return 'has a character Windows or the shell cannot take (\\ : * ? " < > | or control)'
-    if _RESERVED.match(part) or part.endswith((" ", ".")):
-        return "has a name Windows reserves (CON, AUX, NUL, COM1, ...) or cannot end with"
+    if _RESERVED.match(part):
+        return "has a name Windows reserves (CON, AUX, NUL, COM1, ...)"
+    if part.endswith((" ", ".")):
+        return "has a name ending in a space or a dot, which Windows drops"
     return None
 
 

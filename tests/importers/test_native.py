@@ -416,3 +416,15 @@ def test_allowed_tools_parted_by_spaces_grant_each_rule() -> None:
     found = grants("Read Bash(git status:*) Grep", report)
     assert found == (Grant("read", None), Grant("bash", "git status *"), Grant("grep", None))
     assert report.dropped == []
+
+
+def test_a_name_windows_keeps_for_a_device_is_imported_renamed(tmp_path: Path) -> None:
+    """``aux.agent.md`` would be ``agents/aux.md``, which no Windows can hold: the import
+    names it ``aux-item`` and says so, rather than refusing the whole import."""
+    agents = tmp_path / "in" / ".github" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "aux.agent.md").write_text("---\ndescription: Helps\n---\nGo.\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert (tmp_path / "pack" / "agents" / "aux-item.md").is_file()
+    assert any("Windows keeps 'aux'" in a for r in result.reports for a in r.approximated)
