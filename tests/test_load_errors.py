@@ -74,6 +74,13 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "name), and would be copied into every target's folder; keep it out of the skill",
         ],
     ),
+    "a name with a letter no name holds": (
+        {A: agent("name: café\ndescription: d\n")},
+        [
+            "agents/a.md:2:7: error: name: 'café' is not a valid name; use lowercase letters, "
+            "digits and single hyphens (e.g. 'cafe')"
+        ],
+    ),
     "unknown model alias": (
         {A: agent("name: a\ndescription: d\nmodel: sonet\n")},
         [

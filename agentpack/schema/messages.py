@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +174,8 @@ def _choices(error: ValidationError) -> list[Any]:
 
 def _pattern_message(leaf: Any, value: Any, pattern: str) -> str:
     if "[a-z0-9]+(-[a-z0-9]+)*" in pattern:
-        slug = "-".join("".join(c if c.isalnum() else " " for c in str(value).lower()).split())
+        plain = unicodedata.normalize("NFKD", str(value).lower())  # café: cafe
+        slug = "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in plain).split())
         return (
             f"{value!r} is not a valid name; use lowercase letters, digits and single hyphens"
             + (f" (e.g. {slug!r})" if slug else "")
