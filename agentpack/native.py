@@ -78,10 +78,9 @@ def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | No
         try:
             located = parse_yaml(repaired, fm_line - 1)
         except SourceError:
-            if not lenient:
-                report.error(
-                    exc.line, exc.col, exc.field, exc.message + " (--lenient may repair this)"
-                )
+            if not lenient:  # a tag (<<, !x) is no mistake --lenient repairs
+                tip = "" if "not supported" in exc.message else " (--lenient may repair this)"
+                report.error(exc.line, exc.col, exc.field, exc.message + tip)
                 return None
             repaired = repair.values(
                 repair.runover(repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line),

@@ -17,6 +17,9 @@ _HINTS = {
     "list under its field",
     "did not find expected key": "a value that starts with [ or { and goes on after it must "
     "be put in quotes, and a field must line up with the fields around it",
+    "tag:yaml.org,2002:merge": "write the keys out: merge keys (<<) are not read, since not "
+    "every tool that reads these files merges them",
+    "is not supported": "remove the tag (!name): the files hold plain YAML only",
 }
 _ANY_HINT = "check the quotes, brackets and indentation on this line and the one before it"
 

@@ -300,6 +300,14 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "is not supported"
         ],
     ),
+    "a merge key": (
+        {A: agent("name: a\ndescription: d\nx-base: &b {model: opus}\nclaude:\n  <<: *b\n")},
+        [
+            "agents/a.md:6:3: error: -: invalid YAML: the tag 'tag:yaml.org,2002:merge' is not "
+            "supported; write the keys out: merge keys (<<) are not read, since not every tool "
+            "that reads these files merges them"
+        ],
+    ),
     "two agents differing in case": (
         {A: OK, "agents/A.md": agent("name: a\ndescription: d\n")},
         [
