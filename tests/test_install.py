@@ -154,3 +154,17 @@ def test_cli_exit_codes(pack: Path, home: Path, capsys: pytest.CaptureFixture[st
     assert main(["uninstall", *args]) == 1
     assert (home / "agents" / "a.md").read_text() == "mine now\n"
     assert main(["install", "--tool", "nope", "--pack", str(pack)]) == 2
+
+
+def test_installing_a_target_the_pack_does_not_list_says_what_is_left_out(
+    pack: Path, tmp_path: Path
+) -> None:
+    """``export --tool x`` says that items without a targets: list are not built for a
+    target the pack does not list; an install of it (which wrote an empty plugin) too."""
+    manifest = pack / "agentpack.yaml"
+    text = manifest.read_text()
+    manifest.write_text(text.replace("  - agentplugins\n", ""))
+    assert "agentplugins" not in api.load_pack(pack).manifest.targets
+    outcome = api.install("agentplugins", pack, dest=tmp_path / "dest")
+    notes = [a.reason for a in outcome.actions if a.verb == "note"]
+    assert any("agentplugins is not among the pack's targets" in n for n in notes), notes

@@ -97,6 +97,18 @@ def install(
         )
     outcome = installer.merged(_common(where), outcomes)
     outcome.actions += [installer.Action(tool, "note", n) for n in setup.notes]
+    listed = loaded.manifest.targets
+    unbuilt = sum(1 for i in loaded.items() if i.targets is None) if tool not in listed else 0
+    if unbuilt and listed:  # as export says: those items are not built for it
+        outcome.actions.append(
+            installer.Action(
+                tool,
+                "note",
+                f"{tool} is not among the pack's targets, so the {unbuilt} items without a "
+                f"targets: list of their own are not installed; add {tool} to targets: in "
+                "agentpack.yaml",
+            )
+        )
     return outcome
 
 
