@@ -111,6 +111,12 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             report.mapped.append(key)
         elif key in ("disallowedTools", "disallowed-tools", "readonly") and fm[key]:
             continue  # read above, as the narrower policy its author meant
+        elif key == "mcp-servers":  # every agent would have it as a pack server: by hand
+            names = ", ".join(map(str, value)) if isinstance(value, dict) else "?"
+            report.dropped.append(
+                f"mcp-servers ({names}: servers of this agent alone, where a pack's servers "
+                "are every agent's; add each as mcp/<name>.yaml if every agent may have it)"
+            )
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
