@@ -54,7 +54,11 @@ DEFERRED = re.compile(r"deferred tools are now available[^\n]*:\n((?:[A-Za-z_]\w
 
 
 class _Messages(StandIn):
-    """Anthropic's Messages API, answering "ok" (streamed when asked to)."""
+    """Anthropic's Messages API, answering "ok" (streamed when asked to); with ``calls``
+    set, it first asks for that tool call, as a model would, and answers "ok" to its
+    result."""
+
+    calls: tuple[str, dict[str, Any]] | None = None
 
     def answer(self, request: dict[str, Any]) -> None:
         if "count_tokens" in self.path:
@@ -74,11 +78,18 @@ class _Messages(StandIn):
             text = [{"type": "text", "text": "ok"}]
             self.send_json({**message, "content": text, "stop_reason": "end_turn"})
             return
+        block: dict[str, Any] = {"type": "text", "text": ""}
+        delta: dict[str, Any] = {"type": "text_delta", "text": "ok"}
         end = {"stop_reason": "end_turn", "stop_sequence": None}
+        if self.calls is not None and not tool_results(request):
+            name, arguments = self.calls
+            block = {"type": "tool_use", "id": "toolu_lab", "name": name, "input": {}}
+            delta = {"type": "input_json_delta", "partial_json": json.dumps(arguments)}
+            end = {**end, "stop_reason": "tool_use"}
         events: list[tuple[str, dict[str, Any]]] = [
             ("message_start", {"message": message}),
-            ("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
-            ("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": "ok"}}),
+            ("content_block_start", {"index": 0, "content_block": block}),
+            ("content_block_delta", {"index": 0, "delta": delta}),
             ("content_block_stop", {"index": 0}),
             ("message_delta", {"delta": end, "usage": {"output_tokens": 1}}),
             ("message_stop", {}),
@@ -87,6 +98,28 @@ class _Messages(StandIn):
             f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
             for name, data in events
         )
+
+
+def tool_results(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of tool calls a request gives the model back (in its last message)."""
+    messages = request.get("messages") or [{}]
+    content = messages[-1].get("content")
+    return [c for c in content or [] if isinstance(c, dict) and c.get("type") == "tool_result"]
+
+
+def calling(
+    lab: Lab, home: Path, project: Path, tool: str, arguments: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Claude Code run in ``project`` against a stand-in model that calls ``tool`` with
+    ``arguments``: what Claude Code gave back as that call's result (a hook that blocked it
+    says so there)."""
+    answering = type("Calling", (_Messages,), {"calls": (tool, arguments)})
+    with model_server(answering) as (url, requests):
+        env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "lab"}
+        done = lab.run(lab.binary(CLIENT), ["-p", "hi"], home, project, env=env)
+        found = [r for request in requests for r in tool_results(request)]
+        assert found, (done.stdout, done.stderr[-2000:])
+        return found
 
 
 def _texts(value: object) -> Iterator[str]:

@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
-from agentpack.lab import Lab
-from agentpack.targets.claude.lab import CLIENT, ClaudeLab, allowed, connected, inventory, validate
+from agentpack.lab import Lab, git_repo
+from agentpack.targets.claude.lab import (
+    CLIENT,
+    ClaudeLab,
+    allowed,
+    calling,
+    connected,
+    inventory,
+    validate,
+)
 from tests.conftest import ROOT
 from tests.lab import client, exported, installed, mcp_pack
 from tests.test_scaffold import identity
@@ -192,3 +200,25 @@ def test_reserved_plugin_names_are_the_ones_the_validator_refuses(lab: Lab, tmp_
         done = lab.run(claude, ["plugin", "validate", str(plugin)], tmp_path / "home", plugin)
         refused = "is reserved" in done.stdout + done.stderr
         assert refused is reserved(name), (name, done.stdout)
+
+
+def test_the_plugins_guard_blocks_a_shell_command_in_claude_code(lab: Lab, tmp_path: Path) -> None:
+    """The pack's hook as Claude Code runs it from the installed plugin: a stand-in model
+    asks for a force push; the guard (run with ${CLAUDE_PLUGIN_ROOT}, as hooks.json says)
+    blocks it, and Claude Code gives the model the guard's reason instead of running it."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["claude"])
+    home = tmp_path / "home"
+    claude = lab.binary(CLIENT)
+    for args in (
+        ["plugin", "marketplace", "add", str(root)],
+        ["plugin", "install", "mcp-pack@mcp-pack"],
+    ):
+        done = lab.run(claude, args, home, home)
+        assert done.returncode == 0, done.stdout + done.stderr
+    project = git_repo(tmp_path / "project")
+    push = {"command": "git push --force origin main", "description": "push"}
+    (result,) = calling(lab, home, project, "Bash", push)
+    assert result.get("is_error") is True, result
+    assert "Blocked by the pack's guard-shell hook: a force push" in str(result["content"])
