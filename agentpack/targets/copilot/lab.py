@@ -56,22 +56,42 @@ SESSION = frozenset({"sql"})
 """Tools the CLI gives every agent that touch only the session's own state."""
 
 
-class _Model(StandIn):
-    """An OpenAI-compatible chat endpoint that answers "ok"."""
+class ChatModel(StandIn):
+    """An OpenAI-compatible chat endpoint that answers "ok"; with ``calls`` set, it first
+    asks for that tool call, as a model would, and answers "ok" to its result."""
+
+    calls: tuple[str, dict[str, Any]] | None = None
 
     def do_GET(self) -> None:
         self.send_json({"object": "list", "data": [{"id": "gpt-4.1", "object": "model"}]})
 
     def answer(self, request: dict[str, Any]) -> None:
+        delta: dict[str, Any] = {"role": "assistant", "content": "ok"}
+        finish = "stop"
+        if self.calls is not None and not tool_results(request):
+            name, arguments = self.calls
+            function = {"name": name, "arguments": json.dumps(arguments)}
+            call = {"index": 0, "id": "call_lab", "type": "function", "function": function}
+            delta, finish = {"role": "assistant", "tool_calls": [call]}, "tool_calls"
         chunk = {
             "id": "c",
             "object": "chat.completion.chunk",
             "model": request.get("model", "m"),
-            "choices": [{"index": 0, "delta": {"role": "assistant", "content": "ok"}}],
+            "choices": [{"index": 0, "delta": delta}],
         }
-        done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
         events = [b"data: " + json.dumps(event).encode() + b"\n\n" for event in (chunk, done)]
         self.stream([*events, b"data: [DONE]\n\n"])
+
+
+def tool_results(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of tool calls a request gives the model back (its last messages)."""
+    found = []
+    for message in reversed(request.get("messages") or []):
+        if message.get("role") != "tool":
+            break
+        found.append(message)
+    return found
 
 
 class Session:
@@ -86,6 +106,18 @@ class Session:
             "COPILOT_PROVIDER_API_KEY": "lab",
             "COPILOT_MODEL": "gpt-4.1",
         }
+
+    @staticmethod
+    def calling(lab: Lab, home: Path, project: Path, tool: str, arguments: dict[str, Any]) -> str:
+        """The CLI run in ``project`` against a stand-in model that calls ``tool`` with
+        ``arguments``: what it gave back as that call's result (a hook that blocked it says
+        so there)."""
+        answering = type("Calling", (ChatModel,), {"calls": (tool, arguments)})
+        with model_server(answering, "/v1") as (url, requests):
+            said = Session(lab, home, url).run(["-p", "go", "--allow-all-tools"], project)
+            found = [str(r.get("content")) for q in requests for r in tool_results(q)]
+            assert found, said[-2000:]
+            return found[0]
 
     def run(self, args: list[str], cwd: Path) -> str:
         done = self.lab.run(self.lab.binary(CLIENT), args, self.home, cwd, env=self.env)
@@ -119,7 +151,7 @@ class CopilotLab:
         for sub in (AGENTS, SKILLS, PROMPTS):
             if (dist / sub).is_dir():
                 shutil.copytree(dist / sub, project / ".github" / sub)
-        with model_server(_Model, "/v1") as (url, requests):
+        with model_server(ChatModel, "/v1") as (url, requests):
             session = Session(lab, work / "home", url)
             loaded = session.agents(project)
             assert sorted(set(names) - set(loaded)) == [], session.log()[-3000:]

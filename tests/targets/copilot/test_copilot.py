@@ -10,10 +10,13 @@ import pytest
 import yaml
 
 from agentpack import api
+from agentpack.lab import Lab, git_repo, model_server
 from agentpack.permissions import Decision, Policy
 from agentpack.targets import Registry
+from agentpack.targets.copilot.lab import CLIENT, ChatModel, Session
 from agentpack.targets.copilot.permissions import agent_tools
 from tests.conftest import MANIFEST, MakePack
+from tests.lab import client, mcp_pack
 
 COPILOT = Registry(third_party=False).get("copilot")
 ALLOW, DENY = Decision.ALLOW, Decision.DENY
@@ -182,3 +185,25 @@ def test_install_roots(tmp_path: Path) -> None:
     (project,) = COPILOT.install_roots("project", {}, tmp_path, tmp_path / "repo")
     assert project.folder == tmp_path / "repo" / ".github"
     assert project.prefixes == ("agents/", "prompts/", "skills/")
+
+
+@pytest.mark.conformance
+def test_the_plugins_guard_blocks_a_shell_command_in_the_copilot_cli(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """The pack's hook, in Claude Code's shape in the Copilot plugin: the CLI, asked by a
+    stand-in model for a force push, runs the guard (with Claude Code's tool names, as the
+    matcher says) and denies the call."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["copilot"])
+    home, project = tmp_path / "home", git_repo(tmp_path / "project")
+    with model_server(ChatModel, "/v1") as (url, _):
+        session = Session(lab, home, url)
+        assert "added successfully" in session.run(
+            ["plugin", "marketplace", "add", str(root)], project
+        )
+        assert "installed" in session.run(["plugin", "install", "mcp-pack@mcp-pack"], project)
+    push = {"command": "git push --force origin main", "description": "push"}
+    said = Session.calling(lab, home, project, "bash", push)
+    assert "Denied by preToolUse hook: hook exited with code 2" in said
