@@ -186,6 +186,45 @@ class StandIn(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class ChatModel(StandIn):
+    """OpenAI's chat completions (which the Copilot CLI and opencode speak to a provider of
+    the user's), answering "ok"; with ``calls`` set, it first asks for that tool call, as a
+    model would, and answers "ok" to its result."""
+
+    calls: tuple[str, dict[str, Any]] | None = None
+
+    def do_GET(self) -> None:
+        self.send_json({"object": "list", "data": [{"id": "gpt-4.1", "object": "model"}]})
+
+    def answer(self, request: dict[str, Any]) -> None:
+        delta: dict[str, Any] = {"role": "assistant", "content": "ok"}
+        finish = "stop"
+        if self.calls is not None and not tool_results(request):
+            name, arguments = self.calls
+            function = {"name": name, "arguments": json.dumps(arguments)}
+            call = {"index": 0, "id": "call_lab", "type": "function", "function": function}
+            delta, finish = {"role": "assistant", "tool_calls": [call]}, "tool_calls"
+        chunk = {
+            "id": "c",
+            "object": "chat.completion.chunk",
+            "model": request.get("model", "m"),
+            "choices": [{"index": 0, "delta": delta}],
+        }
+        done = {**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]}
+        events = [b"data: " + json.dumps(event).encode() + b"\n\n" for event in (chunk, done)]
+        self.stream([*events, b"data: [DONE]\n\n"])
+
+
+def tool_results(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of tool calls a request gives the model back (its last messages)."""
+    found = []
+    for message in reversed(request.get("messages") or []):
+        if message.get("role") != "tool":
+            break
+        found.append(message)
+    return found
+
+
 @contextmanager
 def model_server(
     answering: type[StandIn], path: str = ""

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from agentpack.lab import Client, Exported, Lab, git_repo
+from agentpack.lab import ChatModel, Client, Exported, Lab, git_repo, model_server, tool_results
 from agentpack.model import Agent
 from agentpack.permissions import TOOLS, Decision, wildcard_match
 from agentpack.targets import parts
@@ -56,6 +56,22 @@ def servers(lab: Lab, folder: Path, home: Path) -> dict[str, bool]:
     text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout)
     found = re.findall(r"^\S+\s+[\u2713\u2717\u00d7x]\s+(\S+)\s+(.+?)\s*$", text, re.MULTILINE)
     return {name: state.strip() == "connected" for name, state in found}
+
+
+def calling(lab: Lab, folder: Path, home: Path, tool: str, arguments: dict[str, Any]) -> str:
+    """``opencode run`` in ``folder`` with a provider of the project's own, a stand-in
+    model that calls ``tool`` with ``arguments``: what opencode gave back as that call's
+    result (a hook of the generated plugin that blocked it says so there)."""
+    answering = type("Calling", (ChatModel,), {"calls": (tool, arguments)})
+    with model_server(answering, "/v1") as (url, requests):
+        options = {"baseURL": url, "apiKey": "lab"}
+        provider = {"npm": "@ai-sdk/openai-compatible", "options": options, "models": {"m": {}}}
+        config = {"provider": {"lab": provider}, "model": "lab/m"}
+        (folder / "opencode.json").write_text(json.dumps(config), encoding="utf-8")
+        done = lab.run(lab.binary(CLIENT), ["run", "go"], home, folder)
+        found = [str(r.get("content")) for q in requests for r in tool_results(q)]
+        assert found, done.stdout + done.stderr[-2000:]
+        return found[0]
 
 
 def decide(rules: list[tuple[str, str, str]], key: str, subject: str) -> Decision:

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from agentpack import api
-from agentpack.lab import Lab, git_repo, model_server
+from agentpack.lab import ChatModel, Lab, git_repo, model_server
 from agentpack.permissions import Decision, Policy
 from agentpack.targets import Registry
-from agentpack.targets.copilot.lab import CLIENT, ChatModel, Session
+from agentpack.targets.copilot.lab import CLIENT, Session
 from agentpack.targets.copilot.permissions import agent_tools
 from tests.conftest import MANIFEST, MakePack
 from tests.lab import client, mcp_pack

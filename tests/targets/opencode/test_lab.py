@@ -9,7 +9,7 @@ import pytest
 
 from agentpack import api
 from agentpack.lab import Lab, git_repo
-from agentpack.targets.opencode.lab import CLIENT, listed, project, servers
+from agentpack.targets.opencode.lab import CLIENT, calling, listed, project, servers
 from tests.conftest import MakePack
 from tests.lab import client, installed, mcp_pack
 
@@ -73,6 +73,19 @@ def test_opencode_connects_to_the_packs_mcp_server(lab: Lab, tmp_path: Path) -> 
     api.export(root, ["opencode"])
     folder = project(root, tmp_path)
     assert servers(lab, folder, tmp_path / "home") == {"echo": True}
+
+
+def test_the_generated_plugin_runs_the_packs_guard_in_opencode(lab: Lab, tmp_path: Path) -> None:
+    """The hook plugin the export writes, loaded by opencode itself: a stand-in model asks
+    for a force push; the pack's guard blocks it, and opencode gives the model the guard's
+    reason instead of running it."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["opencode"])
+    folder = project(root, tmp_path)
+    push = {"command": "git push --force origin main", "description": "push"}
+    said = calling(lab, folder, tmp_path / "home", "bash", push)
+    assert said.startswith("Blocked by the pack's guard-shell hook: a force push"), said
 
 
 def test_opencode_connects_to_a_server_installed_into_its_config(
