@@ -17,13 +17,75 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agentpack.lab import QUIET, Client, Exported, Lab, git_repo
+from agentpack.lab import QUIET, Client, Exported, Lab, StandIn, git_repo, model_server
 from agentpack.source import read_toml
 from agentpack.targets import parts
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, SKILLS
 from agentpack.targets.codex.plugin import mcp_servers
 
 CLIENT = Client("@openai/codex", "0.171.0", "codex", size_mb=430)
+
+
+class _Responses(StandIn):
+    """OpenAI's Responses API, the one Codex speaks to a provider (0.171 no longer takes
+    chat completions): it asks for one ``exec_command`` call, then answers "ok"."""
+
+    shell = ""
+    """The command line it asks Codex to run (``command`` is the HTTP method's, here)."""
+
+    def answer(self, request: dict[str, Any]) -> None:
+        items = request.get("input") or []
+        done = any(isinstance(i, dict) and i.get("type") == "function_call_output" for i in items)
+        usage = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
+        response = {"id": "resp_lab", "object": "response", "output": [], "usage": usage}
+        item: dict[str, Any] = {
+            "type": "message",
+            "id": "msg_lab",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": "ok", "annotations": []}],
+        }
+        if not done:
+            arguments = json.dumps({"cmd": self.shell})
+            item = {"type": "function_call", "id": "fc_lab", "call_id": "call_lab"}
+            item |= {"name": "exec_command", "arguments": arguments, "status": "completed"}
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("response.created", {"response": {**response, "status": "in_progress"}}),
+            ("response.output_item.done", {"output_index": 0, "item": item}),
+            ("response.completed", {"response": {**response, "output": [item]}}),
+        ]
+        self.stream(
+            f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
+            for name, data in events
+        )
+
+
+def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> str:
+    """``codex exec`` in ``project`` (Codex's home: ``home/.codex``) against a stand-in
+    model that runs ``command`` in the shell: what Codex gave back as the call's result."""
+    codex_home = home / ".codex"
+    config = codex_home / "config.toml"
+    provider = (
+        'model = "lab"\nmodel_provider = "lab"\n'
+        f'[projects."{project}"]\ntrust_level = "trusted"\n'
+        '[model_providers.lab]\nname = "lab"\nwire_api = "responses"\nenv_key = "LAB_KEY"\n'
+    )
+    answering = type("Running", (_Responses,), {"shell": command})
+    with model_server(answering, "/v1") as (url, requests):
+        text = config.read_text(encoding="utf-8") if config.is_file() else ""
+        config.write_text(provider + f'base_url = "{url}"\n' + text, encoding="utf-8")
+        env = {"CODEX_HOME": str(codex_home), "LAB_KEY": "lab"}
+        args = ["exec", *flags, "--skip-git-repo-check", "go"]
+        done = lab.run(lab.binary(CLIENT), args, home, project, env=env)
+        config.write_text(text, encoding="utf-8")
+        results = [
+            str(i.get("output"))
+            for request in requests
+            for i in request.get("input") or []
+            if isinstance(i, dict) and i.get("type") == "function_call_output"
+        ]
+        assert results, done.stdout + done.stderr[-2000:]
+        return results[0]
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -28,6 +28,10 @@ SHELL_ONLY = (
     "Codex names only its shell (Bash) and MCP tools to hooks: the hook does not run for "
     "the pack's other tools there"
 )
+TRUST = (
+    "Codex runs a hook only once its user has trusted it, and skips it silently until "
+    "then (seen with codex exec 0.171): after installing, run codex, open /hooks and trust it"
+)
 
 
 def render(
@@ -44,6 +48,7 @@ def render(
         yield OutFile.text(".mcp.json", emit.json_text(config), manifest.source)
     if hooks:
         fields["hooks"] = "./hooks/hooks.json"
+        _untrusted(hooks, report)
         events = parts.claude_hooks(hooks, ROOT, _matcher(manifest, report))
         yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
     yield from parts.files(manifest, servers, hooks)
@@ -134,6 +139,15 @@ def mcp_servers(servers: list[McpServer], root: str = ROOT) -> dict[str, Any]:
     return out
 
 
+def _untrusted(hooks: Sequence[Hook], report: Report) -> None:
+    """A guard that does not run until its user trusts it leaves the calls it would block
+    allowed until then: said at each hook."""
+    for hook in hooks:
+        change = Change.left_out(hook)
+        change = Change.APPROXIMATED if change is Change.DROPPED else change
+        report.notes.append(Note(hook.source, NAME, hook.name, "-", change, TRUST))
+
+
 def _matcher(manifest: Manifest, report: Report) -> Callable[[Hook], str | None]:
     """Codex's hook tool names: ``Bash`` for its shell and ``mcp__<server>__<tool>``; a
     hook on another tool cannot be matched, and runs for none of them (noted)."""
@@ -176,6 +190,7 @@ def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup
     found = mcp_servers(servers, str(at))
     entries = parts.member_entries(folder / "config.toml", ("mcp_servers",), found)
     if hooks:
+        _untrusted(hooks, report)
         events = parts.claude_hooks(hooks, str(at), _matcher(manifest, report))
         entries += parts.hook_entries(folder / "hooks.json", events)
     return Setup(tuple(entries), parts.scripts(manifest, NAME, root, at), report.lines())

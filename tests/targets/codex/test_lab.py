@@ -10,7 +10,7 @@ import pytest
 import tomllib
 
 from agentpack.lab import Lab
-from agentpack.targets.codex.lab import CLIENT
+from agentpack.targets.codex.lab import CLIENT, running
 from tests.lab import client, installed, mcp_pack
 
 pytestmark = pytest.mark.conformance
@@ -40,3 +40,20 @@ def test_codex_reads_servers_installed_into_its_config(
     assert listed["echo"]["command"] == ours["command"] == "python3"
     assert listed["echo"]["args"] == ours["args"]
     assert Path(ours["args"][0]).is_file()
+
+
+def test_codex_runs_the_installed_guard_only_once_it_is_trusted(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pack's hook in ``~/.codex/hooks.json``, as ``agentpack install`` writes it: a
+    stand-in model asks Codex for a force push. Untrusted (as after any install), Codex
+    skips the hook without a word, which the export and install warn about; trusted
+    (here: ``--dangerously-bypass-hook-trust``), the guard blocks the push."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    home = tmp_path / "home"
+    project = installed(monkeypatch, root, "codex", home)
+    push = "git push --force origin main"
+    assert "Blocked by the pack's guard-shell hook" not in running(lab, home, project, push)
+    said = running(lab, home, project, push, "--dangerously-bypass-hook-trust")
+    assert "Blocked by the pack's guard-shell hook: a force push" in said, said
