@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from agentpack.lab import Lab
+from agentpack import api
+from agentpack.lab import Lab, git_repo
 from agentpack.targets.codex.lab import CLIENT, running
+from agentpack.targets.codex.names import MARKETPLACE
 from tests.lab import client, installed, mcp_pack
 
 pytestmark = pytest.mark.conformance
@@ -56,4 +58,24 @@ def test_codex_runs_the_installed_guard_only_once_it_is_trusted(
     push = "git push --force origin main"
     assert "Blocked by the pack's guard-shell hook" not in running(lab, home, project, push)
     said = running(lab, home, project, push, "--dangerously-bypass-hook-trust")
+    assert "Blocked by the pack's guard-shell hook: a force push" in said, said
+
+
+def test_codex_runs_the_plugins_guard_once_it_is_trusted(lab: Lab, tmp_path: Path) -> None:
+    """The same through the Codex plugin of the export (``plugin marketplace add``, then
+    ``plugin add``): the plugin's hooks.json, with the guard at ${PLUGIN_ROOT}, blocks the
+    push once trusted."""
+    codex = client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    api.export(root, ["codex"])
+    home = tmp_path / "home"
+    (home / ".codex").mkdir(parents=True)
+    env = {"CODEX_HOME": str(home / ".codex")}
+    market = json.loads((root / MARKETPLACE).read_text())
+    plugin = f"{market['plugins'][0]['name']}@{market['name']}"
+    for args in (["plugin", "marketplace", "add", str(root)], ["plugin", "add", plugin]):
+        done = lab.run(codex, args, home, root, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    project = git_repo(tmp_path / "project")
+    said = running(lab, home, project, "git push --force", "--dangerously-bypass-hook-trust")
     assert "Blocked by the pack's guard-shell hook: a force push" in said, said
