@@ -216,11 +216,11 @@ class ImportEnv:
         reader's, the most common in the wild."""
         return next((r.dialect for r in self.readers if r.fallback), "")
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         """The canonical tool for a tool name in any reader's spelling (catalogue formats
-        name tools as some tool does)."""
+        name tools as some tool does); ``granting``: in an allow list (see ``Reader``)."""
         for reader in self.readers:
-            found = reader.tool_id(name)
+            found = reader.tool_id(name, granting)
             if found[0] is not None:
                 return found
         return None, None
@@ -394,6 +394,7 @@ class Reader(Protocol):
         self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv
     ) -> Skill: ...
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
-        """The canonical tool (and bash pattern) for one of this tool's tool names."""
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
+        """The canonical tool (and bash pattern) for one of this tool's tool names;
+        ``granting`` (an allow list): None for a name of part of a tool."""
         ...

@@ -34,13 +34,22 @@ def is_spec(fm: Mapping[str, Any]) -> bool:
 
 
 def _tools(names: Any, report: FileReport, fieldname: str, env: ImportEnv) -> list[str]:
+    """The canonical tools a list names; in ``allowed`` a name for part of a tool, or one
+    with a pattern (``Bash(git status:*)``, ``Agent(reviewer)``), grants nothing: the whole
+    tool would be wider. In ``forbidden`` each denies its whole tool."""
+    granting = fieldname == "allowed"
     out = []
     for name in names or []:
-        tool, _ = env.tool_id(str(name))
+        tool, pattern = env.tool_id(str(name), granting)
         if tool is None:
             tool = str(name).lower() if str(name).lower() in ("read", "bash") else None
         if tool is None:
             report.dropped.append(f"tools.{fieldname}: {name} (not a tool agentpack knows)")
+            continue
+        if granting and pattern is not None:
+            report.approximated.append(
+                f"tools.allowed: {name} (a part of {tool}, which would allow more: left out)"
+            )
             continue
         out.append(normalize_tool_id(tool))
     return list(dict.fromkeys(out))
@@ -59,9 +68,7 @@ def spec_agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     policy = None
     if "allowed" in tools or "forbidden" in tools:
         allow = _tools(tools.get("allowed"), report, "allowed", env)
-        deny = [
-            t for t in _tools(tools.get("forbidden"), report, "forbidden", env) if t not in allow
-        ]
+        deny = _tools(tools.get("forbidden"), report, "forbidden", env)  # deny wins over allow
         policy = Policy.build(None, allow if "allowed" in tools else None, (), deny)
         report.mapped.append("tools.allowed/forbidden")
     examples = []

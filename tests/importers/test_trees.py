@@ -280,3 +280,39 @@ def test_a_folder_of_markdown_no_tool_reads_is_said_to_be_not_read(tmp_path: Pat
         ("categories", "markdown files in a folder no tool reads"),
         ("prompts", "markdown files in a folder no tool reads"),
     ]
+
+
+def test_a_spec_agents_allowed_list_grants_no_part_of_a_tool(tmp_path: Path) -> None:
+    """An agent spec's ``tools: allowed:`` read as an allow list: a name for part of a tool
+    (EnterWorktree, REPL) or one with a pattern (Bash(git status:*), Agent(reviewer))
+    grants nothing, since the whole tool would be wider; ``forbidden`` wins over it."""
+    agents = tmp_path / "in" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "spec.md").write_text(
+        "---\nname: spec\ndescription: A spec\ntools:\n"
+        "  allowed: [Read, Grep, EnterWorktree, REPL, 'Bash(git status:*)', 'Agent(reviewer)']\n"
+        "  forbidden: [Grep]\n---\nGo.\n"
+    )
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "spec")
+    assert policy.tool("read") is Decision.ALLOW
+    for tool in ("grep", "write", "bash", "task"):
+        assert policy.tool(tool) is Decision.DENY, tool
+
+
+def test_a_file_with_a_tools_line_and_an_opencode_permission_is_not_read_as_claudes(
+    tmp_path: Path,
+) -> None:
+    """``permission: {bash: deny}`` is opencode's: such a file is never read as Claude's
+    (whose reader would keep the deny as an unread extra and let bash through)."""
+    agents = tmp_path / "in" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "x.md").write_text(
+        "---\ndescription: X\nmode: subagent\ntools: Read, Bash\npermission:\n  bash: deny\n"
+        "---\nGo.\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    if not result.failed:
+        policy = api.load_pack(tmp_path / "pack").agent("x")
+        assert policy is not None
+        assert policy.policy is not None
+        assert policy.policy.tool("bash") is Decision.DENY

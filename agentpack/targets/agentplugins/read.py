@@ -112,5 +112,5 @@ class AgentPluginsReader:
     ) -> Skill:
         return standard_skill(native, report, resources, "not a field of a portable Agent Skill")
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         return None, None  # an Agent Plugin names no tools

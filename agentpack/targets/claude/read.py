@@ -399,5 +399,5 @@ class ClaudeReader:
     ) -> Skill:
         return skill(native, report, resources)
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
-        return claude_tool(name)
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
+        return claude_tool(name, granting=granting)

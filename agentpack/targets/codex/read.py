@@ -350,5 +350,5 @@ class CodexReader:
         hidden = found.disable_model_invocation or standard.disable_model_invocation
         return dataclasses.replace(standard, disable_model_invocation=hidden)
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         return (None, None)

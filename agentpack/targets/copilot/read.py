@@ -375,7 +375,7 @@ class CopilotReader:
     ) -> Skill:
         return skill(native, report, resources)
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         key = name.lower()
         if key in NARROW_NAMES:
             return NARROW_NAMES[key][0], None

@@ -204,7 +204,7 @@ class CursorReader:
     ) -> Skill:
         return skill(native, report, resources)
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         return (None, None)  # Cursor agents name no tools
 
 

@@ -216,7 +216,7 @@ class OpencodeReader:
 
     def claims(self, frontmatter: Mapping[str, Any]) -> bool:
         model = frontmatter.get("model")
-        if isinstance(frontmatter.get("tools"), (str, list)):
+        if isinstance(frontmatter.get("tools"), (str, list)) and "permission" not in frontmatter:
             return False  # a tools line of names is Claude Code's (a stray mode: besides)
         return (
             "mode" in frontmatter
@@ -273,6 +273,6 @@ class OpencodeReader:
     ) -> Skill:
         return skill(native, report, resources)
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         tools = TOOL_KEYS.get(name)
         return (tools[0], None) if tools else (None, None)

@@ -94,7 +94,7 @@ class ToyReader:
     ) -> Skill:
         raise NotImplementedError("toy has no skills")
 
-    def tool_id(self, name: str) -> tuple[str | None, str | None]:
+    def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         return (name, None) if name in TOOLS else (None, None)
 
 
