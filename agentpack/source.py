@@ -161,8 +161,13 @@ def within(path: Path, folder: Path) -> bool:
 def project_of(path: Path) -> Path:
     """The folder a tool's file or folder given to ``import`` belongs to: past the tools'
     own folders (``.github/plugin/plugin.json`` is the repository's, as is ``.claude/``),
-    whose files may link to the rest of it."""
-    folder = path if path.is_dir() else path.parent
+    whose files may link to the rest of it; never up to the home folder (``~/.claude``
+    is fenced at itself, so a link there to ~/.ssh is not read)."""
+    folder = path.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    home = Path.home().resolve()
     while folder.name.startswith(".") or folder.name in ("plugin", "plugins"):
+        if folder.parent in (home, folder):
+            break
         folder = folder.parent
     return folder

@@ -168,3 +168,18 @@ def test_an_item_file_linked_from_outside_the_pack_is_an_error(
     assert [str(f) for f in result.findings if f.is_error] == [
         f"{rel}:1:1: error: -: this symlink points outside the pack; copy the file in instead"
     ]
+
+
+def test_an_item_in_a_folder_linked_from_outside_the_pack_is_an_error(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """The link may be a folder on the way (``agents -> /elsewhere``), not the file."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "x.md").write_text("---\nname: x\ndescription: From elsewhere\n---\nsecret\n")
+    root = make_pack({})
+    (root / "agents").symlink_to(outside, target_is_directory=True)
+    result = api.validate(root)
+    assert [str(f) for f in result.findings if f.is_error] == [
+        "agents/x.md:1:1: error: -: this symlink points outside the pack; copy the file in instead"
+    ]

@@ -68,15 +68,26 @@ class Files:
     docs: dict[str, Located] = field(default_factory=dict)
     preread: dict[str, bytes] = field(default_factory=dict)
     """Files already read (to hash them), by pack-relative path: read once, not twice."""
+    folders: dict[str, bool] = field(default_factory=dict)
+    """Whether each folder read from is in the pack once links are followed."""
 
     def read(self, path: Path, rel: str) -> bytes:
         found = self.preread.pop(rel, None)
-        if os.path.islink(path) and not within(path, self.root):
+        if not self._inside(path):
             # a pack's file is copied into every target's folder: not one from elsewhere
             raise SourceError(
                 1, 1, "-", "this symlink points outside the pack; copy the file in instead"
             )
         return read_bytes(path)[0] if found is None else found
+
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path`` is in the pack once links are followed, its own and any folder's
+        on the way (``agents -> /elsewhere``); each folder is checked once."""
+        parent = os.path.dirname(path)
+        inside = self.folders.get(parent)
+        if inside is None:
+            inside = self.folders[parent] = within(Path(parent), self.root)
+        return inside and (not os.path.islink(path) or within(path, self.root))
 
     def report(
         self, doc: Doc, path: Path_, message: str, *, warning: bool = False, key: bool = False

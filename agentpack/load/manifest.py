@@ -14,7 +14,7 @@ from agentpack.load.fields import MANIFEST, Fields
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
 from agentpack.outputs import path_problem
 from agentpack.secrets import secret_file
-from agentpack.source import SourceError, read_bytes
+from agentpack.source import SourceError, read_bytes, within
 from agentpack.yamldoc import Path_
 
 
@@ -80,8 +80,8 @@ def read_pack_file(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | 
     """A pack file a field names (checked: inside the pack, no symlink, readable)."""
     problem = path_problem(rel)
     path = fields.files.root / rel
-    if problem is None and path.is_symlink():
-        problem = "is a symlink; name the file itself"
+    if problem is None and (path.is_symlink() or not within(path, fields.files.root)):
+        problem = "is a symlink, or in a linked folder; name the file itself"
     if problem is None and secret_file(rel):
         problem = "names a file that may hold credentials, which would be copied with the pack"
     if problem is not None:

@@ -316,3 +316,28 @@ def test_a_file_with_a_tools_line_and_an_opencode_permission_is_not_read_as_clau
         assert policy is not None
         assert policy.policy is not None
         assert policy.policy.tool("bash") is Decision.DENY
+
+
+def test_the_fence_of_an_import_is_the_project_and_never_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``import ..`` fences at the folder given (it refused every file once); ``~/.copilot``
+    fences at itself, so its link to ~/.ssh/config is not read."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "config").write_text("---\ndescription: Host x\n---\nsecret\n")
+    agents = home / ".copilot" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "x.agent.md").symlink_to(home / ".ssh" / "config")
+    (agents / "y.agent.md").write_text("---\ndescription: Fine\n---\nFine.\n")
+    result = api.import_(home / ".copilot", tmp_path / "pack")
+    said = [str(f) for r in result.reports for f in r.findings]
+    assert any("outside the folder imported" in s for s in said), said
+    work = tmp_path / "repo" / "sub"
+    work.mkdir(parents=True)
+    (tmp_path / "repo" / "agents").mkdir()
+    (tmp_path / "repo" / "agents" / "a.md").write_text("---\nname: a\ndescription: A\n---\nx\n")
+    monkeypatch.chdir(work)
+    relative = api.import_(Path(".."), tmp_path / "pack2")
+    assert not relative.failed, [str(f) for r in relative.reports for f in r.findings]
