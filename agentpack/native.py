@@ -1,9 +1,7 @@
 """Reading native files (an agent of some tool, say), shared by every target's reader: the
-per-file report, names, model ids, and the contract of a reader.
-
-Native files come from the internet: with ``lenient``, the usual mistakes are repaired
-(``repair.py``) and each repair is reported; without it each is an error with file:line:col.
-"""
+per-file report, names, model ids, and the contract of a reader. Native files come from the
+internet: with ``lenient``, the usual mistakes are repaired (``repair.py``) and reported;
+without it each is an error with file:line:col."""
 
 from __future__ import annotations
 
@@ -231,9 +229,8 @@ CLAUDE_FAMILY = re.compile(r"(?i)(?:^|[-_/ .])(haiku|sonnet|opus|fable)(?:$|[-_ 
 
 
 def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> ModelRef | None:
-    """A native model name -> the pack's model reference.
-
-    A name that is an alias of the pack's (built in or its own) is that alias, whatever the
+    """A native model name -> the pack's model reference. A name that is an alias of the
+    pack's (built in or its own) is that alias, whatever the
     dialect of the file (``model: sonnet`` beside opencode fields); so is the id an alias
     has for the file's tool. A name the file's tool cannot use (a bare name in opencode)
     becomes its Claude family's alias when it names one, else it is dropped; either way
@@ -311,9 +308,8 @@ class Importing(Protocol):
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> list[str]:
         """Metadata for a new pack's manifest, from the first plugin read; ``EXTRAS``:
-        blocks of the manifest by target, mappings of mappings (Claude Code's
-        ``userConfig`` options), gathered from every plugin read. The entries another
-        plugin gave first, with another value, are returned (``userConfig.key``)."""
+        blocks by target, mappings of mappings (Claude Code's ``userConfig``), gathered
+        from every plugin read; returns the entries another plugin gave another value."""
         ...
 
     def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:
@@ -332,6 +328,11 @@ class Importing(Protocol):
         every agent of the import: they are held to that."""
         ...
 
+    def server_named(self, native: str, name: str) -> None:
+        """A server read as ``native`` is ``name`` in the pack: every item's tools of it,
+        read before or after, are renamed at the end (``my_server`` is ``my-server``)."""
+        ...
+
     def counts(self) -> tuple[int, int, int]: ...
 
     def env(self) -> ImportEnv: ...
@@ -341,8 +342,7 @@ class Importing(Protocol):
         ...
 
     def first(self, path: Path) -> bool:
-        """True the first time a file is asked about in this import (a configuration two
-        ways lead to is read once)."""
+        """True the first time a file is asked about in this import (read once)."""
         ...
 
 

@@ -37,6 +37,13 @@ _SERVER = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 other character into ``_`` (``company.jira`` -> ``mcp__company_jira__...``), so a rule
 spelled with a dot would match nothing."""
 _TOOL = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+
+
+def server_name(name: str) -> str:
+    """A server's name as Claude Code and opencode put it in its tools' names."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)
+
+
 MCP_ID = re.compile(rf"^mcp:(?:\*|(?P<server>{_SERVER})(?:/(?P<tool>\*|{_TOOL}))?)$")
 
 

@@ -23,6 +23,7 @@ from agentpack.importers.imported import Imported as Imported
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import loose_files, markdown_files, resources, unread_folders
+from agentpack.permissions import is_tool_id, server_name
 from agentpack.source import project_of
 
 AUTO = "auto"
@@ -83,6 +84,7 @@ class _Run:
         self.skipped_at.append(path.resolve())
 
     def finish(self) -> Imported:
+        servernames.rename(self.out, (0, 0, 0), self.out.renamed)
         servernames.hold(self.out)
         return self._finish()
 
@@ -127,6 +129,11 @@ class _Run:
 
     def rename_servers(self, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
         servernames.rename(self.out, since, servers)
+
+    def server_named(self, native: str, name: str) -> None:
+        for said in {native, server_name(native)} - {name}:
+            if is_tool_id(f"mcp:{said}"):
+                self.out.renamed[said] = name
 
     def hold_tools(self, server: str, off: Sequence[str], only: Sequence[str] | None) -> None:
         self.out.holds.append((server, tuple(off), None if only is None else tuple(only)))

@@ -35,6 +35,8 @@ class Imported:
     """Files and folders of a tool's tree that were not read, with why."""
     servers: list[McpServer] = field(default_factory=list)
     hooks: list[Hook] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Servers' names as items read call them -> the pack's (``my_server``: ``my-server``)."""
     holds: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = field(default_factory=list)
     """Servers whose own settings take tools away from every agent: (server, the tools
     turned off, the only tools left on or None)."""

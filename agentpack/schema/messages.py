@@ -7,13 +7,12 @@ act on, so each error kind is translated here, and placed at the field it is abo
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from agentpack.errors import Finding, Severity, did_you_mean
-from agentpack.permissions import TOOLS
+from agentpack.permissions import TOOLS, is_tool_id, server_name
 from agentpack.yamldoc import Located, field_name
 
 if TYPE_CHECKING:
@@ -110,13 +109,13 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         )
         return f"expected {words}, got {_describe(value)}{tip}", path, False
     if _is_tool_slot(path) and kind in ("anyOf", "pattern", "enum"):
-        server = str(value)[4:].partition("/")[0] if str(value).startswith("mcp:") else ""
-        if server and re.fullmatch(r"[A-Za-z0-9][^/]*", server):
-            fixed = re.sub(r"[^A-Za-z0-9_-]", "_", server)
+        server, slash, rest = str(value)[4:].partition("/")
+        fixed = f"mcp:{server_name(server)}{slash}{rest}"
+        if str(value).startswith("mcp:") and server[:1].isalnum() and is_tool_id(fixed):
             return (
                 f"{value!r}: Claude Code and opencode name the tools of server {server!r} "
-                f"{fixed}_..., turning each character but letters, digits, '-' and '_' into "
-                f"'_', so this rule would match nothing; write mcp:{fixed}",
+                f"{server_name(server)}_..., turning each character but letters, digits, "
+                f"'-' and '_' into '_', so this rule would match nothing; write {fixed}",
                 path,
                 False,
             )

@@ -20,6 +20,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Hook, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
+from agentpack.permissions import server_name
 from agentpack.source import within
 from agentpack.targets.parts import CLAUDE_EVENTS
 from agentpack.targets.readparts import Spelling, scripts, words
@@ -319,7 +320,7 @@ def matcher_tools(matcher: str, names: Mapping[str, str]) -> tuple[str, ...] | N
     for name in (n.strip() for n in matcher.split("|")):
         if name.startswith("mcp__"):
             server, _, tool = name[5:].partition("__")
-            server = re.sub(r"^plugin_[^_]+_", "", server)
+            server = server_name(re.sub(r"^plugin_[^_]+_", "", server))
             if server in (".*", "*"):
                 ids.append("mcp:*")
             elif not _NAME.fullmatch(server) or not _TOOL.fullmatch(tool):

@@ -143,6 +143,7 @@ def servers(
             continue
         if server.name != name:
             report.approximated.append(f"mcpServers.{name} (named {server.name!r} in the pack)")
+            run.server_named(name, server.name)
         for key in sorted(k for k in spec if k not in _SERVER_KEYS):
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")

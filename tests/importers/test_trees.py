@@ -341,3 +341,40 @@ def test_the_fence_of_an_import_is_the_project_and_never_the_home_folder(
     monkeypatch.chdir(work)
     relative = api.import_(Path(".."), tmp_path / "pack2")
     assert not relative.failed, [str(f) for r in relative.reports for f in r.findings]
+
+
+@pytest.mark.parametrize(
+    ("server", "said", "pack"),
+    [("my_server", "my_server", "my-server"), ("company.jira", "company_jira", "company-jira")],
+)
+def test_a_servers_tools_follow_it_when_the_pack_renames_it(
+    tmp_path: Path, server: str, said: str, pack: str
+) -> None:
+    """A server whose name a pack cannot keep (``my_server`` is ``my-server``) takes its
+    tools with it: an agent's ``mcp__my_server__delete`` deny would otherwise name a
+    server the pack does not have, and match nothing in the export."""
+    claude = tmp_path / "in" / ".claude"
+    (claude / "agents").mkdir(parents=True)
+    (tmp_path / "in" / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {server: {"command": "srv"}}})
+    )
+    (claude / "agents" / "a.md").write_text(
+        f"---\nname: a\ndescription: A\ndisallowedTools: mcp__{said}__delete\n---\nGo.\n"
+    )
+    (claude / "settings.json").write_text(
+        json.dumps(
+            {
+                "hooks": {
+                    "PreToolUse": [
+                        {
+                            "matcher": f"mcp__{server}__create",
+                            "hooks": [{"type": "command", "command": "echo hi"}],
+                        }
+                    ]
+                }
+            }
+        )
+    )
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "a")
+    assert policy.tool(f"mcp:{pack}/delete") is Decision.DENY
+    assert not any(t.startswith(f"mcp:{said}") for t in policy.tools)

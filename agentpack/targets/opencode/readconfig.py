@@ -13,6 +13,7 @@ from agentpack import jsontext
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import ImportEnv, Importing, Native
+from agentpack.permissions import server_name
 from agentpack.source import decode_error
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
@@ -361,6 +362,7 @@ def _tools(matcher: str) -> tuple[str, ...] | None:
             ids.append("mcp:*")
         elif "_" in name:
             server, _, tool = name.partition("_")
+            server = server_name(server)
             ids.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
         else:
             return None

@@ -21,6 +21,7 @@ from agentpack.permissions import (
     is_tool_id,
     pattern_priority,
     sample_command,
+    server_name,
     wildcard_match,
 )
 from agentpack.yamldoc import Located
@@ -262,7 +263,7 @@ def _sanitized(tools: dict[str, Decision], report: FileReport) -> None:
         if decision is Decision.ALLOW:
             report.dropped.append(f"permission: {tool} (a server name no tool can have)")
             continue
-        fixed = "mcp:" + re.sub(r"[^A-Za-z0-9_-]", "_", server) + (f"/{rest}" if rest else "")
+        fixed = f"mcp:{server_name(server)}" + (f"/{rest}" if rest else "")
         if not is_tool_id(fixed):
             fixed = "mcp:*"
         tools[fixed] = min(decision, tools.get(fixed, decision))
