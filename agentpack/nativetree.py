@@ -47,10 +47,11 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
             if path.is_symlink() and not within(path, folder):
                 report.dropped.append(f"{rel} (a symlink out of the skill)")
                 continue
-            if secret_file(rel):
+            data = path.read_bytes()
+            if secret_file(rel, data):
                 report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
                 continue
-            out.append(Resource(rel, path.read_bytes(), is_executable(path)))
+            out.append(Resource(rel, data, is_executable(path)))
     return tuple(out)
 
 

@@ -195,15 +195,24 @@ def args_secrets(args: list[str]) -> list[str | None]:
 
 
 _SECRET_FILE = re.compile(
-    r"(^|/)(\.env(\.[^/]*)?|\.netrc|\.npmrc|\.pypirc|\.git-credentials|credentials[^/]*"
-    r"|id_(rsa|dsa|ecdsa|ed25519)(_sk)?)$|\.(pem|key|p12|pfx|jks|keystore)$",
+    r"(^|/)(\.env(\.[^/]*)?|\.envrc|\.netrc|\.npmrc|\.pypirc|\.pgpass|\.htpasswd"
+    r"|\.git-credentials|id_(rsa|dsa|ecdsa|ed25519)(_sk)?"
+    r"|credentials(\.(json|ya?ml|toml|ini|cfg|conf|txt|csv|xml|properties))?"
+    r"|[^/]*service[-_]?account[^/]*\.json)$"
+    r"|\.(pem|key|p12|pfx|jks|keystore|ppk|tfvars)$",
     re.IGNORECASE,
 )
-_TEMPLATE = re.compile(r"\.(example|sample|template|dist)$", re.IGNORECASE)
+_TEMPLATE = re.compile(r"(^|[._-])(example|sample|template|dist)([._-]|$)", re.IGNORECASE)
 
 
-def secret_file(rel: str) -> bool:
+def secret_file(rel: str, data: bytes | None = None) -> bool:
     """Whether a file's name says it holds credentials (``.env``, a private key, a
-    ``credentials`` file): copied with a skill or a hook, it would land in every target's
-    folder, which is committed. ``.env.example`` and the like are templates."""
-    return _SECRET_FILE.search(rel) is not None and _TEMPLATE.search(rel) is None
+    ``credentials.json``): copied with a skill or a hook, it would land in every target's
+    folder, which is committed. Templates (``.env.example``) are not; a ``.pem`` whose
+    bytes (``data``, when given) hold no private key is a certificate."""
+    name = rel.rsplit("/", 1)[-1]
+    if _SECRET_FILE.search(rel) is None or _TEMPLATE.search(name):
+        return False
+    if data is not None and name.lower().endswith(".pem"):
+        return b"PRIVATE KEY" in data
+    return True

@@ -448,3 +448,24 @@ def test_large_body_under_the_limit_loads(make_pack: MakePack) -> None:
 @given(st.text(st.characters(min_codepoint=0, max_codepoint=0x3000)))
 def test_the_fast_control_check_agrees_with_the_pattern(text: str) -> None:
     assert doc.has_control(text) == (doc.CONTROL.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "secret"),
+    [
+        ("references/credentials.md", b"# How to set credentials", False),
+        ("credentials.example.json", b"{}", False),
+        ("ca.pem", b"-----BEGIN CERTIFICATE-----", False),
+        ("deploy.pem", b"-----BEGIN RSA PRIVATE KEY-----", True),
+        ("gcp-service-account.json", b"{}", True),
+        ("x.ppk", b"", True),
+        (".env.local", b"A=1", True),
+        ("prod.tfvars", b"a = 1", True),
+    ],
+)
+def test_a_credential_file_is_told_by_its_name_and_a_pem_by_its_bytes(
+    name: str, data: bytes, secret: bool
+) -> None:
+    from agentpack.secrets import secret_file
+
+    assert secret_file(name, data) is secret

@@ -163,14 +163,6 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
             )
             continue
         seen[key] = rel
-        if secret_file(rel):
-            files.report_at(
-                where,
-                (1, 1),
-                "this file may hold credentials (by its name), and would be copied into "
-                "every target's folder; keep it out of the skill",
-            )
-            continue
         resolved = path.resolve()
         if resolved != real_root and real_root not in resolved.parents:
             files.report_at(
@@ -187,7 +179,15 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
             )
             continue
         try:
-            out.append(Resource(rel, files.read(resolved, where), is_executable(resolved)))
+            data = files.read(resolved, where)
         except SourceError as exc:
             files.report_at(where, (1, 1), f"cannot read this resource: {exc.message}")
+            continue
+        if secret_file(rel, data):
+            message = "this file may hold credentials (by its name), and would be copied into"
+            files.report_at(
+                where, (1, 1), f"{message} every target's folder; keep it out of the skill"
+            )
+            continue
+        out.append(Resource(rel, data, is_executable(resolved)))
     return tuple(out)

@@ -82,8 +82,6 @@ def read_pack_file(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | 
     path = fields.files.root / rel
     if problem is None and (path.is_symlink() or not within(path, fields.files.root)):
         problem = "is a symlink, or in a linked folder; name the file itself"
-    if problem is None and secret_file(rel):
-        problem = "names a file that may hold credentials, which would be copied with the pack"
     if problem is not None:
         fields.report(doc, where, f"the path {problem}")
         return None
@@ -91,10 +89,16 @@ def read_pack_file(fields: Fields, doc: Doc, where: Path_, rel: str) -> bytes | 
         fields.report(doc, where, f"cannot read {rel}: no such file")
         return None
     try:
-        return read_bytes(path)[0]
+        data = read_bytes(path)[0]
     except SourceError as exc:
         fields.report(doc, where, f"cannot read {rel}: {exc.message}")
         return None
+    if secret_file(rel, data):
+        fields.report(
+            doc, where, "the path names a file that may hold credentials, copied with the pack"
+        )
+        return None
+    return data
 
 
 def check_groups(

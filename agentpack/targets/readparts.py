@@ -60,10 +60,11 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
             rel = PurePosixPath(*parts).as_posix()
-            if secret_file(rel):
+            data = path.read_bytes()
+            if secret_file(rel, data):
                 report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
                 continue
-            found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
+            found[rel] = Resource(rel, data, is_executable(path))
     return found
 
 
