@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,18 @@ class FileReport:
             return False
         message = f"a link to {path.resolve()}, outside the folder imported: not read"
         self.error(1, 1, "-", message + " (a link may name any file); copy the file in")
+        return True
+
+    def restricts(self, fm: Mapping[str, Any], key: str) -> bool:
+        """Whether a flag that takes something away (``readonly``) is on: ``true``, or a
+        text that says so (``"true"``, ``yes``), which a tool may read either way; the
+        narrower reading is taken, and said."""
+        said = fm.get(key)
+        if said is True:
+            return True
+        if str(said).strip().lower() not in ("true", "yes", "on", "1"):
+            return False
+        self.approximated.append(f"{key}: {said!r} (not the boolean true: read as true, narrower)")
         return True
 
     def warn(self, line: int, col: int, fieldname: str, message: str) -> None:

@@ -256,19 +256,24 @@ class ClaudeLab:
         with model_server(_Messages) as (url, requests):
             env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "lab"}
 
-            def ask(agent: str) -> set[str]:
+            def ask(agent: str) -> dict[str, Any]:
                 before = len(requests)
                 done = lab.run(
                     claude, ["-p", "hi", "--agent", agent], work / "home", project, env=env
                 )
                 assert len(requests) > before, (agent, done.stdout, done.stderr[-2000:])
-                names = offered(requests[-1])
+                # the agent's own turn, not a side call (a title, say): its system prompt
+                # is the long one, with the environment and the agent's prompt in it
+                turn = max(requests[before:], key=lambda r: len(json.dumps(r.get("system"))))
+                names = offered(turn)
                 unknown = {n for n in names - SESSION if n not in CANONICAL}
                 assert not {n for n in unknown if not n.startswith("mcp__")}, (agent, unknown)
-                return names
+                return turn
 
-            every = ask(probe)
-            top = {str(t.get("name", "")) for t in requests[-1].get("tools", [])}
+            turn = ask(probe)
+            assert any("probe" in t for t in _texts(turn.get("system"))), "not the agent's turn"
+            every = offered(turn)
+            top = {str(t.get("name", "")) for t in turn.get("tools", [])}
             # the tools it names in a message only: none found means that message changed
             assert every - top, f"no deferred tools found in Claude Code's request: {every}"
             here = {CANONICAL[n] for n in every if n in CANONICAL}
@@ -279,11 +284,12 @@ class ClaudeLab:
                 if not path.is_file():
                     continue
                 lines = path.read_text(encoding="utf-8").partition("\n---")[0].splitlines()
-                key = tuple(line for line in lines if line.startswith(("tools:", "disallowed")))
+                said = ("tools:", "disallowed", "permissionMode:")
+                key = tuple(line for line in lines if line.startswith(said))
                 if key in seen:
                     continue
                 seen.add(key)
-                names = ask(called)
+                names = offered(ask(called))
                 for tool, decision in agent_tools(agent.policy).effective.items():
                     got = {n for n in names if CANONICAL.get(n) == tool}
                     if decision is Decision.DENY:

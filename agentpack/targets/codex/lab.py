@@ -62,22 +62,22 @@ class _Responses(StandIn):
 
 def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> str:
     """``codex exec`` in ``project`` (Codex's home: ``home/.codex``) against a stand-in
-    model that runs ``command`` in the shell: what Codex gave back as the call's result."""
-    codex_home = home / ".codex"
-    config = codex_home / "config.toml"
-    provider = (
-        'model = "lab"\nmodel_provider = "lab"\n'
-        f'[projects."{project}"]\ntrust_level = "trusted"\n'
-        '[model_providers.lab]\nname = "lab"\nwire_api = "responses"\nenv_key = "LAB_KEY"\n'
-    )
+    model that runs ``command`` in the shell: what Codex gave back as the call's result.
+    The provider comes as ``-c`` overrides: the user's config.toml stays as it is."""
     answering = type("Running", (_Responses,), {"shell": command})
     with model_server(answering, "/v1") as (url, requests):
-        text = config.read_text(encoding="utf-8") if config.is_file() else ""
-        config.write_text(provider + f'base_url = "{url}"\n' + text, encoding="utf-8")
-        env = {"CODEX_HOME": str(codex_home), "LAB_KEY": "lab"}
-        args = ["exec", *flags, "--skip-git-repo-check", "go"]
-        done = lab.run(lab.binary(CLIENT), args, home, project, env=env)
-        config.write_text(text, encoding="utf-8")
+        provider = f'{{name="lab", base_url="{url}", wire_api="responses", env_key="LAB_KEY"}}'
+        overrides = [
+            "model=lab",
+            "model_provider=lab",
+            f"model_providers.lab={provider}",
+            f'projects."{project}".trust_level="trusted"',
+        ]
+        env = {"CODEX_HOME": str(home / ".codex"), "LAB_KEY": "lab"}
+        args = ["exec", *(a for o in overrides for a in ("-c", o)), *flags]
+        done = lab.run(
+            lab.binary(CLIENT), [*args, "--skip-git-repo-check", "go"], home, project, env=env
+        )
         results = [
             str(i.get("output"))
             for request in requests

@@ -109,8 +109,8 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
             report.mapped.append(key)
         elif key in ("user-invocable", "disable-model-invocation", "infer"):
             report.mapped.append(key)
-        elif key in ("disallowedTools", "disallowed-tools", "readonly") and fm[key]:
-            continue  # read above, as the narrower policy its author meant
+        elif key in ("disallowedTools", "disallowed-tools", "readonly"):
+            continue  # read above (agent_policy), as the narrower policy its author meant
         elif key == "mcp-servers":  # every agent would have it as a pack server: by hand
             names = ", ".join(map(str, value)) if isinstance(value, dict) else "?"
             report.dropped.append(

@@ -101,12 +101,21 @@ def denied(policy: Policy | None, tool: str) -> Policy:
     base = policy or Policy.build(Decision.ALLOW)
     by = {d: [t for t, got in base.tools.items() if got is d] for d in Decision}
     deny = [*by[Decision.DENY], tool]
-    bash = {rule.pattern: rule.decision for rule in base.bash} or None
+    bash = None if tool == "bash" else {r.pattern: r.decision for r in base.bash} or None
     return Policy.build(base.default, by[Decision.ALLOW], by[Decision.ASK], deny, bash)
 
 
-_DENY_ONLY = {"websearch": ("websearch",), "skill": ("skill",), "ls": ("list",)}
-"""Claude Code's names with no Copilot alias, read in a deny list only."""
+_DENY_ONLY = {
+    "websearch": ("websearch",),
+    "skill": ("skill",),
+    "ls": ("list",),
+    **dict.fromkeys(("powershell", "monitor", "repl"), ("bash",)),
+    **dict.fromkeys(("workflow", "sendmessage", "listagents", "remotetrigger"), ("task",)),
+    **dict.fromkeys(("taskcreate", "taskupdate", "tasklist", "taskget"), ("todo",)),
+    **dict.fromkeys(("enterworktree", "exitworktree"), ("write",)),
+}
+"""Claude Code's names with no Copilot alias (its parts of tools too), read in a deny list
+only."""
 
 
 def denied_ids(names: list[str], report: FileReport, key: str) -> list[str]:
@@ -154,7 +163,7 @@ def agent_policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
             report.approximated.append(f"{key} (Copilot ignores it; read as denied, narrower)")
             for tool in denied_ids(split_list(fm[key]), report, key):
                 policy = denied(policy, tool)
-    if fm.get("readonly") is True:  # Cursor's: no edits, no shell, no MCP tools
+    if report.restricts(fm, "readonly"):  # Cursor's: no edits, no shell, no MCP tools
         report.approximated.append("readonly (Copilot ignores it; read as Cursor reads it)")
         for tool in ("write", "edit", "notebook", "bash", "mcp:*"):
             policy = denied(policy, tool)

@@ -62,12 +62,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     report.mapped += list(extras)
     for key in sorted(fm.keys() - {"name", "description", "model", "readonly", "is_background"}):
         report.dropped.append(f"{key} (Cursor agents have no such field)")
-    said = fm.get("readonly")
-    readonly = said is True or str(said).strip().lower() in ("true", "yes", "on", "1")
-    if readonly and said is not True:
-        report.approximated.append(
-            f"readonly: {said!r} (not the boolean true; read as readonly, the narrower)"
-        )
+    readonly = report.restricts(fm, "readonly")
     if readonly:
         report.approximated.append(
             "readonly: true (Cursor also stops the shell commands it judges to change "

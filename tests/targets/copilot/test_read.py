@@ -156,6 +156,7 @@ def test_an_agents_list_holding_it_to_some_subagents_gives_no_task(
         ("disallowedTools: Bash, Write, WebSearch", ["bash", "write", "edit", "websearch"]),
         ("disallowed-tools: [mcp__jira__create_issue, Grep]", ["mcp:jira", "grep", "glob"]),
         ("readonly: true", ["write", "edit", "notebook", "bash", "mcp:*"]),
+        ("readonly: 'true'", ["write", "edit", "notebook", "bash", "mcp:*"]),
     ],
 )
 def test_a_restriction_copilot_ignores_is_read_as_its_author_meant(
