@@ -37,7 +37,7 @@ class FileReport:
         if self.fence is None or within(path, self.fence):
             return False
         message = f"a link to {path.resolve()}, outside the folder imported: not read"
-        self.error(1, 1, "-", message + " (a link may name any file); copy the file in")
+        self.warn(1, 1, "-", message + " (a link may name any file); copy the file in")
         return True
 
     def restricts(self, fm: Mapping[str, Any], key: str) -> bool:

@@ -194,25 +194,27 @@ def args_secrets(args: list[str]) -> list[str | None]:
     return found
 
 
+_KEY_FILE = re.compile(r"\.(pem|key|p12|pfx|jks|keystore|ppk)$", re.IGNORECASE)
 _SECRET_FILE = re.compile(
     r"(^|/)(\.env(\.[^/]*)?|\.envrc|\.netrc|\.npmrc|\.pypirc|\.pgpass|\.htpasswd"
-    r"|\.git-credentials|id_(rsa|dsa|ecdsa|ed25519)(_sk)?"
-    r"|credentials(\.(json|ya?ml|toml|ini|cfg|conf|txt|csv|xml|properties))?"
-    r"|[^/]*service[-_]?account[^/]*\.json)$"
-    r"|\.(pem|key|p12|pfx|jks|keystore|ppk|tfvars)$",
+    r"|\.git-credentials|\.docker/config\.json|id_(rsa|dsa|ecdsa|ed25519)(_sk)?"
+    r"|credentials([._-][^/]*)?|secrets?\.(ya?ml|json|toml|env|ini)"
+    r"|[^/]*service[-_]?account[^/]*\.json|[^/]*\.tfvars)$",
     re.IGNORECASE,
 )
 _TEMPLATE = re.compile(r"(^|[._-])(example|sample|template|dist)([._-]|$)", re.IGNORECASE)
+_PROSE_OR_CODE = re.compile(r"\.(md|markdown|txt|rst|html|py|js|ts|sh|rb|go)$", re.IGNORECASE)
 
 
 def secret_file(rel: str, data: bytes | None = None) -> bool:
     """Whether a file's name says it holds credentials (``.env``, a private key, a
     ``credentials.json``): copied with a skill or a hook, it would land in every target's
-    folder, which is committed. Templates (``.env.example``) are not; a ``.pem`` whose
-    bytes (``data``, when given) hold no private key is a certificate."""
+    folder, which is committed. A key file is one whatever else its name says, but a
+    ``.pem`` whose bytes (``data``, when given) hold no private key is a certificate;
+    templates (``.env.example``) and docs or code about credentials are not."""
     name = rel.rsplit("/", 1)[-1]
-    if _SECRET_FILE.search(rel) is None or _TEMPLATE.search(name):
+    if _KEY_FILE.search(name):
+        return data is None or not name.lower().endswith(".pem") or b"PRIVATE KEY" in data
+    if _SECRET_FILE.search(rel) is None:
         return False
-    if data is not None and name.lower().endswith(".pem"):
-        return b"PRIVATE KEY" in data
-    return True
+    return not (_TEMPLATE.search(name) or _PROSE_OR_CODE.search(name))

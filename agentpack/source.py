@@ -163,11 +163,11 @@ def project_of(path: Path) -> Path:
     own folders (``.github/plugin/plugin.json`` is the repository's, as is ``.claude/``),
     whose files may link to the rest of it; never up to the home folder (``~/.claude``
     is fenced at itself, so a link there to ~/.ssh is not read)."""
-    folder = path.resolve()
+    folder = Path(os.path.abspath(path))  # not through links: the fence is where it was given
     folder = folder if folder.is_dir() else folder.parent
-    home = Path.home().resolve()
+    home = Path(os.path.abspath(Path.home()))
     while folder.name.startswith(".") or folder.name in ("plugin", "plugins"):
         if folder.parent in (home, folder):
             break
         folder = folder.parent
-    return folder
+    return folder.resolve()

@@ -461,6 +461,14 @@ def test_the_fast_control_check_agrees_with_the_pattern(text: str) -> None:
         ("x.ppk", b"", True),
         (".env.local", b"A=1", True),
         ("prod.tfvars", b"a = 1", True),
+        ("keys/deploy-dist.pem", b"-----BEGIN RSA PRIVATE KEY-----", True),
+        ("template.key", b"", True),
+        ("credentials-prod.json", b"{}", True),
+        ("credentials.json.bak", b"{}", True),
+        (".docker/config.json", b"{}", True),
+        ("secrets.yaml", b"a: 1", True),
+        ("credentials.py", b"", False),
+        ("id_rsa.pub", b"ssh-rsa AAAA", False),
     ],
 )
 def test_a_credential_file_is_told_by_its_name_and_a_pem_by_its_bytes(

@@ -49,6 +49,8 @@ def body_notes(
             f"{title} does not run the body's !`command` lines ({runs} their output in the "
             "prompt): they are written as text; say in the body what to run to be sure",
         )
+    if isinstance(item, Command) and title != "VS Code":  # VS Code applies the list itself
+        tool_list_notes(target, title, item, report)
     claude = item.extras.get("claude")
     kind = "command" if isinstance(item, Command) else "skill"
     for key, what in (("disallowed-tools", "takes tools away"), ("hooks", "runs its hooks")):
@@ -81,6 +83,21 @@ def body_notes(
             Change.DROPPED,
             f"{title} does not fill in {named[0]} (Claude Code does): it is written as text; "
             "name the path from the project's folder, or the skill's own files by their path",
+        )
+
+
+def tool_list_notes(target: str, title: str, command: Command, report: Report) -> None:
+    """A VS Code prompt's own tools list (``copilot: {tools: [...]}``), which only VS Code
+    applies: ``title`` runs the command with every tool its agent has, so a warning."""
+    copilot = command.extras.get("copilot")
+    if isinstance(copilot, Mapping) and isinstance(copilot.get("tools"), list):
+        report.add(
+            target,
+            command,
+            "copilot.tools",
+            Change.UNGUARDED,
+            f"VS Code runs the prompt with only the tools it lists; {title} runs the command "
+            "with every tool its agent has: hold the agents that may run it to fewer tools",
         )
 
 

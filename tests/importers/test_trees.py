@@ -210,7 +210,8 @@ def test_a_skills_credential_files_are_not_imported(tmp_path: Path) -> None:
 )
 def test_a_file_linked_from_outside_the_folder_is_never_read(tmp_path: Path, rel: str) -> None:
     """A cloned repository's ``x.agent.md -> ~/.ssh/config`` would put that file in the
-    pack, and from there in every target's folder: such a link is refused, saying so."""
+    pack, and from there in every target's folder: such a link is not read, with a warning
+    (the rest of the folder still comes)."""
     secret = tmp_path / "home" / "config"
     secret.parent.mkdir()
     secret.write_text("---\ndescription: Host github.com IdentityFile ~/.ssh/id\n---\nsecret\n")
@@ -220,9 +221,8 @@ def test_a_file_linked_from_outside_the_folder_is_never_read(tmp_path: Path, rel
     real = link.parent / ("y.md" if rel.startswith("agents") else "y.agent.md")
     real.write_text("---\ndescription: A real one\n---\nFine.\n")
     result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert result.failed
     said = [str(f) for r in result.reports for f in r.findings]
-    assert any("outside the folder imported" in s for s in said), said
+    assert any("warning: -: a link to" in s and "outside the folder" in s for s in said), said
     pack = tmp_path / "pack"
     assert not any("secret" in p.read_text() for p in pack.rglob("*.md")) if pack.exists() else True
 
@@ -378,3 +378,28 @@ def test_a_servers_tools_follow_it_when_the_pack_renames_it(
     policy = imported_policy(tmp_path / "in", tmp_path / "pack", "a")
     assert policy.tool(f"mcp:{pack}/delete") is Decision.DENY
     assert not any(t.startswith(f"mcp:{said}") for t in policy.tools)
+
+
+def test_the_fence_is_where_the_folder_was_given_not_where_its_link_leads(
+    tmp_path: Path,
+) -> None:
+    """``repo/.github -> elsewhere`` fences at the repository, not at the link's target: a
+    linked tool folder whose agents link back into the repository imports, and one whose
+    target is outside it is not read."""
+    repo = tmp_path / "repo"
+    (repo / "config" / "github" / "agents").mkdir(parents=True)
+    (repo / "shared").mkdir()
+    (repo / "shared" / "a.md").write_text("---\ndescription: Shared\n---\nFine.\n")
+    (repo / "config" / "github" / "agents" / "a.agent.md").symlink_to(repo / "shared" / "a.md")
+    (repo / ".github").symlink_to(repo / "config" / "github", target_is_directory=True)
+    inside = api.import_(repo / ".github", tmp_path / "p1")
+    assert not inside.failed, [str(f) for r in inside.reports for f in r.findings]
+    assert (tmp_path / "p1" / "agents" / "a.md").is_file()
+    other = tmp_path / "other"
+    (other / "elsewhere" / "agents").mkdir(parents=True)
+    (other / "elsewhere" / "agents" / "x.agent.md").write_text("---\ndescription: X\n---\nx\n")
+    (other / "repo").mkdir()
+    (other / "repo" / ".github").symlink_to(other / "elsewhere", target_is_directory=True)
+    outside = api.import_(other / "repo" / ".github", tmp_path / "p2")
+    said = [str(f) for r in outside.reports for f in r.findings]
+    assert any("outside the folder imported" in s for s in said), said

@@ -256,22 +256,25 @@ class ClaudeLab:
         with model_server(_Messages) as (url, requests):
             env = {"ANTHROPIC_BASE_URL": url, "ANTHROPIC_API_KEY": "lab"}
 
-            def ask(agent: str) -> dict[str, Any]:
+            def ask(agent: str, prompt: str) -> dict[str, Any]:
                 before = len(requests)
                 done = lab.run(
                     claude, ["-p", "hi", "--agent", agent], work / "home", project, env=env
                 )
-                assert len(requests) > before, (agent, done.stdout, done.stderr[-2000:])
-                # the agent's own turn, not a side call (a title, say): its system prompt
-                # is the long one, with the environment and the agent's prompt in it
-                turn = max(requests[before:], key=lambda r: len(json.dumps(r.get("system"))))
+                # the agent's own turn, not a side call (a title, say): the one whose system
+                # prompt holds the agent's
+                mark = next((ln.strip()[:40] for ln in prompt.splitlines() if ln.strip()), "")
+                turns = [
+                    r for r in requests[before:] if any(mark in t for t in _texts(r.get("system")))
+                ]
+                assert turns, (agent, mark, done.stdout, done.stderr[-2000:])
+                turn = turns[-1]
                 names = offered(turn)
                 unknown = {n for n in names - SESSION if n not in CANONICAL}
                 assert not {n for n in unknown if not n.startswith("mcp__")}, (agent, unknown)
                 return turn
 
-            turn = ask(probe)
-            assert any("probe" in t for t in _texts(turn.get("system"))), "not the agent's turn"
+            turn = ask(probe, "probe")
             every = offered(turn)
             top = {str(t.get("name", "")) for t in turn.get("tools", [])}
             # the tools it names in a message only: none found means that message changed
@@ -283,13 +286,14 @@ class ClaudeLab:
                 path = folder / f"{called}.md"
                 if not path.is_file():
                     continue
-                lines = path.read_text(encoding="utf-8").partition("\n---")[0].splitlines()
+                head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+                lines = head.splitlines()
                 said = ("tools:", "disallowed", "permissionMode:")
                 key = tuple(line for line in lines if line.startswith(said))
                 if key in seen:
                     continue
                 seen.add(key)
-                names = offered(ask(called))
+                names = offered(ask(called, body))
                 for tool, decision in agent_tools(agent.policy).effective.items():
                     got = {n for n in names if CANONICAL.get(n) == tool}
                     if decision is Decision.DENY:

@@ -17,7 +17,13 @@ from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
 from agentpack.targets.claude.servers import plugin_tool_names
-from agentpack.targets.common import agent_name, describe, skill_fields, skill_files
+from agentpack.targets.common import (
+    agent_name,
+    describe,
+    skill_fields,
+    skill_files,
+    tool_list_notes,
+)
 
 NAME = "claude"
 
@@ -122,6 +128,7 @@ def _color(agent: Agent, report: Report) -> str | None:
 
 
 def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
+    tool_list_notes(NAME, "Claude Code", command, report)
     fields: dict[str, Any] = {
         "description": command.description,
         "argument-hint": command.argument_hint,

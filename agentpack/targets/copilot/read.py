@@ -144,17 +144,20 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
     agent_name = fm.get("agent", fm.get("mode"))
     if agent_name is not None:
         report.mapped.append("agent")
+    extras: dict[str, Any] = {}
     for key in fm.keys() - {"name", "description", "argument-hint", "model", "agent", "mode"}:
-        if key == "tools":  # a restriction lost: said as a warning, not a dropped field
+        if key == "tools":  # a restriction VS Code alone applies: kept, and said
             line, col = native.located.pos(("tools",), key=True) if native.located else (1, 1)
             report.warn(
                 line,
                 col,
                 "tools",
-                "the prompt's tools list is not carried: a pack's command runs with its "
-                "agent's tools (or the session's), which may be more; name an agent with "
-                "these tools as the command's agent",
+                "the prompt's tools list is kept as copilot.tools, which VS Code alone "
+                "applies: elsewhere the command runs with its agent's tools (or the "
+                "session's), which may be more; name an agent with these tools as its agent",
             )
+            if isinstance(fm["tools"], list):
+                extras["tools"] = [str(t) for t in fm["tools"]]
             continue
         report.dropped.append(f"{key} (no canonical field)")
 
@@ -173,6 +176,7 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
         argument_hint=_text(fm.get("argument-hint")),
         agent=agent,
         model=model_ref(fm.get("model"), "copilot", env, report),
+        extras=MappingProxyType({"copilot": MappingProxyType(extras)} if extras else {}),
     )
 
 

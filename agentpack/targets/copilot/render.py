@@ -22,6 +22,7 @@ from agentpack.targets.common import (
     body_notes,
     describe,
     model_id,
+    tool_list_notes,
 )
 from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
 from agentpack.targets.copilot.permissions import agent_tools
@@ -87,6 +88,7 @@ def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         "argument-hint": command.argument_hint,
         "agent": _prompt_agent(command, env, report),
         "model": _model(command, command.model, env, report),
+        "tools": command.extras.get(NAME, {}).get("tools"),
     }
     if command.allowed_tools:
         report.add(
@@ -122,6 +124,7 @@ def _prompt_agent(command: Command, env: ItemEnv, report: Report) -> str | None:
 def command_file(command: Command, report: Report) -> OutFile:
     """A Copilot CLI command, Claude-style: ``$ARGUMENTS``, and ``$0``, ``$1``, ... counted
     from 0 (the CLI 1.0.102 expands them so)."""
+    tool_list_notes(NAME, "The Copilot CLI", command, report)
     for name, why in (
         ("agent", "a Copilot CLI command runs in the current agent"),
         ("model", "a Copilot CLI command runs on the session's model"),

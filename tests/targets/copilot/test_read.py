@@ -171,3 +171,22 @@ def test_a_restriction_copilot_ignores_is_read_as_its_author_meant(
     policy = imported_policy(tmp_path / "in", tmp_path / "pack", "safe")
     assert {t: policy.tool(t) for t in denied} == dict.fromkeys(denied, Decision.DENY)
     assert policy.tool("read") is Decision.ALLOW
+
+
+def test_a_prompts_tools_list_comes_back_in_vs_code_and_is_warned_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """A prompt's ``tools`` holds it to those tools in VS Code: kept as ``copilot.tools``
+    and written back into the prompt file; every other tool runs the command with its
+    agent's tools, which each says."""
+    prompts = tmp_path / "in" / ".github" / "prompts"
+    prompts.mkdir(parents=True)
+    (prompts / "context.prompt.md").write_text(
+        "---\ndescription: What context is needed\ntools: ['codebase']\n---\nAsk.\n"
+    )
+    assert not api.import_(tmp_path / "in", tmp_path / "pack").failed
+    result = api.export(tmp_path / "pack", ["copilot", "claude", "opencode"])
+    written = (tmp_path / "pack" / "dist" / "copilot" / "prompts" / "context.prompt.md").read_text()
+    assert "tools:\n  - codebase\n" in written
+    warned = {f.message.split(":")[0] for f in result.findings if f.field == "copilot.tools"}
+    assert warned == {"claude", "opencode", "copilot"}  # copilot: its CLI command
