@@ -264,10 +264,17 @@ class Policy:
 
 def renamed_tool(tool_id: str, servers: Mapping[str, str]) -> str:
     """An MCP tool id with its server named as ``servers`` says (a host's own name for a
-    server -> the pack's); any other id as it is."""
+    server -> the pack's); any other id as it is. A tool read from opencode's
+    ``<server>_<tool>`` split at the first ``_`` (``mcp:my/srv_delete``) belongs to the
+    longest server of ``servers`` its joined name starts with (``my_srv``)."""
     if not tool_id.startswith("mcp:"):
         return tool_id
     server, tool = mcp_parts(tool_id)
+    if server is not None and server not in servers and tool:
+        joined = f"{server}_{tool}"
+        longest = max((k for k in servers if joined.startswith(f"{k}_")), key=len, default=None)
+        if longest is not None:
+            return f"mcp:{servers[longest]}/{joined[len(longest) + 1 :]}"
     if server is None or server not in servers:
         return tool_id
     return f"mcp:{servers[server]}" + (f"/{tool}" if tool else "")
@@ -275,11 +282,15 @@ def renamed_tool(tool_id: str, servers: Mapping[str, str]) -> str:
 
 def renamed(policy: Policy, servers: Mapping[str, str]) -> Policy:
     """The policy with its MCP servers named as ``servers`` says; where two names become
-    one, the narrower decision."""
+    one, the narrower decision. A deny or ask whose tool was only guessed at by name
+    (``renamed_tool``'s split) holds for both readings."""
     tools: dict[str, Decision] = {}
     for tool_id, decision in policy.tools.items():
         key = renamed_tool(tool_id, servers)
         tools[key] = min(decision, tools.get(key, decision))
+        guessed = key != tool_id and mcp_parts(tool_id)[0] not in servers
+        if guessed and decision is not Decision.ALLOW:
+            tools[tool_id] = min(decision, tools.get(tool_id, decision))
     return dataclasses.replace(policy, tools=_freeze(tools))
 
 

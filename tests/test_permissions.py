@@ -155,3 +155,21 @@ def test_equal_policies_hash_alike_so_targets_can_reuse_their_work() -> None:
     assert rules is not None
     rules.clear()
     assert rules_v1(b).rules
+
+
+def test_a_tool_split_at_the_wrong_underscore_follows_its_renamed_server() -> None:
+    """opencode's ``my_srv_delete`` is read as server ``my``, tool ``srv_delete`` when no
+    ``my_srv_*`` rule names the server; once the import knows server ``my_srv`` (the pack's
+    ``my-srv``), the deny holds for its tool, and for the first reading too."""
+    from agentpack.permissions import renamed, renamed_tool
+
+    servers = {"my_srv": "my-srv"}
+    assert renamed_tool("mcp:my/srv_delete", servers) == "mcp:my-srv/delete"
+    assert renamed_tool("mcp:other/x", servers) == "mcp:other/x"
+    policy = renamed(
+        Policy.build(None, ["read", "mcp:my/srv_list"], (), ["mcp:my/srv_delete"]), servers
+    )
+    assert policy.tool("mcp:my-srv/delete") is Decision.DENY
+    assert policy.tool("mcp:my/srv_delete") is Decision.DENY
+    assert policy.tool("mcp:my-srv/list") is Decision.ALLOW
+    assert "mcp:my/srv_list" not in policy.tools
