@@ -243,6 +243,18 @@ def model_server(
         server.server_close()
 
 
+def strings(value: object) -> Iterator[str]:
+    """Every text in a JSON value, however deep (what a client printed, or sent a model)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
 def git_repo(folder: Path) -> Path:
     """A fresh git repository (clients look for a project root)."""
     folder.mkdir(parents=True, exist_ok=True)

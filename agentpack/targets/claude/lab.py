@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agentpack.lab import Client, Exported, Lab, StandIn, git_repo, model_server
+from agentpack.lab import Client, Exported, Lab, StandIn, git_repo, model_server, strings
 from agentpack.model import Pack, flat_name
 from agentpack.permissions import Decision
 from agentpack.targets import parts
@@ -122,21 +121,10 @@ def calling(
         return found
 
 
-def _texts(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
-
-
 def offered(request: dict[str, Any]) -> set[str]:
     """The tools a request offers the model: its tools, and those it names as deferred."""
     names = {str(t.get("name", "")) for t in request.get("tools", [])}
-    for text in _texts([request.get("system"), request.get("messages")]):
+    for text in strings([request.get("system"), request.get("messages")]):
         for found in DEFERRED.finditer(text):
             names.update(found.group(1).split())
     return names
@@ -265,7 +253,7 @@ class ClaudeLab:
                 # prompt holds the agent's
                 mark = next((ln.strip()[:40] for ln in prompt.splitlines() if ln.strip()), "")
                 turns = [
-                    r for r in requests[before:] if any(mark in t for t in _texts(r.get("system")))
+                    r for r in requests[before:] if any(mark in t for t in strings(r.get("system")))
                 ]
                 assert turns, (agent, mark, done.stdout, done.stderr[-2000:])
                 turn = turns[-1]

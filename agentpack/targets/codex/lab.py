@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agentpack.lab import QUIET, Client, Exported, Lab, StandIn, git_repo, model_server
+from agentpack.lab import QUIET, Client, Exported, Lab, StandIn, git_repo, model_server, strings
 from agentpack.source import read_toml
 from agentpack.targets import parts
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, SKILLS
@@ -88,17 +87,6 @@ def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> s
         return results[0]
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for sub in value.values():
-            yield from _strings(sub)
-    elif isinstance(value, list):
-        for sub in value:
-            yield from _strings(sub)
-
-
 def scratch(dist: Path, work: Path) -> tuple[Path, Path]:
     """A scratch repository holding ``dist``'s files, and a Codex home that trusts it."""
     project = git_repo(work / "project").resolve()
@@ -118,7 +106,7 @@ def prompt_input(lab: Lab, project: Path, home: Path, work: Path) -> str:
     env = {"CODEX_HOME": str(home)}
     result = lab.run(lab.binary(CLIENT), ["debug", "prompt-input", "hi"], work, project, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    return "\n".join(_strings(json.loads(result.stdout)))
+    return "\n".join(strings(json.loads(result.stdout)))
 
 
 def skills_list(lab: Lab, project: Path, home: Path) -> dict[str, Any]:
@@ -200,7 +188,7 @@ class CodexLab:
         project = git_repo(work / "empty")
         shown = lab.run(codex, ["debug", "prompt-input", "hi"], work / "home", project, env=env)
         assert shown.returncode == 0, shown.stderr[-3000:]
-        text = "\n".join(_strings(json.loads(shown.stdout)))
+        text = "\n".join(strings(json.loads(shown.stdout)))
         dist = exported.dist("codex") / SKILLS
         offered = [
             p.parent.name

@@ -60,12 +60,9 @@ def test_a_new_pack_passes_the_strict_check(
     ClaudeLab().check(lab, done, tmp_path / "work")
 
 
-def test_claude_code_connects_to_the_packs_mcp_server_and_loads_its_hook(
-    lab: Lab, tmp_path: Path
-) -> None:
-    """A pack with a stdio MCP server of its own (a script shipped in the pack) and a hook:
-    installed as a plugin, Claude Code connects to the server, names its tools as the
-    agent's tools line does, and lists the hook."""
+def _installed_mcp_pack(lab: Lab, tmp_path: Path) -> tuple[Path, Path]:
+    """``mcp_pack`` exported, and its marketplace's plugin installed in a throwaway home:
+    the pack's folder and the home."""
     client(lab, CLIENT)
     root = mcp_pack(tmp_path / "pack")
     api.export(root, ["claude"])
@@ -77,7 +74,18 @@ def test_claude_code_connects_to_the_packs_mcp_server_and_loads_its_hook(
     ):
         done = lab.run(claude, args, home, home)
         assert done.returncode == 0, done.stdout + done.stderr
+    return root, home
+
+
+def test_claude_code_connects_to_the_packs_mcp_server_and_loads_its_hook(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """A pack with a stdio MCP server of its own (a script shipped in the pack) and a hook:
+    installed as a plugin, Claude Code connects to the server, names its tools as the
+    agent's tools line does, and lists the hook."""
+    root, home = _installed_mcp_pack(lab, tmp_path)
     assert connected(lab, home, root) == {"plugin:mcp-pack:echo": True}
+    claude = lab.binary(CLIENT)
     details = lab.run(claude, ["plugin", "details", "mcp-pack@mcp-pack"], home, home).stdout
     assert inventory(details, "MCP servers") == {"echo"}
     assert inventory(details, "Hooks") == {"PreToolUse"}
@@ -206,17 +214,7 @@ def test_the_plugins_guard_blocks_a_shell_command_in_claude_code(lab: Lab, tmp_p
     """The pack's hook as Claude Code runs it from the installed plugin: a stand-in model
     asks for a force push; the guard (run with ${CLAUDE_PLUGIN_ROOT}, as hooks.json says)
     blocks it, and Claude Code gives the model the guard's reason instead of running it."""
-    client(lab, CLIENT)
-    root = mcp_pack(tmp_path / "pack")
-    api.export(root, ["claude"])
-    home = tmp_path / "home"
-    claude = lab.binary(CLIENT)
-    for args in (
-        ["plugin", "marketplace", "add", str(root)],
-        ["plugin", "install", "mcp-pack@mcp-pack"],
-    ):
-        done = lab.run(claude, args, home, home)
-        assert done.returncode == 0, done.stdout + done.stderr
+    _, home = _installed_mcp_pack(lab, tmp_path)
     project = git_repo(tmp_path / "project")
     push = {"command": "git push --force origin main", "description": "push"}
     (result,) = calling(lab, home, project, "Bash", push)
