@@ -104,19 +104,16 @@ def _ids(names: list[str], report: FileReport, fieldname: str, *, granting: bool
         if tool is None:
             report.dropped.append(f"{fieldname}: {name} (not a tool agentpack knows)")
             continue
-        if pattern is not None and tool == "task" and granting:
-            # the one pattern Claude Code keeps there: only these subagents, which the
-            # pack cannot say; all of task would be wider
+        if pattern is not None:  # Agent(x), the one Claude Code keeps: only these agents
+            subagents = tool == "task" and granting
             report.approximated.append(
                 f"{fieldname}: {name} (starts only the subagents it names, which the pack "
                 "cannot say: task is left out)"
+                if subagents
+                else f"{fieldname}: {name} -> {tool} (Claude Code drops the pattern there)"
             )
-            continue
-        if pattern is not None:
-            report.approximated.append(
-                f"{fieldname}: {name} -> {tool} (Claude Code drops the "
-                "pattern in an agent's tools line)"
-            )
+            if subagents:
+                continue
         out.append(normalize_tool_id(tool))
     return list(dict.fromkeys(out))
 
