@@ -83,9 +83,10 @@ class Change(str, enum.Enum):
     NARROWED = "narrowed"
     APPROXIMATED = "approximated"
     UNGUARDED = "unguarded"
-    """A hook of the source that may block a tool call does not run there (or not for
-    every tool it names): what it would block is allowed in that target. A warning, as
-    every change but a dropped field is."""
+    """A guard of the source does not hold there: a hook that may block a tool call does
+    not run (or not for every tool it names, or not until its user trusts it), or a
+    command's own tool list is not applied. What it would stop is allowed in that target.
+    A warning, as every change but a dropped field is."""
 
     @staticmethod
     def left_out(hook: Hook) -> Change:
