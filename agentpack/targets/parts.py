@@ -77,13 +77,17 @@ def command(hook: Hook, root: str) -> str:
 
 
 def claude_hooks(
-    chosen: Iterable[Hook], root: str, matcher: Callable[[Hook], str | None]
+    chosen: Iterable[Hook],
+    root: str,
+    matcher: Callable[[Hook], str | None],
+    prefix: str = "",
 ) -> dict[str, Any]:
     """Claude Code's ``hooks.json``: per event, one matcher group per hook (``matcher``
-    gives the regex of tool names a tool hook runs for; None: every tool)."""
+    gives the regex of tool names a tool hook runs for; None: every tool); ``prefix``
+    goes before each command (what a host leaves out of a hook's environment)."""
     events: dict[str, list[dict[str, Any]]] = {}
     for hook in chosen:
-        handler: dict[str, Any] = {"type": "command", "command": command(hook, root)}
+        handler: dict[str, Any] = {"type": "command", "command": prefix + command(hook, root)}
         if hook.timeout is not None:
             handler["timeout"] = hook.timeout
         group: dict[str, Any] = {}

@@ -196,8 +196,9 @@ _MAX_FILES = 64
 """At most this many files come with one hook."""
 _NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
 """Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
-_PART_FILE = re.compile(r"^(hooks|mcp)/[^/]+\.ya?ml$")
-"""Where a pack keeps its own hook and server files, which a copied file would become."""
+_PART_FILE = re.compile(r"^((hooks|mcp)/[^/]+\.ya?ml|hooks/hooks\.json|\.mcp\.json)$")
+"""Where a pack keeps its own hook and server files, or a target writes its own (a plugin's
+``hooks/hooks.json``), which a copied file would become."""
 
 
 def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
@@ -270,7 +271,7 @@ def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileRepor
     why = (
         "it may hold a credential, which no pack file may"
         if _NEVER.search(rel)
-        else "the pack would read it as one of its own hook or server files"
+        else "the pack (or a target) keeps a hook or server file of its own there"
         if _PART_FILE.match(rel)
         else f"a hook brings at most {_MAX_FILES} files"
         if len(found) >= _MAX_FILES

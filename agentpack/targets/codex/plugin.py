@@ -28,9 +28,15 @@ SHELL_ONLY = (
     "Codex names only its shell (Bash) and MCP tools to hooks: the hook does not run for "
     "the pack's other tools there"
 )
+PROJECT_DIR = 'CLAUDE_PROJECT_DIR="${CLAUDE_PROJECT_DIR:-$PWD}" '
+"""Codex runs a hook's command in a shell in the project's folder, with CLAUDE_PLUGIN_ROOT
+set but not CLAUDE_PROJECT_DIR, which guards written for Claude Code read (Anthropic's
+bash-workdir-guard lets every call through without it): set from the folder (seen with
+codex exec 0.171)."""
 TRUST = (
     "Codex runs a hook only once its user has trusted it, and skips it silently until "
-    "then (seen with codex exec 0.171): after installing, run codex, open /hooks and trust it"
+    "then (seen with codex exec 0.171): after installing, run codex, open /hooks and trust "
+    "it; and it takes a JSON deny only with a permissionDecisionReason (exit 2 always holds)"
 )
 
 
@@ -49,7 +55,7 @@ def render(
     if hooks:
         fields["hooks"] = "./hooks/hooks.json"
         _untrusted(hooks, report)
-        events = parts.claude_hooks(hooks, ROOT, _matcher(manifest, report))
+        events = parts.claude_hooks(hooks, ROOT, _matcher(manifest, report), PROJECT_DIR)
         yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
     yield from parts.files(manifest, servers, hooks)
     fields["interface"] = {
@@ -191,6 +197,6 @@ def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup
     entries = parts.member_entries(folder / "config.toml", ("mcp_servers",), found)
     if hooks:
         _untrusted(hooks, report)
-        events = parts.claude_hooks(hooks, str(at), _matcher(manifest, report))
+        events = parts.claude_hooks(hooks, str(at), _matcher(manifest, report), PROJECT_DIR)
         entries += parts.hook_entries(folder / "hooks.json", events)
     return Setup(tuple(entries), parts.scripts(manifest, NAME, root, at), report.lines())

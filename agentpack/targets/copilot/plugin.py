@@ -24,7 +24,7 @@ from agentpack.model import Hook, ItemInfo, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Context, Report, Setup
+from agentpack.targets.base import Change, Context, Note, Report, Setup
 from agentpack.targets.common import one_plugin, person_fields, plugin_fields
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, PLUGIN
 
@@ -40,7 +40,7 @@ def render(
     one_plugin(NAME, "Copilot", manifest, report)
     fields: dict[str, Any] = plugin_fields(manifest)
     yield OutFile.text(PLUGIN, emit.json_text(fields), manifest.source)
-    yield from _servers_and_hooks(manifest)
+    yield from _servers_and_hooks(manifest, report)
     settings = _settings(manifest)
     if settings is None:
         return
@@ -80,7 +80,15 @@ ROOT = "${PLUGIN_ROOT}"
 """The plugin's folder, which the Copilot CLI expands in its servers and hooks."""
 
 
-def _servers_and_hooks(manifest: Manifest) -> Iterator[OutFile]:
+FIELDS_OF_ITS_OWN = (
+    "the Copilot CLI gives a hook Claude Code's tool names but its own input fields (path, "
+    "file_text, old_str, new_str; seen with 1.0.102): a guard that reads file_path or content "
+    "finds nothing there and lets the call through; only its shell and MCP tools' input is "
+    "Claude Code's"
+)
+
+
+def _servers_and_hooks(manifest: Manifest, report: Report) -> Iterator[OutFile]:
     """The plugin's ``.mcp.json`` (every server typed, as Copilot wants them, with all its
     tools) and ``hooks/hooks.json`` in Claude Code's shape, which Copilot reads too (and
     then gives each script Claude Code's input)."""
@@ -89,6 +97,14 @@ def _servers_and_hooks(manifest: Manifest) -> Iterator[OutFile]:
         config = {"mcpServers": mcp_servers(servers, ROOT)}
         yield OutFile.text(".mcp.json", emit.json_text(config), manifest.source)
     if hooks:
+        for hook in hooks:
+            if any(t != "bash" and not t.startswith("mcp:") for t in hook.tools) or (
+                not hook.tools and hook.event in ("before_tool", "after_tool")
+            ):
+                change = Change.left_out(hook)
+                report.notes.append(
+                    Note(hook.source, NAME, hook.name, "tools", change, FIELDS_OF_ITS_OWN)
+                )
         events = parts.claude_hooks(hooks, ROOT, _matcher)
         yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
     yield from parts.files(manifest, servers, hooks)

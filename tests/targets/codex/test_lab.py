@@ -79,3 +79,22 @@ def test_codex_runs_the_plugins_guard_once_it_is_trusted(lab: Lab, tmp_path: Pat
     project = git_repo(tmp_path / "project")
     said = running(lab, home, project, "git push --force", "--dangerously-bypass-hook-trust")
     assert "Blocked by the pack's guard-shell hook: a force push" in said, said
+
+
+def test_codex_gives_a_hook_the_project_folder_as_claude_code_does(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codex sets CLAUDE_PLUGIN_ROOT for a hook but not CLAUDE_PROJECT_DIR, which guards
+    written for Claude Code read (bash-workdir-guard lets every call through without it):
+    the command the export writes sets it from the project's folder."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    (root / "hooks" / "guard.py").write_text(
+        "import os, sys\n"
+        "print('project: ' + os.environ.get('CLAUDE_PROJECT_DIR', 'none'), file=sys.stderr)\n"
+        "sys.exit(2)\n"
+    )
+    home = tmp_path / "home"
+    project = installed(monkeypatch, root, "codex", home)
+    said = running(lab, home, project, "ls", "--dangerously-bypass-hook-trust")
+    assert f"project: {project}" in said, said
