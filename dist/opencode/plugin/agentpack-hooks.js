@@ -56,6 +56,34 @@ function claudeArgs(args) {
   return out;
 }
 
+function patchEvents(args, cwd) {
+  // apply_patch (GPT models) as Claude Code's Write and Edit, one per file, so that a guard
+  // reading file_path, content or new_string sees what the patch does
+  const text = String(args?.patchText ?? args?.patch ?? "");
+  const files = [];
+  let file = null;
+  for (const line of text.split("\n")) {
+    const head = line.match(/^\*\*\* (Add|Update|Delete) File: (.+)$/);
+    if (head) {
+      file = { kind: head[1], path: path.resolve(cwd, head[2].trim()), old: [], add: [] };
+      files.push(file);
+    } else if (file && !line.startsWith("***") && !line.startsWith("@@")) {
+      if (line[0] === "+" || line[0] === " ") file.add.push(line.slice(1));
+      if (line[0] === "-" || line[0] === " ") file.old.push(line.slice(1));
+    }
+  }
+  if (files.length === 0) return [{ tool_name: "Edit", tool_input: { patch: text } }];
+  return files.map((f) => f.kind === "Add"
+    ? { tool_name: "Write", tool_input: { file_path: f.path, content: f.add.join("\n") } }
+    : { tool_name: "Edit", tool_input: { file_path: f.path, old_string: f.old.join("\n"),
+      new_string: f.add.join("\n") } });
+}
+
+function calls(tool, args, cwd) {
+  if (tool === "apply_patch") return patchEvents(args, cwd);
+  return [{ tool_name: claudeName(tool), tool_input: claudeArgs(args) }];
+}
+
 function matches(hook, tool) {
   if (hook.tools.length === 0) return true;
   return hook.tools.some((t) => t === "*" || t === tool
@@ -97,7 +125,7 @@ function refusal(result) {
   if (decision === "deny" || decision === "ask" || said.decision === "block"
     || said.continue === false) {
     return own.permissionDecisionReason ?? said.permissionDecisionReason ?? said.reason
-      ?? said.stopReason ?? "Blocked by a hook of the pack";
+      ?? said.stopReason ?? said.systemMessage ?? "Blocked by a hook of the pack";
   }
   return null;
 }
@@ -107,17 +135,19 @@ const SESSION_EVENTS = { "session.created": "SessionStart", "session.idle": "Sto
 
 export default async ({ directory }) => ({
   "tool.execute.before": async (input, output) => {
-    const payload = { session_id: input.sessionID, cwd: directory,
-      tool_name: claudeName(input.tool), tool_input: claudeArgs(output.args) };
-    for (const result of each("PreToolUse", input.tool, payload)) {
-      const why = refusal(result);
-      if (why !== null) throw new Error(why);
+    for (const call of calls(input.tool, output.args, directory)) {
+      const payload = { session_id: input.sessionID, cwd: directory, ...call };
+      for (const result of each("PreToolUse", input.tool, payload)) {
+        const why = refusal(result);
+        if (why !== null) throw new Error(why);
+      }
     }
   },
   "tool.execute.after": async (input, output) => {
-    each("PostToolUse", input.tool, { session_id: input.sessionID, cwd: directory,
-      tool_name: claudeName(input.tool), tool_input: claudeArgs(output.args ?? input.args),
-      tool_response: output.output });
+    for (const call of calls(input.tool, output.args ?? input.args, directory)) {
+      each("PostToolUse", input.tool, { session_id: input.sessionID, cwd: directory, ...call,
+        tool_response: output.output });
+    }
   },
   "chat.message": async (input, output) => {
     const text = (output.parts ?? []).map((p) => p.text ?? "").join("");

@@ -158,3 +158,52 @@ def test_a_guard_on_edits_runs_for_apply_patch(make_pack: MakePack, tmp_path: Pa
     plugin = root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
     patch = {"patchText": "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch"}
     assert _call(plugin, tmp_path, "apply_patch", patch) == "BLOCKED no edits"
+
+
+def test_apply_patch_reaches_a_guard_as_claude_codes_write_and_edit(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """A guard written for Claude Code reads file_path, content and new_string: the plugin
+    gives it each file of an apply_patch as the Write or Edit Claude Code would have made
+    (security-guidance's eval() check let a GPT model's patch through before)."""
+    if shutil.which("node") is None:
+        pytest.skip("NODE NOT FOUND: the generated opencode plugin cannot be run here")
+    guard = (
+        "import json, os, sys\n"
+        "event = json.load(sys.stdin)\n"
+        "with open(os.environ['DUMP'], 'a') as out:\n"
+        "    out.write(json.dumps(event) + '\\n')\n"
+        "given = event['tool_input']\n"
+        "if 'eval(' in given.get('content', '') + given.get('new_string', ''):\n"
+        "    print('no eval in ' + given['file_path'], file=sys.stderr)\n"
+        "    sys.exit(2)\n"
+    )
+    root = make_pack(
+        {
+            "hooks/no-eval.py": guard,
+            "hooks/no-eval.yaml": "event: before_tool\ntools: [edit, write]\n"
+            "run: hooks/no-eval.py\ninterpreter: python3\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    plugin = root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+    update = (
+        "*** Begin Patch\n*** Update File: src/app.js\n@@\n x = 1\n-y(x)\n+eval(x)\n*** End Patch"
+    )
+    said = _call(plugin, tmp_path, "apply_patch", {"patchText": update})
+    assert said == f"BLOCKED no eval in {tmp_path}/src/app.js"
+    add = "*** Begin Patch\n*** Add File: b.js\n+const a = 1\n*** End Patch"
+    assert _call(plugin, tmp_path, "apply_patch", {"patchText": add}) == "ALLOWED"
+    edit, write = _events(tmp_path)
+    assert (edit["tool_name"], edit["tool_input"]) == (
+        "Edit",
+        {
+            "file_path": f"{tmp_path}/src/app.js",
+            "old_string": "x = 1\ny(x)",
+            "new_string": "x = 1\neval(x)",
+        },
+    )
+    assert (write["tool_name"], write["tool_input"]) == (
+        "Write",
+        {"file_path": f"{tmp_path}/b.js", "content": "const a = 1"},
+    )
