@@ -95,7 +95,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
     description, examples = split_examples(str(fm.get("description") or ""))
     report.mapped += [k for k in ("name", "description", "tools", "model") if k in fm]
-    policy = agent_policy(fm, report)
+    policy = agent_policy(fm, report, env)
     model = fm.get("model")
     if isinstance(model, list):
         report.approximated.append("model: the first of the models listed")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentpack.filereport import FileReport
-from agentpack.native import split_list
+from agentpack.native import ImportEnv, split_list
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets.copilot.names import ALIASES, ALWAYS, NARROW_NAMES, READ_NAMES
 
@@ -105,40 +105,29 @@ def denied(policy: Policy | None, tool: str) -> Policy:
     return Policy.build(base.default, by[Decision.ALLOW], by[Decision.ASK], deny, bash)
 
 
-_DENY_ONLY = {
-    "websearch": ("websearch",),
-    "skill": ("skill",),
-    "ls": ("list",),
-    **dict.fromkeys(("powershell", "monitor", "repl"), ("bash",)),
-    **dict.fromkeys(("workflow", "sendmessage", "listagents", "remotetrigger"), ("task",)),
-    **dict.fromkeys(("taskcreate", "taskupdate", "tasklist", "taskget"), ("todo",)),
-    **dict.fromkeys(("enterworktree", "exitworktree"), ("write",)),
-}
-"""Claude Code's names with no Copilot alias (its parts of tools too), read in a deny list
-only."""
-
-
-def denied_ids(names: list[str], report: FileReport, key: str) -> list[str]:
+def denied_ids(names: list[str], report: FileReport, key: str, env: ImportEnv) -> list[str]:
     """What a deny list that Copilot ignores (Claude Code's ``disallowedTools``) meant:
-    each name's whole alias (the narrower reading), an MCP tool's whole server."""
+    each name's whole alias (the narrower reading), an MCP tool's whole server, and any
+    other name as the tool that spells it reads it in a deny list (``env.tool_id``)."""
     out: list[str] = []
     for name in names:
         base = name.strip().split("(")[0].lower()  # Bash(rm:*) denies the shell: narrower
         mcp = _MCP.match(name.strip())
         server = base[5:].partition("__")[0] if base.startswith("mcp__") else None
         server = mcp.group(1) if mcp else server
+        tool = None if server is not None or base in READ_NAMES else env.tool_id(name)[0]
         if server is not None:
             out.append(f"mcp:{server}" if _valid(f"mcp:{server}") else "mcp:*")
         elif base in READ_NAMES:
             out += ALIASES[READ_NAMES[base]]
-        elif base in _DENY_ONLY:
-            out += _DENY_ONLY[base]
+        elif tool is not None:
+            out.append(tool)
         else:
             report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")
     return out
 
 
-def agent_policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
+def agent_policy(fm: Mapping[str, Any], report: FileReport, env: ImportEnv) -> Policy | None:
     """What a Copilot agent file lets the agent do: its ``tools`` list, the tools its own
     servers offer, and what its author meant by keys Copilot ignores (Claude Code's
     ``disallowedTools``, Cursor's ``readonly``) and by ``agents`` (some subagents only),
@@ -161,7 +150,7 @@ def agent_policy(fm: Mapping[str, Any], report: FileReport) -> Policy | None:
     for key in ("disallowedTools", "disallowed-tools"):
         if key in fm:  # Claude Code's, which Copilot ignores: the deny its author meant
             report.approximated.append(f"{key} (Copilot ignores it; read as denied, narrower)")
-            for tool in denied_ids(split_list(fm[key]), report, key):
+            for tool in denied_ids(split_list(fm[key]), report, key, env):
                 policy = denied(policy, tool)
     if report.restricts(fm, "readonly"):  # Cursor's: no edits, no shell, no MCP tools
         report.approximated.append("readonly (Copilot ignores it; read as Cursor reads it)")
