@@ -142,3 +142,23 @@ def test_a_target_that_takes_no_agents_shows_a_decision_not_none(make_pack: Make
     found = {r.tool: r.targets for r in api.explain("a", root).rows}
     assert found["bash"]["agentplugins"] == "deny"
     assert not any("None" in cell for cells in found.values() for cell in cells.values())
+
+
+def test_opencode_cells_see_the_packs_servers(make_pack: MakePack) -> None:
+    """opencode names a tool ``<server>_<tool>``: with the pack's servers ``corpus`` and
+    ``corpus_search``, a rule for corpus_search's tools would also give corpus some, so
+    the file denies them; explain says what the file gives, not what it would give in a
+    pack without corpus."""
+    root = make_pack(
+        {
+            "mcp/corpus.yaml": "description: d\ncommand: corpus\n",
+            "mcp/corpus_search.yaml": "description: d\ncommand: search\n",
+            "agents/finder.md": "---\nname: finder\ndescription: d\ntools:\n"
+            "  allow: [read, 'mcp:corpus_search']\n---\nbody\n",
+        },
+        manifest="name: p\nversion: 1.0.0\ndescription: d\ntargets: [opencode]\n",
+    )
+    table = {r.tool: r for r in api.explain("finder", root).rows}
+    assert table["mcp:corpus_search"].source == "allow"
+    assert table["mcp:corpus_search"].targets == {"opencode": "deny"}
+    assert table["mcp:corpus_search"].narrowed == ("opencode",)

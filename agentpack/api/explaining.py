@@ -96,7 +96,7 @@ def explain(name: str, pack: PackInput = None, *, targets: Registry | None = Non
         known = ", ".join(a.name for a in loaded.agents)
         raise UsageError(f"no agent named {name!r} in the pack; agents: {known}")
     names = list(agent.targets if agent.targets is not None else loaded.manifest.targets)
-    effective = {t: reg.get(t).effective(agent.policy) for t in names}
+    effective = {t: reg.get(t).effective(agent.policy, loaded.manifest) for t in names}
     report = Report()
     single = Pack(loaded.manifest, loaded.root, (agent,))
     for t in names:

@@ -253,10 +253,14 @@ class Target(Protocol):
         manifest and what ``ItemInfo`` says of the items this target builds."""
         ...
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         """What the target will enforce per canonical tool (and ``bash:<pattern>``, and
         ``*`` for tools not named) for this policy; None for a tool the host lacks or when
-        the policy is inherited. Used by ``explain`` and the invariant tests."""
+        the policy is inherited. ``manifest``: the pack the agent is in, whose servers may
+        change what a target's rules give (without it, a pack with no servers). Used by
+        ``explain`` and the invariant tests."""
         ...
 
     def install_roots(

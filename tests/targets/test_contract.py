@@ -341,7 +341,7 @@ def test_never_wider_than_the_source(
     agent = Agent("probe", "d", "body\n", SourceRef("agents/probe.md"), policy=policy)
     pack = Pack(Manifest("p", "1.0.0", "d", SourceRef("agentpack.yaml")), None, (agent,))
     files, notes = _render(target, pack)
-    effective = REGISTRY.get(target).effective(policy)
+    effective = REGISTRY.get(target).effective(policy, pack.manifest)
     if policy is None:
         assert all(v is None for v in effective.values())
         return

@@ -85,7 +85,9 @@ class AgentPluginsTarget:
     ) -> Iterator[OutFile]:
         return render.pack_files(manifest, report)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         """No agent is written, so none can do anything here (inherit: nothing to say)."""
         return dict.fromkeys((*TOOLS, "*"), None if policy is None else Decision.DENY)
 

@@ -121,7 +121,9 @@ class ClaudeTarget:
     ) -> Iterator[OutFile]:
         return plugin.render(manifest, items, report, context)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         return agent_tools(policy).effective
 
     def lab(self) -> Check | None:

@@ -122,7 +122,9 @@ class CodexTarget:
     ) -> Iterator[OutFile]:
         return plugin.render(manifest, items, report, context)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         """What a Codex agent can do: an agent Codex cannot hold to its policy is left out,
         so it can do nothing at all."""
         found = role(policy)

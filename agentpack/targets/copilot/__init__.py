@@ -148,7 +148,9 @@ class CopilotTarget:
     ) -> Iterator[OutFile]:
         return plugin.render(manifest, items, report, context)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         """What a Copilot agent can do: an agent Copilot cannot hold to its policy is left
         out, so it can do nothing at all."""
         found = agent_tools(policy)

@@ -107,7 +107,9 @@ class CursorTarget:
     ) -> Iterator[OutFile]:
         return plugin.render(manifest, items, report, context)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         """What a Cursor agent can do: one Cursor cannot hold to its policy is left out, so
         it can do nothing at all."""
         found = agent_rights(policy)

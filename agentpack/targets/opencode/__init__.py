@@ -16,6 +16,7 @@ from agentpack.model import Agent, Command, Item, ItemInfo, Manifest
 from agentpack.native import Reader
 from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
+from agentpack.targets import parts
 from agentpack.targets.base import (
     Context,
     Feature,
@@ -117,8 +118,11 @@ class OpencodeTarget:
         pack's MCP servers (``opencode.json``) and the plugin that runs its hooks."""
         return config.render(manifest, report)
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
-        return effective(policy)
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
+        servers = parts.servers(manifest, self.name) if manifest is not None else []
+        return effective(policy, tuple(s.name for s in servers))
 
     def lab(self) -> Check | None:
         from agentpack.targets.opencode.lab import OpencodeLab

@@ -199,12 +199,13 @@ def _wider(
     return None
 
 
-def effective(policy: Policy | None) -> dict[str, Decision | None]:
+def effective(policy: Policy | None, servers: tuple[str, ...] = ()) -> dict[str, Decision | None]:
     """What opencode will enforce per canonical tool (and per bash pattern), read back from
-    the rules ``rules_v1`` writes; for ``explain``, so render does not pay for it."""
+    the rules ``rules_v1`` writes for the pack's ``servers``; for ``explain``, so render
+    does not pay for it."""
     if policy is None:
         return dict.fromkeys((*TOOLS, "*"))
-    rules = rules_v1(policy).rules
+    rules = rules_v1(policy, servers).rules
     out = {t: evaluate(rules, t) for t in (*TOOLS, *policy.named_mcp())}
     out["*"] = min(
         policy.default, policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default

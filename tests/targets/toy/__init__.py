@@ -174,7 +174,9 @@ class ToyTarget:
             report.notes.append(Note(part.source, NAME, part.name, "-", Change.DROPPED, note))
         return iter(())
 
-    def effective(self, policy: Policy | None) -> dict[str, Decision | None]:
+    def effective(
+        self, policy: Policy | None, manifest: Manifest | None = None
+    ) -> dict[str, Decision | None]:
         tools = allowed(policy)
         if tools is None:
             return dict.fromkeys((*TOOLS, "*"))
