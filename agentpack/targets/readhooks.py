@@ -40,11 +40,14 @@ def hooks(
     tools: Callable[[str], tuple[str, ...] | None],
     run: Importing,
     report: FileReport,
+    *,
+    inline: bool = False,
 ) -> None:
-    """Every command hook of a ``{"hooks": {event: [group, ...]}}`` document. ``tools``
-    gives the canonical tool ids a matcher names (None: not all of them are known, and the
-    hook then runs for every tool: a guard held to fewer tools would guard less)."""
-    events = document.get("hooks", document)  # inline in a plugin.json: the events alone
+    """Every command hook of a ``{"hooks": {event: [group, ...]}}`` document (``inline``:
+    the events alone, as a plugin.json or settings file holds them). ``tools`` gives the
+    canonical tool ids a matcher names (None: not all of them are known, and the hook then
+    runs for every tool: a guard held to fewer tools would guard less)."""
+    events = document.get("hooks", document) if inline else _events(document, report)
     if not isinstance(events, dict):
         report.dropped.append("hooks (not an object of events)")
         return
@@ -88,6 +91,23 @@ def hooks(
                 _hook(handler, canonical, event, ids, folder, spelling, run, report, taken, about)
 
 
+def _events(document: Mapping[str, Any], report: FileReport) -> Any:
+    """The events of a hooks file, which Claude Code reads from its ``hooks`` object (it
+    refuses a file without one, or without a hooks module in ``modules``)."""
+    if "modules" in document:
+        report.dropped.append(
+            "modules (a hooks module: code that registers hooks with Claude Code alone; a "
+            "pack carries no such code, so its hooks, guards among them, are not imported)"
+        )
+        return document.get("hooks", {})
+    if "hooks" not in document:
+        report.approximated.append(
+            'hooks (the file has no top-level "hooks" object: Claude Code refuses such a '
+            "file and ran none of them; read as hooks all the same, which the export runs)"
+        )
+    return document.get("hooks", document)
+
+
 def _about(document: Mapping[str, Any], report: FileReport) -> str:
     """A hooks file's ``description`` (a plugin's ``hooks.json`` may say what its hooks are
     for), which each of its hooks takes; what else it holds besides its hooks is said."""
@@ -95,7 +115,7 @@ def _about(document: Mapping[str, Any], report: FileReport) -> str:
     about = said.strip() if isinstance(said, str) else ""
     if about:
         report.mapped.append("description (of each hook)")
-    for key in sorted(set(document) - {"hooks", "description", "$schema"}):
+    for key in sorted(set(document) - {"hooks", "modules", "description", "$schema"}):
         report.dropped.append(f"{key} (not a field of a hooks file)")
     return about
 

@@ -231,3 +231,36 @@ def test_a_compiled_hook_is_left_out_and_said(tmp_path: Path) -> None:
     assert not result.failed, [str(f) for f in result.findings]
     assert api.load_pack(tmp_path / "pack").manifest.hooks == ()
     assert any("a compiled program" in d for r in result.reports for d in r.dropped)
+
+
+def _plugin_hooks(tmp_path: Path, document: object) -> api.ImportResult:
+    plugin = tmp_path / "plugin"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "p"}')
+    (plugin / "hooks").mkdir()
+    (plugin / "hooks" / "guard.sh").write_text("#!/bin/sh\nexit 0\n")
+    (plugin / "hooks" / "hooks.json").write_text(json.dumps(document))
+    return api.import_(plugin, tmp_path / "pack")
+
+
+def test_a_hooks_file_without_its_hooks_object_is_read_and_said(tmp_path: Path) -> None:
+    """Claude Code refuses a hooks.json whose events are not inside ``hooks``, so none of
+    its hooks ran there: read all the same (what its author meant), and said."""
+    group = {
+        "matcher": "Bash",
+        "hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"}],
+    }
+    result = _plugin_hooks(tmp_path, {"PreToolUse": [group]})
+    assert not result.failed, [str(f) for f in result.findings]
+    assert len(api.load_pack(tmp_path / "pack").manifest.hooks) == 1
+    said = [a for r in result.reports for a in r.approximated]
+    assert any('no top-level "hooks" object' in a for a in said), said
+
+
+def test_a_hooks_module_is_said_to_be_left_behind(tmp_path: Path) -> None:
+    """A hooks.json may name a hooks module (code that registers hooks with Claude Code):
+    a pack carries no such code, which is said, not called an unknown field."""
+    result = _plugin_hooks(tmp_path, {"modules": ["./guard.mjs"]})
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert any(d.startswith("modules (a hooks module") for d in dropped), dropped
+    assert not api.load_pack(tmp_path / "pack").manifest.hooks

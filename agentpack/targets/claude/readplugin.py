@@ -139,10 +139,9 @@ def _options(meta: Mapping[str, Any], report: FileReport) -> dict[str, Any]:
 
 def unlisted(path: Path) -> bool:
     """Whether a folder without ``plugin.json`` is a plugin all the same, as a marketplace
-    entry can list one: its ``hooks/hooks.json`` names scripts from ``${CLAUDE_PLUGIN_ROOT}``,
-    which only a plugin has, and it holds no folder of another tool or plugin (``.claude``,
-    ``.cursor-plugin``, ...), which would make it a project or that tool's plugin. Read as a
-    plain folder, its hook scripts would be lost."""
+    entry can list one: its ``hooks/hooks.json`` names scripts from ``${CLAUDE_PLUGIN_ROOT}``
+    (only a plugin has it), and it holds no folder of another tool or plugin (``.claude``,
+    ``.cursor-plugin``, ...). Read as a plain folder, its hook scripts would be lost."""
     hooks = path / "hooks" / "hooks.json"
     if path.name.startswith(".") or not hooks.is_file():
         return False
@@ -194,8 +193,9 @@ def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> li
     if standard.is_file() and run.first(standard):
         report = run.report(standard, "hooks")
         hooks.insert(0, (report, read_json(standard, report, mapped=False)))
+    own = str(path / ".claude-plugin" / "plugin.json")  # its hooks are the events alone
     for report, found in hooks:
-        readhooks.hooks(found, path, SPELLING, hook_tools, run, report)
+        readhooks.hooks(found, path, SPELLING, hook_tools, run, report, inline=report.source == own)
     return names
 
 
@@ -396,5 +396,5 @@ def settings(path: Path, run: Importing) -> bool:
     hooks = document.get("hooks")
     if not isinstance(hooks, dict):
         return False
-    readhooks.hooks(hooks, path.parent.parent, PROJECT, hook_tools, run, report)
+    readhooks.hooks(hooks, path.parent.parent, PROJECT, hook_tools, run, report, inline=True)
     return True
