@@ -264,3 +264,25 @@ def test_a_hooks_module_is_said_to_be_left_behind(tmp_path: Path) -> None:
     dropped = [d for r in result.reports for d in r.dropped]
     assert any(d.startswith("modules (a hooks module") for d in dropped), dropped
     assert not api.load_pack(tmp_path / "pack").manifest.hooks
+
+
+def test_a_marketplace_entrys_inline_hooks_are_the_events_alone(tmp_path: Path) -> None:
+    """A ``strict: false`` entry (or a plugin.json) holds its hooks as the events alone,
+    which Claude Code loads: nothing to say about a missing ``hooks`` object."""
+    market = tmp_path / "m"
+    (market / ".claude-plugin").mkdir(parents=True)
+    (market / "kit" / "scripts").mkdir(parents=True)
+    (market / "kit" / "scripts" / "check.sh").write_text("#!/bin/sh\nexit 0\n")
+    command = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/scripts/check.sh"}
+    entry = {
+        "name": "kit",
+        "source": "./kit",
+        "strict": False,
+        "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [command]}]},
+    }
+    marketplace = {"name": "m", "owner": {"name": "o"}, "plugins": [entry]}
+    (market / ".claude-plugin" / "marketplace.json").write_text(json.dumps(marketplace))
+    result = api.import_(market, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert len(api.load_pack(tmp_path / "pack").manifest.hooks) == 1
+    assert not [a for r in result.reports for a in r.approximated if "top-level" in a]

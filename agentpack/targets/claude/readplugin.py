@@ -189,13 +189,13 @@ def servers_and_hooks(path: Path, meta: Mapping[str, Any], run: Importing) -> li
             readparts.servers(specs, path, SPELLING, run, report, where)
     standard = path / "hooks" / "hooks.json"
     value = meta.get("hooks")
-    hooks = [] if value is None else list(_documents(path, value, "", "hooks", run))
+    named = [] if value is None else _documents(path, value, "", "hooks", run)
+    hooks = [(*d, isinstance(value, dict)) for d in named]  # inline: the events alone
     if standard.is_file() and run.first(standard):
         report = run.report(standard, "hooks")
-        hooks.insert(0, (report, read_json(standard, report, mapped=False)))
-    own = str(path / ".claude-plugin" / "plugin.json")  # its hooks are the events alone
-    for report, found in hooks:
-        readhooks.hooks(found, path, SPELLING, hook_tools, run, report, inline=report.source == own)
+        hooks.insert(0, (report, read_json(standard, report, mapped=False), False))
+    for report, found, events in hooks:
+        readhooks.hooks(found, path, SPELLING, hook_tools, run, report, inline=events)
     return names
 
 
