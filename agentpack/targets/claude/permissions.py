@@ -11,7 +11,7 @@ each with a note, never a silent widening.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,24 +221,31 @@ def _canonical(names: list[str]) -> set[str] | None:
     return found
 
 
-def respelled(computed: list[str] | None, recorded: object, *, deny: bool) -> list[str] | None:
+def respelled(
+    computed: list[str] | None,
+    recorded: object,
+    *,
+    deny: bool,
+    plain: Callable[[str], str] = str,
+) -> list[str] | None:
     """``recorded`` (the source's own spelling) in place of ``computed`` when it says the
     same thing or less: an allowlist may name fewer of a tool's Claude names (only ``Bash``
-    of the shell tools), never another tool; a denylist must still name every one."""
+    of the shell tools), never another tool; a denylist must still name every one.
+    ``plain``: the pack's name of a name in ``recorded`` (a plugin server's tool)."""
     if computed is None or not isinstance(recorded, list) or not recorded:
         return None
     names = [str(n) for n in recorded]
     # in an allowlist, a name Claude Code no longer has (MultiEdit) may stay as written: it
     # grants nothing there; any other name must be one the pack allows
-    said = names if deny else [n for n in names if n.strip() not in GONE]
+    said = [plain(n) for n in names if deny or n.strip() not in GONE]
     tools = _canonical(computed)
     if _canonical(said) != tools:
         return None
     # and an allowlist may say a tool by an older name (Task for Agent), a whole server as
     # mcp__x__* (which Claude Code reads as mcp__x)
     older = {name for tool in tools or () for name in LEGACY.get(tool, ())}
-    plain = {n[:-3] if n.startswith("mcp__") and n.endswith("__*") else n for n in said}
-    fits = set(computed) <= set(said) if deny else plain <= set(computed) | older
+    whole = {n[:-3] if n.startswith("mcp__") and n.endswith("__*") else n for n in said}
+    fits = set(computed) <= set(said) if deny else whole <= set(computed) | older
     return names if fits else None
 
 

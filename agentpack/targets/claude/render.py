@@ -16,7 +16,7 @@ from agentpack.permissions import Decision, Policy
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
-from agentpack.targets.claude.servers import plugin_tool_names
+from agentpack.targets.claude.servers import plain_tool_name, plugin_tool_names
 from agentpack.targets.common import (
     agent_name,
     describe,
@@ -34,8 +34,10 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     for tool, source, got, why in tools.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
     extras = dict(agent.extras.get(NAME, {}))
-    allowed = respelled(tools.tools, extras.pop(SPELLINGS[0], None), deny=False) or tools.tools
-    denied = respelled(tools.disallowed, extras.pop(SPELLINGS[1], None), deny=True)
+    plain = plain_tool_name(env.manifest)
+    said = extras.pop(SPELLINGS[0], None)
+    allowed = respelled(tools.tools, said, deny=False, plain=plain) or tools.tools
+    denied = respelled(tools.disallowed, extras.pop(SPELLINGS[1], None), deny=True, plain=plain)
     served = plugin_tool_names(env.manifest)
     fields: dict[str, Any] = {
         "name": called,

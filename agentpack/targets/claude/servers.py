@@ -29,17 +29,34 @@ def plugin_tool_names(manifest: Manifest) -> Callable[[list[str]], list[str]]:
     the server in the user's settings under its own name."""
     ours = {s.name for s in parts.servers(manifest, NAME)}
     holder = server_plugin(manifest)
+    plain = plain_tool_name(manifest)
 
     def names(found: list[str]) -> list[str]:
         out: list[str] = []
         for name in found:
             out.append(name)
             server, _, tool = name.removeprefix("mcp__").partition("__")
-            if name.startswith("mcp__") and server in ours:
+            if plain(name) != name:  # a source's own spelling of the plugin's name
+                out.append(plain(name))
+            elif name.startswith("mcp__") and server in ours:
                 out.append(f"mcp__plugin_{holder}_{server}" + (f"__{tool}" if tool else ""))
         return out
 
     return names
+
+
+def plain_tool_name(manifest: Manifest) -> Callable[[str], str]:
+    """The pack's name (``mcp__<server>__<tool>``) of a name Claude Code gives the tool of
+    a pack server in the plugin that holds it, as an imported file may spell it; other
+    names as they are."""
+    prefix = f"mcp__plugin_{server_plugin(manifest)}_"
+    ours = {s.name for s in parts.servers(manifest, NAME)}
+
+    def plain(name: str) -> str:
+        server, sep, tool = name.removeprefix(prefix).partition("__")
+        return f"mcp__{server}{sep}{tool}" if name.startswith(prefix) and server in ours else name
+
+    return plain
 
 
 def server_plugin(manifest: Manifest) -> str:

@@ -166,3 +166,36 @@ def test_a_tools_line_naming_the_subagents_it_may_start_gives_no_task(line: str)
     assert found.tool("task") is Decision.DENY
     assert found.tool("read") is Decision.ALLOW
     assert any("task is left out" in note for note in report.approximated)
+
+
+@pytest.mark.parametrize("deny", [False, True])
+def test_a_line_naming_a_plugin_servers_tool_comes_back_as_written(
+    tmp_path: Path, deny: bool
+) -> None:
+    """A plugin's agent names its server's tool as Claude Code names it in the plugin
+    (``mcp__plugin_kit_srv__deploy``); the pack calls it ``mcp:srv/deploy``. The line comes
+    back as written, with the name the server has outside the plugin added (a deny must
+    hold there too); before, it came back with every shell tool for ``Bash``."""
+    plugin = tmp_path / "kit"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "kit"}')
+    (plugin / ".mcp.json").write_text('{"mcpServers": {"srv": {"command": "srv"}}}')
+    (plugin / "agents").mkdir()
+    line = (
+        "disallowedTools: mcp__plugin_kit_srv__deploy"
+        if deny
+        else ("tools: Bash, Read, mcp__plugin_kit_srv__deploy")
+    )
+    (plugin / "agents" / "runner.md").write_text(
+        f"---\nname: runner\ndescription: d\n{line}\n---\nx\n"
+    )
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    api.export(tmp_path / "pack", ["claude"], tmp_path / "out", cache=False)
+    written = (tmp_path / "out" / "claude" / "agents" / "runner.md").read_text()
+    key, _, names = line.partition(": ")
+    (found,) = [w for w in written.splitlines() if w.startswith(f"{key}: ")]
+    wanted = f"{names}, mcp__srv__deploy".split(", ")
+    got = found.partition(": ")[2].split(", ")
+    # a tools line as written; a deny may come in another order, naming the same
+    assert (set(got), len(got)) == (set(wanted), 2) if deny else got == wanted
