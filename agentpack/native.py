@@ -14,16 +14,7 @@ from typing import Any, ClassVar, Protocol
 
 from agentpack import examples, filereport, repair
 from agentpack.filereport import FileReport
-from agentpack.model import (
-    Agent,
-    Command,
-    Example,
-    Hook,
-    McpServer,
-    ModelRef,
-    Resource,
-    Skill,
-)
+from agentpack.model import Agent, Command, Example, Hook, McpServer, ModelRef, Resource, Skill
 from agentpack.outputs import path_problem
 from agentpack.source import SourceError, read_text, split_frontmatter
 from agentpack.yamldoc import Located, parse_yaml
@@ -313,19 +304,20 @@ class Importing(Protocol):
         ...
 
     def group(self, name: str, meta: Mapping[str, Any], before: tuple[int, int, int]) -> None:
-        """The items read since ``before`` (counts of agents, commands, skills) form one
-        plugin group."""
+        """The items read since ``before`` (counts of agents, commands, skills): a group."""
         ...
 
     def rename_servers(self, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
         """Name MCP servers otherwise in the tools of the items read since ``since`` (counts
-        of agents, commands, skills) and of every hook: a plugin's tools named by the name
-        its host gives them (Claude Code's ``plugin_<plugin>_<server>``) -> the pack's."""
+        of agents, commands, skills) and of every hook: a host's own name of a plugin's
+        server (Claude Code's ``plugin_<plugin>_<server>``) -> the pack's."""
         ...
 
-    def hold_tools(self, server: str, off: Sequence[str], only: Sequence[str] | None) -> None:
+    def hold_tools(
+        self, server: str, off: Sequence[str], only: Sequence[str] | None, report: FileReport
+    ) -> None:
         """A server's own settings turn tools off (``off``), or keep only ``only`` on, for
-        every agent of the import: they are held to that."""
+        every agent of the import: they are held to that, as ``report`` then says."""
         ...
 
     def server_named(self, native: str, name: str) -> None:

@@ -135,8 +135,10 @@ class _Run:
             if is_tool_id(f"mcp:{said}"):
                 self.out.renamed[said] = name
 
-    def hold_tools(self, server: str, off: Sequence[str], only: Sequence[str] | None) -> None:
-        self.out.holds.append((server, tuple(off), None if only is None else tuple(only)))
+    def hold_tools(
+        self, server: str, off: Sequence[str], only: Sequence[str] | None, report: FileReport
+    ) -> None:
+        self.out.holds.append((server, tuple(off), None if only is None else tuple(only), report))
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.out.agents), len(self.out.commands), len(self.out.skills)

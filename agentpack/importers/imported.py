@@ -8,6 +8,10 @@ from typing import Any
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 
+Hold = tuple[str, tuple[str, ...], tuple[str, ...] | None, FileReport]
+"""A server whose own settings take tools away from every agent: its name, the tools turned
+off, the only tools left on (None: not so), and the report of the file that says it."""
+
 
 @dataclass(slots=True)
 class Group:
@@ -37,8 +41,7 @@ class Imported:
     hooks: list[Hook] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
     """Servers' names as items read call them -> the pack's (``my_server``: ``my-server``)."""
-    holds: list[tuple[str, tuple[str, ...], tuple[str, ...] | None]] = field(default_factory=list)
-    """Servers whose own settings take tools away from every agent: (server, the tools
-    turned off, the only tools left on or None)."""
+    holds: list[Hold] = field(default_factory=list)
+    """Servers whose own settings take tools away from every agent."""
     files: dict[str, Resource] = field(default_factory=dict)
     """The scripts the servers and hooks run, by pack path."""

@@ -48,8 +48,20 @@ def _grants(grants: tuple[Grant, ...], servers: Mapping[str, str]) -> tuple[Gran
 
 def hold(out: Imported) -> None:
     """Every agent read, denied the tools its servers turn off (where a server keeps only
-    some on, the rest of it): a pack's server offers all its tools."""
-    for server, off, only in out.holds:
+    some on, the rest of it): a pack's server offers all its tools. With no agent read,
+    nothing holds them: said as dropped, for the agents the user adds next."""
+    for server, off, only, report in out.holds:
+        if not out.agents:
+            report.dropped.append(
+                f"mcpServers.{server} (its own list of tools it offers: a pack's server offers "
+                "all its tools, and no agent was read here to hold to it; give the agents you "
+                f"add a tools: list for mcp:{server})"
+            )
+            continue
+        report.approximated.append(
+            f"mcpServers.{server} (its own list of tools it offers: every agent read here is "
+            "held to it, since a pack's server offers all its tools)"
+        )
         for i, agent in enumerate(out.agents):
             base = agent.policy or Policy.build(Decision.ALLOW)
             tools = dict(base.tools)

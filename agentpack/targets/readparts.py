@@ -165,11 +165,7 @@ def _hold(
         if isinstance(listed, list) and "*" not in listed:
             only = [*(only or []), *(str(t) for t in listed)]
     if off or only is not None:
-        run.hold_tools(server, off, only)
-        report.approximated.append(
-            f"mcpServers.{name} (its own list of tools it offers: every agent read here is "
-            "held to it, since a pack's server offers all its tools)"
-        )
+        run.hold_tools(server, off, only, report)
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")

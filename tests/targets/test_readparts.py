@@ -141,6 +141,19 @@ def test_a_servers_own_tool_lists_hold_every_agent_read_with_it(tmp_path: Path) 
     assert (decide("mcp:gh/get_issue"), decide("mcp:gh/merge")) == (Decision.ALLOW, Decision.DENY)
 
 
+def test_a_servers_own_tool_list_with_no_agent_to_hold_is_said_dropped(tmp_path: Path) -> None:
+    """With no agent read, nothing holds a server's own list of tools: the note says it is
+    lost (the agents the user adds would get all of the server), not that agents hold it."""
+    home = tmp_path / ".codex"
+    home.mkdir()
+    (home / "config.toml").write_text('[mcp_servers.gh]\ncommand = "y"\nenabled_tools = ["a"]\n')
+    result = api.import_(home / "config.toml", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    said = [e for r in result.reports for e in r.dropped]
+    assert any(e.startswith("mcpServers.gh (its own list of tools") for e in said), said
+    assert not [a for r in result.reports for a in r.approximated if "held to it" in a]
+
+
 def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> None:
     from agentpack.targets.opencode.readconfig import SPELLING
 
