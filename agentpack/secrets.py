@@ -9,6 +9,7 @@ known kind of token, or when it is long and random enough to be one.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import re
 from collections import Counter
@@ -117,8 +118,10 @@ def secret_problem(value: str) -> str | None:
 
 _CREDENTIAL_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "apikey", "credential", "credentials"}
-    | {"authorization", "auth", "pat", "passphrase", "cookie"}
+    | {"authorization", "auth", "pat", "passphrase", "cookie", "pass"}
 )
+_CREDENTIAL_ENDS = ("password", "passwd", "token", "secret", "apikey")
+"""Words run together with what they are for (``PGPASSWORD``, ``authToken``)."""
 _CREDENTIAL_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key")})
 _NOT_CREDENTIAL = frozenset(
     {"file", "path", "dir", "url", "uri", "name", "type", "env", "var", "header", "id"}
@@ -145,7 +148,9 @@ def _holds_credential(name: str) -> bool:
     parts = [p for p in re.split(r"[^a-z0-9]+", words.lower()) if p]
     if not parts or parts[-1] in _NOT_CREDENTIAL or parts[0] in _OFF:
         return False
-    return any(p in _CREDENTIAL_WORDS for p in parts) or any(
+    if parts == ["key"]:  # --key VALUE (Smithery's CLI), but not SORT_KEY
+        return True
+    return any(p in _CREDENTIAL_WORDS or p.endswith(_CREDENTIAL_ENDS) for p in parts) or any(
         pair in _CREDENTIAL_PAIRS for pair in itertools.pairwise(parts)
     )
 
@@ -186,12 +191,33 @@ def args_secrets(args: list[str]) -> list[str | None]:
         header, colon, said = arg.partition(":")
         if problem is None and colon and re.fullmatch(r"[A-Za-z][\w-]*", header):
             problem = named_secret(header, said)
+        if problem is None and arg.lstrip().startswith("{"):  # --config '{"apiToken": ...}'
+            problem = _json_secret(arg)
         before = args[i - 1] if i else ""
         value_of = before.startswith("-") and "=" not in before and not arg.startswith("-")
         if problem is None and value_of:
             problem = named_secret(before, arg)
         found.append(problem)
     return found
+
+
+def _json_secret(text: str) -> str | None:
+    """What credential a JSON object given as an argument holds, by its members' names
+    and looks (a CLI's ``--config`` with the server's settings)."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    todo, name = [("", found)], ""
+    while todo:
+        name, value = todo.pop()
+        if isinstance(value, dict):
+            todo += [(str(k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            todo += [(name, v) for v in value]
+        elif isinstance(value, str) and (problem := credential(name, value)):
+            return problem
+    return None
 
 
 _KEY_FILE = re.compile(r"\.(pem|key|p12|pfx|jks|keystore|ppk)$", re.IGNORECASE)

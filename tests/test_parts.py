@@ -183,6 +183,10 @@ HEX40 = "c0c4" + "9e1f" * 9
         ("AUTH_KEY", HEX40),
         ("PASSWORD", "correct horse battery staple"),
         ("TOKEN", "abc/def+ghi0123=="),
+        ("PGPASSWORD", "Tr0ub4dor&3x"),
+        ("DB_PASS", "Tr0ub4dor&3x"),
+        ("authToken", HEX40),
+        ("--key", "3f8a9b2c-1d4e-4f5a-8b7c-9d0e1f2a3b4c"),
     ],
 )
 def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value: str) -> None:
@@ -210,6 +214,8 @@ def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value
         ("GITHUB_TOKEN", "${env:GITHUB_PERSONAL_ACCESS_TOKEN}"),
         ("Authorization", "Bearer ${input:github_token}"),
         ("OPENAI_API_KEY", "{env:OPENAI_API_KEY}"),
+        ("SORT_KEY", "created_at_desc"),
+        ("BYPASS_MODE", "interactive"),
     ],
 )
 def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, value: str) -> None:
@@ -248,3 +254,13 @@ def test_a_commands_options_say_which_argument_holds_a_credential() -> None:
 def test_known_token_kinds_of_2026_are_refused() -> None:
     for token in ("sbp_" + HEX40, "pplx-" + HEX40[:48], "tvly-" + "dev" + HEX40[:29]):
         assert secret_problem(token) is not None, token
+
+
+def test_a_json_argument_is_read_for_its_members_credentials() -> None:
+    """Smithery's CLI takes a server's settings as ``--config '{"apiToken": ...}'``."""
+    found = args_secrets(
+        ["run", "x", "--config", '{"apiToken":"3f8a9b2c1d4e4f5a8b7c9d0e1f2a3b4c"}']
+    )
+    assert [i for i, problem in enumerate(found) if problem] == [3]
+    assert args_secrets(["--config", '{"apiToken":"${TOKEN}","depth":[1,{"a":"b"}]}']) == [None] * 2
+    assert args_secrets(["{not json"]) == [None]
