@@ -7,6 +7,7 @@ copied into the pack under the same paths.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,18 +70,39 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
 
 
 def words(value: Any) -> list[str] | None:
-    """A list of words (a server's ``args``), as text; None when the value is no list."""
+    """A list of words (a server's ``args``), as text; None when the value is no list or
+    holds a list, an object or null."""
     if value is None:
         return []
-    return [str(v) for v in value] if isinstance(value, list) else None
+    found = [_text(v) for v in value] if isinstance(value, list) else [None]
+    return None if None in found else [v for v in found if v is not None]
 
 
 def names(value: Any) -> dict[str, str] | None:
     """An object of names to values (a server's ``env`` or ``headers``), as text; None when
-    the value is no object."""
+    the value is no object, or a value is a list, an object or null."""
     if value is None:
         return {}
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    found = {str(k): _text(v) for k, v in value.items()}
+    return {k: v for k, v in found.items() if v is not None} if None not in found.values() else None
+
+
+_TEXTS = ("args", "env", "headers")
+
+
+def _values(value: Any) -> list[Any]:
+    return list(value.values()) if isinstance(value, dict) else list(value or ())
+
+
+def _text(value: Any) -> str | None:
+    """A JSON scalar as the text the user meant (``8080``, ``true``, not Python's ``True``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return None
 
 
 def servers(
@@ -109,20 +131,30 @@ def servers(
         )
         if given is None or env is None or headers is None:
             key = "args" if given is None else "env" if env is None else "headers"
-            what = "a list of words" if key == "args" else "an object of names to values"
+            what = "a list of words" if key == "args" else "an object of names to text values"
             line, col = report.at(*where, name, key)
             report.error(line, col, f"mcpServers.{name}.{key}", f"expected {what}; fix it")
             continue
+        typed = [v for k in _TEXTS for v in _values(spec.get(k)) if not isinstance(v, str)]
+        if typed:
+            report.approximated.append(
+                f"mcpServers.{name} ({', '.join(map(json.dumps, typed))} written as text, as "
+                "the server gets them; Claude Code refuses a server with values that are not)"
+            )
         args = [spelling.canonical(a) for a in given]
         env = {k: spelling.canonical(v) for k, v in env.items()}
         headers = {k: spelling.canonical(v) for k, v in headers.items()}
         source = SourceRef(report.source)
+        if fixed.get("url") and fixed.get("type", "http") not in _TRANSPORTS:
+            said = f"type {fixed['type']!r}: a pack's server is reached over http or sse"
+            report.dropped.append(f"mcpServers.{name} ({said})")
+            continue
         if fixed.get("url"):
             server = McpServer(
                 slug(name) or "server",
                 source,
                 url=fixed["url"],
-                transport=_TRANSPORTS.get(fixed.get("type", "http"), "http"),
+                transport=_TRANSPORTS[fixed.get("type", "http")],
                 headers=headers,
             )
             files: dict[str, Resource] = {}

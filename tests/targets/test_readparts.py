@@ -346,3 +346,40 @@ def test_a_servers_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
         result = api.import_(source, tmp_path / f"pack-{source.name}", dry_run=True)
         said = [d.split(" (")[0] for r in result.reports for d in r.dropped]
         assert f"mcpServers.{name}" in said, said
+
+
+def test_a_servers_numbers_and_booleans_are_their_json_text(tmp_path: Path) -> None:
+    """``"PORT": 8080`` and ``true`` are what the server gets as text (``8080``, ``true``;
+    Python's ``True`` was written before); a null or an object among them is an error."""
+    (tmp_path / ".mcp.json").write_text(
+        '{"mcpServers": {"s": {"command": "node", "args": ["--verbose", true],'
+        ' "env": {"PORT": 8080, "RATIO": 0.5}}}}'
+    )
+    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert (server.args, dict(server.env)) == (
+        ("--verbose", "true"),
+        {"PORT": "8080", "RATIO": "0.5"},
+    )
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("mcpServers.s (true, 8080, 0.5 written as text") for a in said), said
+    (tmp_path / ".mcp.json").write_text(
+        '{"mcpServers": {"s": {"command": "n", "env": {"E": null}}}}'
+    )
+    failed = api.import_(tmp_path / ".mcp.json", tmp_path / "pack2")
+    assert failed.failed
+    assert [f.field for r in failed.reports for f in r.findings] == ["mcpServers.s.env"]
+
+
+def test_a_url_server_of_a_transport_the_pack_lacks_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / ".mcp.json").write_text(
+        '{"mcpServers": {"w": {"type": "websocket", "url": "https://x.example/ws"},'
+        ' "h": {"type": "sse", "url": "https://x.example/sse"}}}'
+    )
+    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    servers = api.load_pack(tmp_path / "pack").manifest.servers
+    assert [(s.name, s.transport) for s in servers] == [("h", "sse")]
+    said = [d for r in result.reports for d in r.dropped]
+    assert "mcpServers.w (type 'websocket': a pack's server is reached over http or sse)" in said
