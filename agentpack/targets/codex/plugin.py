@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from agentpack import emit
-from agentpack.model import Hook, ItemInfo, Kind, Manifest, McpServer
+from agentpack.model import PLUGIN_ROOT, Hook, ItemInfo, Kind, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
@@ -107,14 +107,43 @@ def _servers(manifest: Manifest, report: Report) -> list[McpServer]:
     SSE server would not answer it."""
     found = []
     for server in parts.servers(manifest, NAME):
-        if server.transport == "sse":
-            why = "left out of Codex, which speaks only streamable HTTP to a url server"
-            report.notes.append(
-                Note(server.source, NAME, server.name, "transport", Change.NARROWED, why)
-            )
-        else:
+        field = "transport" if server.transport == "sse" else _unexpanded(server)
+        if field is None:
             found.append(server)
+            continue
+        why = (
+            "left out of Codex, which speaks only streamable HTTP to a url server"
+            if field == "transport"
+            else "left out of Codex, which expands a ${VAR} only as a whole env or header value "
+            "(and in Authorization: Bearer ${VAR}): the server would get the text ${...} "
+            + (
+                "itself; make the reference the whole value"
+                if field.startswith(("env.", "headers."))
+                else "as it is; let the server read the variable from its environment"
+            )
+        )
+        report.notes.append(Note(server.source, NAME, server.name, field, Change.NARROWED, why))
     return found
+
+
+def _unexpanded(server: McpServer) -> str | None:
+    """The first field of a server that holds a reference Codex would pass on as text."""
+    for field, value in (
+        ("command", server.command or ""),
+        ("url", server.url or ""),
+        ("cwd", server.cwd or ""),
+        *((f"args[{i}]", a) for i, a in enumerate(server.args)),
+    ):
+        if "${" in value.replace(PLUGIN_ROOT, ""):
+            return field
+    for key, values in (("env", server.env), ("headers", server.headers)):
+        for name, value in values.items():
+            whole = WHOLE.fullmatch(value) or (
+                key == "headers" and name.lower() == "authorization" and BEARER.fullmatch(value)
+            )
+            if "${" in value and not whole:
+                return f"{key}.{name}"
+    return None
 
 
 def mcp_servers(servers: list[McpServer], root: str = ROOT) -> dict[str, Any]:
@@ -131,9 +160,10 @@ def mcp_servers(servers: list[McpServer], root: str = ROOT) -> dict[str, Any]:
                 del entry["env"]
             entry["env_vars"] = sorted(set(whole.values()))
         headers = dict(server.headers)
-        bearer = BEARER.fullmatch(headers.get("Authorization", ""))
+        said = next((k for k in headers if k.lower() == "authorization"), "")
+        bearer = BEARER.fullmatch(headers.get(said, ""))
         if bearer:
-            del headers["Authorization"]
+            del headers[said]
             entry["bearer_token_env_var"] = bearer.group(1)
         named = {k: m.group(1) for k, v in headers.items() if (m := WHOLE.fullmatch(v))}
         if named:

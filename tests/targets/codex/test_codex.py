@@ -165,3 +165,34 @@ def test_an_sse_server_is_left_out_of_codex(tmp_path: Path) -> None:
     assert [f.severity.value for f in said] == ["warning"]
     config = json.loads((tmp_path / "out" / "codex" / ".mcp.json").read_text())
     assert list(config["mcpServers"]) == ["modern"]
+
+
+def test_a_server_with_a_reference_codex_would_not_expand_is_left_out(tmp_path: Path) -> None:
+    """Codex expands no ``${VAR}`` inside a value: a whole env or header value becomes
+    ``env_vars`` or ``env_http_headers``, ``Authorization: Bearer ${T}`` (in any case)
+    ``bearer_token_env_var``; ``${HOME}/projects`` would reach the server as that text."""
+    import json
+
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "mcp").mkdir()
+    servers = {
+        "arg": "command: npx\nargs: [x, '${HOME}/projects']\n",
+        "dsn": "command: db\nenv:\n  URL: 'postgresql://a:${PW}@h/app'\n",
+        "key": "url: https://x.example/mcp\nheaders:\n  X-Api-Key: 'Token ${K}'\n",
+        "whole": "command: db\nargs: ['${PLUGIN_ROOT}/s.js']\nenv:\n  PW: '${PW}'\n",
+        "bearer": "url: https://x.example/mcp\nheaders:\n  authorization: 'Bearer ${T}'\n",
+    }
+    for name, text in servers.items():
+        (pack / "mcp" / f"{name}.yaml").write_text(text)
+    done = api.export(pack, ["codex"], tmp_path / "out", cache=False)
+    said = {f.path: f.field for f in done.findings if "expands a ${VAR} only" in f.message}
+    assert said == {
+        "mcp/arg.yaml": "args[1]",
+        "mcp/dsn.yaml": "env.URL",
+        "mcp/key.yaml": "headers.X-Api-Key",
+    }
+    config = json.loads((tmp_path / "out" / "codex" / ".mcp.json").read_text())
+    assert sorted(config["mcpServers"]) == ["bearer", "whole"]
+    assert config["mcpServers"]["bearer"]["bearer_token_env_var"] == "T"
+    assert "http_headers" not in config["mcpServers"]["bearer"]
