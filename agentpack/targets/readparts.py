@@ -89,6 +89,27 @@ def names(value: Any) -> dict[str, str] | None:
     return {k: v for k, v in found.items() if v is not None} if None not in found.values() else None
 
 
+_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}")
+"""Claude Code's ``${NAME:-default}`` (and ``${NAME-default}``), which no other tool has."""
+
+
+def _defaulted(value: str, where: str, said: list[str]) -> str:
+    """``value`` with each ``${NAME:-default}`` as its default, which is what the server
+    got unless its user set the variable (``${NAME}`` when the default is empty): said."""
+
+    def one(found: re.Match[str]) -> str:
+        name, default = found[1], found[2]
+        if not default:
+            return f"${{{name}}}"
+        said.append(
+            f"{where} ({found[0]}: its default, {default}, which a pack writes as it is; only "
+            f"Claude Code takes a default: write ${{{name}}} to have the variable's value)"
+        )
+        return default
+
+    return _DEFAULT.sub(one, value)
+
+
 _TEXTS = ("args", "env", "headers")
 
 
@@ -141,13 +162,21 @@ def servers(
                 f"mcpServers.{name} ({', '.join(map(json.dumps, typed))} written as text, as "
                 "the server gets them; Claude Code refuses a server with values that are not)"
             )
-        args = [spelling.canonical(a) for a in given]
-        env = {k: spelling.canonical(v) for k, v in env.items()}
-        headers = {k: spelling.canonical(v) for k, v in headers.items()}
+        said = report.approximated
+        fixed = {k: _defaulted(v, f"mcpServers.{name}.{k}", said) for k, v in fixed.items()}
+        args = [_defaulted(spelling.canonical(a), f"mcpServers.{name}.args", said) for a in given]
+        env = {
+            k: _defaulted(spelling.canonical(v), f"mcpServers.{name}.env.{k}", said)
+            for k, v in env.items()
+        }
+        headers = {
+            k: _defaulted(spelling.canonical(v), f"mcpServers.{name}.headers.{k}", said)
+            for k, v in headers.items()
+        }
         source = SourceRef(report.source)
         if fixed.get("url") and fixed.get("type", "http") not in _TRANSPORTS:
-            said = f"type {fixed['type']!r}: a pack's server is reached over http or sse"
-            report.dropped.append(f"mcpServers.{name} ({said})")
+            why = f"type {fixed['type']!r}: a pack's server is reached over http or sse"
+            report.dropped.append(f"mcpServers.{name} ({why})")
             continue
         if fixed.get("url"):
             server = McpServer(

@@ -337,15 +337,23 @@ def test_vs_code_servers_come_in_the_pack_s_spelling(tmp_path: Path) -> None:
     assert _lines(copilot) == ["mcp.json: MCP servers search"]
 
 
-def test_a_reference_only_one_tool_expands_is_a_warning(tmp_path: Path) -> None:
+def test_a_reference_only_one_tool_expands_is_its_default(tmp_path: Path) -> None:
     """Claude Code expands ``${NAME:-default}``, opencode and Codex pass it on as text: the
-    pack says so at the field."""
+    import writes what the server got by default, and says so; a pack that spells it so
+    itself gets a warning at the field."""
     server = {"url": "https://x.test/mcp", "headers": {"X-Org": "${ORG:-acme}"}}
     root = _write(tmp_path / "src", {".mcp.json": json.dumps({"mcpServers": {"api": server}})})
     result = api.import_(root / ".mcp.json", tmp_path / "pack")
-    (found,) = [f for f in result.findings if f.field == "headers.X-Org"]
-    assert (found.path, found.line, found.severity.value) == ("mcp/api.yaml", 5, "warning")
-    assert found.message.startswith("${ORG:-acme} is not a reference every tool expands")
+    assert not [f for f in result.findings if f.field == "headers.X-Org"]
+    (said,) = [a for r in result.reports for a in r.approximated if "its default" in a]
+    assert said.startswith("mcpServers.api.headers.X-Org (${ORG:-acme}: its default, acme,")
+    (found,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert dict(found.headers) == {"X-Org": "acme"}
+    pack = tmp_path / "pack" / "mcp" / "api.yaml"
+    pack.write_text(pack.read_text().replace("acme", "${ORG:-acme}"))
+    (warned,) = [f for f in api.validate(tmp_path / "pack").findings if f.field == "headers.X-Org"]
+    assert (warned.path, warned.line, warned.severity.value) == ("mcp/api.yaml", 5, "warning")
+    assert warned.message.startswith("${ORG:-acme} is not a reference every tool expands")
 
 
 def test_opencode_2_permissions_are_read_never_wider(tmp_path: Path) -> None:

@@ -383,3 +383,22 @@ def test_a_url_server_of_a_transport_the_pack_lacks_is_left_out(tmp_path: Path) 
     assert [(s.name, s.transport) for s in servers] == [("h", "sse")]
     said = [d for r in result.reports for d in r.dropped]
     assert "mcpServers.w (type 'websocket': a pack's server is reached over http or sse)" in said
+
+
+def test_a_claude_code_default_becomes_the_value_it_gives(tmp_path: Path) -> None:
+    """``${API_BASE_URL:-https://api.example.com}/mcp`` (Claude Code's documented form)
+    failed the whole import as no http(s) URL; no other tool takes a default: the value
+    is what the server got by default, said; an empty default keeps the variable."""
+    (tmp_path / ".mcp.json").write_text(
+        '{"mcpServers": {"api": {"type": "http", "url": "${API_BASE_URL:-https://a.example}/mcp",'
+        ' "headers": {"Authorization": "Bearer ${TOKEN:-}"}}}}'
+    )
+    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert (server.url, dict(server.headers)) == (
+        "https://a.example/mcp",
+        {"Authorization": "Bearer ${TOKEN}"},
+    )
+    said = [a for r in result.reports for a in r.approximated]
+    assert [a.split(" (")[0] for a in said if "its default" in a] == ["mcpServers.api.url"]

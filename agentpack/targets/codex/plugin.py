@@ -114,15 +114,16 @@ def _servers(manifest: Manifest, report: Report) -> list[McpServer]:
         why = (
             "left out of Codex, which speaks only streamable HTTP to a url server"
             if field == "transport"
-            else "left out of Codex, which expands a ${VAR} only as a whole env or header value "
-            "(and in Authorization: Bearer ${VAR}): the server would get the text ${...} "
+            else f"left out of Codex: its {field} holds a ${{VAR}}, which Codex expands only as "
+            "a whole env or header value (and in Authorization: Bearer ${VAR}), so the server "
             + (
-                "itself; make the reference the whole value"
+                "would get the text itself; make the reference the whole value"
                 if field.startswith(("env.", "headers."))
-                else "as it is; let the server read the variable from its environment"
+                else "would get the text as it is; let it read the variable from its environment"
             )
         )
-        report.notes.append(Note(server.source, NAME, server.name, field, Change.NARROWED, why))
+        at = "transport" if field == "transport" else "-"  # "-": the server as a whole
+        report.notes.append(Note(server.source, NAME, server.name, at, Change.NARROWED, why))
     return found
 
 
