@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -40,6 +40,19 @@ class Spelling:
     """The host's names for the folder (``${CLAUDE_PLUGIN_ROOT}``): read as the pack's."""
     ref: re.Pattern[str] | None = None
     """The host's reference to a variable, the name as group 1 (None: ``${NAME}``)."""
+    own: re.Pattern[str] | None = None
+    """The host's own variables (``${CLAUDE_PLUGIN_DATA}``, opencode's ``{file:PATH}``),
+    which other tools would read as an environment variable or as text: noted."""
+
+    def note_own(self, values: Iterable[str], where: str, report: FileReport) -> None:
+        found = dict.fromkeys(
+            m[0] for v in values for m in (self.own.finditer(v) if self.own else ())
+        )
+        for said in found:
+            report.approximated.append(
+                f"{where}: {said} (the tool's own: the others would read it as an environment "
+                "variable or as text; write the value it stands for, or ${NAME} for a secret)"
+            )
 
     def canonical(self, text: str) -> str:
         for root in self.roots:  # the folder where a path begins, not any text that has it
@@ -173,6 +186,9 @@ def servers(
             k: _defaulted(spelling.canonical(v), f"mcpServers.{name}.headers.{k}", said)
             for k, v in headers.items()
         }
+        spelling.note_own(
+            [*fixed.values(), *args, *env.values(), *headers.values()], f"mcpServers.{name}", report
+        )
         source = SourceRef(report.source)
         if fixed.get("url") and fixed.get("type", "http") not in _TRANSPORTS:
             why = f"type {fixed['type']!r}: a pack's server is reached over http or sse"

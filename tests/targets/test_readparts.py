@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agentpack import api
 from tests.helpers import imported_policy
 
@@ -402,3 +404,50 @@ def test_a_claude_code_default_becomes_the_value_it_gives(tmp_path: Path) -> Non
     )
     said = [a for r in result.reports for a in r.approximated]
     assert [a.split(" (")[0] for a in said if "its default" in a] == ["mcpServers.api.url"]
+
+
+@pytest.mark.parametrize(
+    ("files", "given", "said"),
+    [
+        (
+            {
+                ".claude-plugin/plugin.json": '{"name": "p"}',
+                ".mcp.json": '{"mcpServers": {"m": {"command": "m", '
+                '"args": ["${CLAUDE_PLUGIN_DATA}/db.sqlite"]}}}',
+            },
+            ".",
+            "${CLAUDE_PLUGIN_DATA}",
+        ),
+        (
+            {
+                ".cursor/mcp.json": '{"mcpServers": {"m": {"command": "m", '
+                '"args": ["${userHome}/x"]}}}'
+            },
+            ".",
+            "${userHome}",
+        ),
+        (
+            {
+                "opencode.json": '{"mcp": {"m": {"type": "remote", "url": "https://x.example/mcp", '
+                '"headers": {"Authorization": "Bearer {file:~/.secrets/t}"}}}}'
+            },
+            "opencode.json",
+            "{file:~/.secrets/t}",
+        ),
+    ],
+)
+def test_a_tools_own_variable_in_a_server_is_said(
+    tmp_path: Path, files: dict[str, str], given: str, said: str
+) -> None:
+    """Claude Code's plugin data folder, Cursor's ``${userHome}``, opencode's
+    ``{file:PATH}``: the other tools would read each as a variable of the user's or as
+    text, which the import says."""
+    for rel, text in files.items():
+        (tmp_path / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / rel).write_text(text)
+    result = api.import_(tmp_path / "src" / given, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    notes = [a for r in result.reports for a in r.approximated]
+    assert f"mcpServers.m: {said} (the tool's own: the others would read it" in " ".join(notes), (
+        notes
+    )

@@ -37,9 +37,9 @@ _PLUGIN_KEPT = frozenset(
     | {"keywords", "agents", "commands", "skills", "hooks", "mcpServers", USER_CONFIG}
 )
 """plugin.json fields a pack carries (as its manifest or a plugin group)."""
-_PLUGIN_IGNORED = frozenset({"$schema", "metadata"})
-"""Fields Claude Code itself never reads."""
-SPELLING = readparts.Spelling(("${CLAUDE_PLUGIN_ROOT}", "$CLAUDE_PLUGIN_ROOT"))
+_PLUGIN_IGNORED = frozenset({"$schema", "metadata"})  # fields Claude Code itself never reads
+_DATA = re.compile(r"\$\{?CLAUDE_PLUGIN_DATA\b\}?")  # the plugin's own data folder
+SPELLING = readparts.Spelling(("${CLAUDE_PLUGIN_ROOT}", "$CLAUDE_PLUGIN_ROOT"), own=_DATA)
 NOT_CARRIED = {
     "bin": "programs for the PATH",
     "output-styles": "output styles",

@@ -15,7 +15,7 @@ from agentpack.native import Importing
 from agentpack.source import TOMLError, decode_error, read_toml
 from agentpack.targets import readhooks, readparts
 
-SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",), own=re.compile(r"\$\{PLUGIN_DATA\}"))
 HOOK_TOOLS = {"Bash": "bash"}
 """Codex names its shell, and MCP tools, to hooks."""
 

@@ -36,7 +36,9 @@ from agentpack.targets.cursor.names import AGENTS, COMMANDS, PLUGIN, READONLY, S
 from agentpack.targets.cursor.render import USAGE
 
 SPELLING = readparts.Spelling(
-    ("${CURSOR_PLUGIN_ROOT}", "${workspaceFolder}/.cursor"), re.compile(r"\$\{env:(\w+)\}")
+    ("${CURSOR_PLUGIN_ROOT}", "${workspaceFolder}/.cursor"),
+    re.compile(r"\$\{env:(\w+)\}"),
+    own=re.compile(r"\$\{(userHome|workspaceFolder|workspaceFolderBasename|pathSeparator|/)\}"),
 )
 """Cursor names the plugin's folder and a variable so in ``mcp.json``."""
 

@@ -295,7 +295,9 @@ def config_text(text: str, base: Path, report: FileReport, where: tuple[str, ...
         return text
 
 
-SPELLING = readparts.Spelling((".opencode",), re.compile(r"\{env:(\w+)\}"))
+SPELLING = readparts.Spelling(
+    (".opencode",), re.compile(r"\{env:(\w+)\}"), own=re.compile(r"\{file:[^}]+\}")
+)
 """A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
 
 
