@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from agentpack import aliases, writer
 from agentpack.api.pack import validate
 from agentpack.api.where import find_pack, registry
-from agentpack.errors import Finding, UsageError
+from agentpack.errors import Finding, Severity, UsageError
 from agentpack.filereport import FileReport
 from agentpack.load import load_pack as _load_pack
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
@@ -157,15 +157,18 @@ def import_(
     out += [f for s in imported.skills for f in canonical.skill_files(s)]
     out += [canonical.server_file(s) for s in imported.servers]
     out += [canonical.hook_file(h) for h in imported.hooks]
+    have = {o.path: o.data for o in out}
     out += [
-        OutFile(rel, f.data, executable=f.executable) for rel, f in sorted(imported.files.items())
+        OutFile(rel, f.data, executable=f.executable)
+        for rel, f in sorted(imported.files.items())
+        if have.get(rel) != f.data  # a file a skill has and a server runs: written once
     ]
     planned = writer.write_sources(out, root, force=force, dry_run=True)
     reports = tuple(imported.reports)
     skipped = tuple(imported.skipped)
     if any(r.failed for r in reports) or any(f.status == "skip" for f in planned):
         return ImportResult(root, reports, tuple(planned), (), skipped, written=False)
-    findings = _staged(root, out, reg)
+    findings = _misplaced(out, imported.files) or _staged(root, out, reg)
     if dry_run or any(f.is_error for f in findings):
         return ImportResult(root, reports, tuple(planned), findings, skipped, written=False)
     if not (root / MANIFEST).is_file():
@@ -173,6 +176,28 @@ def import_(
     files = writer.write_sources(out, root, force=force)
     findings = validate(root, targets=reg).findings
     return ImportResult(root, reports, tuple(files), findings, skipped)
+
+
+_ITEM_PATH = re.compile(
+    r"agentpack\.yaml|(mcp|hooks)/[^/]+\.yaml|(agents|commands)/.+\.md|skills/[^/]+/SKILL\.md"
+)
+"""Where a pack file is read as one of the pack's items (a server, an agent, ...)."""
+
+
+def _misplaced(out: list[OutFile], files: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """A file a server or hook runs, at a path where the pack would read it as one of its
+    items (``.opencode/mcp/kb.yaml``, a server's settings, would be the server ``kb``), or
+    where another file of the import goes (a skill's file of the same path)."""
+    seen: dict[str, bytes] = {}
+    twice = [o.path for o in out if seen.setdefault(o.path, o.data) != o.data]
+    why = (
+        "a file a server or hook runs would land here, where the pack reads its own items; "
+        "move it in the source (and where it is named) to another folder"
+    )
+    return tuple(
+        Finding(rel, 1, 1, Severity.ERROR, "-", why)
+        for rel in sorted({*twice, *(r for r in files if _ITEM_PATH.fullmatch(r))})
+    )
 
 
 def _staged(root: Path, out: list[OutFile], reg: Registry) -> tuple[Finding, ...]:

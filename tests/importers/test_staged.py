@@ -98,3 +98,26 @@ def test_an_import_validates_or_writes_nothing(
     api.export(pack)
     assert (pack / "dist" / "manifest.json").is_file()
     shutil.rmtree(pack / "dist")
+
+
+@pytest.mark.parametrize("settings", ["command: node\n", "port: 3000\n"])
+def test_a_servers_file_where_the_pack_reads_its_items_writes_nothing(
+    tmp_path: Path, settings: str
+) -> None:
+    """``.opencode/mcp/kb.yaml``, the settings a server ``kb`` runs with, would be the
+    pack's ``mcp/kb.yaml``, the server itself: the import wrote part of the pack and then
+    said it wrote nothing (or failed on a file the user never wrote). It writes nothing,
+    and says which file and what to do."""
+    src = tmp_path / "src"
+    (src / ".opencode" / "mcp").mkdir(parents=True)
+    (src / ".opencode" / "mcp" / "kb.js").write_text("run()\n")
+    (src / ".opencode" / "mcp" / "kb.yaml").write_text(settings)
+    (src / "opencode.json").write_text(
+        '{"mcp": {"kb": {"type": "local", "command": '
+        '["node", ".opencode/mcp/kb.js", "--config", ".opencode/mcp/kb.yaml"]}}}'
+    )
+    result = api.import_(src / "opencode.json", tmp_path / "pack")
+    assert result.failed
+    assert [(f.path, f.is_error) for f in result.findings] == [("mcp/kb.yaml", True)]
+    assert "where the pack reads its own items" in result.findings[0].message
+    assert not (tmp_path / "pack").exists()
