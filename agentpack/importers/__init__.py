@@ -20,6 +20,7 @@ from agentpack.filereport import FileReport
 from agentpack.importers import servernames, spec
 from agentpack.importers.imported import Group as Group
 from agentpack.importers.imported import Imported as Imported
+from agentpack.importers.moved import moved
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import loose_files, markdown_files, resources, unread_folders
@@ -274,6 +275,7 @@ class _Run:
     ) -> None:
         if folder is not None:
             self.carried.update((folder / rel).resolve() for rel in files)
+            part, files = moved(part, files, slug(folder.name) or "plugin", self.out.files, report)
         bucket: list[Any] = self.out.servers if isinstance(part, McpServer) else self.out.hooks
         clash = [p for p in bucket if p.name == part.name]
         if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:

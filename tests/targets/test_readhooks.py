@@ -286,3 +286,37 @@ def test_a_marketplace_entrys_inline_hooks_are_the_events_alone(tmp_path: Path) 
     assert not result.failed, [str(f) for f in result.findings]
     assert len(api.load_pack(tmp_path / "pack").manifest.hooks) == 1
     assert not [a for r in result.reports for a in r.approximated if "top-level" in a]
+
+
+def test_two_plugins_scripts_of_one_path_both_come_along(tmp_path: Path) -> None:
+    """anthropics/claude-code's explanatory- and learning-output-style plugins each run
+    their own ``hooks-handlers/session-start.sh``: the second plugin's hook was taken for
+    the first's (the same hook, configured twice) and its script lost. It comes along
+    under its plugin's name, and its hook runs it there."""
+    market = tmp_path / "m"
+    (market / ".claude-plugin").mkdir(parents=True)
+    entries = []
+    for name in ("explanatory", "learning"):
+        plugin = market / "plugins" / name
+        (plugin / "hooks-handlers").mkdir(parents=True)
+        (plugin / "hooks-handlers" / "session-start.sh").write_text(f"#!/bin/sh\necho {name}\n")
+        command = {
+            "type": "command",
+            "command": 'bash "${CLAUDE_PLUGIN_ROOT}/hooks-handlers/session-start.sh"',
+        }
+        (plugin / "hooks").mkdir()
+        (plugin / "hooks" / "hooks.json").write_text(
+            json.dumps({"hooks": {"SessionStart": [{"hooks": [command]}]}})
+        )
+        entries.append({"name": name, "source": f"./plugins/{name}"})
+    marketplace = {"name": "m", "owner": {"name": "o"}, "plugins": entries}
+    (market / ".claude-plugin" / "marketplace.json").write_text(json.dumps(marketplace))
+    result = api.import_(market, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    hooks = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert sorted(h.run for h in hooks) == [
+        "hooks-handlers/session-start.sh",
+        "learning/hooks-handlers/session-start.sh",
+    ]
+    moved = tmp_path / "pack" / "learning" / "hooks-handlers" / "session-start.sh"
+    assert moved.read_text() == "#!/bin/sh\necho learning\n"
