@@ -149,6 +149,11 @@ def import_(
         table = aliases.table(_load_pack(root, reg).manifest, builtin)
     env = ImportEnv(table, reg.all(), readers)
     imported = importers.import_path(source, readers, env, dialect, lenient=lenient)
+    if not imported.reports:  # every file was not read, and said so
+        why = "nothing here is an agent, command, skill, MCP server or hook a tool reads"
+        empty = (Finding(str(source), 1, 1, Severity.ERROR, "-", f"{why}; nothing written"),)
+        reports, skipped = tuple(imported.reports), tuple(imported.skipped)
+        return ImportResult(root, reports, (), empty, skipped, written=False)
     out: list[OutFile] = []
     if not (root / MANIFEST).is_file():
         out.append(canonical.manifest_file(_new_manifest(imported, source, root, reg.defaults())))

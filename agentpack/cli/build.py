@@ -159,6 +159,8 @@ def import_(
             "would be replaced (skip: above); --force replaces them",
             err=True,
         )
+    elif result.failed and (any(r.failed for r in result.reports) or not result.files):
+        click.echo(f"nothing written to {result.root}: see the errors above", err=True)
     elif result.failed:
         click.echo(
             f"nothing written to {result.root}: the import would not give a valid pack "

@@ -121,3 +121,20 @@ def test_a_servers_file_where_the_pack_reads_its_items_writes_nothing(
     assert [(f.path, f.is_error) for f in result.findings] == [("mcp/kb.yaml", True)]
     assert "where the pack reads its own items" in result.findings[0].message
     assert not (tmp_path / "pack").exists()
+
+
+def test_an_import_that_finds_nothing_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file no tool reads (a Copilot ``mcp-config.json`` outside ``.copilot/``, any
+    JSON) gave an empty new pack and exit 0."""
+    from agentpack.cli import main
+
+    (tmp_path / "other.json").write_text('{"x": 1}')
+    result = api.import_(tmp_path / "other.json", tmp_path / "pack")
+    assert result.failed
+    assert not result.written
+    assert not (tmp_path / "pack").exists()
+    assert main(["import", str(tmp_path / "other.json"), "--pack", str(tmp_path / "pack")]) == 1
+    assert "nothing here is an agent, command, skill, MCP server or hook" in capsys.readouterr().err
+    assert not (tmp_path / "pack").exists()
