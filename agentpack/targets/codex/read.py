@@ -9,6 +9,7 @@ its session); ``multi_agent = false`` reads as no task.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -117,6 +118,10 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             report.dropped.append(
                 f"{key} (Codex does not apply it to a custom agent: its session's applies)"
             )
+        elif _DENY_KEY.search(key) and isinstance(value, list):
+            meant = _meant_denies(key, value, env, report)
+            held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(meant))
+            policy = held if policy is None else _both(policy, held)
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
@@ -151,6 +156,30 @@ agents. Read as denies, which can only narrow."""
 READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
 """What a read-only sandbox takes away, as canonical tools: every change to files, and the
 shell and network (a shell command in another tool may write; the sandbox has no network)."""
+
+
+_DENY_KEY = re.compile(r"(?i)disallow|deny|denied|disabled|blocked|forbid")
+"""A key that is no Codex key but names tools to take away (``disallowed_tools``, as in
+Claude Code): Codex 0.171 loads no agent from a file with a key it does not know."""
+_WHOLE = {"edit": ("edit", "write")}
+"""What a denied tool takes with it: Codex's apply_patch makes every change to a file."""
+
+
+def _meant_denies(key: str, names: list[Any], env: ImportEnv, report: FileReport) -> list[str]:
+    """The tools a deny list of a key Codex does not know meant to take away, the wider
+    way (the narrower policy), each in any tool's spelling; Codex itself loads no agent
+    from the file, which is said."""
+    report.approximated.append(
+        f"{key} (no key of Codex's, so Codex 0.171 loads no agent from this file; read as "
+        "what its author meant: these tools denied)"
+    )
+    out: list[str] = []
+    for name in map(str, names):
+        tool = env.tool_id(name)[0]
+        if tool is None:
+            report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")
+        out += _WHOLE.get(tool, (tool,)) if tool else ()
+    return out
 
 
 def _both(first: Policy, second: Policy) -> Policy:

@@ -140,3 +140,25 @@ def test_a_skill_with_openai_yaml_keeps_its_standard_fields(tmp_path: Path) -> N
     assert found.compatibility == "needs kubectl"
     assert [str(g) for g in found.allowed_tools] == ["bash(kubectl *)"]
     assert [r.path for r in found.resources] == []
+
+
+def test_a_deny_list_codex_does_not_know_is_read_as_meant(tmp_path: Path) -> None:
+    """Codex 0.171 loads no agent from a file with a key it does not know (seen: its
+    ``Available roles`` leaves it out); dropped, ``disallowed_tools = ["shell"]`` came in
+    as an agent with every tool. Read as its author meant it: those tools denied."""
+    roles = tmp_path / "in" / ".codex" / "agents"
+    roles.mkdir(parents=True)
+    (roles / "rev.toml").write_text(
+        'name = "rev"\ndescription = "R"\ndeveloper_instructions = "Review."\n'
+        'disallowed_tools = ["shell", "apply_patch", "teleport"]\n'
+    )
+    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "rev")
+    assert [policy.decide(t) for t in ("bash", "edit", "write", "read")] == [
+        Decision.DENY,
+        Decision.DENY,
+        Decision.DENY,
+        Decision.ALLOW,
+    ]
+    (report,) = api.import_(tmp_path / "in", tmp_path / "again", dry_run=True).reports
+    assert [a.split(" (")[0] for a in report.approximated] == ["disallowed_tools"]
+    assert report.dropped == ["disallowed_tools: teleport (not a tool agentpack knows)"]
