@@ -15,7 +15,13 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
-from agentpack.targets.claude.permissions import SPELLINGS, agent_tools, grant_rules, respelled
+from agentpack.targets.claude.permissions import (
+    PLAN_DENIES,
+    SPELLINGS,
+    agent_tools,
+    grant_rules,
+    respelled,
+)
 from agentpack.targets.claude.servers import plain_tool_name, plugin_tool_names
 from agentpack.targets.common import (
     agent_name,
@@ -62,6 +68,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
             "Claude Code runs an agent's own PreToolUse hooks for an agent in .claude/agents, "
             "not in a plugin: what they would block is allowed in the plugin",
         )
+    _plugin_ignores(agent, fields, report)
     for name in ("temperature", "top_p"):
         if getattr(agent, name) is not None:
             report.add(NAME, agent, name, Change.DROPPED, f"Claude Code agents have no {name}")
@@ -199,3 +206,28 @@ def _grants(item: Command | Skill, report: Report) -> list[str]:
             f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
         )
     return rules
+
+
+PLUGIN_IGNORED = ("permissionMode", "mcpServers", "initialPrompt", "observer")
+"""Fields Claude Code 2.1.332 ignores in a plugin's agent ("..., which is ignored for plugin
+agents"; ``observerMessage`` and ``observeSubagents`` with ``observer``, ``hooks`` above)."""
+
+
+def _plugin_ignores(agent: Agent, fields: dict[str, Any], report: Report) -> None:
+    """Say which fields hold only where the agent file is copied to ``.claude/agents``: a
+    plan or dontAsk mode that stops the agent's edits stops nothing in the plugin."""
+    for key in (k for k in PLUGIN_IGNORED if k in fields):
+        mode = fields[key] if key == "permissionMode" else None
+        held = agent.policy is not None and all(
+            agent.policy.decide(t) is Decision.DENY for t in PLAN_DENIES if t != "mcp:*"
+        )  # as an imported plan agent's tools are: its tools line holds it in the plugin too
+        stops = mode in ("plan", "dontAsk") and not held
+        report.add(
+            NAME,
+            agent,
+            f"{NAME}.{key}",
+            Change.UNGUARDED if stops else Change.APPROXIMATED,
+            f"Claude Code ignores {key} in a plugin's agent; it holds where the file is copied "
+            "to .claude/agents"
+            + (f": in the plugin the agent is not in {mode} mode" if stops else ""),
+        )

@@ -461,3 +461,31 @@ def test_a_skill_two_plugins_list_is_in_both_groups(tmp_path: Path) -> None:
     assert not result.failed, [str(f) for f in result.findings]
     groups = api.load_pack(tmp_path / "pack").manifest.plugins
     assert [(g.name, g.skills) for g in groups] == [("documents", ("pdf",)), ("pdf-only", ("pdf",))]
+
+
+@pytest.mark.parametrize(
+    ("block", "tools", "said"),
+    [
+        ("permissionMode: plan", "", "unguarded"),
+        ("permissionMode: plan", "tools:\n  deny: [edit, write, notebook, bash]\n", "approximated"),
+        ("permissionMode: acceptEdits", "", "approximated"),
+        ("mcpServers: [notes]", "", "approximated"),
+        ("initialPrompt: start", "", "approximated"),
+    ],
+)
+def test_a_field_claude_code_ignores_in_a_plugins_agent_is_said(
+    tmp_path: Path, block: str, tools: str, said: str
+) -> None:
+    """Claude Code 2.1.332 ignores permissionMode, mcpServers, initialPrompt and the
+    observer fields in a plugin's agent: a plan mode the tools line does not hold too
+    stops nothing there (unguarded)."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "agents" / "p.md").write_text(
+        f"---\nname: p\ndescription: d\n{tools}claude:\n  {block}\n---\nx\n"
+    )
+    done = api.export(pack, ["claude"], tmp_path / "out", cache=False)
+    key = block.split(":")[0]
+    found = [f for f in done.findings if f.field == f"claude.{key}"]
+    assert [f.message.split(":")[1].strip() for f in found] == [said]
+    assert "ignores" in found[0].message
