@@ -87,3 +87,16 @@ def test_no_opencode_mcp_rule_gives_a_tool_more_than_the_source(
             got = evaluate(done.rules, f"mcp:{server}/{tool}")
             assert got is not None
             assert got <= policy.tool(f"mcp:{server}/{tool}"), (server, tool, done.rules)
+
+
+def test_an_opencode_colour_opencode_refuses_is_an_error(tmp_path: Path) -> None:
+    """opencode 1.18.33 refuses every agent when one file's color is neither a #RRGGBB hex
+    nor a theme colour (``opencode agent list`` fails): the block is checked."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    for name, colour in (("bad", "teal"), ("good", "'#00aa00'"), ("theme", "accent")):
+        (pack / "agents" / f"{name}.md").write_text(
+            f"---\nname: {name}\ndescription: d\nopencode:\n  color: {colour}\n---\nx\n"
+        )
+    found = [f for f in api.validate(pack).findings if f.is_error]
+    assert [(f.path, f.field) for f in found] == [("agents/bad.md", "opencode.color")]
