@@ -489,3 +489,21 @@ def test_a_field_claude_code_ignores_in_a_plugins_agent_is_said(
     found = [f for f in done.findings if f.field == f"claude.{key}"]
     assert [f.message.split(":")[1].strip() for f in found] == [said]
     assert "ignores" in found[0].message
+
+
+def test_a_plugin_whose_servers_come_in_an_mcp_bundle_is_imported(tmp_path: Path) -> None:
+    """``mcpServers`` may name an MCP bundle (``.mcpb``, ``.dxt``) or a URL: read as JSON,
+    it failed the whole import, agents and all. It is said, and the rest comes in."""
+    plugin = tmp_path / "kit"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text(
+        '{"name": "kit", "mcpServers": ["./srv.mcpb", "https://x.example/s.dxt"]}'
+    )
+    (plugin / "srv.mcpb").write_bytes(b"PK\x03\x04 not json")
+    (plugin / "agents").mkdir()
+    (plugin / "agents" / "a.md").write_text("---\nname: a\ndescription: d\n---\nx\n")
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert sum("an MCP bundle or a URL" in d for d in dropped) == 2
+    assert [a.name for a in api.load_pack(tmp_path / "pack").agents] == ["a"]
