@@ -477,3 +477,22 @@ def test_a_credential_file_is_told_by_its_name_and_a_pem_by_its_bytes(
     from agentpack.secrets import secret_file
 
     assert secret_file(name, data) is secret
+
+
+def test_a_model_id_a_letter_away_from_a_known_one_is_a_warning(make_pack: MakePack) -> None:
+    """The tools take any model id and fail only when the agent runs: ``sonnett`` is said
+    at its field; a later version (``claude-sonnet-4-6``) or a longer id is not."""
+    root = make_pack(
+        {
+            "agents/a.md": "---\nname: a\ndescription: d\nmodel: {claude: sonnett, "
+            "opencode: anthropic/claude-sonet-5, codex: gpt-5.1-codex-max}\n---\nx\n",
+            "agents/b.md": "---\nname: b\ndescription: d\n"
+            "model: {claude: claude-sonnet-4-6}\n---\nx\n",
+        }
+    )
+    found = [f for f in api.validate(root).findings if f.field.startswith("model.")]
+    assert [(f.path, f.field, f.severity.value) for f in found] == [
+        ("agents/a.md", "model.claude", "warning"),
+        ("agents/a.md", "model.opencode", "warning"),
+    ]
+    assert "(did you mean 'sonnet'?)" in found[0].message

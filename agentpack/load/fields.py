@@ -3,6 +3,7 @@ target blocks and the permission policy, each placed at the field it is about.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -100,15 +101,30 @@ class Fields:
         hint = did_you_mean(target, known)
         return f"unknown target {target!r}{hint}; known targets: {', '.join(known)}"
 
-    def model_ids(self, doc: Doc, path: Path_, ids: Mapping[str, str]) -> None:
-        """A map of target -> model id: known targets, ids each target can use."""
+    def model_ids(
+        self,
+        doc: Doc,
+        path: Path_,
+        ids: Mapping[str, str],
+        table: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """A map of target -> model id: known targets, ids each target can use; an id a
+        letter or two away from one the alias ``table`` has for the target is a warning
+        (``sonnett``: the tools take any text, and fail only when the agent runs)."""
         for target, model_id in ids.items():
             if target not in self.targets.known():
                 self.report(doc, (*path, target), self.unknown_target(target), key=True)
                 continue
             problem = self.targets.get(target).model_problem(model_id)
+            known = {found[target] for found in (table or {}).values() if target in found}
+            close = None if problem else near_miss(model_id, known)
             if problem:
                 self.report(doc, (*path, target), problem)
+            elif close:
+                message = f"{model_id!r} is not a model id agentpack knows for {target}"
+                self.report(
+                    doc, (*path, target), f"{message} (did you mean {close!r}?)", warning=True
+                )
 
     def model_ref(self, doc: Doc, table: Mapping[str, Mapping[str, str]]) -> ModelRef | None:
         raw = doc.data.get("model")
@@ -125,7 +141,7 @@ class Fields:
                     f"{MANIFEST}, or give a map of target: model-id",
                 )
             return ModelRef(alias=raw)
-        self.model_ids(doc, ("model",), raw)
+        self.model_ids(doc, ("model",), raw, table)
         return ModelRef(per_target=MappingProxyType(dict(sorted(raw.items()))))
 
     def grants(self, doc: Doc) -> tuple[Grant, ...]:
@@ -222,3 +238,17 @@ class Fields:
             raw.get("deny", ()),
             {p: Decision.parse(d) for p, d in patterns.items()},
         )
+
+
+def near_miss(word: str, known: Collection[str]) -> str | None:
+    """The known id ``word`` is most likely a misspelling of: one or two letters away, not
+    a version of it (``claude-sonnet-4-6`` is no misspelling of ``claude-sonnet-4-5``)."""
+    if not known or word in known:
+        return None
+    import difflib
+
+    for found in difflib.get_close_matches(word, list(known), n=3, cutoff=0.85):
+        versions = re.sub(r"\d+", "#", found) == re.sub(r"\d+", "#", word)
+        if abs(len(found) - len(word)) <= 2 and not versions:
+            return found
+    return None
