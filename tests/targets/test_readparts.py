@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
+from agentpack.model import McpServer
 from tests.helpers import imported_policy
 
 GUARD = b"#!/bin/sh\necho checked\n"
@@ -350,16 +351,23 @@ def test_a_servers_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
         assert f"mcpServers.{name}" in said, said
 
 
+def _servers(tmp_path: Path, document: str) -> tuple[api.ImportResult, list[McpServer]]:
+    """An ``.mcp.json`` of ``document`` imported into a new pack: what the import said, and
+    the pack's servers."""
+    (tmp_path / ".mcp.json").write_text(document)
+    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    return result, list(api.load_pack(tmp_path / "pack").manifest.servers)
+
+
 def test_a_servers_numbers_and_booleans_are_their_json_text(tmp_path: Path) -> None:
     """``"PORT": 8080`` and ``true`` are what the server gets as text (``8080``, ``true``;
     Python's ``True`` was written before); a null or an object among them is an error."""
-    (tmp_path / ".mcp.json").write_text(
+    result, (server,) = _servers(
+        tmp_path,
         '{"mcpServers": {"s": {"command": "node", "args": ["--verbose", true],'
-        ' "env": {"PORT": 8080, "RATIO": 0.5}}}}'
+        ' "env": {"PORT": 8080, "RATIO": 0.5}}}}',
     )
-    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
     assert (server.args, dict(server.env)) == (
         ("--verbose", "true"),
         {"PORT": "8080", "RATIO": "0.5"},
@@ -375,13 +383,11 @@ def test_a_servers_numbers_and_booleans_are_their_json_text(tmp_path: Path) -> N
 
 
 def test_a_url_server_of_a_transport_the_pack_lacks_is_left_out(tmp_path: Path) -> None:
-    (tmp_path / ".mcp.json").write_text(
+    result, servers = _servers(
+        tmp_path,
         '{"mcpServers": {"w": {"type": "websocket", "url": "https://x.example/ws"},'
-        ' "h": {"type": "sse", "url": "https://x.example/sse"}}}'
+        ' "h": {"type": "sse", "url": "https://x.example/sse"}}}',
     )
-    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    servers = api.load_pack(tmp_path / "pack").manifest.servers
     assert [(s.name, s.transport) for s in servers] == [("h", "sse")]
     said = [d for r in result.reports for d in r.dropped]
     assert "mcpServers.w (type 'websocket': a pack's server is reached over http or sse)" in said
@@ -391,13 +397,11 @@ def test_a_claude_code_default_becomes_the_value_it_gives(tmp_path: Path) -> Non
     """``${API_BASE_URL:-https://api.example.com}/mcp`` (Claude Code's documented form)
     failed the whole import as no http(s) URL; no other tool takes a default: the value
     is what the server got by default, said; an empty default keeps the variable."""
-    (tmp_path / ".mcp.json").write_text(
+    result, (server,) = _servers(
+        tmp_path,
         '{"mcpServers": {"api": {"type": "http", "url": "${API_BASE_URL:-https://a.example}/mcp",'
-        ' "headers": {"Authorization": "Bearer ${TOKEN:-}"}}}}'
+        ' "headers": {"Authorization": "Bearer ${TOKEN:-}"}}}}',
     )
-    result = api.import_(tmp_path / ".mcp.json", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
     assert (server.url, dict(server.headers)) == (
         "https://a.example/mcp",
         {"Authorization": "Bearer ${TOKEN}"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from agentpack import api
-from agentpack.permissions import Decision
+from agentpack.permissions import Decision, Policy
 from tests.helpers import imported_policy
 
 
@@ -31,16 +31,21 @@ def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
     assert any(a.startswith("sandbox_mode = read-only") for a in said)
 
 
+def _role(tmp_path: Path, name: str, rest: str) -> Policy:
+    """The policy of a Codex role file ``name`` with ``rest`` after its three plain keys,
+    imported from ``tmp_path/in`` into ``tmp_path/pack``."""
+    roles = tmp_path / "in" / ".codex" / "agents"
+    roles.mkdir(parents=True)
+    (roles / f"{name}.toml").write_text(
+        f'name = "{name}"\ndescription = "R"\ndeveloper_instructions = "Work."\n{rest}'
+    )
+    return imported_policy(tmp_path / "in", tmp_path / "pack", name)
+
+
 def test_a_role_without_multi_agent_spawns_no_agents(tmp_path: Path) -> None:
     """``[features] multi_agent = false`` takes the spawning tools away; dropped, the
     agent came in with task, which every other tool then gave it."""
-    roles = tmp_path / "in" / ".codex" / "agents"
-    roles.mkdir(parents=True)
-    (roles / "solo.toml").write_text(
-        'name = "solo"\ndescription = "Alone"\ndeveloper_instructions = "Work."\n'
-        "[features]\nmulti_agent = false\nother_flag = true\n"
-    )
-    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "solo")
+    policy = _role(tmp_path, "solo", "[features]\nmulti_agent = false\nother_flag = true\n")
     assert policy.decide("task") is Decision.DENY
     assert policy.decide("bash", "ls") is Decision.ALLOW
     (report,) = api.import_(tmp_path / "in", tmp_path / "again", dry_run=True).reports
@@ -146,13 +151,7 @@ def test_a_deny_list_codex_does_not_know_is_read_as_meant(tmp_path: Path) -> Non
     """Codex 0.171 loads no agent from a file with a key it does not know (seen: its
     ``Available roles`` leaves it out); dropped, ``disallowed_tools = ["shell"]`` came in
     as an agent with every tool. Read as its author meant it: those tools denied."""
-    roles = tmp_path / "in" / ".codex" / "agents"
-    roles.mkdir(parents=True)
-    (roles / "rev.toml").write_text(
-        'name = "rev"\ndescription = "R"\ndeveloper_instructions = "Review."\n'
-        'disallowed_tools = ["shell", "apply_patch", "teleport"]\n'
-    )
-    policy = imported_policy(tmp_path / "in", tmp_path / "pack", "rev")
+    policy = _role(tmp_path, "rev", 'disallowed_tools = ["shell", "apply_patch", "teleport"]\n')
     assert [policy.decide(t) for t in ("bash", "edit", "write", "read")] == [
         Decision.DENY,
         Decision.DENY,
