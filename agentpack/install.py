@@ -225,10 +225,28 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
         if not dry_run:
             _remove_empty(dest, state.dirs)
             state.dirs = [d for d in state.dirs if (dest / d).exists()]
+            if not state.files and not state.entries:
+                _hand_over(dest, state.dirs, state.path)
             state.save(dest)
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
     return outcome
+
+
+def _hand_over(dest: Path, dirs: Iterable[str], own: Path) -> None:
+    """Folders this install made that another install's files still fill (Codex's skills
+    and the Agent Plugins bundle both under ``.agents/``, two packs in one ``.claude/``):
+    that install's record (not ``own``) takes them, so the last one uninstalled removes
+    them."""
+    for sub in dirs:
+        folder = Path(os.path.normpath(dest / sub))
+        records = sorted(folder.glob(f"**/{STATE_DIR}/*.json"))
+        found = next((r for r in records if r != own and not r.is_symlink()), None)
+        if found is None:
+            continue
+        other = _State.read(found.parent.parent, found.stem)
+        other.dirs.append(os.path.relpath(folder, found.parent.parent).replace(os.sep, "/"))
+        other.save(found.parent.parent)
 
 
 def merged(dest: Path, outcomes: Iterable[Outcome]) -> Outcome:

@@ -168,3 +168,28 @@ def test_installing_a_target_the_pack_does_not_list_says_what_is_left_out(
     outcome = api.install("agentplugins", pack, dest=tmp_path / "dest")
     notes = [a.reason for a in outcome.actions if a.verb == "note"]
     assert any("agentplugins is not among the pack's targets" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("first", ["codex", "agentplugins"])
+def test_two_installs_that_share_a_folder_leave_nothing_after_both_uninstalls(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Codex's skills and the Agent Plugins bundle both go under a project's ``.agents/``:
+    the install that made it hands it to the other when it goes first, so uninstalling
+    both in either order leaves the project as it was (an empty ``.agents/`` stayed)."""
+    pack = make_pack(
+        {"skills/s/SKILL.md": "---\nname: s\ndescription: d\n---\nx\n"},
+        manifest="name: p\nversion: 1.0.0\ndescription: d\ntargets: [codex, agentplugins]\n",
+    )
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    before = snapshot(repo)
+    for tool in ("codex", "agentplugins"):
+        assert api.install(tool, pack, scope="project").skipped == []
+    assert (repo / ".agents" / "skills" / "s" / "SKILL.md").is_file()
+    second = "agentplugins" if first == "codex" else "codex"
+    for tool in (first, second):
+        assert api.uninstall(tool, pack, scope="project").skipped == []
+    assert snapshot(repo) == before
