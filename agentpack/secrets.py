@@ -118,7 +118,7 @@ def secret_problem(value: str) -> str | None:
 
 _CREDENTIAL_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "apikey", "credential", "credentials"}
-    | {"authorization", "auth", "pat", "passphrase", "cookie", "pass"}
+    | {"authorization", "auth", "pat", "passphrase", "cookie"}
 )
 _CREDENTIAL_ENDS = ("password", "passwd", "token", "secret", "apikey")
 """Words run together with what they are for (``PGPASSWORD``, ``authToken``)."""
@@ -129,6 +129,11 @@ _NOT_CREDENTIAL = frozenset(
     | {"helper", "mode", "endpoint", "host", "port", "region", "scope", "scopes", "format"}
     | {"version", "prefix", "kind", "method", "expiry", "expires", "timeout", "command"}
 )
+_PASS_OWNERS = frozenset(
+    {"db", "database", "sql", "mysql", "pg", "postgres", "mongo", "redis", "rabbitmq", "ldap"}
+    | {"smtp", "mail", "email", "ftp", "sftp", "proxy", "admin", "root", "user", "basic", "http"}
+)
+"""What a ``_PASS`` is the password of (``SMTP_PASS``); ``FIRST_PASS`` is none."""
 _OFF = frozenset({"max", "min", "no", "use", "enable", "disable", "skip"})
 _PLACEHOLDER = re.compile(
     r"your|here|<|>|xxx|changeme|example|placeholder|dummy|replace", re.IGNORECASE
@@ -136,6 +141,10 @@ _PLACEHOLDER = re.compile(
 _SCHEME = re.compile(r"^(?:bearer|basic|token)\s+", re.IGNORECASE)
 _FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z][A-Za-z0-9]{1,4}")
 """A file name (``creds.json``), which a credential's variable may name instead of holding it."""
+_PATH = re.compile(r"/|\./|\.\./|~|[A-Za-z]:[\\/]|\\\\")
+"""How a path begins (``C:\\`` and ``\\\\server`` too): a file that holds the credential."""
+_RANDOM_KEY = re.compile(r"(?=.*\d)[A-Za-z0-9_-]{16,}")
+"""What an API key given as ``--key`` looks like (a UUID, hex, a token)."""
 
 
 _QUERY = re.compile(r"[?&]([A-Za-z][\w.-]*)=([^&#\s]+)")
@@ -148,8 +157,10 @@ def _holds_credential(name: str) -> bool:
     parts = [p for p in re.split(r"[^a-z0-9]+", words.lower()) if p]
     if not parts or parts[-1] in _NOT_CREDENTIAL or parts[0] in _OFF:
         return False
-    if parts == ["key"]:  # --key VALUE (Smithery's CLI), but not SORT_KEY
-        return True
+    if parts[-1] == "pass":
+        return len(parts) > 1 and parts[-2] in _PASS_OWNERS  # DB_PASS, not FIRST_PASS
+    if parts == ["key"] and name.startswith("--"):
+        return True  # --key VALUE (Smithery's CLI), not SORT_KEY or a member "key"
     return any(p in _CREDENTIAL_WORDS or p.endswith(_CREDENTIAL_ENDS) for p in parts) or any(
         pair in _CREDENTIAL_PAIRS for pair in itertools.pairwise(parts)
     )
@@ -167,8 +178,10 @@ def named_secret(name: str, value: str) -> str | None:
     literal = _SCHEME.sub("", _SHELL_REFERENCE.sub("", _literal(value)).strip())
     if len(literal) < 8 or literal.isdigit() or _PLACEHOLDER.search(literal):
         return None
-    if literal.startswith(("/", "./", "../", "~")) or _FILE_NAME.fullmatch(literal):
+    if _PATH.match(literal) or _FILE_NAME.fullmatch(literal.rsplit("/", 1)[-1]):
         return None
+    if name == "--key" and not _RANDOM_KEY.fullmatch(literal):
+        return None  # an object's key (--key docs/index.json), not Smithery's API key
     return f"it is written as the value of {name}, which holds a credential"
 
 
@@ -206,7 +219,7 @@ def _json_secret(text: str) -> str | None:
     and looks (a CLI's ``--config`` with the server's settings)."""
     try:
         found = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     todo, name = [("", found)], ""
     while todo:

@@ -487,7 +487,8 @@ def test_a_model_id_a_letter_away_from_a_known_one_is_a_warning(make_pack: MakeP
             "agents/a.md": "---\nname: a\ndescription: d\nmodel: {claude: sonnett, "
             "opencode: anthropic/claude-sonet-5, codex: gpt-5.1-codex-max}\n---\nx\n",
             "agents/b.md": "---\nname: b\ndescription: d\n"
-            "model: {claude: claude-sonnet-4-6}\n---\nx\n",
+            "model: {claude: claude-sonnet-4-6, opencode: anthropic/claude-opus-4-1, "
+            "copilot: claude-sonnet-4}\n---\nx\n",
         }
     )
     found = [f for f in api.validate(root).findings if f.field.startswith("model.")]

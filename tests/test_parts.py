@@ -216,6 +216,13 @@ def test_a_literal_of_a_name_that_holds_a_credential_is_refused(name: str, value
         ("OPENAI_API_KEY", "{env:OPENAI_API_KEY}"),
         ("SORT_KEY", "created_at_desc"),
         ("BYPASS_MODE", "interactive"),
+        ("PASS_THROUGH", "HOME,PATH,LANG"),
+        ("FIRST_PASS", "summarize"),
+        ("--allow-pass", "internal-network"),
+        ("--key", "docs/index.json"),
+        ("--key", "team-docs-bucket"),
+        ("KEY", "updated_at_desc"),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "C:\\Users\\me\\gcp\\service.json"),
     ],
 )
 def test_a_reference_number_path_or_placeholder_is_not_a_credential(name: str, value: str) -> None:
@@ -264,3 +271,6 @@ def test_a_json_argument_is_read_for_its_members_credentials() -> None:
     assert [i for i, problem in enumerate(found) if problem] == [3]
     assert args_secrets(["--config", '{"apiToken":"${TOKEN}","depth":[1,{"a":"b"}]}']) == [None] * 2
     assert args_secrets(["{not json"]) == [None]
+    assert args_secrets(['{"orderBy": {"key": "updated_at_desc"}}']) == [None]
+    deep = '{"a": ' + "[" * 5000 + "]" * 5000 + "}"  # too deep for json: not read, no crash
+    assert args_secrets([deep]) == [None]

@@ -240,6 +240,10 @@ class Fields:
         )
 
 
+_UNVERSIONED = re.compile(r"[-.@]?\d+")
+"""A model id's version numbers (``-4-1``, ``5.5``), which tell two models apart."""
+
+
 def near_miss(word: str, known: Collection[str]) -> str | None:
     """The known id ``word`` is most likely a misspelling of: one or two letters away, not
     a version of it (``claude-sonnet-4-6`` is no misspelling of ``claude-sonnet-4-5``)."""
@@ -248,7 +252,7 @@ def near_miss(word: str, known: Collection[str]) -> str | None:
     import difflib
 
     for found in difflib.get_close_matches(word, list(known), n=3, cutoff=0.85):
-        versions = re.sub(r"\d+", "#", found) == re.sub(r"\d+", "#", word)
+        versions = _UNVERSIONED.sub("", found) == _UNVERSIONED.sub("", word)
         if abs(len(found) - len(word)) <= 2 and not versions:
             return found
     return None

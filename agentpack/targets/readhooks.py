@@ -51,7 +51,7 @@ def hooks(
     if not isinstance(events, dict):
         report.dropped.append("hooks (not an object of events)")
         return
-    about = _about(document, report) if events is not document else ""
+    about = _about(document, events, report) if events is not document else ""
     taken: dict[str, Hook] = {}  # the hooks read from this document, by name (without it)
     for event, groups in events.items():
         canonical = EVENTS.get(event)
@@ -105,17 +105,23 @@ def _events(document: Mapping[str, Any], report: FileReport) -> Any:
             'hooks (the file has no top-level "hooks" object: Claude Code refuses such a '
             "file and ran none of them; read as hooks all the same, which the export runs)"
         )
-    return document.get("hooks", document)
+        return {k: v for k, v in document.items() if k not in _FILE_KEYS}
+    return document["hooks"]
 
 
-def _about(document: Mapping[str, Any], report: FileReport) -> str:
+_FILE_KEYS = frozenset({"hooks", "modules", "description", "$schema"})
+"""A hooks file's own keys, beside its events."""
+
+
+def _about(document: Mapping[str, Any], events: Mapping[str, Any], report: FileReport) -> str:
     """A hooks file's ``description`` (a plugin's ``hooks.json`` may say what its hooks are
-    for), which each of its hooks takes; what else it holds besides its hooks is said."""
+    for), which each of its hooks takes; what else it holds besides its hooks (``events``,
+    which may stand beside them) is said."""
     said = document.get("description")
     about = said.strip() if isinstance(said, str) else ""
     if about:
         report.mapped.append("description (of each hook)")
-    for key in sorted(set(document) - {"hooks", "modules", "description", "$schema"}):
+    for key in sorted(set(document) - _FILE_KEYS - set(events)):
         report.dropped.append(f"{key} (not a field of a hooks file)")
     return about
 

@@ -102,8 +102,14 @@ def names(value: Any) -> dict[str, str] | None:
     return {k: v for k, v in found.items() if v is not None} if None not in found.values() else None
 
 
-_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}")
-"""Claude Code's ``${NAME:-default}`` (and ``${NAME-default}``), which no other tool has."""
+_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):-((?:\$\{[^{}]*\}|[^{}])*)\}")
+"""Claude Code's ``${NAME:-default}``, which no other tool has; its default may hold a
+reference (``${KB:-${CLAUDE_PLUGIN_ROOT}/data}``)."""
+
+
+def _canonical(value: str, spelling: Spelling, where: str, said: list[str]) -> str:
+    """A server's value in the pack's spelling, its defaults (``_defaulted``) first."""
+    return spelling.canonical(_defaulted(value, where, said))
 
 
 def _defaulted(value: str, where: str, said: list[str]) -> str:
@@ -157,7 +163,6 @@ def servers(
             report.dropped.append(f"mcpServers.{name} (turned off here: a pack's server is on)")
             continue
         text = {k: v for k, v in spec.items() if isinstance(v, str)}
-        fixed = {k: spelling.canonical(v) for k, v in text.items()}
         given, env, headers = (
             words(spec.get("args")),
             names(spec.get("env")),
@@ -173,18 +178,14 @@ def servers(
         if typed:
             report.approximated.append(
                 f"mcpServers.{name} ({', '.join(map(json.dumps, typed))} written as text, as "
-                "the server gets them; Claude Code refuses a server with values that are not)"
+                "the server gets them; some tools refuse a server whose values are not text)"
             )
-        said = report.approximated
-        fixed = {k: _defaulted(v, f"mcpServers.{name}.{k}", said) for k, v in fixed.items()}
-        args = [_defaulted(spelling.canonical(a), f"mcpServers.{name}.args", said) for a in given]
-        env = {
-            k: _defaulted(spelling.canonical(v), f"mcpServers.{name}.env.{k}", said)
-            for k, v in env.items()
-        }
+        at, said = f"mcpServers.{name}", report.approximated
+        fixed = {k: _canonical(v, spelling, f"{at}.{k}", said) for k, v in text.items()}
+        args = [_canonical(a, spelling, f"{at}.args", said) for a in given]
+        env = {k: _canonical(v, spelling, f"{at}.env.{k}", said) for k, v in env.items()}
         headers = {
-            k: _defaulted(spelling.canonical(v), f"mcpServers.{name}.headers.{k}", said)
-            for k, v in headers.items()
+            k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()
         }
         spelling.note_own(
             [*fixed.values(), *args, *env.values(), *headers.values()], f"mcpServers.{name}", report

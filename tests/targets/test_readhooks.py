@@ -250,11 +250,13 @@ def test_a_hooks_file_without_its_hooks_object_is_read_and_said(tmp_path: Path) 
         "matcher": "Bash",
         "hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"}],
     }
-    result = _plugin_hooks(tmp_path, {"PreToolUse": [group]})
+    result = _plugin_hooks(tmp_path, {"description": "Guards.", "PreToolUse": [group]})
     assert not result.failed, [str(f) for f in result.findings]
-    assert len(api.load_pack(tmp_path / "pack").manifest.hooks) == 1
+    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert hook.description == "Guards."
     said = [a for r in result.reports for a in r.approximated]
     assert any('no top-level "hooks" object' in a for a in said), said
+    assert not [d for r in result.reports for d in r.dropped]
 
 
 def test_a_hooks_module_is_said_to_be_left_behind(tmp_path: Path) -> None:

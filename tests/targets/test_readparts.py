@@ -455,3 +455,44 @@ def test_a_tools_own_variable_in_a_server_is_said(
     assert f"mcpServers.m: {said} (the tool's own: the others would read it" in " ".join(notes), (
         notes
     )
+
+
+def test_a_default_that_names_the_plugins_folder_is_that_folder(tmp_path: Path) -> None:
+    """``${KB:-${CLAUDE_PLUGIN_ROOT}/data}``: Claude Code fills in the plugin's folder
+    first, so the default is the plugin's ``data``; it came in cut at the first ``}``.
+    ``${D-x}`` is no form of Claude Code's: kept as written (the pack warns of it)."""
+    plugin = tmp_path / "kit"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / ".claude-plugin" / "plugin.json").write_text('{"name": "kit"}')
+    (plugin / ".mcp.json").write_text(
+        '{"mcpServers": {"kb": {"command": "kb", "env": '
+        '{"KB": "${KB:-${CLAUDE_PLUGIN_ROOT}/data}", "D": "${D-x}"}}}}'
+    )
+    result = api.import_(plugin, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert dict(server.env) == {"KB": "${PLUGIN_ROOT}/data", "D": "${D-x}"}
+
+
+def test_codex_and_opencode_servers_numbers_are_text_and_a_list_value_an_error(
+    tmp_path: Path,
+) -> None:
+    """Codex's env with a list among its values lost the whole env without a word, and
+    opencode's command list wrote ``True`` for ``true``: both go the way ``.mcp.json``'s
+    values do."""
+    (tmp_path / "oc").mkdir()
+    (tmp_path / "oc" / "opencode.json").write_text(
+        '{"mcp": {"kb": {"type": "local", "command": ["kb", "--verbose", true, "--port", 8080]}}}'
+    )
+    result = api.import_(tmp_path / "oc" / "opencode.json", tmp_path / "p1")
+    assert not result.failed, [str(f) for f in result.findings]
+    (server,) = api.load_pack(tmp_path / "p1").manifest.servers
+    assert server.args == ("--verbose", "true", "--port", "8080")
+    codex = tmp_path / "cx" / ".codex"
+    codex.mkdir(parents=True)
+    (codex / "config.toml").write_text(
+        '[mcp_servers.kb]\ncommand = "kb"\nenv = { KB_HOME = "/srv/kb", KB_TAGS = ["a"] }\n'
+    )
+    failed = api.import_(codex / "config.toml", tmp_path / "p2")
+    assert failed.failed
+    assert [f.field for r in failed.reports for f in r.findings] == ["mcpServers.kb.env"]

@@ -142,7 +142,7 @@ def _unexpanded(server: McpServer) -> str | None:
             whole = WHOLE.fullmatch(value) or (
                 key == "headers" and name.lower() == "authorization" and BEARER.fullmatch(value)
             )
-            if "${" in value and not whole:
+            if "${" in value.replace(PLUGIN_ROOT, "") and not whole:
                 return f"{key}.{name}"
     return None
 

@@ -118,7 +118,7 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             report.dropped.append(
                 f"{key} (Codex does not apply it to a custom agent: its session's applies)"
             )
-        elif _DENY_KEY.search(key) and isinstance(value, list):
+        elif _DENY_KEY.search(key) and isinstance(value, list | str):
             meant = _meant_denies(key, value, env, report)
             held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(meant))
             policy = held if policy is None else _both(policy, held)
@@ -165,7 +165,9 @@ _WHOLE = {"edit": ("edit", "write")}
 """What a denied tool takes with it: Codex's apply_patch makes every change to a file."""
 
 
-def _meant_denies(key: str, names: list[Any], env: ImportEnv, report: FileReport) -> list[str]:
+def _meant_denies(
+    key: str, names: list[Any] | str, env: ImportEnv, report: FileReport
+) -> list[str]:
     """The tools a deny list of a key Codex does not know meant to take away, the wider
     way (the narrower policy), each in any tool's spelling; Codex itself loads no agent
     from the file, which is said."""
@@ -173,8 +175,9 @@ def _meant_denies(key: str, names: list[Any], env: ImportEnv, report: FileReport
         f"{key} (no key of Codex's, so Codex 0.171 loads no agent from this file; read as "
         "what its author meant: these tools denied)"
     )
+    listed = re.split(r"[,\s]+", names.strip()) if isinstance(names, str) else names
     out: list[str] = []
-    for name in map(str, names):
+    for name in map(str, listed):
         tool = env.tool_id(name)[0]
         if tool is None:
             report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")

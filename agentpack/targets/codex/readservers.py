@@ -96,10 +96,12 @@ def shape(spec: Mapping[str, Any]) -> dict[str, Any]:
     """A Codex server in ``.mcp.json``'s shape."""
     keys = ("command", "args", "cwd", "url", "enabled", "enabled_tools", "disabled_tools")
     out = {k: spec[k] for k in keys if k in spec}
-    env = readparts.names(spec.get("env")) or {}
+    # values as they are: the servers' reader turns numbers into text and refuses the rest
+    env = dict(spec["env"]) if isinstance(spec.get("env"), dict) else {}
     for name in readparts.words(spec.get("env_vars")) or ():
         env.setdefault(name, "${" + name + "}")
-    headers = readparts.names(spec.get("http_headers")) or {}
+    given = spec.get("http_headers")
+    headers = dict(given) if isinstance(given, dict) else {}
     for header, name in (readparts.names(spec.get("env_http_headers")) or {}).items():
         headers[header] = "${" + name + "}"
     if spec.get("bearer_token_env_var"):

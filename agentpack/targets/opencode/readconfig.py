@@ -320,8 +320,8 @@ def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
     rest = {k: v for k, v in spec.items() if k not in read}  # said to be dropped
     if spec.get("type") == "remote" or "url" in spec:
         return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off, **rest}
-    words = spec.get("command")
-    words = [str(w) for w in words] if isinstance(words, list) else [str(words or "")]
+    words = spec.get("command")  # each as it is: the servers' reader turns numbers into text
+    words = list(words) if isinstance(words, list) and words else [words or ""]
     env = spec.get("environment") or {}
     return {"command": words[0], "args": words[1:], "env": env, **off, **rest}
 

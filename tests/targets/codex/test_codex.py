@@ -180,7 +180,8 @@ def test_a_server_with_a_reference_codex_would_not_expand_is_left_out(tmp_path: 
         "arg": "command: npx\nargs: [x, '${HOME}/projects']\n",
         "dsn": "command: db\nenv:\n  URL: 'postgresql://a:${PW}@h/app'\n",
         "key": "url: https://x.example/mcp\nheaders:\n  X-Api-Key: 'Token ${K}'\n",
-        "whole": "command: db\nargs: ['${PLUGIN_ROOT}/s.js']\nenv:\n  PW: '${PW}'\n",
+        "whole": "command: db\nargs: ['${PLUGIN_ROOT}/s.js']\nenv:\n  PW: '${PW}'\n"
+        "  DATA: '${PLUGIN_ROOT}/data'\n",
         "bearer": "url: https://x.example/mcp\nheaders:\n  authorization: 'Bearer ${T}'\n",
     }
     for name, text in servers.items():

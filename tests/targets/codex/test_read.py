@@ -161,3 +161,14 @@ def test_a_deny_list_codex_does_not_know_is_read_as_meant(tmp_path: Path) -> Non
     (report,) = api.import_(tmp_path / "in", tmp_path / "again", dry_run=True).reports
     assert [a.split(" (")[0] for a in report.approximated] == ["disallowed_tools"]
     assert report.dropped == ["disallowed_tools: teleport (not a tool agentpack knows)"]
+
+
+def test_a_deny_list_written_as_one_text_is_read_too(tmp_path: Path) -> None:
+    """Claude Code's comma-separated form (``disallowedTools = "Bash, Write, Edit"``)."""
+    policy = _role(tmp_path, "rev", 'disallowedTools = "Bash, Write, Edit"\n')
+    assert [policy.decide(t) for t in ("bash", "write", "edit", "read")] == [
+        Decision.DENY,
+        Decision.DENY,
+        Decision.DENY,
+        Decision.ALLOW,
+    ]
