@@ -35,6 +35,7 @@ from agentpack.source import TOMLError, decode_error, read_toml, within
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
+from agentpack.targets.codex.readprompts import prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
 
 CARRIED = frozenset(
@@ -315,6 +316,8 @@ class CodexReader:
         agents = folder / ("agents" if home else AGENTS)
         skills = folder / ("skills" if home else SKILLS)
         taken = {agents, skills, folder / ".codex-plugin", folder / ".agents"}
+        if home:  # Codex reads its user's prompts only
+            taken |= prompts(folder / "prompts", run)
         listed: list[Path] = []
         if (folder / PLUGIN).is_file():
             found, listed = readplugin.plugin(folder, run)
@@ -357,10 +360,15 @@ class CodexReader:
                 run.add(self.skill(native, report, found, run.env()), report)
 
     def agent(self, native: Native, report: FileReport, env: ImportEnv) -> Agent:
-        raise NotImplementedError("Codex agents are TOML files, read by tree()")
+        """Codex agents are TOML files (``tree``): a markdown file is none."""
+        report.error(1, 1, "-", "Codex reads agents from TOML files, not markdown: not read")
+        return Agent(native.path.stem, "-", "", SourceRef(report.source))
 
     def command(self, native: Native, report: FileReport, env: ImportEnv) -> Command:
-        raise NotImplementedError("Codex has no command files: commands are skills")
+        """A custom prompt (``~/.codex/prompts/<name>.md``, run as ``/prompts:<name>``):
+        ``$1``..``$9`` and ``$ARGUMENTS`` as the pack's; its named ``$FOO``, which Codex
+        fills from ``FOO=value``, stays as text (said)."""
+        return prompt(native, report)
 
     def skill(
         self, native: Native, report: FileReport, resources: tuple[Resource, ...], env: ImportEnv

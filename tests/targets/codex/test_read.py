@@ -172,3 +172,27 @@ def test_a_deny_list_written_as_one_text_is_read_too(tmp_path: Path) -> None:
         Decision.DENY,
         Decision.ALLOW,
     ]
+
+
+def test_a_codex_home_prompts_are_commands(tmp_path: Path) -> None:
+    """``~/.codex/prompts/<name>.md`` (``/prompts:<name>``) came in as a traceback, given
+    as a folder or a file: it is a command, ``$1`` and ``$ARGUMENTS`` the pack's, a named
+    ``$TICKET`` said to stay as text."""
+    home = tmp_path / ".codex"
+    (home / "prompts").mkdir(parents=True)
+    (home / "prompts" / "ticket.md").write_text(
+        "---\ndescription: Work a ticket\nargument-hint: TICKET\n---\n"
+        "Work on $1 ($ARGUMENTS), see $TICKET_URL.\n"
+    )
+    for given, pack in (
+        (home, "a"),
+        (home / "prompts", "b"),
+        (home / "prompts" / "ticket.md", "c"),
+    ):
+        result = api.import_(given, tmp_path / pack)
+        assert not result.failed, [str(f) for f in result.findings]
+        (command,) = api.load_pack(tmp_path / pack).commands
+        assert (command.name, command.argument_hint) == ("ticket", "TICKET")
+        assert command.body == "Work on $1 ($ARGUMENTS), see $TICKET_URL.\n"
+    said = [a for r in result.reports for a in r.approximated]
+    assert [a.split(" (")[0] for a in said] == ["$TICKET_URL"]
