@@ -26,6 +26,22 @@ def shift(body: str, by: int) -> str:
     return POSITIONAL.sub(lambda m: f"${int(m.group(1)) + by}", body)
 
 
+INDEXED = re.compile(r"\$(?<![\\$]\$)ARGUMENTS\[([0-9]+)\]")
+"""Claude Code's ``$ARGUMENTS[0]``: a word of the arguments, counted from 0."""
+
+
+def positional(body: str, names: object = None) -> str:
+    """Claude Code's other spellings of one word of the arguments as the canonical ``$N``:
+    ``$ARGUMENTS[0]``, and ``$name`` for each name its ``arguments:`` field lists (a list,
+    or names in one text), counted from 0."""
+    body = INDEXED.sub(lambda m: f"${int(m.group(1)) + 1}", body)
+    listed = names.replace(",", " ").split() if isinstance(names, str) else names
+    for i, name in enumerate(listed if isinstance(listed, list) else ()):
+        word = re.escape(str(name))
+        body = re.sub(r"\$(?<![\\$]\$)" + word + r"(?![\w-])", f"${i + 1}", body)
+    return body
+
+
 def used(body: str) -> bool:
     """Whether the template has any argument placeholder."""
     return POSITIONAL.search(body) is not None or ARGUMENTS.search(body) is not None

@@ -243,7 +243,7 @@ def grants(value: Any, report: FileReport) -> tuple[Grant, ...]:
 
 def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
     fm = native.frontmatter or {}
-    body = placeholders.shift(native.body, +1)
+    body = placeholders.positional(placeholders.shift(native.body, +1), fm.get("arguments"))
     description = str(fm.get("description") or "").strip()
     if not description:
         first = next((line.strip("# ").strip() for line in body.splitlines() if line.strip()), "")

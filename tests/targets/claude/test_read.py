@@ -199,3 +199,18 @@ def test_a_line_naming_a_plugin_servers_tool_comes_back_as_written(
     got = found.partition(": ")[2].split(", ")
     # a tools line as written; a deny may come in another order, naming the same
     assert (set(got), len(got)) == (set(wanted), 2) if deny else got == wanted
+
+
+def test_indexed_and_named_arguments_are_the_packs_positions(tmp_path: Path) -> None:
+    """Claude Code's ``$ARGUMENTS[0]`` and a named ``$component`` (its ``arguments:``
+    field) reached opencode as text (``123 feat-x[0]``): each is the pack's ``$N``."""
+    commands = tmp_path / "src" / ".claude" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "fix.md").write_text(
+        "---\ndescription: d\narguments: [issue, branch]\n---\n"
+        "Fix $issue on $branch ($ARGUMENTS[1], then $ARGUMENTS[0]); cost \\$1.\n"
+    )
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (command,) = api.load_pack(tmp_path / "pack").commands
+    assert command.body == "Fix $1 on $2 ($2, then $1); cost \\$1.\n"
