@@ -18,6 +18,9 @@ ARGUMENTS = re.compile(r"\$(?<![\\$]\$)ARGUMENTS\b")
 SHELL_LINE = re.compile(r"!`[^`\n]+`")
 """``!`git status` ``: a command whose output Claude Code and opencode put in the prompt
 before the model reads it."""
+SHELL_BLOCK = re.compile(r"^[ \t]*```!", re.MULTILINE)
+"""A fenced block opened with ```` ```! ````: commands whose output Claude Code alone puts in
+the prompt (opencode sends the block as text)."""
 
 
 def shift(body: str, by: int) -> str:

@@ -39,15 +39,18 @@ def body_notes(
     subagent while it runs (its ``claude:`` block, which other tools do not read: a guard
     lost, so a warning). The text is written as it is, and the model reads it without what it was
     written around: say so."""
-    if not runs_shell and placeholders.SHELL_LINE.search(item.body):
+    block = placeholders.SHELL_BLOCK.search(item.body) is not None
+    if block or (not runs_shell and placeholders.SHELL_LINE.search(item.body)):
         runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
+        runs = "Claude Code puts" if runs_shell else runs  # opencode runs no ```! block
+        what = "```! blocks" if runs_shell else "!`command` lines" + " and ```! blocks" * block
         report.add(
             target,
             item,
             "body",
             Change.DROPPED,
-            f"{title} does not run the body's !`command` lines ({runs} their output in the "
-            "prompt): they are written as text; say in the body what to run to be sure",
+            f"{title} does not run the body's {what} ({runs} their output in the prompt): "
+            "they are written as text; say in the body what to run to be sure",
         )
     if isinstance(item, Command) and title != "VS Code":  # VS Code applies the list itself
         tool_list_notes(target, title, item, report)

@@ -77,3 +77,17 @@ def test_an_agents_own_guard_hooks_are_said_to_be_lost_elsewhere(tmp_path: Path)
         if f.field == "claude.hooks" and "does not run them" in f.message
     }
     assert said == {"opencode", "codex", "copilot", "cursor"}
+
+
+def test_a_commands_shell_block_is_said_where_it_is_not_run(tmp_path: Path) -> None:
+    """Claude Code runs a ```` ```! ```` block of a command; opencode runs only the inline
+    ``!`cmd` `` form, and sends the block as text: said for it too."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "commands" / "st.md").write_text(
+        "---\ndescription: d\nallowed_tools: ['bash(git status *)']\n"
+        f"targets: [{', '.join(EVERY)}]\n---\n```!\ngit status\n```\nSummarize.\n"
+    )
+    done = api.export(pack, EVERY, tmp_path / "out", cache=False)
+    said = {f.message.split(":")[0] for f in done.findings if "```! blocks" in f.message}
+    assert said == {"opencode", "codex", "copilot", "cursor"}

@@ -169,7 +169,10 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         )
     fields.update(command.extras.get(NAME, {}))
     shell = any(g.tool == "bash" for g in command.allowed_tools)
-    if placeholders.SHELL_LINE.search(command.body) and not shell:
+    runs = placeholders.SHELL_LINE.search(command.body) or placeholders.SHELL_BLOCK.search(
+        command.body
+    )
+    if runs and not shell:
         report.add(
             NAME,
             command,
