@@ -10,7 +10,7 @@ from pathlib import Path
 
 from agentpack.filereport import FileReport
 from agentpack.model import Resource
-from agentpack.native import Importing
+from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
 from agentpack.secrets import secret_file
 from agentpack.source import within
@@ -127,3 +127,23 @@ def unread_folders(folder: Path, known: set[str]) -> list[Path]:
         and sub.name not in ("node_modules", "docs", "doc", "site", "dist", "build", "tests")
         and next(sub.rglob("*.md"), None) is not None
     )
+
+
+_COMMAND_FOLDERS = ("commands", "command", "prompts")
+
+
+def command_name(path: Path, report: FileReport) -> str:
+    """A command's name from its file, and the folders it is in under its tool's commands
+    folder (``commands/frontend/component.md``: Claude Code's ``/frontend:component``,
+    opencode's ``frontend/component``): a pack's commands lie in one folder, so the name
+    holds them (``frontend-component``), which is said."""
+    parts = path.parts
+    top = max((i for i, p in enumerate(parts[:-1]) if p in _COMMAND_FOLDERS), default=None)
+    folders = list(parts[top + 1 : -1]) if top is not None else []
+    name = slug("-".join([*folders, path.stem]))
+    if folders:
+        report.approximated.append(
+            f"name (in the folder {'/'.join(folders)}/, which a pack's commands are not: "
+            f"named {name})"
+        )
+    return name

@@ -51,7 +51,7 @@ def test_claude_tree(tmp_path: Path) -> None:
         "copilot": "claude-opus-5",
     }
     commit = pack.commands[0]
-    assert commit.name == "commit"
+    assert commit.name == "team-commit"  # Claude Code's /team:commit (commands/team/)
     assert (commit.agent, commit.subtask) == ("fixer", True)
     assert [str(g) for g in commit.allowed_tools] == [
         "bash(git add *)",

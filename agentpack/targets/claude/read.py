@@ -23,10 +23,9 @@ from agentpack.native import (
     described,
     model_ref,
     name_of,
-    slug,
     split_examples,
 )
-from agentpack.nativetree import Layout, read_tree, skip_rest
+from agentpack.nativetree import Layout, command_name, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
@@ -264,7 +263,7 @@ def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
     )
     claude = _extras(fm, COMMAND_EXTRAS, handled, report)
     return Command(
-        name=slug(native.path.stem),
+        name=command_name(native.path, report),
         description=description,
         body=body,
         source=SourceRef(report.source),

@@ -18,10 +18,9 @@ from agentpack.native import (
     described,
     model_ref,
     name_of,
-    slug,
     split_examples,
 )
-from agentpack.nativetree import Layout, read_tree, skip_rest
+from agentpack.nativetree import Layout, command_name, read_tree, skip_rest
 from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
@@ -171,7 +170,7 @@ def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
         if k not in _COMMAND_FIELDS and k != "template"
     ]
     return Command(
-        name=slug(native.path.stem),
+        name=command_name(native.path, report),
         description=str(fm.get("description") or "Imported command."),
         body=native.body,
         source=SourceRef(report.source),

@@ -214,3 +214,20 @@ def test_indexed_and_named_arguments_are_the_packs_positions(tmp_path: Path) -> 
     assert not result.failed, [str(f) for f in result.findings]
     (command,) = api.load_pack(tmp_path / "pack").commands
     assert command.body == "Fix $1 on $2 ($2, then $1); cost \\$1.\n"
+
+
+def test_commands_in_folders_keep_the_folder_in_their_name(tmp_path: Path) -> None:
+    """Claude Code lists ``commands/gh/push.md`` as ``/gh:push``: named ``push``, it lost
+    its folder without a word, and ``git/push.md`` beside it stopped the import."""
+    commands = tmp_path / "src" / ".claude" / "commands"
+    for rel in ("gh/push.md", "git/push.md", "top.md"):
+        (commands / rel).parent.mkdir(parents=True, exist_ok=True)
+        (commands / rel).write_text("---\ndescription: d\n---\nx\n")
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    names = sorted(c.name for c in api.load_pack(tmp_path / "pack").commands)
+    assert names == ["gh-push", "git-push", "top"]
+    said = [
+        a for r in result.reports for a in r.approximated if a.startswith("name (in the folder")
+    ]
+    assert len(said) == 2
