@@ -147,3 +147,14 @@ def command_name(path: Path, report: FileReport) -> str:
             f"named {name})"
         )
     return name
+
+
+def owner(path: Path) -> Path:
+    """The folder a tool's settings file belongs to: a plugin's, for the files it keeps in
+    ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; a repository's, for
+    the marketplace in its ``.agents/plugins/``; else the file's own."""
+    folder = path.parent
+    if (path.name, folder.name, folder.parent.name) == ("marketplace.json", "plugins", ".agents"):
+        return folder.parent.parent
+    plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
+    return folder.parent if folder.name in plugin else folder

@@ -23,7 +23,7 @@ from agentpack.importers.imported import Imported as Imported
 from agentpack.importers.moved import moved
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
-from agentpack.nativetree import loose_files, markdown_files, resources, unread_folders
+from agentpack.nativetree import loose_files, markdown_files, owner, resources, unread_folders
 from agentpack.permissions import is_tool_id, server_name
 from agentpack.source import project_of
 
@@ -332,7 +332,15 @@ class _Run:
         ]
         if any(r.folder(path, self) for r in readers):
             return  # a plugin, a marketplace: a reader took it whole
-        own = chosen or next((r for r in self.readers.values() if r.marks(path)), None)
+        exported = (path.parent / "manifest.json").is_file()  # a target's folder of dist/
+        own = chosen or next(
+            (
+                r
+                for r in self.readers.values()
+                if r.marks(path) or (exported and path.name == r.dialect)
+            ),
+            None,
+        )
         # the tool's own tree, or its folder under dist/: only what the tool reads
         if own is not None and path.name in (own.tree_name, own.dialect):
             own.tree(path, self)
@@ -364,17 +372,6 @@ class _Run:
         known = {*_AGENT_DIRS, *_COMMAND_DIRS, *(d for d in _SKILL_DIRS if "/" not in d)}
         for unread in unread_folders(path, known):
             self.skip(unread, "markdown files in a folder no tool reads: import it by name")
-
-
-def owner(path: Path) -> Path:
-    """The folder a tool's settings file belongs to: a plugin's, for the files it keeps in
-    ``hooks/`` and its manifest's folder; a project's, for ``.vscode/``; a repository's, for
-    the marketplace in its ``.agents/plugins/``; else the file's own."""
-    folder = path.parent
-    if (path.name, folder.name, folder.parent.name) == ("marketplace.json", "plugins", ".agents"):
-        return folder.parent.parent
-    plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
-    return folder.parent if folder.name in plugin else folder
 
 
 def import_path(

@@ -201,3 +201,17 @@ def test_a_claude_tools_line_comes_back_as_written_or_says_why(
     (report,) = [r for r in result.reports if r.source.endswith("x.md")]
     said = [e for e in report.approximated + report.dropped if e.startswith(field)]
     assert back == text or said, (back, report.as_dict())
+
+
+def test_a_targets_folder_of_dist_is_read_as_that_tool(tmp_path: Path) -> None:
+    """``import dist/opencode`` read the commands as Claude Code's (no opencode.json to
+    mark the folder), so ``$1`` came back as ``$2``: a folder of ``dist/`` named after a
+    tool is that tool's."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "commands" / "go.md").write_text("---\ndescription: d\n---\nFirst $1, all $ARGUMENTS\n")
+    api.export(pack, ["opencode"], pack / "dist", cache=False)
+    result = api.import_(pack / "dist" / "opencode", tmp_path / "back")
+    assert not result.failed, [str(f) for f in result.findings]
+    go = next(c for c in api.load_pack(tmp_path / "back").commands if c.name == "go")
+    assert go.body == "First $1, all $ARGUMENTS\n"
