@@ -45,6 +45,15 @@ def positional(body: str, names: object = None) -> str:
     return body
 
 
+ESCAPED = re.compile(r"\\(\$(?:[0-9]+|ARGUMENTS\b))")
+"""``\\$1``: a ``$1`` meant as text (Claude Code's escape)."""
+
+
+def unescaped(body: str) -> str:
+    """``\\$1`` as ``$1``, for a tool that fills in no ``$1`` (a VS Code prompt file)."""
+    return ESCAPED.sub(r"\1", body)
+
+
 def used(body: str) -> bool:
     """Whether the template has any argument placeholder."""
     return POSITIONAL.search(body) is not None or ARGUMENTS.search(body) is not None

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from agentpack import placeholders
 from agentpack.filereport import FileReport
 
 _VARIABLE = re.compile(r"\$\{(env|input):([^}]*)\}")
@@ -84,3 +85,31 @@ def unused_inputs(document: dict[str, Any], report: FileReport) -> None:
         found = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(found, str) or "${input:" + found + "}" not in used:
             report.dropped.append(f"inputs: {found!r} (no server asks for it)")
+
+
+_ARGUMENT = re.compile(r"\$\{input:(arguments|arg([0-9]+))(?::[^}]*)?\}")
+"""The placeholders agentpack writes in a prompt file: all the arguments, or one."""
+_ASKED = re.compile(r"\$\{input:([^}:]+)(?::[^}]*)?\}")
+_PROMPT_OWN = re.compile(
+    r"\$\{(selection|selectedText|file|fileBasename|fileDirname|workspaceFolder"
+    r"|workspaceFolderBasename)\}"
+)
+"""VS Code's variables of a prompt file, which no other tool fills in."""
+
+
+def prompt_body(body: str, report: FileReport) -> str:
+    """A prompt file's text in the pack's spelling: ``${input:arguments}`` and
+    ``${input:argN}`` as ``$ARGUMENTS`` and ``$N``; a ``$1`` VS Code leaves as it is
+    escaped (``\\$1``), so that no tool fills it in; VS Code's own variables, and the
+    inputs it asks for by another name, said."""
+    body = placeholders.POSITIONAL.sub(lambda m: "\\" + m.group(0), body)
+    body = placeholders.ARGUMENTS.sub(lambda m: "\\" + m.group(0), body)
+    own = dict.fromkeys(
+        [m.group(0) for m in _PROMPT_OWN.finditer(body)]
+        + [m.group(0) for m in _ASKED.finditer(body) if not _ARGUMENT.fullmatch(m.group(0))]
+    )
+    for said in own:
+        report.approximated.append(
+            f"body: {said} (VS Code fills it in; the other tools get it as text)"
+        )
+    return _ARGUMENT.sub(lambda m: "$ARGUMENTS" if m.group(2) is None else "$" + m.group(2), body)

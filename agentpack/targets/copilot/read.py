@@ -10,7 +10,6 @@ skill tool, which no list takes away.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -31,7 +30,7 @@ from agentpack.native import (
     split_examples,
 )
 from agentpack.nativetree import skip_rest
-from agentpack.targets import readparts
+from agentpack.targets import readparts, vscode
 from agentpack.targets.copilot.names import (
     AGENTS,
     ALIASES,
@@ -66,7 +65,6 @@ _NOT_KEPT = {
 }
 CARRIED = frozenset({"target", "reasoning-effort", "argument-hint", "agents", "skills", "handoffs"})
 """Agent keys kept under ``copilot:``."""
-_INPUT = re.compile(r"\$\{input:(arguments|arg([0-9]+))(?::[^}]*)?\}")
 _PROMPT_AGENTS = {host.native: canonical for canonical, host in HOST_AGENTS.items()}
 
 
@@ -161,9 +159,6 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
             continue
         report.dropped.append(f"{key} (no canonical field)")
 
-    def back(match: re.Match[str]) -> str:
-        return "$ARGUMENTS" if match.group(2) is None else "$" + match.group(2)
-
     agent = None if agent_name is None else _PROMPT_AGENTS.get(str(agent_name), str(agent_name))
     if agent == "ask":
         report.dropped.append("agent: ask (no other host has an ask-only agent)")
@@ -171,7 +166,7 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
     return Command(
         name=name_of(fm.get("name"), _stem(native.path, ".prompt.md")),
         description=str(fm.get("description") or "Imported command."),
-        body=_INPUT.sub(back, native.body),
+        body=vscode.prompt_body(native.body, report),
         source=SourceRef(report.source),
         argument_hint=_text(fm.get("argument-hint")),
         agent=agent,

@@ -100,7 +100,7 @@ def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
             "the agent's), and the CLI's commands ask as the session does",
         )
     body = placeholders.POSITIONAL.sub(lambda m: "${input:arg" + m.group(1) + "}", command.body)
-    body = placeholders.ARGUMENTS.sub("${input:arguments}", body)
+    body = placeholders.unescaped(placeholders.ARGUMENTS.sub("${input:arguments}", body))
     return OutFile.text(
         f"{PROMPTS}/{command.name}.prompt.md", emit.frontmatter(fields, body), command.source
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentpack import emit
+from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
 from agentpack.targets import parts
@@ -79,6 +79,15 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         if getattr(command, name):
             report.add(NAME, command, name, Change.DROPPED, why)
     body_notes(NAME, "opencode", command, report, runs_shell=True)
+    if placeholders.ESCAPED.search(command.body):
+        report.add(
+            NAME,
+            command,
+            "body",
+            Change.APPROXIMATED,
+            "opencode has no escape for a placeholder: the body's \\$1 (a $1 meant as text) "
+            "gets the argument there, after a backslash; reword it to keep it text",
+        )
     fields: dict[str, Any] = {
         "description": command.description,
         "agent": _agent_name(command, env, report),

@@ -190,3 +190,31 @@ def test_a_prompts_tools_list_comes_back_in_vs_code_and_is_warned_elsewhere(
     assert "tools:\n  - codebase\n" in written
     warned = {f.message.split(":")[0] for f in result.findings if f.field == "copilot.tools"}
     assert warned == {"claude", "opencode", "copilot"}  # copilot: its CLI command
+
+
+def test_a_prompts_own_variables_are_said_and_its_dollar_one_stays_text(tmp_path: Path) -> None:
+    """VS Code fills in ``${selection}`` and asks for ``${input:target}``; no other tool
+    does (said). It leaves ``$1`` as it is: read as the first argument, ``awk '{print $1}'``
+    became ``{print $0}`` for Claude Code and ``${input:arg1}`` back in VS Code."""
+    prompts = tmp_path / "src" / ".github" / "prompts"
+    prompts.mkdir(parents=True)
+    (prompts / "r.prompt.md").write_text(
+        "---\ndescription: d\n---\n"
+        "Fix ${selection} for ${input:target:Which?}, ${input:arguments}; awk '{print $1}'\n"
+    )
+    result = api.import_(prompts / "r.prompt.md", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    said = [a.split(" (")[0] for r in result.reports for a in r.approximated]
+    assert said == ["body: ${selection}", "body: ${input:target:Which?}"]
+    (command,) = api.load_pack(tmp_path / "pack").commands
+    assert command.body.endswith("$ARGUMENTS; awk '{print \\$1}'\n")
+    done = api.export(
+        tmp_path / "pack", ["claude", "copilot", "opencode"], tmp_path / "out", cache=False
+    )
+    claude = (tmp_path / "out" / "claude" / "commands" / "r.md").read_text()
+    vscode = (tmp_path / "out" / "copilot" / "prompts" / "r.prompt.md").read_text()
+    assert claude.endswith("$ARGUMENTS; awk '{print \\$1}'\n")
+    assert vscode.endswith("${input:arguments}; awk '{print $1}'\n")
+    assert [f.message.split(":")[0] for f in done.findings if "no escape" in f.message] == [
+        "opencode"
+    ]
