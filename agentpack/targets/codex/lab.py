@@ -18,9 +18,9 @@ from typing import Any
 
 from agentpack.lab import QUIET, Client, Exported, Lab, StandIn, git_repo, model_server, strings
 from agentpack.source import read_toml
-from agentpack.targets import parts
+from agentpack.targets.base import Report
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, SKILLS
-from agentpack.targets.codex.plugin import mcp_servers
+from agentpack.targets.codex.plugin import kept_servers, mcp_servers
 
 CLIENT = Client("@openai/codex", "0.171.0", "codex", size_mb=430)
 
@@ -203,7 +203,7 @@ class CodexLab:
     def servers(self, lab: Lab, exported: Exported, work: Path, env: dict[str, str]) -> None:
         """The installed plugin's MCP servers, as ``codex mcp list --json`` reads them:
         each of the pack's, with the variables it is to take from the environment."""
-        wanted = parts.servers(exported.pack.manifest, "codex")
+        wanted = kept_servers(exported.pack.manifest, Report())  # those the export writes
         if not wanted:
             return
         done = lab.run(lab.binary(CLIENT), ["mcp", "list", "--json"], work / "home", work, env=env)

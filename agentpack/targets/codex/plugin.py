@@ -47,7 +47,7 @@ def render(
     fields: dict[str, Any] = plugin_fields(manifest)
     if any(i.kind is not Kind.AGENT for i in items):
         fields["skills"] = f"./{SKILLS}/"
-    servers, hooks = _servers(manifest, report), parts.hooks(manifest, NAME)
+    servers, hooks = kept_servers(manifest, report), parts.hooks(manifest, NAME)
     if servers:
         fields["mcpServers"] = "./.mcp.json"
         config = {"mcpServers": mcp_servers(servers)}
@@ -101,7 +101,7 @@ ROOT = "${PLUGIN_ROOT}"
 """The installed plugin's folder, which Codex expands in a plugin's servers and hooks."""
 
 
-def _servers(manifest: Manifest, report: Report) -> list[McpServer]:
+def kept_servers(manifest: Manifest, report: Report) -> list[McpServer]:
     """The pack's servers for Codex, but for those that speak only SSE: Codex takes a url
     server as streamable HTTP whatever its type says (0.171's ``codex mcp list``), and an
     SSE server would not answer it."""
@@ -223,7 +223,7 @@ def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup
     ``agentpack/<pack>/`` there, named by absolute path. ``root``: the install root the
     scripts' paths are relative to."""
     at = parts.scripts_folder(folder, manifest)
-    servers, hooks = _servers(manifest, report), parts.hooks(manifest, NAME)
+    servers, hooks = kept_servers(manifest, report), parts.hooks(manifest, NAME)
     found = mcp_servers(servers, str(at))
     entries = parts.member_entries(folder / "config.toml", ("mcp_servers",), found)
     if hooks:
