@@ -171,7 +171,6 @@ class _Run:
             return
         if path.suffix.lower() not in _TEXT_SUFFIXES:
             return
-        kind = kind or ("command" if path.parent.name == "prompts" else None)  # Codex's, VS Code's
         report = self.report(path, kind or "agent")
         native = read_native(path, report, lenient=self.lenient)
         if native is None:

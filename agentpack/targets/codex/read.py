@@ -35,7 +35,7 @@ from agentpack.source import TOMLError, decode_error, read_toml, within
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
-from agentpack.targets.codex.readprompts import prompt, prompts
+from agentpack.targets.codex.readprompts import is_prompts, prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
 
 CARRIED = frozenset(
@@ -274,6 +274,9 @@ class CodexReader:
         return folder.name == self.tree_name or (folder / AGENTS).is_dir()
 
     def folder(self, path: Path, run: Importing) -> bool:
+        if is_prompts(path) or (is_prompts(path.parent) and path.suffix == ".md"):
+            prompts(path, run)  # a Codex home's prompts, or one of them, given alone
+            return True
         if path.is_file() and path.name == "config.toml":
             readservers.servers(path, run)  # a home's or project's settings, not an agent
             return True

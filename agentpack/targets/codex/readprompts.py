@@ -37,14 +37,25 @@ def prompt(native: Native, report: FileReport) -> Command:
     )
 
 
-def prompts(folder: Path, run: Importing) -> set[Path]:
-    """Every prompt of a Codex home's ``prompts/`` (its ``.md`` files, not nested), and the
-    folder, as read."""
-    if not folder.is_dir():
+def is_prompts(path: Path) -> bool:
+    """Whether ``path`` is a Codex home's ``prompts/`` folder (``~/.codex/prompts``, or one
+    beside the home's ``config.toml``)."""
+    home = path.parent
+    return (
+        path.name == "prompts"
+        and path.is_dir()
+        and (home.name == ".codex" or (home / "config.toml").is_file())
+    )
+
+
+def prompts(given: Path, run: Importing) -> set[Path]:
+    """Every prompt of a Codex home's ``prompts/`` (its ``.md`` files, not nested), or the
+    one prompt file given, and the folder, as read."""
+    if not given.exists():
         return set()
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(given.glob("*.md")) if given.is_dir() else [given]:
         report = run.report(path, "command (codex prompt)")
         native = read_native(path, report, lenient=run.lenient)
         if native is not None:
             run.add(prompt(native, report), report)
-    return {folder}
+    return {given}

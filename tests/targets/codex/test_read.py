@@ -196,3 +196,26 @@ def test_a_codex_home_prompts_are_commands(tmp_path: Path) -> None:
         assert command.body == "Work on $1 ($ARGUMENTS), see $TICKET_URL.\n"
     said = [a for r in result.reports for a in r.approximated]
     assert [a.split(" (")[0] for a in said] == ["$TICKET_URL"]
+
+
+def test_a_prompts_folder_of_no_codex_home_holds_what_it_holds(tmp_path: Path) -> None:
+    """Only a Codex home's ``prompts/`` (``.codex``, or beside its ``config.toml``) is read
+    as Codex's prompts: an agent in a project's ``docs/prompts/`` stays an agent, held to
+    its tools, and a prompt beside a home's config.toml keeps its ``$1`` (not shifted as
+    Claude Code's)."""
+    docs = tmp_path / "docs" / "prompts"
+    docs.mkdir(parents=True)
+    (docs / "helper.md").write_text("---\nname: helper\ndescription: d\ntools: Read\n---\nx\n")
+    result = api.import_(docs / "helper.md", tmp_path / "a")
+    assert not result.failed, [str(f) for f in result.findings]
+    (agent,) = api.load_pack(tmp_path / "a").agents
+    assert agent.policy is not None
+    assert agent.policy.decide("edit") is Decision.DENY
+    home = tmp_path / "dotfiles" / "codex"
+    (home / "prompts").mkdir(parents=True)
+    (home / "config.toml").write_text("")
+    (home / "prompts" / "review.md").write_text("---\ndescription: d\n---\nReview $1 vs $2\n")
+    result = api.import_(home / "prompts" / "review.md", tmp_path / "b")
+    assert not result.failed, [str(f) for f in result.findings]
+    (command,) = api.load_pack(tmp_path / "b").commands
+    assert command.body == "Review $1 vs $2\n"
