@@ -129,16 +129,18 @@ def unread_folders(folder: Path, known: set[str]) -> list[Path]:
     )
 
 
-_COMMAND_FOLDERS = ("commands", "command", "prompts")
+_COMMAND_FOLDERS = ("commands", "command")
 
 
 def command_name(path: Path, report: FileReport) -> str:
     """A command's name from its file, and the folders it is in under its tool's commands
-    folder (``commands/frontend/component.md``: Claude Code's ``/frontend:component``,
-    opencode's ``frontend/component``): a pack's commands lie in one folder, so the name
-    holds them (``frontend-component``), which is said."""
+    folder (``.claude/commands/frontend/component.md``: Claude Code's
+    ``/frontend:component``; ``.opencode/command/git/commit.md``: opencode's
+    ``git/commit``): a pack's commands lie in one folder, so the name holds them
+    (``frontend-component``), which is said. The commands folder is a tool's own when it
+    is in a tool's folder (``.claude``) or a plugin's (beside its ``.<tool>-plugin``)."""
     parts = path.parts
-    top = max((i for i, p in enumerate(parts[:-1]) if p in _COMMAND_FOLDERS), default=None)
+    top = next((i for i in range(1, len(parts) - 1) if _own_commands(Path(*parts[: i + 1]))), None)
     folders = list(parts[top + 1 : -1]) if top is not None else []
     name = slug("-".join([*folders, path.stem]))
     if folders:
@@ -147,6 +149,13 @@ def command_name(path: Path, report: FileReport) -> str:
             f"named {name})"
         )
     return name
+
+
+def _own_commands(folder: Path) -> bool:
+    parent = folder.parent
+    return folder.name in _COMMAND_FOLDERS and (
+        parent.name.startswith(".") or any(parent.glob(".*-plugin"))
+    )
 
 
 def owner(path: Path) -> Path:
@@ -158,3 +167,14 @@ def owner(path: Path) -> Path:
         return folder.parent.parent
     plugin = ("hooks", ".claude-plugin", ".codex-plugin", ".cursor-plugin", ".vscode")
     return folder.parent if folder.name in plugin else folder
+
+
+def in_dist(folder: Path) -> bool:
+    """Whether ``folder`` is a target's folder of an agentpack export (``dist/opencode``):
+    the folder above holds agentpack's record, not just any ``manifest.json``."""
+    record = folder.parent / "manifest.json"
+    try:
+        with open(record, encoding="utf-8", errors="replace") as handle:
+            return '"generator": "agentpack"' in handle.read(200)
+    except OSError:
+        return False

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agentpack import nativetree
 from agentpack.filereport import FileReport
 from agentpack.importers import servernames, spec
 from agentpack.importers.imported import Group as Group
@@ -331,7 +332,7 @@ class _Run:
         ]
         if any(r.folder(path, self) for r in readers):
             return  # a plugin, a marketplace: a reader took it whole
-        exported = (path.parent / "manifest.json").is_file()  # a target's folder of dist/
+        exported = nativetree.in_dist(path)
         own = chosen or next(
             (
                 r

@@ -40,10 +40,11 @@ def body_notes(
     lost, so a warning). The text is written as it is, and the model reads it without what it was
     written around: say so."""
     block = placeholders.SHELL_BLOCK.search(item.body) is not None
-    if block or (not runs_shell and placeholders.SHELL_LINE.search(item.body)):
-        runs = "Claude Code and opencode put" if isinstance(item, Command) else "Claude Code puts"
-        runs = "Claude Code puts" if runs_shell else runs  # opencode runs no ```! block
-        what = "```! blocks" if runs_shell else "!`command` lines" + " and ```! blocks" * block
+    line = not runs_shell and placeholders.SHELL_LINE.search(item.body) is not None
+    if block or line:
+        both = isinstance(item, Command) and line  # opencode runs a command's lines, no block
+        runs = "Claude Code and opencode put" if both else "Claude Code puts"
+        what = " and ".join(["!`command` lines"] * line + ["```! blocks"] * block)
         report.add(
             target,
             item,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from agentpack import aliases, api, canonical
 from agentpack.model import Agent, Manifest, Pack, SourceRef, flat_name
-from agentpack.permissions import TOOLS, Policy
+from agentpack.permissions import TOOLS, Decision, Policy
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, Report, render
 from tests.conftest import BUILTIN, ROOT
@@ -215,3 +215,22 @@ def test_a_targets_folder_of_dist_is_read_as_that_tool(tmp_path: Path) -> None:
     assert not result.failed, [str(f) for f in result.findings]
     go = next(c for c in api.load_pack(tmp_path / "back").commands if c.name == "go")
     assert go.body == "First $1, all $ARGUMENTS\n"
+
+
+def test_a_folder_beside_a_manifest_json_of_another_tool_is_not_taken_for_dist(
+    tmp_path: Path,
+) -> None:
+    """A web app's ``dist/manifest.json`` beside ``dist/cursor/agents/helper.md``, an
+    opencode agent: read as Cursor's, its ``permission`` was dropped and the agent had
+    every tool. Only agentpack's record makes a folder of ``dist/`` a tool's."""
+    dist = tmp_path / "dist"
+    (dist / "cursor" / "agents").mkdir(parents=True)
+    (dist / "manifest.json").write_text('{"name": "My App", "start_url": "/"}')
+    (dist / "cursor" / "agents" / "helper.md").write_text(
+        "---\ndescription: d\nmode: subagent\npermission:\n  edit: deny\n---\nHelp.\n"
+    )
+    result = api.import_(dist / "cursor", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (agent,) = api.load_pack(tmp_path / "pack").agents
+    assert agent.policy is not None
+    assert agent.policy.decide("edit") is Decision.DENY

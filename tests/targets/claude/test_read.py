@@ -231,3 +231,32 @@ def test_commands_in_folders_keep_the_folder_in_their_name(tmp_path: Path) -> No
         a for r in result.reports for a in r.approximated if a.startswith("name (in the folder")
     ]
     assert len(said) == 2
+
+
+@pytest.mark.parametrize(
+    ("rel", "name"),
+    [
+        ("proj/.claude/commands/git/commands/x.md", "git-commands-x"),
+        ("proj/.claude/commands/prompts/review.md", "prompts-review"),
+        ("commands/mine/.claude/commands/ship.md", "ship"),
+        ("prompts/kit/commands/ops/deploy.md", "ops-deploy"),
+    ],
+)
+def test_a_commands_folders_count_from_its_tools_commands_folder(
+    tmp_path: Path, rel: str, name: str
+) -> None:
+    """The folders a name holds are those under the tool's own commands folder (in
+    ``.claude``, or beside a plugin's ``.claude-plugin``), not under any folder of that
+    name higher up in the user's own path."""
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ndescription: d\n---\nx\n")
+    if rel.startswith("prompts/kit"):
+        (tmp_path / "prompts" / "kit" / ".claude-plugin").mkdir()
+        (tmp_path / "prompts" / "kit" / ".claude-plugin" / "plugin.json").write_text(
+            '{"name": "kit"}'
+        )
+    from agentpack.filereport import FileReport
+    from agentpack.nativetree import command_name
+
+    assert command_name(path, FileReport(rel)) == name
