@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agentpack import api
 from agentpack.permissions import Decision, Policy
 from tests.helpers import imported_policy
@@ -147,11 +149,20 @@ def test_a_skill_with_openai_yaml_keeps_its_standard_fields(tmp_path: Path) -> N
     assert [r.path for r in found.resources] == []
 
 
-def test_a_deny_list_codex_does_not_know_is_read_as_meant(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ('disallowed_tools = ["shell", "apply_patch", "teleport"]\n', ["teleport"]),
+        ('disallowedTools = "Bash, Write, Edit"\n', []),  # Claude Code's one-text form
+    ],
+)
+def test_a_deny_list_codex_does_not_know_is_read_as_meant(
+    tmp_path: Path, line: str, dropped: list[str]
+) -> None:
     """Codex 0.171 loads no agent from a file with a key it does not know (seen: its
     ``Available roles`` leaves it out); dropped, ``disallowed_tools = ["shell"]`` came in
     as an agent with every tool. Read as its author meant it: those tools denied."""
-    policy = _role(tmp_path, "rev", 'disallowed_tools = ["shell", "apply_patch", "teleport"]\n')
+    policy = _role(tmp_path, "rev", line)
     assert [policy.decide(t) for t in ("bash", "edit", "write", "read")] == [
         Decision.DENY,
         Decision.DENY,
@@ -159,19 +170,9 @@ def test_a_deny_list_codex_does_not_know_is_read_as_meant(tmp_path: Path) -> Non
         Decision.ALLOW,
     ]
     (report,) = api.import_(tmp_path / "in", tmp_path / "again", dry_run=True).reports
-    assert [a.split(" (")[0] for a in report.approximated] == ["disallowed_tools"]
-    assert report.dropped == ["disallowed_tools: teleport (not a tool agentpack knows)"]
-
-
-def test_a_deny_list_written_as_one_text_is_read_too(tmp_path: Path) -> None:
-    """Claude Code's comma-separated form (``disallowedTools = "Bash, Write, Edit"``)."""
-    policy = _role(tmp_path, "rev", 'disallowedTools = "Bash, Write, Edit"\n')
-    assert [policy.decide(t) for t in ("bash", "write", "edit", "read")] == [
-        Decision.DENY,
-        Decision.DENY,
-        Decision.DENY,
-        Decision.ALLOW,
-    ]
+    key = line.split(" =")[0]
+    assert [a.split(" (")[0] for a in report.approximated] == [key]
+    assert report.dropped == [f"{key}: {n} (not a tool agentpack knows)" for n in dropped]
 
 
 def test_a_codex_home_prompts_are_commands(tmp_path: Path) -> None:
