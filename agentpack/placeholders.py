@@ -18,6 +18,8 @@ ARGUMENTS = re.compile(r"\$(?<![\\$]\$)ARGUMENTS\b")
 SHELL_LINE = re.compile(r"!`[^`\n]+`")
 """``!`git status` ``: a command whose output Claude Code and opencode put in the prompt
 before the model reads it."""
+FILE_REF = re.compile(r"(?<![\w@./-])@(?:[\w.-]+/)*[\w-]+\.[A-Za-z0-9]{1,8}(?![\w/])")
+"""``@src/app.ts``: a file whose text Claude Code and opencode put in a command's prompt."""
 SHELL_BLOCK = re.compile(r"^[ \t]*```!", re.MULTILINE)
 """A fenced block opened with ```` ```! ````: commands whose output Claude Code alone puts in
 the prompt (opencode sends the block as text)."""

@@ -53,6 +53,15 @@ def body_notes(
             f"{title} does not run the body's {what} ({runs} their output in the prompt): "
             "they are written as text; say in the body what to run to be sure",
         )
+    if isinstance(item, Command) and not runs_shell and placeholders.FILE_REF.search(item.body):
+        report.add(
+            target,
+            item,
+            "body",
+            Change.DROPPED,
+            f"{title} does not read the body's @file references (Claude Code and opencode put "
+            "the file's text in the prompt): the model gets the path; say in the body to read it",
+        )
     if isinstance(item, Command) and title != "VS Code":  # VS Code applies the list itself
         tool_list_notes(target, title, item, report)
     claude = item.extras.get("claude")

@@ -91,3 +91,18 @@ def test_a_commands_shell_block_is_said_where_it_is_not_run(tmp_path: Path) -> N
     done = api.export(pack, EVERY, tmp_path / "out", cache=False)
     said = {f.message.split(":")[0] for f in done.findings if "```! blocks" in f.message}
     assert said == {"opencode", "codex", "copilot", "cursor"}
+
+
+def test_a_commands_file_references_are_said_where_they_are_not_read(tmp_path: Path) -> None:
+    """Claude Code and opencode put ``@src/app.ts`` in a command's prompt; Codex, VS Code
+    and Cursor give the model the path as text (seen with their commands). An npm scope
+    (``@types/node``) or an address is no file."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    (pack / "commands" / "fix.md").write_text(
+        f"---\ndescription: d\ntargets: [{', '.join(EVERY)}]\n---\n"
+        "Fix @src/app.ts (see @types/node, mail a@b.com).\n"
+    )
+    done = api.export(pack, EVERY, tmp_path / "out", cache=False)
+    said = {f.message.split(":")[0] for f in done.findings if "@file references" in f.message}
+    assert said == {"codex", "copilot", "cursor"}
