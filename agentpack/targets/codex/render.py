@@ -112,9 +112,13 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
         "metadata": {k: str(v) for k, v in skill.metadata.items()} or None,
     }
     fields.update(skill.extras.get(NAME, {}))
-    yield from skill_files(skill, fields, SKILLS)
-    if skill.disable_model_invocation:
-        yield _user_only(f"{SKILLS}/{skill.name}", skill)
+    files = list(skill_files(skill, fields, SKILLS))
+    if skill.disable_model_invocation:  # into the skill's own openai.yaml, if it has one
+        path = f"{SKILLS}/{skill.name}/agents/openai.yaml"
+        own = next((o.data for o in files if o.path == path), None)
+        files = [o for o in files if o.path != path]
+        files.append(_user_only(f"{SKILLS}/{skill.name}", skill, own))
+    yield from files
 
 
 def command_skill(command: Command, env: ItemEnv, report: Report) -> Iterator[OutFile]:
@@ -173,10 +177,23 @@ def _usage(command: Command) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _user_only(folder: str, item: Command | Skill) -> OutFile:
+def _user_only(folder: str, item: Command | Skill, own: bytes | None = None) -> OutFile:
     """``agents/openai.yaml`` that keeps a skill out of the model's own choices: it runs
-    when the user names it (``$name``), as a command does."""
-    text = emit.yaml_mapping({"policy": {"allow_implicit_invocation": False}}) + "\n"
+    when the user names it (``$name``), as a command does. A skill's ``own`` file keeps
+    what else it says (its ``interface``)."""
+    import yaml
+
+    try:
+        found = yaml.safe_load(own.decode("utf-8")) if own else None
+    except (UnicodeDecodeError, yaml.YAMLError):
+        found = None
+    data = dict(found) if isinstance(found, dict) else {}
+    policy = data.get("policy")
+    data["policy"] = {
+        **(policy if isinstance(policy, dict) else {}),
+        "allow_implicit_invocation": False,
+    }
+    text = emit.yaml_mapping(data) + "\n"
     return OutFile.text(f"{folder}/agents/openai.yaml", text, item.source)
 
 

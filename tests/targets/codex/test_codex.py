@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from agentpack import api
 from agentpack.permissions import Decision, Policy
@@ -197,3 +198,23 @@ def test_a_server_with_a_reference_codex_would_not_expand_is_left_out(tmp_path: 
     assert sorted(config["mcpServers"]) == ["bearer", "whole"]
     assert config["mcpServers"]["bearer"]["bearer_token_env_var"] == "T"
     assert "http_headers" not in config["mcpServers"]["bearer"]
+
+
+def test_a_user_only_skill_with_its_own_openai_yaml_gets_one_file(tmp_path: Path) -> None:
+    """A skill with Codex's ``agents/openai.yaml`` and ``disable_model_invocation``: two
+    files of one path stopped the export; the skill's file keeps what it says and gets the
+    policy that keeps the skill out of the model's own choices."""
+    pack = tmp_path / "pack"
+    api.init(pack)
+    skill = pack / "skills" / "x"
+    (skill / "agents").mkdir(parents=True)
+    (skill / "SKILL.md").write_text(
+        "---\nname: x\ndescription: d\ndisable_model_invocation: true\n---\nx\n"
+    )
+    (skill / "agents" / "openai.yaml").write_text('interface:\n  display_name: "X Tool"\n')
+    api.export(pack, ["codex"], tmp_path / "out", cache=False)
+    written = tmp_path / "out" / "codex" / ".agents" / "skills" / "x" / "agents" / "openai.yaml"
+    assert yaml.safe_load(written.read_text()) == {
+        "interface": {"display_name": "X Tool"},
+        "policy": {"allow_implicit_invocation": False},
+    }
