@@ -3,6 +3,7 @@ the standard reads it (its fields and folder), for the readers of such tools to 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from types import MappingProxyType
 from typing import Any
@@ -39,6 +40,23 @@ def standard_skill(
         "license": None if fm.get("license") is None else str(fm["license"]),
         "compatibility": None if fm.get("compatibility") is None else str(fm["compatibility"]),
         "resources": resources,
-        "metadata": MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+        "metadata": MappingProxyType(metadata_texts(metadata, report)),
     }
     return Skill(**{**values, **fields})
+
+
+def metadata_texts(metadata: Any, report: FileReport) -> dict[str, str]:
+    """A skill's ``metadata``, which holds text: a list, a mapping, a number or true as its
+    JSON text (Python's ``['a']`` and ``True`` were written), said; a null left out."""
+    kept: dict[str, str] = {}
+    for key, value in metadata.items() if isinstance(metadata, dict) else ():
+        if value is None:
+            report.dropped.append(f"metadata.{key} (null: a skill's metadata holds text)")
+        elif isinstance(value, str):
+            kept[str(key)] = value
+        else:
+            kept[str(key)] = json.dumps(value, ensure_ascii=False)
+            report.approximated.append(
+                f"metadata.{key} (written as its JSON text: {kept[str(key)]})"
+            )
+    return kept

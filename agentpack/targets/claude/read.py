@@ -27,6 +27,7 @@ from agentpack.native import (
 )
 from agentpack.nativetree import Layout, command_name, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
+from agentpack.standardskill import metadata_texts
 from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import COLORS, GONE, OWN_ONLY
@@ -313,7 +314,7 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
         disable_model_invocation=_bool(fm.get("disable-model-invocation")),
         resources=resources,
         extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
-        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+        metadata=MappingProxyType(metadata_texts(metadata, report)),
     )
 
 

@@ -32,6 +32,7 @@ from agentpack.native import (
 from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, decode_error, read_toml, within
+from agentpack.standardskill import metadata_texts
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
 from agentpack.targets.codex.permissions import THROUGH_SHELL
@@ -248,7 +249,7 @@ def skill(native: Native, report: FileReport, found: tuple[Resource, ...]) -> Sk
         license=None if fm.get("license") is None else str(fm["license"]),
         disable_model_invocation=hidden,
         resources=kept,
-        metadata=MappingProxyType({str(k): str(v) for k, v in metadata.items()}),
+        metadata=MappingProxyType(metadata_texts(metadata, report)),
     )
 
 

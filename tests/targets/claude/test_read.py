@@ -260,3 +260,20 @@ def test_a_commands_folders_count_from_its_tools_commands_folder(
     from agentpack.nativetree import command_name
 
     assert command_name(path, FileReport(rel)) == name
+
+
+def test_a_skills_metadata_that_is_not_text_is_its_json_text(tmp_path: Path) -> None:
+    """``tags: [a, b]`` and ``enabled: true`` came in as Python's ``['a', 'b']`` and
+    ``True``: as their JSON text, said; a null is left out."""
+    skill = tmp_path / "src" / ".claude" / "skills" / "x"
+    skill.mkdir(parents=True)
+    (skill / "SKILL.md").write_text(
+        "---\nname: x\ndescription: d\nmetadata:\n  tags: [a, b]\n  enabled: true\n"
+        "  owner: me\n  gone: null\n---\nbody\n"
+    )
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").skills
+    assert dict(found.metadata) == {"tags": '["a", "b"]', "enabled": "true", "owner": "me"}
+    said = [a.split(" (")[0] for r in result.reports for a in r.approximated]
+    assert said == ["metadata.tags", "metadata.enabled"]
