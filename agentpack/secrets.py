@@ -233,6 +233,28 @@ def _json_secret(text: str) -> str | None:
     return None
 
 
+_HELD = re.compile(
+    r"(?<![A-Za-z0-9_])(?:"
+    + "|".join(re.escape(prefix) for prefix, _ in PREFIXES if prefix[0] != "-")
+    + r")(?=[A-Za-z0-9_\-]*[0-9])[A-Za-z0-9_\-]{16,}|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+)
+"""A known kind of token (its prefix, then 16 or more token characters with a digit among
+them: ``sk-learn-model-selection`` is none), or a private key."""
+
+
+def held_token(text: str) -> str | None:
+    """What known kind of credential a file's text holds (a ``ghp_...`` token, a private
+    key), by its look alone: a skill's file is copied into every target's folder. Only
+    known prefixes, not randomness, which hashes and encoded images have too."""
+    for found in _HELD.finditer(text):
+        token = found.group(0)
+        if token.startswith("-----BEGIN"):
+            return "a private key"
+        if not _PLACEHOLDER.search(token):  # AKIAIOSFODNN7EXAMPLE, AWS's own example
+            return next(what for prefix, what in PREFIXES if token.startswith(prefix))
+    return None
+
+
 _KEY_FILE = re.compile(r"\.(pem|key|p12|pfx|jks|keystore|ppk)$", re.IGNORECASE)
 _SECRET_FILE = re.compile(
     r"(^|/)(\.env(\.[^/]*)?|\.envrc|\.netrc|\.npmrc|\.pypirc|\.pgpass|\.htpasswd"

@@ -274,3 +274,25 @@ def test_a_json_argument_is_read_for_its_members_credentials() -> None:
     assert args_secrets(['{"orderBy": {"key": "updated_at_desc"}}']) == [None]
     deep = '{"a": ' + "[" * 5000 + "]" * 5000 + "}"  # too deep for json: not read, no crash
     assert args_secrets([deep]) == [None]
+
+
+def test_a_skills_metadata_or_file_holding_a_token_is_an_error(make_pack: MakePack) -> None:
+    """A skill's metadata and files are copied into every target's folder: a key in its
+    metadata, or a file holding a ``ghp_`` token or a private key, is an error there (they
+    were copied into five tools' folders). AWS's documented example key is none."""
+    token = "ghp_" + "a1B2c3D4e5" * 4
+    root = make_pack(
+        {
+            "skills/s/SKILL.md": "---\nname: s\ndescription: d\nmetadata:\n"
+            f"  api_key: {token}\n  owner: me\n---\nx\n",
+            "skills/s/config/settings.conf": f"GITHUB_TOKEN={token}\n",
+            "skills/s/docs/aws.md": "Use AKIAIOSFODNN7EXAMPLE as the key id.\n",
+            "skills/s/keys/id.txt": "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n",
+        }
+    )
+    errors = [(f.path, f.field) for f in api.validate(root).findings if f.is_error]
+    assert sorted(errors) == [
+        ("skills/s/SKILL.md", "metadata.api_key"),
+        ("skills/s/config/settings.conf", "-"),
+        ("skills/s/keys/id.txt", "-"),
+    ]

@@ -13,7 +13,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
 from agentpack.outputs import collision_key, is_executable, path_problem
-from agentpack.secrets import secret_file
+from agentpack.secrets import credential, held_token, secret_file
 from agentpack.source import SourceError
 
 SKILL_FILE = "SKILL.md"
@@ -52,7 +52,7 @@ def agent(fields: Fields, path: Path, table: Table) -> Agent | None:
         version=data.get("version"),
         targets=tuple(data["targets"]) if "targets" in data else None,
         extras=extras,
-        metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        metadata=MappingProxyType(_metadata(fields, doc)),
     )
 
 
@@ -85,7 +85,7 @@ def command(fields: Fields, path: Path, table: Table) -> Command | None:
         disable_model_invocation=data.get("disable_model_invocation"),
         targets=tuple(data["targets"]) if "targets" in data else None,
         extras=extras,
-        metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        metadata=MappingProxyType(_metadata(fields, doc)),
     )
 
 
@@ -119,7 +119,7 @@ def skill(fields: Fields, folder: Path) -> Skill | None:
         targets=tuple(data["targets"]) if "targets" in data else None,
         resources=resources(fields, folder),
         extras=extras,
-        metadata=MappingProxyType(dict(data.get("metadata", {}))),
+        metadata=MappingProxyType(_metadata(fields, doc)),
     )
 
 
@@ -183,11 +183,32 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
         except SourceError as exc:
             files.report_at(where, (1, 1), f"cannot read this resource: {exc.message}")
             continue
-        if secret_file(rel, data):
-            message = "this file may hold credentials (by its name), and would be copied into"
+        named = secret_file(rel, data)
+        held = (
+            None if named or b"\0" in data[:8192] else held_token(data.decode("utf-8", "replace"))
+        )
+        if named or held:
+            why = "by its name" if named else f"it holds {held}"
+            message = f"this file may hold credentials ({why}), and would be copied into"
             files.report_at(
                 where, (1, 1), f"{message} every target's folder; keep it out of the skill"
             )
             continue
         out.append(Resource(rel, data, is_executable(resolved)))
     return tuple(out)
+
+
+def _metadata(fields: Fields, doc: Doc) -> dict[str, str]:
+    """A skill's ``metadata``, whose values are copied into every target's SKILL.md: one
+    that holds a credential (by its look, or by its name) is an error at it."""
+    found = dict(doc.data.get("metadata", {}))
+    for key, value in found.items():
+        problem = credential(str(key), str(value))
+        if problem:
+            fields.report(
+                doc,
+                ("metadata", key),
+                f"this value must not be written in the pack: {problem}; a skill's metadata "
+                "is copied into every target's folder",
+            )
+    return found
