@@ -12,7 +12,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import Resource
 from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
-from agentpack.secrets import secret_file
+from agentpack.secrets import file_secret
 from agentpack.source import within
 
 
@@ -48,8 +48,8 @@ def resources(folder: Path, report: FileReport) -> tuple[Resource, ...]:
                 report.dropped.append(f"{rel} (a symlink out of the skill)")
                 continue
             data = path.read_bytes()
-            if secret_file(rel, data):
-                report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
+            if why := file_secret(rel, data):
+                report.dropped.append(f"{rel} (may hold credentials, {why}: no pack file may)")
                 continue
             out.append(Resource(rel, data, is_executable(path)))
     return tuple(out)

@@ -279,3 +279,12 @@ def secret_file(rel: str, data: bytes | None = None) -> bool:
     if _SECRET_FILE.search(rel) is None:
         return False
     return not (_TEMPLATE.search(name) or _PROSE_OR_CODE.search(name))
+
+
+def file_secret(rel: str, data: bytes) -> str | None:
+    """Why a file (its pack path and bytes) may hold credentials, which no pack file may:
+    its name (``secret_file``), or a known kind of token in its text; None when neither."""
+    if secret_file(rel, data):
+        return "by its name"
+    held = None if b"\0" in data[:8192] else held_token(data.decode("utf-8", "replace"))
+    return None if held is None else f"it holds {held}"

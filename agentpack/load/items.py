@@ -13,7 +13,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.model import Agent, Command, Example, Mode, Resource, Skill, SourceRef
 from agentpack.outputs import collision_key, is_executable, path_problem
-from agentpack.secrets import credential, held_token, secret_file
+from agentpack.secrets import credential, file_secret
 from agentpack.source import SourceError
 
 SKILL_FILE = "SKILL.md"
@@ -183,12 +183,8 @@ def resources(fields: Fields, folder: Path) -> tuple[Resource, ...]:
         except SourceError as exc:
             files.report_at(where, (1, 1), f"cannot read this resource: {exc.message}")
             continue
-        named = secret_file(rel, data)
-        held = (
-            None if named or b"\0" in data[:8192] else held_token(data.decode("utf-8", "replace"))
-        )
-        if named or held:
-            why = "by its name" if named else f"it holds {held}"
+        why = file_secret(rel, data)
+        if why:
             message = f"this file may hold credentials ({why}), and would be copied into"
             files.report_at(
                 where, (1, 1), f"{message} every target's folder; keep it out of the skill"

@@ -19,7 +19,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
-from agentpack.secrets import secret_file
+from agentpack.secrets import file_secret
 from agentpack.source import within
 from agentpack.targets import vscode
 
@@ -75,8 +75,8 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
                 continue
             rel = PurePosixPath(*parts).as_posix()
             data = path.read_bytes()
-            if secret_file(rel, data):
-                report.dropped.append(f"{rel} (may hold credentials, which no pack file may)")
+            if why := file_secret(rel, data):
+                report.dropped.append(f"{rel} (may hold credentials, {why}: no pack file may)")
                 continue
             found[rel] = Resource(rel, data, is_executable(path))
     return found

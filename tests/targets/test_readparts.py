@@ -496,3 +496,20 @@ def test_codex_and_opencode_servers_numbers_are_text_and_a_list_value_an_error(
     failed = api.import_(codex / "config.toml", tmp_path / "p2")
     assert failed.failed
     assert [f.field for r in failed.reports for f in r.findings] == ["mcpServers.kb.env"]
+
+
+def test_a_skill_file_that_holds_a_token_is_left_behind_by_import(tmp_path: Path) -> None:
+    """A skill's ``config/settings.conf`` holding ``GITHUB_TOKEN=ghp_...`` (no name a
+    secret file has) is left behind and said, as a ``.env`` is."""
+    skill = tmp_path / "src" / ".claude" / "skills" / "notes"
+    (skill / "config").mkdir(parents=True)
+    (skill / "SKILL.md").write_text("---\nname: notes\ndescription: d\n---\nx\n")
+    (skill / "config" / "settings.conf").write_text("GITHUB_TOKEN=ghp_" + "a1B2c3D4e5" * 4 + "\n")
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert not (tmp_path / "pack" / "skills" / "notes" / "config").exists()
+    said = [d for r in result.reports for d in r.dropped]
+    assert said == [
+        "config/settings.conf (may hold credentials, it holds a GitHub personal access token: "
+        "no pack file may)"
+    ]
