@@ -30,8 +30,6 @@ def standard_skill(
     fm = native.frontmatter or {}
     report.mapped += [k for k in SKILL_FIELDS if k in fm]
     report.dropped += [f"{k} ({why})" for k in sorted(fm.keys() - {*SKILL_FIELDS, *own})]
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     values: dict[str, Any] = {
         "name": name_of(fm.get("name"), native.path.parent.name),
         "description": described(str(fm.get("description") or ""), report, "skill"),
@@ -40,7 +38,7 @@ def standard_skill(
         "license": None if fm.get("license") is None else str(fm["license"]),
         "compatibility": None if fm.get("compatibility") is None else str(fm["compatibility"]),
         "resources": resources,
-        "metadata": MappingProxyType(metadata_texts(metadata, report)),
+        "metadata": MappingProxyType(metadata_texts(fm.get("metadata"), report)),
     }
     return Skill(**{**values, **fields})
 

@@ -151,14 +151,20 @@ def opencode_decisions(rules: list[tuple[str, str, str]], tool_id: str) -> list[
     return [opencode_decide(rules, key, s) for key in keys for s in subjects]
 
 
-def imported_policy(source: Any, pack: Any, name: str) -> Any:
-    """The policy of agent ``name`` once ``source`` is imported into ``pack`` (a Policy;
-    the import must not fail, and the agent must have one)."""
+def imported(source: Any, pack: Any) -> tuple[Any, Any]:
+    """What importing ``source`` into ``pack`` said (an ImportResult) and the pack it left
+    (a Pack); the import must not fail."""
     from agentpack import api
 
     result = api.import_(source, pack)
     assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(pack).agent(name)
+    return result, api.load_pack(pack)
+
+
+def imported_policy(source: Any, pack: Any, name: str) -> Any:
+    """The policy of agent ``name`` once ``source`` is imported into ``pack`` (a Policy;
+    the import must not fail, and the agent must have one)."""
+    agent = imported(source, pack)[1].agent(name)
     assert agent is not None
     assert agent.policy is not None
     return agent.policy

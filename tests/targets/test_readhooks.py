@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from agentpack import api
+from tests.helpers import imported
 
 LAUNCHER = b"""\
 : << 'CMDBLOCK'
@@ -51,9 +52,8 @@ def test_a_launcher_comes_with_its_argument_and_the_script_it_starts(tmp_path: P
         "hooks/session-start": b'#!/usr/bin/env bash\necho "{\\"started\\": true}"\n',
     }
     hooks = _session('"${CLAUDE_PLUGIN_ROOT}/hooks/run-hook.cmd" session-start')
-    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    _, loaded = imported(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    (hook,) = loaded.manifest.hooks
     assert (hook.name, hook.event, hook.run, hook.interpreter, hook.args, hook.files) == (
         "session-start",
         "session_start",
@@ -103,9 +103,8 @@ def test_a_python_launch_brings_the_modules_it_imports(tmp_path: Path) -> None:
         "scripts/other.py": b"",
     }
     hooks = _session('sh "${CLAUDE_PLUGIN_ROOT}/scripts/run-hook" setup')
-    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    result, loaded = imported(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    (hook,) = loaded.manifest.hooks
     assert (hook.name, hook.interpreter, hook.args) == ("setup", "sh", ("setup",))
     assert sorted(hook.files) == ["scripts/_common.py", "scripts/setup.py"]
     dropped = [d for r in result.reports for d in r.dropped]
@@ -137,9 +136,8 @@ def test_a_hook_a_pack_cannot_run_alike_is_left_out_and_said(
 def test_an_interpreter_named_by_its_path_is_named_alone(tmp_path: Path) -> None:
     files = {"hooks/x.sh": b"echo hi\n"}
     hooks = _session('/bin/bash "${CLAUDE_PLUGIN_ROOT}/hooks/x.sh" --quiet')
-    result = api.import_(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (hook,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    _, loaded = imported(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    (hook,) = loaded.manifest.hooks
     assert (hook.interpreter, hook.args, hook.files) == ("bash", ("--quiet",), ())
 
 
@@ -155,9 +153,8 @@ def test_a_hooks_files_description_goes_to_each_hook(tmp_path: Path) -> None:
         "x": 1,
     }
     (plugin / "hooks" / "hooks.json").write_text(json.dumps(document))
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    result, loaded = imported(plugin, tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
     assert (found.description, found.interpreter, found.args) == (
         "Finds the project's tools.",
         "bash",
@@ -178,9 +175,8 @@ def test_a_file_beside_the_script_that_its_text_names_comes_along(tmp_path: Path
     }
     hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/scripts/hook_record.sh PreToolUse"}
     plugin = _plugin(tmp_path / "p", {"PreToolUse": [{"matcher": ".*", "hooks": [hook]}]}, files)
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    _, loaded = imported(plugin, tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
     assert (found.args, found.files) == (("PreToolUse",), ("scripts/work_root.py",))
 
 
@@ -212,9 +208,8 @@ def test_what_a_script_names_that_a_pack_may_not_hold_stays_behind(tmp_path: Pat
     }
     hook = {"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/hooks/start.sh ../lib/helper"}
     plugin = _plugin(tmp_path / "p", {"Stop": [{"hooks": [hook]}]}, files)
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    result, loaded = imported(plugin, tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
     assert found.files == ("lib/helper",)
     assert not (tmp_path / "pack" / "hooks" / ".env").exists()
     dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
@@ -313,9 +308,8 @@ def test_two_plugins_scripts_of_one_path_both_come_along(tmp_path: Path) -> None
         entries.append({"name": name, "source": f"./plugins/{name}"})
     marketplace = {"name": "m", "owner": {"name": "o"}, "plugins": entries}
     (market / ".claude-plugin" / "marketplace.json").write_text(json.dumps(marketplace))
-    result = api.import_(market, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    hooks = api.load_pack(tmp_path / "pack").manifest.hooks
+    _, loaded = imported(market, tmp_path / "pack")
+    hooks = loaded.manifest.hooks
     assert sorted(h.run for h in hooks) == [
         "hooks-handlers/session-start.sh",
         "learning/hooks-handlers/session-start.sh",

@@ -10,7 +10,7 @@ import pytest
 
 from agentpack import api
 from agentpack.model import McpServer
-from tests.helpers import imported_policy
+from tests.helpers import imported, imported_policy
 
 GUARD = b"#!/bin/sh\necho checked\n"
 
@@ -44,9 +44,7 @@ def test_a_claude_plugins_hooks_and_servers_become_the_packs(tmp_path: Path) -> 
     }
     servers = {"db": {"command": "node", "args": ["${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"]}}
     source = _plugin(tmp_path / "plugin", hooks, servers)
-    result = api.import_(source, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    pack = api.load_pack(tmp_path / "pack")
+    result, pack = imported(source, tmp_path / "pack")
     found = {
         h.name: (h.event, h.tools, h.run, h.interpreter, h.timeout) for h in pack.manifest.hooks
     }
@@ -320,9 +318,8 @@ def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path
     (plugin / "scripts" / "cb-mcp").write_bytes(GUARD)
     (plugin / "lib").mkdir()
     (plugin / "lib" / "serve.py").write_text("print()\n")
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    result, loaded = imported(plugin, tmp_path / "pack")
+    (server,) = loaded.manifest.servers
     assert (server.command, server.cwd, server.files) == (
         "${PLUGIN_ROOT}/scripts/cb-mcp",
         "${PLUGIN_ROOT}",
@@ -468,9 +465,8 @@ def test_a_default_that_names_the_plugins_folder_is_that_folder(tmp_path: Path) 
         '{"mcpServers": {"kb": {"command": "kb", "env": '
         '{"KB": "${KB:-${CLAUDE_PLUGIN_ROOT}/data}", "D": "${D-x}"}}}}'
     )
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    _, loaded = imported(plugin, tmp_path / "pack")
+    (server,) = loaded.manifest.servers
     assert dict(server.env) == {"KB": "${PLUGIN_ROOT}/data", "D": "${D-x}"}
 
 
@@ -484,9 +480,8 @@ def test_codex_and_opencode_servers_numbers_are_text_and_a_list_value_an_error(
     (tmp_path / "oc" / "opencode.json").write_text(
         '{"mcp": {"kb": {"type": "local", "command": ["kb", "--verbose", true, "--port", 8080]}}}'
     )
-    result = api.import_(tmp_path / "oc" / "opencode.json", tmp_path / "p1")
-    assert not result.failed, [str(f) for f in result.findings]
-    (server,) = api.load_pack(tmp_path / "p1").manifest.servers
+    _, loaded = imported(tmp_path / "oc" / "opencode.json", tmp_path / "p1")
+    (server,) = loaded.manifest.servers
     assert server.args == ("--verbose", "true", "--port", "8080")
     codex = tmp_path / "cx" / ".codex"
     codex.mkdir(parents=True)

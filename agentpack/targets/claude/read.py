@@ -301,8 +301,6 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
     if isinstance(fm.get("argument-hint"), list):
         fm = {**fm, "argument-hint": _hint(fm["argument-hint"], report)}
     claude = _extras(fm, SKILL_EXTRAS, handled, report)
-    raw = fm.get("metadata")
-    metadata: dict[str, Any] = raw if isinstance(raw, dict) else {}
     return Skill(
         name=name,
         description=described(str(fm.get("description") or ""), report, "skill"),
@@ -314,7 +312,7 @@ def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -
         disable_model_invocation=_bool(fm.get("disable-model-invocation")),
         resources=resources,
         extras=MappingProxyType({"claude": MappingProxyType(claude)} if claude else {}),
-        metadata=MappingProxyType(metadata_texts(metadata, report)),
+        metadata=MappingProxyType(metadata_texts(fm.get("metadata"), report)),
     )
 
 

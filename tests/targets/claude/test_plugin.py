@@ -15,7 +15,7 @@ from agentpack.targets.claude import packfiles as images
 from agentpack.targets.claude.readme import LISTED, summary
 from agentpack.targets.claude.readplugin import GENERATED_README
 from tests.conftest import MANIFEST, MakePack
-from tests.helpers import imported_policy
+from tests.helpers import imported, imported_policy
 
 
 def png(width: int, height: int) -> bytes:
@@ -288,9 +288,8 @@ def test_a_user_config_default_no_file_may_hold_stays_behind(tmp_path: Path) -> 
     (plugin / ".claude-plugin").mkdir(parents=True)
     meta = {"name": "p", "version": "1.0.0", "userConfig": options}
     (plugin / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    kept = api.load_pack(tmp_path / "pack").manifest.extras["claude"]["userConfig"]
+    result, loaded = imported(plugin, tmp_path / "pack")
+    kept = loaded.manifest.extras["claude"]["userConfig"]
     assert ["default" in kept[k] for k in ("api_key", "gh", "url")] == [False, False, True]
     dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
     assert {"userConfig.api_key.default", "userConfig.gh.default"} <= set(dropped)
@@ -322,9 +321,8 @@ def test_a_marketplaces_plugins_bring_their_options_to_the_plugin_with_the_serve
         meta = {"name": name, "version": "1.0.0", "userConfig": own, "mcpServers": {name: server}}
         (market / "plugins" / name / ".claude-plugin").mkdir(parents=True)
         (market / "plugins" / name / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
-    result = api.import_(market, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    kept = api.load_pack(tmp_path / "pack").manifest.extras["claude"]["userConfig"]
+    result, loaded = imported(market, tmp_path / "pack")
+    kept = loaded.manifest.extras["claude"]["userConfig"]
     assert kept == {**options["b"], **options["a"]}
     dropped = [d for r in result.reports for d in r.dropped if d.startswith("userConfig")]
     assert [d.split(" (")[0] for d in dropped] == ["userConfig.url"]
@@ -362,9 +360,8 @@ def test_a_plugins_agents_name_its_servers_tools_by_the_pack_name(tmp_path: Path
         "---\nname: s\ndescription: Searches\ntools: Read, mcp__plugin_p_api__search, "
         "mcp__plugin_other_api__x\n---\nSearch.\n"
     )
-    result = api.import_(plugin, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("s")
+    result, loaded = imported(plugin, tmp_path / "pack")
+    agent = loaded.agent("s")
     assert agent is not None
     assert agent.policy is not None
     assert list(agent.policy.tools) == ["read", "mcp:api/search", "mcp:plugin_other_api/x"]
@@ -411,9 +408,8 @@ def test_a_folder_of_plugins_without_a_marketplace_reads_each_as_a_group(
         )
         (root / name / "commands").mkdir()
         (root / name / "commands" / f"{name}.md").write_text("---\ndescription: d\n---\nDo.\n")
-    result = api.import_(root, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    manifest = api.load_pack(tmp_path / "pack").manifest
+    _, loaded = imported(root, tmp_path / "pack")
+    manifest = loaded.manifest
     assert [(g.name, g.commands) for g in manifest.plugins] == [
         ("one", ("one",)),
         ("two", ("two",)),
@@ -457,9 +453,8 @@ def test_a_skill_two_plugins_list_is_in_both_groups(tmp_path: Path) -> None:
     (market / ".claude-plugin" / "marketplace.json").write_text(
         json.dumps({"name": "m", "owner": {"name": "O"}, "plugins": entries})
     )
-    result = api.import_(market, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    groups = api.load_pack(tmp_path / "pack").manifest.plugins
+    _, loaded = imported(market, tmp_path / "pack")
+    groups = loaded.manifest.plugins
     assert [(g.name, g.skills) for g in groups] == [("documents", ("pdf",)), ("pdf-only", ("pdf",))]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from agentpack import api
 from agentpack.permissions import Decision
+from tests.helpers import imported
 
 
 @pytest.mark.parametrize(
@@ -42,9 +43,8 @@ def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path)
     (tmp_path / "in" / "agents" / "owner.md").write_text(
         "---\nname: owner\ndescription: d\nskills: discovery, definition, discovery\n---\nx\n"
     )
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("owner")
+    _, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    agent = loaded.agent("owner")
     assert agent is not None
     assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
 
@@ -210,9 +210,8 @@ def test_indexed_and_named_arguments_are_the_packs_positions(tmp_path: Path) -> 
         "---\ndescription: d\narguments: [issue, branch]\n---\n"
         "Fix $issue on $branch ($ARGUMENTS[1], then $ARGUMENTS[0]); cost \\$1.\n"
     )
-    result = api.import_(tmp_path / "src", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (command,) = api.load_pack(tmp_path / "pack").commands
+    _, loaded = imported(tmp_path / "src", tmp_path / "pack")
+    (command,) = loaded.commands
     assert command.body == "Fix $1 on $2 ($2, then $1); cost \\$1.\n"
 
 
@@ -271,9 +270,8 @@ def test_a_skills_metadata_that_is_not_text_is_its_json_text(tmp_path: Path) -> 
         "---\nname: x\ndescription: d\nmetadata:\n  tags: [a, b]\n  enabled: true\n"
         "  owner: me\n  gone: null\n---\nbody\n"
     )
-    result = api.import_(tmp_path / "src", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").skills
+    result, loaded = imported(tmp_path / "src", tmp_path / "pack")
+    (found,) = loaded.skills
     assert dict(found.metadata) == {"tags": '["a", "b"]', "enabled": "true", "owner": "me"}
     said = [a.split(" (")[0] for r in result.reports for a in r.approximated]
     assert said == ["metadata.tags", "metadata.enabled"]

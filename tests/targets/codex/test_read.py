@@ -8,7 +8,7 @@ import pytest
 
 from agentpack import api
 from agentpack.permissions import Decision, Policy
-from tests.helpers import imported_policy
+from tests.helpers import imported, imported_policy
 
 
 def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
@@ -21,9 +21,8 @@ def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
         'name = "auditor"\ndescription = "Audits"\ndeveloper_instructions = "Audit."\n'
         'sandbox_mode = "read-only"\n[features]\nshell_tool = false\n'
     )
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    agent = api.load_pack(tmp_path / "pack").agent("auditor")
+    result, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    agent = loaded.agent("auditor")
     assert agent is not None
     assert agent.policy is not None
     for tool in ("write", "edit", "bash", "webfetch", "read", "grep"):
@@ -67,9 +66,7 @@ def test_a_projects_skills_in_agents_skills_are_read_once(tmp_path: Path) -> Non
     skill.mkdir(parents=True)
     (skill / "SKILL.md").write_text("---\nname: notes\ndescription: Take notes\n---\nNote.\n")
     for source in (project, project / ".codex"):
-        result = api.import_(source, tmp_path / f"pack-{source.name}")
-        assert not result.failed, [str(f) for f in result.findings]
-        pack = api.load_pack(tmp_path / f"pack-{source.name}")
+        _, pack = imported(source, tmp_path / f"pack-{source.name}")
         assert [s.name for s in pack.skills] == ["notes"], source
 
 
@@ -95,9 +92,7 @@ def test_roles_declared_in_config_toml_take_their_name_and_description_there(
     (home / "roles" / "t.toml").write_text(
         'name = "tests"\ndescription = "Own words."\ndeveloper_instructions = "Test."\n'
     )
-    result = api.import_(home, tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    pack = api.load_pack(tmp_path / "pack")
+    result, pack = imported(home, tmp_path / "pack")
     reviewer, tester = pack.agent("reviewer"), pack.agent("tester")
     assert reviewer is not None
     assert reviewer.description == "Find risks in code."
@@ -119,9 +114,8 @@ def test_a_skills_openai_yaml_says_what_it_drops(tmp_path: Path) -> None:
     (skill / "agents" / "openai.yaml").write_text(
         'interface:\n  display_name: "Comms"\npolicy:\n  allow_implicit_invocation: false\n'
     )
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").skills
+    result, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    (found,) = loaded.skills
     assert found.disable_model_invocation is True
     (report,) = [r for r in result.reports if r.name == "comms"]
     assert [d.split(" (")[0] for d in report.dropped] == [
@@ -140,9 +134,8 @@ def test_a_skill_with_openai_yaml_keeps_its_standard_fields(tmp_path: Path) -> N
         "allowed-tools: Bash(kubectl *)\ncompatibility: needs kubectl\n---\nApply.\n"
     )
     (skill / "agents" / "openai.yaml").write_text("interface:\n  display_name: Deploy\n")
-    result = api.import_(tmp_path / "in", tmp_path / "pack")
-    assert not result.failed, [str(f) for f in result.findings]
-    (found,) = api.load_pack(tmp_path / "pack").skills
+    _, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    (found,) = loaded.skills
     assert found.disable_model_invocation is True
     assert found.compatibility == "needs kubectl"
     assert [str(g) for g in found.allowed_tools] == ["bash(kubectl *)"]
@@ -190,9 +183,8 @@ def test_a_codex_home_prompts_are_commands(tmp_path: Path) -> None:
         (home / "prompts", "b"),
         (home / "prompts" / "ticket.md", "c"),
     ):
-        result = api.import_(given, tmp_path / pack)
-        assert not result.failed, [str(f) for f in result.findings]
-        (command,) = api.load_pack(tmp_path / pack).commands
+        result, loaded = imported(given, tmp_path / pack)
+        (command,) = loaded.commands
         assert (command.name, command.argument_hint) == ("ticket", "TICKET")
         assert command.body == "Work on $1 ($ARGUMENTS), see $TICKET_URL.\n"
     said = [a for r in result.reports for a in r.approximated]
@@ -207,16 +199,14 @@ def test_a_prompts_folder_of_no_codex_home_holds_what_it_holds(tmp_path: Path) -
     docs = tmp_path / "docs" / "prompts"
     docs.mkdir(parents=True)
     (docs / "helper.md").write_text("---\nname: helper\ndescription: d\ntools: Read\n---\nx\n")
-    result = api.import_(docs / "helper.md", tmp_path / "a")
-    assert not result.failed, [str(f) for f in result.findings]
-    (agent,) = api.load_pack(tmp_path / "a").agents
+    _, loaded = imported(docs / "helper.md", tmp_path / "a")
+    (agent,) = loaded.agents
     assert agent.policy is not None
     assert agent.policy.decide("edit") is Decision.DENY
     home = tmp_path / "dotfiles" / "codex"
     (home / "prompts").mkdir(parents=True)
     (home / "config.toml").write_text("")
     (home / "prompts" / "review.md").write_text("---\ndescription: d\n---\nReview $1 vs $2\n")
-    result = api.import_(home / "prompts" / "review.md", tmp_path / "b")
-    assert not result.failed, [str(f) for f in result.findings]
-    (command,) = api.load_pack(tmp_path / "b").commands
+    _, loaded = imported(home / "prompts" / "review.md", tmp_path / "b")
+    (command,) = loaded.commands
     assert command.body == "Review $1 vs $2\n"
