@@ -325,6 +325,10 @@ class Importing(Protocol):
         read before or after, are renamed at the end (``my_server`` is ``my-server``)."""
         ...
 
+    def server_as(self, name: str) -> str:
+        """The pack's name of the server just read as ``name``: another when a server read
+        before took it (two plugins' ``github``)."""
+
     def counts(self) -> tuple[int, int, int]: ...
 
     def env(self) -> ImportEnv: ...

@@ -21,7 +21,7 @@ from agentpack.filereport import FileReport
 from agentpack.importers import servernames, spec
 from agentpack.importers.imported import Group as Group
 from agentpack.importers.imported import Imported as Imported
-from agentpack.importers.moved import moved
+from agentpack.importers.moved import free_name, moved, renamed_note
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
 from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
 from agentpack.nativetree import loose_files, markdown_files, owner, resources, unread_folders
@@ -151,6 +151,12 @@ class _Run:
         skills = [*dict.fromkeys([*self.again, *(s.name for s in self.out.skills[before[2] :])])]
         self.out.groups.append(Group(name, dict(meta), agents, commands, skills))
         self.again.clear()
+        # the plugin's items name its servers that another plugin's took the name of
+        servernames.rename(self.out, before, self.out.moving, reports=False)
+        self.out.moving.clear()
+
+    def server_as(self, name: str) -> str:
+        return self.out.moving.get(name, name)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -281,24 +287,17 @@ class _Run:
         clash = [p for p in bucket if p.name == part.name]
         if clash and dataclasses.replace(part, source=clash[0].source) == clash[0]:
             return  # the same server or hook, configured in two places
-        if clash and isinstance(part, Hook):  # its name was made from its script's: another
-            taken = {p.name for p in bucket}
-            name = next(
-                f"{part.name}-{n}"
-                for n in range(2, len(taken) + 3)
-                if f"{part.name}-{n}" not in taken
-            )
-            report.approximated.append(f"hook {part.name!r} (named {name!r}: another has its name)")
+        if clash:  # another plugin's server of the name, or a hook named from its script's
+            name = free_name(part, {p.name for p in bucket}, folder)
+            report.approximated.append(renamed_note(part, name))
+            if isinstance(part, McpServer):
+                self.out.moving[part.name] = name
             part, clash = dataclasses.replace(part, name=name), []
         report.name = f"{report.name}, {part.name}" if report.name else part.name
         for rel, file in files.items():
             if self.out.files.setdefault(rel, file).data != file.data:
                 report.error(1, 1, "-", f"{rel}: two different scripts of that path; import one")
                 return
-        if clash:
-            kind = "MCP server" if isinstance(part, McpServer) else "hook"
-            report.error(1, 1, "name", f"another {kind} is already named {part.name!r}; import one")
-            return
         bucket.append(part)
 
     def skill(self, folder: Path, dialect: str) -> None:

@@ -43,5 +43,8 @@ class Imported:
     """Servers' names as items read call them -> the pack's (``my_server``: ``my-server``)."""
     holds: list[Hold] = field(default_factory=list)
     """Servers whose own settings take tools away from every agent."""
+    moving: dict[str, str] = field(default_factory=dict)
+    """Servers of the plugin being read whose names a server read before has -> their
+    names in the pack, which its items' tools take when its group closes."""
     files: dict[str, Resource] = field(default_factory=dict)
     """The scripts the servers and hooks run, by pack path."""

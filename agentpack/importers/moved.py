@@ -1,16 +1,20 @@
 """A server's or hook's files moved under its plugin's name, when another plugin of the
 same import has files of the same paths (two plugins of a marketplace that each run their
 own ``hooks-handlers/session-start.sh``, or ``server.ts``): a pack has one folder of files,
-so one plugin's would have replaced the other's."""
+so one plugin's would have replaced the other's. And the name a server or hook takes when
+another read before has its name (two plugins' ``github`` servers): a pack has one server
+of a name."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
+from pathlib import Path
 
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Hook, McpServer, Resource
+from agentpack.native import slug
 
 _ROOT = re.compile(re.escape(PLUGIN_ROOT) + r"(?=/|$)")
 
@@ -55,4 +59,25 @@ def moved(
             files=tuple(f"{folder}/{rel}" for rel in part.files),
         ),
         placed,
+    )
+
+
+def free_name(part: McpServer | Hook, taken: Set[str], folder: Path | None) -> str:
+    """A name no server or hook read before has: a server's after its plugin's folder
+    (``p2-github``: which plugin's it is stays plain), else numbered (``github-2``)."""
+    if isinstance(part, McpServer) and folder is not None:
+        name = f"{slug(folder.resolve().name)}-{part.name}"[:64].strip("-")
+        if name not in taken:
+            return name
+    return next(
+        f"{part.name}-{n}" for n in range(2, len(taken) + 3) if f"{part.name}-{n}" not in taken
+    )
+
+
+def renamed_note(part: McpServer | Hook, name: str) -> str:
+    if isinstance(part, Hook):
+        return f"hook {part.name!r} (named {name!r}: another has its name)"
+    return (
+        f"mcpServers.{part.name} (named {name!r} in the pack: a server read before has its "
+        "name; the tools of its plugin's own agents, commands and skills are named so)"
     )

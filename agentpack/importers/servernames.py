@@ -17,9 +17,12 @@ from agentpack.model import Grant
 from agentpack.permissions import Decision, Policy, renamed, renamed_tool
 
 
-def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str]) -> None:
+def rename(
+    out: Imported, since: tuple[int, int, int], servers: Mapping[str, str], *, reports: bool = True
+) -> None:
     """The items read since ``since`` (counts of agents, commands, skills), and every
-    hook, with their servers named as ``servers`` says."""
+    hook, with their servers named as ``servers`` says; ``reports``: and the notes of
+    every report (not when the name stays another server's)."""
     for i, agent in enumerate(out.agents[since[0] :], since[0]):
         if agent.policy is not None:
             out.agents[i] = dataclasses.replace(agent, policy=renamed(agent.policy, servers))
@@ -34,7 +37,7 @@ def rename(out: Imported, since: tuple[int, int, int], servers: Mapping[str, str
         dataclasses.replace(h, tools=tuple(renamed_tool(t, servers) for t in h.tools))
         for h in out.hooks
     ]
-    if not servers:
+    if not servers or not reports:
         return
     pattern = re.compile(r"mcp:(" + "|".join(map(re.escape, servers)) + r")\b")
     for report in out.reports:  # the notes name the tools as they are now

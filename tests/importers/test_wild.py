@@ -11,6 +11,7 @@ from agentpack import api
 from agentpack.model import Pack
 from agentpack.permissions import Decision
 from agentpack.targets.copilot.readtools import tool_ids
+from tests.helpers import imported
 
 ALLOW, DENY = Decision.ALLOW, Decision.DENY
 
@@ -891,3 +892,44 @@ def test_a_skill_without_a_description_is_said_to_get_a_stand_in(tmp_path: Path)
     result = api.import_(root, tmp_path / "pack", dry_run=True)
     said = [a for r in result.reports for a in r.approximated]
     assert any(a.startswith("description (the file has none: 'Imported skill.'") for a in said)
+
+
+def test_two_plugins_servers_of_one_name_both_come_along(tmp_path: Path) -> None:
+    """Two plugins of a marketplace that each run a server named ``gh`` stopped the
+    import. The later one comes in under its plugin's name, and the tools its plugin's
+    agent names (``mcp__plugin_p2_gh__search``), or another plugin's agent names as
+    that plugin's, are that server's; a server configured the same in two plugins
+    stays one."""
+    files = {
+        ".claude-plugin/marketplace.json": json.dumps(
+            {
+                "name": "m",
+                "owner": {"name": "o"},
+                "plugins": [{"name": p, "source": f"./{p}"} for p in ("p1", "p2", "p3")],
+            }
+        )
+    }
+    for plugin, package in (("p1", "gh-mcp"), ("p2", "other-gh-mcp"), ("p3", "gh-mcp")):
+        servers = {"gh": {"command": "npx", "args": ["-y", package]}}
+        tools = f"Read, mcp__plugin_{plugin}_gh__search, mcp__plugin_p2_gh__list"
+        files |= {
+            f"{plugin}/.claude-plugin/plugin.json": json.dumps({"name": plugin}),
+            f"{plugin}/.mcp.json": json.dumps({"mcpServers": servers}),
+            f"{plugin}/agents/a-{plugin}.md": f"---\nname: a-{plugin}\ndescription: d\n"
+            f"tools: {tools}\n---\nx\n",
+        }
+    result, pack = imported(_write(tmp_path / "m", files), tmp_path / "pack")
+    servers = {s.name: s.args for s in pack.manifest.servers}
+    assert servers == {"gh": ("-y", "gh-mcp"), "p2-gh": ("-y", "other-gh-mcp")}
+    granted = {
+        a.name: sorted(t for t, d in a.policy.tools.items() if t.startswith("mcp:") and d is ALLOW)
+        for a in pack.agents
+        if a.policy is not None
+    }
+    assert granted == {
+        "a-p1": ["mcp:gh/search", "mcp:p2-gh/list"],
+        "a-p2": ["mcp:p2-gh/list", "mcp:p2-gh/search"],
+        "a-p3": ["mcp:gh/search", "mcp:p2-gh/list"],
+    }
+    (note,) = [a for r in result.reports for a in r.approximated if "named 'p2-gh'" in a]
+    assert note.startswith("mcpServers.gh (named 'p2-gh' in the pack: a server read before")

@@ -160,7 +160,7 @@ def _own_servers(
 ) -> None:
     """The plugin's items name its servers' tools as Claude Code does: by the pack's names."""
     prefix = f"plugin_{_tool_name(name)}_"
-    names = {prefix + _tool_name(n): slug(n) or "server" for n in native}
+    names = {prefix + _tool_name(n): run.server_as(slug(n) or "server") for n in native}
     run.rename_servers(before, names)
     if served is not None:
         served.update(names)
