@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from agentpack import filereport
 from agentpack.filereport import FileReport
@@ -43,6 +44,10 @@ class Spelling:
     own: re.Pattern[str] | None = None
     """The host's own variables (``${CLAUDE_PLUGIN_DATA}``, opencode's ``{file:PATH}``),
     which other tools would read as an environment variable or as text: noted."""
+    probes: bool = False
+    """The host is not told a url's transport: it tries streamable HTTP, then SSE (opencode,
+    Cursor). A url whose path ends in ``/sse`` comes in as sse, which the other tools must
+    be told, and is said."""
 
     def note_own(self, values: Iterable[str], where: str, report: FileReport) -> None:
         found = dict.fromkeys(
@@ -195,6 +200,7 @@ def servers(
             why = f"type {fixed['type']!r}: a pack's server is reached over http or sse"
             report.dropped.append(f"mcpServers.{name} ({why})")
             continue
+        fixed = _typed(fixed, spelling, f"mcpServers.{name}", report)
         if fixed.get("url"):
             server = McpServer(
                 slug(name) or "server",
@@ -228,6 +234,21 @@ def servers(
         report.mapped.append(f"mcpServers.{name}")
         _hold(spec, server.name, name, run, report)
         run.part(server, files, report, folder)
+
+
+def _typed(
+    fixed: dict[str, str], spelling: Spelling, where: str, report: FileReport
+) -> dict[str, str]:
+    """A server's fields with its url's transport, where the host tries (``probes``)."""
+    if not fixed.get("url") or not spelling.probes or "type" in fixed:
+        return fixed
+    if not urlsplit(fixed["url"]).path.rstrip("/").endswith("/sse"):
+        return {**fixed, "type": "http"}
+    report.approximated.append(
+        f"{where} (the tool finds a url's transport by trying; this one ends in /sse, so it "
+        "comes in as sse: set transport: http in the pack if it is not)"
+    )
+    return {**fixed, "type": "sse"}
 
 
 def _hold(

@@ -508,3 +508,26 @@ def test_a_skill_file_that_holds_a_token_is_left_behind_by_import(tmp_path: Path
         "config/settings.conf (may hold credentials, it holds a GitHub personal access token: "
         "no pack file may)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("config", "spec"),
+    [
+        ("opencode.json", {"type": "remote", "url": "{url}"}),
+        (".cursor/mcp.json", {"url": "{url}"}),
+    ],
+)
+def test_a_url_whose_transport_the_tool_finds_by_trying_comes_in_as_its_path_says(
+    tmp_path: Path, config: str, spec: dict[str, str]
+) -> None:
+    """opencode (and Cursor) try streamable HTTP, then SSE, on a server's url: an SSE
+    server came in as http, which Claude Code and VS Code, told http, do not reach."""
+    urls = {"old": "https://mcp.example.com/v1/sse/", "new": "https://mcp.example.com/mcp?sse=1"}
+    servers = {n: {k: v.format(url=u) for k, v in spec.items()} for n, u in urls.items()}
+    key = "mcp" if config == "opencode.json" else "mcpServers"
+    (tmp_path / "src" / config).parent.mkdir(parents=True)
+    (tmp_path / "src" / config).write_text(json.dumps({key: servers}))
+    result, pack = imported(tmp_path / "src", tmp_path / "pack")
+    assert {s.name: s.transport for s in pack.manifest.servers} == {"old": "sse", "new": "http"}
+    said = [a for r in result.reports for a in r.approximated if "/sse" in a]
+    assert [s.split(" (")[0] for s in said] == ["mcpServers.old"]

@@ -39,6 +39,7 @@ SPELLING = readparts.Spelling(
     ("${CURSOR_PLUGIN_ROOT}", "${workspaceFolder}/.cursor"),
     re.compile(r"\$\{env:(\w+)\}"),
     own=re.compile(r"\$\{(userHome|workspaceFolder|workspaceFolderBasename|pathSeparator|/)\}"),
+    probes=True,
 )
 """Cursor names the plugin's folder and a variable so in ``mcp.json``."""
 

@@ -296,7 +296,10 @@ def config_text(text: str, base: Path, report: FileReport, where: tuple[str, ...
 
 
 SPELLING = readparts.Spelling(
-    (".opencode",), re.compile(r"\{env:(\w+)\}"), own=re.compile(r"\{file:[^}]+\}")
+    (".opencode",),
+    re.compile(r"\{env:(\w+)\}"),
+    own=re.compile(r"\{file:[^}]+\}"),
+    probes=True,
 )
 """A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
 
