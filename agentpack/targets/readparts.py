@@ -164,8 +164,9 @@ def servers(
         if not isinstance(spec, dict):
             report.dropped.append(f"mcpServers.{name} (not an object)")
             continue
-        if spec.get("enabled") is False or spec.get("disabled") is True:
-            report.dropped.append(f"mcpServers.{name} (turned off here: a pack's server is on)")
+        why = _left_out(spec)
+        if why:
+            report.dropped.append(f"mcpServers.{name} ({why})")
             continue
         text = {k: v for k, v in spec.items() if isinstance(v, str)}
         given, env, headers = (
@@ -234,6 +235,20 @@ def servers(
         report.mapped.append(f"mcpServers.{name}")
         _hold(spec, server.name, name, run, report)
         run.part(server, files, report, folder)
+
+
+def _left_out(spec: Mapping[str, Any]) -> str | None:
+    """Why a server is not imported: one turned off would be on; one that VS Code runs in
+    its sandbox would run with all its user's rights, with its tools still approved."""
+    if spec.get("enabled") is False or spec.get("disabled") is True:
+        return "turned off here: a pack's server is on"
+    if spec.get("sandboxEnabled") is True:
+        return (
+            "VS Code runs it in a sandbox that limits its files and network, which no other "
+            "tool has: left out rather than run unsandboxed; write it into the pack by hand "
+            "if it may run with your full rights"
+        )
+    return None
 
 
 def _typed(

@@ -531,3 +531,25 @@ def test_a_url_whose_transport_the_tool_finds_by_trying_comes_in_as_its_path_say
     assert {s.name: s.transport for s in pack.manifest.servers} == {"old": "sse", "new": "http"}
     said = [a for r in result.reports for a in r.approximated if "/sse" in a]
     assert [s.split(" (")[0] for s in said] == ["mcpServers.old"]
+
+
+def test_a_server_vs_code_runs_in_its_sandbox_is_left_out(tmp_path: Path) -> None:
+    """VS Code can run a stdio server in a sandbox that limits its files and network (and
+    then approves its tools without asking); imported, it ran with its user's full rights
+    in every other tool. It is left out, and said; one with the sandbox off comes in."""
+    sandbox = {"filesystem": {"denyRead": ["${userHome}/.ssh"]}}
+    servers = {
+        "boxed": {
+            "command": "npx",
+            "args": ["-y", "x"],
+            "sandboxEnabled": True,
+            "sandbox": sandbox,
+        },
+        "open": {"command": "npx", "args": ["-y", "y"], "sandboxEnabled": False},
+    }
+    (tmp_path / "src" / ".vscode").mkdir(parents=True)
+    (tmp_path / "src" / ".vscode" / "mcp.json").write_text(json.dumps({"servers": servers}))
+    result, pack = imported(tmp_path / "src", tmp_path / "pack")
+    assert [s.name for s in pack.manifest.servers] == ["open"]
+    said = [d for r in result.reports for d in r.dropped if d.startswith("mcpServers.boxed")]
+    assert said and "sandbox" in said[0] and "left out" in said[0]
