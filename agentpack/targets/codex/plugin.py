@@ -224,7 +224,12 @@ def setup(manifest: Manifest, root: Path, folder: Path, report: Report) -> Setup
     scripts' paths are relative to."""
     at = parts.scripts_folder(folder, manifest)
     servers, hooks = kept_servers(manifest, report), parts.hooks(manifest, NAME)
-    found = mcp_servers(servers, str(at))
+    # Codex's config has no type (each kept url server is streamable HTTP): a table with
+    # one would be rewritten without it by any `codex mcp add`, and no longer be ours
+    found = {
+        n: {k: v for k, v in e.items() if k != "type"}
+        for n, e in mcp_servers(servers, str(at)).items()
+    }
     entries = parts.member_entries(folder / "config.toml", ("mcp_servers",), found)
     if hooks:
         _untrusted(hooks, report)

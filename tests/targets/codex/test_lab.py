@@ -44,6 +44,32 @@ def test_codex_reads_servers_installed_into_its_config(
     assert Path(ours["args"][0]).is_file()
 
 
+def test_servers_installed_into_codex_config_survive_codex_rewriting_it(
+    lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``codex mcp add`` and ``remove`` rewrite ``config.toml`` with the keys Codex knows:
+    a remote server's table written with ``type = "http"`` came back without it, was no
+    longer what agentpack wrote, and stayed after uninstall. Now the user's file is as it
+    was after install, Codex's rewrite and uninstall."""
+    codex = client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    (root / "mcp" / "docs.yaml").write_text(
+        "url: https://docs.example.com/mcp\nheaders:\n  Authorization: Bearer ${DOCS_TOKEN}\n"
+    )
+    home = tmp_path / "home"
+    config = home / ".codex" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(USERS_CONFIG)
+    project = installed(monkeypatch, root, "codex", home)
+    assert "docs" in tomllib.loads(config.read_text())["mcp_servers"]
+    for args in (["mcp", "add", "later", "--", "later-server"], ["mcp", "remove", "later"]):
+        done = lab.run(codex, args, home, project)
+        assert done.returncode == 0, done.stderr[-2000:]
+    outcome = api.uninstall("codex", root, scope="user")
+    assert outcome.skipped == [], outcome.actions
+    assert config.read_text() == USERS_CONFIG
+
+
 def test_codex_runs_the_installed_guard_only_once_it_is_trusted(
     lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
