@@ -11,19 +11,15 @@ order and layout stay; TOML files through tomlkit, which keeps them the same way
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
-import os
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from agentpack import jsontext
+from agentpack.configdoc import Document, Refused
 from agentpack.errors import OutputError
-from agentpack.writer import replace_file
 
 # how an install's outcome names what it did (``install.Action`` takes the same verbs)
 ActionTuple = tuple[str, str, str]  # (where, verb, reason)
@@ -76,17 +72,6 @@ class Record:
         return same and (not self.append or self.digest == digest(entry.value))
 
 
-class Refused(Exception):
-    """An edit that would change more of the file than the entry: left undone."""
-
-
-def _toml() -> Any:
-    """tomlkit, imported when a TOML file is edited (not on every start)."""
-    import tomlkit
-
-    return tomlkit
-
-
 def digest(value: Any) -> str:
     canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -96,164 +81,6 @@ def _nest(keys: Sequence[str], value: Any) -> Any:
     for key in reversed(keys):
         value = {key: value}
     return value
-
-
-class _Document:
-    """One configuration file's text, and the edits of one install or uninstall."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path.resolve() if path.is_symlink() else path  # edit the user's own file
-        self.existed = self.path.is_file()
-        self.toml = path.suffix == ".toml"
-        raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
-        self.bom = raw.startswith("\ufeff")
-        self.text = raw.removeprefix("\ufeff")  # newlines as they are: CRLF stays CRLF
-        self.crlf = "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
-        """Every line ends in CRLF: the lines an edit adds do too."""
-        self.before = self.text
-        self.made: tuple[str, ...] = ()
-        if not self.text.strip() and not self.toml:
-            self.text = "{}\n" if not self.existed else self.text + "{}"
-        self.check()
-
-    def check(self) -> None:
-        try:
-            self.read()
-        except ValueError as exc:  # tomlkit's parse errors are ValueErrors too
-            line, col = getattr(exc, "line", None), getattr(exc, "col", None)
-            where = f"{line}:{col}: " if line is not None else ""
-            raise OutputError(
-                f"{self.path}:{where}{exc}; fix the file, then install again"
-            ) from exc
-
-    def read(self) -> Any:
-        if self.toml:
-            return _toml().parse(self.text).unwrap()
-        return jsontext.value(self.text, jsontext.parse(self.text))
-
-    def at(self, keys: Sequence[str]) -> tuple[int, Any]:
-        """How many of ``keys`` lead to objects that exist, and the value at the last."""
-        current: Any = self.read()
-        for depth, key in enumerate(keys):
-            if not isinstance(current, dict) or key not in current:
-                return depth, current
-            current = current[key]
-        return len(keys), current
-
-    def add(self, keys: Sequence[str], depth: int, data: Any) -> str:
-        """Insert ``data`` as the item at ``keys[:depth + 1]`` (an element of the array at
-        ``keys`` when depth is all of them); the tail ``remove`` needs."""
-        tail = ""
-
-        def change() -> None:
-            nonlocal tail
-            if self.toml:
-                done = self._toml_change(keys[:depth], lambda h: h.add(keys[depth], data))
-                self.text = self._newlines(done)
-                return
-            name = keys[depth] if depth < len(keys) else None
-            done, tail = jsontext.add(self.text, self._node(keys[:depth]), name, data)
-            self.text, tail = self._newlines(done), self._newlines(tail)
-
-        def expect(holder: Any) -> None:
-            if depth < len(keys):
-                holder[keys[depth]] = data
-            else:
-                holder.append(data)
-
-        self._edit(change, keys[:depth], expect)
-        return tail
-
-    def remove(self, keys: Sequence[str], index: int | None, tail: str) -> None:
-        """Take out the member at ``keys`` (or element ``index`` of the array there)."""
-
-        def change() -> None:
-            if self.toml:
-                done = self._toml_change(keys[:-1], lambda h: h.__delitem__(keys[-1]))
-                self.text = self._newlines(done)
-            elif index is None:
-                parent = self._node(keys[:-1])
-                at = max(i for i, item in enumerate(parent.items) if item.key == keys[-1])
-                self.text = jsontext.remove(self.text, parent, at, tail)
-            else:
-                self.text = jsontext.remove(self.text, self._node(keys), index, tail)
-
-        if index is None:
-            self._edit(change, keys[:-1], lambda holder: holder.__delitem__(keys[-1]))
-        else:
-            self._edit(change, keys, lambda holder: holder.__delitem__(index))
-
-    def replace(self, keys: Sequence[str], data: Any) -> None:
-        def change() -> None:
-            if self.toml:
-                self.text = self._toml_change(keys[:-1], lambda h: h.__setitem__(keys[-1], data))
-            else:
-                self.text = jsontext.replace(self.text, self._node(keys), data)
-
-        self._edit(change, keys[:-1], lambda holder: holder.__setitem__(keys[-1], data))
-
-    def _toml_change(self, keys: Sequence[str], change: Callable[[Any], None]) -> str:
-        doc = _toml().parse(self.text)
-        holder: Any = doc
-        for key in keys:
-            holder = holder[key]
-        change(holder)
-        return str(_toml().dumps(doc))
-
-    def _edit(
-        self, change: Callable[[], None], keys: Sequence[str], expect: Callable[[Any], None]
-    ) -> None:
-        """Make ``change`` to the text, and keep it only when the file then holds exactly
-        what ``expect`` does to the value at ``keys`` and nothing else moved: a layout the
-        editor would get wrong (TOML's dotted keys or inline tables, say) is refused."""
-        before = self.text
-        wanted = copy.deepcopy(self.read())
-        holder = wanted
-        for key in keys:
-            holder = holder[key]
-        expect(holder)
-        try:
-            change()
-            same = self.read() == wanted
-        except (ValueError, KeyError, AttributeError, TypeError):
-            same = False
-        if not same:
-            self.text = before
-            raise Refused(
-                "agentpack cannot edit this part of the file without changing others (dotted "
-                "keys or an inline table?); add the entry by hand"
-            )
-
-    def _newlines(self, text: str) -> str:
-        return re.sub(r"(?<!\r)\n", "\r\n", text) if self.crlf else text
-
-    def _node(self, keys: Sequence[str]) -> jsontext.Node:
-        node = jsontext.parse(self.text)
-        for key in keys:
-            item = node.member(key)
-            assert item is not None, keys
-            node = item.value
-        return node
-
-    def save(self, created: bool, trail: str | None, made: Sequence[str] = ()) -> None:
-        if trail is not None and self.toml:
-            self.text = self.text.rstrip() + trail if self.text.strip() else trail
-        if created and self.read() == {} and (not self.toml or not self.text.strip()):
-            self.path.unlink(missing_ok=True)
-            for folder in made:
-                if Path(folder).is_dir() and not any(Path(folder).iterdir()):
-                    Path(folder).rmdir()
-            return
-        if self.text == self.before:
-            return
-        self.made = tuple(
-            str(p) for p in (self.path.parent, *self.path.parent.parents) if not p.exists()
-        )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        mode = self.path.stat().st_mode if self.existed else None
-        replace_file(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
-        if mode is not None:
-            os.chmod(self.path, mode)
 
 
 def apply(
@@ -270,7 +97,7 @@ def apply(
         by_file.setdefault(entry.file, []).append(entry)
     for path, group in by_file.items():
         try:
-            document = _Document(path)
+            document = Document(path)
         except OutputError as exc:
             actions += [(e.where, "skip", str(exc)) for e in group]
             continue
@@ -296,7 +123,7 @@ def apply(
 
 
 def _apply_one(
-    document: _Document, entry: Entry, old: Record | None, force: bool
+    document: Document, entry: Entry, old: Record | None, force: bool
 ) -> tuple[tuple[str, str], Record | None]:
     new = digest(entry.value)
     depth, current = document.at(entry.keys)
@@ -342,7 +169,7 @@ def undo(
     for name in files:
         mine = [r for r in records if r.file == name]
         try:
-            document = _Document(Path(name))
+            document = Document(Path(name))
         except OutputError as exc:
             actions += [(_where(r), "skip", str(exc)) for r in mine]
             continue
@@ -362,7 +189,7 @@ def _where(record: Record) -> str:
     return f"{record.file}: {'.'.join(record.keys)}" + (" []" if record.append else "")
 
 
-def _undo_one(document: _Document, record: Record, force: bool) -> tuple[str, str]:
+def _undo_one(document: Document, record: Record, force: bool) -> tuple[str, str]:
     depth, current = document.at(record.keys)
     if depth < len(record.keys):
         return "same", "already gone"
