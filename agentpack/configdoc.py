@@ -16,6 +16,18 @@ from agentpack import jsontext
 from agentpack.errors import OutputError
 from agentpack.writer import replace_file
 
+_POSITION = re.compile(r"^\d+:\d+: | at line \d+ col \d+$")
+"""Where a parser's message says its position (JSON's in front, tomlkit's at the end)."""
+
+
+def _kept(value: Any, toml: bool) -> Any:
+    """A file's value as it counts: in TOML, a table left empty counts as none, since
+    tomlkit drops the ``[mcp_servers]`` that only its sub-tables' headers implied."""
+    if not toml or not isinstance(value, dict):
+        return value
+    kept = {k: _kept(v, toml) for k, v in value.items()}
+    return {k: v for k, v in kept.items() if v != {}}
+
 
 class Refused(Exception):
     """An edit that would change more of the file than the entry: left undone."""
@@ -35,7 +47,18 @@ class Document:
         self.path = path.resolve() if path.is_symlink() else path  # edit the user's own file
         self.existed = self.path.is_file()
         self.toml = path.suffix == ".toml"
-        raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
+        if self.existed and not self.path.stat().st_mode & 0o222:
+            raise OutputError(
+                f"{self.path}: the file is read-only; make it writable for agentpack to edit, "
+                "or add the entries by hand"
+            )
+        try:
+            raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
+        except UnicodeDecodeError as exc:
+            raise OutputError(
+                f"{self.path}: not UTF-8 text (byte {exc.start}); save it as UTF-8, then run "
+                "agentpack again"
+            ) from None
         self.bom = raw.startswith("\ufeff")
         self.text = raw.removeprefix("\ufeff")  # newlines as they are: CRLF stays CRLF
         self.crlf = "\r\n" in raw and "\n" not in raw.replace("\r\n", "")
@@ -52,8 +75,9 @@ class Document:
         except ValueError as exc:  # tomlkit's parse errors are ValueErrors too
             line, col = getattr(exc, "line", None), getattr(exc, "col", None)
             where = f"{line}:{col}: " if line is not None else ""
+            said = _POSITION.sub("", str(exc))  # the position, said once, in front
             raise OutputError(
-                f"{self.path}:{where}{exc}; fix the file, then install again"
+                f"{self.path}:{where}{said}; fix the file, then install again"
             ) from exc
 
     def read(self) -> Any:
@@ -144,7 +168,7 @@ class Document:
         expect(holder)
         try:
             change()
-            same = self.read() == wanted
+            same = _kept(self.read(), self.toml) == _kept(wanted, self.toml)
         except (ValueError, KeyError, AttributeError, TypeError):
             same = False
         if not same:
@@ -165,7 +189,15 @@ class Document:
             node = item.value
         return node
 
-    def save(self, created: bool, trail: str | None, made: Sequence[str] = ()) -> None:
+    def blank(self) -> bool:
+        """Whether the file is JSON's and held only whitespace (read as ``{}``)."""
+        return self.existed and not self.toml and not self.before.strip()
+
+    def save(
+        self, created: bool, trail: str | None, made: Sequence[str] = (), blank: str | None = None
+    ) -> None:
+        """Write the text if it changed; ``blank``: what a blank file held, which it gets
+        back when nothing is left in it."""
         if trail is not None and self.toml:
             self.text = self.text.rstrip() + trail if self.text.strip() else trail
         if created and self.read() == {} and (not self.toml or not self.text.strip()):
@@ -174,6 +206,8 @@ class Document:
                 if Path(folder).is_dir() and not any(Path(folder).iterdir()):
                     Path(folder).rmdir()
             return
+        if self.read() == {} and not self.toml and (blank is not None or self.blank()):
+            self.text = self.before if blank is None else blank
         if self.text == self.before:
             return
         self.made = tuple(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -57,13 +58,22 @@ class Record:
     trail: str = ""
     made: tuple[str, ...] = ()
     """Folders made for the file, deepest first (removed again when empty)."""
+    blank: bool = False
+    """The JSON file held only whitespace (``trail``), read as ``{}``: it gets it back."""
 
     @staticmethod
-    def load(data: dict[str, Any]) -> Record:
-        return Record(**{**data, "keys": tuple(data["keys"]), "made": tuple(data.get("made", ()))})
+    def load(data: dict[str, Any], base: Path) -> Record:
+        """A record as the manifest in ``base`` keeps it: its file and folders by paths
+        from there (older manifests: absolute ones, which stay so)."""
+        files = [base / data["file"], *(base / m for m in data.get("made", ()))]
+        file, *made = [os.path.normpath(f) for f in files]
+        return Record(**{**data, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
 
-    def dump(self) -> dict[str, Any]:
-        return {**asdict(self), "keys": list(self.keys), "made": list(self.made)}
+    def dump(self, base: Path) -> dict[str, Any]:
+        """The record for the manifest in ``base``: the files by paths from there, so that
+        a project moved or copied with its manifest edits its own files, not the first's."""
+        file, *made = [os.path.relpath(f, base) for f in (self.file, *self.made)]
+        return {**asdict(self), "file": file, "keys": list(self.keys), "made": made}
 
     def same_entry(self, entry: Entry) -> bool:
         """Whether this records ``entry``: the member at its keys, or for an array, the
@@ -91,7 +101,7 @@ def apply(
     wanted = list(entries)
     stale = [r for r in records if not any(r.same_entry(e) for e in wanted)]
     actions, kept = undo(stale, force=False, dry_run=dry_run)
-    mine = [r for r in records if r not in stale] + kept
+    mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}
     for entry in wanted:
         by_file.setdefault(entry.file, []).append(entry)
@@ -101,25 +111,61 @@ def apply(
         except OutputError as exc:
             actions += [(e.where, "skip", str(exc)) for e in group]
             continue
+        done, before = [], list(mine)
         for entry in group:
             old = next((r for r in mine if r.same_entry(entry)), None)
             try:
                 action, record = _apply_one(document, entry, old, force)
             except Refused as exc:
                 action, record = ("skip", str(exc)), old
-            actions.append((entry.where, *action))
+            done.append((entry.where, *action))
             if old is not None:
                 mine.remove(old)
             if record is not None:
                 mine.append(record)
         if not dry_run:
-            document.save(False, None)
+            try:
+                document.save(False, None)
+            except OSError as exc:  # a file in a folder the user cannot write, say
+                why = f"cannot write {path} ({exc.strerror}); add the entries by hand"
+                actions += [(e.where, "skip", why) for e in group]
+                mine = before
+                continue
             if document.made:
                 mine = [
                     replace(r, made=document.made) if r.created and r.file == str(path) else r
                     for r in mine
                 ]
+        actions += done
     return actions, mine
+
+
+def inherited(mine: list[Record], gone: Sequence[Record]) -> list[Record]:
+    """The records kept, where one of them takes over from a record taken out what that
+    one made (the file, or the object its entry went in, which the kept entry is in too),
+    so that uninstalling it later removes them as well."""
+    for old in gone:
+        made = old.depth + 1
+        heir = next(
+            (
+                i
+                for i, r in enumerate(mine)
+                if r.file == old.file and r.keys[:made] == old.keys[:made] and r.depth > old.depth
+            ),
+            None,
+        )
+        if heir is not None and (old.created or old.depth < len(old.keys) - (not old.append)):
+            r = mine[heir]
+            mine[heir] = replace(
+                r,
+                depth=old.depth,
+                tail=old.tail,
+                created=old.created or r.created,
+                trail=old.trail,
+                made=old.made or r.made,
+                blank=old.blank,
+            )
+    return mine
 
 
 def _apply_one(
@@ -131,12 +177,13 @@ def _apply_one(
         data = _nest(entry.keys[depth + 1 :], [entry.value] if entry.append else entry.value)
         if not isinstance(current, dict):
             return ("skip", f"{'.'.join(entry.keys[:depth])} is not an object here"), old
-        trail = document.text[len(document.text.rstrip()) :]
+        blank = document.blank()
+        trail = document.before if blank else document.text[len(document.text.rstrip()) :]
         tail = document.add(entry.keys, depth, data)
         record = Record(
             str(entry.file), entry.keys, new, entry.append, depth, tail, not document.existed, trail
         )
-        return ("add", ""), record
+        return ("add", ""), replace(record, blank=blank)
     if entry.append:
         if not isinstance(current, list):
             return ("skip", f"{'.'.join(entry.keys)} is not an array here"), old
@@ -181,7 +228,8 @@ def undo(
             actions.append((_where(record), *done))
         if not dry_run and document.existed:
             made = next((r.made for r in mine if r.created), ())
-            document.save(any(r.created for r in mine), mine[0].trail, made)
+            blank = next((r.trail for r in mine if r.blank), None)
+            document.save(any(r.created for r in mine), mine[0].trail, made, blank)
     return actions, []
 
 

@@ -73,8 +73,8 @@ class _State:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
                 state.dirs = [str(d) for d in data.get("dirs", [])]
-                state.entries = [configfile.Record.load(r) for r in data.get("entries", [])]
-            except (OSError, ValueError, AttributeError) as exc:
+                state.entries = [configfile.Record.load(r, dest) for r in data.get("entries", [])]
+            except (OSError, ValueError, AttributeError, TypeError, KeyError) as exc:
                 raise OutputError(
                     f"{path}: the install manifest is unreadable ({exc}); "
                     "move it away to start over"
@@ -91,7 +91,7 @@ class _State:
             "dirs": sorted(set(self.dirs)),
         }
         if self.entries:
-            document["entries"] = [r.dump() for r in self.entries]
+            document["entries"] = [r.dump(dest) for r in self.entries]
         replace_file(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
 
 
@@ -102,7 +102,10 @@ def _inside(dest: Path, rel: str) -> Path:
     for part in PurePosixPath(rel).parts:
         current = current / part
         if current.is_symlink():
-            raise UnsafePath(f"{current} is a symlink; agentpack does not write through links")
+            raise UnsafePath(
+                f"{current} is a symlink; agentpack does not write through links: make it a "
+                "folder, or copy the files from dist/ yourself"
+            )
     return current
 
 
@@ -153,6 +156,8 @@ def install(
             if not p.exists()
         ]
     wanted: dict[str, OutFile] = {f.path: f for f in files}
+    for rel in wanted:
+        _inside(dest, rel)  # a link on the way stops the install before it writes anything
     try:
         for rel in sorted(wanted):
             outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
@@ -160,34 +165,39 @@ def install(
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         done, state.entries = configfile.apply(entries, state.entries, force=force, dry_run=dry_run)
         outcome.actions += [Action(*a) for a in done]
-        if not dry_run:
-            state.save(dest)
     except OSError as exc:
-        raise OutputError(f"installing into {dest} failed: {exc}") from exc
+        raise OutputError(f"installing into {dest} failed: {_said(exc)}") from exc
+    finally:
+        if not dry_run:  # what was written is recorded, also when the install stopped
+            _save(state, dest)
     return outcome
+
+
+def _save(state: _State, dest: Path) -> None:
+    try:
+        state.save(dest)
+    except OSError as exc:
+        raise OutputError(f"cannot record the install in {state.path}: {_said(exc)}") from exc
+
+
+def _said(exc: OSError) -> str:
+    """An error about a file, named by the file the user knows (not a temporary one)."""
+    name = Path(str(exc.filename or ""))
+    if name.name.startswith(".agentpack-"):
+        return f"{exc.strerror}: cannot write in {name.parent}; make it writable"
+    return str(exc)
 
 
 def _place(dest: Path, file: OutFile, state: _State, *, force: bool, dry_run: bool) -> Action:
     rel = file.path
     path = _inside(dest, rel)
-    new, now = sha256(file.data), _current(path)
+    new = sha256(file.data)
     if path.exists() and not path.is_file():
         return Action(rel, "skip", "a folder is in the way")
-    if now == new and is_executable(path) != file.executable and rel in state.files:
-        verb, reason = "update", "its execute bit"
-    elif now == new:
-        verb, reason = "same", ""
-    elif now is None:
-        verb, reason = "write", ""
-    elif rel not in state.files:
-        verb, reason = "skip", "exists and was not written by agentpack; --force replaces it"
-    elif state.files[rel] != now:
-        verb, reason = "skip", "changed since agentpack wrote it; --force replaces it"
-    else:
-        verb, reason = "update", ""
+    verb, reason = _verb(path, file, new, state.files.get(rel))
     if verb == "skip" and force:
         verb, reason = "update", "forced"
-    if verb == "skip":
+    if verb == "skip" or reason == _THEIRS:
         return Action(rel, verb, reason)
     if not dry_run:
         if verb == "write":
@@ -196,6 +206,30 @@ def _place(dest: Path, file: OutFile, state: _State, *, force: bool, dry_run: bo
             replace_file(path, file.data, executable=file.executable)
         state.files[rel] = new
     return Action(rel, verb, reason)
+
+
+_THEIRS = "already there, not written by agentpack: uninstall leaves it"
+
+
+def _verb(path: Path, file: OutFile, new: str, written: str | None) -> tuple[str, str]:
+    """What to do with a file of the install, and why: ``written``, the sha256 agentpack
+    recorded for it (None: it did not write it)."""
+    now = _current(path)
+    if now == new and written is None:  # the user's own copy: theirs to keep
+        return "same", _THEIRS
+    if now == new:
+        return (
+            ("update", "its execute bit")
+            if is_executable(path) != file.executable
+            else ("same", "")
+        )
+    if now is None:
+        return "write", ""
+    if written is None:
+        return "skip", "exists and was not written by agentpack; --force replaces it"
+    if written != now:
+        return "skip", "changed since agentpack wrote it; --force replaces it"
+    return "update", ""
 
 
 def _drop(dest: Path, rel: str, state: _State, *, force: bool, dry_run: bool) -> Action:
@@ -218,6 +252,8 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     outcome = Outcome(dest)
     state = _State.read(dest, pack)
     try:
+        if not dry_run:
+            _hand_over_entries(dest, state)
         done, state.entries = configfile.undo(state.entries, force=force, dry_run=dry_run)
         outcome.actions += [Action(*a) for a in done]
         for rel in sorted(state.files):
@@ -231,6 +267,20 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
     return outcome
+
+
+def _hand_over_entries(dest: Path, state: _State) -> None:
+    """Another pack's entries in the file or object one of ours made (two packs' servers in
+    a ``~/.claude.json`` the first created): that record takes over what ours made, so the
+    last one uninstalled removes it."""
+    for found in sorted((dest / STATE_DIR).glob("*.json")):
+        if found == state.path or found.is_symlink():
+            continue
+        other = _State.read(dest, found.stem)
+        taken = configfile.inherited(list(other.entries), state.entries)
+        if taken != other.entries:
+            other.entries = taken
+            other.save(dest)
 
 
 def _hand_over(dest: Path, dirs: Iterable[str], own: Path) -> None:

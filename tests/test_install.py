@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from agentpack import api
+from agentpack import install as installer
 from agentpack.cli import main
-from agentpack.errors import UnsafePath
+from agentpack.errors import OutputError, UnsafePath
 from tests.conftest import MakePack
 
 AGENT = "---\nname: {name}\ndescription: d\n---\nbody\n"
@@ -193,3 +195,111 @@ def test_two_installs_that_share_a_folder_leave_nothing_after_both_uninstalls(
     for tool in (first, second):
         assert api.uninstall(tool, pack, scope="project").skipped == []
     assert snapshot(repo) == before
+
+
+def test_a_link_on_the_way_stops_the_install_before_it_writes_anything(
+    pack: Path, home: Path, tmp_path: Path
+) -> None:
+    """A ``~/.claude/agents`` linked into a dotfiles folder stopped the install half way:
+    the files before it were written, and, with no record saved, never removed."""
+    outside = tmp_path / "dotfiles"
+    outside.mkdir()
+    os.symlink(outside, home / "skills")
+    before = snapshot(home)
+    with pytest.raises(UnsafePath, match="make it a folder, or copy the files"):
+        api.install("claude", pack, dest=home)
+    assert snapshot(home) == before
+
+
+def test_an_install_that_stops_records_what_it_wrote(
+    pack: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails half way (a full disk, a folder of someone else's) left the files
+    written before it unrecorded, so uninstall removed none of them."""
+    before = snapshot(home)
+    real, calls = installer.replace_file, []
+
+    def failing(path: Path, data: bytes, *, executable: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise PermissionError(13, "Permission denied", str(path.parent / ".agentpack-x1"))
+        real(path, data, executable=executable)
+
+    monkeypatch.setattr(installer, "replace_file", failing)
+    with pytest.raises(OutputError, match=r"Permission denied: cannot write in .*; make it"):
+        api.install("claude", pack, dest=home)
+    monkeypatch.setattr(installer, "replace_file", real)
+    assert api.uninstall("claude", pack, dest=home).skipped == []
+    assert snapshot(home) == before
+
+
+def test_a_copy_of_a_file_the_install_would_write_stays_the_users(
+    pack: Path, home: Path, tmp_path: Path
+) -> None:
+    """A user's file with the bytes the install would write (copied from dist/ by hand)
+    was taken as agentpack's, and deleted by uninstall."""
+    api.install("claude", pack, dest=tmp_path / "elsewhere")
+    mine = (tmp_path / "elsewhere" / "agents" / "a.md").read_bytes()
+    (home / "agents" / "a.md").write_bytes(mine)
+    outcome = api.install("claude", pack, dest=home)
+    (same,) = [a for a in outcome.actions if a.path == "agents/a.md"]
+    assert (same.verb, same.reason) == ("same", installer._THEIRS)
+    api.uninstall("claude", pack, dest=home)
+    assert (home / "agents" / "a.md").read_bytes() == mine
+
+
+SERVER_PACK = "name: {name}\nversion: 1.0.0\ndescription: d\ntargets: [claude]\n"
+
+
+def _server_pack(root: Path, name: str) -> Path:
+    (root / "mcp").mkdir(parents=True)
+    (root / "agentpack.yaml").write_text(SERVER_PACK.format(name=name))
+    (root / "mcp" / f"{name}-srv.yaml").write_text("command: npx\nargs: [-y, some-server]\n")
+    return root
+
+
+def test_a_project_copied_with_its_install_uninstalls_its_own_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The install record named the project's ``.mcp.json`` by its absolute path: in a
+    copy of the project (``cp -r``, a clone of a repository that holds ``.claude/``),
+    uninstall took the server out of the first project's file and left the copy's."""
+    pack = _server_pack(tmp_path / "pack", "p")
+    first = tmp_path / "first"
+    (first / ".git").mkdir(parents=True)
+    (first / ".mcp.json").write_text('{"mcpServers": {}}\n')
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.chdir(first)
+    assert api.install("claude", pack, scope="project").skipped == []
+    installed = (first / ".mcp.json").read_text()
+    shutil.copytree(first, tmp_path / "copy", symlinks=True)
+    monkeypatch.chdir(tmp_path / "copy")
+    assert api.uninstall("claude", pack, scope="project").skipped == []
+    assert (first / ".mcp.json").read_text() == installed
+    assert (tmp_path / "copy" / ".mcp.json").read_text() == '{"mcpServers": {}}\n'
+
+
+def test_two_packs_servers_in_a_file_the_first_made_leave_with_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two packs' servers in a ``~/.claude.json`` the first install created: uninstalling
+    the first left the file and its ``mcpServers`` to the second, whose uninstall then
+    left ``{"mcpServers": {}}`` behind."""
+    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for pack in packs:
+        assert api.install("claude", pack, scope="user").skipped == []
+    assert (tmp_path / "h" / ".claude.json").is_file()
+    for pack in packs:
+        assert api.uninstall("claude", pack, scope="user").skipped == []
+    assert list((tmp_path / "h").rglob("*")) == []
+
+
+@pytest.mark.parametrize("record", ['{"entries": [{"file": "x"}]}', '{"entries": [{"nope": 1}]}'])
+def test_a_damaged_install_record_is_one_line(pack: Path, home: Path, record: str) -> None:
+    (home / ".agentpack").mkdir()
+    (home / ".agentpack" / "test-pack.json").write_text(record)
+    with pytest.raises(OutputError, match=r"the install manifest is unreadable .*move it away"):
+        api.uninstall("claude", pack, dest=home)

@@ -1,0 +1,107 @@
+"""A user's configuration file as agentpack edits it: files it cannot read or write are
+one-line refusals, and what an install adds comes out again to the byte."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from agentpack.configdoc import Document
+from agentpack.configfile import Entry, apply, undo
+from agentpack.errors import OutputError
+
+SERVER = {"command": "npx", "args": ["-y", "some-server"]}
+
+
+def test_a_file_that_is_not_utf_8_is_a_one_line_refusal(tmp_path: Path) -> None:
+    """A UTF-16 ``mcp.json`` (PowerShell 5's ``Out-File``) gave a traceback."""
+    path = tmp_path / "mcp.json"
+    path.write_bytes('{"mcpServers": {}}'.encode("utf-16"))
+    with pytest.raises(OutputError, match=r"mcp.json: not UTF-8 text \(byte 0\); save it as UTF-8"):
+        Document(path)
+    actions, records = apply(
+        [Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False
+    )
+    assert [a[1] for a in actions] == ["skip"]
+    assert records == []
+
+
+def test_a_read_only_file_is_left_as_it_is(tmp_path: Path) -> None:
+    """A config file made read-only on purpose was replaced all the same."""
+    path = tmp_path / "settings.json"
+    path.write_text("{}\n")
+    os.chmod(path, 0o444)
+    actions, _ = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
+    assert actions[0][1:] == (
+        "skip",
+        f"{path}: the file is read-only; make it writable for agentpack to edit, or add the "
+        "entries by hand",
+    )
+    assert path.read_text() == "{}\n"
+
+
+def test_a_folder_that_cannot_be_written_is_a_skip_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('model = "o3"\n')
+
+    def refused(self: Document, *args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Document, "save", refused)
+    actions, records = apply(
+        [Entry(path, ("mcp_servers", "s"), SERVER)], [], force=False, dry_run=False
+    )
+    assert actions == [
+        (
+            f"{path}: mcp_servers.s",
+            "skip",
+            f"cannot write {path} (Permission denied); add the entries by hand",
+        )
+    ]
+    assert records == []
+
+
+@pytest.mark.parametrize("blank", ["", "\n\n", "  "])
+def test_a_blank_json_file_is_blank_again_after(tmp_path: Path, blank: str) -> None:
+    """A 0-byte ``.mcp.json`` came back from install and uninstall as ``{}``."""
+    path = tmp_path / ".mcp.json"
+    path.write_text(blank)
+    _, records = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
+    assert "some-server" in path.read_text()
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == blank
+
+
+def test_the_last_server_table_goes_when_only_its_header_made_the_parent(tmp_path: Path) -> None:
+    """With the user's own server removed (``codex mcp remove``), the pack's table was the
+    last under ``mcp_servers``, which only its header implied: tomlkit drops that parent,
+    and the edit was refused, leaving the server for good."""
+    path = tmp_path / "config.toml"
+    path.write_text('model = "o3"\n\n[mcp_servers.mine]\ncommand = "x"\n')
+    _, records = apply([Entry(path, ("mcp_servers", "s"), SERVER)], [], force=False, dry_run=False)
+    path.write_text(path.read_text().replace('[mcp_servers.mine]\ncommand = "x"\n\n', ""))
+    actions, _ = undo(records, force=False, dry_run=False)
+    assert [a[1] for a in actions] == ["remove"]
+    assert path.read_text() == 'model = "o3"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("a.json", '{"a": }', "a.json:1:7: not JSON here: expected a value"),
+        ("a.toml", "a = \n", "a.toml:1:4: Unexpected character: '\\n'"),
+    ],
+)
+def test_a_file_that_does_not_parse_says_where_once(
+    tmp_path: Path, name: str, text: str, said: str
+) -> None:
+    """The position came twice ("mcp.json:1:9: 1:9: not JSON here")."""
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(OutputError) as caught:
+        Document(path)
+    assert str(caught.value) == f"{tmp_path}/{said}; fix the file, then install again"
