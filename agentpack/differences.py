@@ -33,8 +33,10 @@ def differences(plan: Plan) -> list[Difference]:
             found = found or _mode_difference(f"{label}/{target}/{rel}", base / rel, wanted[rel])
             out += [found] if found else []
         for rel in sorted(scan(base)):
-            if rel not in wanted and (
-                found := _difference(f"{label}/{target}/{rel}", base / rel, None)
+            if (
+                rel not in wanted
+                and plan.owns(target, rel)  # a file no export wrote stays
+                and (found := _difference(f"{label}/{target}/{rel}", base / rel, None))
             ):
                 out.append(found)
     for rel, data in plan.pack_files.items():

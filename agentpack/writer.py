@@ -54,6 +54,16 @@ class Plan:
     record: bytes
     disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
     """What each target's folder holds, when already scanned (else the writer scans)."""
+    owned: Mapping[str, str] = field(default_factory=dict)
+    """The files (``<target>/<path>``) the last export here wrote, as its record says:
+    the only ones an export replaces or removes (a file of the user's in ``--out`` is
+    never lost)."""
+
+    owned_pack: frozenset[str] = frozenset()
+    """The pack-root files (a marketplace) the last export here wrote."""
+
+    def owns(self, target: str, rel: str) -> bool:
+        return f"{target}/{rel}" in self.owned
 
 
 def scan(base: Path) -> dict[str, Stat]:
@@ -81,6 +91,8 @@ class Written:
     files: list[str] = field(default_factory=list)
     stats: dict[str, dict[str, Stat]] = field(default_factory=dict)
     """target -> path -> stat, for the export cache."""
+    kept: dict[str, list[str]] = field(default_factory=dict)
+    """target -> the files its folder holds that no export wrote, left in place."""
 
 
 Vouch = Callable[[str, str, Stat, str], "str | None"]
@@ -122,10 +134,20 @@ def _stage_rest(plan: Plan, staging: Path) -> list[tuple[Path, Path, str]]:
     pack root may be on another file system than the output folder)."""
     beside: list[tuple[Path, Path, str]] = []
     try:
-        for rel, data in plan.pack_files.items():
-            where = plan.pack_root / rel
-            if not where.is_file() or where.read_bytes() != data:
-                beside.append((_beside(where, data), where, rel))
+        changed = {
+            rel: data
+            for rel, data in plan.pack_files.items()
+            if not (plan.pack_root / rel).is_file() or (plan.pack_root / rel).read_bytes() != data
+        }
+        for rel in changed:
+            if (plan.pack_root / rel).exists() and rel not in plan.owned_pack:
+                raise OutputError(
+                    f"{plan.pack_root / rel} exists and agentpack did not write it "
+                    f"({plan.out_dir / RECORD} does not list it); move it away to let the "
+                    "export write the pack's"
+                )
+        for rel, data in changed.items():
+            beside.append((_beside(plan.pack_root / rel, data), plan.pack_root / rel, rel))
         record = plan.out_dir / RECORD
         if not record.is_file() or record.read_bytes() != plan.record:
             (staging / RECORD).write_bytes(plan.record)
@@ -177,11 +199,14 @@ def _stage(
 
             return swap
         changed, modes = _changes(target, base, wanted, on_disk, vouch, stats)
+        _in_the_way(plan, target, [rel for rel in changed if rel in on_disk])
         update = staging / "update" / target
         _create_all(update, [_out(rel, wanted[rel]) for rel in changed])
     except OSError as exc:
         raise OutputError(f"writing {plan.out_dir} failed: {exc}") from exc
-    gone = sorted(rel for rel in on_disk if rel not in wanted)
+    gone = sorted(rel for rel in on_disk if rel not in wanted and plan.owns(target, rel))
+    kept = unowned(plan, target, on_disk)
+    done.kept.update({target: kept} if kept else {})
 
     def apply() -> None:
         made: set[Path] = set()
@@ -202,6 +227,23 @@ def _stage(
             _remove(base, rel)
 
     return apply
+
+
+def unowned(plan: Plan, target: str, on_disk: Iterable[str]) -> list[str]:
+    """The files of a target's folder that no export wrote and this one does not write."""
+    wanted = plan.targets.get(target, {})
+    return sorted(rel for rel in on_disk if rel not in wanted and not plan.owns(target, rel))
+
+
+def _in_the_way(plan: Plan, target: str, existing: Iterable[str]) -> None:
+    """Refuse to replace a file no export here wrote (``--out`` a folder of the user's)."""
+    foreign = [rel for rel in existing if not plan.owns(target, rel)]
+    if foreign:
+        raise OutputError(
+            f"{plan.out_dir / target / foreign[0]} exists and agentpack did not write it "
+            f"({plan.out_dir / RECORD} does not list it); move it away, or export into "
+            "another folder (agentpack install adds to a tool's own folders)"
+        )
 
 
 def _changes(

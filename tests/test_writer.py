@@ -10,7 +10,7 @@ import pytest
 
 from agentpack import api, writer
 from agentpack.claims import Claims
-from agentpack.errors import Finding, UnsafePath
+from agentpack.errors import Finding, OutputError, UnsafePath
 from agentpack.writer import Wanted
 from tests.conftest import MakePack
 
@@ -74,13 +74,16 @@ def test_check_reports_changed_new_and_removed_files(make_pack: MakePack) -> Non
     (root / "dist" / "claude" / "agents" / "a.md").write_text("edited by hand\n")
     (root / "dist" / "opencode" / "agents" / "stray.md").write_text("stray\n")
     (root / "dist" / "claude" / ".claude-plugin" / "plugin.json").unlink()
+    (root / "dist" / "opencode" / "agents" / "a.md").unlink()
     result = api.export(root, check=True)
     statuses = {d.path: d.status for d in result.differences}
     assert statuses == {
         "dist/claude/agents/a.md": "changed",
-        "dist/opencode/agents/stray.md": "removed",
+        "dist/opencode/agents/a.md": "new",
         "dist/claude/.claude-plugin/plugin.json": "new",
     }
+    (kept,) = [f for f in result.findings if f.path.endswith("opencode")]
+    assert kept.message.startswith("1 file agentpack did not write left in place (agents/stray.md)")
     changed = next(d for d in result.differences if d.status == "changed")
     assert changed.diff.startswith("--- a/dist/claude/agents/a.md\n+++ b/dist/claude/agents/a.md")
     assert "-edited by hand" in changed.diff
@@ -257,3 +260,56 @@ def test_a_later_mtime_alone_rewrites_nothing(make_pack: MakePack) -> None:
     for path in (root / "dist").rglob("*.md"):
         os.utime(path, ns=(stamp, stamp))
     assert api.export(root, cache=False).written == ()
+
+
+def test_files_no_export_wrote_are_never_replaced_or_removed(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """``export --out ~/.config`` deleted the user's ``opencode/AGENTS.md``, ``opencode.json``
+    and ``node_modules``: an export removed every file of a target's folder it did not
+    want. Only the files its record lists are replaced or removed; one in the way stops
+    the export before it writes anything; the rest stay, said."""
+    root = make_pack({"agents/a.md": AGENT})
+    out = tmp_path / "config"
+    mine = {"opencode/AGENTS.md": "my rules\n", "opencode/agents/a.md": "my own agent\n"}
+    for rel, text in mine.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text)
+    with pytest.raises(OutputError, match=r"opencode/agents/a.md exists and agentpack did not"):
+        api.export(root, ["opencode"], out)
+    assert _tree(out) == {k: v.encode() for k, v in mine.items()}
+    (out / "opencode" / "agents" / "a.md").unlink()
+    result = api.export(root, ["opencode"], out)
+    (kept,) = [f for f in result.findings if f.path == str(out / "opencode")]
+    assert kept.message.startswith("1 file agentpack did not write left in place (AGENTS.md)")
+    (root / "agents" / "a.md").rename(root / "agents" / "b.md")
+    (root / "agents" / "b.md").write_text(AGENT.replace("name: a", "name: b"))
+    api.export(root, ["opencode"], out)
+    assert sorted(_tree(out / "opencode")) == ["AGENTS.md", "agents/b.md"]
+
+
+def test_a_manifest_json_of_another_program_is_never_replaced(make_pack: MakePack) -> None:
+    """A web app's ``dist/manifest.json`` was overwritten by the record of the export."""
+    root = make_pack({"agents/a.md": AGENT})
+    (root / "dist").mkdir()
+    (root / "dist" / "manifest.json").write_text('["a web app manifest"]\n')
+    with pytest.raises(OutputError, match=r"dist/manifest.json is not the record agentpack"):
+        api.export(root)
+    assert _tree(root / "dist") == {"manifest.json": b'["a web app manifest"]\n'}
+
+
+def test_a_marketplace_of_the_users_in_the_pack_root_is_never_replaced(
+    make_pack: MakePack,
+) -> None:
+    """The pack-root files (``.claude-plugin/marketplace.json``) follow the same rule."""
+    root = make_pack({"agents/a.md": AGENT})
+    mine = root / ".claude-plugin" / "marketplace.json"
+    mine.parent.mkdir()
+    mine.write_text('{"name": "mine"}\n')
+    with pytest.raises(OutputError, match=r"marketplace.json exists and agentpack did not"):
+        api.export(root)
+    assert mine.read_text() == '{"name": "mine"}\n'
+    assert not (root / "dist").exists()
+    mine.unlink()
+    api.export(root)
+    assert api.export(root).findings == api.export(root, check=True).findings

@@ -13,10 +13,11 @@ from agentpack import cache as caching
 from agentpack.api.where import PackInput, context_for, default_out, locate, registry
 from agentpack.build import build
 from agentpack.differences import Difference, differences
-from agentpack.errors import Finding
+from agentpack.errors import Finding, OutputError, Severity
+from agentpack.record import FILE as RECORD
 from agentpack.record import Record
 from agentpack.targets import Registry
-from agentpack.writer import Plan, commit
+from agentpack.writer import Plan, commit, scan, unowned
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,11 @@ def export(
     path = None if compare or not cache else caching.location(where.root, out_dir, os.environ)
     store = caching.Cache.open(path)
     previous = Record.read(out_dir)
+    if previous is None and (out_dir / RECORD).exists():  # a web app's dist/manifest.json
+        raise OutputError(
+            f"{out_dir / RECORD} is not the record agentpack keeps there; move it away, or "
+            "export into another folder (--out)"
+        )
     built = build(
         where.root,
         tools,
@@ -85,10 +91,17 @@ def export(
         {rel: data for rel, (_, data) in built.pack_files.items()},
         built.record.text(),
         built.disk,
+        previous.files if previous is not None else {},
+        frozenset(p for files in (previous.pack_files if previous else {}).values() for p in files),
     )
     if compare:
+        kept = {t: unowned(plan, t, scan(out_dir / t)) for t in plan.targets}
         return ExportResult(
-            where.root, out_dir, built.names, built.findings, differences=tuple(differences(plan))
+            where.root,
+            out_dir,
+            built.names,
+            (*built.findings, *_kept(out_dir, {t: k for t, k in kept.items() if k})),
+            differences=tuple(differences(plan)),
         )
     written = commit(plan, store.vouch if store.before else None)
     store.save(written.stats, built.digests)
@@ -96,7 +109,21 @@ def export(
         where.root,
         out_dir,
         built.names,
-        built.findings,
+        (*built.findings, *_kept(out_dir, written.kept)),
         written=tuple(written.files),
         reused=built.reused,
     )
+
+
+def _kept(out_dir: Path, kept: dict[str, list[str]]) -> list[Finding]:
+    """A warning for each target folder that holds files no export wrote, left there."""
+    found = []
+    for target, files in kept.items():
+        shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+        message = (
+            f"{len(files)} file{'s' * (len(files) != 1)} agentpack did not write left in place "
+            f"({shown}); remove "
+            "them if they are stale, or export into a folder of agentpack's own"
+        )
+        found.append(Finding(f"{out_dir / target}", 1, 1, Severity.WARNING, "-", message))
+    return found
