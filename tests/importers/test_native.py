@@ -315,6 +315,24 @@ def test_opencode_json_entries_that_define_no_agent_and_file_prompts(tmp_path: P
     assert [d.split(" ")[0] for d in report.dropped] == ["agent.build", "agent.old"]
 
 
+@pytest.mark.parametrize("named", ["{secret}", "../outside.txt"])
+def test_a_file_prompt_outside_the_folder_imported_is_not_read(tmp_path: Path, named: str) -> None:
+    """``"prompt": "{file:/etc/passwd}"`` (or ``~/credentials``) was read into the pack's
+    agent, and from there into every tool's files."""
+    import json
+
+    secret = tmp_path / "outside.txt"
+    secret.write_text("AWS_SECRET=abc\n")
+    prompt = "{file:" + named.format(secret=secret) + "}"
+    config = {"agent": {"x": {"description": "X.", "prompt": prompt}}}
+    root = _write(tmp_path / "src", {"opencode.json": json.dumps(config)})
+    result = api.import_(root / "opencode.json", tmp_path / "pack")
+    (error,) = [f for r in result.reports for f in r.findings if f.is_error]
+    assert error.field == "agent.x.prompt"
+    assert "names a file outside the folder imported, which is not read" in error.message
+    assert not (tmp_path / "pack" / "agents").exists()
+
+
 def test_a_file_prompt_that_is_not_there_is_an_error_as_in_opencode(tmp_path: Path) -> None:
     """opencode refuses its whole config for a ``{file:...}`` it cannot read ("bad file
     reference"): the import says so and writes nothing, rather than an agent whose prompt

@@ -14,7 +14,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import ImportEnv, Importing, Native
 from agentpack.permissions import server_name
-from agentpack.source import decode_error
+from agentpack.source import decode_error, within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
@@ -282,8 +282,17 @@ def config_text(text: str, base: Path, report: FileReport, where: tuple[str, ...
     if match is None:
         return text
     path = Path(match[1]).expanduser()
+    path = path if path.is_absolute() else base / path
+    if report.fence is not None and not within(path, report.fence):
+        report.error(
+            *report.at(*where),
+            ".".join(where),
+            f"{text.strip()} names a file outside the folder imported, which is not read (it "
+            "may be any file, ~/.ssh/id_rsa say); copy it in and name it from the config",
+        )
+        return text
     try:
-        return (path if path.is_absolute() else base / path).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         report.error(
