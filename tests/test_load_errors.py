@@ -17,6 +17,7 @@ from tests.conftest import MakePack
 A = "agents/a.md"
 C = "commands/c.md"
 OK = "---\nname: a\ndescription: d\n---\nbody\n"
+TOKEN = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
 def agent(fields: str, body: str = "body\n") -> str:
@@ -32,6 +33,16 @@ BOMB = agent(
 )
 
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "a token in a target block": (
+        {A: agent("name: a\ndescription: d\nclaude:\n  env: {GH_TOKEN: " + TOKEN + "}\n")},
+        [
+            "agents/a.md:5:3: warning: claude.env: 'env' is not a field agentpack knows for "
+            "claude; it is passed through as it is",
+            "agents/a.md:5:19: error: claude.env.GH_TOKEN: this value must not be written in "
+            "the pack: it looks like a GitHub personal access token; it would be written into "
+            "claude's files as it is; leave it to the user's settings",
+        ],
+    ),
     "name differs from file": (
         {A: agent("name: other\ndescription: d\n")},
         [

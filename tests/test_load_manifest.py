@@ -35,6 +35,23 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
             "name as a provider with no model, and the agent fails when it runs"
         ],
     ),
+    "manifest address with a password": (
+        "name: p\nversion: 1.0.0\ndescription: d\nhomepage: https://deploy:hunter2pass@a.example/\n",
+        [
+            "agentpack.yaml:4:11: error: homepage: this value must not be written in the pack: "
+            "it is a URL with a password in it (user:password@); it is copied into every "
+            "plugin's manifest, so give the address without it"
+        ],
+    ),
+    "manifest group address with a token": (
+        "name: p\nversion: 1.0.0\ndescription: d\nplugins:\n  - name: g\n    repository: "
+        "https://ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8@github.com/acme/agents\n",
+        [
+            "agentpack.yaml:6:17: error: plugins[0].repository: this value must not be written "
+            "in the pack: it looks like a GitHub personal access token; it is copied into every "
+            "plugin's manifest, so give the address without it"
+        ],
+    ),
 }
 
 

@@ -49,6 +49,22 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
             "and set that variable in your environment"
         ],
     ),
+    "a key in a server's command line": (
+        {"mcp/db.yaml": "command: npx -y @acme/mcp --api-key sk-ant-api03-a1B2c3D4e5F6g7H8i9J0\n"},
+        [
+            "mcp/db.yaml:1:10: error: command: this value must not be written in the pack: it "
+            "looks like an Anthropic API key; write a reference such as ${YOUR_TOKEN} and set "
+            "that variable in your environment"
+        ],
+    ),
+    "a token in a server's folder": (
+        {"mcp/db.yaml": "command: db\ncwd: /srv/ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\n"},
+        [
+            "mcp/db.yaml:2:6: error: cwd: this value must not be written in the pack: it looks "
+            "like a GitHub personal access token; write a reference such as ${YOUR_TOKEN} and "
+            "set that variable in your environment"
+        ],
+    ),
     "a server name tools cannot take": (
         {"mcp/My Server.yaml": "command: npx\n"},
         [

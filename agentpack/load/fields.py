@@ -15,6 +15,7 @@ from agentpack.load.doc import Doc, Files
 from agentpack.model import Grant, ModelRef
 from agentpack.outputs import reserved_name
 from agentpack.permissions import Decision, Policy, normalize_tool_id, pattern_problem
+from agentpack.secrets import credential
 from agentpack.yamldoc import Path_
 
 MANIFEST = "agentpack.yaml"
@@ -199,8 +200,27 @@ class Fields:
                         warning=True,
                         key=True,
                     )
+            self._no_secrets(doc, target, block)
             blocks[target] = MappingProxyType(dict(block))
         return MappingProxyType(dict(sorted(blocks.items())))
+
+    def _no_secrets(self, doc: Doc, target: str, block: Mapping[str, Any]) -> None:
+        """A block is written into its target's files as it is: a credential in it (an
+        ``env`` of a token, say) is an error at it."""
+        pending: list[tuple[tuple[str | int, ...], Any]] = [((target,), block)]
+        while pending:
+            where, value = pending.pop()
+            if isinstance(value, dict):
+                pending += [((*where, str(k)), v) for k, v in value.items()]
+            elif isinstance(value, list):
+                pending += [((*where, i), v) for i, v in enumerate(value)]
+            elif isinstance(value, str) and (problem := credential(str(where[-1]), value)):
+                self.report(
+                    doc,
+                    where,
+                    f"this value must not be written in the pack: {problem}; it would be "
+                    f"written into {target}'s files as it is; leave it to the user's settings",
+                )
 
     def policy(self, doc: Doc) -> Policy | None:
         raw = doc.data.get("tools")

@@ -13,7 +13,7 @@ from agentpack.load.doc import Doc
 from agentpack.load.fields import MANIFEST, Fields
 from agentpack.model import Manifest, Person, PluginGroup, SourceRef
 from agentpack.outputs import path_problem
-from agentpack.secrets import secret_file
+from agentpack.secrets import secret_file, secret_problem
 from agentpack.source import SourceError, read_bytes, within
 from agentpack.yamldoc import Path_
 
@@ -32,6 +32,7 @@ def manifest(fields: Fields) -> tuple[Manifest | None, Doc | None]:
         return None, doc
     data = doc.data
     fields.target_names(doc, ("targets",), data.get("targets", []))
+    _no_secrets(fields, doc)
     for alias, ids in data.get("models", {}).items():
         fields.model_ids(doc, ("models", alias), ids)
     return (
@@ -140,6 +141,23 @@ def check_groups(
                 f"{' or '.join(plugins) or 'tool'} plugin carries it; add it to one",
                 warning=True,
                 key=True,
+            )
+
+
+def _no_secrets(fields: Fields, doc: Doc) -> None:
+    """Addresses are copied into every plugin manifest and README: one with a credential in
+    it (``https://ghp_...@github.com/...``) is an error at it."""
+    places = [((key,), doc.data.get(key)) for key in ("homepage", "repository")]
+    for i, group in enumerate(doc.data.get("plugins", ())):
+        places += [(("plugins", i, key), group.get(key)) for key in ("homepage", "repository")]
+    for where, value in places:
+        problem = secret_problem(value) if isinstance(value, str) else None
+        if problem:
+            fields.report(
+                doc,
+                where,
+                f"this value must not be written in the pack: {problem}; it is copied into "
+                "every plugin's manifest, so give the address without it",
             )
 
 

@@ -83,8 +83,12 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
         for key, value in (data.get(group) or {}).items():
             ok &= _no_secret(fields, doc, (group, key), credential(key, value))
     ok &= _no_arg_secret(fields, doc, data.get("args") or [])  # npx server --token ghp_...
-    if "url" in data:
-        ok &= _no_secret(fields, doc, ("url",), secret_problem(data["url"]))
+    for key in ("url", "command", "cwd"):  # "npx srv --api-key sk-...": a command line too
+        words = str(data.get(key) or "").split()
+        problem = secret_problem(data[key]) if key in data else None
+        ok &= _no_secret(
+            fields, doc, (key,), problem or next(filter(None, args_secrets(words)), None)
+        )
     _references(fields, doc, data)
     for i, rel in enumerate(data.get("files", [])):
         found = read_pack_file(fields, doc, ("files", i), rel)
