@@ -65,6 +65,20 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
             "set that variable in your environment"
         ],
     ),
+    "a script path a shell would run": (
+        {"hooks/h.yaml": "event: stop\nrun: hooks/g$(touch x).sh\n"},
+        [
+            "hooks/h.yaml:2:6: error: run: 'hooks/g$(touch x).sh' may hold only letters, digits "
+            "and _ . + / -, since tools read it in a shell or as a name; change it"
+        ],
+    ),
+    "an environment variable name": (
+        {"mcp/x.yaml": "command: x\nenv:\n  API-KEY: ${K}\n"},
+        [
+            "mcp/x.yaml:3:3: error: env: 'API-KEY' may hold only letters, digits and _, "
+            "and begin with letters or _, since tools read it in a shell or as a name; change it"
+        ],
+    ),
     "a server name tools cannot take": (
         {"mcp/My Server.yaml": "command: npx\n"},
         [

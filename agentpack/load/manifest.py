@@ -147,7 +147,9 @@ def check_groups(
 def _no_secrets(fields: Fields, doc: Doc) -> None:
     """Addresses are copied into every plugin manifest and README: one with a credential in
     it (``https://ghp_...@github.com/...``) is an error at it."""
-    places = [((key,), doc.data.get(key)) for key in ("homepage", "repository")]
+    places: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), doc.data.get(key)) for key in ("homepage", "repository")
+    ]
     for i, group in enumerate(doc.data.get("plugins", ())):
         places += [(("plugins", i, key), group.get(key)) for key in ("homepage", "repository")]
     for where, value in places:

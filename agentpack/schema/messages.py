@@ -7,6 +7,7 @@ act on, so each error kind is translated here, and placed at the field it is abo
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -185,7 +186,34 @@ def _pattern_message(leaf: Any, value: Any, pattern: str) -> str:
         return f"{value!r} is not an http(s) URL"
     if "@" in pattern:
         return f"{value!r} is not an e-mail address"
+    chars = _CHARACTERS.fullmatch(pattern)
+    if chars:
+        first = "" if chars[2] is None else f", and begin with {_said(chars[1], 'or')}"
+        allowed = _said(chars[2] if chars[2] is not None else chars[1], "and")
+        return (
+            f"{value!r} may hold only {allowed}{first}, since tools read it in a shell or as "
+            "a name; change it"
+        )
     return f"{value!r} has the wrong form (expected to match {pattern})"
+
+
+_CHARACTERS = re.compile(r"\^\[([^\]]+)\](?:\[([^\]]+)\]\*|\+)\$")
+"""A pattern of plain characters (``^[A-Za-z0-9_.+-]+$``, ``^[A-Za-z_][A-Za-z0-9_]*$``)."""
+
+
+def _said(characters: str, last: str) -> str:
+    """A regular expression's class of characters in words (``A-Za-z0-9_-``: letters,
+    digits, _ and -)."""
+    words = []
+    for span, word in (("A-Za-z", "letters"), ("a-z", "lowercase letters"), ("A-Z", "capitals")):
+        if span in characters:
+            words.append(word)
+            characters = characters.replace(span, "")
+    if "0-9" in characters:
+        words.append("digits")
+        characters = characters.replace("0-9", "")
+    rest = characters.replace("\\", "")
+    return ", ".join(words) + (f" {last} " + " ".join(rest) if rest else "")
 
 
 def _finding(error: ValidationError, doc: Located, path: str) -> Finding:
