@@ -5,6 +5,7 @@ without it each is an error with file:line:col."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,12 +13,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
-from agentpack import examples, filereport, repair
+from agentpack import examples, filereport
 from agentpack.filereport import FileReport
 from agentpack.model import Agent, Command, Example, Hook, McpServer, ModelRef, Resource, Skill
 from agentpack.outputs import path_problem
-from agentpack.source import SourceError, read_text, split_frontmatter
-from agentpack.yamldoc import Located, parse_yaml
+from agentpack.yamldoc import Located
 
 
 @dataclass(slots=True)
@@ -28,68 +28,6 @@ class Native:
     frontmatter: dict[str, Any] | None
     body: str
     located: Located | None = None
-
-
-def _text(path: Path, report: FileReport, lenient: bool) -> tuple[str, int] | None:
-    """A native file's text, and how many lines a repair moved its frontmatter up."""
-    try:
-        return repair.unfenced(read_text(path), report.warn, report.error, lenient=lenient)
-    except SourceError as exc:
-        report.error(exc.line, exc.col, exc.field, exc.message)
-        return None
-
-
-def read_native(path: Path, report: FileReport, *, lenient: bool) -> Native | None:
-    found = None if report.linked_out(path) else _text(path, report, lenient)
-    if found is None:
-        return None
-    text, shift = found
-    try:
-        split = split_frontmatter(text)
-        fm_text, fm_line, body = split.frontmatter, split.fm_line + shift, split.body
-    except SourceError as exc:
-        if not lenient:
-            line = exc.line + shift
-            report.error(line, exc.col, exc.field, exc.message + " (--lenient repairs this)")
-            return None
-        fm_text, body, _ = repair.unclosed(text, report.warn)
-        fm_line = 2 + shift
-    if fm_text is None:
-        return Native(path, None, body)
-    try:
-        located = parse_yaml(fm_text, fm_line - 1)
-    except SourceError as exc:
-        # Claude Code itself quotes a one-line value that is not YAML on its own
-        # (``argument-hint: [file] [mode]``, its docs' own example) before it gives up on
-        # a frontmatter: read such a file as it does, lenient or not
-        quoted: list[tuple[int, int, str, str]] = []
-        repaired = repair.values(fm_text, lambda *w: quoted.append(w), fm_line)
-        try:
-            located = parse_yaml(repaired, fm_line - 1)
-        except SourceError:
-            if not lenient:  # a tag (<<, !x) is no mistake --lenient repairs
-                tip = "" if "not supported" in exc.message else " (--lenient may repair this)"
-                report.error(exc.line, exc.col, exc.field, exc.message + tip)
-                return None
-            repaired = repair.values(
-                repair.runover(repair.tabs(fm_text, report.warn, fm_line), report.warn, fm_line),
-                report.warn,
-                fm_line,
-            )
-            try:
-                located = parse_yaml(repaired, fm_line - 1)
-            except SourceError as again:
-                report.error(again.line, again.col, again.field, again.message)
-                return None
-        else:
-            for line, col, key, message in quoted:
-                said = message.replace("repaired:", "read as Claude Code reads it:", 1)
-                report.warn(line, col, key, said)
-    data = located.data if located.data is not None else {}
-    if not isinstance(data, dict):
-        report.error(fm_line, 1, "-", "the frontmatter is not a mapping of fields")
-        return None
-    return Native(path, data, body, located)
 
 
 def json_object(path: Path) -> dict[str, Any]:
@@ -228,6 +166,9 @@ def model_ref(value: Any, target: str, env: ImportEnv, report: FileReport) -> Mo
     the report says so. Any other name is kept for the file's tool, and a vendor's model
     id also gets its id for every other tool that can spell it (noted)."""
     if value is None or value == "":
+        return None
+    if isinstance(value, (list, dict)):
+        report.dropped.append(f"model ({json.dumps(value)}: not one model's name)")
         return None
     text = str(value)
     if text in env.table:

@@ -23,7 +23,8 @@ from agentpack.importers.imported import Group as Group
 from agentpack.importers.imported import Imported as Imported
 from agentpack.importers.moved import free_name, moved, renamed_note
 from agentpack.model import Agent, Command, Hook, McpServer, Resource, Skill
-from agentpack.native import EXTRAS, ImportEnv, Reader, read_native, slug
+from agentpack.native import EXTRAS, ImportEnv, Reader, slug
+from agentpack.nativefile import read_native
 from agentpack.nativetree import loose_files, markdown_files, owner, resources, unread_folders
 from agentpack.permissions import is_tool_id, server_name
 from agentpack.source import project_of

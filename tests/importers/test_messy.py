@@ -131,3 +131,66 @@ def test_a_bracketed_argument_hint_is_read_as_written(tmp_path: Path) -> None:
     (command,) = api.load_pack(tmp_path / "pack").commands
     assert command.argument_hint == "[message]"
     assert any(a.startswith("argument-hint") for r in result.reports for a in r.approximated)
+
+
+def test_values_yaml_reads_as_dates_binary_or_nan_come_in_as_text(tmp_path: Path) -> None:
+    """``created: 2024-01-01`` (or a timestamp, ``!!binary``, ``.nan``) in a field of a
+    tool's file stopped the import with a traceback."""
+    src = tmp_path / "src" / ".claude"
+    files = {
+        "agents/planner.md": "---\nname: planner\ndescription: d\ncreated: 2024-01-01\n"
+        "icon: !!binary aGVsbG8=\nscore: .nan\n---\nPlan.\n",
+        "commands/ship.md": "---\ndescription: Ship\nlast-reviewed: 2025-03-01 10:00:00\n---\nx\n",
+        "skills/s/SKILL.md": "---\nname: s\ndescription: d\nmetadata:\n  updated: 2024-06-30\n"
+        "---\nBody\n",
+    }
+    for rel, text in files.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text)
+    result = api.import_(src, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (skill,) = api.load_pack(tmp_path / "pack").skills
+    assert dict(skill.metadata) == {"updated": "2024-06-30"}
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "said"),
+    [
+        (
+            ".claude/agents/x.md",
+            "---\nname: x\ndescription: [reviews, code]\n---\nx\n",
+            "description: expected text, not a list; write it as text",
+        ),
+        (
+            ".codex/agents/a.toml",
+            'name = "a"\ndescription = "d"\ndeveloper_instructions = { text = "hi" }\n',
+            "developer_instructions: expected text; write it as a string",
+        ),
+        (
+            ".claude/agents/y.md",
+            "---\nname: y\ndescription: d\n2024-01-01: released\n---\nx\n",
+            "-: the value 2024-01-01 is used as a key; keys must be text, quote it",
+        ),
+    ],
+)
+def test_a_value_of_another_kind_is_an_error_not_its_python_spelling(
+    tmp_path: Path, rel: str, text: str, said: str
+) -> None:
+    """A list where a tool takes text came in as Python's ``"['reviews', 'code']"``."""
+    (tmp_path / "src" / rel).parent.mkdir(parents=True)
+    (tmp_path / "src" / rel).write_text(text)
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    (error,) = [f for r in result.reports for f in r.findings if f.is_error]
+    assert f"{error.field}: {error.message}".startswith(said)
+    assert not (tmp_path / "pack" / "agents").exists()
+
+
+def test_a_list_of_models_where_one_is_taken_is_dropped(tmp_path: Path) -> None:
+    agent = tmp_path / "src" / ".claude" / "agents" / "x.md"
+    agent.parent.mkdir(parents=True)
+    agent.write_text("---\nname: x\ndescription: d\nmodel: [sonnet, opus]\n---\nx\n")
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert any(d.startswith('model (["sonnet", "opus"]') for r in result.reports for d in r.dropped)
+    loaded = api.load_pack(tmp_path / "pack").agent("x")
+    assert loaded is not None
+    assert loaded.model is None

@@ -9,7 +9,6 @@ its session); ``multi_agent = false`` reads as no task.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -26,16 +25,22 @@ from agentpack.native import (
     described,
     model_ref,
     name_of,
-    read_native,
     split_examples,
 )
+from agentpack.nativefile import read_native
 from agentpack.nativetree import resources, skip_rest
 from agentpack.permissions import Decision, Policy
 from agentpack.source import TOMLError, decode_error, read_toml, within
 from agentpack.standardskill import metadata_texts
 from agentpack.targets.codex import readplugin, readservers
 from agentpack.targets.codex.names import AGENTS, MARKETPLACE, PLUGIN, SKILLS
-from agentpack.targets.codex.permissions import THROUGH_SHELL
+from agentpack.targets.codex.readpolicy import (
+    DENY_KEY,
+    FEATURE_DENIES,
+    READ_ONLY_DENIES,
+    both,
+    meant_denies,
+)
 from agentpack.targets.codex.readprompts import is_prompts, prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
 
@@ -88,6 +93,10 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
         return None
     if role is not None:
         data = _declared(data, role, report)
+    wrong = [k for k in ("name", "description", "developer_instructions") if _not_text(data, k)]
+    if wrong:  # Codex refuses such a role
+        report.error(1, 1, wrong[0], "expected text; write it as a string")
+        return None
     description, examples = split_examples(str(data.get("description") or ""))
     report.mapped += [k for k in ("name", "description", "developer_instructions") if k in data]
     extras: dict[str, Any] = {}
@@ -103,7 +112,7 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             if off:
                 denied = [t for k in off for t in FEATURE_DENIES[k]]
                 held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(denied))
-                policy = held if policy is None else _both(policy, held)
+                policy = held if policy is None else both(policy, held)
                 report.mapped += [f"features.{k}" for k in off]
             rest = sorted(k for k in value if k not in off)
             report.dropped += [f"features.{k} (no canonical field)" for k in rest]
@@ -111,7 +120,7 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             # Codex runs a custom agent in its session's sandbox whatever the role says, but
             # its author meant it to change nothing: read so, which is the narrower reading
             read_only = Policy.build(Decision.ALLOW, None, (), READ_ONLY_DENIES)
-            policy = read_only if policy is None else _both(policy, read_only)
+            policy = read_only if policy is None else both(policy, read_only)
             report.approximated.append(
                 "sandbox_mode = read-only (Codex applies its session's sandbox to a custom "
                 f"agent; read as the author meant it: no {', '.join(READ_ONLY_DENIES)})"
@@ -120,10 +129,10 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
             report.dropped.append(
                 f"{key} (Codex does not apply it to a custom agent: its session's applies)"
             )
-        elif _DENY_KEY.search(key) and isinstance(value, list | str):
-            meant = _meant_denies(key, value, env, report)
+        elif DENY_KEY.search(key) and isinstance(value, list | str):
+            meant = meant_denies(key, value, env, report)
             held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(meant))
-            policy = held if policy is None else _both(policy, held)
+            policy = held if policy is None else both(policy, held)
         else:
             report.dropped.append(f"{key} (no canonical field)")
     return Agent(
@@ -148,49 +157,6 @@ def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[s
     taken = [k for k in said if k not in data]
     report.mapped += [f"{k} (from config.toml's [agents.{name}])" for k in taken]
     return {**data, "name": name, **{k: said[k] for k in taken}}
-
-
-FEATURE_DENIES = {"shell_tool": (*THROUGH_SHELL, "read"), "multi_agent": ("task",)}
-"""A role's ``[features]`` switched off, as what they take away: without its shell a Codex
-agent can neither run, read, list, search nor fetch; without multi_agent it spawns no
-agents. Read as denies, which can only narrow."""
-
-READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
-"""What a read-only sandbox takes away, as canonical tools: every change to files, and the
-shell and network (a shell command in another tool may write; the sandbox has no network)."""
-
-
-_DENY_KEY = re.compile(r"(?i)disallow|deny|denied|disabled|blocked|forbid")
-"""A key that is no Codex key but names tools to take away (``disallowed_tools``, as in
-Claude Code): Codex 0.171 loads no agent from a file with a key it does not know."""
-_WHOLE = {"edit": ("edit", "write")}
-"""What a denied tool takes with it: Codex's apply_patch makes every change to a file."""
-
-
-def _meant_denies(
-    key: str, names: list[Any] | str, env: ImportEnv, report: FileReport
-) -> list[str]:
-    """The tools a deny list of a key Codex does not know meant to take away, the wider
-    way (the narrower policy), each in any tool's spelling; Codex itself loads no agent
-    from the file, which is said."""
-    report.approximated.append(
-        f"{key} (no key of Codex's, so Codex 0.171 loads no agent from this file; read as "
-        "what its author meant: these tools denied)"
-    )
-    listed = re.split(r"[,\s]+", names.strip()) if isinstance(names, str) else names
-    out: list[str] = []
-    for name in map(str, listed):
-        tool = env.tool_id(name)[0]
-        if tool is None:
-            report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")
-        out += _WHOLE.get(tool, (tool,)) if tool else ()
-    return out
-
-
-def _both(first: Policy, second: Policy) -> Policy:
-    """Two deny-only policies (``features.shell_tool`` and a read-only sandbox) as one."""
-    denied = [t for p in (first, second) for t, d in p.tools.items() if d is Decision.DENY]
-    return Policy.build(Decision.ALLOW, None, (), list(dict.fromkeys(denied)))
 
 
 def user_only(folder: Path, report: FileReport) -> bool | None:
@@ -396,3 +362,7 @@ class CodexReader:
 
     def tool_id(self, name: str, granting: bool = False) -> tuple[str | None, str | None]:
         return (None, None)
+
+
+def _not_text(data: dict[str, Any], key: str) -> bool:
+    return key in data and not isinstance(data[key], (str, int, float))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from agentpack.filereport import FileReport
 from agentpack.model import Command, SourceRef
-from agentpack.native import Importing, Native, described, name_of, read_native
+from agentpack.native import Importing, Native, described, name_of
+from agentpack.nativefile import read_native
 
 _NAMED = re.compile(r"(?<!\$)\$([A-Z][A-Z0-9_]*)\b")
 """A custom prompt's named placeholder (``$TICKET``), filled from ``TICKET=value``."""

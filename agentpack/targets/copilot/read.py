@@ -26,9 +26,9 @@ from agentpack.native import (
     described,
     model_ref,
     name_of,
-    read_native,
     split_examples,
 )
+from agentpack.nativefile import read_native
 from agentpack.nativetree import skip_rest
 from agentpack.targets import readparts, vscode
 from agentpack.targets.copilot.names import (

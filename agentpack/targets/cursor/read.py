@@ -25,9 +25,9 @@ from agentpack.native import (
     described,
     model_ref,
     name_of,
-    read_native,
     split_examples,
 )
+from agentpack.nativefile import read_native
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Policy
 from agentpack.standardskill import standard_skill

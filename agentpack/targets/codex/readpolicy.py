@@ -1,0 +1,53 @@
+"""What a Codex role's file says about its tools, read as the pack's denies: its features
+switched off, a read-only sandbox, and a deny list under a key Codex does not have. Each can
+only narrow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agentpack.filereport import FileReport
+from agentpack.native import ImportEnv
+from agentpack.permissions import Decision, Policy
+from agentpack.targets.codex.permissions import THROUGH_SHELL
+
+FEATURE_DENIES = {"shell_tool": (*THROUGH_SHELL, "read"), "multi_agent": ("task",)}
+"""A role's ``[features]`` switched off, as what they take away: without its shell a Codex
+agent can neither run, read, list, search nor fetch; without multi_agent it spawns no
+agents. Read as denies, which can only narrow."""
+
+READ_ONLY_DENIES = ("write", "edit", "notebook", "bash", "webfetch")
+"""What a read-only sandbox takes away, as canonical tools: every change to files, and the
+shell and network (a shell command in another tool may write; the sandbox has no network)."""
+
+
+DENY_KEY = re.compile(r"(?i)disallow|deny|denied|disabled|blocked|forbid")
+"""A key that is no Codex key but names tools to take away (``disallowed_tools``, as in
+Claude Code): Codex 0.171 loads no agent from a file with a key it does not know."""
+_WHOLE = {"edit": ("edit", "write")}
+"""What a denied tool takes with it: Codex's apply_patch makes every change to a file."""
+
+
+def meant_denies(key: str, names: list[Any] | str, env: ImportEnv, report: FileReport) -> list[str]:
+    """The tools a deny list of a key Codex does not know meant to take away, the wider
+    way (the narrower policy), each in any tool's spelling; Codex itself loads no agent
+    from the file, which is said."""
+    report.approximated.append(
+        f"{key} (no key of Codex's, so Codex 0.171 loads no agent from this file; read as "
+        "what its author meant: these tools denied)"
+    )
+    listed = re.split(r"[,\s]+", names.strip()) if isinstance(names, str) else names
+    out: list[str] = []
+    for name in map(str, listed):
+        tool = env.tool_id(name)[0]
+        if tool is None:
+            report.dropped.append(f"{key}: {name} (not a tool agentpack knows)")
+        out += _WHOLE.get(tool, (tool,)) if tool else ()
+    return out
+
+
+def both(first: Policy, second: Policy) -> Policy:
+    """Two deny-only policies (``features.shell_tool`` and a read-only sandbox) as one."""
+    denied = [t for p in (first, second) for t, d in p.tools.items() if d is Decision.DENY]
+    return Policy.build(Decision.ALLOW, None, (), list(dict.fromkeys(denied)))
