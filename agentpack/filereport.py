@@ -92,6 +92,9 @@ def json_object(path: Path, report: FileReport, *, comments: bool = False) -> di
         line, col, why = decode_error(exc)
         report.error(line, col, "-", f"cannot read this JSON: {why}")
         return {}
+    except RecursionError:  # arrays nested thousands deep
+        report.error(1, 1, "-", "cannot read this JSON: nested too deeply")
+        return {}
     if not isinstance(found, dict):
         report.error(1, 1, "-", "expected a JSON object")
         return {}

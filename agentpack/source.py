@@ -36,7 +36,9 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os
     """The file's bytes and its stat (taken before the read, so that a later change always
     shows), or a SourceError that says why not: one open, one fstat and one read."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        # not blocking: a named pipe where a file should be would wait for a writer forever
+        flags = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, os.O_RDONLY | flags)
     except IsADirectoryError as exc:  # Windows refuses to open a folder
         raise SourceError(1, 1, "-", "this is a directory where a file was expected") from exc
     except OSError as exc:
@@ -45,6 +47,8 @@ def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise SourceError(1, 1, "-", "this is a directory where a file was expected")
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(1, 1, "-", "this is a pipe or a device, not a file; remove it")
         if st.st_size > limit:
             raise SourceError(
                 1,
@@ -132,8 +136,16 @@ def split_frontmatter(text: str) -> Split:
 def read_toml(text: str) -> dict[str, Any]:
     """A TOML document (``tomllib``, or ``tomli`` before Python 3.11); ``TOMLError`` when
     it is not one."""
-    loaded: dict[str, Any] = tomllib.loads(text)
+    try:
+        loaded: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:  # tables nested thousands deep
+        raise _TooDeep from None
     return loaded
+
+
+class _TooDeep(tomllib.TOMLDecodeError):  # type: ignore[misc]  # tomli or tomllib
+    def __init__(self) -> None:
+        ValueError.__init__(self, "nested too deeply to read")
 
 
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

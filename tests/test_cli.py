@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -363,3 +364,31 @@ def test_an_export_prints_at_most_a_hundred_warnings(make_pack: MakePack) -> Non
     assert any(re.match(r"\.\.\. and \d+ more warnings: 'agentpack validate'", x) for x in lines)
     code, out, _ = run("validate", "--pack", str(root))
     assert sum(": warning: " in line for line in out.splitlines()) > 100
+
+
+@pytest.mark.parametrize("case", ["link loop", "manifest folder", "pipe", "init under a file"])
+def test_the_file_systems_refusals_are_one_line(
+    case: str, make_pack: MakePack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A loop of links in ``agents/``, an ``agentpack.yaml`` that is a folder, or ``init``
+    where a folder cannot be made gave a traceback ("internal error"); a named pipe where an
+    agent should be made validate wait forever."""
+    root = make_pack({"agents/a.md": "---\nname: a\ndescription: d\n---\n"})
+    args = ["validate", "--pack", str(root)]
+    if case == "link loop":
+        (root / "agents" / "self.md").symlink_to("self.md")
+    elif case == "manifest folder":
+        (root / "agentpack.yaml").unlink()
+        (root / "agentpack.yaml").mkdir()
+    elif case == "pipe":
+        os.mkfifo(root / "agents" / "pipe.md")
+    else:
+        (tmp_path / "a-file").write_text("x\n")
+        args = ["init", str(tmp_path / "a-file" / "pack")]
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code in (1, 2), err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    lines = [line for line in err.splitlines() if "error" in line or line.startswith("agentpack:")]
+    assert len(lines) == 1, err

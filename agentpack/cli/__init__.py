@@ -132,6 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the file system's, not agentpack's: a loop of links, a mode
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(
+            f"agentpack: {where}{exc.strerror or exc}; fix or remove it, or check its "
+            "permissions, then run agentpack again",
+            err=True,
+        )
+        return 2
     except Exception:
         import traceback  # only a bug needs it
 

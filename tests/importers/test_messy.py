@@ -194,3 +194,38 @@ def test_a_list_of_models_where_one_is_taken_is_dropped(tmp_path: Path) -> None:
     loaded = api.load_pack(tmp_path / "pack").agent("x")
     assert loaded is not None
     assert loaded.model is None
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "said"),
+    [
+        (
+            "opencode.json",
+            '{"agent": {"rev": {"description": "d", "permission": {"bash": {"*": "maybe"}}}}}',
+            "permission.bash.*: 'maybe' is not allow, ask or deny",
+        ),
+        (
+            ".claude/settings.json",
+            '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "-: cannot read this JSON: nested too deeply",
+        ),
+        (
+            ".codex/agents/a.toml",
+            'name = "a"\ndescription = "d"\nx = ' + "[" * 5_000 + "]" * 5_000 + "\n",
+            "-: cannot read this TOML: nested too deeply to read",
+        ),
+    ],
+)
+def test_a_file_its_tool_refuses_is_a_one_line_error(
+    tmp_path: Path, rel: str, text: str, said: str
+) -> None:
+    """A permission opencode does not have, or arrays nested 100,000 deep, stopped the
+    import with a traceback."""
+    (tmp_path / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "src" / rel).write_text(text)
+    if rel.startswith(".claude"):
+        (tmp_path / "src" / ".claude" / "agents").mkdir()
+        (tmp_path / "src" / ".claude" / "agents" / "x.md").write_text("---\nname: x\n---\nx\n")
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    errors = [f"{f.field}: {f.message}" for r in result.reports for f in r.findings if f.is_error]
+    assert [e for e in errors if e.startswith(said)], errors

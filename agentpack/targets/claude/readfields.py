@@ -52,7 +52,7 @@ def documents(
 def _value(text: str, key: str) -> Any:
     try:
         found = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return found.get(key) if isinstance(found, dict) else None
 

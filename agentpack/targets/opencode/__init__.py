@@ -31,7 +31,7 @@ from agentpack.targets.opencode import config, render
 from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
 from agentpack.targets.opencode.permissions import effective
 from agentpack.targets.opencode.read import OpencodeReader
-from agentpack.targets.opencode.readpolicy import OPENCODE_OWN
+from agentpack.targets.opencode.readrules import OPENCODE_OWN
 
 if TYPE_CHECKING:
     from agentpack.lab import Check

@@ -25,7 +25,8 @@ from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
 from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import BUILT_IN_RULES, COLORS, NAMED
-from agentpack.targets.opencode.readpolicy import TOOL_KEYS, own_rules, policy
+from agentpack.targets.opencode.readpolicy import own_rules, policy
+from agentpack.targets.opencode.readrules import TOOL_KEYS
 
 AGENT_FIELDS = frozenset(
     {

@@ -24,164 +24,17 @@ from agentpack.permissions import (
     server_name,
     wildcard_match,
 )
+from agentpack.targets.opencode.readrules import (
+    FLOOR,
+    NO_MATCH,
+    OPENCODE_OWN,
+    PERMISSION_KEYS,
+    SERVER_PATTERN,
+    TOOL_KEYS,
+    Rule,
+    rules_of,
+)
 from agentpack.yamldoc import Located
-
-TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
-    "read": ("read",),
-    "edit": ("edit", "write", "notebook"),  # a notebook is a file opencode's edit changes
-    "write": ("write",),
-    "patch": ("edit",),
-    "apply_patch": ("edit",),
-    "multiedit": ("edit",),
-    "glob": ("glob",),
-    "grep": ("grep",),
-    "list": ("list",),
-    "bash": ("bash",),
-    "webfetch": ("webfetch",),
-    "websearch": ("websearch",),
-    "codesearch": ("websearch",),
-    "todowrite": ("todo",),
-    "todoread": ("todo",),
-    "task": ("task",),
-    "skill": ("skill",),
-}
-"""opencode permission key or tool -> the canonical tools it governs."""
-
-PERMISSION_KEYS = tuple(
-    k for k in TOOL_KEYS if k not in ("write", "patch", "apply_patch", "multiedit")
-)
-"""The keys opencode asks permission under (its edit tools all ask under ``edit``); the
-others are tool names, which only the deprecated ``tools`` map uses."""
-
-OPENCODE_OWN = frozenset(
-    {"external_directory", "doom_loop", "question", "lsp", "batch", "plan_enter", "plan_exit"}
-)
-"""opencode permissions with no canonical tool (left to opencode's defaults)."""
-
-
-V2_ACTIONS = {"shell": "bash", "subagent": "task"}
-"""opencode 2.x's names for the 1.x permission keys it renamed."""
-_NO_MATCH = ("*", "*", Decision.ASK)
-"""Where 2.x's rules begin: an action no rule matches asks (1.x allows it)."""
-FLOOR = "\x00floor"
-"""The key of a 2.x rule whose action pattern names no tool agentpack knows: its effect
-bounds what every tool agentpack does not name gets."""
-_SERVER_PATTERN = re.compile(r"[\w-]+_\*")
-"""An action pattern that names an MCP server's tools (``github_*``)."""
-Rule = tuple[str, str, Decision]
-
-
-def _rules(fm: Mapping[str, Any], report: FileReport, located: Located | None) -> list[Rule] | None:
-    """The agent's rules in file order, as (key, pattern, decision); None: inherit."""
-    permission, tools = fm.get("permission"), fm.get("tools")
-    if "tools" in fm and not isinstance(tools, dict):  # null and [] too
-        line, col = located.pos(("tools",)) if located else (1, 1)
-        report.error(
-            line,
-            col,
-            "tools",
-            "opencode wants a map of tool: true or false here, and refuses the whole "
-            "config otherwise; write it so (read: true, bash: false), or as permission:",
-        )
-        return None
-    if permission is None and not isinstance(tools, dict):
-        return _v2_rules(fm.get("permissions"), report, located)
-    rules: list[Rule] = []
-    if isinstance(tools, dict):  # deprecated since 1.1.1; permission entries override it
-        report.approximated.append("tools (the deprecated opencode map, read as permission)")
-        for key, on in tools.items():
-            rules.append((str(key), "*", Decision.ALLOW if on else Decision.DENY))
-    if isinstance(permission, str):
-        rules.append(("*", "*", Decision.parse(permission)))
-    elif isinstance(permission, dict):
-        report.mapped.append("permission")
-        for key, value in permission.items():
-            if isinstance(value, str):
-                rules.append((str(key), "*", Decision.parse(value)))
-            elif isinstance(value, dict):
-                rules.extend((str(key), str(p), Decision.parse(str(a))) for p, a in value.items())
-    return rules + (_v2_rules(fm.get("permissions"), report, located) or [])
-
-
-def _denies(found: Mapping[str, Any], report: FileReport) -> list[Rule]:
-    """``permissions`` written as 1.x's ``permission`` map: opencode 1.18 passes it to the
-    model as an option and applies none of it (2.x refuses it). What it denies is kept,
-    last, so that it holds; the rest is dropped, which is what opencode does with it."""
-    rules = [(str(k), "*", Decision.DENY) for k, v in found.items() if v == "deny"]
-    for key, value in found.items():
-        if isinstance(value, dict):
-            rules += [(str(key), str(p), Decision.DENY) for p, d in value.items() if d == "deny"]
-    report.approximated.append(
-        "permissions (a mapping, which opencode 1.x applies none of and 2.x refuses: its "
-        "denies kept, the rest dropped)"
-    )
-    return rules
-
-
-def _v2_rules(permissions: Any, report: FileReport, located: Located | None) -> list[Rule] | None:
-    """opencode 2.x's ``permissions``, an ordered list of ``{action, resource, effect}`` in
-    which the last match wins and no match asks, as 1.x rules (None: none). 2.x matches an
-    action pattern against its own names: it is read for each known action it matches, for
-    an MCP server's tools (``github_*``), and, when it denies or asks, as a bound on every
-    tool agentpack does not name. Where a rule's meaning is not certain, only what narrows
-    is kept. A list of another shape is an error: opencode 2.x refuses the file (a mapping
-    is read by ``_denies``)."""
-    if permissions is None:
-        return None
-    if isinstance(permissions, dict):
-        return _denies(permissions, report)
-    report.mapped.append("permissions (opencode 2.x)")
-    rules: list[Rule] = [_NO_MATCH]
-    known = [*(k for k in TOOL_KEYS if k not in V2_ACTIONS.values()), *V2_ACTIONS, *OPENCODE_OWN]
-    for i, rule in enumerate(permissions if isinstance(permissions, list) else [permissions]):
-        parts = _v2_rule(rule) if isinstance(permissions, list) else None
-        if parts is None:
-            where = ("permissions", i) if isinstance(permissions, list) else ("permissions",)
-            line, col = located.pos(where) if located else (1, 1)
-            report.error(
-                line,
-                col,
-                "permissions" + (f"[{i}]" if len(where) > 1 else ""),
-                "opencode 2.x permissions are a list of {action, resource, effect}, effect "
-                "allow, deny or ask, and opencode refuses the file otherwise; fix the rule",
-            )
-            return rules
-        action, resource, decision = parts
-        if action in V2_ACTIONS.values():  # 1.x's name: whether 2.x still reads it is unsaid
-            report.approximated.append(
-                f"permissions[{i}].action: {action} (1.x's name for "
-                f"{'shell' if action == 'bash' else 'subagent'}: kept only to deny)"
-            )
-            if decision is not Decision.ALLOW:
-                rules.append((action, resource, Decision.DENY))
-            continue
-        if action == "*" or not any(c in action for c in "*?"):
-            rules.append((V2_ACTIONS.get(action, action), resource, decision))
-            continue
-        names = [name for name in known if wildcard_match(name, action)]
-        rules += [(V2_ACTIONS.get(name, name), resource, decision) for name in names]
-        if _SERVER_PATTERN.fullmatch(action):
-            rules.append((action, resource, decision))
-        elif decision is not Decision.ALLOW:
-            rules.append((FLOOR, "*", decision))
-        report.approximated.append(
-            f"permissions[{i}].action: {action} (read for the actions it names that "
-            f"agentpack knows: {', '.join(names) or 'none'}; for any other tool it may "
-            "only narrow)"
-        )
-    return rules
-
-
-def _v2_rule(rule: Any) -> Rule | None:
-    """A 2.x rule's action, resource and effect; None when it is not one."""
-    if not isinstance(rule, dict):
-        return None
-    action, resource, effect = (rule.get(k) for k in ("action", "resource", "effect"))
-    if not isinstance(action, str) or not isinstance(resource, str):
-        return None
-    if effect not in ("allow", "deny", "ask"):
-        return None
-    return action, resource, Decision.parse(effect)
 
 
 def _decide(rules: list[Rule], key: str, subject: str) -> Decision:
@@ -227,7 +80,7 @@ def _collect(
         if key in TOOL_KEYS:
             for tool in TOOL_KEYS[key]:
                 tools[tool] = min(decision, tools.get(tool, decision))
-        elif any(c in key for c in "*?") and not _SERVER_PATTERN.fullmatch(key):
+        elif any(c in key for c in "*?") and not SERVER_PATTERN.fullmatch(key):
             _pattern(key, rules, tools, report)
         elif key.endswith("_*"):
             tools[f"mcp:{key[:-2]}"] = min(decision, tools.get(f"mcp:{key[:-2]}", decision))
@@ -301,8 +154,8 @@ def own_rules(fm: Mapping[str, Any], project: Mapping[str, Any] | None) -> dict[
     denies)."""
     scratch = FileReport("")
     rules = [
-        *(_rules(project, scratch, None) or [] if project else []),
-        *(_rules(fm, scratch, None) or []),
+        *(rules_of(project, scratch, None) or [] if project else []),
+        *(rules_of(fm, scratch, None) or []),
     ]
     own: dict[str, dict[str, str]] = {}
     for key, pattern, decision in rules:
@@ -327,9 +180,9 @@ def policy(
     every agent of the project, which the agent's own rules override (they come after);
     ``located``: where the fields stand in the agent's file; ``built_in``: the rules of
     the built-in agent of its name that opencode merges it into, which come first."""
-    rules = _rules(fm, report, located)
+    rules = rules_of(fm, report, located)
     scratch = FileReport(report.source)  # the project's notes are said once, by its file
-    common = _rules(project, scratch, None) if project else None
+    common = rules_of(project, scratch, None) if project else None
     if scratch.failed:
         report.error(
             1,
@@ -344,11 +197,11 @@ def policy(
         )
         rules = common + (rules or [])
     if built_in:
-        rules = (_rules({"permission": built_in}, FileReport(""), None) or []) + (rules or [])
+        rules = (rules_of({"permission": built_in}, FileReport(""), None) or []) + (rules or [])
     if rules is None:
         return None
-    if any(rule is _NO_MATCH for rule in rules):  # 2.x rules: where they all begin
-        rules = [_NO_MATCH, *(rule for rule in rules if rule is not _NO_MATCH)]
+    if any(rule is NO_MATCH for rule in rules):  # 2.x rules: where they all begin
+        rules = [NO_MATCH, *(rule for rule in rules if rule is not NO_MATCH)]
     floors = [d for k, _, d in rules if k == FLOOR]
     default = min([_narrowest(rules, "\x00unnamed-tool"), *floors])
     tools, bash = _collect(rules, report)
