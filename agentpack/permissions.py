@@ -36,7 +36,9 @@ _SERVER = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 """A server's name as Claude Code and opencode put it in its tools' names: they turn every
 other character into ``_`` (``company.jira`` -> ``mcp__company_jira__...``), so a rule
 spelled with a dot would match nothing."""
-_TOOL = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+_TOOL = _SERVER
+"""A tool's name, which they spell the same way (``get.issue`` -> ``get_issue``): a deny
+spelled with the dot held in neither (Claude Code 2.1.332, opencode 1.18.33)."""
 
 
 def server_name(name: str) -> str:

@@ -66,9 +66,16 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\ntools:\n  deny: [mcp:company.jira]\n")},
         [
             "agents/a.md:5:10: error: tools.deny[0]: 'mcp:company.jira': Claude Code and "
-            "opencode name the tools of server 'company.jira' company_jira_..., turning each "
-            "character but letters, digits, '-' and '_' into '_', so this rule would match "
-            "nothing; write mcp:company_jira"
+            "opencode spell it company_jira_..., turning each character but letters, digits, "
+            "'-' and '_' into '_', so this rule would match nothing; write mcp:company_jira"
+        ],
+    ),
+    "mcp tool name its tools do not carry": (  # Claude Code 2.1.332 offered get_issue
+        {A: agent("name: a\ndescription: d\ntools:\n  deny: [mcp:srv/get.issue]\n")},
+        [
+            "agents/a.md:5:10: error: tools.deny[0]: 'mcp:srv/get.issue': Claude Code and "
+            "opencode spell it srv_get_issue, turning each character but letters, digits, "
+            "'-' and '_' into '_', so this rule would match nothing; write mcp:srv/get_issue"
         ],
     ),
     "a skill file that may hold credentials": (

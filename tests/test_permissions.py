@@ -68,7 +68,8 @@ def test_mcp_ids_fall_back_from_tool_to_server_to_all() -> None:
         ("mcp:", False),
         ("mcp:a/b/c", False),
         ("mcp:company.jira", False),  # its tools are company_jira_*: a rule would not match
-        ("mcp:jira/search.issues", True),
+        ("mcp:jira/search_issues", True),
+        ("mcp:jira/search.issues", False),  # Claude Code and opencode name it search_issues
         ("shell", False),
     ],
 )

@@ -111,12 +111,13 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         return f"expected {words}, got {_describe(value)}{tip}", path, False
     if _is_tool_slot(path) and kind in ("anyOf", "pattern", "enum"):
         server, slash, rest = str(value)[4:].partition("/")
-        fixed = f"mcp:{server_name(server)}{slash}{rest}"
+        fixed = f"mcp:{server_name(server)}{slash}{server_name(rest) if rest != '*' else rest}"
         if str(value).startswith("mcp:") and server[:1].isalnum() and is_tool_id(fixed):
+            named = fixed.removeprefix("mcp:").replace("/", "_") if rest else f"{fixed[4:]}_..."
             return (
-                f"{value!r}: Claude Code and opencode name the tools of server {server!r} "
-                f"{server_name(server)}_..., turning each character but letters, digits, "
-                f"'-' and '_' into '_', so this rule would match nothing; write {fixed}",
+                f"{value!r}: Claude Code and opencode spell it {named}, turning each character "
+                f"but letters, digits, '-' and '_' into '_', so this rule would match nothing; "
+                f"write {fixed}",
                 path,
                 False,
             )

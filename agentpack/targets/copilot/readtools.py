@@ -45,6 +45,11 @@ def tool_ids(names: list[str], report: FileReport) -> list[str] | None:
                 f"tools: {name} (a server name with characters other tools change in its "
                 "tools' names, which a pack cannot name: left out)"
             )
+        elif mcp and not _valid(f"mcp:{mcp.group(1)}/{mcp.group(2)}"):
+            report.approximated.append(
+                f"tools: {name} (a tool name with characters other tools change in its name, "
+                "which a pack cannot name: left out)"
+            )
         elif mcp:
             server, tool = mcp.groups()
             granted.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
