@@ -107,7 +107,7 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
         if not (named & set(tools)) and policy.default <= floor:
             continue  # the catch-all already says it
         if key == "bash":
-            rules[key] = _bash(policy)
+            rules[key] = _bash(policy, out)
             continue
         decision = min(policy.tool(t) for t in tools)
         for tool in tools:
@@ -215,12 +215,45 @@ def effective(policy: Policy | None, servers: tuple[str, ...] = ()) -> dict[str,
     return out
 
 
-def _bash(policy: Policy) -> str | dict[str, str]:
+def _bash(policy: Policy, out: Permission) -> str | dict[str, str]:
     if not policy.bash:
         return str(policy.tool("bash"))
     patterns = {"*": str(policy.bash_base())}
-    patterns.update((rule.pattern, str(rule.decision)) for rule in policy.bash)
+    for rule in policy.bash:
+        moved = _moved(rule.pattern)
+        if moved is None:
+            patterns[rule.pattern] = str(rule.decision)
+            continue
+        why = (
+            "opencode puts the home folder in place of ~ or $HOME at a pattern's start"
+            if moved
+            else "opencode puts a pattern of digits only before every other of its map"
+        )
+        if rule.decision is Decision.ALLOW:  # without it the commands get less
+            if policy.bash_base() < Decision.ALLOW:
+                said = f"{why}, so it is left out"
+                out.narrowed.append(
+                    (f"bash:{rule.pattern}", rule.decision, policy.bash_base(), said)
+                )
+            continue
+        broad = f"*{moved}" if moved else f"{rule.pattern}*"  # matches more: denies more
+        written = Decision.parse(patterns.get(broad, "allow"))
+        patterns[broad] = str(min(Decision.DENY, written))
+        said = f"{why}, so it is written {broad}: deny, which denies more commands"
+        out.narrowed.append((f"bash:{rule.pattern}", rule.decision, Decision.DENY, said))
     return patterns
+
+
+def _moved(pattern: str) -> str | None:
+    """What a pattern opencode would read otherwise keeps, as written (None: it reads it as
+    written): after ``~`` or ``$HOME``, which it replaces with the home folder; "" for a
+    key of digits only, which JavaScript puts before every other key of the map."""
+    for start in ("~/", "$HOME"):
+        if pattern.startswith(start):
+            return pattern[1:] if start == "~/" else pattern[len(start) :]
+    if pattern == "~":
+        return "~"
+    return "" if pattern.isdigit() and pattern == str(int(pattern)) else None
 
 
 def evaluate(rules: Rules | None, tool_id: str, command: str | None = None) -> Decision | None:

@@ -100,3 +100,37 @@ def test_an_opencode_colour_opencode_refuses_is_an_error(tmp_path: Path) -> None
         )
     found = [f for f in api.validate(pack).findings if f.is_error]
     assert [(f.path, f.field) for f in found] == [("agents/bad.md", "opencode.color")]
+
+
+def _as_opencode(pattern: str, home: str = "/home/u") -> str:
+    """A bash pattern as opencode 1.18.33 reads it (its config loader's ``LA``)."""
+    for start, cut in (("~/", 1), ("$HOME", 5)):
+        if pattern.startswith(start):
+            return home + pattern[cut:]
+    return home if pattern == "~" else pattern
+
+
+def test_bash_patterns_opencode_reads_otherwise_deny_more_never_less() -> None:
+    """opencode puts the home folder in place of ``~``/``$HOME`` at a pattern's start, and
+    JavaScript puts a key of digits only first in its map: ``~/bin/deploy *: deny`` and
+    ``7: deny`` stopped nothing (``~/bin/deploy prod`` and ``7`` ran). Each is written as a
+    pattern that matches more, denying; an allow of the kind is left out."""
+    from agentpack.permissions import Policy, wildcard_match
+    from agentpack.targets.opencode.permissions import rules_v1
+
+    bash = {"*": "allow", "~/bin/deploy *": "deny", "$HOME/x": "ask", "7": "deny"}
+    policy = Policy.build(Decision.DENY, ["read"], bash=bash)
+    done = rules_v1(policy, ())
+    assert done.rules is not None
+    written = done.rules["bash"]
+    assert isinstance(written, dict)
+    in_js_order = sorted(written, key=lambda k: (not k.isdigit(), 0))  # digit keys first
+    read = {_as_opencode(p): written[p] for p in in_js_order}
+
+    def decided(command: str) -> str:
+        return [a for p, a in read.items() if wildcard_match(command, p)][-1]
+
+    for command in ("~/bin/deploy prod", "$HOME/x", "7"):
+        assert decided(command) == "deny", (command, read)
+    assert decided("git status") == "allow"
+    assert {n[0] for n in done.narrowed} == {"bash:~/bin/deploy *", "bash:$HOME/x", "bash:7"}
