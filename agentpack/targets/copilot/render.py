@@ -88,7 +88,7 @@ def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         "argument-hint": command.argument_hint,
         "agent": _prompt_agent(command, env, report),
         "model": _model(command, command.model, env, report),
-        "tools": command.extras.get(NAME, {}).get("tools"),
+        "tools": _prompt_tools(command, env, report),
     }
     if command.allowed_tools:
         report.add(
@@ -104,6 +104,27 @@ def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     return OutFile.text(
         f"{PROMPTS}/{command.name}.prompt.md", emit.frontmatter(fields, body), command.source
     )
+
+
+def _prompt_tools(command: Command, env: ItemEnv, report: Report) -> Any:
+    """The prompt's ``tools``, which VS Code gives the prompt's agent in place of its own:
+    no more than that agent's (a tool it does not have is left out, said)."""
+    tools = command.extras.get(NAME, {}).get("tools")
+    own = None if env.agent is None or left_out(env.agent) else agent_tools(env.agent.policy)
+    if own is None or own.tools is None or not isinstance(tools, list):
+        return tools
+    mine = {str(t).lower() for t in own.tools}
+    extra = [t for t in tools if str(t).lower() not in mine]
+    if extra:
+        report.add(
+            NAME,
+            command,
+            "copilot.tools",
+            Change.NARROWED,
+            f"{', '.join(map(str, extra))}: VS Code runs the prompt's agent with the prompt's "
+            f"tools in place of its own, and {command.agent!r} does not have these; left out",
+        )
+    return [t for t in tools if str(t).lower() in mine]
 
 
 def _prompt_agent(command: Command, env: ItemEnv, report: Report) -> str | None:

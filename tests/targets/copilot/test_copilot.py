@@ -128,6 +128,30 @@ def test_a_command_is_a_prompt_file_and_a_cli_command(make_pack: MakePack) -> No
     assert _head(dist / "commands" / "fix.md")["argument-hint"] == "<file>"
 
 
+def test_a_prompts_tools_are_no_more_than_its_agents(make_pack: MakePack) -> None:
+    """VS Code gives a prompt's agent the prompt's ``tools`` in place of its own: ``/fix``
+    with ``agent: reader`` and ``tools: [execute, edit, web]`` ran the reader, held to
+    read and search, with the shell, edits and the web."""
+    reader = (
+        "---\nname: reader\ndescription: Reads.\ntools:\n  allow: [read, grep, glob, skill]\n"
+        "---\nRead.\n"
+    )
+    fix = (
+        "---\ndescription: Fix it\nagent: reader\ncopilot:\n  tools: [execute, Read, edit, web]\n"
+        "---\nFix.\n"
+    )
+    root = make_pack({"agents/reader.md": reader, "commands/fix.md": fix})
+    result = api.export(root, ["copilot"])
+    dist = root / "dist" / "copilot"
+    assert _head(dist / "agents" / "reader.agent.md")["tools"] == ["read", "search"]
+    assert _head(dist / "prompts" / "fix.prompt.md")["tools"] == ["Read"]
+    (note,) = [f for f in result.findings if f.field == "copilot.tools" and "narrowed" in f.message]
+    assert (
+        "execute, edit, web: VS Code runs the prompt's agent with the prompt's tools"
+        in note.message
+    )
+
+
 def test_the_plugin_and_its_marketplace(make_pack: MakePack) -> None:
     root = make_pack({"agents/a.md": _agent()})
     api.export(root, ["copilot"])
