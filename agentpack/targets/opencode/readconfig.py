@@ -111,10 +111,11 @@ def _load(path: Path, report: FileReport | None = None) -> Any:
 
 def shared(config: Any) -> dict[str, Any]:
     """What of a config's settings opencode applies to every agent: its ``permission`` and
-    its (deprecated) ``tools`` map, and 2.x's ``permissions``."""
+    its (deprecated) ``tools`` map, and 2.x's ``permissions``; and its ``mcp`` servers, whose
+    tools a rule of another server's name may match (``github_*``: ``github_enterprise``'s)."""
     if not isinstance(config, dict):
         return {}
-    keys = ("permission", "permissions", "tools")
+    keys = ("permission", "permissions", "tools", "mcp")
     return {k: config[k] for k in keys if config.get(k) is not None}
 
 

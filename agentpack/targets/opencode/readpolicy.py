@@ -205,6 +205,7 @@ def policy(
     floors = [d for k, _, d in rules if k == FLOOR]
     default = min([_narrowest(rules, "\x00unnamed-tool"), *floors])
     tools, bash = _collect(rules, report)
+    _prefixed(tools, (project or {}).get("mcp"))
     _check_order(rules, report)
     if set(bash) == {"*"}:
         tools["bash"] = bash.pop("*")
@@ -228,6 +229,19 @@ def policy(
         lists[Decision.DENY],
         bash,
     )
+
+
+def _prefixed(tools: dict[str, Decision], servers: Any) -> None:
+    """opencode names a tool ``<server>_<tool>``: a ``github_*`` deny also denies the tools
+    of the config's server ``github_enterprise``, which the pack names apart."""
+    for tool, decision in list(tools.items()):
+        server = tool[4:] if tool.startswith("mcp:") and "/" not in tool else ""
+        if not server or server == "*" or decision is Decision.ALLOW:
+            continue
+        for other in servers if isinstance(servers, dict) else ():
+            if str(other) != server and str(other).startswith(f"{server}_"):
+                key = f"mcp:{other}"
+                tools[key] = min(decision, tools.get(key, decision))
 
 
 def _check_order(rules: list[tuple[str, str, Decision]], report: FileReport) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from agentpack import api
 from agentpack.permissions import Decision
+from tests.helpers import imported
 
 
 def test_the_projects_permission_is_folded_into_each_agent(tmp_path: Path) -> None:
@@ -285,3 +286,26 @@ def test_a_later_rule_for_every_tool_overrides_opencodes_own_ones(tmp_path: Path
     assert own_rules(alone, None) == {"external_directory": "deny"}
     paths = {"permission": {"external_directory": {"*": "deny", "/tmp/*": "allow"}}}
     assert own_rules(paths, None) == {"external_directory": {"*": "deny", "/tmp/*": "allow"}}
+
+
+def test_a_server_rule_denies_the_tools_of_every_server_it_matches(tmp_path: Path) -> None:
+    """opencode names a tool ``<server>_<tool>``, so ``github_*: deny`` also denies the
+    config's ``github_enterprise``, which import names ``github-enterprise``: the agent was
+    denied ``mcp:github`` only, and its opencode export then offered the other's tools."""
+
+    config = {
+        "mcp": {
+            "github": {"type": "local", "command": ["gh-mcp"]},
+            "github_enterprise": {"type": "local", "command": ["ghe-mcp"]},
+            "githubby": {"type": "local", "command": ["other-mcp"]},
+        },
+        "agent": {"nogh": {"description": "d", "prompt": "p", "permission": {"github_*": "deny"}}},
+    }
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "opencode.json").write_text(json.dumps(config))
+    _, pack = imported(tmp_path / "src" / "opencode.json", tmp_path / "pack")
+    agent = pack.agent("nogh")
+    assert agent is not None
+    assert agent.policy is not None
+    denied = sorted(t for t, d in agent.policy.tools.items() if d is Decision.DENY)
+    assert denied == ["mcp:github", "mcp:github-enterprise"]
