@@ -11,6 +11,7 @@ files are installed in. The plugin finds its scripts from its own path instead.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,15 @@ def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str
 
     out: dict[str, Any] = {}
     for server in servers:
+        said = _substituted(server)
+        if said:
+            why = (
+                f"left out of opencode: it holds {said}, which opencode replaces with what it "
+                "names (a variable's value, a file's text) wherever it stands in its config, "
+                "and has no way to write it as text"
+            )
+            report.notes.append(Note(server.source, NAME, server.name, "-", Change.NARROWED, why))
+            continue
         if server.url is not None:
             entry: dict[str, Any] = {"type": "remote", "url": parts.spelled(server.url, root, ref)}
             if server.headers:
@@ -122,6 +132,17 @@ def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str
         entry["enabled"] = True
         out[server.name] = entry
     return out
+
+
+_OWN = re.compile(r"\{(?:env|file):[^}]*\}")
+"""opencode's own substitutions in its config's text."""
+
+
+def _substituted(server: McpServer) -> str | None:
+    """The first of opencode's own substitutions a server's values hold as text."""
+    values = [server.url or "", server.command or "", *server.args]
+    values += [*server.env.values(), *server.headers.values()]
+    return next((m[0] for v in values if (m := _OWN.search(v))), None)
 
 
 def matched(hook: Hook) -> list[str]:
