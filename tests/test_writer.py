@@ -10,7 +10,7 @@ import pytest
 
 from agentpack import api, writer
 from agentpack.claims import Claims
-from agentpack.errors import Finding, OutputError, UnsafePath
+from agentpack.errors import Finding, OutputError, UnsafePath, UsageError
 from agentpack.writer import Wanted
 from tests.conftest import MakePack
 
@@ -313,3 +313,15 @@ def test_a_marketplace_of_the_users_in_the_pack_root_is_never_replaced(
     mine.unlink()
     api.export(root)
     assert api.export(root).findings == api.export(root, check=True).findings
+
+
+@pytest.mark.parametrize("out", ["agents", "skills/x", "mcp"])
+def test_an_output_folder_where_the_pack_reads_its_items_is_refused(
+    make_pack: MakePack, out: str
+) -> None:
+    """``--out agents`` wrote the generated agents where the pack reads its own, and the
+    next load found fifteen errors in them."""
+    root = make_pack({"agents/a.md": AGENT})
+    with pytest.raises(UsageError, match="is where the pack reads its items from"):
+        api.export(root, out=root / out)
+    assert sorted(p.name for p in (root / "agents").iterdir()) == ["a.md"]

@@ -13,7 +13,7 @@ from agentpack import cache as caching
 from agentpack.api.where import PackInput, context_for, default_out, locate, registry
 from agentpack.build import build
 from agentpack.differences import Difference, differences
-from agentpack.errors import Finding, OutputError, Severity
+from agentpack.errors import Finding, OutputError, Severity, UsageError
 from agentpack.record import FILE as RECORD
 from agentpack.record import Record
 from agentpack.targets import Registry
@@ -66,6 +66,7 @@ def export(
     that did not change (the output is the same either way)."""
     where = locate(pack)
     out_dir = Path(out) if out is not None else default_out(where)
+    _outside_items(where.root, out_dir)
     compare = check or dry_run
     path = None if compare or not cache else caching.location(where.root, out_dir, os.environ)
     store = caching.Cache.open(path)
@@ -127,3 +128,19 @@ def _kept(out_dir: Path, kept: dict[str, list[str]]) -> list[Finding]:
         )
         found.append(Finding(f"{out_dir / target}", 1, 1, Severity.WARNING, "-", message))
     return found
+
+
+_READ = ("agents", "commands", "skills", "mcp", "hooks")
+"""The pack's folders its items are read from."""
+
+
+def _outside_items(root: Path, out_dir: Path) -> None:
+    """Refuse an output folder where the pack reads its items (``--out agents``: the
+    generated files would be read back as agents)."""
+    pack, out = root.resolve(), out_dir.resolve()
+    inside = any(out == pack / f or pack / f in out.parents for f in _READ)
+    if inside:
+        raise UsageError(
+            f"--out {out_dir} is where the pack reads its items from; export into dist/ (the "
+            "default) or a folder outside the pack"
+        )
