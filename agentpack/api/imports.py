@@ -149,7 +149,9 @@ def import_(
         table = aliases.table(_load_pack(root, reg).manifest, builtin)
     env = ImportEnv(table, reg.all(), readers)
     imported = importers.import_path(source, readers, env, dialect, lenient=lenient)
-    if not imported.reports:  # every file was not read, and said so
+    found = (imported.agents, imported.commands, imported.skills, imported.servers)
+    failed = any(f.is_error for r in imported.reports for f in r.findings)
+    if not any((*found, imported.hooks, imported.plugin)) and not failed:
         why = "nothing here is an agent, command, skill, MCP server or hook a tool reads"
         empty = (Finding(str(source), 1, 1, Severity.ERROR, "-", f"{why}; nothing written"),)
         reports, skipped = tuple(imported.reports), tuple(imported.skipped)

@@ -229,3 +229,30 @@ def test_a_file_its_tool_refuses_is_a_one_line_error(
     result = api.import_(tmp_path / "src", tmp_path / "pack")
     errors = [f"{f.field}: {f.message}" for r in result.reports for f in r.findings if f.is_error]
     assert [e for e in errors if e.startswith(said)], errors
+
+
+@pytest.mark.parametrize(
+    ("rel", "text"),
+    [
+        (
+            ".claude-plugin/marketplace.json",
+            '{"name": "m", "owner": {"name": "o"}, "plugins": [{"name": "p", "source": '
+            '"https://github.com/a/b.git"}]}',
+        ),
+        ("opencode.json", '{"agent": {"rev": "a prompt"}}'),
+    ],
+)
+def test_an_import_that_reads_nothing_a_pack_holds_writes_nothing(
+    tmp_path: Path, rel: str, text: str
+) -> None:
+    """A marketplace of remote plugins only, or an opencode agent that is no object, read
+    nothing and still made an empty pack, exit 0."""
+    (tmp_path / "src" / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "src" / rel).write_text(text)
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert result.failed
+    errors = [f.message for r in result.reports for f in r.findings if f.is_error]
+    errors += [f.message for f in result.findings if f.is_error]
+    assert [e for e in errors if "nothing" in e.split(";")[0]], errors
+    assert not (tmp_path / "pack").exists()
+    assert [d for r in result.reports for d in r.dropped]  # each said why

@@ -221,6 +221,7 @@ def marketplace(path: Path, run: Importing) -> None:
     entries = market.get("plugins")
     if not isinstance(entries, (list, type(None))):
         report.error(*report.at("plugins"), "plugins", "expected a list of plugins; fix it")
+    read = 0
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         name = entry.get("name") if isinstance(entry, dict) else entry
         where = _local_source(entry.get("source") if isinstance(entry, dict) else None, root)
@@ -236,7 +237,15 @@ def marketplace(path: Path, run: Importing) -> None:
         before = run.counts()
         meta = plugin(path / where, run, entry, served)
         run.group(str(meta.get("name") or Path(where).name), meta, before)
+        read += 1
     run.rename_servers(start, served)  # a pack's servers all go to its first plugin
+    if isinstance(entries, list) and entries and not read:
+        report.error(
+            *report.at("plugins"),
+            "plugins",
+            "no plugin of this marketplace is in this repository, so there is nothing to "
+            "import; import each plugin from its own repository",
+        )
     for folder in skill_folders(path / "skills"):  # those no root plugin listed
         if run.first(folder / "SKILL.md"):
             run.skip(folder, "no plugin of the marketplace lists it, so Claude Code installs none")

@@ -98,7 +98,7 @@ def agent(
     name = _name(fm.get("name"), native.path, report)
     if project is None:
         config = readconfig.project_config(native.path.resolve())
-        project = readconfig.shared(config)
+        project = readconfig.for_agents(config)
         fm, body = readconfig.merged_entry(name, config, native, report)
         native = Native(native.path, fm, body, native.located)
     description, examples = split_examples(str(fm.get("description") or ""))

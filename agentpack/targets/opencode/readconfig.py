@@ -111,12 +111,20 @@ def _load(path: Path, report: FileReport | None = None) -> Any:
 
 def shared(config: Any) -> dict[str, Any]:
     """What of a config's settings opencode applies to every agent: its ``permission`` and
-    its (deprecated) ``tools`` map, and 2.x's ``permissions``; and its ``mcp`` servers, whose
-    tools a rule of another server's name may match (``github_*``: ``github_enterprise``'s)."""
+    its (deprecated) ``tools`` map, and 2.x's ``permissions``."""
     if not isinstance(config, dict):
         return {}
-    keys = ("permission", "permissions", "tools", "mcp")
+    keys = ("permission", "permissions", "tools")
     return {k: config[k] for k in keys if config.get(k) is not None}
+
+
+def for_agents(config: Any) -> dict[str, Any]:
+    """``shared``, and the config's ``mcp`` servers, whose tools a rule of another server's
+    name may match (``github_*`` matches ``github_enterprise``'s)."""
+    found = shared(config)
+    if isinstance(config, dict) and isinstance(config.get("mcp"), dict):
+        found["mcp"] = config["mcp"]
+    return found
 
 
 def project_config(path: Path) -> dict[str, Any]:
@@ -249,7 +257,10 @@ def config_agents(
         if table is not None and not isinstance(table, dict):
             report.dropped.append(f"{key} (not an object of agents by name)")
         for name, spec in (table if isinstance(table, dict) else {}).items():
-            if not isinstance(spec, dict) or name in in_files:  # merged into the file's
+            if not isinstance(spec, dict):
+                report.dropped.append(f"{key}.{name} (not an object of an agent's fields)")
+                continue
+            if name in in_files:  # merged into the file's
                 continue
             if spec.get("disable") is True or spec.get("disabled") is True:
                 report.dropped.append(f"{key}.{name} (disable: true turns an agent off)")
@@ -266,7 +277,7 @@ def config_agents(
                 fm.setdefault("mode", "primary")
             body = config_text(str(spec.get(text) or ""), base, report, (key, name, text))
             native = Native(Path(f"{name}.md"), fm, body.rstrip("\n") + "\n" if body else "")
-            out.append(read_agent(native, report, env, shared(config)))
+            out.append(read_agent(native, report, env, for_agents(config)))
     return out
 
 
