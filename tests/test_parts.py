@@ -326,3 +326,13 @@ def test_a_skills_metadata_or_file_holding_a_token_is_an_error(make_pack: MakePa
         ("skills/s/config/settings.conf", "-"),
         ("skills/s/keys/id.txt", "-"),
     ]
+
+
+def test_a_hook_in_a_yml_file_is_said_to_be_ignored(make_pack: MakePack) -> None:
+    """``hooks/guard.yml`` was passed over without a word, and its guard with it."""
+    root = make_pack({"hooks/guard.yml": "event: stop\nrun: hooks/g.sh\n"})
+    said = [str(f) for f in api.validate(root).findings if "guard.yml" in f.path]
+    assert said == [
+        "hooks/guard.yml:1:1: warning: -: ignored: hooks/ holds *.yaml files; rename it to "
+        "guard.yaml"
+    ]

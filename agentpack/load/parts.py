@@ -45,6 +45,13 @@ def read(fields: Fields, manifest: Manifest) -> Manifest:
 
 def _docs(fields: Fields, folder: str, kind: str) -> Iterator[Doc]:
     base = fields.files.root / folder
+    for path in sorted(base.glob("*.yml")) if base.is_dir() else []:  # a guard not read
+        fields.files.report_at(
+            f"{folder}/{path.name}",
+            (1, 1),
+            f"ignored: {folder}/ holds *.yaml files; rename it to {path.stem}.yaml",
+            warning=True,
+        )
     for path in sorted(base.glob("*.yaml")) if base.is_dir() else []:
         rel = f"{folder}/{path.name}"
         doc = fields.files.yaml(path, rel)
