@@ -33,6 +33,13 @@ BOMB = agent(
 )
 
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "a command file name no tool takes": (  # a Codex skill was named "a b"
+        {"commands/a b.md": "---\ndescription: d\n---\nx\n"},
+        [
+            "commands/a b.md:2:1: error: -: the file name 'a b' cannot name it: use lowercase "
+            "letters, digits and single hyphens, at most 64 (e.g. 'a-b'); rename the file"
+        ],
+    ),
     "a token in a target block": (
         {A: agent("name: a\ndescription: d\nclaude:\n  env: {GH_TOKEN: " + TOKEN + "}\n")},
         [

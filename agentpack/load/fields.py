@@ -4,6 +4,7 @@ target blocks and the permission policy, each placed at the field it is about.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -65,6 +66,10 @@ class Registered(Protocol):
     def all(self) -> Sequence[TargetFacts]: ...
 
 
+_NAME = re.compile(r"(?=[^/]{1,64}(/|$))[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*")
+"""An item's name, as the schemas have it (an agent's with its folders)."""
+
+
 @dataclass(slots=True)
 class Fields:
     """Field checks for one pack: the files being read and the targets it may name."""
@@ -85,6 +90,15 @@ class Fields:
                 "files named so cannot be created there, choose another name",
             )
         name = doc.data.get("name")
+        if name is None and not _NAME.fullmatch(expected):  # the file's name is the item's
+            plain = unicodedata.normalize("NFKD", expected.lower())  # Ünï: uni
+            suggested = "-".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+            self.report(
+                doc,
+                (),
+                f"the {what} {expected!r} cannot name it: use lowercase letters, digits and "
+                f"single hyphens, at most 64 (e.g. {suggested or 'my-item'!r}); rename the file",
+            )
         if name is not None and name != expected:
             self.report(
                 doc,
