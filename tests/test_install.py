@@ -303,3 +303,22 @@ def test_a_damaged_install_record_is_one_line(pack: Path, home: Path, record: st
     (home / ".agentpack" / "test-pack.json").write_text(record)
     with pytest.raises(OutputError, match=r"the install manifest is unreadable .*move it away"):
         api.uninstall("claude", pack, dest=home)
+
+
+def test_uninstall_needs_only_the_packs_name(
+    pack: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Uninstall loaded and validated the whole pack, of which it needs the name: with one
+    agent half written, or the pack's folder gone, nothing could be uninstalled."""
+    before = snapshot(home)
+    api.install("claude", pack, dest=home)
+    api.install("opencode", pack, dest=home / "oc")
+    (pack / "agents" / "a.md").write_text("---\nname: a\n")  # half written
+    assert api.uninstall("claude", pack, dest=home).skipped == []
+    assert {k: v for k, v in snapshot(home).items() if not k.startswith("oc")} == before
+    shutil.rmtree(pack)
+    args = ["uninstall", "--tool", "opencode", "--dest", str(home / "oc")]
+    assert main([*args, "--pack", str(pack)]) == 2
+    assert "or --name with the pack's name" in capsys.readouterr().err
+    assert main([*args, "--name", "test-pack"]) == 0
+    assert not (home / "oc").exists()

@@ -15,11 +15,14 @@ from pathlib import Path
 
 from agentpack import install as installer
 from agentpack.api.pack import load_pack
-from agentpack.api.where import PackInput, registry
+from agentpack.api.where import PackInput, locate, registry
 from agentpack.errors import UsageError
+from agentpack.load.fields import MANIFEST
 from agentpack.model import Manifest
+from agentpack.source import SourceError
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, InstallRoot, Report, Setup, Target, render
+from agentpack.yamldoc import parse_yaml
 
 
 def _project_root() -> Path:
@@ -125,13 +128,30 @@ def uninstall(
     force: bool = False,
     dry_run: bool = False,
     targets: Registry | None = None,
+    name: str | None = None,
 ) -> installer.Outcome:
-    """Remove exactly the files an install recorded and nobody changed since."""
+    """Remove exactly the files an install recorded and nobody changed since; ``name``:
+    the pack's, when its folder is gone or does not load (only its name is needed)."""
     reg = targets or registry()
-    loaded = load_pack(pack, targets=reg)
+    name = name or _name(pack, reg)
     where = roots(tool, scope, dest, targets=reg)
     outcomes = [
-        installer.uninstall(root.folder, loaded.manifest.name, force=force, dry_run=dry_run)
-        for root in where
+        installer.uninstall(root.folder, name, force=force, dry_run=dry_run) for root in where
     ]
     return installer.merged(_common(where), outcomes)
+
+
+def _name(pack: PackInput, reg: Registry) -> str:
+    """The pack's name, read from its manifest alone: a pack with an item half written
+    can still be uninstalled."""
+    try:
+        where = locate(pack)
+    except UsageError as exc:
+        raise UsageError(f"{exc}, or --name with the pack's name") from None
+    try:
+        found = parse_yaml((where.root / MANIFEST).read_text(encoding="utf-8")).data
+    except (OSError, UnicodeDecodeError, SourceError):
+        found = None
+    if isinstance(found, dict) and isinstance(found.get("name"), str) and found["name"]:
+        return str(found["name"])
+    return load_pack(where, targets=reg).manifest.name  # says what is wrong with it

@@ -80,6 +80,11 @@ def install(
 @FORCE
 @DRY
 @FORMAT
+@click.option(
+    "--name",
+    default=None,
+    help="The pack's name, when its folder is gone or does not load (instead of --pack).",
+)
 def uninstall(
     tool: str,
     pack: Path | None,
@@ -88,9 +93,15 @@ def uninstall(
     force: bool,
     dry_run: bool,
     fmt: str,
+    name: str | None,
 ) -> int:
     """Remove the files an install wrote, except those changed since."""
     from agentpack import api
+    from agentpack.errors import UsageError
 
-    outcome = api.uninstall(tool, located(pack), scope, dest, force=force, dry_run=dry_run)
+    try:
+        where = None if name else located(pack)
+    except UsageError as exc:  # the pack's folder is gone: its name is enough
+        raise UsageError(f"{exc}, or --name with the pack's name") from None
+    outcome = api.uninstall(tool, where, scope, dest, force=force, dry_run=dry_run, name=name)
     return _outcome(outcome, fmt, "would remove" if dry_run else "removed")
