@@ -322,3 +322,28 @@ def test_uninstall_needs_only_the_packs_name(
     assert "or --name with the pack's name" in capsys.readouterr().err
     assert main([*args, "--name", "test-pack"]) == 0
     assert not (home / "oc").exists()
+
+
+def test_an_opencode_project_server_of_the_same_name_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """opencode reads a project's ``opencode.json``, then ``.opencode/opencode.json``, the
+    later over the earlier: the pack's server went into the second and replaced the user's
+    server of its name in the first without a word."""
+    pack = tmp_path / "pack"
+    (pack / "mcp").mkdir(parents=True)
+    (pack / "agentpack.yaml").write_text(SERVER_PACK.format(name="p").replace("claude", "opencode"))
+    (pack / "mcp" / "notes.yaml").write_text("command: npx\nargs: [pack-notes]\n")
+    (pack / "mcp" / "other.yaml").write_text("command: npx\nargs: [other]\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "opencode.json").write_text(
+        '{"mcp": {"notes": {"type": "local", "command": ["mine"]}}}'
+    )
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.chdir(repo)
+    outcome = api.install("opencode", pack, scope="project")
+    written = (repo / ".opencode" / "opencode.json").read_text()
+    assert "other" in written
+    assert "pack-notes" not in written
+    assert any(a.verb == "note" and "mcp.notes left out" in a.reason for a in outcome.actions)

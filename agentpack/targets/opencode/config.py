@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from agentpack import emit
+from agentpack import emit, jsontext
 from agentpack.model import Hook, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
@@ -91,10 +91,34 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     file = jsonc if jsonc.exists() else folder / "opencode.json"
     report = Report()
     mcp = _mcp(servers, report, str(folder))
+    theirs = _project_servers(folder) & set(mcp)
+    notes = [
+        f"mcp.{name} left out: the project's own opencode.json has a server of that name, "
+        "which this one would replace; rename one of them"
+        for name in sorted(theirs)
+    ]
     out = [OutFile.text(PLUGIN, plugin(manifest, hooks, report))] if hooks else []
     out += parts.files(manifest, servers, hooks)
-    entries = tuple(parts.member_entries(file, ("mcp",), mcp))
-    return Setup(entries, tuple(out), report.lines())
+    mine = {k: v for k, v in mcp.items() if k not in theirs}
+    entries = tuple(parts.member_entries(file, ("mcp",), mine))
+    return Setup(entries, tuple(out), (*report.lines(), *notes))
+
+
+def _project_servers(folder: Path) -> set[str]:
+    """The servers of the project's own ``opencode.json(c)`` beside ``.opencode/``, which
+    opencode reads first and the folder's config overrides name by name."""
+    if folder.name != ".opencode":
+        return set()
+    found: set[str] = set()
+    for name in ("opencode.json", "opencode.jsonc"):
+        try:
+            text = (folder.parent / name).read_text(encoding="utf-8-sig")
+            config = jsontext.value(text, jsontext.parse(text))
+        except (OSError, ValueError):
+            continue
+        mcp = config.get("mcp") if isinstance(config, dict) else None
+        found |= set(mcp) if isinstance(mcp, dict) else set()
+    return found
 
 
 def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str, Any]:
