@@ -336,3 +336,21 @@ def test_a_hook_in_a_yml_file_is_said_to_be_ignored(make_pack: MakePack) -> None
         "hooks/guard.yml:1:1: warning: -: ignored: hooks/ holds *.yaml files; rename it to "
         "guard.yaml"
     ]
+
+
+@pytest.mark.parametrize(
+    ("rel", "needs"),
+    [
+        ("mcp/e.yaml", "command (a stdio server) or url (a remote one)"),
+        ("hooks/h.yaml", "event and run"),
+    ],
+)
+def test_an_empty_server_or_hook_file_says_what_it_needs(
+    make_pack: MakePack, rel: str, needs: str
+) -> None:
+    """Each was told to add a name and a description, fields neither has."""
+    root = make_pack({rel: ""})
+    kind = "server" if rel.startswith("mcp") else "hook"
+    assert [str(f) for f in api.validate(root).findings if f.is_error] == [
+        f"{rel}:1:1: error: -: the {kind} has no fields; add {needs}"
+    ]

@@ -156,15 +156,16 @@ class Files:
     def checked(self, doc: Doc, kind: str) -> bool:
         data = doc.loc.data
         if data is None or data == {}:
-            needs = "a description" if kind == "command" else "name and description"
+            needs = _NEEDS.get(kind, "name and description")
             self.report_at(doc.rel, doc.loc.origin, f"the {kind} has no fields; add {needs}")
             return False
         if not isinstance(data, dict):
             shape = "a list" if isinstance(data, list) else "a single value"
+            what = "the frontmatter" if doc.rel.endswith(".md") else "the file"
             self.report_at(
                 doc.rel,
                 doc.loc.origin,
-                f"the frontmatter is {shape}; it must be a mapping of fields such as 'name: ...'",
+                f"{what} is {shape}; it must be a mapping of fields such as 'name: ...'",
             )
             return False
         problems = self.schemas.check(kind, doc.loc, doc.rel)
@@ -232,3 +233,12 @@ def note_position(loc: Located, field_: str) -> tuple[int, int]:
         if rest == "bash" and "bash" in tools:
             path = ("tools", "bash")
     return loc.pos(path, key=True)
+
+
+_NEEDS = {
+    "command": "a description",
+    "server": "command (a stdio server) or url (a remote one)",
+    "hook": "event and run",
+    "manifest": "name, version and description",
+}
+"""What each kind of file needs at least, for the error of one with no fields."""
