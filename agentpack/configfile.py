@@ -176,7 +176,8 @@ def _apply_one(
     if depth < len(entry.keys):
         data = _nest(entry.keys[depth + 1 :], [entry.value] if entry.append else entry.value)
         if not isinstance(current, dict):
-            return ("skip", f"{'.'.join(entry.keys[:depth])} is not an object here"), old
+            where = ".".join(entry.keys[:depth]) or "the file's top level"
+            return ("skip", f"{where} is not an object here; fix the file or add it by hand"), old
         blank = document.blank()
         trail = document.before if blank else document.text[len(document.text.rstrip()) :]
         tail = document.add(entry.keys, depth, data)

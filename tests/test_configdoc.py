@@ -105,3 +105,14 @@ def test_a_file_that_does_not_parse_says_where_once(
     with pytest.raises(OutputError) as caught:
         Document(path)
     assert str(caught.value) == f"{tmp_path}/{said}; fix the file, then install again"
+
+
+def test_a_file_whose_top_level_is_no_object_says_so(tmp_path: Path) -> None:
+    """The reason read "( is not an object here)"."""
+    path = tmp_path / "mcp.json"
+    path.write_text("[1, 2]\n")
+    actions, _ = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
+    assert actions[0][1:] == (
+        "skip",
+        "the file's top level is not an object here; fix the file or add it by hand",
+    )
