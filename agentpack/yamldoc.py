@@ -363,10 +363,25 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{problem} ({exc.context})"
-        line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        raise SourceError(line, col, "-", f"invalid YAML: {problem}{hint(problem)}") from exc
+        line, col = _line_col(text, mark.index) if mark else (1, 1)
+        raise SourceError(
+            line + line_offset, col, "-", f"invalid YAML: {problem}{hint(problem)}"
+        ) from exc
+    except yaml.reader.ReaderError as exc:  # a control character, placed by its offset
+        line, col = _line_col(text, exc.position)
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        message = f"{char}, a control character, is not allowed in YAML; remove it"
+        raise SourceError(line + line_offset, col, "-", message) from exc
     except yaml.YAMLError as exc:
         raise SourceError(1 + line_offset, 1, "-", f"invalid YAML: {exc}") from exc
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """Line and column of a character, counting lines as editors do (PyYAML also breaks
+    them at U+2028 and U+0085, which would put every later line one further down)."""
+    index = max(0, min(index, len(text)))
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
 
 
 def _parse(text: str, line_offset: int, *, pure: bool) -> Located:

@@ -33,6 +33,21 @@ BOMB = agent(
 )
 
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "a control character in the frontmatter": (  # was at 2:1, with PyYAML's offset
+        {A: agent("name: a\ndescription: d\ntools:\n  allow: [re\x01ad]\n")},
+        [
+            "agents/a.md:5:13: error: -: U+0001, a control character, is not allowed in YAML; "
+            "remove it"
+        ],
+    ),
+    "a line separator does not move the lines after it": (
+        {A: agent('name: a\ndescription: "Re\u2028views"\nmode: [open\n')},
+        [
+            "agents/a.md:5:1: error: -: invalid YAML: did not find expected ',' or ']' (while "
+            "parsing a flow sequence); close the [list] on the line it opens on, or put the "
+            "value in quotes"
+        ],
+    ),
     "a command file name no tool takes": (  # a Codex skill was named "a b"
         {"commands/a b.md": "---\ndescription: d\n---\nx\n"},
         [
