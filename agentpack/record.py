@@ -37,13 +37,13 @@ class Record:
 
     @staticmethod
     def read(out_dir: Path) -> Record | None:
-        """The record an output folder holds; None when there is none (or it is damaged,
-        which an export then replaces)."""
+        """The record an output folder holds; None when there is none, or it is damaged or
+        another program's (``damaged`` tells those two apart)."""
         try:
             data = json.loads((out_dir / FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or data.get("generator") != "agentpack":
             return None
         pack, files, packs = data.get("pack"), data.get("files"), data.get("pack_files")
         return Record(
@@ -55,6 +55,17 @@ class Record:
                 if isinstance(entries, dict)
             },
         )
+
+    @staticmethod
+    def damaged(out_dir: Path) -> bool | None:
+        """Whether the folder's ``manifest.json``, which ``read`` could not take, is one of
+        agentpack's records all the same (a merge left conflict markers in it); None when
+        there is no such file, False when it is another program's (a web app's)."""
+        try:
+            text = (out_dir / FILE).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return '"generator": "agentpack"' in text
 
     def updated(
         self,

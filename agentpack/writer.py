@@ -61,9 +61,11 @@ class Plan:
 
     owned_pack: frozenset[str] = frozenset()
     """The pack-root files (a marketplace) the last export here wrote."""
+    owns_all: bool = False
+    """Every file is an export's: the folder's record is agentpack's but cannot be read."""
 
     def owns(self, target: str, rel: str) -> bool:
-        return f"{target}/{rel}" in self.owned
+        return self.owns_all or f"{target}/{rel}" in self.owned
 
 
 def scan(base: Path) -> dict[str, Stat]:
@@ -140,7 +142,7 @@ def _stage_rest(plan: Plan, staging: Path) -> list[tuple[Path, Path, str]]:
             if not (plan.pack_root / rel).is_file() or (plan.pack_root / rel).read_bytes() != data
         }
         for rel in changed:
-            if (plan.pack_root / rel).exists() and rel not in plan.owned_pack:
+            if (plan.pack_root / rel).exists() and not (plan.owns_all or rel in plan.owned_pack):
                 raise OutputError(
                     f"{plan.pack_root / rel} exists and agentpack did not write it "
                     f"({plan.out_dir / RECORD} does not list it); move it away to let the "

@@ -292,10 +292,24 @@ def test_a_manifest_json_of_another_program_is_never_replaced(make_pack: MakePac
     """A web app's ``dist/manifest.json`` was overwritten by the record of the export."""
     root = make_pack({"agents/a.md": AGENT})
     (root / "dist").mkdir()
-    (root / "dist" / "manifest.json").write_text('["a web app manifest"]\n')
+    web = b'{"name": "My App", "short_name": "app", "files": {}, "start_url": "/"}\n'
+    (root / "dist" / "manifest.json").write_bytes(web)
     with pytest.raises(OutputError, match=r"dist/manifest.json is not the record agentpack"):
         api.export(root)
-    assert _tree(root / "dist") == {"manifest.json": b'["a web app manifest"]\n'}
+    assert _tree(root / "dist") == {"manifest.json": web}
+
+
+def test_a_record_a_merge_left_conflict_markers_in_is_replaced(make_pack: MakePack) -> None:
+    """A committed ``dist/manifest.json`` with conflict markers is agentpack's all the same:
+    the export writes the folder anew, as before, rather than take every generated file
+    for one of the user's."""
+    root = make_pack({"agents/a.md": AGENT})
+    api.export(root)
+    record = root / "dist" / "manifest.json"
+    record.write_text("<<<<<<< HEAD\n" + record.read_text() + "=======\n>>>>>>> other\n")
+    (root / "dist" / "claude" / "agents" / "a.md").write_text("the other branch's\n")
+    api.export(root)
+    assert not api.export(root, check=True).stale
 
 
 def test_a_marketplace_of_the_users_in_the_pack_root_is_never_replaced(

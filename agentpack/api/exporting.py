@@ -71,7 +71,8 @@ def export(
     path = None if compare or not cache else caching.location(where.root, out_dir, os.environ)
     store = caching.Cache.open(path)
     previous = Record.read(out_dir)
-    if previous is None and (out_dir / RECORD).exists():  # a web app's dist/manifest.json
+    damaged = Record.damaged(out_dir) if previous is None else None
+    if damaged is False:  # a web app's dist/manifest.json
         raise OutputError(
             f"{out_dir / RECORD} is not the record agentpack keeps there; move it away, or "
             "export into another folder (--out)"
@@ -94,6 +95,7 @@ def export(
         built.disk,
         previous.files if previous is not None else {},
         frozenset(p for files in (previous.pack_files if previous else {}).values() for p in files),
+        owns_all=bool(damaged),  # its own record, unreadable: the folder is agentpack's
     )
     if compare:
         kept = {t: unowned(plan, t, scan(out_dir / t)) for t in plan.targets}
