@@ -66,6 +66,8 @@ class _Run:
     """Each skill read, by its SKILL.md."""
     again: list[str] = field(default_factory=list)
     """Skills read before that the plugin being read lists too."""
+    hooks: int = 0
+    """How many hooks were read before the plugin being read."""
 
     def env(self) -> ImportEnv:
         return self.environment
@@ -114,6 +116,7 @@ class _Run:
         return True
 
     def plugin_meta(self, meta: Mapping[str, Any]) -> list[str]:
+        self.hooks = len(self.out.hooks)  # where the hooks of the plugin now read begin
         if self.out.plugin is None:  # the first one read names a new pack
             self.out.plugin = dict(meta)
             return []
@@ -153,7 +156,7 @@ class _Run:
         self.out.groups.append(Group(name, dict(meta), agents, commands, skills))
         self.again.clear()
         # the plugin's items name its servers that another plugin's took the name of
-        servernames.rename(self.out, before, self.out.moving, reports=False)
+        servernames.rename(self.out, before, self.out.moving, reports=False, hooks=self.hooks)
         self.out.moving.clear()
 
     def server_as(self, name: str) -> str:

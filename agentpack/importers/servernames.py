@@ -18,11 +18,16 @@ from agentpack.permissions import Decision, Policy, renamed, renamed_tool
 
 
 def rename(
-    out: Imported, since: tuple[int, int, int], servers: Mapping[str, str], *, reports: bool = True
+    out: Imported,
+    since: tuple[int, int, int],
+    servers: Mapping[str, str],
+    *,
+    reports: bool = True,
+    hooks: int = 0,
 ) -> None:
-    """The items read since ``since`` (counts of agents, commands, skills), and every
-    hook, with their servers named as ``servers`` says; ``reports``: and the notes of
-    every report (not when the name stays another server's)."""
+    """The items read since ``since`` (counts of agents, commands, skills), and the hooks
+    from the ``hooks``-th on, with their servers named as ``servers`` says; ``reports``:
+    and the notes of every report (not when the name stays another server's)."""
     for i, agent in enumerate(out.agents[since[0] :], since[0]):
         if agent.policy is not None:
             out.agents[i] = dataclasses.replace(agent, policy=renamed(agent.policy, servers))
@@ -33,9 +38,9 @@ def rename(
         out.skills[i] = dataclasses.replace(
             skill, allowed_tools=_grants(skill.allowed_tools, servers)
         )
-    out.hooks[:] = [
+    out.hooks[hooks:] = [
         dataclasses.replace(h, tools=tuple(renamed_tool(t, servers) for t in h.tools))
-        for h in out.hooks
+        for h in out.hooks[hooks:]
     ]
     if not servers or not reports:
         return

@@ -933,3 +933,32 @@ def test_two_plugins_servers_of_one_name_both_come_along(tmp_path: Path) -> None
     }
     (note,) = [a for r in result.reports for a in r.approximated if "named 'p2-gh'" in a]
     assert note.startswith("mcpServers.gh (named 'p2-gh' in the pack: a server read before")
+
+
+def test_a_guard_on_a_plugins_server_stays_on_it_when_a_later_plugin_brings_its_name(
+    tmp_path: Path,
+) -> None:
+    """The renaming of p2's ``gh`` reached every hook read so far: p1's guard on its own
+    ``gh`` then watched ``p2-gh``, and p1's server ran unguarded."""
+    market = {
+        "name": "m",
+        "owner": {"name": "o"},
+        "plugins": [{"name": p, "source": f"./{p}"} for p in ("p1", "p2")],
+    }
+    guard = {"type": "command", "command": 'bash "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"'}
+    files = {".claude-plugin/marketplace.json": json.dumps(market)}
+    for plugin, package in (("p1", "gh-mcp"), ("p2", "other-gh-mcp")):
+        files |= {
+            f"{plugin}/.claude-plugin/plugin.json": json.dumps({"name": plugin}),
+            f"{plugin}/.mcp.json": json.dumps({"mcpServers": {"gh": {"command": package}}}),
+        }
+    matcher = "mcp__plugin_p1_gh__.*"
+    files |= {
+        "p1/hooks/guard.sh": "#!/bin/sh\nexit 0\n",
+        "p1/hooks/hooks.json": json.dumps(
+            {"hooks": {"PreToolUse": [{"matcher": matcher, "hooks": [guard]}]}}
+        ),
+    }
+    _, pack = imported(_write(tmp_path / "m", files), tmp_path / "pack")
+    (hook,) = pack.manifest.hooks
+    assert hook.tools == ("mcp:gh",)
