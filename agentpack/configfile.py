@@ -63,15 +63,16 @@ class Record:
 
     @staticmethod
     def load(data: dict[str, Any], base: Path) -> Record:
-        """A record as the manifest in ``base`` keeps it: its file and folders by paths
-        from there (older manifests: absolute ones, which stay so)."""
+        """A record as the install manifest of the folder ``base`` keeps it: its file and
+        folders by paths from ``base`` (older manifests: absolute ones, which stay so)."""
         files = [base / data["file"], *(base / m for m in data.get("made", ()))]
         file, *made = [os.path.normpath(f) for f in files]
         return Record(**{**data, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
 
     def dump(self, base: Path) -> dict[str, Any]:
-        """The record for the manifest in ``base``: the files by paths from there, so that
-        a project moved or copied with its manifest edits its own files, not the first's."""
+        """The record for the install manifest of the folder ``base``: the files by paths
+        from it, so that a project moved or copied with its manifest edits its own files,
+        not the first's."""
         file, *made = [os.path.relpath(f, base) for f in (self.file, *self.made)]
         return {**asdict(self), "file": file, "keys": list(self.keys), "made": made}
 
@@ -195,8 +196,8 @@ def _apply_one(
         record = Record(str(entry.file), entry.keys, new, True, depth, tail, False, trail)
         return ("add", ""), record
     now = digest(current)
-    if now == new:
-        return ("same", ""), old
+    if now == new:  # ours as it is now (a value an older agentpack wrote otherwise, too)
+        return ("same", ""), None if old is None else replace(old, digest=new)
     if old is None and not force:
         return ("skip", "the file has its own entry of that name; --force replaces it"), None
     if old is not None and old.digest != now and not force:
@@ -211,27 +212,35 @@ def undo(
     records: Sequence[Record], *, force: bool, dry_run: bool
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Take out what ``records`` added, newest first; the actions, and the records of what
-    stays (nothing: a value the user changed is left in place and no longer ours)."""
+    stays ours: those of a file that could not be read or written (a value the user changed
+    is left in place and is no longer ours)."""
     actions: list[ActionTuple] = []
+    kept: list[Record] = []
     files = list(dict.fromkeys(r.file for r in records))
     for name in files:
         mine = [r for r in records if r.file == name]
         try:
             document = Document(Path(name))
-        except OutputError as exc:
+        except OutputError as exc:  # read-only, or not UTF-8: the next uninstall may
             actions += [(_where(r), "skip", str(exc)) for r in mine]
+            kept += mine
             continue
+        done = []
         for record in reversed(mine):
             try:
-                done = _undo_one(document, record, force)
+                done.append((_where(record), *_undo_one(document, record, force)))
             except Refused as exc:
-                done = ("skip", str(exc))
-            actions.append((_where(record), *done))
+                done.append((_where(record), "skip", str(exc)))
         if not dry_run and document.existed:
             made = next((r.made for r in mine if r.created), ())
             blank = next((r.trail for r in mine if r.blank), None)
-            document.save(any(r.created for r in mine), mine[0].trail, made, blank)
-    return actions, []
+            try:
+                document.save(any(r.created for r in mine), mine[0].trail, made, blank)
+            except OSError as exc:
+                why = f"cannot write {name} ({exc.strerror}); take the entries out by hand"
+                done, kept = [(_where(r), "skip", why) for r in mine], [*kept, *mine]
+        actions += done
+    return actions, kept
 
 
 def _where(record: Record) -> str:

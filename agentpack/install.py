@@ -276,7 +276,10 @@ def _hand_over_entries(dest: Path, state: _State) -> None:
     for found in sorted((dest / STATE_DIR).glob("*.json")):
         if found == state.path or found.is_symlink():
             continue
-        other = _State.read(dest, found.stem)
+        try:
+            other = _State.read(dest, found.stem)
+        except OutputError:  # another pack's to sort out: its own uninstall says so
+            continue
         taken = configfile.inherited(list(other.entries), state.entries)
         if taken != other.entries:
             other.entries = taken
@@ -294,7 +297,10 @@ def _hand_over(dest: Path, dirs: Iterable[str], own: Path) -> None:
         found = next((r for r in records if r != own and not r.is_symlink()), None)
         if found is None:
             continue
-        other = _State.read(found.parent.parent, found.stem)
+        try:
+            other = _State.read(found.parent.parent, found.stem)
+        except OutputError:  # damaged: the folder stays, as that install's files do
+            continue
         other.dirs.append(os.path.relpath(folder, found.parent.parent).replace(os.sep, "/"))
         other.save(found.parent.parent)
 

@@ -116,3 +116,36 @@ def test_a_file_whose_top_level_is_no_object_says_so(tmp_path: Path) -> None:
         "skip",
         "the file's top level is not an object here; fix the file or add it by hand",
     )
+
+
+def test_an_entry_an_uninstall_could_not_take_out_stays_recorded(tmp_path: Path) -> None:
+    """Uninstall against a read-only file said to make it writable, and forgot the entry:
+    the next uninstall, with the file writable, left the server for good."""
+    path = tmp_path / "settings.json"
+    path.write_text("{}\n")
+    _, records = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
+    os.chmod(path, 0o444)
+    actions, kept = undo(records, force=False, dry_run=False)
+    assert [a[1] for a in actions] == ["skip"]
+    assert kept == records
+    os.chmod(path, 0o644)
+    actions, kept = undo(kept, force=False, dry_run=False)
+    assert ([a[1] for a in actions], kept) == (["remove"], [])
+    assert path.read_text() == "{}\n"
+
+
+def test_an_entry_as_agentpack_now_writes_it_is_ours_again(tmp_path: Path) -> None:
+    """An entry an older agentpack wrote otherwise (Codex's table with ``type``), which the
+    tool then rewrote as agentpack now writes it, stayed "changed since agentpack wrote it"
+    for every later uninstall."""
+    path = tmp_path / "config.toml"
+    old = {**SERVER, "type": "stdio"}
+    _, records = apply([Entry(path, ("mcp_servers", "s"), old)], [], force=False, dry_run=False)
+    path.write_text(path.read_text().replace('type = "stdio"\n', ""))  # the tool's rewrite
+    actions, records = apply(
+        [Entry(path, ("mcp_servers", "s"), SERVER)], records, force=False, dry_run=False
+    )
+    assert [a[1] for a in actions] == ["same"]
+    actions, _ = undo(records, force=False, dry_run=False)
+    assert [a[1] for a in actions] == ["remove"]
+    assert not path.exists()

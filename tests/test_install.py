@@ -347,3 +347,16 @@ def test_an_opencode_project_server_of_the_same_name_is_not_replaced(
     assert "other" in written
     assert "pack-notes" not in written
     assert any(a.verb == "note" and "mcp.notes left out" in a.reason for a in outcome.actions)
+
+
+def test_another_packs_damaged_record_does_not_stop_an_uninstall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for pack in packs:
+        api.install("claude", pack, scope="user")
+    (tmp_path / "h" / ".claude" / ".agentpack" / "pb.json").write_text("{damaged")
+    assert api.uninstall("claude", packs[0], scope="user").skipped == []
