@@ -368,7 +368,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> Located:
             line + line_offset, col, "-", f"invalid YAML: {problem}{hint(problem)}"
         ) from exc
     except yaml.reader.ReaderError as exc:  # a control character, placed by its offset
-        line, col = _line_col(text, exc.position)
+        at = exc.position  # libyaml's counts UTF-8 bytes, PyYAML's own characters
+        if _CParser is not None:  # the one that read it first
+            at = len(text.encode("utf-8")[:at].decode("utf-8", "ignore"))
+        line, col = _line_col(text, at)
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         message = f"{char}, a control character, is not allowed in YAML; remove it"
         raise SourceError(line + line_offset, col, "-", message) from exc

@@ -40,6 +40,13 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "remove it"
         ],
     ),
+    "a control character after letters of two bytes": (  # libyaml counts bytes
+        {A: agent("name: a\ndescription: ééé\ntools:\n  allow: [re\x01ad]\n")},
+        [
+            "agents/a.md:5:13: error: -: U+0001, a control character, is not allowed in YAML; "
+            "remove it"
+        ],
+    ),
     "a line separator does not move the lines after it": (
         {A: agent('name: a\ndescription: "Re\u2028views"\nmode: [open\n')},
         [

@@ -91,7 +91,7 @@ class Fields:
             )
         name = doc.data.get("name")
         if name is None and not _NAME.fullmatch(expected):  # the file's name is the item's
-            plain = unicodedata.normalize("NFKD", expected.lower())  # Ünï: uni
+            plain = unicodedata.normalize("NFKD", expected.lower())  # Ünï: u-ni
             suggested = "-".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
             self.report(
                 doc,

@@ -220,14 +220,14 @@ def _bash(policy: Policy, out: Permission) -> str | dict[str, str]:
         return str(policy.tool("bash"))
     patterns = {"*": str(policy.bash_base())}
     for rule in policy.bash:
-        moved = _moved(rule.pattern)
-        if moved is None:
+        broad = _broad(rule.pattern)
+        if broad is None:
             patterns[rule.pattern] = str(rule.decision)
             continue
         why = (
-            "opencode puts the home folder in place of ~ or $HOME at a pattern's start"
-            if moved
-            else "opencode puts a pattern of digits only before every other of its map"
+            "opencode puts a pattern of digits only before every other of its map"
+            if rule.pattern.isdigit()
+            else "opencode puts the home folder in place of ~ or $HOME at a pattern's start"
         )
         if rule.decision is Decision.ALLOW:  # without it the commands get less
             if policy.bash_base() < Decision.ALLOW:
@@ -236,7 +236,6 @@ def _bash(policy: Policy, out: Permission) -> str | dict[str, str]:
                     (f"bash:{rule.pattern}", rule.decision, policy.bash_base(), said)
                 )
             continue
-        broad = f"*{moved}" if moved else f"{rule.pattern}*"  # matches more: denies more
         written = Decision.parse(patterns.get(broad, "allow"))
         patterns[broad] = str(min(Decision.DENY, written))
         said = f"{why}, so it is written {broad}: deny, which denies more commands"
@@ -244,16 +243,14 @@ def _bash(policy: Policy, out: Permission) -> str | dict[str, str]:
     return patterns
 
 
-def _moved(pattern: str) -> str | None:
-    """What a pattern opencode would read otherwise keeps, as written (None: it reads it as
-    written): after ``~`` or ``$HOME``, which it replaces with the home folder; "" for a
-    key of digits only, which JavaScript puts before every other key of the map."""
-    for start in ("~/", "$HOME"):
-        if pattern.startswith(start):
-            return pattern[1:] if start == "~/" else pattern[len(start) :]
-    if pattern == "~":
-        return "~"
-    return "" if pattern.isdigit() and pattern == str(int(pattern)) else None
+def _broad(pattern: str) -> str | None:
+    """A pattern that matches all a pattern opencode would read otherwise matches, and
+    more (None: it reads it as written): one with ``~`` or ``$HOME`` at its start, where
+    opencode puts the home folder, behind a ``*``; one of digits only, which JavaScript
+    would put before every other key of the map, with a ``*`` after it."""
+    if pattern.startswith(("~/", "$HOME")) or pattern == "~":
+        return f"*{pattern}"
+    return f"{pattern}*" if pattern.isascii() and pattern.isdigit() else None
 
 
 def evaluate(rules: Rules | None, tool_id: str, command: str | None = None) -> Decision | None:

@@ -119,21 +119,25 @@ def test_bash_patterns_opencode_reads_otherwise_deny_more_never_less() -> None:
     from agentpack.targets.opencode.permissions import rules_v1
 
     bash = {"*": "allow", "~/bin/deploy *": "deny", "$HOME/x": "ask", "7": "deny"}
+    bash |= {"$HOME": "deny", "²": "deny", "~": "ask"}  # ² is no digit JavaScript sorts
     policy = Policy.build(Decision.DENY, ["read"], bash=bash)
     done = rules_v1(policy, ())
     assert done.rules is not None
     written = done.rules["bash"]
     assert isinstance(written, dict)
-    in_js_order = sorted(written, key=lambda k: (not k.isdigit(), 0))  # digit keys first
+    in_js_order = sorted(written, key=lambda k: not (k.isascii() and k.isdigit()))  # JS: 7 first
     read = {_as_opencode(p): written[p] for p in in_js_order}
 
     def decided(command: str) -> str:
         return [a for p, a in read.items() if wildcard_match(command, p)][-1]
 
-    for command in ("~/bin/deploy prod", "$HOME/x", "7"):
+    for command in ("~/bin/deploy prod", "$HOME/x", "7", "$HOME", "²", "~"):
         assert decided(command) == "deny", (command, read)
     assert decided("git status") == "allow"
-    assert {n[0] for n in done.narrowed} == {"bash:~/bin/deploy *", "bash:$HOME/x", "bash:7"}
+    assert decided("/usr/bin/deploy prod") == "allow"  # no wider than needed
+    assert {n[0] for n in done.narrowed} == {
+        f"bash:{p}" for p in ("~/bin/deploy *", "$HOME/x", "7", "$HOME", "~")
+    }
 
 
 def test_a_server_holding_opencodes_own_substitution_is_left_out(tmp_path: Path) -> None:
