@@ -137,3 +137,11 @@ def listing(words: Iterable[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``: names in a sentence."""
     items = list(words)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def field_name(path: tuple[str | int, ...]) -> str:
+    """``("tools", "allow", 2)`` -> ``tools.allow[2]``; the empty path is ``-``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "-"

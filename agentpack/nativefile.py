@@ -5,13 +5,17 @@ file:line:col."""
 
 from __future__ import annotations
 
+import base64
+import datetime
+import math
 from pathlib import Path
+from typing import Any
 
 from agentpack import repair
 from agentpack.filereport import FileReport
 from agentpack.native import Native
 from agentpack.source import SourceError, read_text, split_frontmatter
-from agentpack.yamldoc import Located, parse_yaml, plain
+from agentpack.yamldoc import Located, parse_yaml
 
 
 def _text(path: Path, report: FileReport, lenient: bool) -> tuple[str, int] | None:
@@ -83,3 +87,20 @@ def _texts(data: dict[str, object], located: Located, report: FileReport) -> boo
             report.error(*located.pos((key,)), key, "expected text, not a list; write it as text")
             return False
     return True
+
+
+def plain(value: Any) -> Any:
+    """A value read from a tool's own file, with a scalar YAML reads as neither text, a
+    number, true/false nor null (a date, a timestamp, ``!!binary``, ``.nan``) as text, as
+    the tools that read it as JSON do: a pack's files hold no other kinds."""
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime.date):  # a datetime too
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+    return value

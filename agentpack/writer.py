@@ -110,7 +110,7 @@ def commit(plan: Plan, vouch: Vouch | None = None) -> Written:
         if (out_dir / target).is_symlink():
             raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
     for rel in plan.pack_files:
-        _no_symlinks(plan.pack_root, rel)
+        no_symlinks(plan.pack_root, rel)
     done = Written()
     with _staging(out_dir) as staging:
         # first everything that can fail: every new byte is written somewhere invisible
@@ -273,7 +273,7 @@ def _changes(
             elif st is not None:
                 stats[rel] = st
             continue
-        _no_symlinks(base, rel)
+        no_symlinks(base, rel)
         changed.append(rel)
     return changed, modes
 
@@ -360,7 +360,7 @@ def _create_all(folder: Path, outs: Iterable[OutFile]) -> list[Stat]:
     return stats
 
 
-def _no_symlinks(root: Path, rel: str) -> None:
+def no_symlinks(root: Path, rel: str) -> None:
     current = root
     for part in PurePosixPath(rel).parts[:-1]:
         current = current / part
@@ -385,39 +385,3 @@ def replace_file(path: Path, data: bytes, *, executable: bool = False) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-@dataclass(frozen=True, slots=True)
-class SourceWrite:
-    """What writing one file into the pack (an import) did or would do."""
-
-    path: str
-    status: str  # "write", "same", "skip"
-
-
-def write_sources(
-    files: Iterable[OutFile], root: Path, *, force: bool = False, dry_run: bool = False
-) -> list[SourceWrite]:
-    """Write canonical source files into a pack; an existing file is replaced only with
-    ``force`` (import never overwrites a source file by surprise)."""
-    results = []
-    for out in files:
-        check_path(out.path)
-        _no_symlinks(root, out.path)
-        path = root / out.path
-        if path.is_symlink():
-            raise UnsafePath(f"refusing to write through the symlink {path}")
-        current = path.read_bytes() if path.is_file() else None
-        if current == out.data:
-            results.append(SourceWrite(out.path, "same"))
-            continue
-        if current is not None and not force:
-            results.append(SourceWrite(out.path, "skip"))
-            continue
-        if not dry_run:
-            try:
-                replace_file(path, out.data, executable=out.executable)
-            except OSError as exc:
-                raise OutputError(f"writing {path} failed: {exc}") from exc
-        results.append(SourceWrite(out.path, "write"))
-    return results

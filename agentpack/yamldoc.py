@@ -9,9 +9,6 @@ which every message needs.
 
 from __future__ import annotations
 
-import base64
-import datetime
-import math
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +18,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from agentpack.errors import field_name
 from agentpack.source import SourceError
 from agentpack.yamlhints import hint
 
@@ -34,14 +32,6 @@ MAX_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
-
-
-def field_name(path: Path_) -> str:
-    """``("tools", "allow", 2)`` -> ``tools.allow[2]``; the empty path is ``-``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "-"
 
 
 @dataclass(slots=True)
@@ -169,7 +159,7 @@ class _Builder:
             top.obj.append(value)
         elif not top.has_key:
             if container or not isinstance(value, str):
-                shown = "a list or mapping" if container else f"the value {plain(value)!s}"
+                shown = "a list or mapping" if container else f"the value {value}"
                 raise self.fail(
                     mark, top.path, f"{shown} is used as a key; keys must be text, quote it"
                 )
@@ -404,20 +394,3 @@ def _parse(text: str, line_offset: int, *, pure: bool) -> Located:
     finally:
         close()
     return _Builder(line_offset).feed(_events(text, pure=pure))
-
-
-def plain(value: Any) -> Any:
-    """A value read from a tool's own file, with a scalar YAML reads as neither text, a
-    number, true/false nor null (a date, a timestamp, ``!!binary``, ``.nan``) as text, as
-    the tools that read it as JSON do: a pack's files hold no other kinds."""
-    if isinstance(value, dict):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, datetime.date):  # a datetime too
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, float) and not math.isfinite(value):
-        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
-    return value

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from agentpack import aliases, writer
+from agentpack import aliases, sourcefiles
 from agentpack.api.pack import validate
 from agentpack.api.where import find_pack, registry
 from agentpack.errors import Finding, Severity, UsageError
@@ -33,7 +33,7 @@ class ImportResult:
 
     root: Path
     reports: tuple[FileReport, ...]
-    files: tuple[writer.SourceWrite, ...]
+    files: tuple[sourcefiles.SourceWrite, ...]
     findings: tuple[Finding, ...]
     """Findings of validating the pack as the import leaves it (or would leave it)."""
     skipped: tuple[tuple[str, str], ...] = ()
@@ -170,7 +170,7 @@ def import_(
         for rel, f in sorted(imported.files.items())
         if have.get(rel) != f.data  # a file a skill has and a server runs: written once
     ]
-    planned = writer.write_sources(out, root, force=force, dry_run=True)
+    planned = sourcefiles.write_sources(out, root, force=force, dry_run=True)
     reports = tuple(imported.reports)
     skipped = tuple(imported.skipped)
     if any(r.failed for r in reports) or any(f.status == "skip" for f in planned):
@@ -180,7 +180,7 @@ def import_(
         return ImportResult(root, reports, tuple(planned), findings, skipped, written=False)
     if not (root / MANIFEST).is_file():
         write_schemas(root / "schemas", targets=reg)
-    files = writer.write_sources(out, root, force=force)
+    files = sourcefiles.write_sources(out, root, force=force)
     findings = validate(root, targets=reg).findings
     return ImportResult(root, reports, tuple(files), findings, skipped)
 
@@ -225,5 +225,5 @@ def _staged(root: Path, out: list[OutFile], reg: Registry) -> tuple[Finding, ...
                     shutil.copytree(
                         root / folder, stage / folder, symlinks=True, dirs_exist_ok=True
                     )
-        writer.write_sources(out, stage, force=True)
+        sourcefiles.write_sources(out, stage, force=True)
         return validate(stage, targets=reg).findings

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agentpack.errors import Finding, Severity
+from agentpack.errors import Finding, Severity, field_name
 from agentpack.schema import Schemas
 from agentpack.source import SourceError, decode, read_bytes, split_frontmatter, within
-from agentpack.yamldoc import Located, Path_, field_name, parse_yaml
+from agentpack.yamldoc import Located, Path_, parse_yaml
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters other than tab and newline: no target format holds them safely."""

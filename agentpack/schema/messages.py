@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from agentpack.errors import Finding, Severity, did_you_mean
+from agentpack.errors import Finding, Severity, did_you_mean, field_name
 from agentpack.permissions import TOOLS, is_tool_id, server_name
-from agentpack.yamldoc import Located, field_name
+from agentpack.yamldoc import Located
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
