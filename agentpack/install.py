@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -143,7 +143,10 @@ def install(
     entries: Iterable[configfile.Entry] = (),
     force: bool = False,
     dry_run: bool = False,
+    twins: Callable[[Path, str], str | None] | None = None,
 ) -> Outcome:
+    """``twins``: for a file to write, another there the tool reads as the same item
+    (``InstallRoot.twins``)."""
     if dest.is_symlink():
         dest = dest.resolve()  # the user chose this link as the destination itself
     outcome = Outcome(dest)
@@ -160,6 +163,11 @@ def install(
         _inside(dest, rel)  # a link on the way stops the install before it writes anything
     try:
         for rel in sorted(wanted):
+            twin = twins(dest, rel) if twins is not None and rel not in state.files else None
+            if twin is not None and twin not in state.files and not force:
+                why = f"{twin}, the user's own, is the same item to the tool; rename one (--force)"
+                outcome.actions.append(Action(rel, "skip", why))
+                continue
             outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))

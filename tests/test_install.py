@@ -360,3 +360,30 @@ def test_another_packs_damaged_record_does_not_stop_an_uninstall(
         api.install("claude", pack, scope="user")
     (tmp_path / "h" / ".claude" / ".agentpack" / "pb.json").write_text("{damaged")
     assert api.uninstall("claude", packs[0], scope="user").skipped == []
+
+
+@pytest.mark.parametrize(
+    ("tool", "theirs", "ours"),
+    [
+        ("claude", "agents/my-a.md", "agents/a.md"),  # Claude Code goes by name:
+        ("opencode", "agent/a.md", "agents/a.md"),  # the folder's older name
+        ("copilot", "agents/a.md", "agents/a.agent.md"),  # the CLI reads every *.md
+    ],
+)
+def test_a_users_agent_the_tool_takes_for_the_packs_is_not_shadowed(
+    pack: Path, tmp_path: Path, tool: str, theirs: str, ours: str
+) -> None:
+    """An install checked only the path it writes: a user's agent that the tool reads as
+    the same agent, at another path, was shadowed by the pack's without a word."""
+    dest = tmp_path / "dest"
+    (dest / theirs).parent.mkdir(parents=True)
+    (dest / theirs).write_text("---\nname: a\ndescription: mine\n---\nMine.\n")
+    outcome = api.install(tool, pack, dest=dest)
+    (skip,) = [a for a in outcome.actions if a.path == ours]
+    assert (skip.verb, skip.reason) == (
+        "skip",
+        f"{theirs}, the user's own, is the same item to the tool; rename one (--force)",
+    )
+    assert not (dest / ours).exists()
+    assert api.install(tool, pack, dest=dest, force=True).skipped == []
+    assert (dest / ours).is_file()

@@ -40,7 +40,7 @@ def roots(
     found = target.install_roots(scope, os.environ, Path.home(), _project_root())
     if dest is not None:
         prefixes = tuple(dict.fromkeys(p for r in found for p in r.prefixes))
-        return (InstallRoot(Path(dest), prefixes),)
+        return (InstallRoot(Path(dest), prefixes, twins=found[0].twins),)
     return found
 
 
@@ -96,6 +96,7 @@ def install(
                 entries=setup.entries if n == 0 else (),
                 force=force,
                 dry_run=dry_run,
+                twins=root.twins,
             )
         )
     outcome = installer.merged(_common(where), outcomes)

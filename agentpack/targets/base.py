@@ -157,6 +157,10 @@ class InstallRoot:
     folder: Path
     prefixes: tuple[str, ...]
     strip: str = ""
+    twins: Callable[[Path, str], str | None] | None = None
+    """For a file an install writes (its path under ``folder``), another file there that
+    the tool reads as the same item (a user's own agent of its name), or None: the
+    install leaves its file out rather than shadow the user's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ Tool names were read from Claude Code 2.1's shipped source (November 2026).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from agentpack.hostagents import HostAgent
 from agentpack.permissions import MCP_ID
@@ -145,3 +146,29 @@ OWN_ONLY = {
 }
 """Agent fields kept under ``claude:`` that hold more than a setting: what they do, and
 where, said when an agent comes in with one."""
+
+
+_NAMED = re.compile(r"^name:[ \t]*[\"']?(.*?)[\"']?[ \t]*$", re.MULTILINE)
+
+
+def twins() -> Callable[[Path, str], str | None]:
+    """Claude Code knows an agent by its ``name:``, in any file of ``agents/``: a user's
+    ``agents/my-reviewer.md`` named ``reviewer`` and the install's ``agents/reviewer.md``
+    are one agent. The folder is read once per install."""
+    found: dict[Path, dict[str, str]] = {}
+
+    def twin(folder: Path, rel: str) -> str | None:
+        if not (rel.startswith("agents/") and rel.endswith(".md")):
+            return None
+        if folder not in found:
+            found[folder] = {}
+            base = folder / "agents"
+            for path in sorted(base.rglob("*.md")) if base.is_dir() else []:
+                head = path.read_text("utf-8", "replace")[:4096] if path.is_file() else ""
+                named = _NAMED.search(head.split("\n---", 1)[0]) if head[:3] == "---" else None
+                if named:
+                    found[folder].setdefault(named[1], path.relative_to(folder).as_posix())
+        other = found[folder].get(rel.removesuffix(".md").rsplit("/", 1)[-1])
+        return other if other != rel else None
+
+    return twin

@@ -46,6 +46,7 @@ from agentpack.targets.copilot.names import (
     MODELS,
     PROMPTS,
     SKILLS,
+    twin,
 )
 from agentpack.targets.copilot.permissions import agent_tools
 from agentpack.targets.copilot.read import CopilotReader
@@ -165,9 +166,10 @@ class CopilotTarget:
         self, scope: str, env: Mapping[str, str], home: Path, project: Path
     ) -> tuple[InstallRoot, ...]:
         if scope == "project":
-            return (InstallRoot(project / ".github", (f"{AGENTS}/", f"{PROMPTS}/", f"{SKILLS}/")),)
+            kinds = (f"{AGENTS}/", f"{PROMPTS}/", f"{SKILLS}/")
+            return (InstallRoot(project / ".github", kinds, twins=twin),)
         folder = Path(env["COPILOT_HOME"]) if env.get("COPILOT_HOME") else home / ".copilot"
-        return (InstallRoot(folder, (f"{AGENTS}/", f"{SKILLS}/")),)
+        return (InstallRoot(folder, (f"{AGENTS}/", f"{SKILLS}/"), twins=twin),)
 
     def setup(
         self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path

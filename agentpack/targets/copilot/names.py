@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from agentpack.hostagents import HostAgent
 
@@ -165,3 +166,12 @@ CLAUDE_TOOL_NAMES: Mapping[str, tuple[str, ...]] = {
 }
 """The tool names a hook in Claude Code's shape is matched against in the Copilot CLI,
 which translates its own (``bash`` is ``Bash``)."""
+
+
+def twin(folder: Path, rel: str) -> str | None:
+    """The CLI reads every ``*.md`` of ``agents/``: a user's ``agents/reviewer.md`` and the
+    install's ``agents/reviewer.agent.md`` are one agent."""
+    if not (rel.startswith(f"{AGENTS}/") and rel.endswith(".agent.md")):
+        return None
+    other = rel.removesuffix(".agent.md") + ".md"
+    return other if (folder / other).is_file() else None

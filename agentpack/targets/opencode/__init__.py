@@ -28,7 +28,7 @@ from agentpack.targets.base import (
     schema_blocks,
 )
 from agentpack.targets.opencode import config, render
-from agentpack.targets.opencode.names import HOST_AGENTS, MODELS
+from agentpack.targets.opencode.names import HOST_AGENTS, MODELS, twin
 from agentpack.targets.opencode.permissions import effective
 from agentpack.targets.opencode.read import OpencodeReader
 from agentpack.targets.opencode.readrules import OPENCODE_OWN
@@ -139,7 +139,7 @@ class OpencodeTarget:
                 Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
             )
             folder = config / "opencode"
-        return (InstallRoot(folder, ("agents/", "commands/", "skills/")),)
+        return (InstallRoot(folder, ("agents/", "commands/", "skills/"), twins=twin),)
 
     def setup(
         self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path

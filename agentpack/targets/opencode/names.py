@@ -4,6 +4,7 @@ built-in agents and model ids."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from agentpack.hostagents import HostAgent
@@ -57,3 +58,14 @@ MODELS: Mapping[str, str] = {
     "fable": "anthropic/claude-fable-5",
 }
 """The Claude model aliases as opencode 1.18's bundled catalogue names them."""
+
+
+_OLDER = {"agents": "agent", "commands": "command"}
+
+
+def twin(folder: Path, rel: str) -> str | None:
+    """opencode also reads ``agent/`` and ``command/``, the folders' older names: a user's
+    ``agent/reviewer.md`` beside the install's ``agents/reviewer.md`` is one agent."""
+    top, _, rest = rel.partition("/")
+    other = f"{_OLDER[top]}/{rest}" if top in _OLDER else None
+    return other if other is not None and (folder / other).is_file() else None
