@@ -67,7 +67,8 @@ class Record:
         folders by paths from ``base`` (older manifests: absolute ones, which stay so)."""
         files = [base / data["file"], *(base / m for m in data.get("made", ()))]
         file, *made = [os.path.normpath(f) for f in files]
-        return Record(**{**data, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
+        known = {k: v for k, v in data.items() if k in Record.__dataclass_fields__}  # a newer
+        return Record(**{**known, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
 
     def dump(self, base: Path) -> dict[str, Any]:
         """The record for the install manifest of the folder ``base``: the files by paths

@@ -75,8 +75,9 @@ class _State:
                 state.dirs = [str(d) for d in data.get("dirs", [])]
                 state.entries = [configfile.Record.load(r, dest) for r in data.get("entries", [])]
             except (OSError, ValueError, AttributeError, TypeError, KeyError) as exc:
+                why = f"an entry has no {exc}" if isinstance(exc, KeyError) else str(exc)
                 raise OutputError(
-                    f"{path}: the install manifest is unreadable ({exc}); "
+                    f"{path}: the install manifest is unreadable ({why}); "
                     "move it away to start over"
                 ) from exc
         return state

@@ -387,3 +387,21 @@ def test_a_users_agent_the_tool_takes_for_the_packs_is_not_shadowed(
     assert not (dest / ours).exists()
     assert api.install(tool, pack, dest=dest, force=True).skipped == []
     assert (dest / ours).is_file()
+
+
+def test_a_record_entry_with_a_key_of_a_newer_agentpack_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = _server_pack(tmp_path / "p", "p")
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    api.install("claude", pack, scope="user")
+    record = tmp_path / "h" / ".claude" / ".agentpack" / "p.json"
+    import json
+
+    data = json.loads(record.read_text())
+    data["entries"][0]["owner"] = "a newer field"
+    record.write_text(json.dumps(data))
+    assert api.uninstall("claude", pack, scope="user").skipped == []
+    assert not (tmp_path / "h" / ".claude.json").exists()
