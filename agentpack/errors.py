@@ -37,7 +37,8 @@ class Finding(NamedTuple):
     def __str__(self) -> str:
         text = one_line(self.message)  # whatever the source said
         severity = _SEVERITY_TEXT[self.severity]
-        return f"{self.path}:{self.line}:{self.col}: {severity}: {self.field}: {text}"
+        path = one_line(self.path)  # a file name may hold a line break
+        return f"{path}:{self.line}:{self.col}: {severity}: {self.field}: {text}"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -544,3 +544,10 @@ def test_a_model_id_a_letter_away_from_a_known_one_is_a_warning(make_pack: MakeP
         ("agents/a.md", "model.opencode", "warning"),
     ]
     assert "(did you mean 'sonnet'?)" in found[0].message
+
+
+def test_a_file_name_with_a_line_break_is_said_on_one_line(make_pack: MakePack) -> None:
+    root = make_pack({"agents/bad\nname.md": agent("name: bad\ndescription: d\n")})
+    said = [str(f) for f in api.validate(root).findings if f.is_error]
+    assert said
+    assert all("\n" not in line for line in said)

@@ -52,6 +52,13 @@ MANIFEST_CASES: dict[str, tuple[str, list[str]]] = {
             "plugin's manifest, so give the address without it"
         ],
     ),
+    "manifest icon that is no png": (
+        "name: p\nversion: 1.0.0\ndescription: d\nclaude:\n  icon: assets/icon.svg\n",
+        [
+            "agentpack.yaml:5:9: error: claude.icon: 'assets/icon.svg' is not the path of a "
+            ".png file in the pack; give one"
+        ],
+    ),
 }
 
 

@@ -187,6 +187,8 @@ def _pattern_message(leaf: Any, value: Any, pattern: str) -> str:
         return f"{value!r} is not an http(s) URL"
     if "@" in pattern:
         return f"{value!r} is not an e-mail address"
+    if pattern.endswith("\\.png$"):  # a plugin's icon
+        return f"{value!r} is not the path of a .png file in the pack; give one"
     chars = _CHARACTERS.fullmatch(pattern)
     if chars:
         first = "" if chars[2] is None else f", and begin with {_said(chars[1], 'or')}"
