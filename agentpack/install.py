@@ -172,8 +172,14 @@ def install(
             outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
-        done, state.entries = configfile.apply(entries, state.entries, force=force, dry_run=dry_run)
+        wanted_entries = list(entries)
+        gone = [r for r in state.entries if not any(r.same_entry(e) for e in wanted_entries)]
+        done, state.entries = configfile.apply(
+            wanted_entries, state.entries, force=force, dry_run=dry_run
+        )
         outcome.actions += [Action(*a) for a in done]
+        if not dry_run:  # what a dropped entry made, another pack's may still fill
+            _hand_over_entries(dest, state.path, gone)
     except OSError as exc:
         raise OutputError(f"installing into {dest} failed: {_said(exc)}") from exc
     finally:
@@ -183,7 +189,13 @@ def install(
 
 
 def _save(state: _State, dest: Path) -> None:
+    """Keep the record; one left with nothing goes, and the folders it made with it, or to
+    another install's record when that one's files still fill them."""
     try:
+        if not state.files and not state.entries:
+            _remove_empty(dest, state.dirs)
+            state.dirs = [d for d in state.dirs if (dest / d).exists()]
+            _hand_over(dest, state.dirs, state.path)
         state.save(dest)
     except OSError as exc:
         raise OutputError(f"cannot record the install in {state.path}: {_said(exc)}") from exc
@@ -262,34 +274,31 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     state = _State.read(dest, pack)
     try:
         if not dry_run:
-            _hand_over_entries(dest, state)
+            _hand_over_entries(dest, state.path, state.entries)
         done, state.entries = configfile.undo(state.entries, force=force, dry_run=dry_run)
         outcome.actions += [Action(*a) for a in done]
         for rel in sorted(state.files):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         if not dry_run:
             _remove_empty(dest, state.dirs)
-            state.dirs = [d for d in state.dirs if (dest / d).exists()]
-            if not state.files and not state.entries:
-                _hand_over(dest, state.dirs, state.path)
-            state.save(dest)
+            _save(state, dest)
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
     return outcome
 
 
-def _hand_over_entries(dest: Path, state: _State) -> None:
-    """Another pack's entries in the file or object one of ours made (two packs' servers in
-    a ``~/.claude.json`` the first created): that record takes over what ours made, so the
-    last one uninstalled removes it."""
-    for found in sorted((dest / STATE_DIR).glob("*.json")):
-        if found == state.path or found.is_symlink():
+def _hand_over_entries(dest: Path, own: Path, gone: list[configfile.Record]) -> None:
+    """Another pack's entries in the file or object one of ours (``gone``, now taken out)
+    made (two packs' servers in a ``~/.claude.json`` the first created): that record takes
+    over what ours made, so the last one uninstalled removes it."""
+    for found in sorted((dest / STATE_DIR).glob("*.json")) if gone else ():
+        if found == own or found.is_symlink():
             continue
         try:
             other = _State.read(dest, found.stem)
         except OutputError:  # another pack's to sort out: its own uninstall says so
             continue
-        taken = configfile.inherited(list(other.entries), state.entries)
+        taken = configfile.inherited(list(other.entries), gone)
         if taken != other.entries:
             other.entries = taken
             other.save(dest)

@@ -109,6 +109,10 @@ def commit(plan: Plan, vouch: Vouch | None = None) -> Written:
     for target in plan.targets:
         if (out_dir / target).is_symlink():
             raise UnsafePath(f"refusing to replace {out_dir / target}: it is a symlink")
+        if (out_dir / target).exists() and not (out_dir / target).is_dir():
+            raise OutputError(
+                f"{out_dir / target} is a file where the {target} folder goes; move it away"
+            )
     for rel in plan.pack_files:
         no_symlinks(plan.pack_root, rel)
     done = Written()

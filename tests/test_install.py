@@ -405,3 +405,21 @@ def test_a_record_entry_with_a_key_of_a_newer_agentpack_still_loads(
     record.write_text(json.dumps(data))
     assert api.uninstall("claude", pack, scope="user").skipped == []
     assert not (tmp_path / "h" / ".claude.json").exists()
+
+
+def test_a_reinstall_that_drops_a_server_hands_what_it_made_to_another_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pack A made ``~/.claude.json``, pack B added a server; A re-installed without its
+    server gave up the file, and after both uninstalls it stayed behind."""
+    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for pack in packs:
+        api.install("claude", pack, scope="user")
+    (packs[0] / "mcp" / "pa-srv.yaml").unlink()
+    assert api.install("claude", packs[0], scope="user").skipped == []
+    for pack in reversed(packs):
+        assert api.uninstall("claude", pack, scope="user").skipped == []
+    assert list((tmp_path / "h").rglob("*")) == []

@@ -339,3 +339,17 @@ def test_an_output_folder_where_the_pack_reads_its_items_is_refused(
     with pytest.raises(UsageError, match="is where the pack reads its items from"):
         api.export(root, out=root / out)
     assert sorted(p.name for p in (root / "agents").iterdir()) == ["a.md"]
+
+
+def test_a_file_where_a_target_folder_goes_stops_the_export_before_it_writes(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """``claude/`` was renamed into place, then ``opencode`` failed: half an export, and no
+    record."""
+    root = make_pack({"agents/a.md": AGENT})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "opencode").write_text("a file\n")
+    with pytest.raises(OutputError, match=r"opencode is a file where the opencode folder goes"):
+        api.export(root, ["claude", "opencode"], out)
+    assert sorted(p.name for p in out.iterdir()) == ["opencode"]
