@@ -258,6 +258,18 @@ def _server_pack(root: Path, name: str) -> Path:
     return root
 
 
+def _installed_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Two packs with a server each, installed for Claude Code at user scope into a home of
+    the test's own (whose ``~/.claude.json`` the first install creates)."""
+    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for pack in packs:
+        assert api.install("claude", pack, scope="user").skipped == []
+    return packs
+
+
 def test_a_project_copied_with_its_install_uninstalls_its_own_entries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -285,12 +297,7 @@ def test_two_packs_servers_in_a_file_the_first_made_leave_with_the_last(
     """Two packs' servers in a ``~/.claude.json`` the first install created: uninstalling
     the first left the file and its ``mcpServers`` to the second, whose uninstall then
     left ``{"mcpServers": {}}`` behind."""
-    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
-    monkeypatch.setenv("HOME", str(tmp_path / "h"))
-    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    for pack in packs:
-        assert api.install("claude", pack, scope="user").skipped == []
+    packs = _installed_two(tmp_path, monkeypatch)
     assert (tmp_path / "h" / ".claude.json").is_file()
     for pack in packs:
         assert api.uninstall("claude", pack, scope="user").skipped == []
@@ -352,12 +359,7 @@ def test_an_opencode_project_server_of_the_same_name_is_not_replaced(
 def test_another_packs_damaged_record_does_not_stop_an_uninstall(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
-    monkeypatch.setenv("HOME", str(tmp_path / "h"))
-    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    for pack in packs:
-        api.install("claude", pack, scope="user")
+    packs = _installed_two(tmp_path, monkeypatch)
     (tmp_path / "h" / ".claude" / ".agentpack" / "pb.json").write_text("{damaged")
     assert api.uninstall("claude", packs[0], scope="user").skipped == []
 
@@ -412,12 +414,7 @@ def test_a_reinstall_that_drops_a_server_hands_what_it_made_to_another_pack(
 ) -> None:
     """Pack A made ``~/.claude.json``, pack B added a server; A re-installed without its
     server gave up the file, and after both uninstalls it stayed behind."""
-    packs = [_server_pack(tmp_path / n, n) for n in ("pa", "pb")]
-    monkeypatch.setenv("HOME", str(tmp_path / "h"))
-    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    for pack in packs:
-        api.install("claude", pack, scope="user")
+    packs = _installed_two(tmp_path, monkeypatch)
     (packs[0] / "mcp" / "pa-srv.yaml").unlink()
     assert api.install("claude", packs[0], scope="user").skipped == []
     for pack in reversed(packs):
