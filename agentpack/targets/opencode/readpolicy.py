@@ -205,6 +205,7 @@ def policy(
     floors = [d for k, _, d in rules if k == FLOOR]
     default = min([_narrowest(rules, "\x00unnamed-tool"), *floors])
     tools, bash = _collect(rules, report)
+    _homes(bash, report)
     _prefixed(tools, (project or {}).get("mcp"))
     _check_order(rules, report)
     if set(bash) == {"*"}:
@@ -229,6 +230,25 @@ def policy(
         lists[Decision.DENY],
         bash,
     )
+
+
+def _homes(bash: dict[str, Decision], report: FileReport) -> None:
+    """opencode puts the home folder in place of ``~`` or ``$HOME`` at a pattern's start,
+    so ``~/bin/x *`` holds for ``/home/<user>/bin/x``, whoever the user: a deny or ask
+    holds for every ``*/bin/x *`` instead (more), an allow for none (less)."""
+    for pattern in [p for p in bash if p.startswith(("~/", "$HOME")) or p == "~"]:
+        decision = bash.pop(pattern)
+        rest = pattern[1:] if pattern.startswith("~") else pattern[len("$HOME") :]
+        if decision is not Decision.ALLOW:
+            bash[f"*{rest}"] = min(decision, bash.get(f"*{rest}", decision))
+        report.approximated.append(
+            f"permission.bash.{pattern} (opencode reads it from the home folder of whoever "
+            + (
+                "runs it: read as left out)"
+                if decision is Decision.ALLOW
+                else f"runs it: read as *{rest})"
+            )
+        )
 
 
 def _prefixed(tools: dict[str, Decision], servers: Any) -> None:

@@ -309,3 +309,19 @@ def test_a_server_rule_denies_the_tools_of_every_server_it_matches(tmp_path: Pat
     assert agent.policy is not None
     denied = sorted(t for t, d in agent.policy.tools.items() if d is Decision.DENY)
     assert denied == ["mcp:github", "mcp:github-enterprise"]
+
+
+def test_a_bash_pattern_from_the_home_folder_holds_for_every_home(tmp_path: Path) -> None:
+    """opencode reads ``~/bin/deploy *`` as ``/home/<user>/bin/deploy *``: a deny came in
+    as a deny of the text ``~/bin/deploy`` only, so ``/home/u/bin/deploy`` ran once the
+    pack was exported; an allow came in allowing a command opencode denied."""
+    bash = {"*": "allow", "~/bin/deploy *": "deny", "$HOME/bin/ok *": "allow"}
+    config = {"agent": {"dep": {"description": "d", "prompt": "p", "permission": {"bash": bash}}}}
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "opencode.json").write_text(json.dumps(config))
+    _, pack = imported(tmp_path / "src" / "opencode.json", tmp_path / "pack")
+    agent = pack.agent("dep")
+    assert agent is not None
+    assert agent.policy is not None
+    patterns = {r.pattern: r.decision for r in agent.policy.bash}
+    assert patterns == {"*": Decision.ALLOW, "*/bin/deploy *": Decision.DENY}
