@@ -95,13 +95,18 @@ def _nest(keys: Sequence[str], value: Any) -> Any:
     return value
 
 
+def unwanted(records: Sequence[Record], entries: Sequence[Entry]) -> list[Record]:
+    """The records of entries an install no longer adds (taken out by ``apply``)."""
+    return [r for r in records if not any(r.same_entry(e) for e in entries)]
+
+
 def apply(
     entries: Iterable[Entry], records: list[Record], *, force: bool, dry_run: bool
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Add each entry to its file; the actions, and the records the manifest keeps now
     (those of entries no longer wanted are taken out first)."""
     wanted = list(entries)
-    stale = [r for r in records if not any(r.same_entry(e) for e in wanted)]
+    stale = unwanted(records, wanted)
     actions, kept = undo(stale, force=False, dry_run=dry_run)
     mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}

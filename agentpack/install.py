@@ -173,7 +173,7 @@ def install(
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         wanted_entries = list(entries)
-        gone = [r for r in state.entries if not any(r.same_entry(e) for e in wanted_entries)]
+        gone = configfile.unwanted(state.entries, wanted_entries)
         done, state.entries = configfile.apply(
             wanted_entries, state.entries, force=force, dry_run=dry_run
         )

@@ -10,7 +10,7 @@ import pytest
 
 from agentpack import api
 from agentpack.permissions import Decision
-from tests.helpers import imported
+from tests.helpers import imported_policy
 
 
 def test_the_projects_permission_is_folded_into_each_agent(tmp_path: Path) -> None:
@@ -288,6 +288,13 @@ def test_a_later_rule_for_every_tool_overrides_opencodes_own_ones(tmp_path: Path
     assert own_rules(paths, None) == {"external_directory": {"*": "deny", "/tmp/*": "allow"}}
 
 
+def _config(tmp_path: Path, config: dict[str, object]) -> Path:
+    """An ``opencode.json`` of ``config``, alone in a folder."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "opencode.json").write_text(json.dumps(config))
+    return tmp_path / "src" / "opencode.json"
+
+
 def test_a_server_rule_denies_the_tools_of_every_server_it_matches(tmp_path: Path) -> None:
     """opencode names a tool ``<server>_<tool>``, so ``github_*: deny`` also denies the
     config's ``github_enterprise``, which import names ``github-enterprise``: the agent was
@@ -301,13 +308,8 @@ def test_a_server_rule_denies_the_tools_of_every_server_it_matches(tmp_path: Pat
         },
         "agent": {"nogh": {"description": "d", "prompt": "p", "permission": {"github_*": "deny"}}},
     }
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "opencode.json").write_text(json.dumps(config))
-    _, pack = imported(tmp_path / "src" / "opencode.json", tmp_path / "pack")
-    agent = pack.agent("nogh")
-    assert agent is not None
-    assert agent.policy is not None
-    denied = sorted(t for t, d in agent.policy.tools.items() if d is Decision.DENY)
+    policy = imported_policy(_config(tmp_path, config), tmp_path / "pack", "nogh")
+    denied = sorted(t for t, d in policy.tools.items() if d is Decision.DENY)
     assert denied == ["mcp:github", "mcp:github-enterprise"]
 
 
@@ -317,11 +319,6 @@ def test_a_bash_pattern_from_the_home_folder_holds_for_every_home(tmp_path: Path
     pack was exported; an allow came in allowing a command opencode denied."""
     bash = {"*": "allow", "~/bin/deploy *": "deny", "$HOME/bin/ok *": "allow"}
     config = {"agent": {"dep": {"description": "d", "prompt": "p", "permission": {"bash": bash}}}}
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "opencode.json").write_text(json.dumps(config))
-    _, pack = imported(tmp_path / "src" / "opencode.json", tmp_path / "pack")
-    agent = pack.agent("dep")
-    assert agent is not None
-    assert agent.policy is not None
-    patterns = {r.pattern: r.decision for r in agent.policy.bash}
+    policy = imported_policy(_config(tmp_path, config), tmp_path / "pack", "dep")
+    patterns = {r.pattern: r.decision for r in policy.bash}
     assert patterns == {"*": Decision.ALLOW, "*/bin/deploy *": Decision.DENY}
