@@ -95,15 +95,38 @@ def settle() -> None:
     os.sync()
 
 
-def _fresh(*paths: Path) -> None:
+RECENT_S = 35
+"""How long ext4 keeps a freed inode from being used again: 30 s, 35 while its inode table
+block is dirty. Until then each new file's inode search steps over it and looks its block
+up (``recently_deleted`` in fs/ext4/ialloc.c), which ``perf record`` shows as most of an
+export's system time right after a large deletion: 40,000 new files took 8.6 s of system
+time right after 40,000 were deleted and 1.6 s 40 s later."""
+
+
+def _fresh(*paths: Path) -> int:
+    """Delete ``paths``; how many files and folders that was."""
+    deleted = 0
     for path in paths:
+        deleted += sum(1 for _ in path.rglob("*")) if path.is_dir() else 0
         shutil.rmtree(path, ignore_errors=True)
+    return deleted
+
+
+def wait_out(deleted: int) -> None:
+    """After deleting thousands of files, let ext4 release their inodes before a timed
+    run creates files (``RECENT_S``): a run would otherwise pay for the bench's own
+    deletions. Small deletions are not worth the wait."""
+    if deleted >= 2_000:
+        os.sync()
+        time.sleep(RECENT_S)
 
 
 def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[Sample]]:
-    """Each run writes into a new folder: deleting thousands of files between runs makes the
-    file system busy (on a disk mounted with discard, for seconds) and skews the next run."""
+    """Each run writes into a new folder, and nothing is deleted until all have run: files
+    created within half a minute of a large deletion cost several times more (``RECENT_S``)."""
+    deleted = _fresh(work / f"n{n}")  # a pack left by an earlier run
     root = generate(work / f"n{n}", n)
+    wait_out(deleted)
     pack, rules = root / "pack", root / "rulesync"
 
     def commands(out: Path) -> dict[str, tuple[list[str], Path]]:
@@ -157,9 +180,7 @@ def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[S
             ]
             settle()
             samples[name].append(measure(command, cwd))
-    _fresh(root / "runs")
-    os.sync()
-    time.sleep(2)
+    wait_out(_fresh(root / "runs"))  # before the next size's runs, or the re-exports
     return samples
 
 
