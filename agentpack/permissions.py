@@ -32,6 +32,21 @@ TOOLS: tuple[str, ...] = (
 )
 """Canonical built-in tool ids, tool-neutral (see README, "Permissions")."""
 
+OTHER_NAMES: dict[str, str] = {
+    **dict.fromkeys(("shell", "terminal", "execute", "runcommands", "run_shell_command"), "bash"),
+    **dict.fromkeys(("read_file", "readfile", "view"), "read"),
+    **dict.fromkeys(("write_file", "create_file"), "write"),
+    **dict.fromkeys(("edit_file", "editfiles", "multiedit", "apply_patch"), "edit"),
+    **dict.fromkeys(("ls", "list_directory"), "list"),
+    **dict.fromkeys(("fetch", "web_fetch"), "webfetch"),
+    "web_search": "websearch",
+    **dict.fromkeys(("todowrite", "todoread"), "todo"),
+    **dict.fromkeys(("agent", "subagent", "runsubagent"), "task"),
+    "notebookedit": "notebook",
+}
+"""What tools call a canonical tool (lower case), for the hint of an unknown tool id: the
+spelling nearest ``shell`` is ``skill``, which a user would deny in place of ``bash``."""
+
 _SERVER = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 """A server's name as Claude Code and opencode put it in its tools' names: they turn every
 other character into ``_`` (``company.jira`` -> ``mcp__company_jira__...``), so a rule

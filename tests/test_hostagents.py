@@ -88,6 +88,13 @@ def test_each_target_writes_its_own_spelling(make_pack: MakePack) -> None:
         ("commands/plan-it.md", "claude"),
         ("commands/guide.md", "opencode"),
         ("commands/mine.md", "claude"),  # not a subagent of the pack: not forked
+        # and validation's warning (it may be an agent of the user's own)
+        (
+            "commands/mine.md",
+            "'helper' is neither an agent of the pack nor a built-in agent "
+            "of any tool; opencode will not run the command and Claude Code runs it in its "
+            "default agent, unless the agent is one of your own there",
+        ),
     }
 
     # Copilot's prompt files: VS Code's plan and agent modes; none for the others

@@ -5,11 +5,14 @@ Every line names file:line:col and the field, and says what to do; none is a tra
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from agentpack import api
+from agentpack.errors import Finding, Severity
 from agentpack.load import doc
 from agentpack.source import MAX_FILE_BYTES
 from tests.conftest import MakePack
@@ -66,7 +69,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\nclaude:\n  env: {GH_TOKEN: " + TOKEN + "}\n")},
         [
             "agents/a.md:5:3: warning: claude.env: 'env' is not a field agentpack knows for "
-            "claude; it is passed through as it is",
+            "claude; it is written into claude's file as it is, over any value agentpack writes "
+            "there",
             "agents/a.md:5:19: error: claude.env.GH_TOKEN: this value must not be written in "
             "the pack: it looks like a GitHub personal access token; it would be written into "
             "claude's files as it is; leave it to the user's settings",
@@ -449,6 +453,35 @@ def test_bad_input_gives_exact_findings(case: str, make_pack: MakePack) -> None:
     assert [str(f) for f in result.findings] == expected
 
 
+def test_a_command_naming_an_agent_no_one_has_is_warned_even_from_the_cache(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """opencode will not run such a command: a typo must not pass in silence, also when
+    the command's findings came from the cache (the check is across items)."""
+    root = make_pack(
+        {
+            "agents/reviewer.md": agent("name: reviewer\ndescription: d\n"),
+            C: "---\ndescription: d\nagent: reviwer\n---\nx\n",
+            "commands/d.md": "---\ndescription: d\nagent: Explore\n---\nx\n",
+        }
+    )
+    expected = [
+        "commands/c.md:3:8: warning: agent: 'reviwer' is neither an agent of the pack nor a "
+        "built-in agent of any tool (did you mean 'reviewer'?); opencode will not run the "
+        "command and Claude Code runs it in its default agent, unless the agent is one of your "
+        "own there"
+    ]
+
+    def warned(findings: tuple[Finding, ...]) -> list[str]:
+        return [str(f) for f in findings if f.field == "agent" and f.severity is Severity.WARNING]
+
+    assert warned(api.validate(root).findings) == expected
+    for _ in range(2):  # the second export takes the command from the cache
+        done = api.export(root, out=tmp_path / "out")
+        assert warned(done.findings) == expected
+    assert done.reused
+
+
 def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 30
 
@@ -551,3 +584,26 @@ def test_a_file_name_with_a_line_break_is_said_on_one_line(make_pack: MakePack) 
     said = [str(f) for f in api.validate(root).findings if f.is_error]
     assert said
     assert all("\n" not in line for line in said)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("shell", "bash"), ("runCommands", "bash"), ("Bash", "bash"), ("skil", "skill")],
+)
+def test_another_tools_name_for_a_tool_suggests_the_canonical_one(
+    written: str, meant: str, make_pack: MakePack
+) -> None:
+    """The spelling nearest ``shell`` is ``skill``: a user who took that hint denied the
+    skill tool and left the shell allowed."""
+    root = make_pack({A: agent(f"name: a\ndescription: d\ntools:\n  deny: [{written}]\n")})
+    (found,) = [f for f in api.validate(root).findings if f.is_error]
+    assert f"unknown tool id {written!r} (did you mean {meant!r}?)" in found.message
+
+
+def test_a_model_id_of_another_model_is_no_misspelling() -> None:
+    from agentpack.load.fields import near_miss
+
+    assert near_miss("anthropic/claude-opus-4-5", ["anthropic/claude-haiku-4-5"]) is None
+    assert near_miss("anthropic/claude-sonet-4-5", ["anthropic/claude-sonnet-4-5"]) == (
+        "anthropic/claude-sonnet-4-5"
+    )

@@ -14,7 +14,8 @@ from functools import partial
 from pathlib import Path
 
 from agentpack import aliases
-from agentpack.errors import Finding, InvalidPack, listing
+from agentpack.errors import Finding, InvalidPack, did_you_mean, listing
+from agentpack.hostagents import spellings
 from agentpack.load import items, parts
 from agentpack.load.doc import Files
 from agentpack.load.fields import Fields, Registered
@@ -105,6 +106,7 @@ class Loader:
             self._duplicates(by_kind[kind], kind.value)
         self._flat_clashes(by_kind[Kind.AGENT])
         self._clashes(by_kind)
+        self._unknown_agents(by_kind)
         if self.manifest is not None and self._doc is not None:
             names = {FOLDERS[kind][0]: {i.name for i in by_kind[kind]} for kind in Kind}
             titles = [t.title for t in self.targets.all() if t.plugin_groups]
@@ -153,6 +155,28 @@ class Loader:
                     "rename one",
                     warning=True,
                 )
+
+    def _unknown_agents(self, by_kind: Mapping[Kind, list[ItemInfo]]) -> None:
+        """A command naming an agent that is neither the pack's nor any host's built-in
+        (a typo, mostly): opencode refuses to run such a command and Claude Code runs it in
+        its default agent. A warning, not an error: it may be an agent of the user's own."""
+        agents = {i.name for i in by_kind[Kind.AGENT]}
+        hosts = spellings(self.targets.all())
+        for command in by_kind[Kind.COMMAND]:
+            name = command.agent
+            if name is None or name in agents or name in hosts:
+                continue
+            loc = self.files.located(command.source.path)
+            self.files.report_at(
+                command.source.path,
+                loc.pos(("agent",)) if loc is not None else (command.source.line, 1),
+                f"{name!r} is neither an agent of the pack nor a built-in agent of any tool"
+                f"{did_you_mean(name, sorted(agents | set(hosts)))}; opencode will not run "
+                "the command and Claude Code runs it in its default agent, unless the agent is "
+                "one of your own there",
+                warning=True,
+                field="agent",
+            )
 
     def pack(self, loaded: Sequence[Item]) -> Pack:
         assert self.manifest is not None

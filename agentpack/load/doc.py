@@ -123,6 +123,20 @@ class Files:
             else path.relative_to(self.root).as_posix()
         )
 
+    def located(self, rel: str) -> Located | None:
+        """The source map of a pack's markdown file, read again when this export took the
+        item from the cache (only for a finding across items, which is rare); None when
+        it cannot be read."""
+        if rel in self.docs:
+            return self.docs[rel]
+        try:
+            split = split_frontmatter(decode(read_bytes(self.root / rel)[0]))
+            if split.frontmatter is None:
+                return None
+            return parse_yaml(split.frontmatter, split.fm_line - 1)
+        except (OSError, SourceError):
+            return None
+
     def yaml(self, path: Path, rel: str) -> Doc | None:
         """A whole-file YAML document (the manifest)."""
         try:

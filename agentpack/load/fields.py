@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from agentpack import schema
 from agentpack.errors import did_you_mean
+from agentpack.hostagents import HostAgent
 from agentpack.load.doc import Doc, Files
 from agentpack.model import Grant, ModelRef
 from agentpack.outputs import reserved_name
@@ -41,6 +42,8 @@ class TargetFacts(Protocol):
     def commands_are_skills(self) -> bool: ...
     @property
     def plugin_groups(self) -> bool: ...
+    @property
+    def host_agents(self) -> Mapping[str, HostAgent]: ...
     @property
     def models(self) -> Mapping[str, str]: ...
     @property
@@ -210,7 +213,8 @@ class Fields:
                         doc,
                         (target, key),
                         f"{key!r} is not a field agentpack knows for {target}{hint}; it is "
-                        "passed through as it is",
+                        f"written into {target}'s file as it is, over any value agentpack "
+                        "writes there",
                         warning=True,
                         key=True,
                     )
@@ -287,6 +291,8 @@ def near_miss(word: str, known: Collection[str]) -> str | None:
 
     for found in difflib.get_close_matches(word, list(known), n=3, cutoff=0.85):
         versions = _UNVERSIONED.sub("", found) == _UNVERSIONED.sub("", word)
-        if abs(len(found) - len(word)) <= 2 and not versions:
+        edits = difflib.SequenceMatcher(None, word, found, autojunk=False).get_opcodes()
+        changed = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in edits if op != "equal")
+        if changed <= 2 and not versions:  # not another model: claude-opus-4-5, claude-haiku-4-5
             return found
     return None

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from agentpack.errors import Finding, Severity, did_you_mean, field_name
-from agentpack.permissions import TOOLS, is_tool_id, server_name
+from agentpack.permissions import OTHER_NAMES, TOOLS, is_tool_id, server_name
 from agentpack.yamldoc import Located
 
 if TYPE_CHECKING:
@@ -74,6 +74,12 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return did_you_mean(word.lower(), choices)
 
 
+def _tool_hint(word: str) -> str:
+    """The canonical tool another tool's name stands for, else the nearest spelling."""
+    other = OTHER_NAMES.get(word.lower())
+    return f" (did you mean {other!r}?)" if other else _suggest(word, TOOLS)
+
+
 def _is_tool_slot(path: tuple[str | int, ...]) -> bool:
     return len(path) >= 2 and path[0] in ("tools", "allowed_tools") and isinstance(path[-1], int)
 
@@ -122,7 +128,7 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
                 False,
             )
         return (
-            f"unknown tool id {value!r}{_suggest(str(value), TOOLS)}; use one of "
+            f"unknown tool id {value!r}{_tool_hint(str(value))}; use one of "
             f"{', '.join(TOOLS)}, mcp:<server> or mcp:<server>/<tool>"
             + (", or bash(<pattern>) in allowed_tools" if path[0] == "allowed_tools" else ""),
             path,
