@@ -153,6 +153,14 @@ def test_a_servers_own_tool_list_with_no_agent_to_hold_is_said_dropped(tmp_path:
     said = [e for r in result.reports for e in r.dropped]
     assert any(e.startswith("mcpServers.gh (its own list of tools") for e in said), said
     assert not [a for r in result.reports for a in r.approximated if "held to it" in a]
+    # each tool's main session gets every tool of the server: a warning, not a hidden note
+    warned = [str(f) for r in result.reports for f in r.findings if f.field == "mcp_servers.gh"]
+    assert warned == [
+        "config.toml:1:1: warning: mcp_servers.gh: the server's own list of the "
+        "tools it offers is not carried: a pack's server offers all its tools, so each "
+        "tool's main session will offer every tool of gh; if that is too much, leave "
+        "mcp/gh.yaml out of the pack"
+    ]
 
 
 def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> None:
