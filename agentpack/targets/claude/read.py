@@ -375,7 +375,8 @@ class ClaudeReader:
         if (folder / ".mcp.json").is_file():  # a project's servers
             taken.add(folder / ".mcp.json")
             readparts.servers_file(folder / ".mcp.json", run, readplugin.SPELLING)
-        return taken
+        user = readplugin.user_servers(folder, run)
+        return taken | ({user} if user else set())
 
     def tree(self, folder: Path, run: Importing) -> None:
         if self.folder(folder, run):

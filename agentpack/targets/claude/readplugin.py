@@ -11,6 +11,7 @@ repository can be imported.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -347,3 +348,19 @@ def settings(path: Path, run: Importing) -> bool:
         return False
     readhooks.hooks(hooks, path.parent.parent, PROJECT, hook_tools, run, report, inline=True)
     return True
+
+
+def user_servers(folder: Path, run: Importing) -> Path | None:
+    """The user's own MCP servers, which Claude Code keeps in ``~/.claude.json`` beside
+    ``~/.claude`` (``claude mcp add -s user`` writes them there), read with that folder
+    or given alone; the file's other keys (a project's servers among them) are the user's
+    settings, not a pack's. The file read, if any."""
+    path = folder.parent / ".claude.json" if folder.name == ".claude" else folder / ".claude.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none there, or not JSON: it is not read (a file given alone is said)
+    if not isinstance(document, dict) or not isinstance(document.get("mcpServers"), dict):
+        return None
+    readparts.servers_file(path, run, SPELLING)
+    return path

@@ -275,3 +275,24 @@ def test_a_skills_metadata_that_is_not_text_is_its_json_text(tmp_path: Path) -> 
     assert dict(found.metadata) == {"tags": '["a", "b"]', "enabled": "true", "owner": "me"}
     said = [a.split(" (")[0] for r in result.reports for a in r.approximated]
     assert said == ["metadata.tags", "metadata.enabled"]
+
+
+@pytest.mark.parametrize("given", [".claude", ".claude.json"])
+def test_the_users_own_servers_come_from_claude_json_beside_the_claude_folder(
+    tmp_path: Path, given: str
+) -> None:
+    """``claude mcp add -s user`` (and agentpack's install) keeps the user's servers in
+    ``~/.claude.json``, not in ``~/.claude``: importing either reads them, and only them
+    (the file's other keys are the user's settings)."""
+    home = tmp_path / "home"
+    (home / ".claude" / "agents").mkdir(parents=True)
+    (home / ".claude" / "agents" / "a.md").write_text("---\nname: a\ndescription: d\n---\nx\n")
+    (home / ".claude.json").write_text(
+        '{"numStartups": 3, "userID": "abc", "mcpServers": {"docs": {"type": "stdio", '
+        '"command": "npx", "args": ["-y", "docs-mcp"]}}, '
+        '"projects": {"/x": {"mcpServers": {"p": {"command": "p"}}}}}'
+    )
+    result = api.import_(home / given, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    servers = api.load_pack(tmp_path / "pack").manifest.servers
+    assert [(s.name, s.command, s.args) for s in servers] == [("docs", "npx", ("-y", "docs-mcp"))]
