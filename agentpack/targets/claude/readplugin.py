@@ -333,9 +333,15 @@ PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
 ``.claude/``: its files keep their paths from there in the pack."""
 
 
+USER = readparts.Spelling((*PROJECT.roots, "${HOME}", "$HOME", "~"))
+"""The user's settings (``~/.claude/settings.json``) name their scripts from the home
+folder too (``~/.claude/hooks/check.sh``), which is then the folder above ``.claude/``."""
+
+
 def settings(path: Path, run: Importing) -> bool:
-    """The hooks of a project's settings (their scripts named from the project's folder);
-    the other settings are the user's own, not a pack's. Whether it has hooks."""
+    """The hooks of a project's or the user's settings (their scripts named from the
+    folder above ``.claude/``); the other settings are the user's own, not a pack's.
+    Whether it has hooks."""
     if not run.first(path):
         return False
     report = run.report(path, "hooks")
@@ -346,7 +352,13 @@ def settings(path: Path, run: Importing) -> bool:
     hooks = document.get("hooks")
     if not isinstance(hooks, dict):
         return False
-    readhooks.hooks(hooks, path.parent.parent, PROJECT, hook_tools, run, report, inline=True)
+    root = path.parent.parent
+    try:
+        home = root.resolve() == Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = False  # no home folder known: a project's
+    spelling = USER if home else PROJECT
+    readhooks.hooks(hooks, root, spelling, hook_tools, run, report, inline=True)
     return True
 
 

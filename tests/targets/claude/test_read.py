@@ -3,6 +3,7 @@ them, and never a wider permission than the file grants."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,25 @@ def test_the_users_own_servers_come_from_claude_json_beside_the_claude_folder(
     assert not result.failed, [str(f) for f in result.findings]
     servers = api.load_pack(tmp_path / "pack").manifest.servers
     assert [(s.name, s.command, s.args) for s in servers] == [("docs", "npx", ("-y", "docs-mcp"))]
+
+
+@pytest.mark.parametrize("named", ["~", "$HOME", "${HOME}"])
+def test_the_users_settings_bring_the_hook_script_they_name_from_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    """``~/.claude/settings.json`` names its scripts from the home folder: importing
+    ``~/.claude`` carries them as a project's settings' ``$CLAUDE_PROJECT_DIR`` ones are
+    (the hook was dropped as running no file of a plugin)."""
+    home = tmp_path / "home"
+    (home / ".claude" / "hooks").mkdir(parents=True)
+    (home / ".claude" / "hooks" / "check.sh").write_text("#!/bin/bash\nexit 0\n")
+    hook = {"type": "command", "command": f"{named}/.claude/hooks/check.sh"}
+    (home / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    monkeypatch.setenv("HOME", str(home))
+    result = api.import_(home / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (found.run, found.tools) == (".claude/hooks/check.sh", ("bash",))
+    assert (tmp_path / "pack" / ".claude" / "hooks" / "check.sh").is_file()
