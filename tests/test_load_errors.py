@@ -607,3 +607,11 @@ def test_a_model_id_of_another_model_is_no_misspelling() -> None:
     assert near_miss("anthropic/claude-sonet-4-5", ["anthropic/claude-sonnet-4-5"]) == (
         "anthropic/claude-sonnet-4-5"
     )
+
+
+def test_a_url_that_is_not_http_says_what_to_write(make_pack: MakePack) -> None:
+    root = make_pack({A: OK, "mcp/docs.yaml": "url: ftp://example.com/mcp\n"})
+    (found,) = [f for f in api.validate(root).findings if f.is_error]
+    assert found.message.endswith(
+        "is not an http(s) URL; write one that begins with https:// or http://"
+    ), found.message

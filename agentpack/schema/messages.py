@@ -190,9 +190,9 @@ def _pattern_message(leaf: Any, value: Any, pattern: str) -> str:
     if pattern.startswith("^(0|[1-9]"):
         return f"{value!r} is not a semantic version; write e.g. '1.0.0'"
     if pattern.startswith("^https?://"):
-        return f"{value!r} is not an http(s) URL"
+        return f"{value!r} is not an http(s) URL; write one that begins with https:// or http://"
     if "@" in pattern:
-        return f"{value!r} is not an e-mail address"
+        return f"{value!r} is not an e-mail address; write one such as name@example.com"
     if pattern.endswith("\\.png$"):  # a plugin's icon
         return f"{value!r} is not the path of a .png file in the pack; give one"
     chars = _CHARACTERS.fullmatch(pattern)
