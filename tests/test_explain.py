@@ -26,9 +26,10 @@ def test_ask_is_narrowed_for_claude_and_kept_for_opencode() -> None:
 def test_bash_patterns_per_target() -> None:
     source, targets, narrowed = rows("everything")["bash"]
     assert source == "rm *: deny, git diff *: allow, git status*: allow; else ask"
-    assert targets["opencode"] == source
-    assert targets["claude"] == "rm *: deny, git diff *: deny, git status*: deny; else deny"
-    assert narrowed == ("claude",)
+    # neither can hold a script to patterns: bash is denied whole
+    denied = "rm *: deny, git diff *: deny, git status*: deny; else deny"
+    assert (targets["claude"], targets["opencode"]) == (denied, denied)
+    assert narrowed == ("claude", "opencode")
 
 
 def test_tools_a_target_lacks_show_a_dash() -> None:

@@ -58,17 +58,26 @@ def servers(lab: Lab, folder: Path, home: Path) -> dict[str, bool]:
     return {name: state.strip() == "connected" for name, state in found}
 
 
-def calling(lab: Lab, folder: Path, home: Path, tool: str, arguments: dict[str, Any]) -> str:
-    """``opencode run`` in ``folder`` with a provider of the project's own, a stand-in
-    model that calls ``tool`` with ``arguments``: what opencode gave back as that call's
-    result (a hook of the generated plugin that blocked it says so there)."""
+def calling(
+    lab: Lab,
+    folder: Path,
+    home: Path,
+    tool: str,
+    arguments: dict[str, Any],
+    agent: str | None = None,
+) -> str:
+    """``opencode run`` in ``folder`` (as ``agent``, else opencode's default) with a
+    provider of the project's own, a stand-in model that calls ``tool`` with
+    ``arguments``: what opencode gave back as that call's result (a hook of the generated
+    plugin that blocked it says so there)."""
     answering = type("Calling", (ChatModel,), {"calls": (tool, arguments)})
     with model_server(answering, "/v1") as (url, requests):
         options = {"baseURL": url, "apiKey": "lab"}
         provider = {"npm": "@ai-sdk/openai-compatible", "options": options, "models": {"m": {}}}
         config = {"provider": {"lab": provider}, "model": "lab/m"}
         (folder / "opencode.json").write_text(json.dumps(config), encoding="utf-8")
-        done = lab.run(lab.binary(CLIENT), ["run", "go"], home, folder)
+        chosen = ["--agent", agent] if agent else []
+        done = lab.run(lab.binary(CLIENT), ["run", *chosen, "go"], home, folder)
         found = [str(r.get("content")) for q in requests for r in tool_results(q)]
         assert found, done.stdout + done.stderr[-2000:]
         return found[0]

@@ -2,9 +2,9 @@
 
 opencode 1.x starts every agent from ``"*": allow`` and evaluates ``permission`` rules in file
 order, the last matching rule winning (defaults, then global config, then the agent). So an
-agent whose source default is deny starts with ``"*": deny``; tools the source names follow;
-bash patterns are written catch-all first, in the priority order of ``permissions``.
-``edit`` also governs write and patch, so write and edit share one rule: the narrower.
+agent whose source default is deny starts with ``"*": deny``; tools the source names follow.
+bash is allowed or denied whole (``SHELL_UNHELD``). ``edit`` also governs write and patch,
+so write and edit share one rule: the narrower.
 
 opencode 2.x (``permissions`` array of ``{action, resource, effect}``, ``shell`` for bash,
 ``subagent`` for task, unmatched -> ask) reads 1.x files; see README, "opencode 2.x".
@@ -104,11 +104,13 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
     named = set(policy.tools) | ({"bash"} if policy.bash else set())
     for key in ORDER:
         tools = _contributors(key)
+        if key == "bash":  # also where the catch-all would say ask
+            bash = _bash(policy, out)
+            if "bash" in named or bash != str(floor):
+                rules[key] = bash
+            continue
         if not (named & set(tools)) and policy.default <= floor:
             continue  # the catch-all already says it
-        if key == "bash":
-            rules[key] = _bash(policy, out)
-            continue
         decision = min(policy.tool(t) for t in tools)
         for tool in tools:
             if policy.tool(tool) > decision:
@@ -215,42 +217,24 @@ def effective(policy: Policy | None, servers: tuple[str, ...] = ()) -> dict[str,
     return out
 
 
-def _bash(policy: Policy, out: Permission) -> str | dict[str, str]:
-    if not policy.bash:
-        return str(policy.tool("bash"))
-    patterns = {"*": str(policy.bash_base())}
-    for rule in policy.bash:
-        broad = _broad(rule.pattern)
-        if broad is None:
-            patterns[rule.pattern] = str(rule.decision)
-            continue
-        why = (
-            "opencode puts a pattern of digits only before every other of its map"
-            if rule.pattern.isdigit()
-            else "opencode puts the home folder in place of ~ or $HOME at a pattern's start"
-        )
-        if rule.decision is Decision.ALLOW:  # without it the commands get less
-            if policy.bash_base() < Decision.ALLOW:
-                said = f"{why}, so it is left out"
-                out.narrowed.append(
-                    (f"bash:{rule.pattern}", rule.decision, policy.bash_base(), said)
-                )
-            continue
-        written = Decision.parse(patterns.get(broad, "allow"))
-        patterns[broad] = str(min(Decision.DENY, written))
-        said = f"{why}, so it is written {broad}: deny, which denies more commands"
-        out.narrowed.append((f"bash:{rule.pattern}", rule.decision, Decision.DENY, said))
-    return patterns
+SHELL_UNHELD = (
+    "opencode 1.18.33 checks a shell script only by the commands it finds in it, so a "
+    "script with an allowed command, or with none (declare 'a[$(cmd)0]=1'), runs whatever "
+    "else it holds without asking; bash is denied unless the source allows every command"
+)
+"""Why opencode gets bash only when every command is allowed (seen running: with
+``bash: ask``, and with ``git status: allow`` under ``"*": deny``, such a script ran)."""
 
 
-def _broad(pattern: str) -> str | None:
-    """A pattern that matches all a pattern opencode would read otherwise matches, and
-    more (None: it reads it as written): one with ``~`` or ``$HOME`` at its start, where
-    opencode puts the home folder, behind a ``*``; one of digits only, which JavaScript
-    would put before every other key of the map, with a ``*`` after it."""
-    if pattern.startswith(("~/", "$HOME")) or pattern == "~":
-        return f"*{pattern}"
-    return f"{pattern}*" if pattern.isascii() and pattern.isdigit() else None
+def _bash(policy: Policy, out: Permission) -> str:
+    """opencode's bash rule: allow when the source allows every command, else deny (which
+    takes the tool away): its patterns and its ask cannot hold a script to them."""
+    if policy.narrowest("bash") is Decision.ALLOW:
+        return str(Decision.ALLOW)
+    widest = policy.widest("bash")
+    if widest is not Decision.DENY:
+        out.narrowed.append(("bash", widest, Decision.DENY, SHELL_UNHELD))
+    return str(Decision.DENY)
 
 
 def evaluate(rules: Rules | None, tool_id: str, command: str | None = None) -> Decision | None:

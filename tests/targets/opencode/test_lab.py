@@ -88,6 +88,30 @@ def test_the_generated_plugin_runs_the_packs_guard_in_opencode(lab: Lab, tmp_pat
     assert said.startswith("Blocked by the pack's guard-shell hook: a force push"), said
 
 
+@pytest.mark.parametrize(
+    "bash", ['"*": ask', '"*": deny\n    "git status": allow', '"*": allow\n    "rm *": deny']
+)
+def test_a_script_opencode_would_not_ask_about_cannot_run_where_bash_is_held(
+    lab: Lab, make_pack: MakePack, tmp_path: Path, bash: str
+) -> None:
+    """opencode 1.18.33 asks about a script only by the commands its parser finds in it:
+    ``declare 'a[$(cmd)0]=1'`` has none, and bash runs the ``$(cmd)``. With the agent's
+    bash held to ask or to patterns it ran (the file appeared); bash is now denied whole,
+    so opencode has no shell to run it with."""
+    client(lab, CLIENT)
+    agent = (
+        "---\nname: x\ndescription: d\nmode: primary\ntools:\n  allow: [read]\n"
+        f"  bash:\n    {bash}\n---\nRun what you are asked.\n"
+    )
+    root = make_pack({"agents/x.md": agent})
+    api.export(root, ["opencode"])
+    folder = project(root, tmp_path)
+    script = {"command": "declare 'a[$(touch pwned)0]=1'", "description": "run"}
+    said = calling(lab, folder, tmp_path / "home", "bash", script, agent="x")
+    assert not (folder / "pwned").exists(), said
+    assert "unavailable tool" in said, said
+
+
 def test_opencode_connects_to_a_server_installed_into_its_config(
     lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

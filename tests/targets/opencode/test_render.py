@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,42 +103,49 @@ def test_an_opencode_colour_opencode_refuses_is_an_error(tmp_path: Path) -> None
     assert [(f.path, f.field) for f in found] == [("agents/bad.md", "opencode.color")]
 
 
-def _as_opencode(pattern: str, home: str = "/home/u") -> str:
-    """A bash pattern as opencode 1.18.33 reads it (its config loader's ``LA``)."""
-    for start, cut in (("~/", 1), ("$HOME", 5)):
-        if pattern.startswith(start):
-            return home + pattern[cut:]
-    return home if pattern == "~" else pattern
-
-
-def test_bash_patterns_opencode_reads_otherwise_deny_more_never_less() -> None:
-    """opencode puts the home folder in place of ``~``/``$HOME`` at a pattern's start, and
-    JavaScript puts a key of digits only first in its map: ``~/bin/deploy *: deny`` and
-    ``7: deny`` stopped nothing (``~/bin/deploy prod`` and ``7`` ran). Each is written as a
-    pattern that matches more, denying; an allow of the kind is left out."""
-    from agentpack.permissions import Policy, wildcard_match
+@pytest.mark.parametrize(
+    ("bash", "base", "written"),
+    [
+        ({}, Decision.ALLOW, "allow"),
+        ({"*": "allow", "git *": "allow"}, Decision.ALLOW, "allow"),
+        ({"*": "deny", "git status": "allow"}, Decision.ALLOW, "deny"),
+        ({"*": "allow", "rm *": "deny"}, Decision.ALLOW, "deny"),
+        ({"*": "ask"}, Decision.ALLOW, "deny"),
+        ({"*": "deny"}, Decision.DENY, "deny"),
+    ],
+)
+def test_bash_is_allowed_only_when_every_command_is(
+    bash: dict[str, str], base: Decision, written: str
+) -> None:
+    """opencode asks about a script only by the commands it finds in it: with ``bash:
+    ask``, and with ``git status: allow`` under ``"*": deny``, opencode 1.18.33 ran
+    ``git status; declare 'a[$(id)0]=1'`` and ``declare 'a[$(id)0]=1'`` (the id ran) without
+    asking. So bash is allowed whole or denied whole (which takes the tool away), noted."""
+    from agentpack.permissions import Policy
     from agentpack.targets.opencode.permissions import rules_v1
 
-    bash = {"*": "allow", "~/bin/deploy *": "deny", "$HOME/x": "ask", "7": "deny"}
-    bash |= {"$HOME": "deny", "²": "deny", "~": "ask"}  # ² is no digit JavaScript sorts
-    policy = Policy.build(Decision.DENY, ["read"], bash=bash)
-    done = rules_v1(policy, ())
+    rules = {p: Decision.parse(d) for p, d in bash.items()}
+    done = rules_v1(Policy.build(base, ["read"] if base is Decision.DENY else None, bash=rules), ())
     assert done.rules is not None
-    written = done.rules["bash"]
-    assert isinstance(written, dict)
-    in_js_order = sorted(written, key=lambda k: not (k.isascii() and k.isdigit()))  # JS: 7 first
-    read = {_as_opencode(p): written[p] for p in in_js_order}
+    assert done.rules.get("bash", done.rules.get("*", "allow")) == written
+    said = [n for n in done.narrowed if n[0] == "bash"]
+    if written == "allow" or set(bash.values()) == {"deny"}:
+        assert not said
+    else:
+        assert [(n[2], n[3].split(",")[0]) for n in said] == [
+            (
+                Decision.DENY,
+                "opencode 1.18.33 checks a shell script only by the commands it finds in it",
+            )
+        ]
 
-    def decided(command: str) -> str:
-        return [a for p, a in read.items() if wildcard_match(command, p)][-1]
 
-    for command in ("~/bin/deploy prod", "$HOME/x", "7", "$HOME", "²", "~"):
-        assert decided(command) == "deny", (command, read)
-    assert decided("git status") == "allow"
-    assert decided("/usr/bin/deploy prod") == "allow"  # no wider than needed
-    assert {n[0] for n in done.narrowed} == {
-        f"bash:{p}" for p in ("~/bin/deploy *", "$HOME/x", "7", "$HOME", "~")
-    }
+def test_a_default_of_ask_denies_bash_rather_than_leave_it_to_the_catch_all() -> None:
+    from agentpack.permissions import Policy
+    from agentpack.targets.opencode.permissions import rules_v1
+
+    done = rules_v1(Policy.build(Decision.ASK, ["read"]), ())
+    assert done.rules == {"*": "ask", "read": "allow", "bash": "deny"}
 
 
 def test_a_server_holding_opencodes_own_substitution_is_left_out(tmp_path: Path) -> None:
