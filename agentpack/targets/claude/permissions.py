@@ -180,25 +180,50 @@ GRANT_NAMES: Mapping[str, tuple[str, ...]] = {
 shells): pre-approving more than the source says would widen it."""
 
 
-def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[str]]:
-    """Claude rule strings for ``allowed-tools`` and the grants that have none (dropped)."""
+NO_RULE = "has no Claude Code rule"
+
+
+def unheld_grant(pattern: str) -> str | None:
+    """Why Claude Code would read a bash grant as granting more than it matches (2.1.332,
+    seen pre-approving every command for ``Bash(x) Bash(*)`` and ``python3 src/x.py`` for
+    ``python3 src/**/*.py``), or None."""
+    if "(" in pattern or ")" in pattern:
+        return (
+            "is not written: Claude Code splits allowed-tools at a space or comma after a "
+            "')', so a pattern with parentheses would grant other commands"
+        )
+    if "**" in pattern:
+        return (
+            "is not written: Claude Code reads /**/ as any number of folders, none too, so "
+            "it would grant commands the pattern does not match"
+        )
+    return None
+
+
+def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Claude rule strings for ``allowed-tools``, and the grants that have none (dropped:
+    nothing is pre-approved for them), each with why."""
     rules: list[str] = []
-    dropped: list[str] = []
+    dropped: list[tuple[str, str]] = []
     for grant in grants:
         if grant.tool.startswith("mcp:"):
             if grant.tool == "mcp:*":
-                dropped.append(str(grant))
+                dropped.append((str(grant), NO_RULE))
             else:
                 rules.append(mcp_name(grant.tool))
         elif grant.pattern is not None:
             pattern = grant.pattern
+            unheld = unheld_grant(pattern)
+            if unheld is not None:
+                dropped.append((str(grant), unheld))
+                continue
             if pattern.endswith(" *"):
                 pattern = pattern[:-2] + ":*"  # Claude's prefix form, read by every version
             rules.append(f"Bash({pattern})")
         elif GRANT_NAMES.get(grant.tool):
             rules.extend(GRANT_NAMES[grant.tool])
         else:
-            dropped.append(str(grant))
+            dropped.append((str(grant), NO_RULE))
     return rules, dropped
 
 

@@ -200,13 +200,13 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
 def _grants(item: Command | Skill, report: Report) -> list[str]:
     """Claude rules for a command's or skill's grants; a grant with no rule is noted."""
     rules, dropped = grant_rules(item.allowed_tools)
-    for grant in dropped:
+    for grant, why in dropped:
         report.add(
             NAME,
             item,
             "allowed_tools",
             Change.DROPPED,
-            f"{grant} has no Claude Code rule (nothing is pre-approved for it)",
+            f"{grant} {why} (nothing is pre-approved for it)",
         )
     return rules
 

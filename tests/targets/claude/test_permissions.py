@@ -26,3 +26,25 @@ def test_an_allowed_tool_never_grants_its_parts(tool: str) -> None:
     assert lists.tools is not None
     assert set(TOOLS[tool]) <= set(lists.tools)
     assert not set(PARTS[tool]) & set(lists.tools)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("x) Bash(*", "splits allowed-tools"),
+        ("echo (a)", "splits allowed-tools"),
+        ("python3 src/**/*.py", "reads /**/ as any number of folders"),
+    ],
+)
+def test_a_grant_claude_code_would_read_wider_is_not_written(pattern: str, why: str) -> None:
+    """Claude Code 2.1.332 split ``Bash(x) Bash(*)`` into a grant of every command, and
+    pre-approved ``python3 src/x.py`` for ``python3 src/**/*.py``: such a grant is left
+    out (the command asks instead), said; its neighbours stay."""
+    from agentpack.model import Grant
+    from agentpack.targets.claude.permissions import grant_rules
+
+    rules, dropped = grant_rules((Grant("bash", pattern), Grant("bash", "git status *")))
+    assert rules == ["Bash(git status:*)"]
+    ((grant, said),) = dropped
+    assert grant == f"bash({pattern})"
+    assert why in said, said
