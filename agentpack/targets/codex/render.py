@@ -109,6 +109,7 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
         "name": skill.name,
         "description": skill.description,
         "license": skill.license,
+        "disable-model-invocation": skill.disable_model_invocation or None,
         "metadata": {k: str(v) for k, v in skill.metadata.items()} or None,
     }
     fields.update(skill.extras.get(NAME, {}))
@@ -156,6 +157,8 @@ def command_skill(command: Command, env: ItemEnv, report: Report) -> Iterator[Ou
     fields = {
         "name": command.name,
         "description": command.description,
+        # the Copilot CLI reads .agents/skills too, and this key, not Codex's openai.yaml
+        "disable-model-invocation": command.disable_model_invocation or None,
         "metadata": {COMMAND_MARK: "true"},
     }
     body = _usage(command) + TEMPLATE + command.body

@@ -122,6 +122,9 @@ def test_a_command_becomes_a_skill_that_says_how_it_is_used(make_pack: MakePack)
     assert skill.endswith("## Template\n\nReview $1 ($ARGUMENTS).\n")
     policy = (dist / ".agents/skills/review/agents/openai.yaml").read_text()
     assert policy == "policy:\n  allow_implicit_invocation: false\n"
+    # the Copilot CLI also reads .agents/skills, and keeps the skill from its model by this
+    # key (1.0.102), not by openai.yaml; Codex 0.171 loads the file with it
+    assert "\ndisable-model-invocation: true\n" in skill.split("\n---\n")[0]
     back = api.import_(dist, make_pack({}).parent / "back", "codex")
     assert not back.failed
     imported = api.load_pack(back.root)
