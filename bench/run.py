@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import json
 import os
 import re
@@ -95,38 +96,42 @@ def settle() -> None:
     os.sync()
 
 
-RECENT_S = 35
-"""How long ext4 keeps a freed inode from being used again: 30 s, 35 while its inode table
-block is dirty. Until then each new file's inode search steps over it and looks its block
-up (``recently_deleted`` in fs/ext4/ialloc.c), which ``perf record`` shows as most of an
-export's system time right after a large deletion: 40,000 new files took 8.6 s of system
-time right after 40,000 were deleted and 1.6 s 40 s later."""
+# On this machine's disk (ext4 without a journal), files created after thousands were
+# deleted cost many times more system time, for minutes (bench/README.md, "Deleting"):
+# the bench deletes nothing before or between its timed runs, only once all have run.
 
 
-def _fresh(*paths: Path) -> int:
-    """Delete ``paths``; how many files and folders that was."""
-    deleted = 0
+def _fresh(*paths: Path) -> None:
     for path in paths:
-        deleted += sum(1 for _ in path.rglob("*")) if path.is_dir() else 0
         shutil.rmtree(path, ignore_errors=True)
-    return deleted
 
 
-def wait_out(deleted: int) -> None:
-    """After deleting thousands of files, let ext4 release their inodes before a timed
-    run creates files (``RECENT_S``): a run would otherwise pay for the bench's own
-    deletions. Small deletions are not worth the wait."""
-    if deleted >= 2_000:
-        os.sync()
-        time.sleep(RECENT_S)
+def _pack(root: Path, n: int) -> Path:
+    """The synthetic pack of ``n`` agents: the one an earlier run left, when its files are
+    what the generator writes (deleting and writing 24,000 files would slow the timed runs
+    down), else a new one."""
+    stamp = root / "stamp.txt"
+    generator = hashlib.sha256((HERE / "gen.py").read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text() == f"{n} {generator} {_digest(root)}\n":
+        return root
+    _fresh(root)
+    generate(root, n)
+    stamp.write_text(f"{n} {generator} {_digest(root)}\n")
+    return root
+
+
+def _digest(root: Path) -> str:
+    """The sha256 of every source file of the pack and the rulesync tree, by path."""
+    found = hashlib.sha256()
+    files = [*(root / "pack").rglob("*"), *(root / "rulesync").rglob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        found.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
+    return found.hexdigest()
 
 
 def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[Sample]]:
-    """Each run writes into a new folder, and nothing is deleted until all have run: files
-    created within half a minute of a large deletion cost several times more (``RECENT_S``)."""
-    deleted = _fresh(work / f"n{n}")  # a pack left by an earlier run
-    root = generate(work / f"n{n}", n)
-    wait_out(deleted)
+    """Each run writes into a new folder; nothing is deleted until all have run."""
+    root = _pack(work / f"n{n}", n)
     pack, rules = root / "pack", root / "rulesync"
 
     def commands(out: Path) -> dict[str, tuple[list[str], Path]]:
@@ -180,8 +185,7 @@ def run_size(n: int, reps: int, work: Path, rs: Path | None) -> dict[str, list[S
             ]
             settle()
             samples[name].append(measure(command, cwd))
-    wait_out(_fresh(root / "runs"))  # before the next size's runs, or the re-exports
-    return samples
+    return samples  # the outputs are deleted once every size has run
 
 
 def incremental(work: Path, n: int, reps: int) -> dict[str, float]:
@@ -331,6 +335,7 @@ def main() -> None:
         "aim: < 10%, that agent's files only)"
     )
     print("\n".join(lines))
+    _fresh(*(args.work / f"n{n}" / "runs" for n in args.sizes), args.work / f"n{largest}" / "incr")
     if args.json:
         args.json.write_text(
             json.dumps(
