@@ -20,7 +20,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
-from agentpack.secrets import file_secret
+from agentpack.secrets import credential, file_secret
 from agentpack.source import within
 from agentpack.targets import vscode
 
@@ -193,6 +193,10 @@ def servers(
         headers = {
             k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()
         }
+        env = {k: _unsecret(k, v, (*where, name, "env", k), report) for k, v in env.items()}
+        headers = {
+            k: _unsecret(k, v, (*where, name, "headers", k), report) for k, v in headers.items()
+        }
         spelling.note_own(
             [*fixed.values(), *args, *env.values(), *headers.values()], f"mcpServers.{name}", report
         )
@@ -338,6 +342,30 @@ def servers_file(
         vscode.unused_inputs(document, report)
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
     servers(specs, path.parent, spelling, run, report, where)
+
+
+_SCHEME = re.compile(r"(?i)(bearer|token|basic)\s+")
+
+
+def _unsecret(key: str, value: str, place: tuple[str, ...], report: FileReport) -> str:
+    """A server's variable or header whose value is a credential (``claude mcp add -e
+    GITHUB_TOKEN=ghp_...`` keeps it as written) comes in as a reference to a variable of
+    the user's environment, which every tool expands, so that it never lands in the pack;
+    a warning says which variable to set."""
+    if credential(key, value) is None:
+        return value
+    variable = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_").upper() or "SECRET"
+    scheme = _SCHEME.match(value)
+    written = (scheme.group(0) if scheme else "") + "${" + variable + "}"
+    line, col = report.at(*place)
+    report.warn(
+        line,
+        col,
+        ".".join(place),
+        f"the value is a credential: written as {written}, so that it stays out of the "
+        f"pack; set {variable} in the environment the tools start from",
+    )
+    return written
 
 
 def missing_plugin(report: FileReport, index: int, name: object, what: str, tool: str) -> None:

@@ -65,14 +65,17 @@ def test_a_claude_plugins_hooks_and_servers_become_the_packs(tmp_path: Path) -> 
     )
 
 
-def test_a_server_with_a_written_token_is_not_imported(tmp_path: Path) -> None:
+def test_a_servers_written_token_comes_in_as_a_variable_never_as_itself(tmp_path: Path) -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     servers = {"gh": {"command": "gh-mcp", "env": {"GITHUB_TOKEN": token}}}
     source = _plugin(tmp_path / "plugin", {}, servers)
     result = api.import_(source, tmp_path / "pack")
-    assert result.failed
-    assert any("GITHUB_TOKEN" in str(f) for f in result.findings if f.is_error)
-    assert not (tmp_path / "pack").exists()
+    assert not result.failed, [str(f) for r in result.reports for f in r.findings]
+    (server,) = api.load_pack(tmp_path / "pack").manifest.servers
+    assert dict(server.env) == {"GITHUB_TOKEN": "${GITHUB_TOKEN}"}
+    warned = [f.message for r in result.reports for f in r.findings if not f.is_error]
+    assert any("set GITHUB_TOKEN in the environment" in m for m in warned), warned
+    assert not any(token.encode() in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
 
 
 def test_codex_config_names_variables_and_the_pack_spells_them(tmp_path: Path) -> None:

@@ -368,11 +368,13 @@ def user_servers(folder: Path, run: Importing) -> Path | None:
     or given alone; the file's other keys (a project's servers among them) are the user's
     settings, not a pack's. The file read, if any."""
     path = folder.parent / ".claude.json" if folder.name == ".claude" else folder / ".claude.json"
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # none there, or not JSON: it is not read (a file given alone is said)
-    if not isinstance(document, dict) or not isinstance(document.get("mcpServers"), dict):
+    if not path.is_file():
         return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        document = None  # read below, which says what is wrong with it and where
+    if isinstance(document, dict) and "mcpServers" not in document:
+        return None  # the user has no servers there
     readparts.servers_file(path, run, SPELLING)
     return path

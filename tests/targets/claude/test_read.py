@@ -319,3 +319,44 @@ def test_the_users_settings_bring_the_hook_script_they_name_from_home(
     (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
     assert (found.run, found.tools) == (".claude/hooks/check.sh", ("bash",))
     assert (tmp_path / "pack" / ".claude" / "hooks" / "check.sh").is_file()
+
+
+def test_a_users_server_credential_comes_in_as_a_variable_to_set(tmp_path: Path) -> None:
+    """``claude mcp add -s user -e GITHUB_TOKEN=ghp_...`` keeps the token in
+    ``~/.claude.json`` as written: it comes in as ``${GITHUB_TOKEN}`` (a header keeps its
+    scheme), with a warning at the value, never in the pack; the import failed on it."""
+    home = tmp_path / "home"
+    (home / ".claude").mkdir(parents=True)
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    servers = {
+        "gh": {"command": "npx", "env": {"GITHUB_TOKEN": token, "LOG": "debug"}},
+        "web": {
+            "type": "http",
+            "url": "https://x.test/mcp",
+            "headers": {"Authorization": f"Bearer {token}"},
+        },
+    }
+    (home / ".claude.json").write_text(json.dumps({"mcpServers": servers}))
+    result = api.import_(home / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for r in result.reports for f in r.findings]
+    found = {s.name: s for s in api.load_pack(tmp_path / "pack").manifest.servers}
+    assert dict(found["gh"].env) == {"GITHUB_TOKEN": "${GITHUB_TOKEN}", "LOG": "debug"}
+    assert dict(found["web"].headers) == {"Authorization": "Bearer ${AUTHORIZATION}"}
+    said = [f for r in result.reports for f in r.findings]
+    assert [(f.field, f.line > 0) for f in said] == [
+        ("mcpServers.gh.env.GITHUB_TOKEN", True),
+        ("mcpServers.web.headers.Authorization", True),
+    ]
+    assert token not in "".join(p.read_text() for p in (tmp_path / "pack").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000 + "]" * 100_000, '{"mcpServers": {"a": {"command": "x",}}}', "[1]"]
+)
+def test_a_claude_json_that_cannot_be_read_is_said_not_a_crash(tmp_path: Path, text: str) -> None:
+    home = tmp_path / "home"
+    (home / ".claude").mkdir(parents=True)
+    (home / ".claude.json").write_text(text)
+    result = api.import_(home / ".claude.json", tmp_path / "pack")
+    assert result.failed
+    assert [f.path for r in result.reports for f in r.findings if f.is_error]
