@@ -33,7 +33,15 @@ TOOLS: tuple[str, ...] = (
 """Canonical built-in tool ids, tool-neutral (see README, "Permissions")."""
 
 OTHER_NAMES: dict[str, str] = {
-    **dict.fromkeys(("shell", "terminal", "execute", "runcommands", "run_shell_command"), "bash"),
+    **dict.fromkeys(
+        (
+            *("shell", "terminal", "execute", "runcommands", "run_shell_command", "runtasks"),
+            *("exec_command", "shell_command", "runinterminal", "run_in_terminal"),
+        ),
+        "bash",
+    ),
+    **dict.fromkeys(("search", "codebase", "grep_search", "search_files"), "grep"),
+    **dict.fromkeys(("file_search", "find_files"), "glob"),
     **dict.fromkeys(("read_file", "readfile", "view"), "read"),
     **dict.fromkeys(("write_file", "create_file"), "write"),
     **dict.fromkeys(("edit_file", "editfiles", "multiedit", "apply_patch"), "edit"),
@@ -44,8 +52,9 @@ OTHER_NAMES: dict[str, str] = {
     **dict.fromkeys(("agent", "subagent", "runsubagent"), "task"),
     "notebookedit": "notebook",
 }
-"""What tools call a canonical tool (lower case), for the hint of an unknown tool id: the
-spelling nearest ``shell`` is ``skill``, which a user would deny in place of ``bash``."""
+"""What tools call a canonical tool (lower case, without a ``execute/`` namespace), for the
+hint of an unknown tool id: the spelling nearest ``shell`` is ``skill``, which a user would
+deny in place of ``bash``."""
 
 _SERVER = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 """A server's name as Claude Code and opencode put it in its tools' names: they turn every

@@ -421,10 +421,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {A: agent("name: a\ndescription: d\nclaude:\n  name: safe\nopencode:\n  mode: primary\n")},
         [
             "agents/a.md:5:3: error: claude.name: claude writes name from the agent's own "
-            "fields, so that every tool names and describes it alike; set it there, not in "
+            "fields, so that every tool names, describes and runs it alike; set it there, not in "
             "claude:",
             "agents/a.md:7:3: error: opencode.mode: opencode writes mode from the agent's own "
-            "fields, so that every tool names and describes it alike; set it there, not in "
+            "fields, so that every tool names, describes and runs it alike; set it there, not in "
             "opencode:",
         ],
     ),
@@ -615,3 +615,33 @@ def test_a_url_that_is_not_http_says_what_to_write(make_pack: MakePack) -> None:
     assert found.message.endswith(
         "is not an http(s) URL; write one that begins with https:// or http://"
     ), found.message
+
+
+def test_a_target_block_may_not_let_the_model_run_a_user_only_skill(make_pack: MakePack) -> None:
+    """``codex: {disable-model-invocation: false}`` put false in the SKILL.md that the
+    Copilot CLI reads too, so its model could run the skill the pack keeps for the user."""
+    skill = (
+        "---\nname: s\ndescription: d\ndisable_model_invocation: true\n"
+        "codex:\n  disable-model-invocation: false\n---\nx\n"
+    )
+    root = make_pack({"skills/s/SKILL.md": skill})
+    errors = [(f.field, f.message.split(";")[0]) for f in api.validate(root).findings if f.is_error]
+    assert errors == [
+        (
+            "codex.disable-model-invocation",
+            "codex writes disable-model-invocation from the skill's own fields, so that every "
+            "tool names, describes and runs it alike",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("runTasks", "bash"), ("execute/runInTerminal", "bash"), ("search", "grep")],
+)
+def test_more_of_other_tools_names_hint_the_canonical_tool(
+    written: str, meant: str, make_pack: MakePack
+) -> None:
+    root = make_pack({A: agent(f"name: a\ndescription: d\ntools:\n  deny: [{written}]\n")})
+    (found,) = [f for f in api.validate(root).findings if f.is_error]
+    assert f"(did you mean {meant!r}?)" in found.message

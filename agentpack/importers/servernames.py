@@ -59,16 +59,6 @@ def hold(out: Imported) -> None:
     some on, the rest of it): a pack's server offers all its tools. With no agent read,
     nothing holds them: said as dropped, for the agents the user adds next."""
     for server, off, only, report in out.holds:
-        key = "mcp_servers" if report.source.endswith(".toml") else "mcpServers"
-        line, col = report.at(key, server)
-        report.warn(
-            line,
-            col,
-            f"{key}.{server}",
-            f"the server's own list of the tools it offers is not carried: a pack's server "
-            f"offers all its tools, so each tool's main session will offer every tool of "
-            f"{server}; if that is too much, leave mcp/{server}.yaml out of the pack",
-        )
         if not out.agents:
             report.dropped.append(
                 f"mcpServers.{server} (its own list of tools it offers: a pack's server offers "

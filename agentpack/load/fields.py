@@ -195,7 +195,7 @@ class Fields:
                         doc,
                         (target, key),
                         f"{target} writes {key} from the {kind}'s own fields, so that every "
-                        f"tool names and describes it alike; set it there, not in {target}:",
+                        f"tool names, describes and runs it alike; set it there, not in {target}:",
                         key=True,
                     )
                 elif key in policy and not (key in own and own[key].issuperset(entries)):

@@ -76,7 +76,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 def _tool_hint(word: str) -> str:
     """The canonical tool another tool's name stands for, else the nearest spelling."""
-    other = OTHER_NAMES.get(word.lower())
+    other = OTHER_NAMES.get(word.lower().rpartition("/")[2])
     return f" (did you mean {other!r}?)" if other else _suggest(word, TOOLS)
 
 

@@ -20,9 +20,10 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
 from agentpack.outputs import is_executable
-from agentpack.secrets import credential, file_secret
+from agentpack.secrets import file_secret
 from agentpack.source import within
 from agentpack.targets import vscode
+from agentpack.targets.serverfields import Places
 
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 _TRANSPORTS = {"http": "http", "streamable-http": "http", "sse": "sse"}
@@ -157,9 +158,12 @@ def servers(
     run: Importing,
     report: FileReport,
     where: tuple[str, ...] = (),
+    place: Callable[[str, str], tuple[int, int]] | None = None,
 ) -> None:
     """Every server of an ``mcpServers`` map (the host's own shape brought to that one);
-    ``where``: the map's place in the report's JSON, for errors."""
+    ``where``: the map's place in the report's JSON, for errors; ``place``: where a
+    server's key is set, in a file that is not JSON (by server name and key)."""
+    places = Places(report, where, place)
     for name, spec in specs.items():
         if not isinstance(spec, dict):
             report.dropped.append(f"mcpServers.{name} (not an object)")
@@ -193,10 +197,7 @@ def servers(
         headers = {
             k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()
         }
-        env = {k: _unsecret(k, v, (*where, name, "env", k), report) for k, v in env.items()}
-        headers = {
-            k: _unsecret(k, v, (*where, name, "headers", k), report) for k, v in headers.items()
-        }
+        env, headers = places.unsecret(name, "env", env), places.unsecret(name, "headers", headers)
         spelling.note_own(
             [*fixed.values(), *args, *env.values(), *headers.values()], f"mcpServers.{name}", report
         )
@@ -237,7 +238,7 @@ def servers(
         for key in sorted(k for k in spec if k not in _SERVER_KEYS):
             report.dropped.append(f"mcpServers.{name}.{key} (not a field a pack's server has)")
         report.mapped.append(f"mcpServers.{name}")
-        _hold(spec, server.name, name, run, report)
+        _hold(spec, server.name, name, run, places)
         run.part(server, files, report, folder)
 
 
@@ -270,20 +271,26 @@ def _typed(
     return {**fixed, "type": "sse"}
 
 
-def _hold(
-    spec: Mapping[str, Any], server: str, name: str, run: Importing, report: FileReport
-) -> None:
+def _hold(spec: Mapping[str, Any], server: str, name: str, run: Importing, places: Places) -> None:
     """A server's own lists of tools it turns off or keeps on (Codex's ``disabled_tools``
     and ``enabled_tools``, Copilot's ``tools``): a pack's server offers every tool, so
-    every agent read is held to them."""
+    every agent read is held to them, and the main session of each tool is not: said."""
     off = [str(t) for key in ("disabled_tools", "disabledTools") for t in spec.get(key) or []]
     only = None
     for key in ("enabled_tools", "includeTools", "tools"):
         listed = spec.get(key)
         if isinstance(listed, list) and "*" not in listed:
             only = [*(only or []), *(str(t) for t in listed)]
-    if off or only is not None:
-        run.hold_tools(server, off, only, report)
+    if not off and only is None:
+        return
+    run.hold_tools(server, off, only, places.report)
+    places.report.warn(
+        *places.at(name),
+        places.field(name),
+        "the server's own list of the tools it offers is not carried: a pack's server offers "
+        f"all its tools, so each tool's main session will offer every tool of {name}; if that "
+        f"is too much, leave mcp/{server}.yaml out of the pack",
+    )
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")
@@ -342,30 +349,6 @@ def servers_file(
         vscode.unused_inputs(document, report)
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
     servers(specs, path.parent, spelling, run, report, where)
-
-
-_SCHEME = re.compile(r"(?i)(bearer|token|basic)\s+")
-
-
-def _unsecret(key: str, value: str, place: tuple[str, ...], report: FileReport) -> str:
-    """A server's variable or header whose value is a credential (``claude mcp add -e
-    GITHUB_TOKEN=ghp_...`` keeps it as written) comes in as a reference to a variable of
-    the user's environment, which every tool expands, so that it never lands in the pack;
-    a warning says which variable to set."""
-    if credential(key, value) is None:
-        return value
-    variable = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_").upper() or "SECRET"
-    scheme = _SCHEME.match(value)
-    written = (scheme.group(0) if scheme else "") + "${" + variable + "}"
-    line, col = report.at(*place)
-    report.warn(
-        line,
-        col,
-        ".".join(place),
-        f"the value is a credential: written as {written}, so that it stays out of the "
-        f"pack; set {variable} in the environment the tools start from",
-    )
-    return written
 
 
 def missing_plugin(report: FileReport, index: int, name: object, what: str, tool: str) -> None:

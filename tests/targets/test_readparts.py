@@ -150,7 +150,9 @@ def test_a_servers_own_tool_list_with_no_agent_to_hold_is_said_dropped(tmp_path:
     lost (the agents the user adds would get all of the server), not that agents hold it."""
     home = tmp_path / ".codex"
     home.mkdir()
-    (home / "config.toml").write_text('[mcp_servers.gh]\ncommand = "y"\nenabled_tools = ["a"]\n')
+    (home / "config.toml").write_text(
+        'model = "o3"\n\n[mcp_servers.gh]\ncommand = "y"\nenabled_tools = ["a"]\n'
+    )
     result = api.import_(home / "config.toml", tmp_path / "pack")
     assert not result.failed, [str(f) for f in result.findings]
     said = [e for r in result.reports for e in r.dropped]
@@ -159,7 +161,7 @@ def test_a_servers_own_tool_list_with_no_agent_to_hold_is_said_dropped(tmp_path:
     # each tool's main session gets every tool of the server: a warning, not a hidden note
     warned = [str(f) for r in result.reports for f in r.findings if f.field == "mcp_servers.gh"]
     assert warned == [
-        "config.toml:1:1: warning: mcp_servers.gh: the server's own list of the "
+        "config.toml:3:1: warning: mcp_servers.gh: the server's own list of the "
         "tools it offers is not carried: a pack's server offers all its tools, so each "
         "tool's main session will offer every tool of gh; if that is too much, leave "
         "mcp/gh.yaml out of the pack"
@@ -565,3 +567,16 @@ def test_a_server_vs_code_runs_in_its_sandbox_is_left_out(tmp_path: Path) -> Non
     (said,) = [d for r in result.reports for d in r.dropped if d.startswith("mcpServers.boxed")]
     assert said.startswith("mcpServers.boxed (VS Code runs it in a sandbox")
     assert "left out rather than run unsandboxed" in said
+
+
+def test_a_servers_tool_list_is_warned_at_the_server_under_its_own_name(tmp_path: Path) -> None:
+    """The warning stands where the file names the server, as the file spells it (the
+    pack renames ``My.Server``)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / ".mcp.json").write_text(
+        '{\n  "mcpServers": {\n    "My.Server": {"command": "x", "tools": ["a"]}\n  }\n}\n'
+    )
+    result = api.import_(tmp_path / "src" / ".mcp.json", tmp_path / "pack")
+    assert not result.failed, [str(f) for r in result.reports for f in r.findings]
+    warned = [(f.line, f.col, f.field) for r in result.reports for f in r.findings]
+    assert warned == [(3, 5, "mcpServers.My.Server")]

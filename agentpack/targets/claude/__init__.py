@@ -65,8 +65,8 @@ class ClaudeTarget:
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
         "agent": frozenset({"name", "description"}),
-        "command": frozenset({"description"}),
-        "skill": frozenset({"name", "description"}),
+        "command": frozenset({"description", "disable-model-invocation"}),
+        "skill": frozenset({"name", "description", "disable-model-invocation"}),
     }
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True

@@ -348,5 +348,10 @@ def asked(found: Policy | None, report: FileReport) -> None:
         report.approximated.append(
             f"tools ({', '.join(asked)}: Claude Code asks before each use in its default "
             "mode; the pack allows them, as its bypassPermissions mode does, and opencode "
-            "then runs them without asking: list them under ask: to keep the question there)"
+            "then runs them without asking: list them under ask: to keep the question there"
+            + (
+                ", where bash asked for is denied, as opencode cannot ask about every command)"
+                if "bash" in asked
+                else ")"
+            )
         )

@@ -333,9 +333,10 @@ PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
 ``.claude/``: its files keep their paths from there in the pack."""
 
 
-USER = readparts.Spelling((*PROJECT.roots, "${HOME}", "$HOME", "~"))
+USER = readparts.Spelling(("${HOME}", "$HOME", "~"))
 """The user's settings (``~/.claude/settings.json``) name their scripts from the home
-folder too (``~/.claude/hooks/check.sh``), which is then the folder above ``.claude/``."""
+folder (``~/.claude/hooks/check.sh``), the folder above ``.claude/``; there
+``$CLAUDE_PROJECT_DIR`` is each project a session runs in, none of the user's files."""
 
 
 def settings(path: Path, run: Importing) -> bool:

@@ -73,7 +73,10 @@ class CodexTarget:
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     written_keys: ClassVar[Mapping[str, frozenset[str]]] = {
-        "agent": frozenset({"name", "description", "developer_instructions"})
+        "agent": frozenset({"name", "description", "developer_instructions"}),
+        # the Copilot CLI reads the Codex skills too, and keeps one from its model by this
+        "skill": frozenset({"name", "description", "disable-model-invocation"}),
+        "command": frozenset({"name", "description", "disable-model-invocation"}),
     }
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True

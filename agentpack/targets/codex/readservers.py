@@ -46,7 +46,9 @@ def servers(path: Path, run: Importing) -> None:
             report.error(line, col, f"mcp_servers.{name}.{wrong[0]}", f"expected {wrong[1]}")
         else:
             specs[name] = shape(spec) if isinstance(spec, dict) else spec
-    readparts.servers(specs, path.parent, SPELLING, run, report)
+    readparts.servers(
+        specs, path.parent, SPELLING, run, report, place=lambda name, key: _place(text, name, key)
+    )
 
 
 def _place(text: str, name: str = "", key: str = "") -> tuple[int, int]:

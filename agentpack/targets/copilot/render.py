@@ -110,7 +110,9 @@ def _prompt_tools(command: Command, env: ItemEnv, report: Report) -> Any:
     """The prompt's ``tools``, which VS Code gives the prompt's agent in place of its own:
     no more than that agent's (a tool it does not have is left out, said)."""
     tools = command.extras.get(NAME, {}).get("tools")
-    own = None if env.agent is None or left_out(env.agent) else agent_tools(env.agent.policy)
+    agent = env.agent
+    here = agent is not None and not left_out(agent) and env.manifest.builds(agent.targets, NAME)
+    own = agent_tools(agent.policy) if agent is not None and here else None
     if own is None or own.tools is None or not isinstance(tools, list):
         return tools
     mine = {str(t).lower() for t in own.tools}
@@ -131,7 +133,7 @@ def _prompt_agent(command: Command, env: ItemEnv, report: Report) -> str | None:
     if command.agent is None:
         return None
     if env.agent is not None:
-        if not left_out(env.agent):
+        if not left_out(env.agent) and env.manifest.builds(env.agent.targets, NAME):
             return flat_name(env.agent.name)
         why = f"the agent {command.agent!r} is not in the Copilot output"
     elif env.builtin is not None and env.builtin in HOST_AGENTS:

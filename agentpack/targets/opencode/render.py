@@ -104,6 +104,17 @@ def _agent_name(command: Command, env: ItemEnv, report: Report) -> str | None:
     """opencode's name for the agent the command names: a built-in of another host's
     spelling in opencode's, or none (and a note) for one opencode lacks, since opencode
     refuses to run a command whose agent it cannot find."""
+    if env.agent is not None and not env.manifest.builds(env.agent.targets, NAME):
+        report.add(
+            NAME,
+            command,
+            "agent",
+            Change.DROPPED,
+            f"the agent {command.agent!r} is not in the opencode output (its targets: leave "
+            "opencode out), and opencode refuses a command whose agent it cannot find; the "
+            "command runs in the current agent",
+        )
+        return None
     if env.builtin is None:
         return command.agent
     native = HOST_AGENTS.get(env.builtin)

@@ -360,3 +360,25 @@ def test_a_claude_json_that_cannot_be_read_is_said_not_a_crash(tmp_path: Path, t
     result = api.import_(home / ".claude.json", tmp_path / "pack")
     assert result.failed
     assert [f.path for r in result.reports for f in r.findings if f.is_error]
+
+
+def test_the_users_settings_project_dir_is_no_file_of_the_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In ``~/.claude/settings.json``, ``$CLAUDE_PROJECT_DIR`` is each project a session
+    runs in: its script is none of the files imported, so the hook is not carried."""
+    home = tmp_path / "home"
+    (home / ".claude" / "hooks").mkdir(parents=True)
+    (home / ".claude" / "hooks" / "check.sh").write_text("#!/bin/bash\nexit 0\n")
+    hook = {"type": "command", "command": "$CLAUDE_PROJECT_DIR/.claude/hooks/check.sh"}
+    (home / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    (home / ".claude" / "agents").mkdir()
+    (home / ".claude" / "agents" / "a.md").write_text("---\nname: a\ndescription: d\n---\nx\n")
+    monkeypatch.setenv("HOME", str(home))
+    result = api.import_(home / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    assert api.load_pack(tmp_path / "pack").manifest.hooks == ()
+    said = [d for r in result.reports for d in r.dropped]
+    assert any("$CLAUDE_PROJECT_DIR/.claude/hooks/check.sh" in d for d in said), said

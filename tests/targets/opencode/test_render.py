@@ -166,3 +166,23 @@ def test_a_server_holding_opencodes_own_substitution_is_left_out(tmp_path: Path)
     assert list(config["mcp"]) == ["plain"]
     (note,) = [f for f in result.findings if f.path == "mcp/notes.yaml"]
     assert "left out of opencode: it holds {file:~/.ssh/id_rsa}" in note.message
+
+
+def test_a_command_naming_an_agent_kept_out_of_opencode_runs_in_the_current_one(
+    tmp_path: Path,
+) -> None:
+    """``agent: helper`` where helper's ``targets: [claude]`` keeps it out of opencode:
+    opencode refuses a command whose agent it cannot find, so the name is dropped, said."""
+    root = tmp_path / "pack"
+    (root / "agents").mkdir(parents=True)
+    (root / "commands").mkdir()
+    (root / "agentpack.yaml").write_text("name: p\nversion: 1.0.0\ndescription: d\n")
+    (root / "agents" / "helper.md").write_text(
+        "---\nname: helper\ndescription: d\ntargets: [claude]\n---\nx\n"
+    )
+    (root / "commands" / "c.md").write_text("---\ndescription: d\nagent: helper\n---\nx\n")
+    result = api.export(root, ["opencode"])
+    written = (root / "dist" / "opencode" / "commands" / "c.md").read_text()
+    assert "agent:" not in written.split("---\n")[1]
+    said = [f.message for f in result.findings if f.field == "agent"]
+    assert any("'helper' is not in the opencode output" in m for m in said), said
