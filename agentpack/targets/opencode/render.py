@@ -12,6 +12,7 @@ from typing import Any
 from agentpack import emit, placeholders
 from agentpack.model import Agent, Command, Skill
 from agentpack.outputs import OutFile
+from agentpack.permissions import wildcard_match
 from agentpack.targets import parts
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.common import (
@@ -79,6 +80,7 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
         if getattr(command, name):
             report.add(NAME, command, name, Change.DROPPED, why)
     body_notes(NAME, "opencode", command, report, runs_shell=True)
+    _ungranted_lines(command, report)
     if placeholders.ESCAPED.search(command.body):
         report.add(
             NAME,
@@ -98,6 +100,30 @@ def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     return OutFile.text(
         f"commands/{command.name}.md", emit.frontmatter(fields, command.body), command.source
     )
+
+
+def _ungranted_lines(command: Command, report: Report) -> None:
+    """opencode runs a command's ``!`cmd` `` lines itself, with no permission check and
+    whatever its agent may run; Claude Code runs only those the command's grants (or the
+    user's settings) allow. Say which lines the grants do not cover."""
+    lines = [m[0][2:-1] for m in placeholders.SHELL_LINE.finditer(command.body)]
+    grants = [g for g in command.allowed_tools if g.tool == "bash"]
+    loose = [
+        line
+        for line in lines
+        if not any(g.pattern is None or wildcard_match(line, g.pattern) for g in grants)
+    ]
+    if loose:
+        report.add(
+            NAME,
+            command,
+            "body",
+            Change.UNGUARDED,
+            f"opencode runs the body's !`command` lines itself, unchecked; the command's "
+            f"allowed_tools do not grant {', '.join(map(repr, loose[:3]))}"
+            f"{', ...' if len(loose) > 3 else ''}, which Claude Code would run only if the "
+            "user's settings allowed it: grant what the lines run, or take them out",
+        )
 
 
 def _agent_name(command: Command, env: ItemEnv, report: Report) -> str | None:

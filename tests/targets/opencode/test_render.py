@@ -186,3 +186,19 @@ def test_a_command_naming_an_agent_kept_out_of_opencode_runs_in_the_current_one(
     assert "agent:" not in written.split("---\n")[1]
     said = [f.message for f in result.findings if f.field == "agent"]
     assert any("'helper' is not in the opencode output" in m for m in said), said
+
+
+def test_a_commands_shell_lines_its_grants_do_not_cover_are_warned(tmp_path: Path) -> None:
+    """opencode runs a command's !`cmd` lines itself, unchecked: a line the command's
+    grants do not cover runs there, where Claude Code would stop."""
+    root = tmp_path / "pack"
+    (root / "commands").mkdir(parents=True)
+    (root / "agentpack.yaml").write_text("name: p\nversion: 1.0.0\ndescription: d\n")
+    (root / "commands" / "c.md").write_text(
+        "---\ndescription: d\nallowed_tools: [bash(git status *)]\n---\n"
+        "State: !`git status --short`\nClean: !`rm -rf build`\n"
+    )
+    result = api.export(root, ["opencode"])
+    said = [f.message for f in result.findings if f.field == "body" and "unchecked" in f.message]
+    assert len(said) == 1
+    assert "do not grant 'rm -rf build', which Claude Code" in said[0]
