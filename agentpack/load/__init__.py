@@ -15,7 +15,6 @@ from pathlib import Path
 
 from agentpack import aliases
 from agentpack.errors import Finding, InvalidPack, did_you_mean, listing
-from agentpack.hostagents import spellings
 from agentpack.load import items, parts
 from agentpack.load.doc import Files
 from agentpack.load.fields import Fields, Registered
@@ -161,7 +160,7 @@ class Loader:
         (a typo, mostly): opencode refuses to run such a command and Claude Code runs it in
         its default agent. A warning, not an error: it may be an agent of the user's own."""
         agents = {i.name for i in by_kind[Kind.AGENT]}
-        hosts = spellings(self.targets.all())
+        hosts = self.targets.spellings()
         for command in by_kind[Kind.COMMAND]:
             name = command.agent
             if name is None or name in agents or name in hosts:
