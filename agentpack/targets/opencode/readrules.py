@@ -84,21 +84,30 @@ def rules_of(
         return None
     if permission is None and not isinstance(tools, dict):
         return _v2_rules(fm.get("permissions"), report, located)
-    rules: list[Rule] = []
-    if isinstance(tools, dict):  # deprecated since 1.1.1; permission entries override it
+    # opencode turns the deprecated map into permission entries (its three file tools all
+    # into edit: the last of them sets it) and assigns permission's over them, so that a key
+    # of both keeps the map's place in the rules and takes permission's value
+    merged: dict[str, Any] = {}
+    if isinstance(tools, dict):  # deprecated since 1.1.1
         report.approximated.append("tools (the deprecated opencode map, read as permission)")
         for key, on in tools.items():
-            rules.append((str(key), "*", Decision.ALLOW if on else Decision.DENY))
+            merged[_MAP_KEYS.get(str(key), str(key))] = "allow" if on else "deny"
     if isinstance(permission, str):
-        rules.append(("*", "*", Decision.parse(permission)))
+        merged["*"] = permission
     elif isinstance(permission, dict):
         report.mapped.append("permission")
-        for key, value in permission.items():
-            if isinstance(value, str):
-                rules.append((str(key), "*", Decision.parse(value)))
-            elif isinstance(value, dict):
-                rules.extend((str(key), str(p), Decision.parse(str(a))) for p, a in value.items())
+        merged.update((str(k), v) for k, v in permission.items())
+    rules: list[Rule] = []
+    for key, value in merged.items():
+        if isinstance(value, str):
+            rules.append((key, "*", Decision.parse(value)))
+        elif isinstance(value, dict):
+            rules.extend((key, str(p), Decision.parse(str(a))) for p, a in value.items())
     return rules + (_v2_rules(fm.get("permissions"), report, located) or [])
+
+
+_MAP_KEYS = {"write": "edit", "patch": "edit"}
+"""The deprecated map's tools that opencode 1.x reads as its ``edit`` permission."""
 
 
 def _not_a_decision(permission: Any) -> tuple[tuple[str, ...], Any] | None:

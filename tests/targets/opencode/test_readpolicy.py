@@ -97,3 +97,64 @@ def test_a_rule_for_a_server_name_opencode_changes_holds_for_the_name_meant() ->
     allowed = policy({"permission": {"*": "deny", "company.jira_*": "allow"}}, FileReport("b"))
     assert allowed is not None
     assert allowed.tool("mcp:company_jira") is Decision.DENY
+
+
+MAP_TOOLS = ["read", "edit", "write", "patch", "bash", "webfetch", "*"]
+PERMISSION_KEYS = ["*", "read", "edit", "bash", "webfetch"]
+BASH = st.dictionaries(
+    st.sampled_from(["*", "git *", "rm *"]), st.sampled_from(EFFECTS), min_size=1
+)
+TOOLS_1X = {"read": "read", "edit": "edit", "write": "edit", "notebook": "edit", "bash": "bash"}
+
+
+def truth_1x(tools: dict[str, bool], permission: dict[str, object], key: str, cmd: str) -> Decision:
+    """What opencode 1.18 decides, by its own steps: the deprecated map becomes permission
+    entries (write, edit and patch all set edit), ``Object.assign`` puts the permission
+    entries over them (a key of both keeps its first place), the last match wins, and no
+    match allows."""
+    merged: dict[str, object] = {}
+    for tool, on in tools.items():
+        merged["edit" if tool in ("write", "edit", "patch") else tool] = "allow" if on else "deny"
+    merged.update(permission)
+    found = Decision.ALLOW
+    for rule_key, value in merged.items():
+        rows = value.items() if isinstance(value, dict) else [("*", value)]
+        for pattern, effect in rows:
+            if wildcard_match(key, rule_key) and wildcard_match(cmd, pattern):
+                found = Decision.parse(str(effect))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(MAP_TOOLS), st.booleans(), max_size=5),
+    st.dictionaries(
+        st.sampled_from(PERMISSION_KEYS), st.one_of(st.sampled_from(EFFECTS), BASH), max_size=4
+    ),
+)
+def test_a_1x_map_and_permission_are_never_read_wider(
+    tools: dict[str, bool], permission: dict[str, object]
+) -> None:
+    """Real agents write ``tools: {edit: true, write: false}``, which opencode reads as
+    ``edit: deny`` for all its file tools (the last of the three wins): import read it as a
+    deny of write alone, and Claude Code then offered Edit."""
+    permission = {k: v for k, v in permission.items() if k == "bash" or not isinstance(v, dict)}
+    fm: dict[str, object] = {"tools": tools} if tools else {}
+    fm.update({"permission": permission} if permission else {})
+    found = policy(fm, FileReport("t.md"))
+    if found is None:
+        return
+    for tool, key in TOOLS_1X.items():
+        for cmd in ["git status", "rm -rf x", "ls"] if tool == "bash" else ["x"]:
+            got = found.decide(tool, cmd) if tool == "bash" else found.decide(tool)
+            assert got <= truth_1x(tools, permission, key, cmd), (tool, cmd)
+
+
+def test_write_false_in_the_deprecated_map_denies_every_file_tool() -> None:
+    for tools in ({"write": False}, {"edit": True, "write": False}, {"patch": False}):
+        found = policy({"tools": tools}, FileReport("t.md"))
+        assert found is not None
+        assert [found.decide(t) for t in ("edit", "write", "notebook")] == [Decision.DENY] * 3
+    kept = policy({"tools": {"write": False, "edit": True}}, FileReport("t.md"))
+    assert kept is not None
+    assert kept.decide("write") is Decision.ALLOW  # the last one wins
