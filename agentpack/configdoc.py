@@ -194,10 +194,16 @@ class Document:
         return self.existed and not self.toml and not self.before.strip()
 
     def save(
-        self, created: bool, trail: str | None, made: Sequence[str] = (), blank: str | None = None
+        self,
+        created: bool,
+        trail: str | None,
+        made: Sequence[str] = (),
+        blank: str | None = None,
+        *,
+        private: bool = False,
     ) -> None:
         """Write the text if it changed; ``blank``: what a blank file held, which it gets
-        back when nothing is left in it."""
+        back when nothing is left in it; ``private``: a new file is its owner's alone."""
         if trail is not None and self.toml:
             self.text = self.text.rstrip() + trail if self.text.strip() else trail
         if created and self.read() == {} and (not self.toml or not self.text.strip()):
@@ -214,7 +220,7 @@ class Document:
             str(p) for p in (self.path.parent, *self.path.parent.parents) if not p.exists()
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        mode = self.path.stat().st_mode if self.existed else None
+        mode = self.path.stat().st_mode if self.existed else 0o600 if private else None
         replace_file(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
         if mode is not None:
             os.chmod(self.path, mode)

@@ -35,6 +35,9 @@ class Entry:
     keys: tuple[str, ...]
     value: Any
     append: bool = False
+    private: bool = False
+    """A file made for it is its owner's alone, as the tools make the user's own files
+    (``~/.claude.json`` keeps the secrets of ``claude mcp add``, and keeps the mode it finds)."""
 
     @property
     def where(self) -> str:
@@ -132,7 +135,7 @@ def apply(
                 mine.append(record)
         if not dry_run:
             try:
-                document.save(False, None)
+                document.save(False, None, private=any(e.private for e in group))
             except OSError as exc:  # a file in a folder the user cannot write, say
                 why = f"cannot write {path} ({exc.strerror}); add the entries by hand"
                 actions += [(e.where, "skip", why) for e in group]

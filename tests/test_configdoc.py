@@ -48,7 +48,7 @@ def test_a_folder_that_cannot_be_written_is_a_skip_not_a_failure(
     path = tmp_path / "config.toml"
     path.write_text('model = "o3"\n')
 
-    def refused(self: Document, *args: object) -> None:
+    def refused(self: Document, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Document, "save", refused)

@@ -117,7 +117,13 @@ def install(
 
 
 def _setup(target: Target, manifest: Manifest, scope: str) -> Setup:
-    return target.setup(manifest, scope, os.environ, Path.home(), _project_root())
+    """What the target adds to the tool's own config files; a user's files that the
+    install makes are made as the tools make them, for their owner alone."""
+    setup = target.setup(manifest, scope, os.environ, Path.home(), _project_root())
+    if scope == "user":
+        entries = tuple(dataclasses.replace(e, private=True) for e in setup.entries)
+        setup = dataclasses.replace(setup, entries=entries)
+    return setup
 
 
 def uninstall(
