@@ -8,6 +8,7 @@ target.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,19 @@ def mcp_servers(
 
 
 def command(hook: Hook, root: str) -> str:
-    """The shell command that runs a hook's script from the installed pack (its arguments
-    are plain words, which need no quotes in any tool's shell)."""
-    return " ".join((f'{hook.interpreter} "{root}/{hook.run}"', *hook.args))
+    """The shell command that runs a hook's script from the installed pack (its path and
+    arguments are plain words, which need no quotes in any tool's shell). ``root`` may
+    begin with a variable of the tool's (``${CLAUDE_PLUGIN_ROOT}``), which the shell is
+    to expand; the rest is a folder's path, which it must not (``~/src/price$list``)."""
+    found = _VARIABLE.match(root)
+    head = found[0] if found else ""
+    rest = _QUOTED.sub(r"\\\g<0>", root[len(head) :])
+    return " ".join((f'{hook.interpreter} "{head}{rest}/{hook.run}"', *hook.args))
+
+
+_VARIABLE = re.compile(r"\$(\{[A-Za-z_]\w*\}|[A-Za-z_]\w*)")
+_QUOTED = re.compile(r'[\\$`"]')
+"""What a shell reads as other than itself within double quotes."""
 
 
 def claude_hooks(
