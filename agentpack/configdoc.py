@@ -40,17 +40,36 @@ def _toml() -> Any:
     return tomlkit
 
 
+def _followed(path: Path) -> Path:
+    """The file a link leads to; one that leads nowhere is refused, not made."""
+    if not path.is_symlink():
+        return path
+    try:
+        found = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, before Python 3.13
+        why = "a loop of links" if not isinstance(exc, FileNotFoundError) else "nothing"
+        raise OutputError(
+            f"{path}: a link that leads to {why}; point it at the file, or remove it, then "
+            "run agentpack again"
+        ) from None
+    return found
+
+
 class Document:
     """One configuration file's text, and the edits of one install or uninstall."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path.resolve() if path.is_symlink() else path  # edit the user's own file
+        self.path = _followed(path)  # a link: edit the user's own file, where it is
         self.existed = self.path.is_file()
+        if not self.existed and self.path.exists():
+            raise OutputError(
+                f"{self.path}: not a regular file, which agentpack cannot edit; edit it by hand"
+            )
         self.toml = path.suffix == ".toml"
         if self.existed and not self.path.stat().st_mode & 0o222:
             raise OutputError(
                 f"{self.path}: the file is read-only; make it writable for agentpack to edit, "
-                "or add the entries by hand"
+                "or edit it by hand"
             )
         try:
             raw = self.path.read_bytes().decode("utf-8") if self.existed else ""
@@ -74,11 +93,21 @@ class Document:
             self.read()
         except ValueError as exc:  # tomlkit's parse errors are ValueErrors too
             line, col = getattr(exc, "line", None), getattr(exc, "col", None)
+            if self.toml and col is not None:
+                col += 1  # tomlkit counts columns from 0
             where = f"{line}:{col}: " if line is not None else ""
-            said = _POSITION.sub("", str(exc))  # the position, said once, in front
+            said = _POSITION.sub("", str(exc)).rstrip(".")  # the position, said once, in front
             raise OutputError(
-                f"{self.path}:{where}{said}; fix the file, then install again"
+                f"{self.path}:{where}{said}; fix the file, then run agentpack again"
             ) from exc
+
+    def place(self, keys: Sequence[str]) -> str:
+        """Where the value at ``keys`` stands, as ``file:line:column`` (a TOML file's
+        reader keeps no positions: the file alone)."""
+        if self.toml:
+            return str(self.path)
+        line, col = jsontext.place(self.text, keys)
+        return f"{self.path}:{line}:{col}"
 
     def read(self) -> Any:
         if self.toml:

@@ -187,7 +187,8 @@ def _apply_one(
         data = _nest(entry.keys[depth + 1 :], [entry.value] if entry.append else entry.value)
         if not isinstance(current, dict):
             where = ".".join(entry.keys[:depth]) or "the file's top level"
-            return ("skip", f"{where} is not an object here; fix the file or add it by hand"), old
+            said = f"{document.place(entry.keys[:depth])}: {where} is not an object"
+            return ("skip", f"{said}; fix the file or add it by hand"), old
         blank = document.blank()
         trail = document.before if blank else document.text[len(document.text.rstrip()) :]
         tail = document.add(entry.keys, depth, data)
@@ -197,7 +198,8 @@ def _apply_one(
         return ("add", ""), replace(record, blank=blank)
     if entry.append:
         if not isinstance(current, list):
-            return ("skip", f"{'.'.join(entry.keys)} is not an array here"), old
+            said = f"{document.place(entry.keys)}: {'.'.join(entry.keys)} is not an array"
+            return ("skip", f"{said}; fix the file or add it by hand"), old
         if any(digest(v) == new for v in current):
             return ("same", ""), old
         trail = document.text[len(document.text.rstrip()) :]

@@ -4,6 +4,7 @@ one-line refusals, and what an install adds comes out again to the byte."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,34 @@ def test_a_read_only_file_is_left_as_it_is(tmp_path: Path) -> None:
     actions, _ = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
     assert actions[0][1:] == (
         "skip",
-        f"{path}: the file is read-only; make it writable for agentpack to edit, or add the "
-        "entries by hand",
+        f"{path}: the file is read-only; make it writable for agentpack to edit, or edit it "
+        "by hand",
     )
     assert path.read_text() == "{}\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.symlink_to(p.name), "a link that leads to a loop of links"),
+        (lambda p: p.symlink_to(p.parent / "gone" / "x.toml"), "a link that leads to nothing"),
+        (os.mkfifo, "not a regular file"),
+    ],
+)
+def test_a_file_agentpack_cannot_edit_is_skipped_and_left_as_it_is(
+    tmp_path: Path, make: Callable[[Path], None], said: str
+) -> None:
+    """A ``config.toml`` linked to itself gave a traceback; one linked to a file that is
+    not there made that file and its folders; a FIFO was replaced by a file."""
+    path = tmp_path / "config.toml"
+    make(path)
+    actions, records = apply(
+        [Entry(path, ("mcp_servers", "s"), SERVER)], [], force=False, dry_run=False
+    )
+    assert [a[1] for a in actions] == ["skip"]
+    assert said in actions[0][2]
+    assert records == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
 
 
 def test_a_folder_that_cannot_be_written_is_a_skip_not_a_failure(
@@ -93,7 +118,8 @@ def test_the_last_server_table_goes_when_only_its_header_made_the_parent(tmp_pat
     ("name", "text", "said"),
     [
         ("a.json", '{"a": }', "a.json:1:7: not JSON here: expected a value"),
-        ("a.toml", "a = \n", "a.toml:1:4: Unexpected character: '\\n'"),
+        ("a.toml", "a = \n", "a.toml:1:5: Unexpected character: '\\n'"),
+        ("b.toml", "a = 1\na = 2\n", 'b.toml:2:1: Key "a" already exists'),
     ],
 )
 def test_a_file_that_does_not_parse_says_where_once(
@@ -104,7 +130,7 @@ def test_a_file_that_does_not_parse_says_where_once(
     path.write_text(text)
     with pytest.raises(OutputError) as caught:
         Document(path)
-    assert str(caught.value) == f"{tmp_path}/{said}; fix the file, then install again"
+    assert str(caught.value) == f"{tmp_path}/{said}; fix the file, then run agentpack again"
 
 
 def test_a_file_whose_top_level_is_no_object_says_so(tmp_path: Path) -> None:
@@ -114,8 +140,12 @@ def test_a_file_whose_top_level_is_no_object_says_so(tmp_path: Path) -> None:
     actions, _ = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
     assert actions[0][1:] == (
         "skip",
-        "the file's top level is not an object here; fix the file or add it by hand",
+        f"{path}:1:1: the file's top level is not an object; fix the file or add it by hand",
     )
+    path.write_text('{\n  "mcpServers": [],\n  "hooks": {"Stop": null}\n}\n')
+    entries = [Entry(path, ("mcpServers", "s"), SERVER), Entry(path, ("hooks", "Stop"), {}, True)]
+    actions, _ = apply(entries, [], force=False, dry_run=False)
+    assert [a[2].split(": ")[0] for a in actions] == [f"{path}:2:3", f"{path}:3:13"]
 
 
 def test_an_entry_an_uninstall_could_not_take_out_stays_recorded(tmp_path: Path) -> None:
