@@ -202,6 +202,8 @@ def _apply_one(
             return ("skip", f"{said}; fix the file or add it by hand"), old
         if any(digest(v) == new for v in current):
             return ("same", ""), old
+        if old is not None and not force:  # changed or taken out: a copy would run twice
+            return ("skip", "changed or taken out since agentpack wrote it; --force adds it"), old
         trail = document.text[len(document.text.rstrip()) :]
         tail = document.add(entry.keys, depth, entry.value)
         record = Record(str(entry.file), entry.keys, new, True, depth, tail, False, trail)
@@ -284,8 +286,6 @@ def _undo_one(document: Document, record: Record, force: bool) -> tuple[str, str
     _, top = document.at(keys[: record.depth + 1])
     if top == _nest(inner, value):
         document.remove(keys[: record.depth + 1], None, record.tail)
-    elif record.append:
-        document.remove(keys, 0, "")
-    else:
+    else:  # the user added beside it: what was made for it goes (an array left empty too)
         document.remove(keys, None, "")
     return "remove", ""

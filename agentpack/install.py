@@ -272,12 +272,19 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
         dest = dest.resolve()
     outcome = Outcome(dest)
     state = _State.read(dest, pack)
+    configs = list(dict.fromkeys(Path(r.file) for r in state.entries))
     try:
         if not dry_run:
             _hand_over_entries(dest, state.path, state.entries)
         done, state.entries = configfile.undo(state.entries, force=force, dry_run=dry_run)
         outcome.actions += [Action(*a) for a in done]
+        left = _left(configs) if any(a[1] == "skip" for a in done) else {}
         for rel in sorted(state.files):
+            runs = next((str(c) for c, text in left.items() if rel in text), None)
+            if runs is not None:  # a script a hook or server left in place still runs
+                why = f"kept: {runs} still runs it; take that entry out, then uninstall again"
+                outcome.actions.append(Action(rel, "skip", why))
+                continue
             outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         if not dry_run:
             _remove_empty(dest, state.dirs)
@@ -285,6 +292,19 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
     return outcome
+
+
+def _left(configs: Iterable[Path]) -> dict[Path, str]:
+    """The text of the config files that kept an entry of the pack: a script whose path
+    (from the install's folder on) is in one stays, or the hook there fails on every call
+    (Claude Code reads a missing script's exit 2 as "block this tool")."""
+    texts = {}
+    for config in configs:
+        try:
+            texts[config] = config.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return texts
 
 
 def _hand_over_entries(dest: Path, own: Path, gone: list[configfile.Record]) -> None:

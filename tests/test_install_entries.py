@@ -3,6 +3,7 @@ make them, shared between packs, and taken out only when nothing needs them."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -47,3 +48,57 @@ def test_a_users_config_file_the_install_makes_is_the_users_alone(
     assert stat.S_IMODE((home / ".claude.json").stat().st_mode) == 0o600
     # a project's, which its team shares, as git would check it out
     assert stat.S_IMODE(Path(".mcp.json").stat().st_mode) == 0o644
+
+
+def _hook_pack(root: Path) -> Path:
+    pack = _pack(root, "p")
+    (pack / "hooks").mkdir()
+    (pack / "hooks" / "guard.yaml").write_text(
+        "event: before_tool\ntools: [bash]\nrun: hooks/guard.sh\ntimeout: 10\n"
+    )
+    (pack / "hooks" / "guard.sh").write_text("exit 0\n")
+    return pack
+
+
+def test_a_hook_the_user_tuned_is_not_added_again(tmp_path: Path, home: Path) -> None:
+    """The user set the installed hook's timeout to 30; the next install added a second
+    copy, so the guard ran twice on every shell call."""
+    pack = _hook_pack(tmp_path / "pack")
+    assert api.install("claude", pack, scope="user").skipped == []
+    settings = home / ".claude" / "settings.json"
+    settings.write_text(settings.read_text().replace('"timeout": 10', '"timeout": 30'))
+    again = api.install("claude", pack, scope="user")
+    assert [(a.verb, a.reason) for a in again.skipped] == [
+        ("skip", "changed or taken out since agentpack wrote it; --force adds it")
+    ]
+    assert settings.read_text().count("guard.sh") == 1
+
+
+def test_a_script_a_hook_left_in_place_runs_stays_until_the_hook_goes(
+    tmp_path: Path, home: Path
+) -> None:
+    """Uninstall left the hook the user had changed, and deleted its script: Claude Code
+    then read the missing script's exit 2 as "block" on every shell call."""
+    pack = _hook_pack(tmp_path / "pack")
+    assert api.install("claude", pack, scope="user").skipped == []
+    settings = home / ".claude" / "settings.json"
+    script = home / ".claude" / "agentpack" / "p" / "hooks" / "guard.sh"
+    settings.write_text(settings.read_text().replace('"timeout": 10', '"timeout": 30'))
+    first = api.uninstall("claude", pack, scope="user")
+    assert [a.verb for a in first.skipped] == ["skip", "skip"]
+    assert script.is_file()
+    settings.write_text("{}\n")  # the user takes the hook out
+    assert api.uninstall("claude", pack, scope="user").skipped == []
+    assert not script.exists()
+
+
+def test_an_array_the_install_made_goes_with_its_entry(tmp_path: Path, home: Path) -> None:
+    """The user added a Stop hook beside the pack's: uninstall left ``"PreToolUse": []``."""
+    pack = _hook_pack(tmp_path / "pack")
+    assert api.install("claude", pack, scope="project").skipped == []
+    settings = Path(".claude/settings.json")
+    data = json.loads(settings.read_text())
+    data["hooks"]["Stop"] = [{"hooks": [{"type": "command", "command": "say done"}]}]
+    settings.write_text(json.dumps(data, indent=2) + "\n")
+    assert api.uninstall("claude", pack, scope="project").skipped == []
+    assert json.loads(settings.read_text()) == {"hooks": {"Stop": data["hooks"]["Stop"]}}
