@@ -80,6 +80,11 @@ class Record:
         file, *made = [os.path.relpath(f, base) for f in (self.file, *self.made)]
         return {**asdict(self), "file": file, "keys": list(self.keys), "made": made}
 
+    def same_value(self, other: Record) -> bool:
+        """Whether ``other`` (another pack's) records the same value at the same place."""
+        mine = (self.file, self.keys, self.append, self.digest)
+        return mine == (other.file, other.keys, other.append, other.digest)
+
     def same_entry(self, entry: Entry) -> bool:
         """Whether this records ``entry``: the member at its keys, or for an array, the
         element of that value (two hook groups of one event are two entries)."""
@@ -104,13 +109,19 @@ def unwanted(records: Sequence[Record], entries: Sequence[Entry]) -> list[Record
 
 
 def apply(
-    entries: Iterable[Entry], records: list[Record], *, force: bool, dry_run: bool
+    entries: Iterable[Entry],
+    records: list[Record],
+    *,
+    force: bool,
+    dry_run: bool,
+    shared: Sequence[Record] = (),
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Add each entry to its file; the actions, and the records the manifest keeps now
-    (those of entries no longer wanted are taken out first)."""
+    (those of entries no longer wanted are taken out first). ``shared``: other packs'
+    records: an entry one of them added, of the same value, is this pack's too."""
     wanted = list(entries)
     stale = unwanted(records, wanted)
-    actions, kept = undo(stale, force=False, dry_run=dry_run)
+    actions, kept = undo(stale, force=False, dry_run=dry_run, shared=shared)
     mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}
     for entry in wanted:
@@ -126,6 +137,8 @@ def apply(
             old = next((r for r in mine if r.same_entry(entry)), None)
             try:
                 action, record = _apply_one(document, entry, old, force)
+                if action[0] == "same" and record is None:
+                    action, record = _shared(entry, shared) or (action, record)
             except Refused as exc:
                 action, record = ("skip", str(exc)), old
             done.append((entry.where, *action))
@@ -178,6 +191,14 @@ def inherited(mine: list[Record], gone: Sequence[Record]) -> list[Record]:
     return mine
 
 
+def _shared(entry: Entry, shared: Sequence[Record]) -> tuple[tuple[str, str], Record] | None:
+    """An entry found as this pack would add it, which another pack's install added: its
+    record, which this pack keeps too (the last pack uninstalled takes the entry out)."""
+    value = digest(entry.value)
+    twin = next((r for r in shared if r.same_entry(entry) and r.digest == value), None)
+    return None if twin is None else (("same", "another pack's install added it too"), twin)
+
+
 def _apply_one(
     document: Document, entry: Entry, old: Record | None, force: bool
 ) -> tuple[tuple[str, str], Record | None]:
@@ -222,7 +243,7 @@ def _apply_one(
 
 
 def undo(
-    records: Sequence[Record], *, force: bool, dry_run: bool
+    records: Sequence[Record], *, force: bool, dry_run: bool, shared: Sequence[Record] = ()
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Take out what ``records`` added, newest first; the actions, and the records of what
     stays ours: those of a file that could not be read or written (a value the user changed
@@ -232,6 +253,11 @@ def undo(
     files = list(dict.fromkeys(r.file for r in records))
     for name in files:
         mine = [r for r in records if r.file == name]
+        held = [r for r in mine if any(r.same_value(o) for o in shared)]
+        actions += [(_where(r), "same", "another pack's install has it too: kept") for r in held]
+        mine = [r for r in mine if r not in held]
+        if not mine:
+            continue
         try:
             document = Document(Path(name))
         except OutputError as exc:  # read-only, or not UTF-8: the next uninstall may

@@ -175,7 +175,11 @@ def install(
         wanted_entries = list(entries)
         gone = configfile.unwanted(state.entries, wanted_entries)
         done, state.entries = configfile.apply(
-            wanted_entries, state.entries, force=force, dry_run=dry_run
+            wanted_entries,
+            state.entries,
+            force=force,
+            dry_run=dry_run,
+            shared=_others(dest, state.path),
         )
         outcome.actions += [Action(*a) for a in done]
         if not dry_run:  # what a dropped entry made, another pack's may still fill
@@ -274,9 +278,13 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     state = _State.read(dest, pack)
     configs = list(dict.fromkeys(Path(r.file) for r in state.entries))
     try:
-        if not dry_run:
-            _hand_over_entries(dest, state.path, state.entries)
-        done, state.entries = configfile.undo(state.entries, force=force, dry_run=dry_run)
+        others = _others(dest, state.path)
+        if not dry_run:  # what this pack's entries made, but not those another pack's hold
+            gone = [r for r in state.entries if not any(r.same_value(o) for o in others)]
+            _hand_over_entries(dest, state.path, gone)
+        done, state.entries = configfile.undo(
+            state.entries, force=force, dry_run=dry_run, shared=others
+        )
         outcome.actions += [Action(*a) for a in done]
         left = _left(configs) if any(a[1] == "skip" for a in done) else {}
         for rel in sorted(state.files):
@@ -305,6 +313,18 @@ def _left(configs: Iterable[Path]) -> dict[Path, str]:
         except OSError:
             continue
     return texts
+
+
+def _others(dest: Path, own: Path) -> list[configfile.Record]:
+    """The entries other packs' installs here added (two packs with GitHub's server)."""
+    found = []
+    for path in sorted((dest / STATE_DIR).glob("*.json")):
+        if path != own and not path.is_symlink():
+            try:
+                found += _State.read(dest, path.stem).entries
+            except OutputError:  # another pack's to sort out: its own uninstall says so
+                continue
+    return found
 
 
 def _hand_over_entries(dest: Path, own: Path, gone: list[configfile.Record]) -> None:

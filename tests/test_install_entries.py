@@ -102,3 +102,18 @@ def test_an_array_the_install_made_goes_with_its_entry(tmp_path: Path, home: Pat
     settings.write_text(json.dumps(data, indent=2) + "\n")
     assert api.uninstall("claude", pack, scope="project").skipped == []
     assert json.loads(settings.read_text()) == {"hooks": {"Stop": data["hooks"]["Stop"]}}
+
+
+def test_a_server_two_packs_install_stays_until_both_are_uninstalled(
+    tmp_path: Path, home: Path
+) -> None:
+    """Two packs with GitHub's server: the second's install found it there and recorded
+    nothing, and uninstalling the first took out the server the second still needed."""
+    packs = [_pack(tmp_path / n, n, "url: https://api.example.com/mcp/\n") for n in ("a", "b")]
+    for pack in packs:
+        assert api.install("claude", pack, scope="user").skipped == []
+    config = home / ".claude.json"
+    assert api.uninstall("claude", packs[0], scope="user").skipped == []
+    assert "srv" in json.loads(config.read_text())["mcpServers"]
+    assert api.uninstall("claude", packs[1], scope="user").skipped == []
+    assert not config.exists()  # the first install made it
