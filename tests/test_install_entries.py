@@ -117,3 +117,33 @@ def test_a_server_two_packs_install_stays_until_both_are_uninstalled(
     assert "srv" in json.loads(config.read_text())["mcpServers"]
     assert api.uninstall("claude", packs[1], scope="user").skipped == []
     assert not config.exists()  # the first install made it
+
+
+@pytest.mark.parametrize(
+    ("theirs", "ours"),
+    [("config.json", "opencode.json"), ("opencode.json", "opencode.jsonc")],
+)
+def test_an_opencode_users_server_in_a_file_read_before_is_not_replaced(
+    tmp_path: Path, home: Path, theirs: str, ours: str
+) -> None:
+    """opencode reads the user's ``config.json``, ``opencode.json``, then
+    ``opencode.jsonc``, each over the one before: the pack's server went into the last and
+    replaced the user's of its name in an earlier one."""
+    pack = tmp_path / "pack"
+    (pack / "mcp").mkdir(parents=True)
+    (pack / "agentpack.yaml").write_text(PACK.format(name="p").replace("claude", "opencode"))
+    (pack / "mcp" / "notes.yaml").write_text("command: npx\nargs: [pack-notes]\n")
+    (pack / "mcp" / "other.yaml").write_text("command: npx\nargs: [other]\n")
+    folder = home / ".config" / "opencode"
+    folder.mkdir(parents=True)
+    (folder / theirs).write_text('{"mcp": {"notes": {"type": "local", "command": ["mine"]}}}\n')
+    (folder / ours).write_text("{}\n")
+    outcome = api.install("opencode", pack, scope="user")
+    written = (folder / ours).read_text()
+    assert "other" in written
+    assert "pack-notes" not in written
+    said = [a.reason for a in outcome.actions if a.verb == "note" and "mcp.notes" in a.reason]
+    assert said == [
+        f"mcp.notes left out: {folder / theirs} has a server of that name, which this one "
+        "would replace; rename one of them"
+    ]

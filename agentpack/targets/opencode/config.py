@@ -91,11 +91,11 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     file = jsonc if jsonc.exists() else folder / "opencode.json"
     report = Report()
     mcp = _mcp(servers, report, str(folder))
-    theirs = _project_servers(folder) & set(mcp)
+    theirs = {name: path for path, names in _servers_beside(file) for name in names}
     notes = [
-        f"mcp.{name} left out: the project's own opencode.json has a server of that name, "
-        "which this one would replace; rename one of them"
-        for name in sorted(theirs)
+        f"mcp.{name} left out: {theirs[name]} has a server of that name, which this one would "
+        "replace; rename one of them"
+        for name in sorted(set(theirs) & set(mcp))
     ]
     out = [OutFile.text(PLUGIN, plugin(manifest, hooks, report))] if hooks else []
     out += parts.files(manifest, servers, hooks)
@@ -104,21 +104,25 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     return Setup(entries, tuple(out), (*report.lines(), *notes))
 
 
-def _project_servers(folder: Path) -> set[str]:
-    """The servers of the project's own ``opencode.json(c)`` beside ``.opencode/``, which
-    opencode reads first and the folder's config overrides name by name."""
-    if folder.name != ".opencode":
-        return set()
-    found: set[str] = set()
-    for name in ("opencode.json", "opencode.jsonc"):
+def _servers_beside(file: Path) -> Iterator[tuple[Path, set[str]]]:
+    """The servers of the other config files opencode reads before ``file``, which that
+    one's override name by name: the user's ``config.json``, ``opencode.json`` and
+    ``opencode.jsonc`` in that order; a project's own ``opencode.json(c)`` beside
+    ``.opencode/``, then the ones in it."""
+    folder = file.parent
+    names = ("opencode.json", "opencode.jsonc")
+    if folder.name == ".opencode":
+        paths = [*(folder.parent / n for n in names), *(folder / n for n in names)]
+    else:
+        paths = [folder / n for n in ("config.json", *names)]
+    for path in paths[: paths.index(file)] if file in paths else paths:
         try:
-            text = (folder.parent / name).read_text(encoding="utf-8-sig")
+            text = path.read_text(encoding="utf-8-sig")
             config = jsontext.value(text, jsontext.parse(text))
         except (OSError, ValueError):
             continue
         mcp = config.get("mcp") if isinstance(config, dict) else None
-        found |= set(mcp) if isinstance(mcp, dict) else set()
-    return found
+        yield path, set(mcp) if isinstance(mcp, dict) else set()
 
 
 def _mcp(servers: list[McpServer], report: Report, root: str = ROOT) -> dict[str, Any]:
