@@ -330,13 +330,23 @@ def servers_file(
     shape: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
     *,
     comments: bool = False,
+    tool: str = "",
 ) -> None:
     """The servers of a ``.mcp.json``-like file (``mcpServers``, or the map alone), each
-    brought to that shape by ``shape``."""
+    brought to that shape by ``shape``. ``tool``: the tool whose own file this is, which
+    reads ``mcpServers`` only (not VS Code's ``servers``)."""
     if not run.first(path):
         return  # read already, found another way
     report = run.report(path, "MCP servers")
     document = filereport.json_object(path, report, comments=comments)
+    if tool and "mcpServers" not in document and "servers" in document:
+        report.warn(
+            *report.at("servers"),
+            "servers",
+            f"{tool} reads mcpServers only, so it never starts these servers, and they are "
+            "not read; rename the key to mcpServers if they should run",
+        )
+        return
     # VS Code's mcp.json says "servers" (with its "inputs" beside them)
     where = tuple(k for k in ("mcpServers", "servers") if k in document)[:1]
     found = document[where[0]] if where else document

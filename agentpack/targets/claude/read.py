@@ -372,9 +372,9 @@ class ClaudeReader:
                 taken.add(folder / name)
                 if readplugin.settings(folder / name, run):
                     taken.add(folder / "hooks")  # the scripts they run, read with them
-        if (folder / ".mcp.json").is_file():  # a project's servers
-            taken.add(folder / ".mcp.json")
-            readparts.servers_file(folder / ".mcp.json", run, readplugin.SPELLING)
+        if (mcp := folder / ".mcp.json").is_file():  # a project's servers
+            taken.add(mcp)
+            readparts.servers_file(mcp, run, readplugin.SPELLING, tool="Claude Code")
         user = readplugin.user_servers(folder, run)
         return taken | ({user} if user else set())
 

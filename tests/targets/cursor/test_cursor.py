@@ -166,3 +166,19 @@ def test_a_plugins_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
     (report,) = [r for r in result.reports if r.kind == "plugin"]
     assert report.mapped == ["description", "name", "version"]
     assert [d.split(" (")[0] for d in report.dropped] == ["displayName", "tags"]
+
+
+def test_servers_under_vs_codes_key_in_cursors_file_are_not_read(tmp_path: Path) -> None:
+    """A real ``.cursor/mcp.json`` keys its servers ``servers``, as VS Code does: Cursor
+    never starts them, and the import gave them to every tool."""
+    cursor = tmp_path / "src" / ".cursor"
+    (cursor / "agents").mkdir(parents=True)
+    (cursor / "agents" / "a.md").write_text("---\nname: a\ndescription: A.\n---\nA.\n")
+    servers = {"servers": {"db": {"type": "stdio", "command": "python", "args": ["db.py"]}}}
+    (cursor / "mcp.json").write_text(json.dumps(servers, indent=2))
+    result = api.import_(tmp_path / "src", tmp_path / "pack", dry_run=True)
+    assert not [f.path for f in result.files if f.path.startswith("mcp/")]
+    found = [f for r in result.reports for f in r.findings if f.path == ".cursor/mcp.json"]
+    assert [(f.line, f.field, f.message.split(",")[0]) for f in found] == [
+        (2, "servers", "Cursor reads mcpServers only")
+    ]
