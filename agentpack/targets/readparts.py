@@ -172,35 +172,10 @@ def servers(
         if why:
             report.dropped.append(f"mcpServers.{name} ({why})")
             continue
-        text = {k: v for k, v in spec.items() if isinstance(v, str)}
-        given, env, headers = (
-            words(spec.get("args")),
-            names(spec.get("env")),
-            names(spec.get("headers")),
-        )
-        if given is None or env is None or headers is None:
-            key = "args" if given is None else "env" if env is None else "headers"
-            what = "a list of words" if key == "args" else "an object of names to text values"
-            line, col = report.at(*where, name, key)
-            report.error(line, col, f"mcpServers.{name}.{key}", f"expected {what}; fix it")
+        found = _fields(name, spec, spelling, places)
+        if found is None:
             continue
-        typed = [v for k in _TEXTS for v in _values(spec.get(k)) if not isinstance(v, str)]
-        if typed:
-            report.approximated.append(
-                f"mcpServers.{name} ({', '.join(map(json.dumps, typed))} written as text, as "
-                "the server gets them; some tools refuse a server whose values are not text)"
-            )
-        at, said = f"mcpServers.{name}", report.approximated
-        fixed = {k: _canonical(v, spelling, f"{at}.{k}", said) for k, v in text.items()}
-        args = [_canonical(a, spelling, f"{at}.args", said) for a in given]
-        env = {k: _canonical(v, spelling, f"{at}.env.{k}", said) for k, v in env.items()}
-        headers = {
-            k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()
-        }
-        env, headers = places.unsecret(name, "env", env), places.unsecret(name, "headers", headers)
-        spelling.note_own(
-            [*fixed.values(), *args, *env.values(), *headers.values()], f"mcpServers.{name}", report
-        )
+        fixed, args, env, headers = found
         source = SourceRef(report.source)
         if fixed.get("url") and fixed.get("type", "http") not in _TRANSPORTS:
             why = f"type {fixed['type']!r}: a pack's server is reached over http or sse"
@@ -240,6 +215,45 @@ def servers(
         report.mapped.append(f"mcpServers.{name}")
         _hold(spec, server.name, name, run, places)
         run.part(server, files, report, folder)
+
+
+def _fields(
+    name: str, spec: Mapping[str, Any], spelling: Spelling, places: Places
+) -> tuple[dict[str, str], list[str], dict[str, str], dict[str, str]] | None:
+    """A server's text fields, arguments, env and headers in the pack's spelling, each
+    credential made a reference; None when one of them has the wrong shape (said)."""
+    report, where = places.report, places.where
+    text = {k: v for k, v in spec.items() if isinstance(v, str)}
+    given, env, headers = (
+        words(spec.get("args")),
+        names(spec.get("env")),
+        names(spec.get("headers")),
+    )
+    if given is None or env is None or headers is None:
+        key = "args" if given is None else "env" if env is None else "headers"
+        what = "a list of words" if key == "args" else "an object of names to text values"
+        line, col = report.at(*where, name, key)
+        report.error(line, col, f"mcpServers.{name}.{key}", f"expected {what}; fix it")
+        return None
+    typed = [v for k in _TEXTS for v in _values(spec.get(k)) if not isinstance(v, str)]
+    if typed:
+        report.approximated.append(
+            f"mcpServers.{name} ({', '.join(map(json.dumps, typed))} written as text, as "
+            "the server gets them; some tools refuse a server whose values are not text)"
+        )
+    at, said = f"mcpServers.{name}", report.approximated
+    fixed = {k: _canonical(v, spelling, f"{at}.{k}", said) for k, v in text.items()}
+    args = [_canonical(a, spelling, f"{at}.args", said) for a in given]
+    env = {k: _canonical(v, spelling, f"{at}.env.{k}", said) for k, v in env.items()}
+    headers = {k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()}
+    env, headers = places.unsecret(name, "env", env), places.unsecret(name, "headers", headers)
+    kept = places.unsecret_args(name, args)
+    if kept is None:
+        return None
+    spelling.note_own(
+        [*fixed.values(), *kept, *env.values(), *headers.values()], f"mcpServers.{name}", report
+    )
+    return fixed, kept, env, headers
 
 
 def _left_out(spec: Mapping[str, Any]) -> str | None:

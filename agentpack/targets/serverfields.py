@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agentpack.filereport import FileReport
-from agentpack.secrets import credential
+from agentpack.secrets import args_secrets, credential, named_secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +37,74 @@ class Places:
             for k, v in values.items()
         }
 
+    def unsecret_args(self, name: str, args: list[str]) -> list[str] | None:
+        """A server's arguments, each credential among them made a reference, with a
+        warning (``--access-token sbp_...``, as Supabase's setup tells Cursor users to
+        write); None when one cannot be (a JSON argument that holds one), an error said."""
+        out = list(args)
+        for i, problem in enumerate(args_secrets(args)):
+            if problem is None:
+                continue
+            pos = (
+                self.place(name, "args")
+                if self.place
+                else self.report.at(*self.where, name, "args", i)
+            )
+            written = _reference(name, args, i)
+            if written is None:
+                self.report.error(
+                    *pos,
+                    self.field(name, "args"),
+                    f"argument {i + 1} holds a credential ({problem}); give the server it in "
+                    "its env as ${NAME} instead, then import again",
+                )
+                return None
+            out[i] = written
+            variable = written[written.index("${") + 2 : -1]
+            self.report.warn(
+                *pos,
+                self.field(name, "args"),
+                f"argument {i + 1} is a credential: written as {written}, so that it stays out "
+                f"of the pack; set {variable} in the environment the tools start from",
+            )
+        return out
+
 
 _SCHEME = re.compile(r"(?i)(bearer|token|basic)\s+")
+_HEADER = re.compile(r"[A-Za-z][\w-]*")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _reference(server: str, args: list[str], i: int) -> str | None:
+    """The argument that ``args[i]``, a credential, becomes: its value a reference to a
+    variable named after its option (``--api-key=...``: ``${SERVER_API_KEY}``), its
+    variable (``GITHUB_TOKEN=...``), its header, or the server (``${SERVER_TOKEN}``);
+    None for a JSON argument, whose credential has no name of its own."""
+    arg = args[i]
+    option, equals, value = arg.partition("=")
+    if equals and named_secret(option, value):
+        return f"{option}=${{{_variable(server, option)}}}"
+    header, colon, said = arg.partition(":")
+    if colon and _HEADER.fullmatch(header) and named_secret(header, said):
+        scheme = _SCHEME.match(said.strip())
+        return f"{header}: {scheme.group(0) if scheme else ''}${{{_variable(server, header)}}}"
+    if arg.lstrip().startswith("{"):
+        return None
+    before = args[i - 1] if i else ""
+    if before.startswith("-") and "=" not in before and named_secret(before, arg):
+        return f"${{{_variable(server, before)}}}"
+    return f"${{{_variable(server, 'token')}}}"
+
+
+def _variable(server: str, name: str) -> str:
+    """A variable for the credential named ``name``: an environment variable's own name,
+    else the server's and the name's (``supabase``, ``--access-token``:
+    ``SUPABASE_ACCESS_TOKEN``)."""
+    if _ENV_NAME.fullmatch(name):
+        return name
+    own = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "TOKEN"
+    head = re.sub(r"[^A-Za-z0-9]+", "_", server).strip("_").upper()
+    return own if not head or own.startswith(head) else f"{head}_{own}"
 
 
 def _unsecret(key: str, value: str, field: str, pos: tuple[int, int], report: FileReport) -> str:

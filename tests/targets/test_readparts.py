@@ -78,6 +78,46 @@ def test_a_servers_written_token_comes_in_as_a_variable_never_as_itself(tmp_path
     assert not any(token.encode() in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
 
 
+SUPABASE = "sbp_c0c46bc32330421d66fb959e01b1f318d2c4c62c"
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (["--access-token", SUPABASE], ["--access-token", "${SUPABASE_ACCESS_TOKEN}"]),
+        ([f"--api-key={SUPABASE}"], ["--api-key=${SUPABASE_API_KEY}"]),
+        (["-e", f"GITHUB_TOKEN={SUPABASE}"], ["-e", "GITHUB_TOKEN=${GITHUB_TOKEN}"]),
+        (
+            ["--header", f"Authorization: Bearer {SUPABASE}"],
+            ["--header", "Authorization: Bearer ${SUPABASE_AUTHORIZATION}"],
+        ),
+        (["ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"], ["${SUPABASE_TOKEN}"]),
+    ],
+)
+def test_a_token_among_a_servers_arguments_comes_in_as_a_variable(
+    tmp_path: Path, args: list[str], written: list[str]
+) -> None:
+    """Supabase's setup tells Cursor users to write their token after ``--access-token``:
+    the import failed, with the error at a pack file that was never written."""
+    servers = {"supabase": {"command": "npx", "args": ["-y", "mcp-supabase", *args]}}
+    source = _plugin(tmp_path / "plugin", {}, servers)
+    result, pack = imported(source, tmp_path / "pack")
+    (server,) = pack.manifest.servers
+    assert list(server.args) == ["-y", "mcp-supabase", *written]
+    warned = [(f.path, f.field) for r in result.reports for f in r.findings]
+    assert warned == [(".mcp.json", "mcpServers.supabase.args")]
+    assert not any(b"c0c46bc3" in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
+
+
+def test_a_token_in_a_json_argument_is_an_error_where_it_is(tmp_path: Path) -> None:
+    config = json.dumps({"apiToken": "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"})
+    servers = {"x": {"command": "npx", "args": ["x-mcp", "--config", config]}}
+    result = api.import_(_plugin(tmp_path / "plugin", {}, servers), tmp_path / "pack")
+    assert result.failed
+    errors = [f for r in result.reports for f in r.findings if f.is_error]
+    assert [(f.path, f.line, f.field) for f in errors] == [(".mcp.json", 1, "mcpServers.x.args")]
+
+
 def test_codex_config_names_variables_and_the_pack_spells_them(tmp_path: Path) -> None:
     home = tmp_path / ".codex"
     (home / "agents").mkdir(parents=True)
