@@ -23,7 +23,8 @@ from agentpack.outputs import is_executable
 from agentpack.permissions import server_name
 from agentpack.source import within
 from agentpack.targets.parts import CLAUDE_EVENTS
-from agentpack.targets.readparts import Spelling, scripts, words
+from agentpack.targets.readparts import Spelling, words
+from agentpack.targets.serverfiles import scripts
 
 EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
 INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node"}

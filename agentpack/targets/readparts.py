@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,13 +19,9 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
-from agentpack.outputs import is_executable
-from agentpack.secrets import file_secret
-from agentpack.source import within
-from agentpack.targets import vscode
+from agentpack.targets import serverfiles, vscode
 from agentpack.targets.serverfields import Places
 
-_ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 _TRANSPORTS = {"http": "http", "streamable-http": "http", "sse": "sse"}
 _SERVER_KEYS = frozenset(
     {"command", "args", "env", "cwd", "url", "type", "headers", "enabled", "disabled", "tools"}
@@ -65,27 +61,6 @@ class Spelling:
             pattern = r"(?<![\w./-])" + re.escape(root) + r"(?=/|$|[\s\"'])"
             text = re.sub(pattern, lambda _: PLUGIN_ROOT, text)
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
-
-
-def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
-    """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
-    found: dict[str, Resource] = {}
-    for value in values:
-        for rel in _ROOTED.findall(value):
-            parts = PurePosixPath(rel).parts
-            path = folder.joinpath(*parts)
-            inside = bool(parts) and parts[0] != "/" and ".." not in parts
-            # a link on the way out of the folder (to ~/.ssh, say) is never followed
-            if not inside or not path.is_file() or not within(path, folder):
-                report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
-                continue
-            rel = PurePosixPath(*parts).as_posix()
-            data = path.read_bytes()
-            if why := file_secret(rel, data):
-                report.dropped.append(f"{rel} (may hold credentials, {why}: no pack file may)")
-                continue
-            found[rel] = Resource(rel, data, is_executable(path))
-    return found
 
 
 def words(value: Any) -> list[str] | None:
@@ -159,10 +134,13 @@ def servers(
     report: FileReport,
     where: tuple[str, ...] = (),
     place: Callable[[str, str], tuple[int, int]] | None = None,
+    *,
+    plugin: bool = True,
 ) -> None:
     """Every server of an ``mcpServers`` map (the host's own shape brought to that one);
     ``where``: the map's place in the report's JSON, for errors; ``place``: where a
-    server's key is set, in a file that is not JSON (by server name and key)."""
+    server's key is set, in a file that is not JSON (by server name and key); ``plugin``:
+    the map is a plugin's, whose files a server may run (not a project's or a home's)."""
     places = Places(report, where, place)
     for name, spec in specs.items():
         if not isinstance(spec, dict):
@@ -192,9 +170,13 @@ def servers(
             )
             files: dict[str, Resource] = {}
         elif fixed.get("command"):
-            if fixed.get("cwd") in (".", "./"):  # Codex starts it in the plugin's folder
-                fixed, args = _rooted(fixed, args, folder, report, name)
-            files = scripts([fixed["command"], *args, fixed.get("cwd", "")], folder, report)
+            if not plugin:
+                serverfiles.project_files(fixed, args, report, name)
+            elif fixed.get("cwd") in (".", "./"):  # Codex starts it in the plugin's folder
+                fixed, args = serverfiles.rooted(fixed, args, folder, report, name)
+            files = serverfiles.scripts(
+                [fixed["command"], *args, fixed.get("cwd", "")], folder, report
+            )
             server = McpServer(
                 slug(name) or "server",
                 source,
@@ -307,36 +289,6 @@ def _hold(spec: Mapping[str, Any], server: str, name: str, run: Importing, place
     )
 
 
-_LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")
-"""A word of a server's command that names a file from its folder (``./bin/x``, ``cli.js``)."""
-
-
-def _rooted(
-    fixed: dict[str, str], args: list[str], folder: Path, report: FileReport, name: str
-) -> tuple[dict[str, str], list[str]]:
-    """A server started in its plugin's folder (``cwd: "./"``): its folder, and the files
-    of the plugin its command and arguments name (``./scripts/server``, ``server.py``),
-    named from ``${PLUGIN_ROOT}``, so that they come along and every tool finds them
-    where the plugin is installed; a path it names that the plugin lacks is said."""
-    words = [fixed["command"], *args]
-    for i, word in enumerate(words):
-        rel = PurePosixPath(word).as_posix()
-        path = folder / rel
-        if not _LOCAL.match(word):
-            continue
-        if path.is_file() and within(path, folder):
-            words[i] = f"{PLUGIN_ROOT}/{rel}"
-            report.approximated.append(
-                f"mcpServers.{name} ({word} in the plugin's folder: {words[i]}, a pack file)"
-            )
-        else:
-            report.dropped.append(
-                f"mcpServers.{name}: {word} (named from the plugin's folder, which lacks it: "
-                "build it before importing, or the server cannot start)"
-            )
-    return {**fixed, "command": words[0], "cwd": PLUGIN_ROOT}, words[1:]
-
-
 def servers_file(
     path: Path,
     run: Importing,
@@ -345,6 +297,7 @@ def servers_file(
     *,
     comments: bool = False,
     tool: str = "",
+    plugin: bool = True,
 ) -> None:
     """The servers of a ``.mcp.json``-like file (``mcpServers``, or the map alone), each
     brought to that shape by ``shape``. ``tool``: the tool whose own file this is, which
@@ -372,7 +325,7 @@ def servers_file(
         found = {n: vscode.respelled(n, s, report) for n, s in found.items()}
         vscode.unused_inputs(document, report)
     specs = {n: shape(s) if isinstance(s, dict) else s for n, s in found.items()}
-    servers(specs, path.parent, spelling, run, report, where)
+    servers(specs, path.parent, spelling, run, report, where, plugin=plugin)
 
 
 def missing_plugin(report: FileReport, index: int, name: object, what: str, tool: str) -> None:

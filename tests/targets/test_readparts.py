@@ -383,6 +383,26 @@ def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path
     assert [d.split(" (")[0] for d in dropped if "lacks it" in d] == ["mcpServers.cb: dist/cli.js"]
 
 
+def test_a_projects_server_that_runs_a_project_file_is_kept_as_written(tmp_path: Path) -> None:
+    """A real project's ``.codex/config.toml`` starts ``./scripts/launch.sh`` with ``cwd =
+    "."``, the folder Codex starts in: it came in as a plugin's server (``${PLUGIN_ROOT}``),
+    where the script is not, with a note about a plugin folder it never had."""
+    codex = tmp_path / "src" / ".codex"
+    codex.mkdir(parents=True)
+    (codex / "config.toml").write_text(
+        '[mcp_servers.coord]\ncommand = "./scripts/launch.sh"\ncwd = "."\n'
+    )
+    result, loaded = imported(codex, tmp_path / "pack")
+    (server,) = loaded.manifest.servers
+    assert (server.command, server.cwd, server.files) == ("./scripts/launch.sh", ".", ())
+    said = [n for r in result.reports for n in r.approximated if n.startswith("mcpServers.coord")]
+    assert said == [
+        "mcpServers.coord (./scripts/launch.sh: named from the folder the tool starts in, "
+        "kept as written; the pack does not carry it, so the server starts only where that "
+        "file is)"
+    ]
+
+
 def test_a_servers_fields_a_pack_does_not_keep_are_said(tmp_path: Path) -> None:
     """Codex's startup_timeout_sec and opencode's timeout and oauth vanished without a
     word: each tool's reader had kept only the keys it brought to .mcp.json's shape."""

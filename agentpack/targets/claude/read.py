@@ -374,7 +374,7 @@ class ClaudeReader:
                     taken.add(folder / "hooks")  # the scripts they run, read with them
         if (mcp := folder / ".mcp.json").is_file():  # a project's servers
             taken.add(mcp)
-            readparts.servers_file(mcp, run, readplugin.SPELLING)
+            readparts.servers_file(mcp, run, readplugin.SPELLING, plugin=False)
         user = readplugin.user_servers(folder, run)
         return taken | ({user} if user else set())
 

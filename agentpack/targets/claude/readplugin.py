@@ -377,5 +377,5 @@ def user_servers(folder: Path, run: Importing) -> Path | None:
         document = None  # read below, which says what is wrong with it and where
     if isinstance(document, dict) and "mcpServers" not in document:
         return None  # the user has no servers there
-    readparts.servers_file(path, run, SPELLING)
+    readparts.servers_file(path, run, SPELLING, plugin=False)
     return path

@@ -47,7 +47,13 @@ def servers(path: Path, run: Importing) -> None:
         else:
             specs[name] = shape(spec) if isinstance(spec, dict) else spec
     readparts.servers(
-        specs, path.parent, SPELLING, run, report, place=lambda name, key: _place(text, name, key)
+        specs,
+        path.parent,
+        SPELLING,
+        run,
+        report,
+        place=lambda name, key: _place(text, name, key),
+        plugin=False,
     )
 
 

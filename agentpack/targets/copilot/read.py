@@ -279,7 +279,9 @@ class CopilotReader:
         if self.marks(folder):
             return servers_and_hooks(folder, run)
         if (folder / VSCODE_SERVERS).is_file():
-            readparts.servers_file(folder / VSCODE_SERVERS, run, SPELLING, comments=True)
+            readparts.servers_file(
+                folder / VSCODE_SERVERS, run, SPELLING, comments=True, plugin=False
+            )
             return {folder / VSCODE_SERVERS}
         return set()
 

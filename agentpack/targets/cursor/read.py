@@ -167,7 +167,7 @@ class CursorReader:
         taken = read_tree(folder, run, self.dialect, LAYOUT) | {folder / COMMANDS}
         if (folder / "mcp.json").is_file():
             taken.add(folder / "mcp.json")
-            readparts.servers_file(folder / "mcp.json", run, SPELLING, tool="Cursor")
+            readparts.servers_file(folder / "mcp.json", run, SPELLING, tool="Cursor", plugin=False)
         commands = folder / COMMANDS
         for path in sorted(commands.rglob("*")) if commands.is_dir() else []:
             if path.suffix == ".md" and path.is_file() and not path.is_symlink():
