@@ -209,7 +209,7 @@ def test_a_servers_own_tool_list_with_no_agent_to_hold_is_said_dropped(tmp_path:
 
 
 def test_only_a_path_that_begins_in_the_folder_is_rewritten(tmp_path: Path) -> None:
-    from agentpack.targets.opencode.readconfig import SPELLING
+    from agentpack.targets.opencode.readservers import SPELLING
 
     assert SPELLING.canonical(".opencode/servers/x.py") == "${PLUGIN_ROOT}/servers/x.py"
     assert SPELLING.canonical("https://mcp.opencode.ai/docs") == "https://mcp.opencode.ai/docs"
@@ -547,15 +547,14 @@ def test_codex_and_opencode_servers_numbers_are_text_and_a_list_value_an_error(
     tmp_path: Path,
 ) -> None:
     """Codex's env with a list among its values lost the whole env without a word, and
-    opencode's command list wrote ``True`` for ``true``: both go the way ``.mcp.json``'s
-    values do."""
+    opencode's command list wrote ``True`` for ``true``; opencode 1.18 refuses a command
+    list with a number or ``true`` in it ("Configuration is invalid"), so that is an error."""
     (tmp_path / "oc").mkdir()
     (tmp_path / "oc" / "opencode.json").write_text(
         '{"mcp": {"kb": {"type": "local", "command": ["kb", "--verbose", true, "--port", 8080]}}}'
     )
-    _, loaded = imported(tmp_path / "oc" / "opencode.json", tmp_path / "p1")
-    (server,) = loaded.manifest.servers
-    assert server.args == ("--verbose", "true", "--port", "8080")
+    refused = api.import_(tmp_path / "oc" / "opencode.json", tmp_path / "p1")
+    assert [f.field for r in refused.reports for f in r.findings if f.is_error] == ["mcp.kb"]
     codex = tmp_path / "cx" / ".codex"
     codex.mkdir(parents=True)
     (codex / "config.toml").write_text(

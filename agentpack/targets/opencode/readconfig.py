@@ -16,6 +16,7 @@ from agentpack.native import ImportEnv, Importing, Native
 from agentpack.permissions import server_name
 from agentpack.source import decode_error, within
 from agentpack.targets import readhooks, readparts
+from agentpack.targets.opencode import readservers
 from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
 
@@ -75,8 +76,7 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
                 f"{key} (opencode applies it to every agent: folded into each agent read with it)"
             )
     if isinstance(config.get("mcp"), dict):
-        folder = path.parent / ".opencode" if (path.parent / ".opencode").is_dir() else path.parent
-        readparts.servers(_servers(config["mcp"]), folder, SPELLING, run, report, ("mcp",))
+        readservers.servers(config["mcp"], path, run, report)
     for agent in config_agents(config, path.parent, report, env, reader):
         run.add(agent, report)
     commands = config.get("command")
@@ -314,40 +314,6 @@ def config_text(text: str, base: Path, report: FileReport, where: tuple[str, ...
             "config for it; add the file or fix the path",
         )
         return text
-
-
-SPELLING = readparts.Spelling(
-    (".opencode",),
-    re.compile(r"\{env:(\w+)\}"),
-    own=re.compile(r"\{file:[^}]+\}"),
-    probes=True,
-)
-"""A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
-
-
-_SERVER_KEYS = frozenset({"type", "command", "url", "environment", "enabled", "disabled"})
-"""What an opencode server says of itself (a server named ``servers`` is 1.x's)."""
-
-
-def _servers(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The servers of ``mcp`` (2.x's ``mcp.servers``) in ``.mcp.json``'s shape."""
-    if isinstance(found.get("servers"), dict) and not found.keys() & _SERVER_KEYS:
-        found = found["servers"]
-    return {n: _server(s) for n, s in found.items() if isinstance(s, dict)}
-
-
-def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """An opencode server (``type: local`` with a command list and ``environment``, or
-    ``remote``) in ``.mcp.json``'s shape."""
-    off = {"enabled": False} if spec.get("enabled") is False or spec.get("disabled") else {}
-    read = {"type", "url", "headers", "command", "environment", "enabled", "disabled"}
-    rest = {k: v for k, v in spec.items() if k not in read}  # said to be dropped
-    if spec.get("type") == "remote" or "url" in spec:
-        return {"url": spec.get("url"), "headers": spec.get("headers") or {}, **off, **rest}
-    words = spec.get("command")  # each as it is: the servers' reader turns numbers into text
-    words = list(words) if isinstance(words, list) and words else [words or ""]
-    env = spec.get("environment") or {}
-    return {"command": words[0], "args": words[1:], "env": env, **off, **rest}
 
 
 def hook_plugin(path: Path, run: Importing) -> bool:

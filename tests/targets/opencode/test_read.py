@@ -322,3 +322,35 @@ def test_a_bash_pattern_from_the_home_folder_holds_for_every_home(tmp_path: Path
     policy = imported_policy(_config(tmp_path, config), tmp_path / "pack", "dep")
     patterns = {r.pattern: r.decision for r in policy.bash}
     assert patterns == {"*": Decision.ALLOW, "*/bin/deploy *": Decision.DENY}
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        {"command": "npx", "args": ["-y", "vibe-kanban"]},
+        {"type": "local", "command": "npx"},
+        {"type": "remote"},
+        {"url": "https://x.example.com/mcp"},
+    ],
+)
+def test_a_server_opencode_refuses_is_an_error_at_it(tmp_path: Path, server: object) -> None:
+    """A real ``opencode.json`` gives a server no type and its command as a string:
+    opencode 1.18 refuses the whole config for it ("Configuration is invalid"), and the
+    import read it as a server every tool should start."""
+    src = tmp_path / "src"
+    src.mkdir()
+    config = {"mcp": {"ok": {"type": "remote", "url": "https://ok.example.com"}, "bad": server}}
+    (src / "opencode.json").write_text(json.dumps(config, indent=2))
+    result = api.import_(src, tmp_path / "pack", "opencode")
+    assert result.failed
+    errors = [f for r in result.reports for f in r.findings if f.is_error]
+    assert [(f.line, f.field) for f in errors] == [(7, "mcp.bad")]
+    assert "opencode refuses the whole config for this server" in errors[0].message
+
+
+def test_a_server_turned_off_by_name_alone_is_no_error(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "opencode.json").write_text(json.dumps({"mcp": {"x": {"enabled": False}}}))
+    result = api.import_(src, tmp_path / "pack", "opencode", dry_run=True)
+    assert not [f for r in result.reports for f in r.findings if f.is_error]
