@@ -414,7 +414,7 @@ def test_import_knows_every_claude_field_the_schema_knows(kind: str) -> None:
     """A field the schema knows for a claude: block is carried as mapped on import, not
     as "not a field agentpack knows"; the two lists must not drift apart."""
     from agentpack.targets import Registry
-    from agentpack.targets.claude import read as claude
+    from agentpack.targets.claude import names as claude
 
     known = {"agent": claude.AGENT_EXTRAS, "command": claude.COMMAND_EXTRAS}
     fields = set(known.get(kind, claude.SKILL_EXTRAS))

@@ -1,5 +1,5 @@
 """How Claude Code spells things, in one place for writing and for reading back: its tool
-names, its colour names and its numbering of command arguments.
+names, its colour names, the fields of its files and its numbering of command arguments.
 
 Tool names were read from Claude Code 2.1's shipped source (November 2026).
 """
@@ -137,6 +137,50 @@ MODELS: Mapping[str, str] = {
 ANTHROPIC_ID = re.compile(r"claude-[a-z0-9]+(?:[.-][a-z0-9]+)*")
 """An Anthropic API model id (``claude-sonnet-4-5-20250929``), which Claude Code takes bare."""
 
+
+AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
+AGENT_EXTRAS = (
+    "permissionMode",
+    "skills",
+    "effort",
+    "memory",
+    "background",
+    "isolation",
+    "initialPrompt",
+    "mcpServers",
+    "hooks",
+    "autoCompactWindow",
+    "omitClaudeMd",
+    "observer",
+    "observerMessage",
+    "observeToolResults",
+)
+"""Claude Code 2.1.330's other agent fields, carried under ``claude:``."""
+_RUN_EXTRAS = ("arguments", "version", "background", "disallowed-tools")
+"""Fields Claude Code 2.1.330 reads from commands and skills alike (it loads both the same
+way), carried under ``claude:``."""
+COMMAND_EXTRAS = (
+    "effort",
+    "user-invocable",
+    "shell",
+    "hooks",
+    "when_to_use",
+    "paths",
+    *_RUN_EXTRAS,
+)
+SKILL_EXTRAS = (
+    "when_to_use",
+    "argument-hint",
+    "user-invocable",
+    "context",
+    "agent",
+    "model",
+    "effort",
+    "paths",
+    "shell",
+    "hooks",
+    *_RUN_EXTRAS,
+)
 
 OWN_ONLY = {
     "hooks": "Claude Code runs an agent's own hooks for an agent in .claude/agents, not in a "

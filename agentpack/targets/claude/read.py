@@ -30,7 +30,15 @@ from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.standardskill import metadata_texts
 from agentpack.targets import readparts
 from agentpack.targets.claude import readplugin
-from agentpack.targets.claude.names import COLORS, GONE, OWN_ONLY
+from agentpack.targets.claude.names import (
+    AGENT_EXTRAS,
+    AGENT_FIELDS,
+    COLORS,
+    COMMAND_EXTRAS,
+    GONE,
+    OWN_ONLY,
+    SKILL_EXTRAS,
+)
 from agentpack.targets.claude.names import tool_id as claude_tool
 from agentpack.targets.claude.permissions import (
     SPELLINGS,
@@ -41,50 +49,6 @@ from agentpack.targets.claude.permissions import (
     respelled,
     rules,
     with_memory,
-)
-
-AGENT_FIELDS = frozenset({"name", "description", "tools", "disallowedTools", "model", "color"})
-AGENT_EXTRAS = (
-    "permissionMode",
-    "skills",
-    "effort",
-    "memory",
-    "background",
-    "isolation",
-    "initialPrompt",
-    "mcpServers",
-    "hooks",
-    "autoCompactWindow",
-    "omitClaudeMd",
-    "observer",
-    "observerMessage",
-    "observeToolResults",
-)
-"""Claude Code 2.1.330's other agent fields, carried under ``claude:``."""
-_RUN_EXTRAS = ("arguments", "version", "background", "disallowed-tools")
-"""Fields Claude Code 2.1.330 reads from commands and skills alike (it loads both the same
-way), carried under ``claude:``."""
-COMMAND_EXTRAS = (
-    "effort",
-    "user-invocable",
-    "shell",
-    "hooks",
-    "when_to_use",
-    "paths",
-    *_RUN_EXTRAS,
-)
-SKILL_EXTRAS = (
-    "when_to_use",
-    "argument-hint",
-    "user-invocable",
-    "context",
-    "agent",
-    "model",
-    "effort",
-    "paths",
-    "shell",
-    "hooks",
-    *_RUN_EXTRAS,
 )
 
 
@@ -173,6 +137,11 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         report.mapped.remove("skills")
         report.approximated.append("skills (a comma-separated text, read as the list it names)")
     key = "tools" if "tools" in fm else "allowed-tools"
+    if key in fm and key != "tools":
+        report.approximated.append(
+            f"{key} (Claude Code reads it in commands and skills only: such an agent has every "
+            "tool there; read as its tools line, as meant, which the export writes)"
+        )
     fm = with_memory(fm, report)
     agent_policy = policy(fm, report, key)
     claude.update(_spelling(fm, key, agent_policy, report))

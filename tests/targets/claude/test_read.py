@@ -50,6 +50,27 @@ def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path)
     assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
 
 
+def test_an_agents_allowed_tools_is_read_as_its_tools_and_said(tmp_path: Path) -> None:
+    """Real agents write a command's ``allowed-tools`` line, which Claude Code does not
+    read in an agent (it gets every tool): the import made it the tools line and said only
+    "written back as"."""
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "dep.md").write_text(
+        "---\nname: dep\ndescription: d\nallowed-tools:\n  - Read\n  - Grep\n---\nx\n"
+    )
+    result, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    agent = loaded.agent("dep")
+    assert agent is not None
+    assert agent.policy is not None
+    assert agent.policy.decide("read") is Decision.ALLOW
+    assert agent.policy.decide("bash") is Decision.DENY
+    said = [a for r in result.reports for a in r.approximated if a.startswith("allowed-tools (")]
+    assert said == [
+        "allowed-tools (Claude Code reads it in commands and skills only: such an agent has "
+        "every tool there; read as its tools line, as meant, which the export writes)"
+    ]
+
+
 def test_a_command_renamed_for_the_pack_says_its_slash_command_changes(tmp_path: Path) -> None:
     (tmp_path / "in" / "commands").mkdir(parents=True)
     (tmp_path / "in" / "commands" / "clean_gone.md").write_text("---\ndescription: d\n---\nx\n")
