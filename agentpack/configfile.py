@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from agentpack import restore as restoring
 from agentpack.configdoc import Document, Refused
 from agentpack.errors import OutputError
+from agentpack.restore import Restore
 
 # how an install's outcome names what it did (``install.Action`` takes the same verbs)
 ActionTuple = tuple[str, str, str]  # (where, verb, reason)
@@ -63,6 +65,9 @@ class Record:
     """Folders made for the file, deepest first (removed again when empty)."""
     blank: bool = False
     """The JSON file held only whitespace (``trail``), read as ``{}``: it gets it back."""
+    restore: Restore | None = None
+    """How to give the file back as it was before the install (``restore.made``), while
+    it holds what the install left; the same in each record of the file."""
 
     @staticmethod
     def load(data: dict[str, Any], base: Path) -> Record:
@@ -71,6 +76,7 @@ class Record:
         files = [base / data["file"], *(base / m for m in data.get("made", ()))]
         file, *made = [os.path.normpath(f) for f in files]
         known = {k: v for k, v in data.items() if k in Record.__dataclass_fields__}  # a newer
+        known["restore"] = restoring.loaded(data.get("restore"))
         return Record(**{**known, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
 
     def dump(self, base: Path) -> dict[str, Any]:
@@ -120,8 +126,10 @@ def apply(
     (those of entries no longer wanted are taken out first). ``shared``: other packs'
     records: an entry one of them added, of the same value, is this pack's too."""
     wanted = list(entries)
+    # each file as it was before any install of the pack (before stale entries go, too)
+    originals = {f: _original(Path(f), records) for f in dict.fromkeys(str(e.file) for e in wanted)}
     stale = unwanted(records, wanted)
-    actions, kept = undo(stale, force=False, dry_run=dry_run, shared=shared)
+    actions, kept = undo(stale, force=False, dry_run=dry_run, shared=shared, whole=False)
     mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}
     for entry in wanted:
@@ -132,20 +140,10 @@ def apply(
         except OutputError as exc:
             actions += [(e.where, "skip", str(exc)) for e in group]
             continue
-        done, before = [], list(mine)
-        for entry in group:
-            old = next((r for r in mine if r.same_entry(entry)), None)
-            try:
-                action, record = _apply_one(document, entry, old, force)
-                if action[0] == "same" and record is None:
-                    action, record = _shared(entry, shared) or (action, record)
-            except Refused as exc:
-                action, record = ("skip", str(exc)), old
-            done.append((entry.where, *action))
-            if old is not None:
-                mine.remove(old)
-            if record is not None:
-                mine.append(record)
+        before = list(mine)
+        done, twins = _apply_group(document, group, mine, force, shared)
+        if twins:  # another pack's entries are in it: it is no longer this pack's to give back
+            originals[str(path)] = None
         if not dry_run:
             try:
                 document.save(False, None, private=any(e.private for e in group))
@@ -159,8 +157,61 @@ def apply(
                     replace(r, made=document.made) if r.created and r.file == str(path) else r
                     for r in mine
                 ]
+            mine = _restorable(mine, str(path), originals.get(str(path)), document.text)
         actions += done
     return actions, mine
+
+
+def _apply_group(
+    document: Document,
+    group: list[Entry],
+    mine: list[Record],
+    force: bool,
+    shared: Sequence[Record],
+) -> tuple[list[ActionTuple], bool]:
+    """Add a file's entries to its document, updating ``mine``; the actions, and whether
+    another pack's record now stands for one of them."""
+    done: list[ActionTuple] = []
+    twins = False
+    for entry in group:
+        old = next((r for r in mine if r.same_entry(entry)), None)
+        try:
+            action, record = _apply_one(document, entry, old, force)
+            if action[0] == "same" and record is None:
+                action, record = _shared(entry, shared) or (action, record)
+        except Refused as exc:
+            action, record = ("skip", str(exc)), old
+        done.append((entry.where, *action))
+        if old is not None:
+            mine.remove(old)
+        if record is not None:
+            mine.append(record)
+            twins = twins or any(record is r for r in shared)
+    return done, twins
+
+
+def _original(path: Path, records: Sequence[Record]) -> str | None:
+    """The file's text before the pack's entries went in: as it is, when none of them is
+    there; given back by their ``restore`` when the file is as they left it; None when it
+    cannot be told (or the install makes the file, which its uninstall removes)."""
+    try:
+        document = Document(path)
+    except OutputError:
+        return None
+    if not document.existed:
+        return None
+    here = [r for r in records if r.file == str(path)]
+    if not here:
+        return document.text
+    if any(r.restore != here[0].restore for r in here):
+        return None
+    return restoring.undone(document.text, here[0].restore)
+
+
+def _restorable(mine: list[Record], file: str, original: str | None, text: str) -> list[Record]:
+    """The records, those of ``file`` with how to give back ``original`` from ``text``."""
+    found = None if original is None else restoring.made(original, text)
+    return [replace(r, restore=found) if r.file == file else r for r in mine]
 
 
 def inherited(mine: list[Record], gone: Sequence[Record]) -> list[Record]:
@@ -243,11 +294,17 @@ def _apply_one(
 
 
 def undo(
-    records: Sequence[Record], *, force: bool, dry_run: bool, shared: Sequence[Record] = ()
+    records: Sequence[Record],
+    *,
+    force: bool,
+    dry_run: bool,
+    shared: Sequence[Record] = (),
+    whole: bool = True,
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Take out what ``records`` added, newest first; the actions, and the records of what
     stays ours: those of a file that could not be read or written (a value the user changed
-    is left in place and is no longer ours)."""
+    is left in place and is no longer ours). ``whole``: they are all the pack's records,
+    so a file as they left it gets its text before them back, to the byte."""
     actions: list[ActionTuple] = []
     kept: list[Record] = []
     files = list(dict.fromkeys(r.file for r in records))
@@ -265,7 +322,11 @@ def undo(
             kept += mine
             continue
         done = []
-        for record in reversed(mine):
+        before = None if held or not whole else _original(Path(name), mine)
+        if before is not None:  # as the install left it: given back to the byte
+            document.text = before
+            done = [(_where(r), "remove", "") for r in mine]
+        for record in reversed(mine if before is None else []):
             try:
                 done.append((_where(record), *_undo_one(document, record, force)))
             except Refused as exc:

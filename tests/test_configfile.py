@@ -236,3 +236,53 @@ def test_crlf_and_a_bom_come_back_as_they_were(tmp_path: Path) -> None:
     assert during.count(b"\n") == during.count(b"\r\n") > data.count(b"\r\n")
     undo(records, force=False, dry_run=False)
     assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("config.toml", '[mcp_servers.mine]\ncommand = "x"\n[other]\nz = 1\n'),
+        ("config.toml", '[mcp_servers.mine]\ncommand = "x"\n# the next one\n[other]\nz = 1\n'),
+        ("config.toml", 'mcp_servers = { context7 = { command = "npx" } }\n'),
+        ("mcp.json", '{\n  "mcpServers": {\n    // none yet\n  }\n}\n'),
+        ("mcp.json", '{\n  "mcpServers": {\n    "a": {"command": "a"} // docs\n  }\n}\n'),
+    ],
+    ids=["next-header", "comment-heads-table", "inline", "jsonc-comment-only", "jsonc-trailing"],
+)
+def test_an_install_and_uninstall_leave_the_file_to_the_byte(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """Taken out by structure, these kept a blank line (tomlkit), spaces in an inline
+    table, or a comment moved to a line of its own: the install's text change is now
+    undone as it was made."""
+    path = tmp_path / name
+    path.write_text(text)
+    keys = ("mcp_servers" if name.endswith(".toml") else "mcpServers", "echo")
+    _round_trip(path, [Entry(path, keys, SERVER), Entry(path, (keys[0], "gh"), SERVER)])
+
+
+def test_an_upgrade_then_an_uninstall_leave_the_file_to_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(CODEX_CONFIG)
+    first = [Entry(path, ("mcp_servers", "echo"), SERVER)]
+    _, records = apply(first, [], force=False, dry_run=False)
+    changed = {**SERVER, "args": ["/y/echo.py"]}
+    upgrade = [Entry(path, ("mcp_servers", "echo"), changed), Entry(path, ("tools", "x"), True)]
+    _, records = apply(upgrade, records, force=False, dry_run=False)
+    assert tomllib.loads(path.read_text())["mcp_servers"]["echo"] == changed
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == CODEX_CONFIG
+
+
+def test_a_file_the_user_changed_since_loses_the_entries_and_keeps_the_change(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(CODEX_CONFIG)
+    _, records = apply(
+        [Entry(path, ("mcp_servers", "echo"), SERVER)], [], force=False, dry_run=False
+    )
+    path.write_text(path.read_text().replace('"gpt-5.5"', '"gpt-6"'))
+    actions, _ = undo(records, force=False, dry_run=False)
+    assert [a[1] for a in actions] == ["remove"]
+    assert tomllib.loads(path.read_text()) == tomllib.loads(CODEX_CONFIG.replace("5.5", "6"))
