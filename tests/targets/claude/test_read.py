@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agentpack import api
+from agentpack.model import Agent
 from agentpack.permissions import Decision
 from tests.helpers import imported
 
@@ -38,15 +40,22 @@ def test_a_name_for_part_of_a_tool_grants_nothing_and_denies_the_whole(part: str
     assert grants(part, FileReport("c.md")) == ()
 
 
+def _imported_agent(tmp_path: Path, fields: str) -> tuple[Any, Agent]:
+    """What importing one Claude Code agent with these frontmatter lines said, and the
+    agent it gave."""
+    (tmp_path / "in" / "agents").mkdir(parents=True)
+    (tmp_path / "in" / "agents" / "a.md").write_text(
+        f"---\nname: a\ndescription: d\n{fields}---\nx\n"
+    )
+    result, loaded = imported(tmp_path / "in", tmp_path / "pack")
+    agent = loaded.agent("a")
+    assert agent is not None
+    return result, agent
+
+
 def test_an_agents_skills_as_a_comma_separated_text_are_the_list(tmp_path: Path) -> None:
     """``skills: a, b`` is written as tools are; it once failed the whole import."""
-    (tmp_path / "in" / "agents").mkdir(parents=True)
-    (tmp_path / "in" / "agents" / "owner.md").write_text(
-        "---\nname: owner\ndescription: d\nskills: discovery, definition, discovery\n---\nx\n"
-    )
-    _, loaded = imported(tmp_path / "in", tmp_path / "pack")
-    agent = loaded.agent("owner")
-    assert agent is not None
+    _, agent = _imported_agent(tmp_path, "skills: discovery, definition, discovery\n")
     assert agent.extras["claude"]["skills"] == ["discovery", "definition"]
 
 
@@ -54,13 +63,7 @@ def test_an_agents_allowed_tools_is_read_as_its_tools_and_said(tmp_path: Path) -
     """Real agents write a command's ``allowed-tools`` line, which Claude Code does not
     read in an agent (it gets every tool): the import made it the tools line and said only
     "written back as"."""
-    (tmp_path / "in" / "agents").mkdir(parents=True)
-    (tmp_path / "in" / "agents" / "dep.md").write_text(
-        "---\nname: dep\ndescription: d\nallowed-tools:\n  - Read\n  - Grep\n---\nx\n"
-    )
-    result, loaded = imported(tmp_path / "in", tmp_path / "pack")
-    agent = loaded.agent("dep")
-    assert agent is not None
+    result, agent = _imported_agent(tmp_path, "allowed-tools:\n  - Read\n  - Grep\n")
     assert agent.policy is not None
     assert agent.policy.decide("read") is Decision.ALLOW
     assert agent.policy.decide("bash") is Decision.DENY
