@@ -7,8 +7,6 @@ under the same paths.
 from __future__ import annotations
 
 import dataclasses
-import glob
-import os
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -17,14 +15,12 @@ from typing import Any
 
 from agentpack import filereport
 from agentpack.filereport import FileReport
-from agentpack.model import PLUGIN_ROOT, Hook, Resource, SourceRef
+from agentpack.model import PLUGIN_ROOT, Hook, SourceRef
 from agentpack.native import Importing, slug
-from agentpack.outputs import is_executable
 from agentpack.permissions import server_name
-from agentpack.source import within
 from agentpack.targets.parts import CLAUDE_EVENTS
 from agentpack.targets.readparts import Spelling, words
-from agentpack.targets.serverfiles import scripts
+from agentpack.targets.serverfiles import needed_files, scripts
 
 EVENTS = {host: canonical for canonical, host in CLAUDE_EVENTS.items()}
 INTERPRETERS = {".py": "python3", ".js": "node", ".mjs": "node"}
@@ -186,7 +182,7 @@ def _hook(
             else "not a field a pack's hook has"
         )
         report.dropped.append(f"hooks.{host_event}.{key} ({why})")
-    needed = _needed(rel, args, folder, report)
+    needed = needed_files(rel, args, folder, report)
     timeout = handler.get("timeout")
     hook = Hook(
         "",
@@ -214,101 +210,6 @@ def _hook(
     taken[name] = hook
     report.mapped.append(f"hooks.{host_event}")
     run.part(dataclasses.replace(hook, name=name), {**files, **needed}, report, folder)
-
-
-_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_MAX_TEXT = 1 << 20
-"""A script longer than this (1 MiB) is not searched for the files it names."""
-_MAX_FILES = 64
-"""At most this many files come with one hook."""
-_NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
-"""Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
-_PART_FILE = re.compile(r"^((hooks|mcp)/[^/]+\.ya?ml|hooks/hooks\.json|\.mcp\.json)$")
-"""Where a pack keeps its own hook and server files, or a target writes its own (a plugin's
-``hooks/hooks.json``), which a copied file would become."""
-
-
-def _needed(rel: str, args: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
-    """The other files of the plugin a hook's script runs: those beside it that an argument
-    names (a launcher's ``session-start``, or ``setup`` for ``setup.py``) or its text names,
-    and the modules the Python ones import from beside them or the plugin's root; then the
-    same for each of those. A module that is a folder is said to be left out: a pack's
-    hook carries files."""
-    here = PurePosixPath(rel).parent
-    found: dict[str, Resource] = {}
-    for arg in (a for a in args if not a.startswith("-")):
-        beside = folder.joinpath(*here.parts, *PurePosixPath(arg).parts)
-        for path in [beside, *sorted(beside.parent.glob(glob.escape(beside.name) + ".*"))]:
-            _add(path, folder, found, report)
-    queue = [rel, *found]
-    while queue:
-        script = queue.pop()
-        path = folder / script
-        if script not in found and not path.is_file():
-            continue
-        text = found[script].data if script in found else path.read_bytes()
-        near = _named(path, text)  # python3 "$ROOT/scripts/work_root.py" ensure
-        if script.endswith(".py"):
-            near += _modules(script, text, folder, report)
-        for file in near:
-            if (added := _add(file, folder, found, report)) and added != rel:
-                queue.append(added)
-    found.pop(rel, None)
-    return found
-
-
-def _modules(script: str, text: bytes, folder: Path, report: FileReport) -> list[Path]:
-    """The files of the modules a Python script imports from beside it or the plugin's
-    root; one that is a folder is said to be left out."""
-    here = (folder / script).parent
-    found = []
-    for module in dict.fromkeys(m.decode() for m in _IMPORT.findall(text)):
-        for base in dict.fromkeys((here, folder)):
-            for near in (base / f"{module}.py", base / module):
-                if near.is_dir() and within(near, folder):
-                    where = near.relative_to(folder).as_posix()
-                    report.dropped.append(
-                        f"{where}/ (a module {script} imports: a pack's hook carries "
-                        "files, not folders, so it fails to import it)"
-                    )
-                elif near.is_file():
-                    found.append(near)
-    return found
-
-
-def _named(path: Path, text: bytes) -> list[Path]:
-    """The files beside a script that its text names (a word of their whole name: a
-    script that runs ``$(dirname "$0")/work_root.py`` fails without it)."""
-    beside = {p.name: p for p in path.parent.iterdir() if p.is_file() and p != path}
-    if not beside or len(text) > _MAX_TEXT:
-        return []
-    names = "|".join(re.escape(n) for n in sorted(beside, key=len, reverse=True))
-    words = re.compile(rb"(?<![\w.-])(" + names.encode() + rb")(?![\w.-])")
-    return [beside[n] for n in sorted({m.decode() for m in words.findall(text)})]
-
-
-def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileReport) -> str | None:
-    """``path``, when it is a file inside ``folder`` (a link out of it is never followed)
-    not yet in ``found``, and one a pack may hold; its pack path."""
-    if not path.is_file() or not within(path, folder):
-        return None
-    rel = PurePosixPath(os.path.relpath(path, folder)).as_posix()
-    if rel in found:
-        return None
-    why = (
-        "it may hold a credential, which no pack file may"
-        if _NEVER.search(rel)
-        else "the pack (or a target) keeps a hook or server file of its own there"
-        if _PART_FILE.match(rel)
-        else f"a hook brings at most {_MAX_FILES} files"
-        if len(found) >= _MAX_FILES
-        else None
-    )
-    if why is not None:
-        report.dropped.append(f"{rel} (a file a hook's script names, not copied: {why})")
-        return None
-    found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
-    return rel
 
 
 def _compiled(data: bytes) -> bool:

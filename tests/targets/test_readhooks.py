@@ -316,3 +316,48 @@ def test_two_plugins_scripts_of_one_path_both_come_along(tmp_path: Path) -> None
     ]
     moved = tmp_path / "pack" / "learning" / "hooks-handlers" / "session-start.sh"
     assert moved.read_text() == "#!/bin/sh\necho learning\n"
+
+
+def test_a_guard_comes_with_the_files_its_scripts_load_and_still_blocks(tmp_path: Path) -> None:
+    """1Password's guard runs ``bin/run-hook.sh <name>``, which sources
+    ``${REPO_ROOT}/lib/logging.sh`` and runs ``hooks/${1}/hook.sh``: only the launcher came
+    along, so the exported guard failed with exit 1, which lets the Bash call through."""
+    files = {
+        "bin/run-hook.sh": b"#!/bin/bash\nset -euo pipefail\n"
+        b'ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\n'
+        b'source "${ROOT}/lib/logging.sh"\ncat | bash "${ROOT}/hooks/${1}/hook.sh"\n',
+        "hooks/check-env/hook.sh": b'#!/bin/bash\nsource "$(dirname "$0")/../../lib/logging.sh"\n'
+        b"log denied; exit 2\n",
+        "lib/logging.sh": b'log() { echo "$@" >&2; }\n',
+        "lib/unused.sh": b"exit 0\n",
+    }
+    hooks = {
+        "PreToolUse": [
+            {
+                "matcher": "Bash",
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": '"${CLAUDE_PLUGIN_ROOT}"/bin/run-hook.sh check-env',
+                    }
+                ],
+            }
+        ]
+    }
+    imported(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    carried = sorted(
+        p.relative_to(tmp_path / "pack").as_posix() for p in (tmp_path / "pack").rglob("*.sh")
+    )
+    assert carried == ["bin/run-hook.sh", "hooks/check-env/hook.sh", "lib/logging.sh"]
+    api.export(tmp_path / "pack", ("claude",), tmp_path / "dist", cache=False)
+    plugin = tmp_path / "dist" / "claude"
+    document = json.loads((plugin / "hooks" / "hooks.json").read_text())
+    command = document["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    done = subprocess.run(
+        ["bash", "-c", command.replace("${CLAUDE_PLUGIN_ROOT}", str(plugin))],
+        input='{"tool_name": "Bash"}',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr.strip()) == (2, "denied")
