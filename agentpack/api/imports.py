@@ -176,13 +176,35 @@ def import_(
     if any(r.failed for r in reports) or any(f.status == "skip" for f in planned):
         return ImportResult(root, reports, tuple(planned), (), skipped, written=False)
     findings = _misplaced(out, imported.files) or _staged(root, out, reg)
+    kept = _groups_kept_out(imported, root)
     if dry_run or any(f.is_error for f in findings):
-        return ImportResult(root, reports, tuple(planned), findings, skipped, written=False)
+        return ImportResult(root, reports, tuple(planned), kept + findings, skipped, written=False)
     if not (root / MANIFEST).is_file():
         write_schemas(root / "schemas", targets=reg)
     files = sourcefiles.write_sources(out, root, force=force)
     findings = validate(root, targets=reg).findings
-    return ImportResult(root, reports, tuple(files), findings, skipped)
+    return ImportResult(root, reports, tuple(files), kept + findings, skipped)
+
+
+def _groups_kept_out(imported: importers.Imported, root: Path) -> tuple[Finding, ...]:
+    """A marketplace read into a pack that has its manifest already: the manifest is the
+    user's and stays as it is, so its plugins are not made plugin groups; said, since the
+    export then builds one plugin of them all."""
+    if not imported.groups or not (root / MANIFEST).is_file():
+        return ()
+    names = ", ".join(g.name for g in imported.groups)
+    return (
+        Finding(
+            MANIFEST,
+            1,
+            1,
+            Severity.WARNING,
+            "plugins",
+            f"the {len(imported.groups)} plugins read ({names}) are not made plugin groups: "
+            "this pack's agentpack.yaml stays as it was, so they are built as one plugin; "
+            "list them under plugins: to build each as its own",
+        ),
+    )
 
 
 _ITEM_PATH = re.compile(

@@ -184,6 +184,12 @@ def _hook(
         report.dropped.append(f"hooks.{host_event}.{key} ({why})")
     needed = needed_files(rel, args, folder, report)
     timeout = handler.get("timeout")
+    if isinstance(timeout, (int, float)) and timeout > _LONGEST:
+        report.approximated.append(
+            f"hooks.{host_event}.timeout: {timeout} (a pack's hook waits {_LONGEST} seconds at "
+            "most: read as that)"
+        )
+        timeout = _LONGEST
     hook = Hook(
         "",
         SourceRef(report.source),
@@ -210,6 +216,10 @@ def _hook(
     taken[name] = hook
     report.mapped.append(f"hooks.{host_event}")
     run.part(dataclasses.replace(hook, name=name), {**files, **needed}, report, folder)
+
+
+_LONGEST = 600
+"""The longest a pack's hook may run, in seconds (the hook schema's bound)."""
 
 
 def _compiled(data: bytes) -> bool:

@@ -361,3 +361,22 @@ def test_a_guard_comes_with_the_files_its_scripts_load_and_still_blocks(tmp_path
         check=False,
     )
     assert (done.returncode, done.stderr.strip()) == (2, "denied")
+
+
+def test_a_timeout_longer_than_a_pack_hook_waits_is_read_as_the_longest(tmp_path: Path) -> None:
+    """Real plugins give 60000 (milliseconds meant; Claude Code takes seconds): the whole
+    import failed on the pack's bound of 600 seconds, at a hook file not yet written."""
+    handler = {
+        "type": "command",
+        "command": "${CLAUDE_PLUGIN_ROOT}/hooks/check.sh",
+        "timeout": 60000,
+    }
+    hooks = {"PostToolUse": [{"matcher": "Edit", "hooks": [handler]}]}
+    plugin = _plugin(tmp_path / "p", hooks, {"hooks/check.sh": b"#!/bin/sh\nexit 0\n"})
+    result, pack = imported(plugin, tmp_path / "pack")
+    assert [h.timeout for h in pack.manifest.hooks] == [600]
+    assert any(
+        "timeout: 60000 (a pack's hook waits 600 seconds" in a
+        for r in result.reports
+        for a in r.approximated
+    )
