@@ -66,3 +66,35 @@ def test_a_marketplace_of_a_name_claude_code_keeps_for_itself_names_the_pack_oth
         "name: claude-plugins-official (reserved by Claude Code for its own marketplace: a new "
         "pack is named after its folder)"
     ]
+
+
+def test_a_cursor_marketplace_makes_a_group_of_each_plugin_it_lists(tmp_path: Path) -> None:
+    """A repository of Cursor plugins lists them in ``.cursor-plugin/marketplace.json``:
+    the import found nothing there."""
+    root = tmp_path / "src"
+    (root / ".cursor-plugin").mkdir(parents=True)
+    market = {
+        "name": "team-cursor",
+        "owner": {"name": "Team"},
+        "metadata": {"description": "Our plugins", "pluginRoot": "plugins"},
+        "plugins": [
+            {"name": "checks", "source": "checks"},
+            {"name": "docs", "source": {"path": "./plugins/docs"}},
+            {"name": "away", "source": "../elsewhere"},
+        ],
+    }
+    (root / ".cursor-plugin" / "marketplace.json").write_text(json.dumps(market))
+    for name, kind in (("checks", "agents"), ("docs", "commands")):
+        plugin = root / "plugins" / name
+        (plugin / ".cursor-plugin").mkdir(parents=True)
+        (plugin / ".cursor-plugin" / "plugin.json").write_text(json.dumps({"name": name}))
+        (plugin / kind).mkdir()
+        (plugin / kind / f"{name}.md").write_text(f"---\nname: {name}\ndescription: d\n---\nx\n")
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    manifest = api.load_pack(tmp_path / "pack").manifest
+    assert (manifest.name, manifest.description) == ("team-cursor", "Our plugins")
+    groups = [(g.name, g.agents, g.commands) for g in manifest.plugins]
+    assert groups == [("checks", ("checks",), ()), ("docs", (), ("docs",))]
+    dropped = [d for r in result.reports for d in r.dropped]
+    assert "plugin away (only a plugin in this repository)" in dropped

@@ -14,6 +14,8 @@ AGENTS = "agents"
 COMMANDS = "commands"
 SKILLS = "skills"
 PLUGIN = ".cursor-plugin/plugin.json"
+MARKETPLACE = ".cursor-plugin/marketplace.json"
+"""A repository of several plugins lists them here."""
 
 READONLY: tuple[str, ...] = ("write", "edit", "notebook")
 """What ``readonly: true`` takes from an agent besides every MCP tool: file edits of any

@@ -9,7 +9,7 @@ tool can tell apart, so the shell goes too. An agent without it has every tool.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -30,9 +30,17 @@ from agentpack.native import (
 from agentpack.nativefile import read_native
 from agentpack.nativetree import Layout, read_tree, skip_rest
 from agentpack.permissions import Policy
+from agentpack.source import within
 from agentpack.standardskill import standard_skill
 from agentpack.targets import readparts
-from agentpack.targets.cursor.names import AGENTS, COMMANDS, PLUGIN, READONLY, SKILLS
+from agentpack.targets.cursor.names import (
+    AGENTS,
+    COMMANDS,
+    MARKETPLACE,
+    PLUGIN,
+    READONLY,
+    SKILLS,
+)
 from agentpack.targets.cursor.render import USAGE
 
 SPELLING = readparts.Spelling(
@@ -137,6 +145,42 @@ def _plugin(path: Path, run: Importing) -> dict[str, Any]:
     return meta
 
 
+def _marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> None:
+    """A Cursor marketplace (``.cursor-plugin/marketplace.json``): each plugin of it in
+    this repository (a path under ``metadata.pluginRoot``, or the repository's root) read,
+    by ``read``, as a plugin group of the pack."""
+    report = run.report(root / MARKETPLACE, "marketplace")
+    market = filereport.json_object(root / MARKETPLACE, report)
+    found = market.get("metadata")
+    about: dict[str, Any] = found if isinstance(found, dict) else {}
+    listed = {"description": about.get("description"), **market}
+    run.plugin_meta({k: listed[k] for k in ("name", "description", "owner") if listed.get(k)})
+    base = str(about.get("pluginRoot") or "").strip("./")
+    entries = market.get("plugins")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        name = str(entry.get("name") or "") if isinstance(entry, dict) else str(entry)
+        source = entry.get("source") if isinstance(entry, dict) else None
+        rel = source.get("path") if isinstance(source, dict) else source
+        parts = [p for p in str(rel or "").split("/") if p not in ("", ".")]
+        if base and parts[: len(base.split("/"))] != base.split("/"):
+            parts = [*base.split("/"), *parts]
+        folder = root.joinpath(*parts)
+        if not isinstance(rel, str) or ".." in parts or not within(folder, root):
+            report.dropped.append(f"plugin {name} (only a plugin in this repository)")
+            continue
+        if not folder.is_dir():
+            readparts.missing_plugin(report, i, name, f"no folder {rel} here", "Cursor")
+            continue
+        before = run.counts()
+        read(folder)
+        meta = (
+            entry
+            if not (folder / PLUGIN).is_file()
+            else filereport.json_object(folder / PLUGIN, FileReport(report.source))
+        )
+        run.group(name or folder.name, {k: v for k, v in meta.items() if k in PLUGIN_KEPT}, before)
+
+
 class CursorReader:
     """Cursor's files: ``.cursor/``, ``~/.cursor``, a Cursor plugin or ``dist/cursor``."""
 
@@ -150,13 +194,18 @@ class CursorReader:
         return "readonly" in frontmatter or "is_background" in frontmatter
 
     def marks(self, folder: Path) -> bool:
-        return folder.name == self.tree_name or (folder / PLUGIN).is_file()
+        return folder.name == self.tree_name or any(
+            (folder / name).is_file() for name in (PLUGIN, MARKETPLACE)
+        )
 
     def folder(self, path: Path, run: Importing) -> bool:
-        if path.is_file() and path.parent.parent / PLUGIN == path:  # the manifest alone
-            path = path.parent.parent
+        if path.is_file() and path in (path.parent.parent / n for n in (PLUGIN, MARKETPLACE)):
+            path = path.parent.parent  # the manifest alone
         if path.is_dir() and (path / PLUGIN).is_file():
             self.tree(path, run)
+            return True
+        if path.is_dir() and (path / MARKETPLACE).is_file():
+            _marketplace(path, run, lambda folder: self.tree(folder, run))
             return True
         return False
 
