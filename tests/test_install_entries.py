@@ -147,3 +147,17 @@ def test_an_opencode_users_server_in_a_file_read_before_is_not_replaced(
         f"mcp.notes left out: {folder / theirs} has a server of that name, which this one "
         "would replace; rename one of them"
     ]
+
+
+@pytest.mark.parametrize("tool", ["copilot", "cursor"])
+def test_a_tool_whose_install_adds_no_hooks_gets_no_hook_scripts(
+    tmp_path: Path, home: Path, tool: str
+) -> None:
+    """The Copilot CLI and Cursor take no hooks from an install (only from a plugin): the
+    scripts came along all the same, running for nothing."""
+    pack = _hook_pack(tmp_path / "pack")
+    manifest = pack / "agentpack.yaml"
+    manifest.write_text(manifest.read_text().replace("[claude]", f"[{tool}]"))
+    outcome = api.install(tool, pack, scope="project")
+    assert outcome.skipped == []
+    assert not [a.path for a in outcome.actions if a.path.endswith("guard.sh")]

@@ -136,11 +136,15 @@ def scripts_folder(root: Path, manifest: Manifest) -> Path:
     return root / "agentpack" / manifest.name
 
 
-def scripts(manifest: Manifest, target: str, root: Path, at: Path) -> tuple[OutFile, ...]:
+def scripts(
+    manifest: Manifest, target: str, root: Path, at: Path, *, hooked: bool = True
+) -> tuple[OutFile, ...]:
     """The scripts the target's servers and hooks run, placed at ``at`` (under ``root``,
-    the install folder the files are relative to)."""
+    the install folder the files are relative to); ``hooked``: the install adds the hooks
+    too (not where the tool has no hooks outside a plugin)."""
     folder = at.relative_to(root).as_posix() + "/"
-    return tuple(files(manifest, servers(manifest, target), hooks(manifest, target), folder))
+    run = hooks(manifest, target) if hooked else []
+    return tuple(files(manifest, servers(manifest, target), run, folder))
 
 
 def member_entries(file: Path, keys: tuple[str, ...], members: Mapping[str, Any]) -> list[Entry]:

@@ -166,4 +166,4 @@ def setup(manifest: Manifest, folder: Path, mcp_file: Path) -> Setup:
     notes: tuple[str, ...] = (NO_HOOKS,) if parts.hooks(manifest, NAME) else ()
     if entries and mcp_file.name == "mcp.json" and (folder.parent / ".mcp.json").is_file():
         notes += (SHADOWED,)
-    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at), notes)
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at, hooked=False), notes)

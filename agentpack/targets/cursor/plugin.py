@@ -66,4 +66,4 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     at = parts.scripts_folder(folder, manifest)
     found = mcp_servers(parts.servers(manifest, NAME), str(at))
     entries = parts.member_entries(folder / "mcp.json", ("mcpServers",), found)
-    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at))
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at, hooked=False))
