@@ -53,9 +53,19 @@ def hooks(
     for event, groups in events.items():
         canonical = EVENTS.get(event)
         if canonical is None:
-            why = (  # preToolUse: the Copilot CLI's hooks.json, its scripts get its own input
+            own = EVENTS.get(event[:1].upper() + event[1:])
+            if own == "before_tool":  # preToolUse: a guard, which every agent read loses
+                report.warn(
+                    *report.at("hooks", event),
+                    f"hooks.{event}",
+                    "unguarded: the Copilot CLI runs this guard for every agent, with input "
+                    "of its own, which a pack's hook does not get: the agents imported with it "
+                    "run without it in every target; write it as a pack hook (hooks/<name>.yaml)",
+                )
+                continue
+            why = (  # the Copilot CLI's hooks.json: its scripts get input of its own
                 "the Copilot CLI's own hooks, whose scripts get input of its own"
-                if EVENTS.get(event[:1].upper() + event[1:])
+                if own
                 else "no event of the pack's is that one"
             )
             report.dropped.append(f"hooks.{event} ({why})")

@@ -738,10 +738,10 @@ def test_hooks_and_servers_in_their_tools_own_spellings(tmp_path: Path) -> None:
     project = api.import_(root / "proj", tmp_path / "a", dry_run=True)
     dropped = [d for r in project.reports for d in r.dropped]
     assert ".vscode/mcp.json: MCP servers a" in _lines(project)
-    assert (
-        "hooks.preToolUse (the Copilot CLI's own hooks, whose scripts get input of its own)"
-        in dropped
-    )
+    warned = [f for r in project.reports for f in r.findings if f.field == "hooks.preToolUse"]
+    assert [(f.path, f.message.split(":")[0]) for f in warned] == [
+        (".github/hooks/guard.json", "unguarded")
+    ]  # a guard the agents read with it lose: a warning, not a note
     assert "hooks.PreToolUse (a group without a list of hooks)" in dropped
     plugin = api.import_(root / "plugin", tmp_path / "b")
     assert plugin.written
