@@ -6,8 +6,9 @@ TOML through tomlkit, which keeps them the same way."""
 from __future__ import annotations
 
 import copy
-import os
+import errno
 import re
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,15 @@ def _followed(path: Path) -> Path:
     try:
         found = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop, before Python 3.13
-        why = "a loop of links" if not isinstance(exc, FileNotFoundError) else "nothing"
+        if not isinstance(exc, OSError) or exc.errno == errno.ELOOP:
+            why = "leads to a loop of links"
+        elif isinstance(exc, FileNotFoundError):
+            why = "leads to nothing"
+        else:  # a plain file on the way, or a folder the user may not read
+            why = f"cannot be followed ({exc.strerror})"
         raise OutputError(
-            f"{path}: a link that leads to {why}; point it at the file, or remove it, then "
-            "run agentpack again"
+            f"{path}: a link that {why}; point it at the file, or remove it, then run "
+            "agentpack again"
         ) from None
     return found
 
@@ -110,9 +116,20 @@ class Document:
         return f"{self.path}:{line}:{col}"
 
     def read(self) -> Any:
+        return self._value(self.text)
+
+    def reads_as(self, text: str) -> bool:
+        """Whether ``text`` holds the value the document holds now (only its layout may
+        differ): a text to put in its place must not change what the tool reads."""
+        try:
+            return bool(self._value(text) == self.read())
+        except ValueError:  # tomlkit's parse errors are ValueErrors too
+            return False
+
+    def _value(self, text: str) -> Any:
         if self.toml:
-            return _toml().parse(self.text).unwrap()
-        return jsontext.value(self.text, jsontext.parse(self.text))
+            return _toml().parse(text).unwrap()
+        return jsontext.value(text, jsontext.parse(text))
 
     def at(self, keys: Sequence[str]) -> tuple[int, Any]:
         """How many of ``keys`` lead to objects that exist, and the value at the last."""
@@ -249,7 +266,6 @@ class Document:
             str(p) for p in (self.path.parent, *self.path.parent.parents) if not p.exists()
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        mode = self.path.stat().st_mode if self.existed else 0o600 if private else None
-        replace_file(self.path, (("\ufeff" if self.bom else "") + self.text).encode("utf-8"))
-        if mode is not None:
-            os.chmod(self.path, mode)
+        mode = stat.S_IMODE(self.path.stat().st_mode) if self.existed else None
+        data = (("\ufeff" if self.bom else "") + self.text).encode("utf-8")
+        replace_file(self.path, data, mode=0o600 if mode is None and private else mode)

@@ -22,7 +22,6 @@ from typing import Any
 from agentpack import restore as restoring
 from agentpack.configdoc import Document, Refused
 from agentpack.errors import OutputError
-from agentpack.restore import Restore
 
 # how an install's outcome names what it did (``install.Action`` takes the same verbs)
 ActionTuple = tuple[str, str, str]  # (where, verb, reason)
@@ -65,7 +64,7 @@ class Record:
     """Folders made for the file, deepest first (removed again when empty)."""
     blank: bool = False
     """The JSON file held only whitespace (``trail``), read as ``{}``: it gets it back."""
-    restore: Restore | None = None
+    restore: restoring.Restore | None = None
     """How to give the file back as it was before the install (``restore.made``), while
     it holds what the install left; the same in each record of the file."""
 
@@ -129,7 +128,19 @@ def apply(
     # each file as it was before any install of the pack (before stale entries go, too)
     originals = {f: _original(Path(f), records) for f in dict.fromkeys(str(e.file) for e in wanted)}
     stale = unwanted(records, wanted)
-    actions, kept = undo(stale, force=False, dry_run=dry_run, shared=shared, whole=False)
+    # a file none of whose entries stays gets its text before the install back, to the byte
+    staying = {r.file for r in records if r not in stale}
+    actions, kept = undo(
+        [r for r in stale if r.file not in staying], force=False, dry_run=dry_run, shared=shared
+    )
+    more, kept_too = undo(
+        [r for r in stale if r.file in staying],
+        force=False,
+        dry_run=dry_run,
+        shared=shared,
+        whole=False,
+    )
+    actions, kept = actions + more, kept + kept_too
     mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}
     for entry in wanted:
@@ -170,7 +181,8 @@ def _apply_group(
     shared: Sequence[Record],
 ) -> tuple[list[ActionTuple], bool]:
     """Add a file's entries to its document, updating ``mine``; the actions, and whether
-    another pack's record now stands for one of them."""
+    another pack's record now stands for one of them (then the file is no longer the
+    pack's alone to give back as it was)."""
     done: list[ActionTuple] = []
     twins = False
     for entry in group:
@@ -209,7 +221,8 @@ def _original(path: Path, records: Sequence[Record]) -> str | None:
 
 
 def _restorable(mine: list[Record], file: str, original: str | None, text: str) -> list[Record]:
-    """The records, those of ``file`` with how to give back ``original`` from ``text``."""
+    """The records, those of ``file`` with how to give back ``original`` from ``text``:
+    the same in each, since any of them may be the last the pack keeps of the file."""
     found = None if original is None else restoring.made(original, text)
     return [replace(r, restore=found) if r.file == file else r for r in mine]
 
@@ -276,6 +289,9 @@ def _apply_one(
             return ("same", ""), old
         if old is not None and not force:  # changed or taken out: a copy would run twice
             return ("skip", "changed or taken out since agentpack wrote it; --force adds it"), old
+        if not force and any(_runs(v) and _runs(v) == _runs(entry.value) for v in current):
+            why = "a group there runs the same command, one the user changed; --force adds it"
+            return ("skip", why), old
         trail = document.text[len(document.text.rstrip()) :]
         tail = document.add(entry.keys, depth, entry.value)
         record = Record(str(entry.file), entry.keys, new, True, depth, tail, False, trail)
@@ -291,6 +307,17 @@ def _apply_one(
     if old is None:  # the user's entry: agentpack cannot give it back, so it stays theirs
         return ("update", "forced: the entry stays when agentpack is uninstalled"), None
     return ("update", ""), replace(old, digest=new)
+
+
+def _runs(group: Any) -> tuple[str, ...]:
+    """What a hook group runs, and for which tools (its matcher first): a group the user
+    tuned (a longer timeout) still runs the pack's script, and a second copy beside it
+    would run it twice."""
+    handlers = group.get("hooks") if isinstance(group, dict) else None
+    found = sorted(
+        str(h["command"]) for h in handlers or () if isinstance(h, dict) and h.get("command")
+    )
+    return (str(group.get("matcher")), *found) if found and isinstance(group, dict) else ()
 
 
 def undo(
@@ -322,25 +349,36 @@ def undo(
             kept += mine
             continue
         done = []
-        before = None if held or not whole else _original(Path(name), mine)
-        if before is not None:  # as the install left it: given back to the byte
-            document.text = before
-            done = [(_where(r), "remove", "") for r in mine]
-        for record in reversed(mine if before is None else []):
+        for record in reversed(mine):
             try:
                 done.append((_where(record), *_undo_one(document, record, force)))
             except Refused as exc:
                 done.append((_where(record), "skip", str(exc)))
+        exact = whole and not held and _exactly(document, mine)
         if not dry_run and document.existed:
             made = next((r.made for r in mine if r.created), ())
             blank = next((r.trail for r in mine if r.blank), None)
+            trail = None if exact else mine[0].trail
             try:
-                document.save(any(r.created for r in mine), mine[0].trail, made, blank)
+                document.save(any(r.created for r in mine), trail, made, blank)
             except OSError as exc:
                 why = f"cannot write {name} ({exc.strerror}); take the entries out by hand"
                 done, kept = [(_where(r), "skip", why) for r in mine], [*kept, *mine]
         actions += done
     return actions, kept
+
+
+def _exactly(document: Document, mine: Sequence[Record]) -> bool:
+    """Give the file the text it had before the install, when the records say how (they
+    are all the pack's records of it, and it holds what the install left) and that text
+    reads as the value the removal by structure just left; whether it did."""
+    if any(r.restore != mine[0].restore for r in mine):
+        return False
+    before = restoring.undone(document.before, mine[0].restore)
+    if before is None or not document.reads_as(before):
+        return False
+    document.text = before
+    return True
 
 
 def _where(record: Record) -> str:

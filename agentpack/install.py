@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -63,6 +63,9 @@ class _State:
     files: dict[str, str] = field(default_factory=dict)
     dirs: list[str] = field(default_factory=list)
     entries: list[configfile.Record] = field(default_factory=list)
+    configs: list[str] = field(default_factory=list)
+    """Every config file the pack's installs added entries to: a script an entry there
+    still runs (one the user changed, which is no longer the pack's) stays."""
 
     @staticmethod
     def read(dest: Path, pack: str) -> _State:
@@ -74,6 +77,7 @@ class _State:
                 state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
                 state.dirs = [str(d) for d in data.get("dirs", [])]
                 state.entries = [configfile.Record.load(r, dest) for r in data.get("entries", [])]
+                state.configs = [os.path.normpath(dest / c) for c in data.get("configs", [])]
             except (OSError, ValueError, AttributeError, TypeError, KeyError) as exc:
                 why = f"an entry has no {exc}" if isinstance(exc, KeyError) else str(exc)
                 raise OutputError(
@@ -93,7 +97,11 @@ class _State:
         }
         if self.entries:
             document["entries"] = [r.dump(dest) for r in self.entries]
-        replace_file(self.path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+        if self.configs:
+            document["configs"] = sorted(os.path.relpath(c, dest) for c in self.configs)
+        # the user's alone: it holds digests of their config files, secrets and all
+        data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
+        replace_file(self.path, data, mode=0o600)
 
 
 def _inside(dest: Path, rel: str) -> Path:
@@ -170,8 +178,6 @@ def install(
                 outcome.actions.append(Action(rel, "skip", why))
                 continue
             outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
-        for rel in sorted(set(state.files) - set(wanted)):
-            outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
         wanted_entries = list(entries)
         gone = configfile.unwanted(state.entries, wanted_entries)
         done, state.entries = configfile.apply(
@@ -184,6 +190,10 @@ def install(
         outcome.actions += [Action(*a) for a in done]
         if not dry_run:  # what a dropped entry made, another pack's may still fill
             _hand_over_entries(dest, state.path, gone)
+        state.configs = list(dict.fromkeys([*state.configs, *(r.file for r in state.entries)]))
+        left = _left(state.configs)  # after the entries the pack dropped went, or stayed
+        for rel in sorted(set(state.files) - set(wanted)):
+            outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
     except OSError as exc:
         raise OutputError(f"installing into {dest} failed: {_said(exc)}") from exc
     finally:
@@ -257,7 +267,15 @@ def _verb(path: Path, file: OutFile, new: str, written: str | None) -> tuple[str
     return "update", ""
 
 
-def _drop(dest: Path, rel: str, state: _State, *, force: bool, dry_run: bool) -> Action:
+def _drop(
+    dest: Path, rel: str, state: _State, left: Mapping[str, str], *, force: bool, dry_run: bool
+) -> Action:
+    """Take out a file the pack no longer has, unless the user changed it, or a config
+    file's entry still runs it (``left``: their texts)."""
+    runs = next((config for config, text in left.items() if rel in text), None)
+    if runs is not None:  # a script of a hook the user changed, or could not take out
+        why = f"kept: {runs} still runs it; take that entry out, then uninstall again"
+        return Action(rel, "skip", why)
     path = _inside(dest, rel)
     now = _current(path)
     if now is not None and now != state.files[rel] and not force:
@@ -276,7 +294,6 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
         dest = dest.resolve()
     outcome = Outcome(dest)
     state = _State.read(dest, pack)
-    configs = list(dict.fromkeys(Path(r.file) for r in state.entries))
     try:
         others = _others(dest, state.path)
         if not dry_run:  # what this pack's entries made, but not those another pack's hold
@@ -286,14 +303,9 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
             state.entries, force=force, dry_run=dry_run, shared=others
         )
         outcome.actions += [Action(*a) for a in done]
-        left = _left(configs) if any(a[1] == "skip" for a in done) else {}
+        left = _left([*state.configs, *(r.file for r in state.entries)])
         for rel in sorted(state.files):
-            runs = next((str(c) for c, text in left.items() if rel in text), None)
-            if runs is not None:  # a script a hook or server left in place still runs
-                why = f"kept: {runs} still runs it; take that entry out, then uninstall again"
-                outcome.actions.append(Action(rel, "skip", why))
-                continue
-            outcome.actions.append(_drop(dest, rel, state, force=force, dry_run=dry_run))
+            outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
         if not dry_run:
             _remove_empty(dest, state.dirs)
             _save(state, dest)
@@ -302,21 +314,22 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     return outcome
 
 
-def _left(configs: Iterable[Path]) -> dict[Path, str]:
-    """The text of the config files that kept an entry of the pack: a script whose path
-    (from the install's folder on) is in one stays, or the hook there fails on every call
+def _left(configs: Iterable[str]) -> dict[str, str]:
+    """The text of the config files the pack added entries to: a script whose path (from
+    the install's folder on) is in one stays, or the hook there fails on every call
     (Claude Code reads a missing script's exit 2 as "block this tool")."""
     texts = {}
-    for config in configs:
+    for config in dict.fromkeys(configs):
         try:
-            texts[config] = config.read_text(encoding="utf-8", errors="replace")
+            texts[config] = Path(config).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
     return texts
 
 
 def _others(dest: Path, own: Path) -> list[configfile.Record]:
-    """The entries other packs' installs here added (two packs with GitHub's server)."""
+    """The entries other packs' installs here added: one this pack adds alike (two packs
+    with GitHub's server) is shared, and stays until the last of them is uninstalled."""
     found = []
     for path in sorted((dest / STATE_DIR).glob("*.json")):
         if path != own and not path.is_symlink():

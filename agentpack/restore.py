@@ -6,7 +6,9 @@ the last member stays where the new members pushed it. So an install also record
 undo its text change: the spans of the new text to put back as they were, valid only while
 the file holds exactly that new text (its sha256). Only whitespace of the user's is ever
 kept in it; a change that took out anything else is not recorded this way, and uninstall
-takes the entries out by structure instead.
+takes the entries out by structure instead. A record read back is trusted no further: its
+spans must hold whitespace only, and the text they give back must read as the same value
+as the removal by structure (``configfile.undo``).
 """
 
 from __future__ import annotations
@@ -20,34 +22,49 @@ Span = tuple[int, int, str]
 Restore = tuple[str, tuple[Span, ...]]
 """The sha256 of the installed text, and the spans that give the text before it back."""
 
-_LARGEST = 200_000
-"""The most characters around the change compared: more is not an install's edit."""
+_LARGEST = 20_000
+"""The most characters of changed lines compared one by one: more is no install's edit."""
 
 
 def digest(text: str) -> str:
+    """The sha256 that says the file still holds what the install left."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def made(before: str, after: str) -> Restore | None:
     """How to get ``before`` back from ``after``; None when that would keep text of the
-    user's other than whitespace, or the change is too large to be an install's."""
-    head = 0
-    while head < min(len(before), len(after)) and before[head] == after[head]:
+    user's other than whitespace, or the change is too large to be an install's. Lines are
+    compared first (an install adds whole lines, mostly), then the characters of the lines
+    it changed (an inline table, a comma after the last member)."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    head = 0  # the lines before and after the change, left out of the comparison
+    while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1
     tail = 0
-    while tail < min(len(before), len(after)) - head and before[-1 - tail] == after[-1 - tail]:
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    old, new = before[head : len(before) - tail], after[head : len(after) - tail]
-    if len(old) + len(new) > _LARGEST:
-        return None
-    spans = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    starts = [sum(map(len, new[:head]))]
+    old, new = old[head : len(old) - tail], new[head : len(new) - tail]
+    for line in new:
+        starts.append(starts[-1] + len(line))
+    spans: list[Span] = []
+    lines = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in lines.get_opcodes():
         if op == "equal":
             continue
-        if old[i1:i2].strip():
-            return None  # the user's own text would be kept in the record
-        spans.append((head + j1, head + j2, old[i1:i2]))
+        was, now, at = "".join(old[i1:i2]), "".join(new[j1:j2]), starts[j1]
+        if not was.strip():
+            spans.append((at, at + len(now), was))
+            continue
+        if len(was) + len(now) > _LARGEST:
+            return None
+        chars = difflib.SequenceMatcher(None, was, now, autojunk=False)
+        for kind, a1, a2, b1, b2 in chars.get_opcodes():
+            if kind == "equal":
+                continue
+            if was[a1:a2].strip():
+                return None  # the user's own text would be kept in the record
+            spans.append((at + b1, at + b2, was[a1:a2]))
     return digest(after), tuple(spans)
 
 
@@ -61,7 +78,9 @@ def undone(text: str, restore: Restore | None) -> str | None:
 
 
 def loaded(value: object) -> Restore | None:
-    """A restore as the install record's JSON holds it (lists for tuples)."""
+    """A restore as the install record's JSON holds it (lists for tuples); None for any
+    other shape, and for one that would put back anything but whitespace (a record is a
+    file anyone with the folder can write)."""
     if not isinstance(value, Sequence) or len(value) != 2 or not isinstance(value[0], str):
         return None
     spans = value[1]
@@ -71,6 +90,7 @@ def loaded(value: object) -> Restore | None:
         and isinstance(s[0], int)
         and isinstance(s[1], int)
         and isinstance(s[2], str)
+        and not s[2].strip()
         for s in spans
     ):
         return None

@@ -165,13 +165,14 @@ def _stage_rest(plan: Plan, staging: Path) -> list[tuple[Path, Path, str]]:
     return beside
 
 
-def _beside(path: Path, data: bytes, *, executable: bool = False) -> Path:
+def _beside(path: Path, data: bytes, *, executable: bool = False, mode: int | None = None) -> Path:
     """``data`` in a new temporary file in ``path``'s folder, to be renamed onto it, with
-    the mode a new file gets (``mkstemp`` makes it private)."""
+    ``mode`` or the mode a new file gets, set before a byte is written (``mkstemp`` makes
+    it private: a secret of the user's is never readable by others on the way)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".agentpack-", dir=path.parent)
     try:
-        os.fchmod(fd, _mode(executable))
+        os.fchmod(fd, _mode(executable) if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
     except BaseException:
@@ -381,9 +382,11 @@ def _remove(base: Path, rel: str) -> None:
         parent = parent.parent
 
 
-def replace_file(path: Path, data: bytes, *, executable: bool = False) -> None:
+def replace_file(
+    path: Path, data: bytes, *, executable: bool = False, mode: int | None = None
+) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    tmp = _beside(path, data, executable=executable)
+    tmp = _beside(path, data, executable=executable, mode=mode)
     try:
         os.replace(tmp, path)
     except BaseException:

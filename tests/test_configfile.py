@@ -4,6 +4,7 @@ own, and taken out again to the byte."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 
 from agentpack import jsontext
 from agentpack.configfile import Entry, apply, undo
+from agentpack.restore import digest as restore_digest
+from agentpack.restore import loaded
 
 SERVER = {"command": "python3", "args": ["/x/echo.py"], "env": {"A": "${A}"}}
 HOOK = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 /x/guard.py"}]}
@@ -286,3 +289,33 @@ def test_a_file_the_user_changed_since_loses_the_entries_and_keeps_the_change(
     actions, _ = undo(records, force=False, dry_run=False)
     assert [a[1] for a in actions] == ["remove"]
     assert tomllib.loads(path.read_text()) == tomllib.loads(CODEX_CONFIG.replace("5.5", "6"))
+
+
+def test_an_upgrade_that_drops_every_entry_of_a_file_leaves_it_to_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[mcp_servers.mine]\ncommand = "x"\n[other]\nz = 1\n\n\n')
+    before = path.read_text()
+    entries = [Entry(path, ("mcp_servers", n), SERVER) for n in ("s1", "s2")]
+    _, records = apply(entries, [], force=False, dry_run=False)
+    _, records = apply(entries[1:], records, force=False, dry_run=False)  # s1 goes
+    undo(records, force=False, dry_run=False)
+    assert path.read_text() == before  # the blank lines at its end too
+    _, records = apply(entries, [], force=False, dry_run=False)
+    _, records = apply([], records, force=False, dry_run=False)  # every entry goes
+    assert (path.read_text(), records) == (before, [])
+
+
+def test_a_record_that_would_put_back_more_than_layout_is_not_followed(tmp_path: Path) -> None:
+    """A record is a file anyone with the folder can write: one that puts back a server
+    of its own, or changes a value by a space inside a string, is not followed; the
+    entries go by structure."""
+    path = tmp_path / "mcp.json"
+    path.write_text('{\n  "mcpServers": {"mine": {"command": "my-server"}}\n}\n')
+    _, records = apply([Entry(path, ("mcpServers", "s"), SERVER)], [], force=False, dry_run=False)
+    text = path.read_text()
+    evil = '{"mcpServers": {"evil": {"command": "sh"}}}'
+    assert loaded([restore_digest(text), [[0, len(text), evil]]]) is None
+    inside = text.index("my-server") + 2  # a space inside the user's value
+    forged = [replace(r, restore=(restore_digest(text), ((inside, inside, " "),))) for r in records]
+    undo(forged, force=False, dry_run=False)
+    assert json.loads(path.read_text()) == {"mcpServers": {"mine": {"command": "my-server"}}}

@@ -219,11 +219,13 @@ def test_an_install_that_stops_records_what_it_wrote(
     before = snapshot(home)
     real, calls = installer.replace_file, []
 
-    def failing(path: Path, data: bytes, *, executable: bool = False) -> None:
+    def failing(
+        path: Path, data: bytes, *, executable: bool = False, mode: int | None = None
+    ) -> None:
         calls.append(path)
         if len(calls) == 3:
             raise PermissionError(13, "Permission denied", str(path.parent / ".agentpack-x1"))
-        real(path, data, executable=executable)
+        real(path, data, executable=executable, mode=mode)
 
     monkeypatch.setattr(installer, "replace_file", failing)
     with pytest.raises(OutputError, match=r"Permission denied: cannot write in .*; make it"):

@@ -87,6 +87,8 @@ def test_a_script_a_hook_left_in_place_runs_stays_until_the_hook_goes(
     first = api.uninstall("claude", pack, scope="user")
     assert [a.verb for a in first.skipped] == ["skip", "skip"]
     assert script.is_file()
+    api.uninstall("claude", pack, scope="user")  # again, as the message says: still kept
+    assert script.is_file()
     settings.write_text("{}\n")  # the user takes the hook out
     assert api.uninstall("claude", pack, scope="user").skipped == []
     assert not script.exists()
@@ -161,3 +163,28 @@ def test_a_tool_whose_install_adds_no_hooks_gets_no_hook_scripts(
     outcome = api.install(tool, pack, scope="project")
     assert outcome.skipped == []
     assert not [a.path for a in outcome.actions if a.path.endswith("guard.sh")]
+
+
+def test_an_upgrade_keeps_a_tuned_hook_once_and_its_script(tmp_path: Path, home: Path) -> None:
+    """The user tuned the installed hook; the pack's next version changed the hook (a new
+    timeout), then dropped it: the first upgrade added a second copy beside the user's,
+    the second deleted the script the user's copy runs."""
+    pack = _hook_pack(tmp_path / "pack")
+    assert api.install("claude", pack, scope="user").skipped == []
+    settings = home / ".claude" / "settings.json"
+    settings.write_text(settings.read_text().replace('"timeout": 10', '"timeout": 30'))
+    hook = pack / "hooks" / "guard.yaml"
+    hook.write_text(hook.read_text().replace("timeout: 10", "timeout: 20"))
+    api.install("claude", pack, scope="user")
+    assert settings.read_text().count("guard.sh") == 1
+    hook.unlink()
+    api.install("claude", pack, scope="user")
+    assert (home / ".claude" / "agentpack" / "p" / "hooks" / "guard.sh").is_file()
+    assert '"timeout": 30' in settings.read_text()
+
+
+def test_the_install_record_is_the_users_alone(tmp_path: Path, home: Path) -> None:
+    """It holds a digest of each config file it edited, secrets and all."""
+    assert api.install("claude", _pack(tmp_path / "pack", "p"), scope="user").skipped == []
+    record = home / ".claude" / ".agentpack" / "p.json"
+    assert stat.S_IMODE(record.stat().st_mode) == 0o600

@@ -38,3 +38,16 @@ def test_a_file_changed_since_is_not_given_back() -> None:
 
 def test_a_change_that_took_the_users_text_keeps_none_of_it() -> None:
     assert made('token = "s3cr3t"\n', 'token = "x"\n') is None
+
+
+def test_a_change_in_a_large_file_is_found_by_its_lines() -> None:
+    """Comparing characters across an 87 KB settings.json took three minutes; an install
+    adds lines, and a comma or a space within one."""
+    before = "".join(f'    "key{i}": "value {i}"\n' for i in range(3000))
+    at = before.index('    "key1500"')
+    after = before[:at] + '    "hook": {"command": "x"},\n' + before[at:]
+    after = after.replace('"value 2998"\n', '"value 2998",\n    "more": 1\n')
+    found = made(before, after)
+    assert found is not None
+    assert undone(after, found) == before
+    assert [was for _, _, was in found[1]] == ["", "", ""]

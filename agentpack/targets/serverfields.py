@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agentpack.filereport import FileReport
-from agentpack.secrets import args_secrets, credential, named_secret
+from agentpack.secrets import args_secrets, credential
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Places:
         """A server's arguments, each credential among them made a reference, with a
         warning (``--access-token sbp_...``, as Supabase's setup tells Cursor users to
         write); None when one cannot be (a JSON argument that holds one), an error said."""
-        out = list(args)
+        out, taken = list(args), set[str]()
         for i, problem in enumerate(args_secrets(args)):
             if problem is None:
                 continue
@@ -50,7 +50,7 @@ class Places:
                 if self.place
                 else self.report.at(*self.where, name, "args", i)
             )
-            written = _reference(name, args, i)
+            written = _reference(name, args, i, taken)
             if written is None:
                 self.report.error(
                     *pos,
@@ -72,39 +72,51 @@ class Places:
 
 _SCHEME = re.compile(r"(?i)(bearer|token|basic)\s+")
 _HEADER = re.compile(r"[A-Za-z][\w-]*")
+_OPTION = re.compile(r"-{0,2}[A-Za-z][\w.-]*")
+"""What stands before ``=`` in an option or a variable (``--api-key``, ``GITHUB_TOKEN``)."""
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
-def _reference(server: str, args: list[str], i: int) -> str | None:
+def _reference(server: str, args: list[str], i: int, taken: set[str]) -> str | None:
     """The argument that ``args[i]``, a credential, becomes: its value a reference to a
-    variable named after its option (``--api-key=...``: ``${SERVER_API_KEY}``), its
-    variable (``GITHUB_TOKEN=...``), its header, or the server (``${SERVER_TOKEN}``);
-    None for a JSON argument, whose credential has no name of its own."""
+    variable of its own (named after its option: ``--api-key=...`` is ``${SERVER_API_KEY}``;
+    after its variable: ``GITHUB_TOKEN=...``; its header; or the server's), with the text
+    before the value kept (``--config=``, ``Bearer ``); None for a JSON argument, whose
+    credential has no name of its own. ``taken``: the variables given so far."""
     arg = args[i]
     option, equals, value = arg.partition("=")
-    if equals and named_secret(option, value):
-        return f"{option}=${{{_variable(server, option)}}}"
     header, colon, said = arg.partition(":")
-    if colon and _HEADER.fullmatch(header) and named_secret(header, said):
-        scheme = _SCHEME.match(said.strip())
-        return f"{header}: {scheme.group(0) if scheme else ''}${{{_variable(server, header)}}}"
+    before = args[i - 1] if i else ""
     if arg.lstrip().startswith("{"):
         return None
-    before = args[i - 1] if i else ""
-    if before.startswith("-") and "=" not in before and named_secret(before, arg):
-        return f"${{{_variable(server, before)}}}"
-    return f"${{{_variable(server, 'token')}}}"
+    if equals and _OPTION.fullmatch(option):
+        name, head, value = option, f"{option}=", value
+    elif colon and _HEADER.fullmatch(header) and not said.startswith("//"):
+        name, head, value = header, f"{header}: ", said.strip()
+    elif before.startswith("-") and "=" not in before:
+        name, head = before, ""
+    else:
+        name, head = "token", ""
+    scheme = _SCHEME.match(value)
+    return f"{head}{scheme.group(0) if scheme else ''}${{{_variable(server, name, taken)}}}"
 
 
-def _variable(server: str, name: str) -> str:
-    """A variable for the credential named ``name``: an environment variable's own name,
-    else the server's and the name's (``supabase``, ``--access-token``:
-    ``SUPABASE_ACCESS_TOKEN``)."""
+def _variable(server: str, name: str, taken: set[str]) -> str:
+    """A variable for the credential named ``name``, of its own among ``taken``: an
+    environment variable's own name, else the server's and the name's (``supabase``,
+    ``--access-token``: ``SUPABASE_ACCESS_TOKEN``)."""
     if _ENV_NAME.fullmatch(name):
-        return name
-    own = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "TOKEN"
-    head = re.sub(r"[^A-Za-z0-9]+", "_", server).strip("_").upper()
-    return own if not head or own.startswith(head) else f"{head}_{own}"
+        found = name
+    else:
+        own = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "TOKEN"
+        head = re.sub(r"[^A-Za-z0-9]+", "_", server).strip("_").upper()
+        found = own if not head or own.startswith(head) else f"{head}_{own}"
+    n, base = 1, found
+    while found in taken:
+        n += 1
+        found = f"{base}_{n}"
+    taken.add(found)
+    return found
 
 
 def _unsecret(key: str, value: str, field: str, pos: tuple[int, int], report: FileReport) -> str:

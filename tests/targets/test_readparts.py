@@ -79,6 +79,7 @@ def test_a_servers_written_token_comes_in_as_a_variable_never_as_itself(tmp_path
 
 
 SUPABASE = "sbp_c0c46bc32330421d66fb959e01b1f318d2c4c62c"
+GHP = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
 @pytest.mark.parametrize(
@@ -92,6 +93,12 @@ SUPABASE = "sbp_c0c46bc32330421d66fb959e01b1f318d2c4c62c"
             ["--header", "Authorization: Bearer ${SUPABASE_AUTHORIZATION}"],
         ),
         (["ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"], ["${SUPABASE_TOKEN}"]),
+        (
+            [f"--config={GHP}", f"--header=Bearer {GHP}"],
+            ["--config=${SUPABASE_CONFIG}", "--header=Bearer ${SUPABASE_HEADER}"],
+        ),
+        (["--env", f"FOO={GHP}"], ["--env", "FOO=${FOO}"]),
+        ([GHP, "ghp_" + "z" * 36], ["${SUPABASE_TOKEN}", "${SUPABASE_TOKEN_2}"]),
     ],
 )
 def test_a_token_among_a_servers_arguments_comes_in_as_a_variable(
@@ -104,9 +111,10 @@ def test_a_token_among_a_servers_arguments_comes_in_as_a_variable(
     result, pack = imported(source, tmp_path / "pack")
     (server,) = pack.manifest.servers
     assert list(server.args) == ["-y", "mcp-supabase", *written]
-    warned = [(f.path, f.field) for r in result.reports for f in r.findings]
-    assert warned == [(".mcp.json", "mcpServers.supabase.args")]
-    assert not any(b"c0c46bc3" in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
+    warned = {(f.path, f.field) for r in result.reports for f in r.findings}
+    assert warned == {(".mcp.json", "mcpServers.supabase.args")}
+    for secret in (b"c0c46bc3", b"a1B2c3D4", b"zzzz"):
+        assert not any(secret in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
 
 
 def test_a_token_in_a_json_argument_is_an_error_where_it_is(tmp_path: Path) -> None:

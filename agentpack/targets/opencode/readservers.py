@@ -30,15 +30,15 @@ SPELLING = readparts.Spelling(
 """A server's files are named from the project (``.opencode/...``), variables ``{env:X}``."""
 
 
-_SERVER_KEYS = frozenset({"type", "command", "url", "environment", "enabled", "disabled"})
+_OWN_FIELDS = frozenset({"type", "command", "url", "environment", "enabled", "disabled"})
 """What an opencode server says of itself (a server named ``servers`` is 1.x's)."""
 
 
 def refused(found: dict[str, Any], report: FileReport) -> bool:
     """Whether a server of 1.x's ``mcp`` is of a shape opencode refuses, and with it the
     whole config (none of its servers ran): an error at it, as opencode gives."""
-    if isinstance(found.get("servers"), dict) and not found.keys() & _SERVER_KEYS:
-        return False  # 2.x's mcp.servers
+    if _v2(found):
+        return False  # 2.x's mcp.servers, of a shape of its own
     for name, spec in found.items():
         if not isinstance(spec, dict) or set(spec) <= {"enabled"}:
             continue  # what is no object is said by the reader; {enabled} turns one off
@@ -64,7 +64,7 @@ def refused(found: dict[str, Any], report: FileReport) -> bool:
 
 def _servers(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The servers of ``mcp`` (2.x's ``mcp.servers``) in ``.mcp.json``'s shape."""
-    if isinstance(found.get("servers"), dict) and not found.keys() & _SERVER_KEYS:
+    if _v2(found):
         found = found["servers"]
     return {n: _server(s) for n, s in found.items() if isinstance(s, dict)}
 
@@ -81,3 +81,9 @@ def _server(spec: Mapping[str, Any]) -> dict[str, Any]:
     words = list(words) if isinstance(words, list) and words else [words or ""]
     env = spec.get("environment") or {}
     return {"command": words[0], "args": words[1:], "env": env, **off, **rest}
+
+
+def _v2(found: dict[str, Any]) -> bool:
+    """Whether ``mcp`` is 2.x's, its servers under ``servers`` (a 1.x server named
+    ``servers`` says what it is)."""
+    return isinstance(found.get("servers"), dict) and not found.keys() & _OWN_FIELDS
