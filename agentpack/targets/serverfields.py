@@ -91,8 +91,13 @@ def _reference(server: str, args: list[str], i: int, taken: set[str]) -> str | N
         return None
     if equals and _OPTION.fullmatch(option):
         name, head, value = option, f"{option}=", value
-    elif colon and _HEADER.fullmatch(header) and not said.startswith("//"):
-        name, head, value = header, f"{header}: ", said.strip()
+    elif (
+        colon
+        and _HEADER.fullmatch(header)
+        and not said.startswith("//")
+        and not credential("", header)
+    ):
+        name, head, value = header, arg[: len(arg) - len(said.lstrip())], said.strip()
     elif before.startswith("-") and "=" not in before:
         name, head = before, ""
     else:

@@ -13,7 +13,7 @@ from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Resource
 from agentpack.outputs import is_executable
 from agentpack.secrets import file_secret
-from agentpack.source import within
+from agentpack.source import MAX_FILE_BYTES, within
 
 _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 
@@ -92,6 +92,9 @@ _NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credential
 _PART_FILE = re.compile(r"^((hooks|mcp)/[^/]+\.ya?ml|hooks/hooks\.json|\.mcp\.json)$")
 """Where a pack keeps its own hook and server files, or a target writes its own (a plugin's
 ``hooks/hooks.json``), which a copied file would become."""
+_ITEM_FILE = re.compile(r"^(agentpack\.yaml|(agents|commands)/.+\.md|skills/[^/]+/SKILL\.md)$")
+"""Where a pack reads its own items: a file a hook reads there (superpowers' session-start
+prints its skill's SKILL.md) is the item's, which the import brings as the item."""
 
 
 def needed_files(
@@ -156,8 +159,9 @@ def _named(path: Path, text: bytes) -> list[Path]:
     return [beside[n] for n in sorted({m.decode() for m in words.findall(text)})]
 
 
-_PATH = re.compile(rb"(?:\.\.?/)*[\w.-]+(?:/(?:[\w.-]|\$\{?\d\}?)+)+")
-"""A path a script writes out: ``lib/log.sh``, ``../../lib/log.sh``, ``hooks/${1}/hook.sh``."""
+_PATH = re.compile(rb"(?<![\w$.{-])(?:\.\.?/)*[\w.-]+(?:/(?:[\w.-]|\$\{?\d\}?)+)+")
+"""A path a script writes out: ``lib/log.sh``, ``../../lib/log.sh``, ``hooks/${1}/hook.sh``,
+and after a variable's ``$ROOT/`` or ``${ROOT}/`` (whose name is no folder of the path)."""
 _ARGUMENT = re.compile(r"\$\{?(\d)\}?")
 
 
@@ -195,6 +199,10 @@ def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileRepor
         if _NEVER.search(rel)
         else "the pack (or a target) keeps a hook or server file of its own there"
         if _PART_FILE.match(rel)
+        else "the pack reads one of its items there (the plugin's copy of it comes as the item)"
+        if _ITEM_FILE.match(rel)
+        else f"larger than {MAX_FILE_BYTES >> 20} MiB, the most a pack file holds"
+        if path.stat().st_size > MAX_FILE_BYTES
         else f"a hook brings at most {_MAX_FILES} files"
         if len(found) >= _MAX_FILES
         else None

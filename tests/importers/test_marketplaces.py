@@ -76,16 +76,16 @@ def test_a_cursor_marketplace_makes_a_group_of_each_plugin_it_lists(tmp_path: Pa
     market = {
         "name": "team-cursor",
         "owner": {"name": "Team"},
-        "metadata": {"description": "Our plugins", "pluginRoot": "plugins"},
+        "metadata": {"description": "Our plugins", "pluginRoot": "./.cursor/plugins"},
         "plugins": [
             {"name": "checks", "source": "checks"},
-            {"name": "docs", "source": {"path": "./plugins/docs"}},
+            {"name": "docs", "source": {"path": "./.cursor/plugins/docs"}},
             {"name": "away", "source": "../elsewhere"},
         ],
     }
     (root / ".cursor-plugin" / "marketplace.json").write_text(json.dumps(market))
     for name, kind in (("checks", "agents"), ("docs", "commands")):
-        plugin = root / "plugins" / name
+        plugin = root / ".cursor" / "plugins" / name
         (plugin / ".cursor-plugin").mkdir(parents=True)
         (plugin / ".cursor-plugin" / "plugin.json").write_text(json.dumps({"name": name}))
         (plugin / kind).mkdir()

@@ -380,3 +380,26 @@ def test_a_timeout_longer_than_a_pack_hook_waits_is_read_as_the_longest(tmp_path
         for r in result.reports
         for a in r.approximated
     )
+
+
+def test_what_a_script_names_by_a_path_comes_along_unless_the_pack_holds_it_otherwise(
+    tmp_path: Path,
+) -> None:
+    """``$ROOT/lib/log.sh`` (unbraced) was read as a path ``ROOT/lib/log.sh`` and left
+    behind; superpowers' session-start prints its skill's SKILL.md, which, carried as a
+    hook file, landed on the skill and stopped the import; a large data file it tests
+    stopped it on the pack's size limit."""
+    files = {
+        "hooks/start.sh": b'#!/bin/bash\nsource "$ROOT/lib/log.sh"\n'
+        b'cat "${ROOT}/skills/using/SKILL.md"\n[ -f "$ROOT/data/model.bin" ]\n',
+        "lib/log.sh": b"log() { :; }\n",
+        "skills/using/SKILL.md": b"---\nname: using\ndescription: d\n---\nUse.\n",
+        "data/model.bin": b"\0" * (4 * 1024 * 1024 + 1),
+    }
+    hooks = _session('"${CLAUDE_PLUGIN_ROOT}/hooks/start.sh"')
+    result, pack = imported(_plugin(tmp_path / "p", hooks, files), tmp_path / "pack")
+    (hook,) = pack.manifest.hooks
+    assert hook.files == ("lib/log.sh",)
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert {"skills/using/SKILL.md", "data/model.bin"} <= set(dropped)
+    assert [s.name for s in pack.skills] == ["using"]

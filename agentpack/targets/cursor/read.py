@@ -155,7 +155,7 @@ def _marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> No
     about: dict[str, Any] = found if isinstance(found, dict) else {}
     listed = {"description": about.get("description"), **market}
     run.plugin_meta({k: listed[k] for k in ("name", "description", "owner") if listed.get(k)})
-    base = str(about.get("pluginRoot") or "").strip("./")
+    base = str(about.get("pluginRoot") or "").removeprefix("./").strip("/")
     entries = market.get("plugins")
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         name = str(entry.get("name") or "") if isinstance(entry, dict) else str(entry)
@@ -169,7 +169,8 @@ def _marketplace(root: Path, run: Importing, read: Callable[[Path], None]) -> No
             report.dropped.append(f"plugin {name} (only a plugin in this repository)")
             continue
         if not folder.is_dir():
-            readparts.missing_plugin(report, i, name, f"no folder {rel} here", "Cursor")
+            where = "/".join(parts)
+            readparts.missing_plugin(report, i, name, f"no folder {where} here", "Cursor")
             continue
         before = run.counts()
         read(folder)
