@@ -11,95 +11,18 @@ order and layout stay; TOML files through tomlkit, which keeps them the same way
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from agentpack import restore as restoring
 from agentpack.configdoc import Document, Refused
+from agentpack.configentry import Entry, Record, digest
 from agentpack.errors import OutputError
 
 # how an install's outcome names what it did (``install.Action`` takes the same verbs)
 ActionTuple = tuple[str, str, str]  # (where, verb, reason)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One value for a configuration file: the member at ``keys`` or, with ``append``, one
-    element of the array at ``keys``. Missing objects on the way are created."""
-
-    file: Path
-    keys: tuple[str, ...]
-    value: Any
-    append: bool = False
-    private: bool = False
-    """A file made for it is its owner's alone, as the tools make the user's own files
-    (``~/.claude.json`` keeps the secrets of ``claude mcp add``, and keeps the mode it finds)."""
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}: {'.'.join(self.keys)}" + (" []" if self.append else "")
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """What an install added for one entry, as the ownership manifest keeps it: the item it
-    inserted is at ``keys[:depth + 1]`` (an element of the array at ``keys`` when
-    ``depth == len(keys)``), with ``tail`` after it; ``created`` when the file was new and
-    ``trail`` the whitespace that ended the file before."""
-
-    file: str
-    keys: tuple[str, ...]
-    digest: str
-    append: bool = False
-    depth: int = 0
-    tail: str = ""
-    created: bool = False
-    trail: str = ""
-    made: tuple[str, ...] = ()
-    """Folders made for the file, deepest first (removed again when empty)."""
-    blank: bool = False
-    """The JSON file held only whitespace (``trail``), read as ``{}``: it gets it back."""
-    restore: restoring.Restore | None = None
-    """How to give the file back as it was before the install (``restore.made``), while
-    it holds what the install left; the same in each record of the file."""
-
-    @staticmethod
-    def load(data: dict[str, Any], base: Path) -> Record:
-        """A record as the install manifest of the folder ``base`` keeps it: its file and
-        folders by paths from ``base`` (older manifests: absolute ones, which stay so)."""
-        files = [base / data["file"], *(base / m for m in data.get("made", ()))]
-        file, *made = [os.path.normpath(f) for f in files]
-        known = {k: v for k, v in data.items() if k in Record.__dataclass_fields__}  # a newer
-        known["restore"] = restoring.loaded(data.get("restore"))
-        return Record(**{**known, "file": file, "keys": tuple(data["keys"]), "made": tuple(made)})
-
-    def dump(self, base: Path) -> dict[str, Any]:
-        """The record for the install manifest of the folder ``base``: the files by paths
-        from it, so that a project moved or copied with its manifest edits its own files,
-        not the first's."""
-        file, *made = [os.path.relpath(f, base) for f in (self.file, *self.made)]
-        return {**asdict(self), "file": file, "keys": list(self.keys), "made": made}
-
-    def same_value(self, other: Record) -> bool:
-        """Whether ``other`` (another pack's) records the same value at the same place."""
-        mine = (self.file, self.keys, self.append, self.digest)
-        return mine == (other.file, other.keys, other.append, other.digest)
-
-    def same_entry(self, entry: Entry) -> bool:
-        """Whether this records ``entry``: the member at its keys, or for an array, the
-        element of that value (two hook groups of one event are two entries)."""
-        same = (self.file, self.keys, self.append) == (str(entry.file), entry.keys, entry.append)
-        return same and (not self.append or self.digest == digest(entry.value))
-
-
-def digest(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _nest(keys: Sequence[str], value: Any) -> Any:
@@ -120,18 +43,25 @@ def apply(
     force: bool,
     dry_run: bool,
     shared: Sequence[Record] = (),
+    texts: dict[str, str] | None = None,
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Add each entry to its file; the actions, and the records the manifest keeps now
     (those of entries no longer wanted are taken out first). ``shared``: other packs'
-    records: an entry one of them added, of the same value, is this pack's too."""
+    records: an entry one of them added, of the same value, is this pack's too.
+    ``texts``: gets each file's text as the install leaves it (a dry run too)."""
     wanted = list(entries)
     # each file as it was before any install of the pack (before stale entries go, too)
     originals = {f: _original(Path(f), records) for f in dict.fromkeys(str(e.file) for e in wanted)}
     stale = unwanted(records, wanted)
     # a file none of whose entries stays gets its text before the install back, to the byte
     staying = {r.file for r in records if r not in stale}
+    after: dict[str, str] = {}  # as the undo left them: what a dry run goes on from
     actions, kept = undo(
-        [r for r in stale if r.file not in staying], force=False, dry_run=dry_run, shared=shared
+        [r for r in stale if r.file not in staying],
+        force=False,
+        dry_run=dry_run,
+        shared=shared,
+        texts=after,
     )
     more, kept_too = undo(
         [r for r in stale if r.file in staying],
@@ -139,6 +69,7 @@ def apply(
         dry_run=dry_run,
         shared=shared,
         whole=False,
+        texts=after,
     )
     actions, kept = actions + more, kept + kept_too
     mine = inherited([r for r in records if r not in stale] + kept, stale)
@@ -151,6 +82,8 @@ def apply(
         except OutputError as exc:
             actions += [(e.where, "skip", str(exc)) for e in group]
             continue
+        if dry_run and str(path) in after:
+            document.text = after[str(path)]
         before = list(mine)
         done, twins = _apply_group(document, group, mine, force, shared)
         if twins:  # another pack's entries are in it: it is no longer this pack's to give back
@@ -169,7 +102,10 @@ def apply(
                     for r in mine
                 ]
             mine = _restorable(mine, str(path), originals.get(str(path)), document.text)
+        after[str(path)] = document.text
         actions += done
+    if texts is not None:
+        texts.update(after)
     return actions, mine
 
 
@@ -327,11 +263,13 @@ def undo(
     dry_run: bool,
     shared: Sequence[Record] = (),
     whole: bool = True,
+    texts: dict[str, str] | None = None,
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Take out what ``records`` added, newest first; the actions, and the records of what
     stays ours: those of a file that could not be read or written (a value the user changed
     is left in place and is no longer ours). ``whole``: they are all the pack's records,
-    so a file as they left it gets its text before them back, to the byte."""
+    so a file as they left it gets its text before them back, to the byte. ``texts``:
+    gets each file's text as the undo leaves it (a dry run too)."""
     actions: list[ActionTuple] = []
     kept: list[Record] = []
     files = list(dict.fromkeys(r.file for r in records))
@@ -355,6 +293,8 @@ def undo(
             except Refused as exc:
                 done.append((_where(record), "skip", str(exc)))
         exact = whole and not held and _exactly(document, mine)
+        if texts is not None:
+            texts[name] = document.text
         if not dry_run and document.existed:
             made = next((r.made for r in mine if r.created), ())
             blank = next((r.trail for r in mine if r.blank), None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack import configfile
+from agentpack.configentry import Entry, Record
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.outputs import OutFile, is_executable
 from agentpack.record import sha256
@@ -62,7 +63,7 @@ class _State:
     path: Path
     files: dict[str, str] = field(default_factory=dict)
     dirs: list[str] = field(default_factory=list)
-    entries: list[configfile.Record] = field(default_factory=list)
+    entries: list[Record] = field(default_factory=list)
     configs: list[str] = field(default_factory=list)
     """Every config file the pack's installs added entries to: a script an entry there
     still runs (one the user changed, which is no longer the pack's) stays."""
@@ -76,7 +77,7 @@ class _State:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
                 state.dirs = [str(d) for d in data.get("dirs", [])]
-                state.entries = [configfile.Record.load(r, dest) for r in data.get("entries", [])]
+                state.entries = [Record.load(r, dest) for r in data.get("entries", [])]
                 state.configs = [os.path.normpath(dest / c) for c in data.get("configs", [])]
             except (OSError, ValueError, AttributeError, TypeError, KeyError) as exc:
                 why = f"an entry has no {exc}" if isinstance(exc, KeyError) else str(exc)
@@ -149,7 +150,7 @@ def install(
     dest: Path,
     pack: str,
     *,
-    entries: Iterable[configfile.Entry] = (),
+    entries: Iterable[Entry] = (),
     force: bool = False,
     dry_run: bool = False,
     twins: Callable[[Path, str], str | None] | None = None,
@@ -180,18 +181,20 @@ def install(
             outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
         wanted_entries = list(entries)
         gone = configfile.unwanted(state.entries, wanted_entries)
+        after: dict[str, str] = {}  # the config files as the install leaves them
         done, state.entries = configfile.apply(
             wanted_entries,
             state.entries,
             force=force,
             dry_run=dry_run,
             shared=_others(dest, state.path),
+            texts=after,
         )
         outcome.actions += [Action(*a) for a in done]
         if not dry_run:  # what a dropped entry made, another pack's may still fill
             _hand_over_entries(dest, state.path, gone)
         state.configs = list(dict.fromkeys([*state.configs, *(r.file for r in state.entries)]))
-        left = _left(state.configs)  # after the entries the pack dropped went, or stayed
+        left = {**_left(state.configs), **after}  # the entries it dropped gone, or kept
         for rel in sorted(set(state.files) - set(wanted)):
             outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
     except OSError as exc:
@@ -299,11 +302,13 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
         if not dry_run:  # what this pack's entries made, but not those another pack's hold
             gone = [r for r in state.entries if not any(r.same_value(o) for o in others)]
             _hand_over_entries(dest, state.path, gone)
+        after: dict[str, str] = {}  # the config files as the uninstall leaves them
+        configs = [*state.configs, *(r.file for r in state.entries)]
         done, state.entries = configfile.undo(
-            state.entries, force=force, dry_run=dry_run, shared=others
+            state.entries, force=force, dry_run=dry_run, shared=others, texts=after
         )
         outcome.actions += [Action(*a) for a in done]
-        left = _left([*state.configs, *(r.file for r in state.entries)])
+        left = {**_left(configs), **after}
         for rel in sorted(state.files):
             outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
         if not dry_run:
@@ -327,7 +332,7 @@ def _left(configs: Iterable[str]) -> dict[str, str]:
     return texts
 
 
-def _others(dest: Path, own: Path) -> list[configfile.Record]:
+def _others(dest: Path, own: Path) -> list[Record]:
     """The entries other packs' installs here added: one this pack adds alike (two packs
     with GitHub's server) is shared, and stays until the last of them is uninstalled."""
     found = []
@@ -340,7 +345,7 @@ def _others(dest: Path, own: Path) -> list[configfile.Record]:
     return found
 
 
-def _hand_over_entries(dest: Path, own: Path, gone: list[configfile.Record]) -> None:
+def _hand_over_entries(dest: Path, own: Path, gone: list[Record]) -> None:
     """Another pack's entries in the file or object one of ours (``gone``, now taken out)
     made (two packs' servers in a ``~/.claude.json`` the first created): that record takes
     over what ours made, so the last one uninstalled removes it."""

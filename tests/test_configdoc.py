@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from agentpack.configdoc import Document
-from agentpack.configfile import Entry, apply, undo
+from agentpack.configentry import Entry
+from agentpack.configfile import apply, undo
 from agentpack.errors import OutputError
 
 SERVER = {"command": "npx", "args": ["-y", "some-server"]}

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentpack import jsontext
-from agentpack.configfile import Entry, apply, undo
+from agentpack.configentry import Entry
+from agentpack.configfile import apply, undo
 from agentpack.restore import digest as restore_digest
 from agentpack.restore import loaded
 

@@ -188,3 +188,24 @@ def test_the_install_record_is_the_users_alone(tmp_path: Path, home: Path) -> No
     assert api.install("claude", _pack(tmp_path / "pack", "p"), scope="user").skipped == []
     record = home / ".claude" / ".agentpack" / "p.json"
     assert stat.S_IMODE(record.stat().st_mode) == 0o600
+
+
+def test_a_dry_run_says_what_the_run_does(tmp_path: Path, home: Path) -> None:
+    """A dry run read the config files as they were on disk, where it had taken nothing
+    out: its uninstall kept the hook's script, and its upgrade of a hook's timeout took
+    the pack's own group for one the user changed; the real runs did neither."""
+    pack = _hook_pack(tmp_path / "pack")
+    assert api.install("claude", pack, scope="user").skipped == []
+    hook = pack / "hooks" / "guard.yaml"
+    hook.write_text(hook.read_text().replace("timeout: 10", "timeout: 20"))
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    dry = api.install("claude", pack, scope="user", dry_run=True)
+    assert dry.skipped == []
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
+    real = api.install("claude", pack, scope="user")
+    assert [(a.path, a.verb) for a in real.actions] == [(a.path, a.verb) for a in dry.actions]
+    dry = api.uninstall("claude", pack, scope="user", dry_run=True)
+    assert dry.skipped == []
+    real = api.uninstall("claude", pack, scope="user")
+    assert [(a.path, a.verb) for a in real.actions] == [(a.path, a.verb) for a in dry.actions]
+    assert list(home.rglob("*.sh")) == []

@@ -37,7 +37,7 @@ from agentpack.outputs import OutFile
 from agentpack.permissions import Decision, Policy
 
 if TYPE_CHECKING:
-    from agentpack.configfile import Entry
+    from agentpack.configentry import Entry
     from agentpack.lab import Check
     from agentpack.native import Reader
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from agentpack.configfile import Entry
+from agentpack.configentry import Entry
 from agentpack.model import PLUGIN_ROOT, Hook, Manifest, McpServer
 from agentpack.outputs import OutFile
 from agentpack.secrets import REFERENCE
