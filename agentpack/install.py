@@ -8,20 +8,23 @@ skipped with a reason unless ``force``. Nothing is followed through a symlink.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from agentpack import configfile
-from agentpack.configentry import Entry, Record
+from agentpack.configentry import Entry
 from agentpack.errors import OutputError, UnsafePath
+from agentpack.installrecord import (
+    InstallRecord,
+    hand_over,
+    hand_over_entries,
+    others,
+    remove_empty,
+)
 from agentpack.outputs import OutFile, is_executable
 from agentpack.record import sha256
 from agentpack.writer import check_path, replace_file
-
-STATE_DIR = ".agentpack"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,55 +59,6 @@ class Outcome:
         }
 
 
-@dataclass(slots=True)
-class _State:
-    """What one pack's install wrote into one destination."""
-
-    path: Path
-    files: dict[str, str] = field(default_factory=dict)
-    dirs: list[str] = field(default_factory=list)
-    entries: list[Record] = field(default_factory=list)
-    configs: list[str] = field(default_factory=list)
-    """Every config file the pack's installs added entries to: a script an entry there
-    still runs (one the user changed, which is no longer the pack's) stays."""
-
-    @staticmethod
-    def read(dest: Path, pack: str) -> _State:
-        path = dest / STATE_DIR / f"{pack}.json"
-        state = _State(path)
-        if path.is_file() and not path.is_symlink():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                state.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
-                state.dirs = [str(d) for d in data.get("dirs", [])]
-                state.entries = [Record.load(r, dest) for r in data.get("entries", [])]
-                state.configs = [os.path.normpath(dest / c) for c in data.get("configs", [])]
-            except (OSError, ValueError, AttributeError, TypeError, KeyError) as exc:
-                why = f"an entry has no {exc}" if isinstance(exc, KeyError) else str(exc)
-                raise OutputError(
-                    f"{path}: the install manifest is unreadable ({why}); "
-                    "move it away to start over"
-                ) from exc
-        return state
-
-    def save(self, dest: Path) -> None:
-        if not self.files and not self.entries:
-            self.path.unlink(missing_ok=True)
-            _remove_empty(dest, [STATE_DIR, *self.dirs])
-            return
-        document: dict[str, object] = {
-            "files": dict(sorted(self.files.items())),
-            "dirs": sorted(set(self.dirs)),
-        }
-        if self.entries:
-            document["entries"] = [r.dump(dest) for r in self.entries]
-        if self.configs:
-            document["configs"] = sorted(os.path.relpath(c, dest) for c in self.configs)
-        # the user's alone: it holds digests of their config files, secrets and all
-        data = (json.dumps(document, indent=2) + "\n").encode("utf-8")
-        replace_file(self.path, data, mode=0o600)
-
-
 def _inside(dest: Path, rel: str) -> Path:
     """The destination path for ``rel``; refuses any symlink on the way."""
     check_path(rel)
@@ -134,17 +88,6 @@ def _new_dirs(dest: Path, rel: str) -> list[str]:
     return created
 
 
-def _remove_empty(dest: Path, dirs: Iterable[str]) -> None:
-    # deepest first: the destination itself (".") after its folders, its parents ("..")
-    # after it
-    for sub in sorted(
-        set(dirs), key=lambda d: len(Path(os.path.normpath(dest / d)).parts), reverse=True
-    ):
-        path = Path(os.path.normpath(dest / sub))
-        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
-            path.rmdir()
-
-
 def install(
     files: Iterable[OutFile],
     dest: Path,
@@ -160,7 +103,7 @@ def install(
     if dest.is_symlink():
         dest = dest.resolve()  # the user chose this link as the destination itself
     outcome = Outcome(dest)
-    state = _State.read(dest, pack)
+    state = InstallRecord.read(dest, pack)
     if not dest.exists() and not dry_run:
         # uninstall removes the folder, and the parents made for it, when empty again
         state.dirs += [
@@ -171,6 +114,8 @@ def install(
     wanted: dict[str, OutFile] = {f.path: f for f in files}
     for rel in wanted:
         _inside(dest, rel)  # a link on the way stops the install before it writes anything
+    beside = others(dest, state.path)
+    held = {(rel, digest) for other in beside for rel, digest in other.files.items()}
     try:
         for rel in sorted(wanted):
             twin = twins(dest, rel) if twins is not None and rel not in state.files else None
@@ -178,7 +123,8 @@ def install(
                 why = f"{twin}, the user's own, is the same item to the tool; rename one (--force)"
                 outcome.actions.append(Action(rel, "skip", why))
                 continue
-            outcome.actions.append(_place(dest, wanted[rel], state, force=force, dry_run=dry_run))
+            placed = _place(dest, wanted[rel], state, held, force=force, dry_run=dry_run)
+            outcome.actions.append(placed)
         wanted_entries = list(entries)
         gone = configfile.unwanted(state.entries, wanted_entries)
         after: dict[str, str] = {}  # the config files as the install leaves them
@@ -187,16 +133,17 @@ def install(
             state.entries,
             force=force,
             dry_run=dry_run,
-            shared=_others(dest, state.path),
+            shared=[entry for other in beside for entry in other.entries],
             texts=after,
         )
         outcome.actions += [Action(*a) for a in done]
         if not dry_run:  # what a dropped entry made, another pack's may still fill
-            _hand_over_entries(dest, state.path, gone)
+            hand_over_entries(dest, state.path, gone)
         state.configs = list(dict.fromkeys([*state.configs, *(r.file for r in state.entries)]))
         left = {**_left(state.configs), **after}  # the entries it dropped gone, or kept
         for rel in sorted(set(state.files) - set(wanted)):
-            outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
+            dropped = _drop(dest, rel, state, (left, held), force=force, dry_run=dry_run)
+            outcome.actions.append(dropped)
     except OSError as exc:
         raise OutputError(f"installing into {dest} failed: {_said(exc)}") from exc
     finally:
@@ -205,14 +152,14 @@ def install(
     return outcome
 
 
-def _save(state: _State, dest: Path) -> None:
+def _save(state: InstallRecord, dest: Path) -> None:
     """Keep the record; one left with nothing goes, and the folders it made with it, or to
     another install's record when that one's files still fill them."""
     try:
         if not state.files and not state.entries:
-            _remove_empty(dest, state.dirs)
+            remove_empty(dest, state.dirs)
             state.dirs = [d for d in state.dirs if (dest / d).exists()]
-            _hand_over(dest, state.dirs, state.path)
+            hand_over(dest, state.dirs, state.path)
         state.save(dest)
     except OSError as exc:
         raise OutputError(f"cannot record the install in {state.path}: {_said(exc)}") from exc
@@ -226,13 +173,26 @@ def _said(exc: OSError) -> str:
     return str(exc)
 
 
-def _place(dest: Path, file: OutFile, state: _State, *, force: bool, dry_run: bool) -> Action:
+def _place(
+    dest: Path,
+    file: OutFile,
+    state: InstallRecord,
+    held: set[tuple[str, str]],
+    *,
+    force: bool,
+    dry_run: bool,
+) -> Action:
+    """Write a file of the install, unless the user's own (or changed) is there; one of
+    the same bytes that another pack's install wrote (``held``: path, sha256) is this
+    pack's too, so the first uninstalled leaves it to the other."""
     rel = file.path
     path = _inside(dest, rel)
     new = sha256(file.data)
     if path.exists() and not path.is_file():
         return Action(rel, "skip", "a folder is in the way")
     verb, reason = _verb(path, file, new, state.files.get(rel))
+    if reason == _THEIRS and (rel, new) in held:
+        verb, reason = "same", "another pack's install wrote it too"
     if verb == "skip" and force:
         verb, reason = "update", "forced"
     if verb == "skip" or reason == _THEIRS:
@@ -271,16 +231,28 @@ def _verb(path: Path, file: OutFile, new: str, written: str | None) -> tuple[str
 
 
 def _drop(
-    dest: Path, rel: str, state: _State, left: Mapping[str, str], *, force: bool, dry_run: bool
+    dest: Path,
+    rel: str,
+    state: InstallRecord,
+    keeping: tuple[Mapping[str, str], set[tuple[str, str]]],
+    *,
+    force: bool,
+    dry_run: bool,
 ) -> Action:
-    """Take out a file the pack no longer has, unless the user changed it, or a config
-    file's entry still runs it (``left``: their texts)."""
+    """Take out a file the pack no longer has, unless the user changed it, a config
+    file's entry still runs it, or another pack's install wrote it too (``keeping``: the
+    config files' texts, and the other installs' files as path and sha256)."""
+    left, held = keeping
     runs = next((config for config, text in left.items() if rel in text), None)
     if runs is not None:  # a script of a hook the user changed, or could not take out
         why = f"kept: {runs} still runs it; take that entry out, then uninstall again"
         return Action(rel, "skip", why)
     path = _inside(dest, rel)
     now = _current(path)
+    if now is not None and (rel, now) in held and now == state.files[rel]:
+        if not dry_run:
+            del state.files[rel]  # the other pack's now
+        return Action(rel, "same", "another pack's install has it too: kept")
     if now is not None and now != state.files[rel] and not force:
         if not dry_run:
             del state.files[rel]  # no longer ours: the user changed it
@@ -288,7 +260,7 @@ def _drop(
     if not dry_run:
         path.unlink(missing_ok=True)
         del state.files[rel]
-        _remove_empty(dest, [d for d in state.dirs if rel.startswith(d + "/")])
+        remove_empty(dest, [d for d in state.dirs if rel.startswith(d + "/")])
     return Action(rel, "remove")
 
 
@@ -296,23 +268,26 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     if dest.is_symlink():
         dest = dest.resolve()
     outcome = Outcome(dest)
-    state = _State.read(dest, pack)
+    state = InstallRecord.read(dest, pack)
     try:
-        others = _others(dest, state.path)
+        beside = others(dest, state.path)
+        held = {(rel, digest) for other in beside for rel, digest in other.files.items()}
+        shared = [entry for other in beside for entry in other.entries]
         if not dry_run:  # what this pack's entries made, but not those another pack's hold
-            gone = [r for r in state.entries if not any(r.same_value(o) for o in others)]
-            _hand_over_entries(dest, state.path, gone)
+            gone = [r for r in state.entries if not any(r.same_value(o) for o in shared)]
+            hand_over_entries(dest, state.path, gone)
         after: dict[str, str] = {}  # the config files as the uninstall leaves them
         configs = [*state.configs, *(r.file for r in state.entries)]
         done, state.entries = configfile.undo(
-            state.entries, force=force, dry_run=dry_run, shared=others, texts=after
+            state.entries, force=force, dry_run=dry_run, shared=shared, texts=after
         )
         outcome.actions += [Action(*a) for a in done]
         left = {**_left(configs), **after}
         for rel in sorted(state.files):
-            outcome.actions.append(_drop(dest, rel, state, left, force=force, dry_run=dry_run))
+            dropped = _drop(dest, rel, state, (left, held), force=force, dry_run=dry_run)
+            outcome.actions.append(dropped)
         if not dry_run:
-            _remove_empty(dest, state.dirs)
+            remove_empty(dest, state.dirs)
             _save(state, dest)
     except OSError as exc:
         raise OutputError(f"uninstalling from {dest} failed: {exc}") from exc
@@ -330,55 +305,6 @@ def _left(configs: Iterable[str]) -> dict[str, str]:
         except OSError:
             continue
     return texts
-
-
-def _others(dest: Path, own: Path) -> list[Record]:
-    """The entries other packs' installs here added: one this pack adds alike (two packs
-    with GitHub's server) is shared, and stays until the last of them is uninstalled."""
-    found = []
-    for path in sorted((dest / STATE_DIR).glob("*.json")):
-        if path != own and not path.is_symlink():
-            try:
-                found += _State.read(dest, path.stem).entries
-            except OutputError:  # another pack's to sort out: its own uninstall says so
-                continue
-    return found
-
-
-def _hand_over_entries(dest: Path, own: Path, gone: list[Record]) -> None:
-    """Another pack's entries in the file or object one of ours (``gone``, now taken out)
-    made (two packs' servers in a ``~/.claude.json`` the first created): that record takes
-    over what ours made, so the last one uninstalled removes it."""
-    for found in sorted((dest / STATE_DIR).glob("*.json")) if gone else ():
-        if found == own or found.is_symlink():
-            continue
-        try:
-            other = _State.read(dest, found.stem)
-        except OutputError:  # another pack's to sort out: its own uninstall says so
-            continue
-        taken = configfile.inherited(list(other.entries), gone)
-        if taken != other.entries:
-            other.entries = taken
-            other.save(dest)
-
-
-def _hand_over(dest: Path, dirs: Iterable[str], own: Path) -> None:
-    """Folders this install made that another install's files still fill (Codex's skills
-    and the Agent Plugins bundle both under ``.agents/``, two packs in one ``.claude/``):
-    that install's record (not ``own``) takes them, so the last one uninstalled removes
-    them."""
-    for sub in dirs:
-        folder = Path(os.path.normpath(dest / sub))
-        records = sorted(folder.glob(f"**/{STATE_DIR}/*.json"))
-        found = next((r for r in records if r != own and not r.is_symlink()), None)
-        if found is None:
-            continue
-        try:
-            other = _State.read(found.parent.parent, found.stem)
-        except OutputError:  # damaged: the folder stays, as that install's files do
-            continue
-        other.dirs.append(os.path.relpath(folder, found.parent.parent).replace(os.sep, "/"))
-        other.save(found.parent.parent)
 
 
 def merged(dest: Path, outcomes: Iterable[Outcome]) -> Outcome:

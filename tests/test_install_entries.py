@@ -209,3 +209,25 @@ def test_a_dry_run_says_what_the_run_does(tmp_path: Path, home: Path) -> None:
     real = api.uninstall("claude", pack, scope="user")
     assert [(a.path, a.verb) for a in real.actions] == [(a.path, a.verb) for a in dry.actions]
     assert list(home.rglob("*.sh")) == []
+
+
+def test_two_packs_with_the_same_file_leave_it_to_the_last_and_no_folder_behind(
+    tmp_path: Path, home: Path
+) -> None:
+    """The second install took an agent file of the same bytes as the user's, so the first
+    uninstall removed an agent the second still had; and a folder the first made, which
+    the second's scripts filled, stayed behind empty after both."""
+    packs = []
+    for name in ("pa", "pb"):
+        pack = _hook_pack(tmp_path / name)
+        manifest = pack / "agentpack.yaml"
+        manifest.write_text(manifest.read_text().replace("name: p\n", f"name: {name}\n"))
+        (pack / "agents").mkdir()
+        (pack / "agents" / "helper.md").write_text("---\nname: helper\ndescription: d\n---\nx\n")
+        packs.append(pack)
+        assert api.install("claude", pack, scope="user").skipped == []
+    agent = home / ".claude" / "agents" / "helper.md"
+    assert api.uninstall("claude", packs[0], scope="user").skipped == []
+    assert agent.is_file()
+    assert api.uninstall("claude", packs[1], scope="user").skipped == []
+    assert list(home.rglob("*")) == []
