@@ -123,6 +123,10 @@ def _apply_group(
     twins = False
     for entry in group:
         old = next((r for r in mine if r.same_entry(entry)), None)
+        theirs = None if force else _theirs(document, entry, shared)
+        if theirs is not None:
+            done.append((entry.where, "skip", theirs))
+            continue
         try:
             action, record = _apply_one(document, entry, old, force)
             if action[0] == "same" and record is None:
@@ -136,6 +140,20 @@ def _apply_group(
             mine.append(record)
             twins = twins or any(record is r for r in shared)
     return done, twins
+
+
+def _theirs(document: Document, entry: Entry, shared: Sequence[Record]) -> str | None:
+    """Why an entry that another pack's install added, and holds as it is, is not
+    replaced by this pack's other value (None: it may be): that pack's would change."""
+    if entry.append:
+        return None
+    twin = next((r for r in shared if r.same_entry(entry)), None)
+    depth, current = document.at(entry.keys)
+    if twin is None or depth < len(entry.keys) or digest(current) != twin.digest:
+        return None
+    if twin.digest == digest(entry.value):
+        return None  # the same value: shared (``_shared``)
+    return "another pack's install added it, as it is; --force replaces it"
 
 
 def _original(path: Path, records: Sequence[Record]) -> str | None:
@@ -275,7 +293,7 @@ def undo(
     files = list(dict.fromkeys(r.file for r in records))
     for name in files:
         mine = [r for r in records if r.file == name]
-        held = [r for r in mine if any(r.same_value(o) for o in shared)]
+        held = [r for r in mine if any(_holds(o, r) for o in shared)]
         actions += [(_where(r), "same", "another pack's install has it too: kept") for r in held]
         mine = [r for r in mine if r not in held]
         if not mine:
@@ -306,6 +324,14 @@ def undo(
                 done, kept = [(_where(r), "skip", why) for r in mine], [*kept, *mine]
         actions += done
     return actions, kept
+
+
+def _holds(other: Record, record: Record) -> bool:
+    """Whether another pack's record holds the entry ``record`` added: a member at the same
+    place (whatever its value now: that pack's uninstall decides), or the same element."""
+    if record.append:
+        return record.same_value(other)
+    return (other.file, other.keys, other.append) == (record.file, record.keys, False)
 
 
 def _exactly(document: Document, mine: Sequence[Record]) -> bool:

@@ -16,6 +16,7 @@ from agentpack import configfile
 from agentpack.configentry import Entry
 from agentpack.errors import OutputError, UnsafePath
 from agentpack.installrecord import (
+    STATE_DIR,
     InstallRecord,
     hand_over,
     hand_over_entries,
@@ -114,8 +115,10 @@ def install(
     wanted: dict[str, OutFile] = {f.path: f for f in files}
     for rel in wanted:
         _inside(dest, rel)  # a link on the way stops the install before it writes anything
-    beside = others(dest, state.path)
-    held = {(rel, digest) for other in beside for rel, digest in other.files.items()}
+    unread: list[str] = []
+    beside = others(dest, state.path, unread)
+    outcome.actions += [Action(STATE_DIR, "note", why) for why in unread]
+    held = _held(beside)
     try:
         for rel in sorted(wanted):
             twin = twins(dest, rel) if twins is not None and rel not in state.files else None
@@ -177,22 +180,26 @@ def _place(
     dest: Path,
     file: OutFile,
     state: InstallRecord,
-    held: set[tuple[str, str]],
+    held: Mapping[str, tuple[str, str]],
     *,
     force: bool,
     dry_run: bool,
 ) -> Action:
-    """Write a file of the install, unless the user's own (or changed) is there; one of
-    the same bytes that another pack's install wrote (``held``: path, sha256) is this
-    pack's too, so the first uninstalled leaves it to the other."""
+    """Write a file of the install, unless the user's own (or changed) is there, or
+    another pack's install wrote it otherwise (``held``: path -> that pack, sha256); one
+    of the same bytes as that pack's is this pack's too, so the first uninstalled leaves
+    it to the other."""
     rel = file.path
     path = _inside(dest, rel)
     new = sha256(file.data)
     if path.exists() and not path.is_file():
         return Action(rel, "skip", "a folder is in the way")
     verb, reason = _verb(path, file, new, state.files.get(rel))
-    if reason == _THEIRS and (rel, new) in held:
-        verb, reason = "same", "another pack's install wrote it too"
+    other, theirs = held.get(rel, ("", None))
+    if reason == _THEIRS and theirs == new:
+        verb, reason = "same", f"{other}'s install wrote it too"
+    elif theirs is not None and theirs == _current(path) and verb in ("skip", "update"):
+        verb, reason = "skip", f"{other}'s install wrote it, as it is; --force replaces it"
     if verb == "skip" and force:
         verb, reason = "update", "forced"
     if verb == "skip" or reason == _THEIRS:
@@ -207,6 +214,11 @@ def _place(
 
 
 _THEIRS = "already there, not written by agentpack: uninstall leaves it"
+
+
+def _held(beside: Iterable[InstallRecord]) -> dict[str, tuple[str, str]]:
+    """The files other packs' installs here wrote: path -> the pack, and its sha256."""
+    return {rel: (o.path.stem, digest) for o in beside for rel, digest in o.files.items()}
 
 
 def _verb(path: Path, file: OutFile, new: str, written: str | None) -> tuple[str, str]:
@@ -234,7 +246,7 @@ def _drop(
     dest: Path,
     rel: str,
     state: InstallRecord,
-    keeping: tuple[Mapping[str, str], set[tuple[str, str]]],
+    keeping: tuple[Mapping[str, str], Mapping[str, tuple[str, str]]],
     *,
     force: bool,
     dry_run: bool,
@@ -249,10 +261,10 @@ def _drop(
         return Action(rel, "skip", why)
     path = _inside(dest, rel)
     now = _current(path)
-    if now is not None and (rel, now) in held and now == state.files[rel]:
+    if rel in held:  # whatever its bytes now: the other pack's record says what to do
         if not dry_run:
-            del state.files[rel]  # the other pack's now
-        return Action(rel, "same", "another pack's install has it too: kept")
+            del state.files[rel]
+        return Action(rel, "same", f"{held[rel][0]}'s install has it too: kept")
     if now is not None and now != state.files[rel] and not force:
         if not dry_run:
             del state.files[rel]  # no longer ours: the user changed it
@@ -270,8 +282,10 @@ def uninstall(dest: Path, pack: str, *, force: bool = False, dry_run: bool = Fal
     outcome = Outcome(dest)
     state = InstallRecord.read(dest, pack)
     try:
-        beside = others(dest, state.path)
-        held = {(rel, digest) for other in beside for rel, digest in other.files.items()}
+        unread: list[str] = []
+        beside = others(dest, state.path, unread)
+        outcome.actions += [Action(STATE_DIR, "note", why) for why in unread]
+        held = _held(beside)
         shared = [entry for other in beside for entry in other.entries]
         if not dry_run:  # what this pack's entries made, but not those another pack's hold
             gone = [r for r in state.entries if not any(r.same_value(o) for o in shared)]

@@ -78,7 +78,7 @@ def remove_empty(dest: Path, dirs: Iterable[str]) -> None:
             path.rmdir()
 
 
-def others(dest: Path, own: Path) -> list[InstallRecord]:
+def others(dest: Path, own: Path, unread: list[str] | None = None) -> list[InstallRecord]:
     """The other packs' installs here: an entry or a file this pack adds alike (two packs
     with GitHub's server, or the same agent) is shared, and stays until the last of them
     is uninstalled; what one made that another's fill, the other takes over."""
@@ -87,8 +87,9 @@ def others(dest: Path, own: Path) -> list[InstallRecord]:
         if path != own and not path.is_symlink():
             try:
                 found.append(InstallRecord.read(dest, path.stem))
-            except OutputError:  # another pack's to sort out: its own uninstall says so
-                continue
+            except OutputError as exc:  # another pack's to sort out; what it shares is lost
+                if unread is not None:
+                    unread.append(f"{exc}; what that pack shares with this one is not kept for it")
     return found
 
 

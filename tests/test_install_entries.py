@@ -231,3 +231,41 @@ def test_two_packs_with_the_same_file_leave_it_to_the_last_and_no_folder_behind(
     assert agent.is_file()
     assert api.uninstall("claude", packs[1], scope="user").skipped == []
     assert list(home.rglob("*")) == []
+
+
+def test_what_another_pack_holds_is_not_changed_by_a_new_version_of_this_one(
+    tmp_path: Path, home: Path
+) -> None:
+    """Packs A and B share an agent and a server; A's next version changes both: A's
+    install rewrote them under B, and A's uninstall then took them from B."""
+    packs = []
+    for name in ("pa", "pb"):
+        pack = _pack(tmp_path / name, name, "url: https://api.example.com/mcp/\n")
+        (pack / "agents").mkdir()
+        (pack / "agents" / "helper.md").write_text("---\nname: helper\ndescription: d\n---\nx\n")
+        packs.append(pack)
+        assert api.install("claude", pack, scope="user").skipped == []
+    (packs[0] / "agents" / "helper.md").write_text("---\nname: helper\ndescription: e\n---\ny\n")
+    (packs[0] / "mcp" / "srv.yaml").write_text("url: https://api.example.com/v2/\n")
+    skipped = api.install("claude", packs[0], scope="user").skipped
+    assert [(a.path.rsplit(": ", 1)[-1], a.reason.split(";")[0]) for a in skipped] == [
+        ("agents/helper.md", "pb's install wrote it, as it is"),
+        ("mcpServers.srv", "another pack's install added it, as it is"),
+    ]
+    assert api.uninstall("claude", packs[0], scope="user").skipped == []
+    agent = home / ".claude" / "agents" / "helper.md"
+    assert "description: d" in agent.read_text()
+    server = json.loads((home / ".claude.json").read_text())["mcpServers"]["srv"]
+    assert server["url"] == "https://api.example.com/mcp/"
+    assert api.uninstall("claude", packs[1], scope="user").skipped == []
+    assert list(home.rglob("*")) == []
+
+
+def test_another_packs_unreadable_record_is_said(tmp_path: Path, home: Path) -> None:
+    pack = _pack(tmp_path / "pack", "p")
+    (home / ".claude" / ".agentpack").mkdir(parents=True)
+    (home / ".claude" / ".agentpack" / "other.json").write_text("{")
+    outcome = api.install("claude", pack, scope="user")
+    notes = [a.reason for a in outcome.actions if a.verb == "note" and "other.json" in a.reason]
+    assert len(notes) == 1
+    assert notes[0].endswith("what that pack shares with this one is not kept for it")
