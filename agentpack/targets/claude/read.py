@@ -8,6 +8,7 @@ canonical ``$1``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -98,9 +99,22 @@ def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Pol
     if allowed is None:
         report.mapped.append("disallowedTools")
         return Policy.build(Decision.ALLOW, None, (), deny)
-    allow = [t for t in _ids(allowed, report, key, granting=True) if t not in deny]
+    allow = [t for t in _ids(allowed, report, key, granting=True) if not _taken(t, deny)]
+    if "task" in allow and any(_AGENT.match(n) for n in allowed):
+        allow.remove("task")  # Agent(reviewer) beside a bare Agent still holds it to those
     report.mapped.append(key)
     return Policy.build(None, allow, (), [t for t in deny if t.startswith("mcp:")])
+
+
+_AGENT = re.compile(r"\s*(Agent|Task)\s*\(.*\S.*\)\s*$")
+"""An entry that names the subagents an agent may start (``Agent(reviewer)``)."""
+
+
+def _taken(tool: str, deny: list[str]) -> bool:
+    """Whether the deny line takes the tool away: a whole server's entry takes each of its
+    tools (Claude Code 2.1.332 offers none of them, whatever the tools line names)."""
+    server = tool.partition("/")[0]
+    return tool in deny or (tool.startswith("mcp:") and (server in deny or "mcp:*" in deny))
 
 
 def _extras(

@@ -406,3 +406,28 @@ def test_the_users_settings_project_dir_is_no_file_of_the_users(
     assert api.load_pack(tmp_path / "pack").manifest.hooks == ()
     said = [d for r in result.reports for d in r.dropped]
     assert any("$CLAUDE_PROJECT_DIR/.claude/hooks/check.sh" in d for d in said), said
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"tools": "Read, Agent(reviewer), Task"},
+        {"tools": "Read, Agent, Agent(reviewer)"},
+        {"tools": "Read, mcp__github__create_issue", "disallowedTools": "mcp__github"},
+        {"tools": "Read, mcp__github__create_issue", "disallowedTools": "mcp__*"},
+    ],
+)
+def test_a_line_claude_code_reads_narrower_than_its_parts_is_read_so(
+    fields: dict[str, str],
+) -> None:
+    """Claude Code 2.1.332 holds an agent with ``Agent(reviewer)`` to that subagent even
+    beside a bare ``Agent``, and offers no tool of a server its deny line names whole: the
+    import allowed task, and ``create_issue``, and every export gave them."""
+    from agentpack.filereport import FileReport
+    from agentpack.targets.claude.read import policy
+
+    found = policy(fields, FileReport("a.md"))
+    assert found is not None
+    assert found.decide("read") is Decision.ALLOW
+    assert found.decide("task") is Decision.DENY
+    assert found.decide("mcp:github/create_issue") is Decision.DENY
