@@ -26,10 +26,11 @@ from agentpack.native import (
     model_ref,
     name_of,
     split_examples,
+    split_list,
 )
 from agentpack.nativefile import read_native
 from agentpack.nativetree import Layout, read_tree, skip_rest
-from agentpack.permissions import Policy
+from agentpack.permissions import Decision, Policy
 from agentpack.source import within
 from agentpack.standardskill import standard_skill
 from agentpack.targets import readparts
@@ -71,14 +72,17 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     report.mapped += [k for k in ("name", "description", "model", "readonly") if k in fm]
     extras = {k: fm[k] for k in ("is_background",) if k in fm}
     report.mapped += list(extras)
+    meant = {k: fm[k] for k in _OTHERS_LISTS if k in fm}
     for key in sorted(fm.keys() - {"name", "description", "model", "readonly", "is_background"}):
-        report.dropped.append(f"{key} (Cursor agents have no such field)")
+        if key not in meant:
+            report.dropped.append(f"{key} (Cursor agents have no such field)")
     readonly = report.restricts(fm, "readonly")
     if readonly:
         report.approximated.append(
             "readonly: true (Cursor also stops the shell commands it judges to change "
             "state; the other tools cannot tell them apart, so the agent gets no shell)"
         )
+    deny = [*READONLY, "bash", "mcp:*"] if readonly else []
     return Agent(
         name=name_of(fm.get("name"), native.path.stem, report),
         description=described(description, report),
@@ -86,9 +90,36 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         source=SourceRef(report.source),
         examples=examples,
         model=model_ref(fm.get("model"), "cursor", env, report),
-        policy=Policy.build(None, None, (), (*READONLY, "bash", "mcp:*")) if readonly else None,
+        policy=_policy(meant, deny, report, env),
         extras=MappingProxyType({"cursor": MappingProxyType(extras)} if extras else {}),
     )
+
+
+_OTHERS_LISTS = ("tools", "disallowedTools", "disallowed-tools")
+"""Other tools' lists of an agent's tools, which Cursor ignores (the agent gets every
+tool): what their author meant is read, the narrower reading."""
+
+
+def _policy(
+    meant: Mapping[str, Any], deny: list[str], report: FileReport, env: ImportEnv
+) -> Policy | None:
+    """The agent's tools: none named (all, as Cursor gives them), less what ``readonly``
+    takes (``deny``) and what another tool's lists in the file meant."""
+    allow, deny = None, list(deny)
+    for key, value in meant.items():
+        names = split_list(value)
+        granting = key == "tools"
+        ids = [t for t in (env.tool_id(n, granting)[0] for n in names) if t is not None]
+        if granting:
+            allow = ids
+        else:
+            deny += ids
+        what = "its allow list" if granting else "denied"
+        report.approximated.append(f"{key} (Cursor ignores it; read as {what}, narrower)")
+    if allow is None and not deny:
+        return None
+    allow = None if allow is None else [t for t in allow if t not in deny]
+    return Policy.build(None if allow is not None else Decision.ALLOW, allow, (), deny)
 
 
 def command(native: Native, report: FileReport) -> Command:

@@ -182,3 +182,28 @@ def test_servers_under_vs_codes_key_in_cursors_file_are_not_read(tmp_path: Path)
     assert [(f.line, f.field, f.message.split(",")[0]) for f in found] == [
         (2, "servers", "Cursor reads mcpServers only")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "allowed", "denied"),
+    [
+        ("disallowedTools: Bash, Write, Edit\n", ["read", "grep"], ["bash", "write", "edit"]),
+        ("tools: Read, Grep\n", ["read", "grep"], ["bash", "write", "webfetch"]),
+        ("tools: Read, Bash\nreadonly: true\n", ["read"], ["bash", "write", "grep"]),
+    ],
+)
+def test_another_tools_lists_in_a_cursor_agent_are_read_as_their_author_meant(
+    tmp_path: Path, lines: str, allowed: list[str], denied: list[str]
+) -> None:
+    """Cursor ignores ``tools`` and ``disallowedTools`` in its agents (they get every
+    tool): the import said "dropped" and gave the agent every tool in every export, where
+    the Copilot reader reads the same lines the narrower way."""
+    cursor = tmp_path / "src" / ".cursor"
+    (cursor / "agents").mkdir(parents=True)
+    (cursor / "agents" / "a.md").write_text(f"---\nname: a\ndescription: d\n{lines}---\nA.\n")
+    api.import_(tmp_path / "src", tmp_path / "pack")
+    agent = api.load_pack(tmp_path / "pack").agent("a")
+    assert agent is not None
+    assert agent.policy is not None
+    assert [agent.policy.decide(t) for t in allowed] == [Decision.ALLOW] * len(allowed)
+    assert [agent.policy.decide(t) for t in denied] == [Decision.DENY] * len(denied)
