@@ -31,37 +31,49 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _same_ends(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """How many items both begin and end with: left out of the comparison, which is not
+    minimal (``===`` to ``=a==`` came out as an insertion and a deletion)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _changes(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """Where ``new`` differs from ``old``: (i1, i2, j1, j2) of each change."""
+    head, tail = _same_ends(old, new)
+    middle = difflib.SequenceMatcher(
+        None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
+    )
+    return [
+        (head + i1, head + i2, head + j1, head + j2)
+        for op, i1, i2, j1, j2 in middle.get_opcodes()
+        if op != "equal"
+    ]
+
+
 def made(before: str, after: str) -> Restore | None:
     """How to get ``before`` back from ``after``; None when that would keep text of the
     user's other than whitespace, or the change is too large to be an install's. Lines are
     compared first (an install adds whole lines, mostly), then the characters of the lines
     it changed (an inline table, a comma after the last member)."""
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    head = 0  # the lines before and after the change, left out of the comparison
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    starts = [sum(map(len, new[:head]))]
-    old, new = old[head : len(old) - tail], new[head : len(new) - tail]
+    starts = [0]
     for line in new:
         starts.append(starts[-1] + len(line))
     spans: list[Span] = []
-    lines = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in lines.get_opcodes():
-        if op == "equal":
-            continue
+    for i1, i2, j1, j2 in _changes(old, new):
         was, now, at = "".join(old[i1:i2]), "".join(new[j1:j2]), starts[j1]
         if not was.strip():
             spans.append((at, at + len(now), was))
             continue
         if len(was) + len(now) > _LARGEST:
             return None
-        chars = difflib.SequenceMatcher(None, was, now, autojunk=False)
-        for kind, a1, a2, b1, b2 in chars.get_opcodes():
-            if kind == "equal":
-                continue
+        for a1, a2, b1, b2 in _changes(was, now):
             if was[a1:a2].strip():
                 return None  # the user's own text would be kept in the record
             spans.append((at + b1, at + b2, was[a1:a2]))
