@@ -11,7 +11,7 @@ order and layout stay; TOML files through tomlkit, which keeps them the same way
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -57,21 +57,8 @@ def apply(
     staying = {r.file for r in records if r not in stale}
     after: dict[str, str] = {}  # as the undo left them: what a dry run goes on from
     actions, kept = undo(
-        [r for r in stale if r.file not in staying],
-        force=False,
-        dry_run=dry_run,
-        shared=shared,
-        texts=after,
+        stale, force=False, dry_run=dry_run, shared=shared, partial=staying, texts=after
     )
-    more, kept_too = undo(
-        [r for r in stale if r.file in staying],
-        force=False,
-        dry_run=dry_run,
-        shared=shared,
-        whole=False,
-        texts=after,
-    )
-    actions, kept = actions + more, kept + kept_too
     mine = inherited([r for r in records if r not in stale] + kept, stale)
     by_file: dict[Path, list[Entry]] = {}
     for entry in wanted:
@@ -280,13 +267,14 @@ def undo(
     force: bool,
     dry_run: bool,
     shared: Sequence[Record] = (),
-    whole: bool = True,
+    partial: Collection[str] = (),
     texts: dict[str, str] | None = None,
 ) -> tuple[list[ActionTuple], list[Record]]:
     """Take out what ``records`` added, newest first; the actions, and the records of what
     stays ours: those of a file that could not be read or written (a value the user changed
-    is left in place and is no longer ours). ``whole``: they are all the pack's records,
-    so a file as they left it gets its text before them back, to the byte. ``texts``:
+    is left in place and is no longer ours). A file as they left it gets its text before
+    them back, to the byte, unless it is one of ``partial``: files where the pack keeps
+    other entries, which that text would take out too. ``texts``:
     gets each file's text as the undo leaves it (a dry run too)."""
     actions: list[ActionTuple] = []
     kept: list[Record] = []
@@ -310,7 +298,7 @@ def undo(
                 done.append((_where(record), *_undo_one(document, record, force)))
             except Refused as exc:
                 done.append((_where(record), "skip", str(exc)))
-        exact = whole and not held and _exactly(document, mine)
+        exact = name not in partial and not held and _exactly(document, mine)
         if texts is not None:
             texts[name] = document.text
         if not dry_run and document.existed:
