@@ -131,7 +131,7 @@ def _unsecret(key: str, value: str, field: str, pos: tuple[int, int], report: Fi
     a warning says which variable to set."""
     if credential(key, value) is None:
         return value
-    variable = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_").upper() or "SECRET"
+    variable = _variable("", key, set())
     scheme = _SCHEME.match(value)
     written = (scheme.group(0) if scheme else "") + "${" + variable + "}"
     report.warn(
