@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agentpack.filereport import FileReport
-from agentpack.secrets import args_secrets, credential
+from agentpack.secrets import args_secrets, credential, secret_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,8 @@ class Places:
                 if self.place
                 else self.report.at(*self.where, name, "args", i)
             )
-            written = _reference(name, args, i, taken)
-            if written is None:
+            found = _reference(name, args, i, taken)
+            if found is None:
                 self.report.error(
                     *pos,
                     self.field(name, "args"),
@@ -59,8 +59,8 @@ class Places:
                     "its env as ${NAME} instead, then import again",
                 )
                 return None
+            written, variable = found
             out[i] = written
-            variable = written[written.index("${") + 2 : -1]
             self.report.warn(
                 *pos,
                 self.field(name, "args"),
@@ -77,12 +77,13 @@ _OPTION = re.compile(r"-{0,2}[A-Za-z][\w.-]*")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
-def _reference(server: str, args: list[str], i: int, taken: set[str]) -> str | None:
-    """The argument that ``args[i]``, a credential, becomes: its value a reference to a
-    variable of its own (named after its option: ``--api-key=...`` is ``${SERVER_API_KEY}``;
-    after its variable: ``GITHUB_TOKEN=...``; its header; or the server's), with the text
-    before the value kept (``--config=``, ``Bearer ``); None for a JSON argument, whose
-    credential has no name of its own. ``taken``: the variables given so far."""
+def _reference(server: str, args: list[str], i: int, taken: set[str]) -> tuple[str, str] | None:
+    """The argument that ``args[i]``, a credential, becomes, and its variable: its value a
+    reference to a variable of its own (named after its option: ``--api-key=...`` is
+    ``${SERVER_API_KEY}``; after its variable: ``GITHUB_TOKEN=...``; its header; or the
+    server's), with the text around the value kept (``--config=``, ``Bearer ``, and curl's
+    ``-u user:`` or ``-u key:``, whose colon says "no password"); None for a JSON argument,
+    whose credential has no name of its own. ``taken``: the variables given so far."""
     arg = args[i]
     option, equals, value = arg.partition("=")
     header, colon, said = arg.partition(":")
@@ -99,11 +100,27 @@ def _reference(server: str, args: list[str], i: int, taken: set[str]) -> str | N
     ):
         name, head, value = header, arg[: len(arg) - len(said.lstrip())], said.strip()
     elif before.startswith("-") and "=" not in before:
-        name, head = before, ""
+        name, head, value = before, "", arg
     else:
-        name, head = "token", ""
+        name, head, value = "token", "", arg
+    head, value, tail = _user(head, value)
     scheme = _SCHEME.match(value)
-    return f"{head}{scheme.group(0) if scheme else ''}${{{_variable(server, name, taken)}}}"
+    variable = _variable(server, name, taken)
+    return f"{head}{scheme.group(0) if scheme else ''}${{{variable}}}{tail}", variable
+
+
+def _user(head: str, value: str) -> tuple[str, str, str]:
+    """``head`` and ``value`` with a ``user:`` before the credential moved into ``head``,
+    or the credential and the empty password after it kept apart (``key:``, Stripe's
+    ``curl -u sk_live_...:``): the text around the credential that is not one."""
+    user, colon, password = value.partition(":")
+    if not colon or "/" in value or " " in value:
+        return head, value, ""
+    if not password:
+        return head, user, ":"
+    if user and secret_problem(user) is None:
+        return f"{head}{user}:", password, ""
+    return head, value, ""
 
 
 def _variable(server: str, name: str, taken: set[str]) -> str:

@@ -99,6 +99,10 @@ GHP = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
         ),
         (["--env", f"FOO={GHP}"], ["--env", "FOO=${FOO}"]),
         ([GHP, "ghp_" + "z" * 36], ["${SUPABASE_TOKEN}", "${SUPABASE_TOKEN_2}"]),
+        # curl's -u: the colon after a key says "no password", the user before one stays
+        (["-u", f"{GHP}:"], ["-u", "${SUPABASE_U}:"]),
+        (["--user", f"api:{GHP}"], ["--user", "api:${SUPABASE_API}"]),
+        (["-u", f"{SUPABASE}:x"], ["-u", "${SUPABASE_U}"]),
     ],
 )
 def test_a_token_among_a_servers_arguments_comes_in_as_a_variable(
