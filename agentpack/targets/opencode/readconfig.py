@@ -61,9 +61,8 @@ def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
         report.error(1, 1, "-", "opencode.json is not a JSON object")
         return
     _not_carried(config, report)
-    folders = [path.parent / ".opencode" / sub for sub in ("agent", "agents")]
     none = not any(config.get(k) for k in ("agent", "mode", "agents")) and not any(
-        f.is_dir() and any(f.rglob("*.md")) for f in folders
+        f.is_dir() and any(f.rglob("*.md")) for f in _agent_folders(path.parent)
     )
     for key in shared(config):
         if none:
@@ -129,21 +128,39 @@ def for_agents(config: Any) -> dict[str, Any]:
 
 def project_config(path: Path) -> dict[str, Any]:
     """The configuration of the project a file is in (``<project>/.opencode/...``): its
-    ``opencode.json(c)`` beside ``.opencode/`` and in it, the later over the earlier."""
+    ``opencode.json(c)`` beside ``.opencode/`` and in it, the later over the earlier. Or,
+    for a file in the ``agent/`` of opencode's own folder (``~/.config/opencode``, kept in
+    a dotfiles repository), that folder's ``config.json`` and ``opencode.json(c)``: opencode
+    applies their rules to its agents there too."""
     for folder in path.parents:
-        if folder.name != ".opencode":
-            continue
-        found: dict[str, Any] = {}
-        for base in (folder.parent, folder):
-            for name in ("opencode.json", "opencode.jsonc"):
-                try:
-                    config = _load(base / name)
-                except (OSError, ValueError):
-                    continue
-                if isinstance(config, dict):  # deep, as opencode merges its config files
-                    found = _deep(found, {k: v for k, v in config.items() if v is not None})
-        return found
+        if folder.name == ".opencode":
+            return _merged([folder.parent, folder], ("opencode.json", "opencode.jsonc"))
+    for folder in path.parents:
+        if folder.name in ("agent", "agents", "mode", "modes"):
+            return _merged([folder.parent], ("config.json", "opencode.json", "opencode.jsonc"))
     return {}
+
+
+def _merged(folders: list[Path], names: tuple[str, ...]) -> dict[str, Any]:
+    """The config files ``names`` in ``folders``, each over the ones before, deep, as
+    opencode merges its config files."""
+    found: dict[str, Any] = {}
+    for base in folders:
+        for name in names:
+            try:
+                config = _load(base / name)
+            except (OSError, ValueError):
+                continue
+            if isinstance(config, dict):
+                found = _deep(found, {k: v for k, v in config.items() if v is not None})
+    return found
+
+
+def _agent_folders(base: Path) -> list[Path]:
+    """Where opencode reads the agent files of the config in ``base``: a project's
+    ``.opencode/agent(s)``, or, for opencode's own folder, its ``agent(s)``."""
+    trees = [base] if base.name == ".opencode" else [base / ".opencode", base]
+    return [tree / sub for tree in trees for sub in ("agent", "agents")]
 
 
 def merged_entry(
@@ -203,10 +220,8 @@ def _project(path: Path) -> Path:
 def _file_agents(base: Path) -> set[str]:
     """The names of the agent files of the project whose config is in ``base``, by path
     (``agent/team/coder.md`` is ``team/coder``)."""
-    tree = base if base.name == ".opencode" else base / ".opencode"
     names = set()
-    for sub in ("agent", "agents"):
-        folder = tree / sub
+    for folder in _agent_folders(base):
         if folder.is_dir():
             names |= {
                 p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.md")

@@ -39,6 +39,31 @@ def test_the_projects_permission_is_folded_into_each_agent(tmp_path: Path) -> No
         assert agent.policy.decide("bash", "ls") is Decision.ALLOW, name
 
 
+@pytest.mark.parametrize("name", ["opencode.jsonc", "config.json"])
+def test_opencodes_own_folder_holds_its_agents_to_its_permission(tmp_path: Path, name: str) -> None:
+    """~/.config/opencode kept in a dotfiles repository: its config's rules hold for the
+    agents in its agent/ as they do in a project's .opencode/ (they were dropped as
+    "there is none here", and each agent came in with every tool). An agent entry of the
+    config and the file of the same name are one agent there too."""
+    folder = tmp_path / "dotfiles" / "opencode"
+    (folder / "agent").mkdir(parents=True)
+    config = '{\n  // the user\'s rules\n  "permission": {"task": "deny", "webfetch": "deny"},\n'
+    config += '  "agent": {"fixer": {"model": "anthropic/claude-sonnet-4-5"}},\n}\n'
+    (folder / name).write_text(config)
+    (folder / "agent" / "fixer.md").write_text(
+        "---\ndescription: Fixes\nmode: subagent\n---\nFix.\n"
+    )
+    result = api.import_(folder, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("fixer")
+    assert agent is not None
+    assert agent.policy is not None
+    assert agent.policy.decide("task") is Decision.DENY
+    assert agent.policy.decide("webfetch") is Decision.DENY
+    assert agent.policy.decide("read") is Decision.ALLOW
+    assert not any(d.startswith("permission") for r in result.reports for d in r.dropped)
+
+
 def test_opencode_json_is_read_as_opencode_reads_it(tmp_path: Path) -> None:
     """With comments and trailing commas (both files, as opencode takes both), and an
     agent with a theme colour, which no other tool has: dropped with a note."""
