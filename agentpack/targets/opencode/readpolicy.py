@@ -78,8 +78,7 @@ def _collect(
                 f"decision they give: {decision})"
             )
         if key in TOOL_KEYS:
-            for tool in TOOL_KEYS[key]:
-                tools[tool] = min(decision, tools.get(tool, decision))
+            _keyed(key, decision, tools, report, written=key in named)
         elif any(c in key for c in "*?") and not SERVER_PATTERN.fullmatch(key):
             _pattern(key, rules, tools, report)
         elif key.endswith("_*"):
@@ -104,6 +103,17 @@ def _collect(
             )
     _sanitized(tools, report)
     return tools, bash
+
+
+def _keyed(
+    key: str, decision: Decision, tools: dict[str, Decision], report: FileReport, *, written: bool
+) -> None:
+    """The decision of a permission key for the canonical tools it governs, the narrowest
+    where two keys govern one; ``written``: the agent names the key (not only ``*``)."""
+    for tool in TOOL_KEYS[key]:
+        tools[tool] = min(decision, tools.get(tool, decision))
+    if not TOOL_KEYS[key] and written:
+        report.dropped.append(f"permission.{key} (opencode 1.18 has no such tool)")
 
 
 def _sanitized(tools: dict[str, Decision], report: FileReport) -> None:

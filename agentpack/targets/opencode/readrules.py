@@ -27,7 +27,7 @@ TOOL_KEYS: Mapping[str, tuple[str, ...]] = {
     "websearch": ("websearch",),
     "codesearch": ("websearch",),
     "todowrite": ("todo",),
-    "todoread": ("todo",),
+    "todoread": (),  # gone from opencode 1.18: todowrite is the whole todo list there
     "task": ("task",),
     "skill": ("skill",),
 }

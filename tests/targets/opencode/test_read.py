@@ -379,3 +379,28 @@ def test_a_server_turned_off_by_name_alone_is_no_error(tmp_path: Path) -> None:
     (src / "opencode.json").write_text(json.dumps({"mcp": {"x": {"enabled": False}}}))
     result = api.import_(src, tmp_path / "pack", "opencode", dry_run=True)
     assert not [f for r in result.reports for f in r.findings if f.is_error]
+
+
+def test_todowrite_is_the_whole_todo_list(tmp_path: Path) -> None:
+    """opencode 1.18.33 has no todoread tool: an agent that denies every tool but allows
+    todowrite keeps its todo list (it came in denied, with no word, because the missing
+    todoread fell under the deny)."""
+    folder = tmp_path / "in" / ".opencode" / "agent"
+    folder.mkdir(parents=True)
+    (folder / "lister.md").write_text(
+        '---\ndescription: Lists\npermission:\n  "*": deny\n  todowrite: allow\n  read: allow\n'
+        "---\nList.\n"
+    )
+    (folder / "odd.md").write_text("---\ndescription: d\npermission:\n  todoread: deny\n---\nx\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    lister, odd = pack.agent("lister"), pack.agent("odd")
+    assert lister is not None
+    assert lister.policy is not None
+    assert lister.policy.decide("todo") is Decision.ALLOW
+    assert lister.policy.decide("bash", "ls") is Decision.DENY
+    assert odd is not None
+    assert odd.policy is None or odd.policy.decide("todo") is Decision.ALLOW
+    said = [d for r in result.reports for d in r.dropped]
+    assert "permission.todoread (opencode 1.18 has no such tool)" in said
