@@ -9,7 +9,7 @@ its session); ``multi_agent = false`` reads as no task.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -40,6 +40,7 @@ from agentpack.targets.codex.readpolicy import (
     READ_ONLY_DENIES,
     both,
     meant_denies,
+    session_denies,
 )
 from agentpack.targets.codex.readprompts import is_prompts, prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
@@ -58,6 +59,18 @@ IGNORED_IN_ROLES = frozenset(
 
 Role = tuple[str, Mapping[str, Any]]
 """A role that ``[agents.<name>]`` of a config.toml declares: its name and its table."""
+Session = tuple[Sequence[str], str]
+"""The tools a config.toml takes away from every agent Codex spawns, and where it says so."""
+
+
+def session(config: Path) -> Session:
+    """What the config.toml of a Codex home or project takes away from its agents."""
+    try:
+        found = read_toml(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLError):
+        return (), ""  # not there, or an error its servers' report gives
+    denied, said = session_denies(found)
+    return denied, f"{config.parent.name}/{config.name} ({', '.join(said)})"
 
 
 def roles(config: Path, root: Path, run: Importing) -> dict[Path, Role]:
@@ -84,7 +97,15 @@ def roles(config: Path, root: Path, run: Importing) -> dict[Path, Role]:
     return out
 
 
-def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = None) -> Agent | None:
+def agent(
+    path: Path,
+    report: FileReport,
+    env: ImportEnv,
+    role: Role | None = None,
+    session: Session = ((), ""),
+) -> Agent | None:
+    """A role file; ``session``: what the config.toml of the home or project it is in
+    takes away from every agent Codex spawns there, and which file says so."""
     try:
         data = read_toml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TOMLError) as exc:
@@ -142,9 +163,23 @@ def agent(path: Path, report: FileReport, env: ImportEnv, role: Role | None = No
         source=SourceRef(report.source),
         examples=examples,
         model=model_ref(data.get("model"), "codex", env, report),
-        policy=policy,
+        policy=_held(policy, session, report),
         extras=MappingProxyType({"codex": MappingProxyType(extras)} if extras else {}),
     )
+
+
+def _held(policy: Policy | None, session: Session, report: FileReport) -> Policy | None:
+    """An agent's policy with what its session takes away from it (Codex runs a custom
+    agent with its session's sandbox and features): narrower, said."""
+    taken, config = session
+    if not taken:
+        return policy
+    held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(taken))
+    report.approximated.append(
+        f"{config} holds every agent Codex spawns there to its session: no "
+        f"{', '.join(taken)} (folded into this agent)"
+    )
+    return held if policy is None else both(policy, held)
 
 
 def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[str, Any]:
@@ -248,7 +283,8 @@ class CodexReader:
             readservers.servers(path, run)  # a home's or project's settings, not an agent
             return True
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
-            self._agent(path, run)
+            beside = path.parent.parent / "config.toml"  # .codex/agents/x.toml
+            self._agent(path, run, None, session(beside) if path.parent.name == "agents" else None)
             return True
         root = path.parents[2] if len(path.parents) > 2 else path
         if path.is_file() and root / MARKETPLACE == path:  # the marketplace given alone
@@ -292,11 +328,12 @@ class CodexReader:
         if (folder / PLUGIN).is_file():
             found, listed = readplugin.plugin(folder, run)
             taken |= found
-        declared = roles(folder / ("config.toml" if home else ".codex/config.toml"), folder, run)
+        config = folder / ("config.toml" if home else ".codex/config.toml")
+        declared, held = roles(config, folder, run), session(config)
         files = sorted(agents.rglob("*.toml")) if agents.is_dir() else []
         have = {f.resolve() for f in files}  # and the role files kept elsewhere
         for path in [*files, *(p for p in declared if p not in have)]:
-            self._agent(path, run, declared.get(path.resolve()))
+            self._agent(path, run, declared.get(path.resolve()), held)
         # a project's .codex/ has its skills beside it, in the project's .agents/skills
         beside = folder.parent / SKILLS if home else None
         for where in (skills, beside, *listed):
@@ -312,9 +349,9 @@ class CodexReader:
             taken |= {folder / ".codex"}
         skip_rest(folder, taken, run, "Codex")
 
-    def _agent(self, path: Path, run: Importing, role: Role | None = None) -> None:
+    def _agent(self, path: Path, run: Importing, role: Role | None, held: Session | None) -> None:
         report = run.report(path, "agent (codex)")
-        found = agent(path, report, run.env(), role)
+        found = agent(path, report, run.env(), role, held or ((), ""))
         if found is not None:
             run.add(found, report)
 

@@ -5,6 +5,7 @@ only narrow."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from agentpack.filereport import FileReport
@@ -51,3 +52,26 @@ def both(first: Policy, second: Policy) -> Policy:
     """Two deny-only policies (``features.shell_tool`` and a read-only sandbox) as one."""
     denied = [t for p in (first, second) for t, d in p.tools.items() if d is Decision.DENY]
     return Policy.build(Decision.ALLOW, None, (), list(dict.fromkeys(denied)))
+
+
+def session_denies(config: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """What a Codex home's or project's config.toml takes away from its session, which
+    Codex applies to every custom agent it spawns there: the tools denied, and which of
+    its settings say so (a read-only sandbox, features off, web search disabled)."""
+    denied: list[str] = []
+    said: list[str] = []
+    if config.get("sandbox_mode") == "read-only":
+        denied += READ_ONLY_DENIES
+        said.append('sandbox_mode = "read-only"')
+    features = config.get("features")
+    for key, taken in FEATURE_DENIES.items():
+        if isinstance(features, dict) and features.get(key) is False:
+            denied += taken
+            said.append(f"features.{key} = false")
+    legacy = config.get("tools")  # [tools] web_search = false, before web_search = "disabled"
+    if config.get("web_search") == "disabled" or (
+        isinstance(legacy, dict) and legacy.get("web_search") is False
+    ):
+        denied.append("websearch")
+        said.append("web_search off")
+    return list(dict.fromkeys(denied)), said

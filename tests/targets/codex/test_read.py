@@ -32,6 +32,37 @@ def test_a_read_only_role_is_read_as_changing_nothing(tmp_path: Path) -> None:
     assert any(a.startswith("sandbox_mode = read-only") for a in said)
 
 
+@pytest.mark.parametrize("home", [False, True])
+def test_the_sessions_config_holds_every_agent(tmp_path: Path, home: bool) -> None:
+    """Codex 0.171 spawns a custom agent with its session's sandbox and features: a
+    project's (or home's) config.toml with a read-only sandbox, no shell and no web search
+    holds every role there. Dropped as "other settings", each role came in with every tool;
+    another config's roles are not held."""
+    base = tmp_path / "in" / ".codex"
+    config = base / "config.toml"
+    (base / "agents").mkdir(parents=True)
+    config.write_text(
+        'sandbox_mode = "read-only"\nweb_search = "disabled"\n[features]\nshell_tool = false\n'
+    )
+    (base / "agents" / "scout.toml").write_text(
+        'name = "scout"\ndescription = "Scouts"\ndeveloper_instructions = "Look."\n'
+    )
+    folder = base if home else tmp_path / "in"
+    result, loaded = imported(folder, tmp_path / "pack")
+    agent = loaded.agent("scout")
+    assert agent is not None
+    assert agent.policy is not None
+    for tool in ("write", "edit", "bash", "webfetch", "websearch", "read"):
+        assert agent.policy.decide(tool) is Decision.DENY, tool
+    assert agent.policy.decide("todo") is Decision.ALLOW
+    said = [a for r in result.reports for a in r.approximated]
+    assert any("holds every agent Codex spawns there" in a for a in said), said
+    config.write_text('model = "gpt-5.5"\n')
+    again = imported(folder, tmp_path / "again")[1].agent("scout")
+    assert again is not None
+    assert again.policy is None  # every tool: the session takes none away
+
+
 def _role(tmp_path: Path, name: str, rest: str) -> Policy:
     """The policy of a Codex role file ``name`` with ``rest`` after its three plain keys,
     imported from ``tmp_path/in`` into ``tmp_path/pack``."""
