@@ -87,8 +87,13 @@ _MAX_TEXT = 1 << 20
 """A script longer than this (1 MiB) is not searched for the files it names."""
 _MAX_FILES = 64
 """At most this many files come with one hook."""
-_NEVER = re.compile(r"(^|/)\.|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$")
-"""Files a hook may name that are never copied: dotfiles (``.env``), keys, credentials."""
+_NEVER = re.compile(
+    r"(^|/)\.[^/]*$|(^|/)\.(ssh|aws|gnupg|git|docker|kube|azure|config|netrc)/"
+    r"|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$"
+)
+"""Files a hook may name that are never copied: dotfiles (``.env``), what is in the folders
+that keep credentials (``.ssh/``, ``.aws/``, ``.git/``), keys, credentials. (A project's
+own ``.claude/hooks/`` is no such folder: its guard's helpers come with it.)"""
 _PART_FILE = re.compile(r"^((hooks|mcp)/[^/]+\.ya?ml|hooks/hooks\.json|\.mcp\.json)$")
 """Where a pack keeps its own hook and server files, or a target writes its own (a plugin's
 ``hooks/hooks.json``), which a copied file would become."""
@@ -120,6 +125,7 @@ def needed_files(
         text = found[script].data if script in found else path.read_bytes()
         near = _named(path, text)  # python3 "$ROOT/scripts/work_root.py" ensure
         near += _paths(path, text, folder, args)  # source "$ROOT/lib/log.sh"
+        near += _referenced(path, text, folder)  # require_relative "support"
         if script.endswith(".py"):
             near += _modules(script, text, folder, report)
         for file in near:
@@ -181,6 +187,40 @@ def _paths(path: Path, text: bytes, folder: Path, args: list[str]) -> list[Path]
         for base in dict.fromkeys((path.parent, folder)):
             near = Path(os.path.normpath(base / given))
             if near != path and near.is_file() and within(near, folder):
+                found.append(near)
+                break
+    return found
+
+
+_QUOTED_PATH = re.compile(rb"""["']((?:\.\.?/)*[\w.-]+(?:/[\w.-]+)*)["']""")
+_JOINED = re.compile(rb"""(?:["'][\w.-]+["']\s*,\s*)+["'][\w.-]+["']""")
+"""A path given as its parts: ``join(here, "..", "src", "cli", "bin.ts")``."""
+_EXTENSIONS = ("", ".rb", ".js", ".mjs", ".cjs", ".ts", ".py", ".sh", ".json", "/index.js")
+"""What a module name leaves off its file (``require_relative "support"``, ``require(
+'./lib/guard')``, ``import x from "./policy"``)."""
+
+
+def _referenced(path: Path, text: bytes, folder: Path) -> list[Path]:
+    """The plugin's files a script names as a module or in parts, from its own folder or
+    the plugin's: Ruby's ``require_relative "support"``, Node's ``require('./guard')``,
+    and a launcher's ``join(here, "..", "src", "cli", "bin.ts")``."""
+    if len(text) > _MAX_TEXT:
+        return []
+    written = [m.decode() for m in _QUOTED_PATH.findall(text)]
+    for parts in _JOINED.findall(text):
+        written.append("/".join(w.strip(b"\"' ").decode() for w in parts.split(b",")))
+    found = []
+    for rel in dict.fromkeys(written):
+        for base in dict.fromkeys((path.parent, folder)):
+            near = next(
+                (
+                    candidate
+                    for ending in _EXTENSIONS
+                    if (candidate := Path(os.path.normpath(base / (rel + ending)))).is_file()
+                ),
+                None,
+            )
+            if near is not None and near != path and within(near, folder):
                 found.append(near)
                 break
     return found

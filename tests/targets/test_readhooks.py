@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -403,3 +403,51 @@ def test_what_a_script_names_by_a_path_comes_along_unless_the_pack_holds_it_othe
     dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
     assert {"skills/using/SKILL.md", "data/model.bin"} <= set(dropped)
     assert [s.name for s in pack.skills] == ["using"]
+
+
+def _guard(command: str) -> dict[str, object]:
+    hook = {"type": "command", "command": command}
+    return {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}
+
+
+def test_a_projects_guard_comes_with_the_helpers_beside_it(tmp_path: Path) -> None:
+    """A project's ``.claude/hooks/guard.py`` imports ``hook_utils`` beside it: its path
+    in the pack begins with ``.claude/``, which was taken for a dotfile that may hold a
+    credential, so the exported guard died (exit 1) and let every call through."""
+    hooks = tmp_path / "in" / ".claude" / "hooks"
+    hooks.mkdir(parents=True)
+    command = 'python3 "$CLAUDE_PROJECT_DIR"/.claude/hooks/guard.py'
+    (hooks.parent / "settings.json").write_text(json.dumps({"hooks": _guard(command)}))
+    (hooks / "guard.py").write_text("from hook_utils import deny\ndeny()\n")
+    (hooks / "hook_utils.py").write_text("import sys\ndef deny():\n    sys.exit(2)\n")
+    (hooks / ".env").write_text("TOKEN=x\n")
+    _, loaded = imported(tmp_path / "in" / ".claude", tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
+    assert [PurePosixPath(f).name for f in found.files] == ["hook_utils.py"]
+
+
+@pytest.mark.parametrize(
+    ("script", "text", "helper"),
+    [
+        ("guard.rb", b'require_relative "hook_support"\n', "hook_support.rb"),
+        ("guard.js", b"const { deny } = require('./lib/deny');\n", "lib/deny.js"),
+        ("guard.mjs", b'import { deny } from "./policy.mjs";\n', "policy.mjs"),
+        (
+            "launch.js",
+            b'const entry = join(here, "..", "src", "cli", "bin.mjs");\n',
+            "../src/cli/bin.mjs",
+        ),
+    ],
+)
+def test_a_guard_brings_the_modules_it_loads(
+    tmp_path: Path, script: str, text: bytes, helper: str
+) -> None:
+    """Ruby's ``require_relative``, Node's ``require('./x')`` and ``import``, and a path
+    given as its parts to ``join``: none was found, so the guard came without them and
+    failed open in every tool."""
+    target = os.path.normpath(f"scripts/{helper}")
+    files = {f"scripts/{script}": text, target: b"// helper\n", "scripts/unused.js": b"//\n"}
+    command = f"node ${{CLAUDE_PLUGIN_ROOT}}/scripts/{script}"
+    _, loaded = imported(_plugin(tmp_path / "p", _guard(command), files), tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
+    assert found.files == (target,)
