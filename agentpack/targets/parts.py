@@ -46,10 +46,14 @@ def spelled(text: str, root: str, ref: Callable[[str], str] | None = None) -> st
 
 
 def mcp_servers(
-    chosen: Iterable[McpServer], root: str, ref: Callable[[str], str] | None = None
+    chosen: Iterable[McpServer],
+    root: str,
+    ref: Callable[[str], str] | None = None,
+    *,
+    cwd: bool = True,
 ) -> dict[str, Any]:
     """The ``mcpServers`` map of ``.mcp.json``: stdio servers with command, args, env and
-    cwd; remote ones with type, url and headers."""
+    (``cwd``: where the host reads one) cwd; remote ones with type, url and headers."""
     out: dict[str, Any] = {}
     for server in chosen:
         if server.url is not None:
@@ -65,7 +69,7 @@ def mcp_servers(
                 entry["args"] = [spelled(a, root, ref) for a in server.args]
             if server.env:
                 entry["env"] = {k: spelled(v, root, ref) for k, v in server.env.items()}
-            if server.cwd:
+            if server.cwd and cwd:
                 entry["cwd"] = spelled(server.cwd, root, ref)
         out[server.name] = entry
     return out

@@ -14,11 +14,16 @@ from agentpack.model import Hook, Manifest
 from agentpack.outputs import OutFile
 from agentpack.permissions import mcp_parts
 from agentpack.targets import parts
-from agentpack.targets.base import Change, Report, Setup
+from agentpack.targets.base import Change, Note, Report, Setup
 from agentpack.targets.claude.names import DENIED_WITH, TOOLS
 
 NAME = "claude"
 ROOT = "${CLAUDE_PLUGIN_ROOT}"
+NO_CWD = (
+    Change.APPROXIMATED,
+    "Claude Code reads no cwd and starts a server in the folder it runs in; name the "
+    "server's files from ${PLUGIN_ROOT} in its command and args instead",
+)
 
 
 def plugin_tool_names(manifest: Manifest) -> Callable[[list[str]], list[str]]:
@@ -102,8 +107,10 @@ def render(manifest: Manifest, folder: str, report: Report) -> Iterator[OutFile]
             "only (in two plugins, each hook would run twice)",
         )
     texts = []
+    for server in (s for s in servers if s.cwd):
+        report.notes.append(Note(server.source, NAME, server.name, "cwd", *NO_CWD))
     if servers:
-        document = {"mcpServers": parts.mcp_servers(servers, ROOT)}
+        document = {"mcpServers": parts.mcp_servers(servers, ROOT, cwd=False)}
         texts.append(OutFile.text(f"{folder}.mcp.json", emit.json_text(document), manifest.source))
     if hooks:
         document = parts.claude_hooks(hooks, ROOT, matcher(manifest))
@@ -153,9 +160,10 @@ def setup(
     else:
         mcp_file = Path(env.get("CLAUDE_CONFIG_DIR") or home) / ".claude.json"
     servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
-    found = parts.mcp_servers(servers, server_root)
+    found = parts.mcp_servers(servers, server_root, cwd=False)
     entries = parts.member_entries(mcp_file, ("mcpServers",), found)
     if hooks:
         document = parts.claude_hooks(hooks, hook_root, matcher(manifest))
         entries += parts.hook_entries(folder / "settings.json", document)
-    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at))
+    notes = tuple(f"mcpServers.{s.name}.cwd left out: {NO_CWD[1]}" for s in servers if s.cwd)
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at), notes)

@@ -502,3 +502,28 @@ def test_a_plugin_whose_servers_come_in_an_mcp_bundle_is_imported(tmp_path: Path
     dropped = [d for r in result.reports for d in r.dropped]
     assert sum("an MCP bundle or a URL" in d for d in dropped) == 2
     assert [a.name for a in api.load_pack(tmp_path / "pack").agents] == ["a"]
+
+
+def test_a_servers_cwd_is_said_to_be_left_out(tmp_path: Path) -> None:
+    """Claude Code 2.1.332 reads no cwd for a stdio server (its schema has none): written,
+    it was silently unused, and a server that needed it failed to connect."""
+    import json
+
+    from agentpack.targets.claude.servers import setup
+
+    plugin = tmp_path / "p"
+    (plugin / ".claude-plugin").mkdir(parents=True)
+    (plugin / "server.py").write_text("print()\n")
+    server = {"command": "python3", "args": ["${CLAUDE_PLUGIN_ROOT}/server.py"], "cwd": "./"}
+    meta = {"name": "p", "version": "1.0.0", "mcpServers": {"s": server}}
+    (plugin / ".claude-plugin" / "plugin.json").write_text(json.dumps(meta))
+    imported(plugin, tmp_path / "pack")
+    result = api.export(tmp_path / "pack", ("claude",), tmp_path / "dist", cache=False)
+    written = json.loads((tmp_path / "dist" / "claude" / ".mcp.json").read_text())
+    assert "cwd" not in written["mcpServers"]["s"]
+    said = [f for f in result.findings if f.field == "cwd" and f.message.startswith("claude:")]
+    assert [f.severity.value for f in said] == ["warning"]
+    pack = api.load_pack(tmp_path / "pack")
+    done = setup(pack.manifest, "user", tmp_path / "c", {}, tmp_path / "h", tmp_path / "w")
+    assert all("cwd" not in e.value for e in done.entries)
+    assert done.notes == (f"mcpServers.s.cwd left out: {said[0].message.split(': ', 2)[2]}",)
