@@ -156,13 +156,15 @@ def test_a_tool_whose_install_adds_no_hooks_gets_no_hook_scripts(
     tmp_path: Path, home: Path, tool: str
 ) -> None:
     """The Copilot CLI and Cursor take no hooks from an install (only from a plugin): the
-    scripts came along all the same, running for nothing."""
+    scripts came along all the same, running for nothing. That the hooks are left out is
+    said (Cursor's install said nothing, and the guard was simply not there)."""
     pack = _hook_pack(tmp_path / "pack")
     manifest = pack / "agentpack.yaml"
     manifest.write_text(manifest.read_text().replace("[claude]", f"[{tool}]"))
     outcome = api.install(tool, pack, scope="project")
     assert outcome.skipped == []
     assert not [a.path for a in outcome.actions if a.path.endswith("guard.sh")]
+    assert [a for a in outcome.actions if a.verb == "note" and "hook" in a.reason]
 
 
 def test_an_upgrade_keeps_a_tuned_hook_once_and_its_script(tmp_path: Path, home: Path) -> None:

@@ -66,4 +66,5 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     at = parts.scripts_folder(folder, manifest)
     found = mcp_servers(parts.servers(manifest, NAME), str(at))
     entries = parts.member_entries(folder / "mcp.json", ("mcpServers",), found)
-    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at, hooked=False))
+    notes = tuple(f"hook {h.name} left out: {NO_HOOKS}" for h in parts.hooks(manifest, NAME))
+    return Setup(tuple(entries), parts.scripts(manifest, NAME, folder, at, hooked=False), notes)
