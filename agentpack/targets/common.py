@@ -112,6 +112,16 @@ def tool_list_notes(target: str, title: str, command: Command, report: Report) -
             f"VS Code runs the prompt with only the tools it lists; {title} runs the command "
             "with every tool its agent has: hold the agents that may run it to fewer tools",
         )
+    if isinstance(copilot, Mapping) and copilot.get("agent") == "ask":
+        report.add(
+            target,
+            command,
+            "copilot.agent",
+            Change.UNGUARDED,
+            f"VS Code runs the prompt in its Ask agent, which changes nothing; {title} runs "
+            "the command in the current agent, with its tools: name a read-only agent of the "
+            "pack as the command's agent instead",
+        )
 
 
 def agent_notes(target: str, title: str, agent: Agent, report: Report) -> None:

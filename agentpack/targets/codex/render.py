@@ -26,6 +26,7 @@ from agentpack.targets.common import (
     describe,
     model_id,
     skill_files,
+    tool_list_notes,
 )
 
 NAME = "codex"
@@ -125,6 +126,7 @@ def skill_outputs(skill: Skill, report: Report) -> Iterator[OutFile]:
 def command_skill(command: Command, env: ItemEnv, report: Report) -> Iterator[OutFile]:
     """A command as a skill: invoked as ``$name``, with the template and what its
     placeholders stand for, since Codex substitutes none."""
+    tool_list_notes(NAME, "Codex", command, report)
     if command.name in env.skills:
         report.add(
             NAME,

@@ -160,9 +160,17 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
         report.dropped.append(f"{key} (no canonical field)")
 
     agent = None if agent_name is None else _PROMPT_AGENTS.get(str(agent_name), str(agent_name))
-    if agent == "ask":
-        report.dropped.append("agent: ask (no other host has an ask-only agent)")
-        agent = None
+    if agent == "ask":  # VS Code's read-only agent: kept for it, and said
+        extras["agent"], agent = "ask", None
+        line, col = native.located.pos(("agent",), key=True) if native.located else (1, 1)
+        report.warn(
+            line,
+            col,
+            "agent",
+            "the prompt runs in VS Code's Ask agent, which changes nothing: kept as "
+            "copilot.agent, which VS Code alone applies; elsewhere the command runs in the "
+            "current agent, with its tools: name a read-only agent of the pack instead",
+        )
     return Command(
         name=name_of(fm.get("name"), _stem(native.path, ".prompt.md")),
         description=str(fm.get("description") or "Imported command."),

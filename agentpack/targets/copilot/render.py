@@ -86,7 +86,7 @@ def prompt_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
     fields: dict[str, Any] = {
         "description": command.description,
         "argument-hint": command.argument_hint,
-        "agent": _prompt_agent(command, env, report),
+        "agent": _prompt_agent(command, env, report) or command.extras.get(NAME, {}).get("agent"),
         "model": _model(command, command.model, env, report),
         "tools": _prompt_tools(command, env, report),
     }

@@ -21,6 +21,7 @@ from agentpack.targets.common import (
     body_notes,
     describe,
     model_id,
+    tool_list_notes,
 )
 from agentpack.targets.cursor.names import AGENTS, COMMANDS, SKILLS
 from agentpack.targets.cursor.permissions import agent_rights
@@ -80,6 +81,7 @@ def _model(agent: Agent, env: ItemEnv, report: Report) -> str | None:
 
 
 def command_file(command: Command, report: Report) -> OutFile:
+    tool_list_notes(NAME, "Cursor", command, report)
     body_notes(NAME, "Cursor", command, report)
     for name in ("argument_hint", "agent", "model", "disable_model_invocation"):
         if getattr(command, name) is not None:

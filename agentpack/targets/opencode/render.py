@@ -22,6 +22,7 @@ from agentpack.targets.common import (
     model_id,
     skill_fields,
     skill_files,
+    tool_list_notes,
 )
 from agentpack.targets.opencode.names import COLORS, HIDDEN_AGENTS, HOST_AGENTS
 from agentpack.targets.opencode.permissions import rules_v1
@@ -72,6 +73,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
 
 
 def command_file(command: Command, env: ItemEnv, report: Report) -> OutFile:
+    tool_list_notes(NAME, "opencode", command, report)
     for name, why in (
         ("allowed_tools", "opencode commands cannot pre-approve tools; they ask as usual"),
         ("argument_hint", "opencode commands have no argument hint"),

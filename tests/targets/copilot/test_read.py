@@ -192,6 +192,31 @@ def test_a_prompts_tools_list_comes_back_in_vs_code_and_is_warned_elsewhere(
     assert warned == {"claude", "opencode", "copilot"}  # copilot: its CLI command
 
 
+@pytest.mark.parametrize("key", ["agent", "mode"])
+def test_a_prompt_run_in_the_ask_agent_stays_there_in_vs_code(tmp_path: Path, key: str) -> None:
+    """VS Code runs a prompt with ``agent: ask`` in its Ask agent, which changes nothing:
+    dropped (an info note), the exported prompt ran in the current agent, with edits and
+    the terminal. Kept as ``copilot.agent`` and written back; every other tool, which runs
+    the command in the current agent, warns."""
+    prompts = tmp_path / "in" / ".github" / "prompts"
+    prompts.mkdir(parents=True)
+    (prompts / "explain.prompt.md").write_text(
+        f"---\n{key}: 'ask'\ndescription: Explain\n---\nGo.\n"
+    )
+    imported = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not imported.failed, [str(f) for f in imported.findings]
+    warned = [str(f) for r in imported.reports for f in r.findings]
+    assert [w.split(": ")[:3] for w in warned] == [
+        [".github/prompts/explain.prompt.md:2:1", "warning", "agent"]
+    ]
+    targets = ["copilot", "claude", "opencode", "codex", "cursor"]
+    result = api.export(tmp_path / "pack", targets)
+    written = (tmp_path / "pack" / "dist" / "copilot" / "prompts" / "explain.prompt.md").read_text()
+    assert "\nagent: ask\n" in written
+    said = {f.message.split(":")[0] for f in result.findings if f.field == "copilot.agent"}
+    assert said == set(targets)  # copilot: its CLI command
+
+
 def test_a_prompts_own_variables_are_said_and_its_dollar_one_stays_text(tmp_path: Path) -> None:
     """VS Code fills in ``${selection}`` and asks for ``${input:target}``; no other tool
     does (said). It leaves ``$1`` as it is: read as the first argument, ``awk '{print $1}'``
