@@ -172,7 +172,7 @@ def servers(
         elif fixed.get("command"):
             if not plugin:
                 serverfiles.project_files(fixed, args, report, name)
-            elif fixed.get("cwd") in (".", "./"):  # Codex starts it in the plugin's folder
+            elif fixed.get("cwd") in (".", "./", PLUGIN_ROOT, f"{PLUGIN_ROOT}/"):  # the plugin's
                 fixed, args = serverfiles.rooted(fixed, args, folder, report, name)
             files = serverfiles.scripts(
                 [fixed["command"], *args, fixed.get("cwd", "")], folder, report

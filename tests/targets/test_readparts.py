@@ -395,6 +395,21 @@ def test_a_server_started_in_its_plugins_folder_brings_its_script(tmp_path: Path
     assert [d.split(" (")[0] for d in dropped if "lacks it" in d] == ["mcpServers.cb: dist/cli.js"]
 
 
+@pytest.mark.parametrize("cwd", ["${CLAUDE_PLUGIN_ROOT}", "${CLAUDE_PLUGIN_ROOT}/"])
+def test_a_server_started_in_its_plugins_folder_by_name_brings_its_script(
+    tmp_path: Path, cwd: str
+) -> None:
+    """contorium's plugin starts ``./bin/launch.cjs`` with ``cwd: ${CLAUDE_PLUGIN_ROOT}``,
+    as Claude Code's docs show: read like ``cwd: "./"``, or the script stayed behind."""
+    servers = {"c": {"command": "node", "args": ["./bin/launch.cjs"], "cwd": cwd}}
+    plugin = _plugin(tmp_path / "p", {}, servers)
+    (plugin / "bin").mkdir()
+    (plugin / "bin" / "launch.cjs").write_text("//\n")
+    _, loaded = imported(plugin, tmp_path / "pack")
+    (server,) = loaded.manifest.servers
+    assert (server.args, server.files) == (("${PLUGIN_ROOT}/bin/launch.cjs",), ("bin/launch.cjs",))
+
+
 def test_a_projects_server_that_runs_a_project_file_is_kept_as_written(tmp_path: Path) -> None:
     """A real project's ``.codex/config.toml`` starts ``./scripts/launch.sh`` with ``cwd =
     "."``, the folder Codex starts in: it came in as a plugin's server (``${PLUGIN_ROOT}``),
