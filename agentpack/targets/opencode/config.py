@@ -71,8 +71,39 @@ CLAUDE_NAMES: Mapping[str, str] = {
 """opencode's tool ids in Claude Code's names, which the hook scripts are written for."""
 
 
+_LOADED = re.compile(
+    r"^(?:(?:tool|tools)/[^/]+\.(?:js|ts)|(?:plugin|plugins)/[^/]+\.(?:js|ts)"
+    r"|(?:mode|modes)/[^/]+\.md|(?:agent|command)/.+\.md|skill/.+/SKILL\.md)$"
+)
+"""Where opencode 1.18 loads files of its folder by itself ({tool,tools}/*.{js,ts} and
+{plugin,plugins}/*.{ts,js} as code it runs at start, agent/, command/, modes/ and skill/ as
+items): a pack file copied there would run, or be an agent with every tool."""
+
+
+def chosen(manifest: Manifest, report: Report) -> tuple[list[McpServer], list[Hook]]:
+    """The servers and hooks for opencode, less those with a file that opencode would load
+    by itself where the export puts it: each left out, with a warning."""
+    servers = [s for s in parts.servers(manifest, NAME) if _placed(s, s.files, report)]
+    hooks = [h for h in parts.hooks(manifest, NAME) if _placed(h, (h.run, *h.files), report)]
+    return servers, hooks
+
+
+def _placed(part: McpServer | Hook, files: tuple[str, ...], report: Report) -> bool:
+    loaded = next((f for f in files if _LOADED.match(f)), None)
+    if loaded is None:
+        return True
+    why = (
+        f"left out of opencode: its file {loaded} would sit where opencode loads files by "
+        "itself (as code it runs at start, or as an agent or command); move it to another "
+        "folder of the pack"
+    )
+    change = Change.left_out(part) if isinstance(part, Hook) else Change.NARROWED
+    report.notes.append(Note(part.source, NAME, part.name, "-", change, why))
+    return False
+
+
 def render(manifest: Manifest, report: Report) -> Iterator[OutFile]:
-    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    servers, hooks = chosen(manifest, report)
     if servers:
         config = {"$schema": "https://opencode.ai/config.json", "mcp": _mcp(servers, report)}
         yield OutFile.text("opencode.json", emit.json_text(config), manifest.source)
@@ -86,10 +117,10 @@ def setup(manifest: Manifest, folder: Path) -> Setup:
     the user's config in ``folder`` (``opencode.jsonc`` when that is the one they keep),
     named by absolute path; the hook plugin and the scripts into ``folder`` as exported,
     since the plugin finds its scripts from its own path."""
-    servers, hooks = parts.servers(manifest, NAME), parts.hooks(manifest, NAME)
+    report = Report()
+    servers, hooks = chosen(manifest, report)
     jsonc = folder / "opencode.jsonc"
     file = jsonc if jsonc.exists() else folder / "opencode.json"
-    report = Report()
     mcp = _mcp(servers, report, str(folder))
     theirs = {name: path for path, names in _servers_beside(file) for name in names}
     notes = [

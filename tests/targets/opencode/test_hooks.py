@@ -207,3 +207,33 @@ def test_apply_patch_reaches_a_guard_as_claude_codes_write_and_edit(
         "Write",
         {"file_path": f"{tmp_path}/b.js", "content": "const a = 1"},
     )
+
+
+@pytest.mark.parametrize("run", ["tools/guard.js", "plugins/guard.ts", "agent/notes.md"])
+def test_a_part_whose_file_opencode_loads_by_itself_is_left_out(
+    make_pack: MakePack, run: str
+) -> None:
+    """opencode 1.18 runs every {tool,tools}/*.{js,ts} and {plugin,plugins}/*.{ts,js} of its
+    folder at start, and reads agent/ as agents: a hook script at tools/guard.js ran inside
+    opencode on every start, outside any event. Left out of opencode (a guard: unguarded),
+    its file not written; the other tools keep it."""
+    root = make_pack(
+        {
+            run: "process.exit(2)\n",
+            "hooks/guard.yaml": f"event: before_tool\ntools: [bash]\nrun: {run}\n"
+            "interpreter: node\n",
+            "mcp/srv.yaml": f"command: node\nargs: ['${{PLUGIN_ROOT}}/{run}']\nfiles: [{run}]\n",
+        }
+    )
+    result = api.export(root, ["opencode", "claude"])
+    opencode = root / "dist" / "opencode"
+    assert not (opencode / run).exists()
+    assert not (opencode / "plugin" / "agentpack-hooks.js").exists()
+    assert not (opencode / "opencode.json").exists()
+    assert (root / "dist" / "claude" / run).is_file()
+    said = {
+        (f.path, f.message.split(": ")[1])
+        for f in result.findings
+        if f.message.startswith("opencode:") and run in f.message
+    }
+    assert said == {("hooks/guard.yaml", "unguarded"), ("mcp/srv.yaml", "narrowed")}
