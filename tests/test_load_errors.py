@@ -5,6 +5,7 @@ Every line names file:line:col and the field, and says what to do; none is a tra
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -613,8 +614,23 @@ def test_a_url_that_is_not_http_says_what_to_write(make_pack: MakePack) -> None:
     root = make_pack({A: OK, "mcp/docs.yaml": "url: ftp://example.com/mcp\n"})
     (found,) = [f for f in api.validate(root).findings if f.is_error]
     assert found.message.endswith(
-        "is not an http(s) URL; write one that begins with https:// or http://"
+        "is not an http(s) URL; write one that begins with https:// or http://, or with a "
+        "${VAR} that holds one"
     ), found.message
+
+
+@pytest.mark.parametrize("url", ["${CAIRN_URL}", "${API_BASE_URL}/mcp", "${X}"])
+def test_a_url_may_come_from_a_variable(make_pack: MakePack, url: str) -> None:
+    """A repository's .mcp.json reads its server's address from ``${CAIRN_URL}``, which
+    Claude Code, opencode, Cursor and VS Code expand: the pack refused it, and with it the
+    whole import (and its own advice, ``${API_BASE_URL}/mcp``, did not validate). Codex,
+    which expands none there, leaves the server out."""
+    root = make_pack({A: OK, "mcp/docs.yaml": f"url: {url}\n"})
+    assert not [f for f in api.validate(root).findings if f.is_error]
+    result = api.export(root, ["claude", "codex"])
+    written = json.loads((root / "dist" / "claude" / ".mcp.json").read_text())
+    assert written["mcpServers"]["docs"]["url"] == url
+    assert any(f.field == "-" and f.message.startswith("codex: narrowed") for f in result.findings)
 
 
 def test_a_target_block_may_not_let_the_model_run_a_user_only_skill(make_pack: MakePack) -> None:

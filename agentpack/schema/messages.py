@@ -189,6 +189,11 @@ def _pattern_message(leaf: Any, value: Any, pattern: str) -> str:
         )
     if pattern.startswith("^(0|[1-9]"):
         return f"{value!r} is not a semantic version; write e.g. '1.0.0'"
+    if pattern.startswith("^(https?://|"):
+        return (
+            f"{value!r} is not an http(s) URL; write one that begins with https:// or "
+            "http://, or with a ${VAR} that holds one"
+        )
     if pattern.startswith("^https?://"):
         return f"{value!r} is not an http(s) URL; write one that begins with https:// or http://"
     if "@" in pattern:
