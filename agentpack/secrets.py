@@ -91,6 +91,23 @@ def entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
 
 
+def url_credentials(url: str) -> list[tuple[int, int, str]]:
+    """Where a URL holds credentials, as (start, end, name) spans of the literal values:
+    a password (``user:password@``, named ``password``) and each query value that is one
+    (``?exaApiKey=...``), which a reference can take the place of."""
+    spans = []
+    for found in _PASSWORD.finditer(url):
+        password = _SHELL_REFERENCE.sub("", _literal(found[1])).strip()
+        if password and not password.isdigit():
+            spans.append((found.start(1), found.end(1), "password"))
+    for found in _QUERY.finditer(url):
+        name, said = found[1], found[2]
+        keyed = name.lower() in _QUERY_KEYS and len(said) >= 16 and not said.isalpha()
+        if keyed or named_secret(name, said) is not None:
+            spans.append((found.start(2), found.end(2), name))
+    return spans
+
+
 def secret_problem(value: str) -> str | None:
     """What credential ``value`` looks like, or None. References are taken out first:
     only the literal rest of a value can leak."""

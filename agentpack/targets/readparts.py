@@ -229,6 +229,8 @@ def _fields(
     env = {k: _canonical(v, spelling, f"{at}.env.{k}", said) for k, v in env.items()}
     headers = {k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()}
     env, headers = places.unsecret(name, "env", env), places.unsecret(name, "headers", headers)
+    if fixed.get("url"):
+        fixed["url"] = places.unsecret_url(name, fixed["url"])
     kept = places.unsecret_args(name, args)
     if kept is None:
         return None

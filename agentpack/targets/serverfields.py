@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agentpack.filereport import FileReport
-from agentpack.secrets import args_secrets, credential, secret_problem
+from agentpack.secrets import args_secrets, credential, secret_problem, url_credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,28 @@ class Places:
             k: _unsecret(k, v, self.field(name, kind, k), self.at(name, kind, k), self.report)
             for k, v in values.items()
         }
+
+    def unsecret_url(self, name: str, url: str) -> str:
+        """A server's url with each credential in it (Exa's ``?exaApiKey=...``, a
+        ``user:password@``) made a reference to a variable of its own, with a warning."""
+        spans = url_credentials(url)
+        if not spans:
+            return url
+        taken: set[str] = set()
+        out, end = [], 0
+        for start, stop, key in spans:
+            variable = _variable(name, key, taken)
+            out += [url[end:start], "${" + variable + "}"]
+            end = stop
+        written = "".join([*out, url[end:]])
+        self.report.warn(
+            *self.at(name, "url"),
+            self.field(name, "url"),
+            f"the url holds a credential: written as {written}, so that it stays out of the "
+            f"pack; set {', '.join(sorted(taken))} in the environment the tools start from "
+            "(Codex, which expands none in a url, leaves the server out)",
+        )
+        return written
 
     def unsecret_args(self, name: str, args: list[str]) -> list[str] | None:
         """A server's arguments, each credential among them made a reference, with a
@@ -130,7 +152,8 @@ def _variable(server: str, name: str, taken: set[str]) -> str:
     if _ENV_NAME.fullmatch(name):
         found = name
     else:
-        own = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "TOKEN"
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # exaApiKey: EXA_API_KEY
+        own = re.sub(r"[^A-Za-z0-9]+", "_", words).strip("_").upper() or "TOKEN"
         head = re.sub(r"[^A-Za-z0-9]+", "_", server).strip("_").upper()
         found = own if not head or own.startswith(head) else f"{head}_{own}"
     n, base = 1, found

@@ -666,3 +666,35 @@ def test_a_servers_tool_list_is_warned_at_the_server_under_its_own_name(tmp_path
     assert not result.failed, [str(f) for r in result.reports for f in r.findings]
     warned = [(f.line, f.col, f.field) for r in result.reports for f in r.findings]
     assert warned == [(3, 5, "mcpServers.My.Server")]
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        (
+            "https://mcp.exa.ai/mcp?exaApiKey=3f2a9c1e-7b4d-4e8a-9c2f-1a2b3c4d5e6f",
+            "https://mcp.exa.ai/mcp?exaApiKey=${EXA_API_KEY}",
+        ),
+        (
+            f"https://mcp.tavily.com/mcp/?tavilyApiKey={GHP}&x=1",
+            "https://mcp.tavily.com/mcp/?tavilyApiKey=${SEARCH_TAVILY_API_KEY}&x=1",
+        ),
+        (
+            "https://bob:s3cr3t-pass@mcp.example.com/mcp",
+            "https://bob:${SEARCH_PASSWORD}@mcp.example.com/mcp",
+        ),
+    ],
+)
+def test_a_credential_in_a_servers_url_comes_in_as_a_variable(
+    tmp_path: Path, url: str, written: str
+) -> None:
+    """Exa's and Tavily's documented setup puts the key in the url's query: the whole
+    import failed, pointing at a pack file that was never written."""
+    name = "exa" if "exa.ai" in url else "search"
+    source = _plugin(tmp_path / "plugin", {}, {name: {"type": "http", "url": url}})
+    result, pack = imported(source, tmp_path / "pack")
+    (server,) = pack.manifest.servers
+    assert server.url == written
+    warned = [f for r in result.reports for f in r.findings if f.field.endswith(".url")]
+    assert len(warned) == 1
+    assert not any(b"3f2a9c1e" in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
