@@ -45,6 +45,10 @@ class Spelling:
     """The host is not told a url's transport: it tries streamable HTTP, then SSE (opencode,
     Cursor). A url whose path ends in ``/sse`` comes in as sse, which the other tools must
     be told, and is said."""
+    below: tuple[str, ...] = ()
+    """Folders of the root that a path may name from it without naming the root
+    (``.claude/hooks/check.sh`` in a project's settings, which Claude Code runs from the
+    project's folder): read as below the root."""
 
     def note_own(self, values: Iterable[str], where: str, report: FileReport) -> None:
         found = dict.fromkeys(
@@ -60,6 +64,9 @@ class Spelling:
         for root in self.roots:  # the folder where a path begins, not any text that has it
             pattern = r"(?<![\w./-])" + re.escape(root) + r"(?=/|$|[\s\"'])"
             text = re.sub(pattern, lambda _: PLUGIN_ROOT, text)
+        for folder in self.below:
+            pattern = r"(?<![\w./$}-])(?:\./)?(?=" + re.escape(folder) + "/)"
+            text = re.sub(pattern, lambda _: PLUGIN_ROOT + "/", text)
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 

@@ -338,9 +338,10 @@ def _skill_folders(
     return list(dict.fromkeys(found))
 
 
-PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"))
+PROJECT = readparts.Spelling(("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"), below=(".claude",))
 """A project's settings name their hook scripts from the project's folder, the one above
-``.claude/``: its files keep their paths from there in the pack."""
+``.claude/`` (with ``$CLAUDE_PROJECT_DIR``, or as ``.claude/hooks/x.sh``, which Claude Code
+runs from there): its files keep their paths from there in the pack."""
 
 
 USER = readparts.Spelling(("${HOME}", "$HOME", "~"))

@@ -345,6 +345,28 @@ def test_the_users_settings_bring_the_hook_script_they_name_from_home(
     assert (tmp_path / "pack" / ".claude" / "hooks" / "check.sh").is_file()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [".claude/hooks/check.sh", "bash ./.claude/hooks/check.sh", 'sh ".claude/hooks/check.sh"'],
+)
+def test_a_projects_hook_named_from_the_project_folder_comes_along(
+    tmp_path: Path, command: str
+) -> None:
+    """A project's settings may name the script from the project's folder, which Claude
+    Code runs its hooks in: the hook was dropped as running no file of a plugin."""
+    project = tmp_path / "project"
+    (project / ".claude" / "hooks").mkdir(parents=True)
+    (project / ".claude" / "hooks" / "check.sh").write_text("#!/bin/bash\nexit 2\n")
+    hook = {"type": "command", "command": command}
+    (project / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    result = api.import_(project / ".claude", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    (found,) = api.load_pack(tmp_path / "pack").manifest.hooks
+    assert (found.run, found.tools) == (".claude/hooks/check.sh", ("bash",))
+
+
 def test_a_users_server_credential_comes_in_as_a_variable_to_set(tmp_path: Path) -> None:
     """``claude mcp add -s user -e GITHUB_TOKEN=ghp_...`` keeps the token in
     ``~/.claude.json`` as written: it comes in as ``${GITHUB_TOKEN}`` (a header keeps its
