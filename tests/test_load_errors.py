@@ -633,6 +633,20 @@ def test_a_url_may_come_from_a_variable(make_pack: MakePack, url: str) -> None:
     assert any(f.field == "-" and f.message.startswith("codex: narrowed") for f in result.findings)
 
 
+def test_a_servers_path_from_the_plugin_root_must_be_among_its_files(make_pack: MakePack) -> None:
+    """Only a server's files: are copied with it: a path from ${PLUGIN_ROOT} that names
+    none of them (nor a folder holding one) starts nothing, and validate said nothing."""
+    server = (
+        "command: python3\nargs: ['${PLUGIN_ROOT}/srv/missing.py', '${PLUGIN_ROOT}/srv/ok.py']\n"
+        "env: {DATA: '${PLUGIN_ROOT}/data/'}\nfiles: [srv/ok.py, data/seed.sql]\n"
+    )
+    root = make_pack(
+        {A: OK, "mcp/s.yaml": server, "srv/ok.py": "print()\n", "data/seed.sql": "x\n"}
+    )
+    found = [f for f in api.validate(root).findings if "names no file of files" in f.message]
+    assert [(f.field, f.severity.value) for f in found] == [("args[0]", "warning")]
+
+
 def test_a_target_block_may_not_let_the_model_run_a_user_only_skill(make_pack: MakePack) -> None:
     """``codex: {disable-model-invocation: false}`` put false in the SKILL.md that the
     Copilot CLI reads too, so its model could run the skill the pack keeps for the user."""

@@ -18,7 +18,7 @@ from typing import Any
 from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.load.manifest import read_pack_file
-from agentpack.model import TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
+from agentpack.model import PLUGIN_ROOT, TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
 from agentpack.secrets import REFERENCE, args_secrets, credential, secret_problem
@@ -97,6 +97,7 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
             fields, doc, (key,), problem or next(filter(None, args_secrets(words)), None)
         )
     _references(fields, doc, data)
+    _unlisted(fields, doc, data)
     for i, rel in enumerate(data.get("files", [])):
         found = read_pack_file(fields, doc, ("files", i), rel)
         ok &= found is not None
@@ -139,6 +140,32 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                     f"{found} is not a reference every tool expands (the pack's are ${{NAME}} "
                     "and ${PLUGIN_ROOT}): some would get it as text; write ${NAME} and set "
                     "that variable, or write the value",
+                    warning=True,
+                )
+
+
+_ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
+
+
+def _unlisted(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
+    """A warning for each path from ``${PLUGIN_ROOT}`` in a server's command, args, env
+    or cwd that names neither a file of its ``files:`` nor a folder holding one: only
+    those are copied with it, so the server would find nothing there."""
+    listed = [str(f) for f in data.get("files") or ()]
+    values: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), data.get(key)) for key in ("command", "cwd")
+    ]
+    values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
+    values += [(("env", k), v) for k, v in (data.get("env") or {}).items()]
+    for where, value in values:
+        for rel in _ROOTED.findall(value) if isinstance(value, str) else ():
+            rel = rel.rstrip("/")
+            if not any(f == rel or f.startswith(f"{rel}/") for f in listed):
+                fields.report(
+                    doc,
+                    where,
+                    f"{PLUGIN_ROOT}/{rel} names no file of files: here, and only those are "
+                    "copied with the server; add it to files:",
                     warning=True,
                 )
 

@@ -182,7 +182,7 @@ def servers(
             elif fixed.get("cwd") in (".", "./", PLUGIN_ROOT, f"{PLUGIN_ROOT}/"):  # the plugin's
                 fixed, args = serverfiles.rooted(fixed, args, folder, report, name)
             files = serverfiles.scripts(
-                [fixed["command"], *args, fixed.get("cwd", "")], folder, report
+                [fixed["command"], *args, fixed.get("cwd", ""), *env.values()], folder, report
             )
             server = McpServer(
                 slug(name) or "server",

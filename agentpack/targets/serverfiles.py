@@ -19,7 +19,8 @@ _ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 
 
 def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
-    """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``."""
+    """The files under ``folder`` that the values name through ``${PLUGIN_ROOT}/``, and
+    those in a folder they name (a server's ``DB_PATH: ${PLUGIN_ROOT}/data``)."""
     found: dict[str, Resource] = {}
     for value in values:
         for rel in _ROOTED.findall(value):
@@ -27,16 +28,41 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
             path = folder.joinpath(*parts)
             inside = bool(parts) and parts[0] != "/" and ".." not in parts
             # a link on the way out of the folder (to ~/.ssh, say) is never followed
+            if inside and path.is_dir() and within(path, folder):
+                _folder(path, folder, found, report)
+                continue
             if not inside or not path.is_file() or not within(path, folder):
                 report.dropped.append(f"{rel} (named by a server or hook, not in the folder)")
                 continue
-            rel = PurePosixPath(*parts).as_posix()
-            data = path.read_bytes()
-            if why := file_secret(rel, data):
-                report.dropped.append(f"{rel} (may hold credentials, {why}: no pack file may)")
-                continue
-            found[rel] = Resource(rel, data, is_executable(path))
+            _file(path, PurePosixPath(*parts).as_posix(), found, report)
     return found
+
+
+def _file(path: Path, rel: str, found: dict[str, Resource], report: FileReport) -> None:
+    data = path.read_bytes()
+    if why := file_secret(rel, data):
+        report.dropped.append(f"{rel} (may hold credentials, {why}: no pack file may)")
+        return
+    found[rel] = Resource(rel, data, is_executable(path))
+
+
+def _folder(path: Path, folder: Path, found: dict[str, Resource], report: FileReport) -> None:
+    """The files of a folder a server names, unless it holds more than a pack carries
+    for one (``node_modules``): said, then."""
+    files = [p for p in sorted(path.rglob("*")) if p.is_file() and within(p, folder)]
+    rel = path.relative_to(folder).as_posix()
+    if len(files) > _MAX_FILES or any(p.stat().st_size > MAX_FILE_BYTES for p in files):
+        report.dropped.append(
+            f"{rel}/ (a folder a server names, not copied: it holds more than "
+            f"{_MAX_FILES} files, or one over {MAX_FILE_BYTES >> 20} MiB)"
+        )
+        return
+    for file in files:
+        sub = file.relative_to(folder).as_posix()
+        if _NEVER.search(sub):
+            report.dropped.append(f"{sub} (may hold a credential, which no pack file may)")
+        else:
+            _file(file, sub, found, report)
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")

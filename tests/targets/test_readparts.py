@@ -698,3 +698,24 @@ def test_a_credential_in_a_servers_url_comes_in_as_a_variable(
     warned = [f for r in result.reports for f in r.findings if f.field.endswith(".url")]
     assert len(warned) == 1
     assert not any(b"3f2a9c1e" in p.read_bytes() for p in (tmp_path / "pack").rglob("*.*"))
+
+
+def test_a_folder_a_servers_env_names_comes_along(tmp_path: Path) -> None:
+    """Claude Code's plugin reference gives a server ``DB_PATH: ${CLAUDE_PLUGIN_ROOT}/data``:
+    the folder stayed behind with no word (env values were not looked at), so the
+    exported server pointed at nothing. A folder too large for a pack is said."""
+    env = {"DB_PATH": "${CLAUDE_PLUGIN_ROOT}/data", "DEPS": "${CLAUDE_PLUGIN_ROOT}/node_modules"}
+    servers = {"db": {"command": "${CLAUDE_PLUGIN_ROOT}/srv.sh", "env": env}}
+    plugin = _plugin(tmp_path / "plugin", {}, servers)
+    (plugin / "srv.sh").write_text("#!/bin/sh\n")
+    (plugin / "data" / "seed").mkdir(parents=True)
+    (plugin / "data" / "seed" / "a.sql").write_text("select 1;\n")
+    (plugin / "data" / ".env").write_text("TOKEN=x\n")
+    (plugin / "node_modules").mkdir()
+    for i in range(70):
+        (plugin / "node_modules" / f"m{i}.js").write_text("//\n")
+    result, pack = imported(plugin, tmp_path / "pack")
+    (server,) = pack.manifest.servers
+    assert server.files == ("srv.sh", "data/seed/a.sql")
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert {"data/.env", "node_modules/"} <= set(dropped)
