@@ -59,12 +59,34 @@ def _nested(path: Path) -> str | None:
     return "/".join(name_of(None, part) for part in (*parts[at + 1 : -1], path.stem))
 
 
+def _opencode_name(path: Path) -> str:
+    """opencode's own name for an agent file without a ``name:``: its path from the
+    agents folder, as written (``_iterate/verifier``, ``code_reviewer``)."""
+    parts = path.parts
+    at = max((i for i, p in enumerate(parts[:-1]) if p in ("agent", "agents")), default=-1)
+    return "/".join((*parts[at + 1 : -1], path.stem)) if at >= 0 else path.stem
+
+
+def pack_name(name: str) -> str:
+    """The pack's name of the agent opencode calls ``name`` (a command's ``agent:``
+    gives it so): as ``_name`` names the agent, part by part."""
+    parts = [p for p in name.strip().split("/") if re.search(r"[A-Za-z0-9]", p)]
+    return "/".join(name_of(part, "agent") for part in parts) or name
+
+
 def _name(given: Any, path: Path, report: FileReport) -> str:
     """opencode 1.18 names an agent by its ``name:`` when it has one (``ContextScout``,
     also in a subfolder), else by its path from the agents folder (``team/coder``); the
-    pack's name keeps a ``/`` of either."""
+    pack's name keeps a ``/`` of either. A name the pack spells otherwise is said."""
     by_path = _nested(path) or name_of(None, path.stem)
     if not isinstance(given, str) or not re.search(r"[A-Za-z0-9]", given):
+        own = _opencode_name(path)
+        if by_path != own:
+            report.approximated.append(
+                f"name: {own} (opencode's, from the file's path; named {by_path!r} in the "
+                "pack, whose names hold lowercase letters, digits and '-'; a command of "
+                "this import that names it is changed to match)"
+            )
         return by_path
     parts = [p for p in given.strip().split("/") if re.search(r"[A-Za-z0-9]", p)]
     if len(parts) == 1:
@@ -175,11 +197,20 @@ def command(native: Native, report: FileReport, env: ImportEnv) -> Command:
         description=str(fm.get("description") or "Imported command."),
         body=native.body,
         source=SourceRef(report.source),
-        agent=str(fm["agent"]) if fm.get("agent") else None,
+        agent=_runner(str(fm["agent"]), report) if fm.get("agent") else None,
         model=model_ref(fm.get("model"), "opencode", env, report),
         subtask=fm.get("subtask") if isinstance(fm.get("subtask"), bool) else None,
         extras=MappingProxyType({"opencode": MappingProxyType(extras)} if extras else {}),
     )
+
+
+def _runner(agent: str, report: FileReport) -> str:
+    """A command's ``agent:`` as the pack names that agent (``_iterate/verifier`` is
+    ``iterate/verifier``, as the agent file is named on import), said when it changes."""
+    name = pack_name(agent)
+    if name != agent:
+        report.approximated.append(f"agent: {agent} (the pack names that agent {name!r})")
+    return name
 
 
 def skill(native: Native, report: FileReport, resources: tuple[Resource, ...]) -> Skill:

@@ -404,3 +404,29 @@ def test_todowrite_is_the_whole_todo_list(tmp_path: Path) -> None:
     assert odd.policy is None or odd.policy.decide("todo") is Decision.ALLOW
     said = [d for r in result.reports for d in r.dropped]
     assert "permission.todoread (opencode 1.18 has no such tool)" in said
+
+
+def test_an_agent_named_by_its_path_keeps_its_commands(tmp_path: Path) -> None:
+    """opencode names ``agent/_iterate/verifier.md`` ``_iterate/verifier``: the pack's
+    name drops the underscore with no word, and a command's ``agent: _iterate/verifier``
+    kept the old name, so the imported pack failed its own check."""
+    tree = tmp_path / "in" / ".opencode"
+    (tree / "agent" / "_iterate").mkdir(parents=True)
+    (tree / "command").mkdir()
+    agent_file = "---\ndescription: Checks\nmode: subagent\n---\nCheck.\n"
+    (tree / "agent" / "_iterate" / "verifier.md").write_text(agent_file)
+    (tree / "agent" / "code_reviewer.md").write_text(agent_file)
+    for name, runner in (("verify", "_iterate/verifier"), ("review", "code_reviewer")):
+        (tree / "command" / f"{name}.md").write_text(f"---\nagent: {runner}\n---\nGo.\n")
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    pack = api.load_pack(tmp_path / "pack")
+    assert sorted(a.name for a in pack.agents) == ["code-reviewer", "iterate/verifier"]
+    assert {c.name: c.agent for c in pack.commands} == {
+        "verify": "iterate/verifier",
+        "review": "code-reviewer",
+    }
+    said = [a for r in result.reports for a in r.approximated]
+    assert any(a.startswith("name: _iterate/verifier (opencode's") for a in said), said
+    assert any(a.startswith("agent: code_reviewer (the pack names") for a in said), said
+    assert not [f for f in api.validate(tmp_path / "pack").findings if f.is_error]
