@@ -429,6 +429,29 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "opencode:",
         ],
     ),
+    "a Claude Code hook Claude Code would refuse the agent for": (  # not loaded, no word
+        {
+            A: agent(
+                "name: a\ndescription: d\nclaude:\n  PreToolUse:\n    - hooks: []\n"
+                "  hooks:\n    PreToolUse: {matcher: Bash}\n    BeforeTool: []\n"
+            )
+        },
+        [
+            "agents/a.md:5:3: error: claude.PreToolUse: 'PreToolUse' is not allowed here; put "
+            "it under hooks: (Claude Code loads no agent with a PreToolUse, PermissionRequest "
+            "or PreSkillShellCommand hook outside it)",
+            "agents/a.md:8:17: error: claude.hooks.PreToolUse: expected a list, got a mapping",
+            "agents/a.md:9:5: error: claude.hooks.BeforeTool: 'BeforeTool' is not allowed here; "
+            "use one "
+            "of: PreToolUse, PostToolUse, PostToolUseFailure, PostToolBatch, Notification, "
+            "UserPromptSubmit, UserPromptExpansion, SessionStart, SessionEnd, Stop, "
+            "StopFailure, SubagentStart, SubagentStop, PreCompact, PostCompact, PreModelSwitch, "
+            "PostModelSwitch, PermissionRequest, PermissionDenied, Setup, TeammateIdle, "
+            "TaskCreated, TaskCompleted, Elicitation, ElicitationResult, ConfigChange, "
+            "WorktreeCreate, WorktreeRemove, InstructionsLoaded, CwdChanged, FileChanged, "
+            "DirectoryAdded, MessageDisplay, PreSkillShellCommand",
+        ],
+    ),
     "command and skill share a name": (
         {
             C: "---\ndescription: d\n---\nx\n",

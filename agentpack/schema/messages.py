@@ -136,11 +136,12 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         )
     if kind == "enum" or (kind in ("anyOf", "oneOf") and isinstance(value, str)):
         choices = _choices(error)
+        key = "propertyNames" in error.absolute_schema_path  # a key of a mapping: at it
         return (
             f"{value!r} is not allowed here{_suggest(str(value), choices)}; "
             f"use one of: {', '.join(map(str, choices))}",
-            path,
-            False,
+            (*path, value) if key else path,
+            key,
         )
     if kind == "const":
         return f"{value!r} is not allowed here; use {rule!r}", path, False
@@ -162,6 +163,8 @@ def _message(error: ValidationError) -> tuple[str, tuple[str | int, ...], bool]:
         return "is empty; fill it in or remove it", path, True
     if kind == "propertyNames":
         return f"the key {value!r} is not allowed here", path, True
+    if kind == "not" and isinstance(rules.get("description"), str):
+        return f"{value!r} is not allowed here; {rules['description']}", (*path, value), True
     return error.message, path, False
 
 
