@@ -8,6 +8,7 @@ spell them. Raw YAML dicts never leave the loader; ``extras`` (the per-target bl
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,6 +226,8 @@ HOOK_EVENTS: tuple[str, ...] = (
 TOOL_EVENTS = frozenset({"before_tool", "after_tool"})
 PLUGIN_ROOT = "${PLUGIN_ROOT}"
 """In a server's command, args and cwd: the folder the pack's files are installed in."""
+ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&:$]+)")
+"""A path from ``${PLUGIN_ROOT}`` in a value, as group 1 (one of a PATH's, split at ``:``)."""
 
 
 @dataclass(frozen=True, slots=True)

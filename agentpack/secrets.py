@@ -101,7 +101,7 @@ def url_credentials(url: str) -> list[tuple[int, int, str]]:
         if password and not password.isdigit():
             spans.append((found.start(1), found.end(1), "password"))
     for found in _QUERY.finditer(url):
-        name, said = found[1], found[2]
+        name, said = found[1], _TOOL_REFERENCE.sub("", found[2])  # ?key=${KEY} is fine
         keyed = name.lower() in _QUERY_KEYS and len(said) >= 16 and not said.isalpha()
         if keyed or named_secret(name, said) is not None:
             spans.append((found.start(2), found.end(2), name))
@@ -116,6 +116,7 @@ def secret_problem(value: str) -> str | None:
         if password and not password.isdigit():  # host:3000@ is a port, not a password
             return "it is a URL with a password in it (user:password@)"
     for name, said in _QUERY.findall(value):  # https://mcp.example.com/?exaApiKey=...
+        said = _TOOL_REFERENCE.sub("", said)
         keyed = name.lower() in _QUERY_KEYS and len(said) >= 16 and not said.isalpha()
         if keyed or named_secret(name, said) is not None:
             return f"it is a URL with a credential in it ({name}=)"

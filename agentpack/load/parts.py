@@ -18,7 +18,7 @@ from typing import Any
 from agentpack.load.doc import Doc
 from agentpack.load.fields import Fields
 from agentpack.load.manifest import read_pack_file
-from agentpack.model import PLUGIN_ROOT, TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
+from agentpack.model import PLUGIN_ROOT, ROOTED, TOOL_EVENTS, Hook, Manifest, McpServer, SourceRef
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
 from agentpack.secrets import REFERENCE, args_secrets, credential, secret_problem
@@ -144,9 +144,6 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                 )
 
 
-_ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
-
-
 def _unlisted(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
     """A warning for each path from ``${PLUGIN_ROOT}`` in a server's command, args, env
     or cwd that names neither a file of its ``files:`` nor a folder holding one: only
@@ -158,9 +155,10 @@ def _unlisted(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
     values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
     values += [(("env", k), v) for k, v in (data.get("env") or {}).items()]
     for where, value in values:
-        for rel in _ROOTED.findall(value) if isinstance(value, str) else ():
+        for rel in ROOTED.findall(value) if isinstance(value, str) else ():
             rel = rel.rstrip("/")
-            if not any(f == rel or f.startswith(f"{rel}/") for f in listed):
+            items = rel.split("/")[0] in ("agents", "commands", "skills")  # the pack's own
+            if not items and not any(f == rel or f.startswith(f"{rel}/") for f in listed):
                 fields.report(
                     doc,
                     where,

@@ -64,9 +64,9 @@ class Spelling:
         for root in self.roots:  # the folder where a path begins, not any text that has it
             pattern = r"(?<![\w./-])" + re.escape(root) + r"(?=/|$|[\s\"'])"
             text = re.sub(pattern, lambda _: PLUGIN_ROOT, text)
-        for folder in self.below:
+        for folder in self.below if PLUGIN_ROOT not in text else ():
             pattern = r"(?<![\w./$}-])(?:\./)?(?=" + re.escape(folder) + "/)"
-            text = re.sub(pattern, lambda _: PLUGIN_ROOT + "/", text)
+            text = re.sub(pattern, lambda _: PLUGIN_ROOT + "/", text, count=1)  # the script
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 

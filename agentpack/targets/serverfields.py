@@ -125,10 +125,18 @@ def _reference(server: str, args: list[str], i: int, taken: set[str]) -> tuple[s
         name, head, value = before, "", arg
     else:
         name, head, value = "token", "", arg
-    head, value, tail = _user(head, value)
+    if name in _USER_OPTIONS:  # curl -u user:password
+        head, value, tail = _user(head, value)
+    else:
+        tail = ""
     scheme = _SCHEME.match(value)
     variable = _variable(server, name, taken)
     return f"{head}{scheme.group(0) if scheme else ''}${{{variable}}}{tail}", variable
+
+
+_USER_OPTIONS = frozenset({"-u", "--user", "-U", "--proxy-user"})
+"""curl's options whose value is ``user:password``: elsewhere (``--auth=KEY:X``) the whole
+value is the credential."""
 
 
 def _user(head: str, value: str) -> tuple[str, str, str]:

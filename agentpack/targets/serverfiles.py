@@ -10,12 +10,10 @@ import re
 from pathlib import Path, PurePosixPath
 
 from agentpack.filereport import FileReport
-from agentpack.model import PLUGIN_ROOT, Resource
+from agentpack.model import PLUGIN_ROOT, ROOTED, Resource
 from agentpack.outputs import is_executable
 from agentpack.secrets import file_secret
 from agentpack.source import MAX_FILE_BYTES, within
-
-_ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&]+)")
 
 
 def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Resource]:
@@ -23,7 +21,7 @@ def scripts(values: list[str], folder: Path, report: FileReport) -> dict[str, Re
     those in a folder they name (a server's ``DB_PATH: ${PLUGIN_ROOT}/data``)."""
     found: dict[str, Resource] = {}
     for value in values:
-        for rel in _ROOTED.findall(value):
+        for rel in ROOTED.findall(value):
             parts = PurePosixPath(rel).parts
             path = folder.joinpath(*parts)
             inside = bool(parts) and parts[0] != "/" and ".." not in parts
@@ -58,11 +56,7 @@ def _folder(path: Path, folder: Path, found: dict[str, Resource], report: FileRe
         )
         return
     for file in files:
-        sub = file.relative_to(folder).as_posix()
-        if _NEVER.search(sub):
-            report.dropped.append(f"{sub} (may hold a credential, which no pack file may)")
-        else:
-            _file(file, sub, found, report)
+        _add(file, folder, found, report)
 
 
 _LOCAL = re.compile(r"\./|[\w.-]+(/[\w.-]+)*\.(js|mjs|cjs|ts|py|sh|bash|rb|pl)$")
@@ -114,12 +108,12 @@ _MAX_TEXT = 1 << 20
 _MAX_FILES = 64
 """At most this many files come with one hook."""
 _NEVER = re.compile(
-    r"(^|/)\.[^/]*$|(^|/)\.(ssh|aws|gnupg|git|docker|kube|azure|config|netrc)/"
+    r"(^|/)\.(?!(claude|codex|cursor|github|opencode|agents)/)[^/]*(/|$)"
     r"|\.(pem|key|p12|pfx)$|(^|/)(id_[a-z0-9]+|credentials[^/]*)$"
 )
-"""Files a hook may name that are never copied: dotfiles (``.env``), what is in the folders
-that keep credentials (``.ssh/``, ``.aws/``, ``.git/``), keys, credentials. (A project's
-own ``.claude/hooks/`` is no such folder: its guard's helpers come with it.)"""
+"""Files a hook may name that are never copied: dotfiles (``.env``) and what is in a dot
+folder (``.ssh/``, ``.env.d/``), keys, credentials; but for the folders the tools keep
+their own files in (a project's ``.claude/hooks/``: its guard's helpers come with it)."""
 _PART_FILE = re.compile(r"^((hooks|mcp)/[^/]+\.ya?ml|hooks/hooks\.json|\.mcp\.json)$")
 """Where a pack keeps its own hook and server files, or a target writes its own (a plugin's
 ``hooks/hooks.json``), which a copied file would become."""
@@ -221,9 +215,11 @@ def _paths(path: Path, text: bytes, folder: Path, args: list[str]) -> list[Path]
 _QUOTED_PATH = re.compile(rb"""["']((?:\.\.?/)*[\w.-]+(?:/[\w.-]+)*)["']""")
 _JOINED = re.compile(rb"""(?:["'][\w.-]+["']\s*,\s*)+["'][\w.-]+["']""")
 """A path given as its parts: ``join(here, "..", "src", "cli", "bin.ts")``."""
-_EXTENSIONS = ("", ".rb", ".js", ".mjs", ".cjs", ".ts", ".py", ".sh", ".json", "/index.js")
+_CODE = (".rb", ".js", ".mjs", ".cjs", ".ts", ".py", ".sh")
+_EXTENSIONS = ("", *_CODE, "/index.js")
 """What a module name leaves off its file (``require_relative "support"``, ``require(
-'./lib/guard')``, ``import x from "./policy"``)."""
+'./lib/guard')``, ``import x from "./policy"``): only code comes so, not the files a guard
+names as text (``BLOCKED = ("secrets.json", ".env")``)."""
 
 
 def _referenced(path: Path, text: bytes, folder: Path) -> list[Path]:
@@ -243,6 +239,7 @@ def _referenced(path: Path, text: bytes, folder: Path) -> list[Path]:
                     candidate
                     for ending in _EXTENSIONS
                     if (candidate := Path(os.path.normpath(base / (rel + ending)))).is_file()
+                    and candidate.name.endswith(_CODE)
                 ),
                 None,
             )
@@ -273,8 +270,11 @@ def _add(path: Path, folder: Path, found: dict[str, Resource], report: FileRepor
         if len(found) >= _MAX_FILES
         else None
     )
+    data = path.read_bytes() if why is None else b""
+    if why is None and (secret := file_secret(rel, data)):
+        why = f"it may hold credentials ({secret}), which no pack file may"
     if why is not None:
         report.dropped.append(f"{rel} (a file a hook's script names, not copied: {why})")
         return None
-    found[rel] = Resource(rel, path.read_bytes(), is_executable(path))
+    found[rel] = Resource(rel, data, is_executable(path))
     return rel

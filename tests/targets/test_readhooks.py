@@ -451,3 +451,47 @@ def test_a_guard_brings_the_modules_it_loads(
     _, loaded = imported(_plugin(tmp_path / "p", _guard(command), files), tmp_path / "pack")
     (found,) = loaded.manifest.hooks
     assert found.files == (target,)
+
+
+def test_what_a_guard_names_that_may_hold_credentials_stays_behind(tmp_path: Path) -> None:
+    """A project's guard that reads ``.claude/settings.local.json`` (a token in its env),
+    one that sources ``.env.d/prod.env``, and one that lists the files it protects
+    (``"secrets.json"``): each file stays behind, said, and the guard comes in."""
+    hooks = tmp_path / "in" / ".claude" / "hooks"
+    hooks.mkdir(parents=True)
+    token = "ghp_" + "a1B2c3D4e5" * 4
+    (hooks.parent / "settings.local.json").write_text(f'{{"env": {{"K": "{token}"}}}}')
+    (tmp_path / "in" / ".env.d").mkdir()
+    (tmp_path / "in" / ".env.d" / "prod.env").write_text("X=1\n")
+    (tmp_path / "in" / "secrets.json").write_text('{"k": 1}\n')
+    (hooks / "guard.sh").write_text(
+        '#!/bin/sh\njq . .claude/settings.local.json\n. "$ROOT/.env.d/prod.env"\n'
+        'BLOCKED="secrets.json prod.tfvars"\nexit 0\n'
+    )
+    hook = {"type": "command", "command": '"$CLAUDE_PROJECT_DIR"/.claude/hooks/guard.sh'}
+    (hooks.parent / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    result, loaded = imported(tmp_path / "in" / ".claude", tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
+    assert found.files == ()
+    every = b"".join(p.read_bytes() for p in (tmp_path / "pack").rglob("*") if p.is_file())
+    assert token.encode() not in every
+    dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
+    assert ".claude/settings.local.json" in dropped
+
+
+def test_a_projects_guard_keeps_a_project_path_as_its_argument(tmp_path: Path) -> None:
+    """``"$CLAUDE_PROJECT_DIR"/.claude/hooks/protect.sh .claude/protected.txt``: the
+    argument, read as a second file of the plugin, had the guard dropped."""
+    hooks = tmp_path / "in" / ".claude" / "hooks"
+    hooks.mkdir(parents=True)
+    (hooks / "protect.sh").write_text("#!/bin/sh\nexit 0\n")
+    command = '"$CLAUDE_PROJECT_DIR"/.claude/hooks/protect.sh .claude/protected.txt'
+    hook = {"type": "command", "command": command}
+    (hooks.parent / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    _, loaded = imported(tmp_path / "in" / ".claude", tmp_path / "pack")
+    (found,) = loaded.manifest.hooks
+    assert (found.run, found.args) == (".claude/hooks/protect.sh", (".claude/protected.txt",))

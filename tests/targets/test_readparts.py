@@ -80,6 +80,7 @@ def test_a_servers_written_token_comes_in_as_a_variable_never_as_itself(tmp_path
 
 SUPABASE = "sbp_c0c46bc32330421d66fb959e01b1f318d2c4c62c"
 GHP = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+HEX_KEY = "c0c46bc32330421d66fb959e01b1f318d2c4c62c"
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,8 @@ GHP = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
         (["-u", f"{GHP}:"], ["-u", "${SUPABASE_U}:"]),
         (["--user", f"api:{GHP}"], ["--user", "api:${SUPABASE_API}"]),
         (["-u", f"{SUPABASE}:x"], ["-u", "${SUPABASE_U}"]),
+        # elsewhere the whole value is the credential, a hex key before a colon too
+        ([f"--auth={HEX_KEY}:X"], ["--auth=${SUPABASE_AUTH}"]),
     ],
 )
 def test_a_token_among_a_servers_arguments_comes_in_as_a_variable(
@@ -719,3 +722,27 @@ def test_a_folder_a_servers_env_names_comes_along(tmp_path: Path) -> None:
     assert server.files == ("srv.sh", "data/seed/a.sql")
     dropped = [d.split(" (")[0] for r in result.reports for d in r.dropped]
     assert {"data/.env", "node_modules/"} <= set(dropped)
+
+
+def test_what_a_servers_env_names_is_read_as_the_tool_reads_it(tmp_path: Path) -> None:
+    """A PATH names two folders (``lib:vendor``), read as one path that was not there;
+    a folder of the plugin's skills holds items, not files of the server (copying them
+    made the import fail); a url whose key is a reference already stays as written."""
+    env = {
+        "PYTHONPATH": "${CLAUDE_PLUGIN_ROOT}/lib:${CLAUDE_PLUGIN_ROOT}/vendor",
+        "SKILLS_DIR": "${CLAUDE_PLUGIN_ROOT}/skills",
+    }
+    servers = {
+        "py": {"command": "python3", "args": ["${CLAUDE_PLUGIN_ROOT}/srv.py"], "env": env},
+        "maps": {"type": "http", "url": "https://m.example.com/mcp?key=${MAPS_API_KEY}"},
+    }
+    plugin = _plugin(tmp_path / "plugin", {}, servers)
+    for rel in ("srv.py", "lib/a.py", "vendor/b.py", "skills/lint/SKILL.md"):
+        (plugin / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plugin / rel).write_text("---\nname: lint\ndescription: d\n---\nx\n")
+    result, pack = imported(plugin, tmp_path / "pack")
+    found = {s.name: s for s in pack.manifest.servers}
+    assert found["py"].files == ("srv.py", "lib/a.py", "vendor/b.py")
+    assert found["maps"].url == "https://m.example.com/mcp?key=${MAPS_API_KEY}"
+    assert not [f for r in result.reports for f in r.findings if f.field.endswith(".url")]
+    assert not [f for f in api.validate(tmp_path / "pack").findings if "names no file" in f.message]

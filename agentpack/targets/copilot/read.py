@@ -162,11 +162,12 @@ def prompt(native: Native, report: FileReport, env: ImportEnv) -> Command:
     agent = None if agent_name is None else _PROMPT_AGENTS.get(str(agent_name), str(agent_name))
     if agent == "ask":  # VS Code's read-only agent: kept for it, and said
         extras["agent"], agent = "ask", None
-        line, col = native.located.pos(("agent",), key=True) if native.located else (1, 1)
+        key = "agent" if "agent" in fm else "mode"  # mode: VS Code's older name for it
+        line, col = native.located.pos((key,), key=True) if native.located else (1, 1)
         report.warn(
             line,
             col,
-            "agent",
+            key,
             "the prompt runs in VS Code's Ask agent, which changes nothing: kept as "
             "copilot.agent, which VS Code alone applies; elsewhere the command runs in the "
             "current agent, with its tools: name a read-only agent of the pack instead",

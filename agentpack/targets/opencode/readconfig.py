@@ -137,7 +137,9 @@ def project_config(path: Path) -> dict[str, Any]:
             return _merged([folder.parent, folder], ("opencode.json", "opencode.jsonc"))
     for folder in path.parents:
         if folder.name in ("agent", "agents", "mode", "modes"):
-            return _merged([folder.parent], ("config.json", "opencode.json", "opencode.jsonc"))
+            base = folder.parent  # config.json is opencode's in its own folder alone
+            names = ("config.json",) if base.name == "opencode" else ()
+            return _merged([base], (*names, "opencode.json", "opencode.jsonc"))
     return {}
 
 

@@ -207,7 +207,7 @@ def test_a_prompt_run_in_the_ask_agent_stays_there_in_vs_code(tmp_path: Path, ke
     assert not imported.failed, [str(f) for f in imported.findings]
     warned = [str(f) for r in imported.reports for f in r.findings]
     assert [w.split(": ")[:3] for w in warned] == [
-        [".github/prompts/explain.prompt.md:2:1", "warning", "agent"]
+        [".github/prompts/explain.prompt.md:2:1", "warning", key]
     ]
     targets = ["copilot", "claude", "opencode", "codex", "cursor"]
     result = api.export(tmp_path / "pack", targets)

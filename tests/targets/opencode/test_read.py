@@ -430,3 +430,20 @@ def test_an_agent_named_by_its_path_keeps_its_commands(tmp_path: Path) -> None:
     assert any(a.startswith("name: _iterate/verifier (opencode's") for a in said), said
     assert any(a.startswith("agent: code_reviewer (the pack names") for a in said), said
     assert not [f for f in api.validate(tmp_path / "pack").findings if f.is_error]
+
+
+def test_a_projects_config_json_is_not_opencodes(tmp_path: Path) -> None:
+    """opencode reads config.json in its own folder alone: a project's app config beside
+    its opencode.json and agents/ gave the agents its model and its rules."""
+    root = tmp_path / "in"
+    (root / "agents").mkdir(parents=True)
+    (root / "opencode.json").write_text('{"$schema": "https://opencode.ai/config.json"}')
+    (root / "config.json").write_text('{"tools": {"bash": false}, "agent": {"rev": {}}}')
+    (root / "agents" / "rev.md").write_text(
+        "---\ndescription: Reviews\nmode: subagent\n---\nReview.\n"
+    )
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("rev")
+    assert agent is not None
+    assert agent.policy is None
