@@ -30,6 +30,7 @@ from agentpack.nativetree import Layout, command_name, read_tree, skip_rest
 from agentpack.permissions import Decision, Policy, normalize_tool_id
 from agentpack.standardskill import metadata_texts
 from agentpack.targets import readparts
+from agentpack.targets.base import schema_blocks
 from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import (
     AGENT_EXTRAS,
@@ -136,6 +137,18 @@ def _extras(
     return block
 
 
+def _known_events(claude: dict[str, Any], report: FileReport) -> None:
+    """An agent's hooks for an event Claude Code does not know, which it ignores: left
+    out, said (the pack's schema holds the events to Claude Code's own)."""
+    hooks = claude.get("hooks")
+    shape = schema_blocks(str(Path(__file__).parent))["agent"]["properties"]["hooks"]
+    events = shape["propertyNames"]["enum"]
+    if isinstance(hooks, dict) and set(hooks) - set(events):
+        claude["hooks"] = {k: v for k, v in hooks.items() if k in events}
+        for key in sorted(set(hooks) - set(events)):
+            report.dropped.append(f"hooks.{key} (no event of Claude Code's, which ignores it)")
+
+
 def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
     fm = native.frontmatter or {}
     name = name_of(fm.get("name"), native.path.stem, report)
@@ -146,6 +159,7 @@ def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:
         k: v for k, v in fm.items() if k not in AGENT_FIELDS | {"allowed-tools", "maxTurns"}
     }
     claude = _extras(extras_src, AGENT_EXTRAS, frozenset(), report)
+    _known_events(claude, report)
     if isinstance(claude.get("skills"), str):  # Claude Code reads it as it reads tools
         claude["skills"] = list(dict.fromkeys(rules(claude["skills"])))
         report.mapped.remove("skills")

@@ -453,3 +453,23 @@ def test_a_line_claude_code_reads_narrower_than_its_parts_is_read_so(
     assert found.decide("read") is Decision.ALLOW
     assert found.decide("task") is Decision.DENY
     assert found.decide("mcp:github/create_issue") is Decision.DENY
+
+
+def test_an_agents_hook_for_an_event_claude_code_does_not_know_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """Claude Code ignores it (and loads the agent); the pack's schema refuses it, so the
+    whole import failed on it."""
+    agents = tmp_path / "in" / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "a.md").write_text(
+        "---\nname: a\ndescription: d\nhooks:\n  BeforeTool:\n    - hooks: []\n"
+        "  Stop:\n    - hooks:\n        - type: command\n          command: echo done\n---\nx\n"
+    )
+    result = api.import_(tmp_path / "in", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    agent = api.load_pack(tmp_path / "pack").agent("a")
+    assert agent is not None
+    assert list(agent.extras["claude"]["hooks"]) == ["Stop"]
+    said = [d for r in result.reports for d in r.dropped]
+    assert "hooks.BeforeTool (no event of Claude Code's, which ignores it)" in said
