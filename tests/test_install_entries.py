@@ -271,3 +271,30 @@ def test_another_packs_unreadable_record_is_said(tmp_path: Path, home: Path) -> 
     notes = [a.reason for a in outcome.actions if a.verb == "note" and "other.json" in a.reason]
     assert len(notes) == 1
     assert notes[0].endswith("what that pack shares with this one is not kept for it")
+
+
+def test_two_packs_hooks_live_side_by_side_in_opencode(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both packs' hook plugins were plugin/agentpack-hooks.js, so the second pack's guard
+    was skipped (said), and its scripts shared the folder's paths with the first's. Each
+    now has its own plugin, which finds its scripts under agentpack/<pack>/; an import of
+    the folder reads both back with their scripts."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("one", "two"):
+        pack = _hook_pack(tmp_path / name)
+        manifest = pack / "agentpack.yaml"
+        manifest.write_text(manifest.read_text().replace("name: p", f"name: {name}"))
+        manifest.write_text(manifest.read_text().replace("[claude]", "[opencode]"))
+        (pack / "hooks" / "guard.sh").write_text(f"echo {name}; exit 2\n")
+        assert api.install("opencode", pack, scope="user").skipped == []
+    folder = home / ".config" / "opencode"
+    for name in ("one", "two"):
+        plugin = (folder / "plugin" / f"{name}-hooks.js").read_text()
+        assert f'"..", "agentpack/{name}"' in plugin
+        assert (folder / "agentpack" / name / "hooks" / "guard.sh").is_file()
+    result = api.import_(folder, tmp_path / "back")
+    assert not result.failed, [str(f) for f in result.findings]
+    back = api.load_pack(tmp_path / "back").manifest
+    scripts = sorted(back.files[h.run] for h in back.hooks)
+    assert scripts == [b"echo one; exit 2\n", b"echo two; exit 2\n"]

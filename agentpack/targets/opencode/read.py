@@ -23,7 +23,6 @@ from agentpack.native import (
 from agentpack.nativetree import Layout, command_name, read_tree, skip_rest
 from agentpack.standardskill import standard_skill
 from agentpack.targets.opencode import readconfig
-from agentpack.targets.opencode.config import PLUGIN
 from agentpack.targets.opencode.names import BUILT_IN_RULES, COLORS, NAMED
 from agentpack.targets.opencode.readpolicy import own_rules, policy
 from agentpack.targets.opencode.readrules import TOOL_KEYS
@@ -280,10 +279,12 @@ class OpencodeReader:
 
     def tree(self, folder: Path, run: Importing) -> None:
         taken = read_tree(folder, run, self.dialect, LAYOUT) | self.config(folder, run)
-        hooks = folder / PLUGIN
-        if hooks.is_file() and readconfig.hook_plugin(hooks, run):
-            taken.add(hooks.parent)  # its other plugins are code a pack does not carry
-            for other in sorted(p for p in hooks.parent.iterdir() if p != hooks):
+        plugins = folder / "plugin"
+        found = sorted(plugins.glob("*.js")) if plugins.is_dir() else []
+        ours = [p for p in found if p.is_file() and readconfig.hook_plugin(p, run)]
+        if ours:
+            taken.add(plugins)  # its other plugins are code a pack does not carry
+            for other in sorted(p for p in plugins.iterdir() if p not in ours):
                 run.skip(other, NOT_CARRIED["plugin"])
         for name, what in NOT_CARRIED.items():
             if (folder / name).exists() and folder / name not in taken:

@@ -38,6 +38,8 @@ READ_KEYS = frozenset(
 """Keys of opencode.json that import reads; any other is the user's setting, said so."""
 CANONICAL_IDS = {host: tool for tool, ids in TOOL_IDS.items() for host in ids}
 _TABLE = re.compile(r"^const HOOKS = (\[.*?^\]);$", re.MULTILINE | re.DOTALL)
+_SCRIPTS = re.compile(r'^const ROOT = path\.resolve\(.*?, "\.\.", ("[^"\n]*")\);$', re.MULTILINE)
+"""Where an installed plugin keeps its scripts (``agentpack/<pack>``), from the folder above it."""
 
 
 def config_file(path: Path, run: Importing, reader: OpencodeReader) -> None:
@@ -355,9 +357,11 @@ def hook_plugin(path: Path, run: Importing) -> bool:
         }
         group = {"matcher": "|".join(row.get("tools") or ()), "hooks": [handler]}
         events.setdefault(str(row.get("event")), []).append(group)
-    readhooks.hooks(
-        {"hooks": events}, path.parent.parent, readparts.Spelling(()), _tools, run, report
-    )
+    root = path.parent.parent
+    if (below := _SCRIPTS.search(text)) is not None:  # installed: its scripts in a folder
+        found = json.loads(below[1])
+        root = root / found if isinstance(found, str) and ".." not in found else root
+    readhooks.hooks({"hooks": events}, root, readparts.Spelling(()), _tools, run, report)
     return True
 
 

@@ -63,7 +63,7 @@ def plugin(make_pack: MakePack, tmp_path: Path) -> Path:
         }
     )
     api.export(root, ["opencode"])
-    return root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+    return root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js"
 
 
 def _call(plugin: Path, tmp_path: Path, tool: str, args: dict[str, object]) -> str:
@@ -155,7 +155,7 @@ def test_a_guard_on_edits_runs_for_apply_patch(make_pack: MakePack, tmp_path: Pa
         }
     )
     api.export(root, ["opencode"])
-    plugin = root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+    plugin = root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js"
     patch = {"patchText": "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch"}
     assert _call(plugin, tmp_path, "apply_patch", patch) == "BLOCKED no edits"
 
@@ -186,7 +186,7 @@ def test_apply_patch_reaches_a_guard_as_claude_codes_write_and_edit(
         }
     )
     api.export(root, ["opencode"])
-    plugin = root / "dist" / "opencode" / "plugin" / "agentpack-hooks.js"
+    plugin = root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js"
     update = (
         "*** Begin Patch\n*** Update File: src/app.js\n@@\n x = 1\n-y(x)\n+eval(x)\n*** End Patch"
     )
@@ -228,7 +228,7 @@ def test_a_part_whose_file_opencode_loads_by_itself_is_left_out(
     result = api.export(root, ["opencode", "claude"])
     opencode = root / "dist" / "opencode"
     assert not (opencode / run).exists()
-    assert not (opencode / "plugin" / "agentpack-hooks.js").exists()
+    assert not (opencode / "plugin" / "test-pack-hooks.js").exists()
     assert not (opencode / "opencode.json").exists()
     assert (root / "dist" / "claude" / run).is_file()
     said = {
