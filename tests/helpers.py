@@ -19,7 +19,7 @@ from agentpack.permissions import Decision, wildcard_match
 
 CLAUDE_CAPABILITIES: Mapping[str, tuple[str, ...]] = {
     "read": ("Read",),
-    "write": ("Write",),
+    "write": ("Write", "Edit"),  # Edit creates a file when its old_string is empty
     "edit": ("Edit",),
     "glob": ("Glob",),
     "grep": ("Grep",),

@@ -117,6 +117,17 @@ def _agent_tools(key: object, policy: Policy | None) -> AgentTools:
 
     default = fit("*") if policy.default is Decision.ASK else policy.default
     decisions = {tool: fit(tool) for tool in (*TOOLS, *policy.named_mcp())}
+    if decisions["write"] < decisions["edit"]:
+        out.narrowed.append(
+            (
+                "edit",
+                decisions["edit"],
+                decisions["write"],
+                "Claude Code's Edit also creates a file (an empty old_string), so edit can "
+                "be no wider than write there",
+            )
+        )
+        decisions["edit"] = decisions["write"]
     if default is Decision.ALLOW:
         denied = [t for t, d in decisions.items() if d is Decision.DENY]
         out.disallowed = _names(denied, deny=True)
