@@ -132,6 +132,13 @@ model only makes Copilot warn and use the session's."""
 
 DEFAULT_MODEL = "gpt-5.4"
 
+CLI_AGENTS = frozenset(
+    {"general-purpose", "explore", "task", "code-review", "research", "security-review"}
+)
+"""The Copilot CLI's own agents (1.0.102): it ignores a custom agent named general-purpose
+("a reserved name"), and delegates to its own agent for the others, with that agent's
+prompt and tools, whatever a custom agent of the name says."""
+
 HOST_AGENTS: Mapping[str, HostAgent] = {
     "plan": HostAgent("plan", subagent=False),
     "build": HostAgent("agent", subagent=False),

@@ -24,7 +24,14 @@ from agentpack.targets.common import (
     model_id,
     tool_list_notes,
 )
-from agentpack.targets.copilot.names import AGENTS, COMMANDS, HOST_AGENTS, PROMPTS, SKILLS
+from agentpack.targets.copilot.names import (
+    AGENTS,
+    CLI_AGENTS,
+    COMMANDS,
+    HOST_AGENTS,
+    PROMPTS,
+    SKILLS,
+)
 from agentpack.targets.copilot.permissions import agent_tools
 
 NAME = "copilot"
@@ -34,12 +41,25 @@ is longer."""
 
 
 def left_out(agent: Agent) -> list[str]:
-    """The tools Copilot cannot hold this agent to; any makes the target leave it out."""
-    return agent_tools(agent.policy).cannot
+    """The tools Copilot cannot hold this agent to, or its name when the Copilot CLI has
+    an agent of its own by that name; any makes the target leave it out."""
+    name = flat_name(agent.name)
+    return [f"the name {name}"] if name in CLI_AGENTS else agent_tools(agent.policy).cannot
 
 
 def agent_file(agent: Agent, env: ItemEnv, report: Report) -> Iterator[OutFile]:
     tools = agent_tools(agent.policy)
+    if flat_name(agent.name) in CLI_AGENTS:
+        report.add(
+            NAME,
+            agent,
+            "name",
+            Change.NARROWED,
+            f"agent {agent.name!r} is left out of the Copilot output: the Copilot CLI has an "
+            "agent of its own by that name, which it runs in its place (with its own prompt "
+            "and tools) or ignores this one for; rename the agent to export it to Copilot",
+        )
+        return
     if tools.cannot:
         report.add(
             NAME,

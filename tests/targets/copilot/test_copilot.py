@@ -231,3 +231,16 @@ def test_the_plugins_guard_blocks_a_shell_command_in_the_copilot_cli(
     push = {"command": "git push --force origin main", "description": "push"}
     said = Session.calling(lab, home, project, "bash", push)
     assert "Denied by preToolUse hook: hook exited with code 2" in said
+
+
+@pytest.mark.parametrize("name", ["general-purpose", "explore", "code-review"])
+def test_an_agent_named_as_a_copilot_cli_agent_is_left_out(make_pack: MakePack, name: str) -> None:
+    """The Copilot CLI 1.0.102 ignores a custom general-purpose ("a reserved name") and
+    runs its own explore, code-review, ... in place of one so named: a pack agent denied
+    bash was delegated to as the built-in, which has bash. Left out, with a warning."""
+    agent = f"---\nname: {name}\ndescription: d\ntools:\n  deny: [bash]\n---\nx\n"
+    root = make_pack({f"agents/{name}.md": agent})
+    result = api.export(root, ["copilot"])
+    assert not list((root / "dist" / "copilot" / "agents").glob("*.md"))
+    said = [f for f in result.findings if f.field == "name" and f.message.startswith("copilot")]
+    assert len(said) == 1
