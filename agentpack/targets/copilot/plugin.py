@@ -83,8 +83,14 @@ ROOT = "${PLUGIN_ROOT}"
 FIELDS_OF_ITS_OWN = (
     "the Copilot CLI gives a hook Claude Code's tool names but its own input fields (path, "
     "file_text, old_str, new_str; seen with 1.0.102): a guard that reads file_path or content "
-    "finds nothing there and lets the call through; only its shell and MCP tools' input is "
-    "Claude Code's"
+    "finds nothing there and lets the call through; only its shell's input is Claude Code's"
+)
+
+
+MCP_NAMES = (
+    "the Copilot CLI names an MCP tool <server>-<tool> to a hook (db-echo, seen with "
+    "1.0.102), not Claude Code's mcp__<server>__<tool>: the hook runs for it, but a guard that "
+    "checks the name it was written for lets the call through; check both names"
 )
 
 
@@ -105,18 +111,20 @@ def _servers_and_hooks(manifest: Manifest, report: Report) -> Iterator[OutFile]:
                 report.notes.append(
                     Note(hook.source, NAME, hook.name, "tools", change, FIELDS_OF_ITS_OWN)
                 )
+            elif any(t.startswith("mcp:") for t in hook.tools):
+                change = Change.left_out(hook)
+                report.notes.append(Note(hook.source, NAME, hook.name, "tools", change, MCP_NAMES))
         events = parts.claude_hooks(hooks, ROOT, _matcher)
         yield OutFile.text("hooks/hooks.json", emit.json_text(events), manifest.source)
     yield from parts.files(manifest, servers, hooks)
 
 
 def _matcher(hook: Hook) -> str | None:
-    """Claude Code's tool names, which Copilot gives hooks in Claude Code's shape."""
+    """Claude Code's tool names, which Copilot gives hooks in Claude Code's shape for its
+    shell; an MCP tool by Copilot's name too (``<server>-<tool>``), which it gives them."""
     names = [n for tool in hook.tools for n in CLAUDE_TOOL_NAMES.get(tool, ())]
-    names += [
-        f"mcp__{server or '.*'}__{name or '.*'}"
-        for server, name in (mcp_parts(t) for t in hook.tools if t.startswith("mcp:"))
-    ]
+    for server, name in (mcp_parts(t) for t in hook.tools if t.startswith("mcp:")):
+        names += [f"mcp__{server or '.*'}__{name or '.*'}", f"{server or '.*'}-{name or '.*'}"]
     return "|".join(names) or None
 
 

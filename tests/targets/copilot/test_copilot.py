@@ -244,3 +244,21 @@ def test_an_agent_named_as_a_copilot_cli_agent_is_left_out(make_pack: MakePack, 
     assert not list((root / "dist" / "copilot" / "agents").glob("*.md"))
     said = [f for f in result.findings if f.field == "name" and f.message.startswith("copilot")]
     assert len(said) == 1
+
+
+def test_a_guard_on_an_mcp_tool_runs_for_copilots_name_of_it(make_pack: MakePack) -> None:
+    """The Copilot CLI 1.0.102 gives a hook an MCP tool as ``db-echo``: the matcher
+    ``mcp__db__echo`` never matched, and the guard never ran, with no word."""
+    import json
+
+    root = make_pack(
+        {
+            "hooks/g.yaml": "event: before_tool\ntools: ['mcp:db/echo']\nrun: hooks/g.sh\n",
+            "hooks/g.sh": "exit 2\n",
+        }
+    )
+    result = api.export(root, ["copilot"])
+    hooks = json.loads((root / "dist" / "copilot" / "hooks" / "hooks.json").read_text())
+    assert hooks["hooks"]["PreToolUse"][0]["matcher"] == "mcp__db__echo|db-echo"
+    said = [f.message for f in result.findings if f.path == "hooks/g.yaml"]
+    assert any("copilot: unguarded" in m and "<server>-<tool>" in m for m in said), said
