@@ -124,11 +124,34 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
                     )
                 )
         rules[key] = str(decision)
-    mcp = _mcp_rules(policy, servers, out)
-    for name in sorted(mcp, key=lambda k: (len(k), k)):  # a server's rule before its tools'
-        rules[name] = str(mcp[name])
+    rules.update(_server_rules(_mcp_rules(policy, servers, out), rules.get("*")))
     out.rules = rules
     return out
+
+
+def _server_rules(mcp: Mapping[str, Decision], floor: str | None) -> Rules:
+    """The MCP rules in the order opencode should read them (a server's before its
+    tools'), then each of opencode's own permissions that one of them matches, as it was
+    before them: the agent's ``*`` rule (``floor``), else opencode's default."""
+    rules: Rules = {name: str(mcp[name]) for name in sorted(mcp, key=_order)}
+    for own, default in OWN_DEFAULTS.items():  # the last rule that matches wins
+        if any(wildcard_match(own, key) for key in mcp):
+            rules[own] = floor or default
+    return rules
+
+
+OWN_DEFAULTS: Mapping[str, str] = {
+    "external_directory": "ask",
+    "doom_loop": "ask",
+    "question": "deny",
+    "plan_enter": "deny",
+    "plan_exit": "deny",
+}
+"""opencode 1.18.33's own permissions, as its agents start (``external_directory`` allows
+its skills' folders too, which "ask" narrows). A rule for the tools of a server named
+``external``, ``doom`` or ``plan`` (``external_*``) matches one of them as well: that
+permission's own rule follows it, or allowing the server would let the agent read and
+write outside the project."""
 
 
 def _mcp_rules(policy: Policy, servers: tuple[str, ...], out: Permission) -> dict[str, Decision]:

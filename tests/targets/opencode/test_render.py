@@ -202,3 +202,25 @@ def test_a_commands_shell_lines_its_grants_do_not_cover_are_warned(tmp_path: Pat
     said = [f.message for f in result.findings if f.field == "body" and "unchecked" in f.message]
     assert len(said) == 1
     assert "do not grant 'rm -rf build', which Claude Code" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("default", "own"),
+    [(Decision.DENY, "deny"), (Decision.ALLOW, "ask")],
+)
+def test_a_servers_rule_leaves_opencodes_own_permissions_as_they_were(
+    default: Decision, own: str
+) -> None:
+    """``external_*: allow`` for a server named external also matched opencode's own
+    external_directory: the agent read files outside the project it was refused before.
+    The permission's rule follows the server's, as it stood without it."""
+    from agentpack.permissions import Policy
+    from agentpack.targets.opencode.permissions import rules_v1
+
+    policy = Policy.build(default, ["read", "mcp:external", "mcp:plan"], (), ["write"])
+    rules = rules_v1(policy, ("external", "plan")).rules
+    keys = list(rules)
+    assert rules["external_*"] == "allow"
+    assert rules["external_directory"] == own
+    assert keys.index("external_directory") > keys.index("external_*")
+    assert rules["plan_enter"] == rules["plan_exit"] == "deny"
