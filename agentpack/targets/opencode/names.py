@@ -9,6 +9,9 @@ from typing import Any
 
 from agentpack.hostagents import HostAgent
 
+NAME = "opencode"
+"""The target's name: its folder under dist/, its block in the pack's files."""
+
 COLORS: Mapping[str, str] = {
     "red": "#EF4444",
     "blue": "#3B82F6",

@@ -17,7 +17,7 @@ from agentpack.permissions import server_name
 from agentpack.source import decode_error, within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.opencode import readservers
-from agentpack.targets.opencode.config import GENERATED, TOOL_IDS
+from agentpack.targets.opencode.hookplugin import GENERATED, TOOL_IDS
 from agentpack.targets.opencode.names import HIDDEN_AGENTS, HOST_AGENTS
 
 if TYPE_CHECKING:

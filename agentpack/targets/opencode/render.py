@@ -24,10 +24,8 @@ from agentpack.targets.common import (
     skill_files,
     tool_list_notes,
 )
-from agentpack.targets.opencode.names import COLORS, HIDDEN_AGENTS, HOST_AGENTS
+from agentpack.targets.opencode.names import COLORS, HIDDEN_AGENTS, HOST_AGENTS, NAME
 from agentpack.targets.opencode.permissions import rules_v1
-
-NAME = "opencode"
 
 
 def _model(item: Agent | Command, env: ItemEnv, report: Report) -> str | None:

@@ -41,12 +41,15 @@ const NAMES = {
   "todoread": "TodoRead",
   "skill": "Skill"
 };
+const SERVERS = ["github"];
 const KEYS = { filePath: "file_path", oldString: "old_string", newString: "new_string",
   replaceAll: "replace_all" };
 
 function claudeName(tool) {
   if (NAMES[tool]) return NAMES[tool];
-  const cut = tool.indexOf("_");
+  // <server>_<tool>: a server the pack knows by its whole name (my_db_echo is my_db's echo)
+  const server = SERVERS.find((s) => tool.startsWith(`${s}_`));
+  const cut = server ? server.length : tool.indexOf("_");
   return cut > 0 ? `mcp__${tool.slice(0, cut)}__${tool.slice(cut + 1)}` : tool;
 }
 

@@ -237,3 +237,24 @@ def test_a_part_whose_file_opencode_loads_by_itself_is_left_out(
         if f.message.startswith("opencode:") and run in f.message
     }
     assert said == {("hooks/guard.yaml", "unguarded"), ("mcp/srv.yaml", "narrowed")}
+
+
+def test_a_server_with_an_underscore_keeps_its_name_for_the_guard(
+    make_pack: MakePack, tmp_path: Path
+) -> None:
+    """opencode names a tool of the server my_db my_db_echo: cut at its first '_', the
+    guard got mcp__my__db_echo, so one written for Claude Code's mcp__my_db__echo let the
+    call through."""
+    if shutil.which("node") is None:
+        pytest.skip("NODE NOT FOUND: the generated opencode plugin cannot be run here")
+    root = make_pack(
+        {
+            "hooks/dump.py": DUMP,
+            "hooks/dump.yaml": "event: before_tool\ntools: ['mcp:my_db']\n"
+            "run: hooks/dump.py\ninterpreter: python3\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    plugin = root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js"
+    assert _call(plugin, tmp_path, "my_db_echo", {"text": "hi"}) == "ALLOWED"
+    assert [e["tool_name"] for e in _events(tmp_path)] == ["mcp__my_db__echo"]
