@@ -226,6 +226,9 @@ HOOK_EVENTS: tuple[str, ...] = (
 TOOL_EVENTS = frozenset({"before_tool", "after_tool"})
 PLUGIN_ROOT = "${PLUGIN_ROOT}"
 """In a server's command, args and cwd: the folder the pack's files are installed in."""
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)*\.[A-Za-z]{2,}$")
+"""An e-mail address the pack's schema takes (``author.email``): one with a dotted domain,
+as the Copilot CLI wants (``dev@localhost``, which git may hold, is none)."""
 ROOTED = re.compile(re.escape(PLUGIN_ROOT) + r"/([^\s\"'`;|&:$]+)")
 """A path from ``${PLUGIN_ROOT}`` in a value, as group 1 (one of a PATH's, split at ``:``)."""
 

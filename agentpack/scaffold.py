@@ -17,6 +17,7 @@ from pathlib import Path
 from agentpack.canonical import AUTHOR_HINT, LICENSE_HINT, MODELINE
 from agentpack.emit import double_quoted
 from agentpack.errors import UsageError
+from agentpack.model import EMAIL
 
 MANIFEST = "agentpack.yaml"
 
@@ -40,7 +41,8 @@ def git_identity(cwd: Path) -> tuple[str | None, str | None]:
         except (OSError, subprocess.SubprocessError):
             return None, None
         found.append(done.stdout.strip() or None if done.returncode == 0 else None)
-    return found[0], found[1]
+    email = found[1] if found[1] and EMAIL.match(found[1]) else None  # root@localhost: none
+    return found[0], email
 
 
 def author_lines(name: str | None, email: str | None) -> str:

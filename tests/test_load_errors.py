@@ -16,7 +16,7 @@ from agentpack import api
 from agentpack.errors import Finding, Severity
 from agentpack.load import doc
 from agentpack.source import MAX_FILE_BYTES
-from tests.conftest import MakePack
+from tests.conftest import MANIFEST, MakePack
 
 A = "agents/a.md"
 C = "commands/c.md"
@@ -698,3 +698,16 @@ def test_more_of_other_tools_names_hint_the_canonical_tool(
     root = make_pack({A: agent(f"name: a\ndescription: d\ntools:\n  deny: [{written}]\n")})
     (found,) = [f for f in api.validate(root).findings if f.is_error]
     assert f"(did you mean {meant!r}?)" in found.message
+
+
+@pytest.mark.parametrize("email", ["dev@localhost", "a@b.c"])
+def test_an_author_email_copilot_refuses_is_an_error(make_pack: MakePack, email: str) -> None:
+    """The Copilot CLI 1.0.102 refuses a marketplace whose owner's e-mail has no dotted
+    domain with a top-level name of two letters or more: validate said nothing."""
+    manifest = MANIFEST.replace(
+        "author: {name: Tester}", f"author: {{name: Tester, email: '{email}'}}"
+    )
+    root = make_pack({A: OK}, manifest=manifest)
+    (found,) = [f for f in api.validate(root).findings if f.is_error]
+    assert found.field == "author.email"
+    assert "is not an e-mail address" in found.message

@@ -73,3 +73,29 @@ def test_init_builds_every_built_in_target(tmp_path: Path) -> None:
     api.init(tmp_path / "p")
     pack = api.load_pack(tmp_path / "p")
     assert pack.manifest.targets == api.registry().defaults()
+
+
+def test_a_git_address_the_pack_cannot_take_is_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A dev container's git often says root@localhost, which the pack's schema refuses
+    (the Copilot CLI refuses such a marketplace owner): init wrote a pack that failed its
+    own validate; so did an import of a plugin whose author gives one."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Root\n\temail = root@localhost\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    api.init(tmp_path / "p")
+    assert not [f for f in api.validate(tmp_path / "p").findings if f.is_error]
+    plugin = tmp_path / "plugin" / ".claude-plugin"
+    plugin.mkdir(parents=True)
+    meta = '{"name": "x", "version": "1.0.0", "author": {"name": "Dev", "email": "dev@localhost"}}'
+    (plugin / "plugin.json").write_text(meta)
+    (plugin.parent / "agents").mkdir()
+    (plugin.parent / "agents" / "a.md").write_text("---\nname: a\ndescription: d\n---\nx\n")
+    result = api.import_(plugin.parent, tmp_path / "q")
+    assert not result.failed, [str(f) for f in result.findings]
+    author = api.load_pack(tmp_path / "q").manifest.author
+    assert author is not None
+    assert (author.name, author.email) == ("Dev", None)

@@ -292,3 +292,16 @@ def test_claude_code_2_1_330_fields_validate_and_pass_through(make_pack: Any) ->
     command = (claude / "commands" / "c.md").read_text()
     assert "arguments:\n  - file\n  - mode\ndisallowed-tools: Bash\n" in command
     assert "version: 1.2\nbackground: true\n" in (claude / "skills" / "s" / "SKILL.md").read_text()
+
+
+def test_the_email_pattern_is_the_one_import_and_init_check() -> None:
+    """Import and init leave out an address the schema refuses (git's root@localhost),
+    so that the pack they write validates: both read the same pattern."""
+    from pathlib import Path
+
+    from agentpack.model import EMAIL
+
+    schema = json.loads(
+        (Path(__file__).parent.parent / "schemas" / "manifest.schema.json").read_text()
+    )
+    assert schema["$defs"]["person"]["properties"]["email"]["pattern"] == EMAIL.pattern

@@ -17,7 +17,7 @@ from agentpack.api.where import find_pack, registry
 from agentpack.errors import Finding, Severity, UsageError
 from agentpack.filereport import FileReport
 from agentpack.load import load_pack as _load_pack
-from agentpack.model import Manifest, Person, PluginGroup, SourceRef
+from agentpack.model import EMAIL, Manifest, Person, PluginGroup, SourceRef
 from agentpack.native import EXTRAS, ImportEnv, slug
 from agentpack.outputs import OutFile
 from agentpack.scaffold import MANIFEST, git_identity
@@ -69,7 +69,7 @@ def _new_manifest(
     author = hint.get("author") or hint.get("owner")
     person = None
     if isinstance(author, dict) and author.get("name"):
-        person = Person(str(author["name"]), author.get("email"), author.get("url"))
+        person = _person(author)
     elif not hint:  # loose files become the user's own pack: as init does, their git identity
         name, email = git_identity(root if root.is_dir() else Path.cwd())
         person = Person(name, email) if name else None
@@ -91,6 +91,14 @@ def _new_manifest(
     )
 
 
+def _person(author: Mapping[str, Any]) -> Person:
+    """A plugin's author; an e-mail address the pack cannot take (``dev@localhost``) is
+    left out rather than failing the import."""
+    email = author.get("email")
+    kept = email if isinstance(email, str) and EMAIL.match(email) else None
+    return Person(str(author["name"]), kept, author.get("url"))
+
+
 def _extras(found: Any) -> Mapping[str, Mapping[str, Any]]:
     """The manifest blocks a reader gave, by target."""
     if not isinstance(found, dict):
@@ -107,9 +115,7 @@ def _group(group: importers.Group) -> PluginGroup:
         name=slug(group.name),
         version=meta.get("version") if isinstance(meta.get("version"), str) else None,
         description=meta.get("description") or None,
-        author=Person(str(author["name"]), author.get("email"), author.get("url"))
-        if isinstance(author, dict) and author.get("name")
-        else None,
+        author=_person(author) if isinstance(author, dict) and author.get("name") else None,
         homepage=meta.get("homepage") or None,
         repository=meta.get("repository") if isinstance(meta.get("repository"), str) else None,
         license=meta.get("license") or None,
