@@ -48,7 +48,7 @@ SESSION = frozenset(
 """Tools Claude Code 2.1.332 offers that act on the session only (load a deferred tool,
 schedule its own next prompt, stop its own background task, report to the user)."""
 
-DEFERRED = re.compile(r"deferred tools are now available[^\n]*:\n((?:[A-Za-z_]\w*\n?)+)")
+DEFERRED = re.compile(r"deferred tools are now available[^\n]*:\n((?:[A-Za-z_][\w-]*\n?)+)")
 """Claude Code names some tools in a message only, loaded when the model asks for them."""
 
 

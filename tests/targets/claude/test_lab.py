@@ -220,3 +220,13 @@ def test_the_plugins_guard_blocks_a_shell_command_in_claude_code(lab: Lab, tmp_p
     (result,) = calling(lab, home, project, "Bash", push)
     assert result.get("is_error") is True, result
     assert "Blocked by the pack's guard-shell hook: a force push" in str(result["content"])
+
+
+def test_a_deferred_tool_of_a_plugin_keeps_its_whole_name() -> None:
+    """A plugin's MCP tool is mcp__plugin_<plugin>_<server>__<tool>, and a plugin's name
+    holds '-': cut there, the lab read mcp__plugin_my and never checked such tools."""
+    from agentpack.targets.claude.lab import offered
+
+    text = "deferred tools are now available:\nmcp__plugin_my-pack_db__echo\nWebFetch\n"
+    request = {"tools": [{"name": "Read"}], "messages": [{"content": text}]}
+    assert offered(request) == {"Read", "mcp__plugin_my-pack_db__echo", "WebFetch"}
