@@ -231,11 +231,19 @@ def grant_rules(grants: tuple[Grant, ...]) -> tuple[list[str], list[tuple[str, s
             if pattern.endswith(" *"):
                 pattern = pattern[:-2] + ":*"  # Claude's prefix form, read by every version
             rules.append(f"Bash({pattern})")
+        elif grant.tool == "edit" and not any(g.tool == "write" for g in grants):
+            dropped.append((str(grant), EDIT_WRITES))
         elif GRANT_NAMES.get(grant.tool):
             rules.extend(GRANT_NAMES[grant.tool])
         else:
             dropped.append((str(grant), NO_RULE))
     return rules, dropped
+
+
+EDIT_WRITES = (
+    "is not written: Claude Code's Edit also creates a file (an empty old_string), so "
+    "pre-approving it would approve writes; grant write too"
+)
 
 
 SPELLINGS = ("toolNames", "disallowedToolNames")

@@ -147,6 +147,9 @@ def _known_events(claude: dict[str, Any], report: FileReport) -> None:
         claude["hooks"] = {k: v for k, v in hooks.items() if k in events}
         for key in sorted(set(hooks) - set(events)):
             report.dropped.append(f"hooks.{key} (no event of Claude Code's, which ignores it)")
+        if not claude["hooks"]:  # none left: no field, and no word of one kept
+            del claude["hooks"]
+            report.approximated[:] = [a for a in report.approximated if not a.startswith("hooks ")]
 
 
 def agent(native: Native, report: FileReport, env: ImportEnv) -> Agent:

@@ -6,13 +6,13 @@ manifest (``plugin.py``) the folder is a Claude Code plugin.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentpack import aliases, emit, placeholders
 from agentpack.model import Agent, Command, Mode, ModelRef, Skill, flat_name
 from agentpack.outputs import OutFile
-from agentpack.permissions import Decision, Policy
+from agentpack.permissions import Decision
 from agentpack.targets.base import Change, ItemEnv, Report
 from agentpack.targets.claude.names import COLORS, HOST_AGENTS
 from agentpack.targets.claude.permissions import (
@@ -57,7 +57,7 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
         fields["maxTurns"] = extras.pop("maxTurns", agent.max_steps)
     fields.update(extras)
     if fields.get("memory") and fields["tools"] is not None and agent.policy is not None:
-        fields["disallowedTools"] = _memory_denies(agent.policy, fields["disallowedTools"])
+        fields["disallowedTools"] = _memory_denies(tools.effective, fields["disallowedTools"])
     guards = fields.get("hooks")
     if isinstance(guards, dict) and guards.get("PreToolUse"):
         report.add(
@@ -98,11 +98,12 @@ MEMORY_TOOLS = (("read", "Read"), ("write", "Write"), ("edit", "Edit"))
 loader, 2.1.332); ``disallowedTools`` is applied after that."""
 
 
-def _memory_denies(policy: Policy, denied: str | None) -> str | None:
-    """The deny line with each tool memory would add and the source does not allow."""
+def _memory_denies(effective: Mapping[str, Decision | None], denied: str | None) -> str | None:
+    """The deny line with each tool memory would add that the agent is not allowed there
+    (the source, as narrowed: Edit no wider than write)."""
     names = [n.strip() for n in denied.split(",")] if denied else []
     for tool, name in MEMORY_TOOLS:
-        if policy.narrowest(tool) is not Decision.ALLOW and name not in names:
+        if effective.get(tool) is not Decision.ALLOW and name not in names:
             names.append(name)
     return emit.inline_list(names) or None
 

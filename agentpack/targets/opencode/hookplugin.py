@@ -6,6 +6,7 @@ says. Import reads such a plugin back by its first line and its table of hooks."
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 from agentpack.model import Hook, Manifest
@@ -113,9 +114,17 @@ def plugin(manifest: Manifest, hooks: list[Hook], report: Report, scripts: str =
     named = {mcp_parts(t)[0] for h in hooks for t in h.tools if t.startswith("mcp:")}
     known = {s.name for s in parts.servers(manifest, NAME)} | named - {None}
     servers = sorted((s for s in known if s), key=lambda s: (-len(s), s))  # longest first
-    return head + _PLUGIN.replace("__HOOKS__", json.dumps(table, indent=2)).replace(
-        "__NAMES__", json.dumps(dict(CLAUDE_NAMES), indent=2)
-    ).replace("__SERVERS__", json.dumps(servers)).replace("__ROOT__", root)
+    filled = {
+        "HOOKS": json.dumps(table, indent=2),
+        "NAMES": json.dumps(dict(CLAUDE_NAMES), indent=2),
+        "SERVERS": json.dumps(servers),
+        "ROOT": root,
+    }
+    # in one pass: a hook's argument may spell a placeholder, which must stay text
+    return head + _SLOT.sub(lambda m: filled[m[1]], _PLUGIN)
+
+
+_SLOT = re.compile(r"__(HOOKS|NAMES|SERVERS|ROOT)__")
 
 
 _PLUGIN = r"""// Runs the pack's hook scripts on opencode's events, giving each script the event as

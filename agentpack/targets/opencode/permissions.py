@@ -124,19 +124,29 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
                     )
                 )
         rules[key] = str(decision)
-    rules.update(_server_rules(_mcp_rules(policy, servers, out), rules.get("*")))
+    rules.update(_server_rules(_mcp_rules(policy, servers, out), rules.get("*"), out))
     out.rules = rules
     return out
 
 
-def _server_rules(mcp: Mapping[str, Decision], floor: str | None) -> Rules:
+def _server_rules(mcp: Mapping[str, Decision], floor: str | None, out: Permission) -> Rules:
     """The MCP rules in the order opencode should read them (a server's before its
-    tools'), then each of opencode's own permissions that one of them matches, as it was
-    before them: the agent's ``*`` rule (``floor``), else opencode's default."""
+    tools'), then each of opencode's own permissions that one of them matches: no more
+    than it was before them (the agent's ``*`` rule, ``floor``, else opencode's default),
+    nor than they give the server's tool of that name (``external``'s ``directory``),
+    which is narrowed, said, where that is less."""
     rules: Rules = {name: str(mcp[name]) for name in sorted(mcp, key=_order)}
     for own, default in OWN_DEFAULTS.items():  # the last rule that matches wins
-        if any(wildcard_match(own, key) for key in mcp):
-            rules[own] = floor or default
+        matching = [key for key in rules if wildcard_match(own, key)]
+        if not matching:
+            continue
+        given = Decision.parse(rules[matching[-1]])
+        kept = min(Decision.parse(floor or default), given)
+        rules[own] = str(kept)
+        if kept < given:
+            tool = "mcp:" + own.replace("_", "/", 1)
+            why = f"opencode's own {own} permission has the name of this tool"
+            out.narrowed.append((tool, given, kept, why))
     return rules
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from agentpack import jsontext
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, Agent
 from agentpack.native import ImportEnv, Importing, Native
-from agentpack.permissions import server_name
+from agentpack.permissions import is_tool_id, server_name
 from agentpack.source import decode_error, within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.opencode import readservers
@@ -357,12 +357,26 @@ def hook_plugin(path: Path, run: Importing) -> bool:
         }
         group = {"matcher": "|".join(row.get("tools") or ()), "hooks": [handler]}
         events.setdefault(str(row.get("event")), []).append(group)
-    root = path.parent.parent
-    if (below := _SCRIPTS.search(text)) is not None:  # installed: its scripts in a folder
-        found = json.loads(below[1])
-        root = root / found if isinstance(found, str) and ".." not in found else root
-    readhooks.hooks({"hooks": events}, root, readparts.Spelling(()), _tools, run, report)
+    readhooks.hooks(
+        {"hooks": events}, _scripts(path, text), readparts.Spelling(()), _tools, run, report
+    )
     return True
+
+
+def _scripts(plugin: Path, text: str) -> Path:
+    """Where a generated plugin's scripts are: beside its folder (an export), or in the
+    folder its ``ROOT`` names below that (an install's ``agentpack/<pack>``); never a
+    folder outside the one imported (an absolute path, ``..``, a link out of it)."""
+    base = plugin.parent.parent
+    below = _SCRIPTS.search(text)
+    try:
+        found = json.loads(below[1]) if below is not None else None
+    except ValueError:
+        return base
+    if not isinstance(found, str) or not found or PurePosixPath(found).is_absolute():
+        return base
+    folder = base / found
+    return folder if ".." not in PurePosixPath(found).parts and within(folder, base) else base
 
 
 def _tools(matcher: str) -> tuple[str, ...] | None:
@@ -373,10 +387,11 @@ def _tools(matcher: str) -> tuple[str, ...] | None:
             ids.append(CANONICAL_IDS[name])
         elif name == "*":
             ids.append("mcp:*")
+        elif name.endswith("_*"):  # a server's every tool: my_db_* is my_db's
+            ids.append(f"mcp:{server_name(name[:-2])}")
         elif "_" in name:
             server, _, tool = name.partition("_")
-            server = server_name(server)
-            ids.append(f"mcp:{server}" if tool == "*" else f"mcp:{server}/{tool}")
+            ids.append(f"mcp:{server_name(server)}/{tool}")
         else:
             return None
-    return tuple(dict.fromkeys(ids))
+    return tuple(dict.fromkeys(ids)) if all(map(is_tool_id, ids)) else None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from agentpack import api
 from agentpack.permissions import Policy
 from agentpack.targets.claude.names import PARTS, TOOLS
 from agentpack.targets.claude.permissions import agent_tools
+from tests.conftest import MakePack
 
 
 @pytest.mark.parametrize("tool", sorted(PARTS))
@@ -48,3 +50,29 @@ def test_a_grant_claude_code_would_read_wider_is_not_written(pattern: str, why: 
     ((grant, said),) = dropped
     assert grant == f"bash({pattern})"
     assert why in said, said
+
+
+def test_an_agent_with_memory_denied_write_gets_no_edit(make_pack: MakePack) -> None:
+    """Claude Code adds Read, Write and Edit to the tools line of an agent with memory,
+    then takes away disallowedTools: Edit, which creates files, stayed for an agent
+    denied write."""
+    agent = (
+        "---\nname: a\ndescription: d\ntools:\n  allow: [read, edit]\n"
+        "claude:\n  memory: project\n---\nx\n"
+    )
+    root = make_pack({"agents/a.md": agent})
+    api.export(root, ["claude"])
+    text = (root / "dist" / "claude" / "agents" / "a.md").read_text()
+    denied = next(line for line in text.splitlines() if line.startswith("disallowedTools:"))
+    assert "Edit" in denied.split(":", 1)[1].replace(" ", "").split(",")
+
+
+def test_a_command_granting_edit_alone_pre_approves_no_edit(make_pack: MakePack) -> None:
+    """Claude Code's Edit creates a file: pre-approving it for a command that grants edit
+    but not write approved writes."""
+    command = "---\ndescription: d\nallowed_tools: [edit]\n---\nfix it\n"
+    root = make_pack({"commands/fix.md": command})
+    result = api.export(root, ["claude"])
+    text = (root / "dist" / "claude" / "commands" / "fix.md").read_text()
+    assert "allowed-tools" not in text
+    assert any("grant write too" in f.message for f in result.findings)

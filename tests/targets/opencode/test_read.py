@@ -447,3 +447,12 @@ def test_a_projects_config_json_is_not_opencodes(tmp_path: Path) -> None:
     agent = api.load_pack(tmp_path / "pack").agent("rev")
     assert agent is not None
     assert agent.policy is None
+
+
+def test_a_guard_for_a_servers_every_tool_keeps_the_servers_name() -> None:
+    """``my_db_*`` is every tool of the server my_db: cut at its first '_', it made an
+    id no tool can have, and the import stopped with an internal error."""
+    from agentpack.targets.opencode.readconfig import _tools
+
+    assert _tools("bash|my_db_*") == ("bash", "mcp:my_db")
+    assert _tools("x_") is None

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from agentpack import api
 from agentpack.permissions import Decision
+from tests.conftest import MakePack
 
 
 def test_an_agent_named_as_a_built_in_is_said_to_be_merged_into_it(tmp_path: Path) -> None:
@@ -224,3 +225,34 @@ def test_a_servers_rule_leaves_opencodes_own_permissions_as_they_were(
     assert rules["external_directory"] == own
     assert keys.index("external_directory") > keys.index("external_*")
     assert rules["plan_enter"] == rules["plan_exit"] == "deny"
+
+
+def test_a_denied_tool_named_as_opencodes_own_permission_stays_denied() -> None:
+    """The tool directory of a server external is external_directory to opencode, its own
+    permission's name: the rule that keeps the permission as it was gave the denied tool
+    ask."""
+    from agentpack.permissions import Policy
+    from agentpack.targets.opencode.permissions import rules_v1
+
+    policy = Policy.build(Decision.ALLOW, None, (), ["mcp:external/directory", "mcp:doom"])
+    rules = rules_v1(policy, ("external", "doom")).rules
+    assert rules["external_directory"] == "deny"
+    assert rules["doom_loop"] == "deny"
+
+
+def test_the_hook_plugin_keeps_a_hook_argument_that_spells_a_placeholder(
+    make_pack: MakePack,
+) -> None:
+    """The plugin's placeholders were filled one after another, so an argument spelling
+    __ROOT__ was filled too, and the plugin did not parse: every guard in it was off."""
+    root = make_pack(
+        {
+            "hooks/g.yaml": "event: before_tool\ntools: [bash]\nrun: hooks/g.sh\n"
+            "args: ['--mode=__ROOT__']\n",
+            "hooks/g.sh": "exit 0\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    text = (root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js").read_text()
+    assert '"--mode=__ROOT__"' in text
+    assert 'fileURLToPath(import.meta.url)), "..");' in text
