@@ -9,7 +9,7 @@ its session); ``multi_agent = false`` reads as no task.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -38,9 +38,11 @@ from agentpack.targets.codex.readpolicy import (
     DENY_KEY,
     FEATURE_DENIES,
     READ_ONLY_DENIES,
+    Session,
     both,
+    held_to,
     meant_denies,
-    session_denies,
+    session,
 )
 from agentpack.targets.codex.readprompts import is_prompts, prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
@@ -59,18 +61,6 @@ IGNORED_IN_ROLES = frozenset(
 
 Role = tuple[str, Mapping[str, Any]]
 """A role that ``[agents.<name>]`` of a config.toml declares: its name and its table."""
-Session = tuple[Sequence[str], str]
-"""The tools a config.toml takes away from every agent Codex spawns, and where it says so."""
-
-
-def session(config: Path) -> Session:
-    """What the config.toml of a Codex home or project takes away from its agents."""
-    try:
-        found = read_toml(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, TOMLError):
-        return (), ""  # not there, or an error its servers' report gives
-    denied, said = session_denies(found)
-    return denied, f"{config.parent.name}/{config.name} ({', '.join(said)})"
 
 
 def roles(config: Path, root: Path, run: Importing) -> dict[Path, Role]:
@@ -163,23 +153,9 @@ def agent(
         source=SourceRef(report.source),
         examples=examples,
         model=model_ref(data.get("model"), "codex", env, report),
-        policy=_held(policy, session, report),
+        policy=held_to(policy, session, report),
         extras=MappingProxyType({"codex": MappingProxyType(extras)} if extras else {}),
     )
-
-
-def _held(policy: Policy | None, session: Session, report: FileReport) -> Policy | None:
-    """An agent's policy with what its session takes away from it (Codex runs a custom
-    agent with its session's sandbox and features): narrower, said."""
-    taken, config = session
-    if not taken:
-        return policy
-    held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(taken))
-    report.approximated.append(
-        f"{config} holds every agent Codex spawns there to its session: no "
-        f"{', '.join(taken)} (folded into this agent)"
-    )
-    return held if policy is None else both(policy, held)
 
 
 def _declared(data: Mapping[str, Any], role: Role, report: FileReport) -> dict[str, Any]:

@@ -1,16 +1,18 @@
 """What a Codex role's file says about its tools, read as the pack's denies: its features
-switched off, a read-only sandbox, and a deny list under a key Codex does not have. Each can
-only narrow."""
+switched off, a read-only sandbox, a deny list under a key Codex does not have, and what
+its home's or project's config.toml takes from every agent. Each can only narrow."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from agentpack.filereport import FileReport
 from agentpack.native import ImportEnv
 from agentpack.permissions import Decision, Policy
+from agentpack.source import TOMLError, read_toml
 from agentpack.targets.codex.permissions import THROUGH_SHELL
 
 FEATURE_DENIES = {"shell_tool": (*THROUGH_SHELL, "read"), "multi_agent": ("task",)}
@@ -75,3 +77,31 @@ def session_denies(config: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         denied.append("websearch")
         said.append("web_search off")
     return list(dict.fromkeys(denied)), said
+
+
+Session = tuple[Sequence[str], str]
+"""The tools a config.toml takes away from every agent Codex spawns, and where it says so."""
+
+
+def session(config: Path) -> Session:
+    """What the config.toml of a Codex home or project takes away from its agents."""
+    try:
+        found = read_toml(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLError):
+        return (), ""  # not there, or an error its servers' report gives
+    denied, said = session_denies(found)
+    return denied, f"{config.parent.name}/{config.name} ({', '.join(said)})"
+
+
+def held_to(policy: Policy | None, session: Session, report: FileReport) -> Policy | None:
+    """An agent's policy with what its session takes away from it (Codex runs a custom
+    agent with its session's sandbox and features): narrower, said."""
+    taken, config = session
+    if not taken:
+        return policy
+    held = Policy.build(Decision.ALLOW, None, (), dict.fromkeys(taken))
+    report.approximated.append(
+        f"{config} holds every agent Codex spawns there to its session: no "
+        f"{', '.join(taken)} (folded into this agent)"
+    )
+    return held if policy is None else both(policy, held)
