@@ -26,7 +26,7 @@ from agentpack.targets.claude.names import CANONICAL
 from agentpack.targets.claude.plugin import MARKETPLACE
 from agentpack.targets.claude.servers import server_plugin
 
-CLIENT = Client("@anthropic-ai/claude-code", "2.1.332", "claude", size_mb=390)
+CLIENT = Client("@anthropic-ai/claude-code", "2.1.337", "claude", size_mb=410)
 
 
 SESSION = frozenset(
@@ -138,8 +138,20 @@ def inventory(details: str, kind: str) -> set[str]:
     return {name.strip() for name in listed.split(",") if name.strip()}
 
 
+def trusted(home: Path, folder: Path) -> None:
+    """Mark ``folder`` trusted in the scratch home's ``.claude.json``, as a user who ran
+    ``claude`` there and accepted its dialog: from 2.1.337 ``claude mcp list`` checks no
+    server in a folder not trusted."""
+    config = home / ".claude.json"
+    data = json.loads(config.read_text(encoding="utf-8")) if config.is_file() else {}
+    entry = data.setdefault("projects", {}).setdefault(str(folder.resolve()), {})
+    entry["hasTrustDialogAccepted"] = True
+    config.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
 def connected(lab: Lab, home: Path, cwd: Path) -> dict[str, bool]:
     """Server name -> whether ``claude mcp list`` could connect to it."""
+    trusted(home, cwd)
     result = lab.run(lab.binary(CLIENT), ["mcp", "list"], home, cwd, timeout=120)
     found = re.findall(r"^(\S+): .* - (.*)$", result.stdout, re.MULTILINE)
     return {name: "Connected" in state for name, state in found}
