@@ -158,7 +158,8 @@ class CodexLab:
         missing = []
         for path in sorted((dist / AGENTS).rglob("*.toml")):
             role = read_toml(path.read_text(encoding="utf-8"))
-            shown = f"{role['name'].strip()}: {{\n{role['description'].strip()}\n}}"
+            # its block may go on after the description ("- This role's model is set to")
+            shown = f"{role['name'].strip()}: {{\n{role['description'].strip()}\n"
             if shown not in roles:
                 missing.append(role["name"])
         assert missing == [], f"Codex did not load these agents: {missing}"

@@ -13,6 +13,7 @@ from agentpack import api
 from agentpack.lab import Lab, git_repo
 from agentpack.targets.codex.lab import CLIENT, running
 from agentpack.targets.codex.names import MARKETPLACE
+from tests.conftest import MakePack
 from tests.lab import client, installed, mcp_pack
 
 pytestmark = pytest.mark.conformance
@@ -124,3 +125,18 @@ def test_codex_gives_a_hook_the_project_folder_as_claude_code_does(
     project = installed(monkeypatch, root, "codex", home)
     said = running(lab, home, project, "ls", "--dangerously-bypass-hook-trust")
     assert f"project: {project}" in said, said
+
+
+def test_the_lab_finds_a_role_whose_model_codex_names(
+    lab: Lab, tmp_path: Path, make_pack: MakePack
+) -> None:
+    """Codex goes on after a role's description with "- This role's model is set to ...":
+    the lab, matching the whole block, said Codex had not loaded the role."""
+    from agentpack.lab import Exported
+    from agentpack.targets.codex.lab import CodexLab
+
+    client(lab, CLIENT)
+    agent = "---\nname: solo\ndescription: Has a Codex model\nmodel: {codex: gpt-5.4}\n---\nx\n"
+    root = make_pack({"agents/solo.md": agent})
+    result = api.export(root, ["codex"])
+    CodexLab().check(lab, Exported(root, api.load_pack(root), result.findings), tmp_path / "w")
