@@ -43,6 +43,7 @@ from agentpack.targets.codex.readpolicy import (
     held_to,
     meant_denies,
     session,
+    settings,
 )
 from agentpack.targets.codex.readprompts import is_prompts, prompt, prompts
 from agentpack.targets.codex.render import COMMAND_MARK, TEMPLATE
@@ -63,15 +64,14 @@ Role = tuple[str, Mapping[str, Any]]
 """A role that ``[agents.<name>]`` of a config.toml declares: its name and its table."""
 
 
-def roles(config: Path, root: Path, run: Importing) -> dict[Path, Role]:
-    """The roles a config.toml declares, by the file its ``config_file`` names (from the
-    config's folder): Codex names such a role by its table, and takes its description
-    from there when the file has none. A file named that is not there, or not in ``root``
-    (the folder imported), or named twice, is said."""
-    try:
-        found = read_toml(config.read_text(encoding="utf-8")).get("agents")
-    except (OSError, UnicodeDecodeError, TOMLError):
-        return {}  # not there, or an error its servers' report gives
+def roles(
+    config: Path, settings: Mapping[str, Any], root: Path, run: Importing
+) -> dict[Path, Role]:
+    """The roles a config.toml (``settings``, as read) declares, by the file its
+    ``config_file`` names (from the config's folder): Codex names such a role by its
+    table, and takes its description from there when the file has none. A file named that
+    is not there, or not in ``root`` (the folder imported), or named twice, is said."""
+    found = settings.get("agents")
     out: dict[Path, Role] = {}
     for name, table in found.items() if isinstance(found, dict) else ():
         rel = table.get("config_file") if isinstance(table, dict) else None
@@ -260,7 +260,8 @@ class CodexReader:
             return True
         if path.is_file() and path.suffix == ".toml" and ".codex" in path.parts:
             beside = path.parent.parent / "config.toml"  # .codex/agents/x.toml
-            self._agent(path, run, None, session(beside) if path.parent.name == "agents" else None)
+            held = session(beside, settings(beside)) if path.parent.name == "agents" else None
+            self._agent(path, run, None, held)
             return True
         root = path.parents[2] if len(path.parents) > 2 else path
         if path.is_file() and root / MARKETPLACE == path:  # the marketplace given alone
@@ -305,7 +306,8 @@ class CodexReader:
             found, listed = readplugin.plugin(folder, run)
             taken |= found
         config = folder / ("config.toml" if home else ".codex/config.toml")
-        declared, held = roles(config, folder, run), session(config)
+        read = settings(config)
+        declared, held = roles(config, read, folder, run), session(config, read)
         files = sorted(agents.rglob("*.toml")) if agents.is_dir() else []
         have = {f.resolve() for f in files}  # and the role files kept elsewhere
         for path in [*files, *(p for p in declared if p not in have)]:

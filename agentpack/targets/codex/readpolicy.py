@@ -83,12 +83,17 @@ Session = tuple[Sequence[str], str]
 """The tools a config.toml takes away from every agent Codex spawns, and where it says so."""
 
 
-def session(config: Path) -> Session:
-    """What the config.toml of a Codex home or project takes away from its agents."""
+def settings(config: Path) -> dict[str, Any]:
+    """A Codex home's or project's config.toml, read once for its roles and its session;
+    empty when it is not there or cannot be read (its servers' report says why)."""
     try:
-        found = read_toml(config.read_text(encoding="utf-8"))
+        return read_toml(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, TOMLError):
-        return (), ""  # not there, or an error its servers' report gives
+        return {}
+
+
+def session(config: Path, found: Mapping[str, Any]) -> Session:
+    """What the config.toml at ``config`` (``found``, as read) takes away from its agents."""
     denied, said = session_denies(found)
     return denied, f"{config.parent.name}/{config.name} ({', '.join(said)})"
 
