@@ -15,18 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentpack import cache as caching
-from agentpack.cache import InfoRow, NoteRow, RenderRecord
+from agentpack.cache import NoteRow, RenderRecord
 from agentpack.claims import Claims
 from agentpack.errors import Finding, InvalidPack, Severity, UnsafePath
 from agentpack.load import Loader
 from agentpack.load.doc import note_position
 from agentpack.load.items import SKILL_FILE, resource_paths
-from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack, SourceRef
-from agentpack.outputs import OutFile, Stat
+from agentpack.model import Agent, Item, ItemInfo, Kind, Manifest, Pack
+from agentpack.outputs import FolderFiles, OutFile, Stat
 from agentpack.record import Record, sha256
 from agentpack.targets import Registry
-from agentpack.targets.base import Change, Context, Note, Report, Target, item_env
-from agentpack.writer import Wanted, check_path, scan
+from agentpack.targets.base import Context, Note, Report, Target, item_env, note_findings
+from agentpack.writer import check_path, scan
 
 MANIFEST = "agentpack.yaml"
 
@@ -37,7 +37,7 @@ class Build:
 
     manifest: Manifest
     names: tuple[str, ...]
-    targets: dict[str, dict[str, Wanted]] = field(default_factory=dict)
+    targets: dict[str, FolderFiles] = field(default_factory=dict)
     pack_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     """Files a target puts in the pack root (a marketplace) -> (target, bytes)."""
     findings: tuple[Finding, ...] = ()
@@ -141,12 +141,12 @@ class _Run:
         record, source.now = self.cache.item(source.key)
         if record is not None:
             self.loader.files.preread.pop(source.rel, None)
-            source.info = None if record[1] is None else _info(record[1])
+            source.info = None if record[1] is None else ItemInfo.of_row(record[1])
             source.before = record[2]
             return tuple(map(Finding.of_row, record[0]))
         item, findings = self.loader.item(source.kind, self.root / source.entry)
         source.item, source.info = item, None if item is None else ItemInfo.of(item)
-        info = None if source.info is None else _info_row(source.info)
+        info = None if source.info is None else source.info.row()
         self.cache.put_item(source.key, (tuple(f.row() for f in findings), info, source.now))
         return findings
 
@@ -222,12 +222,12 @@ def build(
             unbuilt = sum(1 for s in sources if s.info and s.info.targets is None)
             findings += [_not_listed(run, name, unbuilt)] if unbuilt else []
     out.reused = len(job.built - job.fresh)
-    out.digests = {t: {p: w.digest for p, w in wanted.items()} for t, wanted in out.targets.items()}
+    out.digests = {t: files.digests for t, files in out.targets.items()}
     out.record = _record(out, previous)
     # by file, line, target, item, field, message; sorted as they come, in nearly sorted runs
     ordered = [row for row, _ in itertools.groupby(sorted(job.notes))]
     versions = _version_findings(run, targets, previous, out)
-    out.findings = (*findings, *_note_findings(ordered), *versions)
+    out.findings = (*findings, *note_findings(ordered), *versions)
     if all(s.item is not None for s in sources):
         out.pack = run.loader.pack([s.item for s in sources if s.item is not None])
     return out
@@ -251,13 +251,12 @@ class _Target:
 
     def render(self, name: str, target: Target, context: Context) -> None:
         run, out, cache = self.run, self.out, self.run.cache
-        held: set[tuple[str, str]] | None = None  # None: not writing, the disk is no matter
-        if cache.before and self.out_dir is not None:
+        known = cache.recorded(name) if cache.before and self.out_dir is not None else {}
+        odd: set[str] = set()
+        if known and self.out_dir is not None:
             disk = out.disk[name] = scan(self.out_dir / name)
-            held = cache.held(name, disk, f"{self.out_dir}/{name}/")
-        elif self.out_dir is not None:
-            held = set()
-        claims = Claims(name, out.targets.setdefault(name, {}))
+            odd = cache.unvouched(name, disk, f"{self.out_dir}/{name}/")
+        claims = Claims(name, out.targets.setdefault(name, FolderFiles()), known)
         infos = [(s, s.info) for s in self.sources if s.info is not None]
         builds = {t: out.manifest.builds(t, name) for t in {i.targets for _, i in infos}}
         mine = [(s, info) for s, info in infos if builds[info.targets]]
@@ -265,30 +264,31 @@ class _Target:
         self.skills[name] = frozenset(i.name for s, i in mine if s.kind is Kind.SKILL)
         self.skills_key[name] = caching.key(sorted(self.skills[name]))
         skills = "+" + self.skills_key[name]
-        notes = self.notes
+        cached: list[tuple[_Source, RenderRecord]] = []
+        fresh: list[tuple[_Source, str]] = []
         for source, _ in mine:
             dep = self._dep(source) + skills if source.kind is Kind.COMMAND else self._dep(source)
-            record = source.before.get(name)
-            if (
-                record is None
-                or record[0] != dep
-                or not (held is None or held.issuperset(record[1]))
-            ):
-                self.fresh.add(source.rel)
-                self._render(name, target, source, dep, claims)
-                continue
+            record = source.before.get(name) if known else None
+            if record is None or record[0] != dep:
+                fresh.append((source, dep))
+            else:
+                cached.append((source, record))
+        files = _held(cached, known, odd, fresh)
+        claims.reuse(files.items(), [path for _, record in cached for path in record[3]])
+        notes = self.notes
+        for source, record in cached:
             source.now[name] = record  # taken as it is: its inputs and files are the same
-            runs = record[3]
-            claims.extend([(path, Wanted(d, None, path in runs)) for path, d in record[1]])
             notes += record[2]
-        claims.settle()
+        for source, dep in fresh:
+            self.fresh.add(source.rel)
+            self._render(name, target, source, dep, claims)
         report = Report()
         own = [info for _, info in mine]
         for o in target.render_pack(out.manifest, own, report, context):
             if o.area == "pack":
                 _pack_file(out, name, o)
             else:
-                claims.take(o.path, Wanted(sha256(o.data), o.data, o.executable))
+                claims.take(o.path, sha256(o.data), o.data, o.executable)
         self.notes += run.rows(report.notes)
 
     def _agent(self, source: _Source) -> _Source | None:
@@ -310,10 +310,36 @@ class _Target:
         )
         digests = tuple((o.path, sha256(o.data)) for o in outs)
         for o, (_, digest) in zip(outs, digests, strict=True):
-            claims.add(o.path, Wanted(digest, o.data, o.executable))
+            claims.take(o.path, digest, o.data, o.executable)
         self.notes += rows
         runs = tuple(o.path for o in outs if o.executable)
         source.now[name] = (dep, digests, tuple(rows), runs)
+
+
+def _held(
+    cached: list[tuple[_Source, RenderRecord]],
+    known: Mapping[str, str],
+    odd: set[str],
+    fresh: list[tuple[_Source, str]],
+) -> dict[str, str]:
+    """The files of the cached renders (path -> sha256) when each is on disk as the last
+    export left it (``known``; ``odd``: those that are not): checked for all at once, and
+    render by render only when some are not, whose items then go to ``fresh`` (and leave
+    ``cached``)."""
+    files: dict[str, str] = {}
+    for _, record in cached:
+        files.update(record[1])
+    if odd.isdisjoint(files) and files.items() <= known.items():
+        return files
+    intact, files = [], {}
+    for source, record in cached:
+        if all(path not in odd and known.get(path) == digest for path, digest in record[1]):
+            intact.append((source, record))
+            files.update(record[1])
+        else:
+            fresh.append((source, record[0]))
+    cached[:] = intact
+    return files
 
 
 def _not_listed(run: _Run, target: str, count: int) -> Finding:
@@ -372,26 +398,3 @@ def _pack_file(out: Build, target: str, o: OutFile) -> None:
             "letter case and Unicode normalisation"
         )
     out.pack_files[o.path] = (target, o.data)
-
-
-def _info_row(info: ItemInfo) -> InfoRow:
-    s = info.source
-    return (info.kind.value, info.name, info.description, s.path, s.line, info.targets, info.agent)
-
-
-def _info(row: InfoRow) -> ItemInfo:
-    kind, name, description, path, line, targets, agent = row
-    own = None if targets is None else tuple(targets)
-    return ItemInfo(Kind(kind), name, description, SourceRef(path, line), own, agent)
-
-
-def _note_findings(rows: Sequence[NoteRow]) -> list[Finding]:
-    """The warnings of the notes, as ``Note.finding`` words them (without building the
-    notes: a large pack has tens of thousands, read from the cache each export)."""
-    dropped, info, warning = Change.DROPPED.value, Severity.INFO, Severity.WARNING
-    return [
-        Finding(
-            path, line, col, info if change == dropped else warning, field_, f"{t}: {change}: {m}"
-        )
-        for path, _, t, _, field_, change, m, line, col in rows
-    ]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agentpack._version import __version__
+from agentpack.model import InfoRow
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
@@ -39,8 +40,6 @@ systems that keep whole seconds only (FAT keeps two) need the larger margin."""
 
 FindingRow = tuple[str, int, int, str, str, str]
 """A Finding as plain values (``Finding.row``)."""
-InfoRow = tuple[str, str, str, str, int, "tuple[str, ...] | None", "str | None"]
-"""An ItemInfo as plain values: kind, name, description, path, line, targets, agent."""
 NoteRow = tuple[str, int, str, str, str, str, str, int, int]
 """A target's note as plain values, with the line and column of its field."""
 RenderRecord = tuple[str, tuple[tuple[str, str], ...], tuple[NoteRow, ...], tuple[str, ...]]
@@ -183,19 +182,24 @@ class Cache:
         except OSError:
             return None
 
-    def held(self, target: str, disk: Mapping[str, Stat], base: str) -> set[tuple[str, str]]:
-        """The files of a target's folder (``disk``: path -> stat, ``base``: the folder,
-        ending in a slash) that ``vouch`` can vouch for, as (path, sha256): the folder
-        matched with the record in one step, not per file, and a set that a render's files
-        can be checked against in one step."""
+    def unvouched(self, target: str, disk: Mapping[str, Stat], base: str) -> set[str]:
+        """The files the last export left in a target's folder that ``vouch`` cannot vouch
+        for (``disk``: path -> stat, ``base``: the folder, ending in a slash): the folder
+        matched with the record in one step, not per file, and the few files changed too
+        close to the recording read again."""
         stats, digests = self.outputs.get(target, ({}, {}))
-        same = disk.items() & stats.items()
+        odd = {path for path, _ in disk.items() ^ stats.items()}
+        odd.update(digests.keys() - stats.keys())
         until = self.finished - self.out_margin
-        held = {(path, digests[path]) for path, st in same if st[1] < until}
-        for path, st in same:
-            if st[1] >= until and (found := self.vouch(target, path, st, base + path)):
-                held.add((path, found))
-        return held
+        recent = [path for path, st in stats.items() if st[1] >= until and path not in odd]
+        for path in recent:
+            if self.vouch(target, path, stats[path], base + path) != digests[path]:
+                odd.add(path)
+        return odd
+
+    def recorded(self, target: str) -> dict[str, str]:
+        """The sha256 of each file the last export left in a target's folder, by path."""
+        return self.outputs.get(target, ({}, {}))[1]
 
     def depend(self, env: str) -> None:
         """Use the records only if they were made under ``env``, as this export is."""

@@ -3,9 +3,10 @@ case-folding or normalising file system) are an error unless they are the same f
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 from agentpack.errors import UnsafePath
-from agentpack.outputs import collision_key, path_problem
-from agentpack.writer import Wanted
+from agentpack.outputs import FolderFiles, collision_key, path_problem
 
 
 def _fold(path: str) -> str:
@@ -13,52 +14,53 @@ def _fold(path: str) -> str:
 
 
 class Claims:
-    """A target's files: those of its items, gathered in order and settled at once (most
-    come from the cache, and a re-export of a large pack claims tens of thousands), then
-    its pack-level files one by one."""
+    """A target's files: those the cache gives back, taken whole, then those rendered now,
+    one by one. ``known``: the paths the last export of the target claimed, all together
+    and without a clash; a path among them cannot clash with another of them, so the
+    folded names of a large target are only worked out once a path new to it comes."""
 
-    def __init__(self, target: str, wanted: dict[str, Wanted]) -> None:
-        self.target, self.wanted = target, wanted
-        self.keys: dict[str, str] = {}
-        """The folded name of each path taken, for the clash check."""
-        self.pending: list[tuple[str, Wanted]] = []
+    def __init__(self, target: str, files: FolderFiles, known: Collection[str] = ()) -> None:
+        self.target, self.files, self.known = target, files, known
+        self.keys: dict[str, str] | None = None
+        """The folded name of each path taken (None: no new path came yet)."""
 
-    def add(self, path: str, file: Wanted, *, checked: bool = False) -> None:
-        """An item's file, taken at ``settle``. ``checked``: the path was checked when the
-        cached record was made."""
-        if not checked and (problem := path_problem(path)):
+    def reuse(self, pairs: Iterable[tuple[str, str]], runs: Iterable[str]) -> None:
+        """The files of a cached render, (path, sha256), on disk as recorded; all among
+        ``known``."""
+        pairs = tuple(pairs)
+        self.files.digests.update(pairs)
+        self.files.runs.update(runs)
+        if self.keys is not None:
+            self.keys.update((_fold(path), path) for path, _ in pairs)
+
+    def take(
+        self,
+        path: str,
+        digest: str,
+        data: bytes,
+        executable: bool = False,
+    ) -> None:
+        """A rendered file. The first of two same files is kept."""
+        if problem := path_problem(path):
             raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
-        self.pending.append((path, file))
-
-    def extend(self, files: list[tuple[str, Wanted]]) -> None:
-        """Files of a cached record, whose paths were checked when it was made."""
-        self.pending += files
-
-    def settle(self) -> None:
-        """Take the files added so far, in order: at once when no two of them share a
-        folded name (the usual case), else one by one, which keeps the first of two same
-        files and names the clash of two different ones."""
-        pending, self.pending = self.pending, []
-        if not self.wanted:
-            wanted = dict(pending)
-            keys = {_fold(path): path for path in wanted}
-            if len(keys) == len(wanted) == len(pending):
-                self.wanted.update(wanted)
-                self.keys = keys
+        digests = self.files.digests
+        if path not in self.known and self.keys is None:
+            self.keys = {_fold(p): p for p in digests}
+        if self.keys is not None:
+            earlier = self.keys.setdefault(_fold(path), path)
+            if earlier != path and digests[earlier] != digest:
+                self._clash(path)
+            if earlier != path:
                 return
-        for path, file in pending:
-            self.take(path, file, checked=True)
-
-    def take(self, path: str, file: Wanted, *, checked: bool = False) -> None:
-        """A file, taken now."""
-        if not checked and (problem := path_problem(path)):
-            raise UnsafePath(f"refusing to write {path!r}: the path {problem}")
-        earlier = self.keys.setdefault(_fold(path), path)
-        if earlier != path or path in self.wanted:
-            if self.wanted[earlier].digest != file.digest:
-                raise UnsafePath(
-                    f"two files would be written to {path!r} ({self.target}); names must "
-                    "differ, also in letter case and Unicode normalisation"
-                )
+        found = digests.get(path)
+        if found is not None:
+            if found != digest:
+                self._clash(path)
             return
-        self.wanted[path] = file
+        self.files.add(path, digest, data, executable)
+
+    def _clash(self, path: str) -> None:
+        raise UnsafePath(
+            f"two files would be written to {path!r} ({self.target}); names must "
+            "differ, also in letter case and Unicode normalisation"
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agentpack.outputs import is_executable
 from agentpack.record import FILE as RECORD
-from agentpack.writer import Plan, Wanted, scan
+from agentpack.writer import Plan, scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +25,17 @@ def differences(plan: Plan) -> list[Difference]:
     bytes here: a check never trusts the cache)."""
     out: list[Difference] = []
     label = plan.out_dir.name
-    for target, wanted in plan.targets.items():
+    for target, files in plan.targets.items():
         base = plan.out_dir / target
-        for rel in sorted(wanted):
-            data = wanted[rel].data
+        for rel in sorted(files.digests):
+            data = files.data[rel]
+            executable = rel in files.runs
             found = _difference(f"{label}/{target}/{rel}", base / rel, data)
-            found = found or _mode_difference(f"{label}/{target}/{rel}", base / rel, wanted[rel])
+            found = found or _mode_difference(f"{label}/{target}/{rel}", base / rel, executable)
             out += [found] if found else []
         for rel in sorted(scan(base)):
             if (
-                rel not in wanted
+                rel not in files.digests
                 and plan.owns(target, rel)  # a file no export wrote stays
                 and (found := _difference(f"{label}/{target}/{rel}", base / rel, None))
             ):
@@ -55,11 +56,11 @@ def _difference(label: str, path: Path, new: bytes | None) -> Difference | None:
     return Difference(label, status, _diff(label, old or b"", new or b""))
 
 
-def _mode_difference(label: str, path: Path, wanted: Wanted) -> Difference | None:
+def _mode_difference(label: str, path: Path, executable: bool) -> Difference | None:
     """The right bytes without the right execute bit (a script that would not run)."""
-    if is_executable(path) == wanted.executable:
+    if is_executable(path) == executable:
         return None
-    mode = "executable" if wanted.executable else "not executable"
+    mode = "executable" if executable else "not executable"
     return Difference(label, "changed", f"{label}: the file should be {mode}\n")
 
 

@@ -167,6 +167,10 @@ class Skill:
 Item = Agent | Command | Skill
 
 
+InfoRow = tuple[str, str, str, str, int, "tuple[str, ...] | None", "str | None"]
+"""An ItemInfo as plain values: kind, name, description, path, line, targets, agent."""
+
+
 @dataclass(frozen=True, slots=True)
 class ItemInfo:
     """What the pack-level files and the checks across items know of an item: little
@@ -184,6 +188,17 @@ class ItemInfo:
     def of(item: Item) -> ItemInfo:
         agent = item.agent if isinstance(item, Command) else None
         return ItemInfo(item.kind, item.name, item.description, item.source, item.targets, agent)
+
+    def row(self) -> InfoRow:
+        """Plain values, for the export cache."""
+        s, agent = self.source, self.agent
+        return (self.kind.value, self.name, self.description, s.path, s.line, self.targets, agent)
+
+    @staticmethod
+    def of_row(row: InfoRow) -> ItemInfo:
+        kind, name, description, path, line, targets, agent = row
+        own = None if targets is None else tuple(targets)
+        return ItemInfo(Kind(kind), name, description, SourceRef(path, line), own, agent)
 
 
 @dataclass(frozen=True, slots=True)

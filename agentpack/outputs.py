@@ -9,7 +9,7 @@ import functools
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from agentpack.model import SourceRef
@@ -100,3 +100,25 @@ def collision_key(path: str) -> str:
 
 def reserved_name(name: str) -> bool:
     return _RESERVED.match(name) is not None
+
+
+@dataclass(slots=True)
+class FolderFiles:
+    """What one target's folder is to hold: each file's sha256, the bytes of those the export
+    cache did not vouch for, and which files are executable. Tables by path rather than an
+    object per file: a re-export of a large pack takes tens of thousands of files from the
+    cache, in a few dict updates, and looks at the few it rendered."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    """Every file the export rendered; a file of ``digests`` missing here is on disk as the
+    cache recorded it."""
+    runs: set[str] = field(default_factory=set)
+    """The executable files."""
+
+    def add(self, path: str, digest: str, data: bytes | None, executable: bool = False) -> None:
+        self.digests[path] = digest
+        if data is not None:
+            self.data[path] = data
+        if executable:
+            self.runs.add(path)

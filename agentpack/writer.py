@@ -18,10 +18,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from agentpack.errors import OutputError, UnsafePath
-from agentpack.outputs import OutFile, Stat, path_problem, stat_of
+from agentpack.outputs import FolderFiles, OutFile, Stat, path_problem, stat_of
 from agentpack.record import FILE as RECORD
 
 
@@ -33,23 +32,13 @@ def check_path(path: str) -> PurePosixPath:
     return PurePosixPath(path)
 
 
-class Wanted(NamedTuple):
-    """One file a target folder is to hold: its sha256, and its bytes unless the export
-    cache vouched that the file on disk already holds them. (A named tuple: an export
-    makes one per file, and a frozen dataclass takes five times as long to build.)"""
-
-    digest: str
-    data: bytes | None
-    executable: bool = False
-
-
 @dataclass(slots=True)
 class Plan:
     """Everything an export is to leave in the output folder and the pack root."""
 
     out_dir: Path
     pack_root: Path
-    targets: dict[str, dict[str, Wanted]]
+    targets: dict[str, FolderFiles]
     pack_files: dict[str, bytes]
     record: bytes
     disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
@@ -119,8 +108,8 @@ def commit(plan: Plan, vouch: Vouch | None = None) -> Written:
     with _staging(out_dir) as staging:
         # first everything that can fail: every new byte is written somewhere invisible
         steps = [
-            _stage(target, wanted, plan, staging, vouch, done)
-            for target, wanted in plan.targets.items()
+            _stage(target, files, plan, staging, vouch, done)
+            for target, files in plan.targets.items()
         ]
         beside = _stage_rest(plan, staging)
         # then renames only
@@ -183,7 +172,7 @@ def _beside(path: Path, data: bytes, *, executable: bool = False, mode: int | No
 
 def _stage(
     target: str,
-    wanted: Mapping[str, Wanted],
+    files: FolderFiles,
     plan: Plan,
     staging: Path,
     vouch: Vouch | None,
@@ -196,21 +185,22 @@ def _stage(
     try:
         if not base.exists():
             folder = staging / "new" / target
-            rels = sorted(wanted)
-            made = _create_all(folder, [_out(rel, wanted[rel]) for rel in rels])
+            rels = sorted(files.digests)
+            made = _create_all(folder, [_out(rel, files) for rel in rels])
             stats.update(zip(rels, made, strict=True))  # a renamed folder keeps them
 
             def swap() -> None:
                 folder.rename(base)
-                done.files.extend(f"{target}/{rel}" for rel in sorted(wanted))
+                done.files.extend(f"{target}/{rel}" for rel in rels)
 
             return swap
-        changed, modes = _changes(target, base, wanted, on_disk, vouch, stats)
+        changed, modes = _changes(target, base, files, on_disk, vouch, stats)
         _in_the_way(plan, target, [rel for rel in changed if rel in on_disk])
         update = staging / "update" / target
-        _create_all(update, [_out(rel, wanted[rel]) for rel in changed])
+        _create_all(update, [_out(rel, files) for rel in changed])
     except OSError as exc:
         raise OutputError(f"writing {plan.out_dir} failed: {exc}") from exc
+    wanted = files.digests
     gone = sorted(rel for rel in on_disk if rel not in wanted and plan.owns(target, rel))
     kept = unowned(plan, target, on_disk)
     done.kept.update({target: kept} if kept else {})
@@ -227,7 +217,7 @@ def _stage(
             done.files.append(f"{target}/{rel}")
         for rel in modes:
             final = base / rel
-            os.chmod(final, _mode(wanted[rel].executable))
+            os.chmod(final, _mode(rel in files.runs))
             stats[rel] = stat_of(final.stat())
             done.files.append(f"{target}/{rel}")
         for rel in gone:
@@ -238,7 +228,8 @@ def _stage(
 
 def unowned(plan: Plan, target: str, on_disk: Iterable[str]) -> list[str]:
     """The files of a target's folder that no export wrote and this one does not write."""
-    wanted = plan.targets.get(target, {})
+    found = plan.targets.get(target)
+    wanted = found.digests if found is not None else {}
     return sorted(rel for rel in on_disk if rel not in wanted and not plan.owns(target, rel))
 
 
@@ -256,24 +247,26 @@ def _in_the_way(plan: Plan, target: str, existing: Iterable[str]) -> None:
 def _changes(
     target: str,
     base: Path,
-    wanted: Mapping[str, Wanted],
+    files: FolderFiles,
     on_disk: Mapping[str, Stat],
     vouch: Vouch | None,
     stats: dict[str, Stat],
 ) -> tuple[list[str], list[str]]:
     """The files of an existing target folder (``base``) to write, and those that hold
     the right bytes without the right execute bit; the stat of each file left as it is
-    goes into ``stats``."""
+    goes into ``stats``. A file the cache vouched for (no bytes in ``files``) is left."""
     changed: list[str] = []
     modes: list[str] = []
-    for rel, w in sorted(wanted.items()):
+    data, runs = files.data, files.runs
+    for rel in sorted(files.digests):
         st = on_disk.get(rel)
-        if w.data is None or (st is not None and _same(target, rel, st, w, base, vouch)):
+        new = data.get(rel)
+        if new is None or (st is not None and _same(target, rel, st, files, base, vouch)):
             # a link (its own bits look runnable) is replaced by the file: a chmod would
             # change what it points to, and a change there would go unseen by its stat
             if st is not None and st[4] and (base / rel).is_symlink():
                 changed.append(rel)
-            elif st is not None and st[4] != w.executable:
+            elif st is not None and st[4] != (rel in runs):
                 modes.append(rel)
             elif st is not None:
                 stats[rel] = st
@@ -283,10 +276,11 @@ def _changes(
     return changed, modes
 
 
-def _out(rel: str, wanted: Wanted) -> OutFile:
-    if wanted.data is None:  # the cache vouched for a file that is not there: a bug
+def _out(rel: str, files: FolderFiles) -> OutFile:
+    data = files.data.get(rel)
+    if data is None:  # the cache vouched for a file that is not there: a bug
         raise RuntimeError(f"no content for {rel}, which the cache vouched for")
-    return OutFile(rel, wanted.data, executable=wanted.executable)
+    return OutFile(rel, data, executable=rel in files.runs)
 
 
 def _mode(executable: bool) -> int:
@@ -296,14 +290,16 @@ def _mode(executable: bool) -> int:
     return (0o777 if executable else 0o666) & ~umask
 
 
-def _same(target: str, rel: str, st: Stat, wanted: Wanted, base: Path, vouch: Vouch | None) -> bool:
-    """Whether the file on disk already holds ``wanted``: the cache says so for its stat,
-    or (when it cannot) its bytes do."""
+def _same(
+    target: str, rel: str, st: Stat, files: FolderFiles, base: Path, vouch: Vouch | None
+) -> bool:
+    """Whether the file on disk already holds the one wanted: the cache says so for its
+    stat, or (when it cannot) its bytes do."""
     known = vouch(target, rel, st, f"{base}/{rel}") if vouch is not None else None
     if known is not None:
-        return known == wanted.digest
+        return known == files.digests[rel]
     try:
-        return (base / rel).read_bytes() == wanted.data
+        return (base / rel).read_bytes() == files.data[rel]
     except OSError:
         return False
 

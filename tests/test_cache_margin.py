@@ -27,4 +27,4 @@ def test_each_side_gets_the_margin_of_its_own_file_system(tmp_path: Path) -> Non
     back.finished = recorded[1] + NS  # saved a second after the file was written
     seen = back.vouch("claude", "a.md", recorded, str(out / "a.md"))
     assert seen == hashlib.sha256(b"edited in the same second").hexdigest()
-    assert back.held("claude", {"a.md": recorded}, f"{out}/") == {("a.md", seen)}
+    assert back.unvouched("claude", {"a.md": recorded}, f"{out}/") == {"a.md"}

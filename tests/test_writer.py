@@ -11,7 +11,7 @@ import pytest
 from agentpack import api, writer
 from agentpack.claims import Claims
 from agentpack.errors import Finding, OutputError, UnsafePath, UsageError
-from agentpack.writer import Wanted
+from agentpack.outputs import FolderFiles
 from tests.conftest import MakePack
 
 AGENT = "---\nname: a\ndescription: d\ntools:\n  allow: [read]\n---\nbody\n"
@@ -51,11 +51,26 @@ def test_unsafe_paths_are_refused(path: str) -> None:
 
 
 def test_paths_that_collide_by_case_are_refused() -> None:
-    claims = Claims("claude", {})
-    claims.take("agents/A.md", Wanted("1", b"1"))
-    claims.take("agents/A.md", Wanted("1", b"1"))  # the same file twice is one file
+    claims = Claims("claude", FolderFiles())
+    claims.take("agents/A.md", "1", b"1")
+    claims.take("agents/A.md", "1", b"1")  # the same file twice is one file
     with pytest.raises(UnsafePath, match="also in letter case"):
-        claims.take("agents/a.md", Wanted("2", b"2"))
+        claims.take("agents/a.md", "2", b"2")
+
+
+def test_a_new_path_is_checked_against_the_files_the_cache_gave_back() -> None:
+    """Paths the last export claimed together cannot clash with each other; a path new to
+    the target is checked against every one, and each later path against it."""
+    claims = Claims("claude", FolderFiles(), known={"agents/A.md", "agents/B.md"})
+    claims.reuse([("agents/A.md", "1")], [])
+    claims.take("agents/B.md", "2", b"2")  # known: no folding needed
+    assert claims.keys is None
+    with pytest.raises(UnsafePath, match="also in letter case"):
+        claims.take("agents/a.md", "3", b"3")
+    claims = Claims("claude", FolderFiles(), known={"agents/B.md"})
+    claims.take("agents/b.md", "1", b"1")  # new to the target
+    with pytest.raises(UnsafePath, match="also in letter case"):
+        claims.take("agents/B.md", "2", b"2")
 
 
 def test_export_then_check_is_clean_and_deterministic(make_pack: MakePack) -> None:

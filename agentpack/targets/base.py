@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from agentpack import aliases
+from agentpack.cache import NoteRow
 from agentpack.errors import Finding, Severity
 from agentpack.hostagents import HostAgent
 from agentpack.model import (
@@ -116,6 +117,18 @@ class Note:
             self.field,
             f"{self.target}: {self.change.value}: {self.message}",
         )
+
+
+def note_findings(rows: Sequence[NoteRow]) -> list[Finding]:
+    """The warnings of notes kept as rows, as ``Note.finding`` words them (without building
+    the notes: a large pack has tens of thousands, read from the cache each export)."""
+    dropped, info, warning = Change.DROPPED.value, Severity.INFO, Severity.WARNING
+    return [
+        Finding(
+            path, line, col, info if change == dropped else warning, field_, f"{t}: {change}: {m}"
+        )
+        for path, _, t, _, field_, change, m, line, col in rows
+    ]
 
 
 @dataclass(slots=True)
