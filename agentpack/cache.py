@@ -20,19 +20,20 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import marshal
 import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from agentpack import cachefile
 from agentpack._version import __version__
 from agentpack.model import InfoRow
 from agentpack.outputs import Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
-FORMAT = 8
+FORMAT = 9
 FINE_MARGIN_NS = 100_000_000
 COARSE_MARGIN_NS = 2_000_000_000
 """How long before an export a file must have last changed for its stat to be trusted: file
@@ -119,15 +120,18 @@ class Cache:
     sources_now: dict[str, tuple[Stat, str]] = field(default_factory=dict)
     items_now: dict[str, ItemRecord] = field(default_factory=dict)
     """What this export used or made, which is all the next one keeps."""
+    file: cachefile.Read | None = None
+    """The file as read, which this export's changes are appended to."""
 
     @staticmethod
     def open(path: Path | None) -> Cache:
         """The cache at ``path``; empty when there is none, or it is damaged or foreign."""
         cache = Cache(path)
-        if path is None:
+        found = cachefile.read(path) if path is not None else None
+        if found is None:
             return cache
         try:
-            data = marshal.loads(path.read_bytes())
+            data = found.data
             if data["format"] != FORMAT:
                 return cache
             cache.before, cache.margin = data["started"], data["margin"]
@@ -141,8 +145,9 @@ class Cache:
                 for stats, digests in cache.outputs.values()
             ):
                 return Cache(path)  # not what this version writes: an export reads all again
-        except (OSError, ValueError, EOFError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError):
             return Cache(path)
+        cache.file = found
         return cache
 
     def _trusted(self, record: tuple[Stat, str] | None, st: Stat, until: int) -> str | None:
@@ -234,13 +239,6 @@ class Cache:
             kept[target] = ({p: stats[p] for p in files if p in stats}, dict(files))
         margin = _margin(st for st, _ in self.sources_now.values())
         out_margin = _margin(st for stats in outputs.values() for st in stats.values())
-        if (
-            self.before
-            and self.kept_env
-            and (margin, out_margin, self.sources_now, self.items_now, kept)
-            == (self.margin, self.out_margin, self.sources, self.items, self.outputs)
-        ):
-            return  # the file already holds all of it (an export that changed nothing)
         data = {
             "format": FORMAT,
             "started": self.started,
@@ -253,12 +251,39 @@ class Cache:
             "outputs": kept,
         }
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            temp.write_bytes(marshal.dumps(data))
-            os.replace(temp, self.path)
+            if self.file is not None and self.kept_env:
+                changes = self._changes(data)
+                if changes is None or cachefile.append(self.path, changes, self.file):
+                    return  # nothing changed, or the changes are appended
+            cachefile.write(self.path, data)
         except OSError:
             pass  # a cache that cannot be written only costs the next export time
+
+    def _changes(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """What this export changed in the tables it read (None: nothing)."""
+        outputs: dict[str, Any] = {}
+        for target, (stats, digests) in data["outputs"].items():
+            stats_before, digests_before = self.outputs.get(target, ({}, {}))
+            found = (
+                cachefile.changes(stats_before, stats),
+                cachefile.changes(digests_before, digests),
+            )
+            if any(changed or gone for changed, gone in found):
+                outputs[target] = found
+        gone = list(self.outputs.keys() - data["outputs"].keys())
+        sources = cachefile.changes(self.sources, self.sources_now)
+        items = cachefile.changes(self.items, self.items_now)
+        if not (outputs or gone or any(sources) or any(items)) and (
+            data["margin"],
+            data["out_margin"],
+        ) == (self.margin, self.out_margin):
+            return None
+        return {
+            **{k: v for k, v in data.items() if k not in ("sources", "items", "outputs")},
+            "sources": sources,
+            "items": items,
+            "outputs": {"changed": outputs, "gone": gone},
+        }
 
 
 def _margin(stats: Iterable[Stat]) -> int:

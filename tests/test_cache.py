@@ -5,7 +5,6 @@ each edit compares the cached export with ``export --check``, which renders ever
 
 from __future__ import annotations
 
-import marshal
 import os
 import shutil
 import time
@@ -16,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentpack import api, emit
+from agentpack import api, cachefile, emit
 from agentpack import cache as caching
 from agentpack.errors import Finding, InvalidPack
 from agentpack.outputs import stat_of
@@ -326,8 +325,10 @@ def test_a_broken_or_foreign_cache_is_ignored(pack: Pack) -> None:
     assert api.export(pack.root).reused == 0  # renders everything, keeps a new cache
     pack.edit("body", 2)
     assert api.export(pack.root).reused == EVERY - 2  # agent-2, and the command naming it
-    shape = {**marshal.loads(kept.read_bytes()), "outputs": {"claude": ["not", "tables"]}}
-    kept.write_bytes(marshal.dumps(shape))  # this version's number, another's shape
+    read = cachefile.read(kept)
+    assert read is not None
+    shape = {**read.data, "outputs": {"claude": ["not", "tables"]}}
+    cachefile.write(kept, shape)  # this version's number, another's shape
     assert api.export(pack.root).reused == 0
 
 
@@ -401,9 +402,11 @@ def test_a_file_changed_too_close_to_the_last_export_is_read_again(pack: Pack) -
     st = os.stat(source)
     old = store.sources["agents/agent-4.md"]
     store.sources["agents/agent-4.md"] = (stat_of(st), old[1])  # the stat as it is now
-    data = marshal.loads(kept.read_bytes())
+    read = cachefile.read(kept)
+    assert read is not None
+    data = read.data
     data["sources"] = store.sources
     data["started"] = st.st_mtime_ns + 1  # the edit was "just before" that export
-    kept.write_bytes(marshal.dumps(data))
+    cachefile.write(kept, data)
     assert "claude/agents/agent-4.md" in api.export(pack.root).written
     assert not api.export(pack.root, check=True).stale
