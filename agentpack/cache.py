@@ -25,12 +25,11 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from agentpack import cachefile
 from agentpack._version import __version__
 from agentpack.model import InfoRow
-from agentpack.outputs import Stat, stat_of
+from agentpack.outputs import FolderFiles, Stat, stat_of
 from agentpack.source import SourceError, read_bytes
 
 FORMAT = 9
@@ -225,65 +224,66 @@ class Cache:
     def put_item(self, item_key: str, row: ItemRecord) -> None:
         self.items_now[item_key] = row
 
-    def save(
-        self, outputs: Mapping[str, Mapping[str, Stat]], digests: Mapping[str, Mapping[str, str]]
-    ) -> None:
-        """Keep what this export used or made, with the stat of every output file
-        (target -> path -> stat) and its sha256 (in ``digests``, by target and path)."""
+    def save(self, written: Mapping[str, Mapping[str, Stat]], folders: Folders) -> None:
+        """Keep what this export used or made. ``folders``: what each target's folder now
+        holds; ``written``: target -> path -> stat of each file of it the writer wrote or
+        compared (every other file is as the cache recorded it: it vouched for it)."""
         if self.path is None:
             return
-        kept: dict[str, tuple[dict[str, Stat], dict[str, str]]] = {}
-        for target, stats in outputs.items():
-            files = digests.get(target, {})
-            # the paths of ``files``, not of ``stats``: the renders hold the same strings
-            kept[target] = ({p: stats[p] for p in files if p in stats}, dict(files))
+        tables = {t: self.outputs.get(t, ({}, {})) for t in folders}
+        outputs = {}
+        for target, files in folders.items():
+            found = _output_changes(tables[target], written.get(target, {}), files)
+            if any(changed or gone for changed, gone in found):
+                outputs[target] = found
+            cachefile.apply(tables[target][0], found[0])
+            cachefile.apply(tables[target][1], found[1])
+        gone = list(self.outputs.keys() - folders.keys())
+        sources = cachefile.changes(self.sources, self.sources_now)
+        items = cachefile.changes(self.items, self.items_now)
         margin = _margin(st for st, _ in self.sources_now.values())
-        out_margin = _margin(st for stats in outputs.values() for st in stats.values())
-        data = {
+        out_margin = _margin(st for stats, _ in tables.values() for st in stats.values())
+        head = {
             "format": FORMAT,
             "started": self.started,
             "finished": time.time_ns(),
             "margin": margin,
             "out_margin": out_margin,
             "env": self.env,
-            "sources": self.sources_now,
-            "items": self.items_now,
-            "outputs": kept,
         }
+        same = not (outputs or gone or any(sources) or any(items))
         try:
             if self.file is not None and self.kept_env:
-                changes = self._changes(data)
-                if changes is None or cachefile.append(self.path, changes, self.file):
-                    return  # nothing changed, or the changes are appended
-            cachefile.write(self.path, data)
+                if same and (margin, out_margin) == (self.margin, self.out_margin):
+                    return  # the file already holds all of it (an export that changed nothing)
+                changes = {**head, "sources": sources, "items": items}
+                changes["outputs"] = {"changed": outputs, "gone": gone}
+                if cachefile.append(self.path, changes, self.file):
+                    return
+            tables_now = {"sources": self.sources_now, "items": self.items_now, "outputs": tables}
+            cachefile.write(self.path, {**head, **tables_now})
         except OSError:
             pass  # a cache that cannot be written only costs the next export time
 
-    def _changes(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        """What this export changed in the tables it read (None: nothing)."""
-        outputs: dict[str, Any] = {}
-        for target, (stats, digests) in data["outputs"].items():
-            stats_before, digests_before = self.outputs.get(target, ({}, {}))
-            found = (
-                cachefile.changes(stats_before, stats),
-                cachefile.changes(digests_before, digests),
-            )
-            if any(changed or gone for changed, gone in found):
-                outputs[target] = found
-        gone = list(self.outputs.keys() - data["outputs"].keys())
-        sources = cachefile.changes(self.sources, self.sources_now)
-        items = cachefile.changes(self.items, self.items_now)
-        if not (outputs or gone or any(sources) or any(items)) and (
-            data["margin"],
-            data["out_margin"],
-        ) == (self.margin, self.out_margin):
-            return None
-        return {
-            **{k: v for k, v in data.items() if k not in ("sources", "items", "outputs")},
-            "sources": sources,
-            "items": items,
-            "outputs": {"changed": outputs, "gone": gone},
-        }
+
+Folders = Mapping[str, FolderFiles]
+
+
+def _output_changes(
+    before: tuple[dict[str, Stat], dict[str, str]],
+    written: Mapping[str, Stat],
+    files: FolderFiles,
+) -> tuple[cachefile.Changes, cachefile.Changes]:
+    """What changed in a target folder's record: the stat of each file the writer wrote or
+    compared, the sha256 of each file rendered; and the files it no longer holds."""
+    stats, digests = before
+    wanted = files.digests
+    new_stats = {p: st for p, st in written.items() if stats.get(p) != st}
+    new_digests = {p: wanted[p] for p in files.data if digests.get(p) != wanted[p]}
+    return (
+        (new_stats, list(stats.keys() - wanted.keys())),
+        (new_digests, list(digests.keys() - wanted.keys())),
+    )
 
 
 def _margin(stats: Iterable[Stat]) -> int:

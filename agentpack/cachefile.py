@@ -77,20 +77,21 @@ def _parts(blob: memoryview) -> list[memoryview]:
 def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if name in TABLES:
-            _apply_table(data[name], value)
+            apply(data[name], value)
         elif name == "outputs":
             outputs = data["outputs"]
             for target in value["gone"]:
                 del outputs[target]
             for target, (stats, digests) in value["changed"].items():
                 stats_now, digests_now = outputs.setdefault(target, ({}, {}))
-                _apply_table(stats_now, stats)
-                _apply_table(digests_now, digests)
+                apply(stats_now, stats)
+                apply(digests_now, digests)
         else:
             data[name] = value
 
 
-def _apply_table(table: dict[Any, Any], changes: Changes) -> None:
+def apply(table: dict[Any, Any], changes: Changes) -> None:
+    """``changes`` made to ``table``, in place."""
     changed, gone = changes
     for key in gone:
         del table[key]

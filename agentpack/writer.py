@@ -77,11 +77,11 @@ def scan(base: Path) -> dict[str, Stat]:
 
 @dataclass(slots=True)
 class Written:
-    """What one export wrote, and the stat of every file its target folders now hold."""
+    """What one export wrote, and the stat of each file it wrote or compared."""
 
     files: list[str] = field(default_factory=list)
     stats: dict[str, dict[str, Stat]] = field(default_factory=dict)
-    """target -> path -> stat, for the export cache."""
+    """target -> path -> stat, for the export cache (which knows the other files')."""
     kept: dict[str, list[str]] = field(default_factory=dict)
     """target -> the files its folder holds that no export wrote, left in place."""
 
@@ -254,21 +254,21 @@ def _changes(
 ) -> tuple[list[str], list[str]]:
     """The files of an existing target folder (``base``) to write, and those that hold
     the right bytes without the right execute bit; the stat of each file left as it is
-    goes into ``stats``. A file the cache vouched for (no bytes in ``files``) is left."""
+    goes into ``stats``. Only the files with bytes in ``files`` are looked at: the others
+    are on disk as the cache recorded them."""
     changed: list[str] = []
     modes: list[str] = []
-    data, runs = files.data, files.runs
-    for rel in sorted(files.digests):
+    runs = files.runs
+    for rel in sorted(files.data):
         st = on_disk.get(rel)
-        new = data.get(rel)
-        if new is None or (st is not None and _same(target, rel, st, files, base, vouch)):
+        if st is not None and _same(target, rel, st, files, base, vouch):
             # a link (its own bits look runnable) is replaced by the file: a chmod would
             # change what it points to, and a change there would go unseen by its stat
-            if st is not None and st[4] and (base / rel).is_symlink():
+            if st[4] and (base / rel).is_symlink():
                 changed.append(rel)
-            elif st is not None and st[4] != (rel in runs):
+            elif st[4] != (rel in runs):
                 modes.append(rel)
-            elif st is not None:
+            else:
                 stats[rel] = st
             continue
         no_symlinks(base, rel)

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from agentpack import cache as caching
+from agentpack.outputs import FolderFiles
 
 NS = 1_000_000_000
 
@@ -21,7 +22,8 @@ def test_each_side_gets_the_margin_of_its_own_file_system(tmp_path: Path) -> Non
     store = caching.Cache(tmp_path / "c.cache")
     store.sources_now["agents/a.md"] = ((1, 1_700_000_000 * NS + 123_456, 1, 1, False), "d")
     recorded = (25, 1_700_000_000 * NS, 1_700_000_000 * NS, 7, False)
-    store.save({"claude": {"a.md": recorded}}, {"claude": {"a.md": "sha of what was written"}})
+    files = FolderFiles({"a.md": "sha of what was written"}, {"a.md": b"what was written"})
+    store.save({"claude": {"a.md": recorded}}, {"claude": files})
     back = caching.Cache.open(store.path)
     assert (back.margin, back.out_margin) == (caching.FINE_MARGIN_NS, caching.COARSE_MARGIN_NS)
     back.finished = recorded[1] + NS  # saved a second after the file was written

@@ -107,7 +107,7 @@ def export(
             differences=tuple(differences(plan)),
         )
     written = commit(plan, store.vouch if store.before else None)
-    store.save(written.stats, built.digests)
+    store.save(written.stats, built.targets)
     return ExportResult(
         where.root,
         out_dir,
