@@ -422,3 +422,31 @@ def test_a_reinstall_that_drops_a_server_hands_what_it_made_to_another_pack(
     for pack in reversed(packs):
         assert api.uninstall("claude", pack, scope="user").skipped == []
     assert list((tmp_path / "h").rglob("*")) == []
+
+
+def test_a_project_install_says_which_agents_copilot_would_widen(
+    make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Copilot CLI reads a repository's .claude/agents/ and ignores disallowedTools
+    there: a project install says so, once, naming the agents; a user install does not
+    (Copilot does not read ~/.claude/agents)."""
+    denies = "---\nname: {name}\ndescription: d\ntools:\n  deny: [bash]\n---\nx\n"
+    pack = make_pack(
+        {
+            **{f"agents/d{i}.md": denies.format(name=f"d{i}") for i in range(4)},
+            "agents/only.md": AGENT.format(name="only"),
+        }
+    )
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    api.export(pack, ["claude"])
+    assert "disallowedTools:" in (pack / "dist" / "claude" / "agents" / "d0.md").read_text()
+    notes = [a for a in api.install("claude", pack, scope="project").actions if a.verb == "note"]
+    assert [(a.path, "Copilot" in a.reason) for a in notes] == [
+        ("agents/d0.md, agents/d1.md, agents/d2.md and 1 more", True)
+    ]
+    user = api.install("claude", pack, scope="user").actions
+    assert [a for a in user if a.verb == "note"] == []

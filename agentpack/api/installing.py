@@ -19,6 +19,7 @@ from agentpack.api.where import PackInput, locate, registry
 from agentpack.errors import UsageError
 from agentpack.load.fields import MANIFEST
 from agentpack.model import Manifest
+from agentpack.outputs import OutFile
 from agentpack.source import SourceError
 from agentpack.targets import Registry
 from agentpack.targets.base import Context, InstallRoot, Report, Setup, Target, render
@@ -40,7 +41,7 @@ def roots(
     found = target.install_roots(scope, os.environ, Path.home(), _project_root())
     if dest is not None:
         prefixes = tuple(dict.fromkeys(p for r in found for p in r.prefixes))
-        return (InstallRoot(Path(dest), prefixes, twins=found[0].twins),)
+        return (InstallRoot(Path(dest), prefixes, twins=found[0].twins, caution=found[0].caution),)
     return found
 
 
@@ -101,6 +102,7 @@ def install(
         )
     outcome = installer.merged(_common(where), outcomes)
     outcome.actions += [installer.Action(tool, "note", n) for n in setup.notes]
+    outcome.actions += _cautions(where, files)
     listed = loaded.manifest.targets
     unbuilt = sum(1 for i in loaded.items() if i.targets is None) if tool not in listed else 0
     if unbuilt and listed:  # as export says: those items are not built for it
@@ -114,6 +116,23 @@ def install(
             )
         )
     return outcome
+
+
+def _cautions(where: tuple[InstallRoot, ...], files: list[OutFile]) -> list[installer.Action]:
+    """One note for each thing another tool reading an install folder makes wider, with
+    the files it concerns (a pack may have hundreds of them)."""
+    found: dict[str, list[str]] = {}
+    for root in where:
+        caution = root.caution
+        mine = [f for f in files if f.path.startswith(root.prefixes)] if caution else []
+        for f in mine:
+            if caution is not None and (why := caution(f)) is not None:
+                found.setdefault(why, []).append(f.path.removeprefix(root.strip))
+    notes = []
+    for why, paths in found.items():
+        more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+        notes.append(installer.Action(", ".join(paths[:3]) + more, "note", why))
+    return notes
 
 
 def _setup(target: Target, manifest: Manifest, scope: str) -> Setup:

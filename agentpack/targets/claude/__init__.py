@@ -27,7 +27,7 @@ from agentpack.targets.base import (
     schema_blocks,
 )
 from agentpack.targets.claude import plugin, render, servers
-from agentpack.targets.claude.names import ANTHROPIC_ID, HOST_AGENTS, MODELS, twins
+from agentpack.targets.claude.names import ANTHROPIC_ID, HOST_AGENTS, MODELS, copilot_reads, twins
 from agentpack.targets.claude.packfiles import icon_problem, text_problem
 from agentpack.targets.claude.permissions import agent_tools
 from agentpack.targets.claude.read import ClaudeReader
@@ -140,7 +140,9 @@ class ClaudeTarget:
             folder = Path(env["CLAUDE_CONFIG_DIR"])
         else:
             folder = home / ".claude"
-        return (InstallRoot(folder, ("agents/", "commands/", "skills/"), twins=twins()),)
+        caution = copilot_reads if scope == "project" else None
+        prefixes = ("agents/", "commands/", "skills/")
+        return (InstallRoot(folder, prefixes, twins=twins(), caution=caution),)
 
     def setup(
         self, manifest: Manifest, scope: str, env: Mapping[str, str], home: Path, project: Path

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from agentpack.hostagents import HostAgent
+from agentpack.outputs import OutFile
 from agentpack.permissions import MCP_ID
 
 COLORS = frozenset({"red", "blue", "green", "yellow", "purple", "orange", "pink", "cyan"})
@@ -216,3 +217,21 @@ def twins() -> Callable[[Path, str], str | None]:
         return other if other != rel else None
 
     return twin
+
+
+_DENIES = re.compile(rb"^disallowedTools:", re.MULTILINE)
+
+
+def copilot_reads(file: OutFile) -> str | None:
+    """The GitHub Copilot CLI also reads a repository's ``.claude/agents/``, and ignores
+    ``disallowedTools`` there (1.0.102: "unknown field ignored"): such an agent has every
+    tool in Copilot."""
+    if not (file.path.startswith("agents/") and file.data[:4] == b"---\n"):
+        return None
+    if not _DENIES.search(file.data.split(b"\n---", 1)[0]):
+        return None
+    return (
+        "the GitHub Copilot CLI also reads a project's .claude/agents/ and ignores "
+        "disallowedTools there, so these agents get every tool in Copilot; install "
+        "--tool copilot for Copilot, or these agents with --scope user"
+    )
