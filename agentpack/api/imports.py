@@ -182,7 +182,7 @@ def import_(
     if any(r.failed for r in reports) or any(f.status == "skip" for f in planned):
         return ImportResult(root, reports, tuple(planned), (), skipped, written=False)
     findings = _misplaced(out, imported.files) or _staged(root, out, reg)
-    kept = _groups_kept_out(imported, root)
+    kept = _groups_kept_out(imported, root) + _emails_left_out(imported, root)
     if dry_run or any(f.is_error for f in findings):
         return ImportResult(root, reports, tuple(planned), kept + findings, skipped, written=False)
     if not (root / MANIFEST).is_file():
@@ -190,6 +190,33 @@ def import_(
     files = sourcefiles.write_sources(out, root, force=force)
     findings = validate(root, targets=reg).findings
     return ImportResult(root, reports, tuple(files), kept + findings, skipped)
+
+
+def _emails_left_out(imported: importers.Imported, root: Path) -> tuple[Finding, ...]:
+    """An author's e-mail address the new manifest leaves out (``_person``), said: it was
+    the plugin's, and it is gone from the pack."""
+    if (root / MANIFEST).is_file():
+        return ()
+    hint = imported.plugin or {}
+    authors = [("author", hint.get("author") or hint.get("owner"))]
+    groups = enumerate(imported.groups)
+    authors += [(f"plugins[{i}].author", g.meta.get("author")) for i, g in groups]
+    return tuple(
+        Finding(
+            MANIFEST,
+            1,
+            1,
+            Severity.WARNING,
+            f"{field}.email",
+            f"{author['email']!r} is left out: the pack takes an address with a dotted domain "
+            "(GitHub Copilot refuses others); add a real one here if the plugin has one",
+        )
+        for field, author in authors
+        if isinstance(author, dict)
+        and author.get("name")
+        and isinstance(author.get("email"), str)
+        and not EMAIL.match(author["email"])
+    )
 
 
 def _groups_kept_out(imported: importers.Imported, root: Path) -> tuple[Finding, ...]:

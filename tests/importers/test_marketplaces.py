@@ -98,3 +98,16 @@ def test_a_cursor_marketplace_makes_a_group_of_each_plugin_it_lists(tmp_path: Pa
     assert groups == [("checks", ("checks",), ()), ("docs", (), ("docs",))]
     dropped = [d for r in result.reports for d in r.dropped]
     assert "plugin away (only a plugin in this repository)" in dropped
+
+
+def test_an_author_e_mail_the_pack_cannot_take_is_said_to_be_left_out(tmp_path: Path) -> None:
+    """``dev@localhost`` (Copilot refuses it) was dropped from the new manifest unsaid."""
+    owner = {"name": "Demo", "email": "dev@localhost"}
+    source = _marketplace(tmp_path / "mkt", {**MARKET, "owner": owner})
+    result = api.import_(source, tmp_path / "mine")
+    assert not result.failed
+    assert api.load_pack(tmp_path / "mine").manifest.author.email is None  # type: ignore[union-attr]
+    said = [(f.field, f.message) for f in result.findings if f.field.endswith("email")]
+    assert [(field, text.startswith("'dev@localhost' is left out")) for field, text in said] == [
+        ("author.email", True)
+    ]
