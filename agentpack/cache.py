@@ -197,7 +197,8 @@ class Cache:
         until = self.finished - self.out_margin
         recent = [path for path, st in stats.items() if st[1] >= until and path not in odd]
         for path in recent:
-            if self.vouch(target, path, stats[path], base + path) != digests[path]:
+            found = self.vouch(target, path, stats[path], base + path)
+            if found is None or found != digests.get(path):
                 odd.add(path)
         return odd
 
