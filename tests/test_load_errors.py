@@ -418,6 +418,19 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "not in opencode:",
         ],
     ),
+    "a skill's block may not pre-approve tools for a tool that honours allowed-tools": (
+        {
+            A: OK,
+            "skills/s/SKILL.md": "---\nname: s\ndescription: d\ncopilot:\n  allowed-tools: "
+            "[shell]\ncodex:\n  allowed-tools: shell\ncursor:\n  allowed-tools: shell\n---\nx\n",
+        },
+        [
+            f"skills/s/SKILL.md:{line}:3: error: {t}.allowed-tools: {t} writes allowed-tools "
+            "from the skill's allowed_tools: field, so that no tool gets more than the pack "
+            f"grants; set it there, not in {t}:"
+            for line, t in ((5, "copilot"), (7, "codex"), (9, "cursor"))
+        ],
+    ),
     "a target block may not rename or redescribe the item": (
         {A: agent("name: a\ndescription: d\nclaude:\n  name: safe\nopencode:\n  mode: primary\n")},
         [

@@ -69,7 +69,9 @@ class CodexTarget:
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
-        "agent": frozenset({"features", "sandbox_mode", "mcp_servers"})
+        "agent": frozenset({"features", "sandbox_mode", "mcp_servers"}),
+        # the Copilot CLI reads .agents/skills too, and pre-approves a skill's allowed-tools
+        "skill": frozenset({"allowed-tools"}),
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     written_keys: ClassVar[Mapping[str, frozenset[str]]] = {

@@ -79,7 +79,9 @@ class CopilotTarget:
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
     policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
-        "agent": frozenset({"tools", "mcp-servers"})
+        "agent": frozenset({"tools", "mcp-servers"}),
+        # the Copilot CLI pre-approves a skill's allowed-tools when the skill is invoked
+        "skill": frozenset({"allowed-tools"}),
     }
     own_policy: ClassVar[Mapping[str, frozenset[str]]] = {}
     written_keys: ClassVar[Mapping[str, frozenset[str]]] = {

@@ -60,7 +60,10 @@ class CursorTarget:
     model_help: ClassVar[str] = "a Cursor model id such as claude-opus-5, fast, or inherit"
     host_agents = HOST_AGENTS
     manifest_files: ClassVar[Mapping[str, FileCheck]] = {}
-    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {"agent": frozenset({"readonly"})}
+    policy_keys: ClassVar[Mapping[str, frozenset[str]]] = {
+        "agent": frozenset({"readonly"}),
+        "skill": frozenset({"allowed-tools"}),  # the Agent Skills standard's pre-approvals
+    }
     versioned: ClassVar[bool] = True
     by_default: ClassVar[bool] = True
     reader: ClassVar[Reader | None] = CursorReader()
