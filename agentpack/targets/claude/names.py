@@ -56,6 +56,11 @@ Workflow runs subagents, SendMessage and SendFile hand work to other agents and 
 RemoteTrigger starts agents in the cloud. A deny names them with the tool (else an agent
 denied subagents still had Workflow, seen in the client); an allow never grants them."""
 
+MCP_RESOURCES = ("ListMcpResourcesTool", "ReadMcpResourceTool", "ReadMcpResourceDirTool")
+"""Claude Code's tools for MCP resources (2.1.337): they read any connected server's
+resources, whatever a deny of its tools says (seen: ``ReadMcpResourceTool`` read a resource
+of a server in ``disallowedTools``), and no rule holds them to one server."""
+
 PART_NAMES = frozenset(name for names in PARTS.values() for name in names)
 
 DENIED_WITH: Mapping[str, tuple[str, ...]] = {

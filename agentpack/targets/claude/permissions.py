@@ -18,7 +18,7 @@ from typing import Any
 from agentpack.filereport import FileReport
 from agentpack.model import Grant
 from agentpack.permissions import TOOLS, Decision, Policy, mcp_parts, normalize_tool_id
-from agentpack.targets.claude.names import DENIED_WITH, GONE, LEGACY
+from agentpack.targets.claude.names import DENIED_WITH, GONE, LEGACY, MCP_RESOURCES
 from agentpack.targets.claude.names import TOOLS as NAMES
 
 JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
@@ -74,6 +74,8 @@ class AgentTools:
     disallowed: list[str]
     effective: dict[str, Decision | None] = field(default_factory=dict)
     narrowed: list[tuple[str, Decision, Decision, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """What else was narrowed, as (field, why): what no canonical tool stands for."""
 
 
 def agent_tools(policy: Policy | None) -> AgentTools:
@@ -84,6 +86,7 @@ def agent_tools(policy: Policy | None) -> AgentTools:
         list(done.disallowed),
         dict(done.effective),
         list(done.narrowed),
+        list(done.notes),
     )
 
 
@@ -131,6 +134,7 @@ def _agent_tools(key: object, policy: Policy | None) -> AgentTools:
     if default is Decision.ALLOW:
         denied = [t for t, d in decisions.items() if d is Decision.DENY]
         out.disallowed = _names(denied, deny=True)
+        _resources(out, denied)
 
         for tool, decision in decisions.items():
             blocker = next((d for d in denied if _covers(d, tool)), None)
@@ -172,6 +176,25 @@ def _agent_tools(key: object, policy: Policy | None) -> AgentTools:
     for pattern in ("*", *(rule.pattern for rule in policy.bash)):
         out.effective[f"bash:{pattern}"] = decisions["bash"]  # one decision for every command
     return out
+
+
+def _resources(out: AgentTools, denied: list[str]) -> None:
+    """A denied server's resources are still read through Claude Code's resource tools,
+    which serve every server: denied with it (not with one of its tools), and said when
+    other servers stay allowed."""
+    servers = [mcp_name(t) for t in denied if t.startswith("mcp:") and mcp_parts(t)[1] is None]
+    if not servers:
+        return
+    out.disallowed += MCP_RESOURCES
+    if "mcp:*" not in denied:
+        out.notes.append(
+            (
+                "tools",
+                f"Claude Code reads any server's resources with {', '.join(MCP_RESOURCES)}, "
+                f"which no rule holds to one server; denied with {', '.join(servers)}, so the "
+                "agent reads no server's resources",
+            )
+        )
 
 
 def _names(tool_ids: list[str], *, deny: bool = False) -> list[str]:

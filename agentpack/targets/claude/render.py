@@ -39,6 +39,8 @@ def agent_file(agent: Agent, env: ItemEnv, report: Report) -> OutFile:
     called = agent_name(NAME, "Claude Code", agent, report)
     for tool, source, got, why in tools.narrowed:
         report.narrowed(NAME, agent, tool, source, got, why)
+    for where, why in tools.notes:
+        report.add(NAME, agent, where, Change.NARROWED, why)
     extras = dict(agent.extras.get(NAME, {}))
     plain = plain_tool_name(env.manifest)
     said = extras.pop(SPELLINGS[0], None)

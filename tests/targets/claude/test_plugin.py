@@ -178,8 +178,8 @@ def test_equal_policies_listed_in_another_order_keep_their_own_order(
         }
     )
     files = claude_files(root)
-    assert b"disallowedTools: mcp__x, mcp__y\n" in files["agents/a.md"]
-    assert b"disallowedTools: mcp__y, mcp__x\n" in files["agents/b.md"]
+    assert b"disallowedTools: mcp__x, mcp__y, ListMcpResourcesTool," in files["agents/a.md"]
+    assert b"disallowedTools: mcp__y, mcp__x, ListMcpResourcesTool," in files["agents/b.md"]
 
 
 @pytest.mark.parametrize(
@@ -527,3 +527,28 @@ def test_a_servers_cwd_is_said_to_be_left_out(tmp_path: Path) -> None:
     done = setup(pack.manifest, "user", tmp_path / "c", {}, tmp_path / "h", tmp_path / "w")
     assert all("cwd" not in e.value for e in done.entries)
     assert done.notes == (f"mcpServers.s.cwd left out: {said[0].message.split(': ', 2)[2]}",)
+
+
+def test_a_denied_server_takes_the_resource_tools_with_it(make_pack: MakePack) -> None:
+    """Claude Code 2.1.337 read a resource of a server in disallowedTools through
+    ReadMcpResourceTool, which serves every server: a denied server denies those tools, and
+    says so while other servers stay allowed; one denied tool of a server does not."""
+    agent = "---\nname: {0}\ndescription: d\ntools:\n  deny: [{1}]\n---\nb\n"
+    root = make_pack(
+        {
+            "agents/server.md": agent.format("server", "mcp:res"),
+            "agents/every.md": agent.format("every", "mcp:*"),
+            "agents/tool.md": agent.format("tool", "mcp:res/echo"),
+        }
+    )
+    files = claude_files(root)
+    resources = b"ListMcpResourcesTool, ReadMcpResourceTool, ReadMcpResourceDirTool"
+    assert resources in files["agents/server.md"]
+    assert resources in files["agents/every.md"]
+    assert b"Resource" not in files["agents/tool.md"]
+    said = [
+        (f.path, f.field)
+        for f in api.validate(root).findings
+        if "claude" in f.message and "resources" in f.message
+    ]
+    assert said == [("agents/server.md", "tools")]
