@@ -125,8 +125,28 @@ def _rules_v1(key: object, policy: Policy | None, servers: tuple[str, ...]) -> P
                 )
         rules[key] = str(decision)
     rules.update(_server_rules(_mcp_rules(policy, servers, out), rules.get("*"), out))
+    _resource_rules(policy, servers, rules)
     out.rules = rules
     return out
+
+
+def _resource_rules(policy: Policy, servers: tuple[str, ...], rules: Rules) -> None:
+    """opencode 1.18.33 reads an MCP server's resources under the ``read`` permission, as
+    ``mcp:<server>:<uri>``, whatever the server's tool rules say: where a server may give
+    less than files may, ``read`` gets patterns that hold its resources to what the server
+    gets (after opencode's own read rules, which stay, unless ``read`` was written whole)."""
+    files = Decision.parse(rules.get("read") or rules.get("*") or "allow")
+    star = policy.tool("mcp:*") if "mcp:*" in policy.tools else policy.default
+    anyone = min(files, policy.default, star)
+    patterns = {"mcp:*": str(anyone)} if anyone < files else {}
+    named = {server for t in policy.named_mcp() if (server := mcp_parts(t)[0]) is not None}
+    for server in sorted({*named, *servers}):
+        decision = min(files, policy.tool(f"mcp:{server}"))
+        if decision != anyone:
+            patterns[f"mcp:{server}:*"] = str(decision)
+    if patterns:
+        whole = rules.get("read")
+        rules["read"] = {**({"*": whole} if isinstance(whole, str) else {}), **patterns}
 
 
 def _server_rules(mcp: Mapping[str, Decision], floor: str | None, out: Permission) -> Rules:

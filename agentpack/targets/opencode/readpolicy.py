@@ -58,6 +58,8 @@ def _collect(
     """Canonical decisions per tool, and bash patterns, as opencode resolves the rules."""
     tools: dict[str, Decision] = {}
     bash: dict[str, Decision] = {}
+    resources = [r for r in rules if r[0] == "read" and r[1].startswith("mcp:")]
+    rules = [r for r in rules if not (r[0] == "read" and r[1].startswith("mcp:"))]
     # an MCP server's tools are <server>_<tool>; a "<server>_*" rule names the server
     servers = sorted({k[:-2] for k, _, _ in rules if k.endswith("_*")}, key=len, reverse=True)
     named = [k for k, _, _ in rules if k not in ("*", FLOOR)]
@@ -101,8 +103,30 @@ def _collect(
             report.dropped.append(
                 f"permission.{key} (no canonical tool; opencode's own default applies)"
             )
+    _resources(resources, rules, tools, report)
     _sanitized(tools, report)
     return tools, bash
+
+
+def _resources(
+    resources: list[Rule], rules: list[Rule], tools: dict[str, Decision], report: FileReport
+) -> None:
+    """``read`` rules for ``mcp:<server>:<uri>``: opencode 1.18.33 reads a server's
+    resources under ``read``, so they are not about files. Where one gives a server's
+    resources less than its tools get and files get (what export writes there for a
+    server that may do less than read), the server is held to that (narrower, said)."""
+    files = _decide(rules, "read", "*")
+    for _, pattern, decision in resources:
+        server = pattern[4:].partition(":")[0]
+        whole = not server or any(c in server for c in "*?")
+        tool_id = "mcp:*" if whole else f"mcp:{server}"
+        gets = _decide(rules, "\x00" if whole else f"{server}_\x00", "*")
+        if decision < min(gets, tools.get(tool_id, gets), files):
+            tools[tool_id] = decision
+            report.approximated.append(
+                f"permission.read.{pattern} (the resources of {tool_id}, which its tools "
+                f"get too: {decision})"
+            )
 
 
 def _keyed(

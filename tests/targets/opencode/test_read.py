@@ -456,3 +456,17 @@ def test_a_guard_for_a_servers_every_tool_keeps_the_servers_name() -> None:
 
     assert _tools("bash|my_db_*") == ("bash", "mcp:my_db")
     assert _tools("x_") is None
+
+
+def test_a_read_rule_for_a_servers_resources_holds_the_server(tmp_path: Path) -> None:
+    """opencode reads an MCP server's resources under read (``mcp:<server>:<uri>``): such
+    a rule is not about files, and one that gives a server less than its tools and files
+    get holds the server to it; one no narrower than read, as export writes, does not."""
+    agents = tmp_path / "src" / ".opencode" / "agents"
+    agents.mkdir(parents=True)
+    rules = "permission:\n  read:\n    '*': allow\n    'mcp:kb:*': deny\n    'mcp:*': ask\n"
+    (agents / "r.md").write_text(f"---\ndescription: Reads.\n{rules}---\nRead.\n")
+    policy = imported_policy(tmp_path / "src", tmp_path / "pack", "r")
+    assert policy.decide("read") is Decision.ALLOW  # files: the patterns are not about them
+    assert policy.decide("mcp:kb") is Decision.DENY
+    assert policy.decide("mcp:*") is Decision.ASK

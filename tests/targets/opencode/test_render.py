@@ -146,7 +146,8 @@ def test_a_default_of_ask_denies_bash_rather_than_leave_it_to_the_catch_all() ->
     from agentpack.targets.opencode.permissions import rules_v1
 
     done = rules_v1(Policy.build(Decision.ASK, ["read"]), ())
-    assert done.rules == {"*": "ask", "read": "allow", "bash": "deny"}
+    # an MCP server's resources are read under read: they ask, as the server's tools do
+    assert done.rules == {"*": "ask", "read": {"*": "allow", "mcp:*": "ask"}, "bash": "deny"}
 
 
 def test_a_server_holding_opencodes_own_substitution_is_left_out(tmp_path: Path) -> None:
@@ -256,3 +257,18 @@ def test_the_hook_plugin_keeps_a_hook_argument_that_spells_a_placeholder(
     text = (root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js").read_text()
     assert '"--mode=__ROOT__"' in text
     assert 'fileURLToPath(import.meta.url)), "..");' in text
+
+
+def test_a_denied_servers_resources_are_denied_under_read() -> None:
+    """opencode 1.18.33 reads an MCP server's resources under read, whatever the server's
+    tool rules say (seen: an agent with ``res_*: deny`` read a resource of res): a server
+    that may do less than read gets read patterns of its own; opencode's own read rules
+    (``*.env``: ask) stay where the agent does not write read whole."""
+    from agentpack.permissions import Policy
+    from agentpack.targets.opencode.permissions import rules_v1
+
+    done = rules_v1(Policy.build(Decision.ALLOW, None, deny=["mcp:res"]), ())
+    assert done.rules == {"res_*": "deny", "read": {"mcp:res:*": "deny"}}
+    done = rules_v1(Policy.build(Decision.DENY, ["read", "mcp:kb"]), ())
+    assert done.rules is not None
+    assert done.rules["read"] == {"*": "allow", "mcp:*": "deny", "mcp:kb:*": "allow"}
