@@ -3,8 +3,11 @@ changed in them, appended. A re-export that changed one item of a large pack so 
 few kilobytes instead of the whole cache again; once the appended changes outgrow half of
 the tables, the next export writes them whole.
 
-Each part is a ``marshal`` dump after its length (8 bytes, little-endian). Reading applies
-the changes in order; a file that is damaged anywhere is no cache at all.
+Each part is a ``marshal`` dump after a head: its length, the token of the tables it was
+made against (random, new each time they are written whole) and where in the file it was
+meant to go. Reading applies the changes in order; a file that is damaged anywhere is no
+cache at all, and so is one where two exports appended at once, or one appended to tables
+another export had just written whole: the token or the place of a part then differs.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_LENGTH = struct.Struct("<Q")
+_HEAD = struct.Struct("<Q16sQ")
+"""A part's length, token and place in the file."""
 TABLES = ("sources", "items")
 """The tables by key; ``outputs`` holds two such tables per target."""
 
@@ -35,6 +39,8 @@ class Read:
     """Size, mtime and inode of the file as read."""
     base: int
     """The size of the tables written whole."""
+    token: bytes
+    """The tables' token, which the changes appended to them carry."""
 
 
 def read(path: Path) -> Read | None:
@@ -46,9 +52,10 @@ def read(path: Path) -> Read | None:
             blob = handle.read()
     except OSError:
         return None
-    parts = _parts(memoryview(blob))
-    if not parts:
+    found = _parts(memoryview(blob))
+    if found is None:
         return None
+    token, parts = found
     try:
         data = marshal.loads(parts[0])
         for part in parts[1:]:
@@ -57,21 +64,25 @@ def read(path: Path) -> Read | None:
         return None
     if type(data) is not dict:
         return None
-    return Read(data, (st.st_size, st.st_mtime_ns, st.st_ino), len(parts[0]))
+    return Read(data, (st.st_size, st.st_mtime_ns, st.st_ino), len(parts[0]), token)
 
 
-def _parts(blob: memoryview) -> list[memoryview]:
-    parts, at = [], 0
+def _parts(blob: memoryview) -> tuple[bytes, list[memoryview]] | None:
+    """The tables' token and the parts; None when a part is cut short, or carries another
+    token or another place than where it stands."""
+    parts: list[memoryview] = []
+    at, token = 0, b""
     while at < len(blob):
-        if at + _LENGTH.size > len(blob):
-            return []
-        (size,) = _LENGTH.unpack_from(blob, at)
-        at += _LENGTH.size
-        if at + size > len(blob):
-            return []
+        if at + _HEAD.size > len(blob):
+            return None
+        size, mark, place = _HEAD.unpack_from(blob, at)
+        token = token or mark
+        if mark != token or place != at or at + _HEAD.size + size > len(blob):
+            return None
+        at += _HEAD.size
         parts.append(blob[at : at + size])
         at += size
-    return parts
+    return (token, parts) if parts else None
 
 
 def _apply(data: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -112,15 +123,18 @@ def write(path: Path, data: Mapping[str, Any]) -> None:
     """The tables, whole, in place of the file (through a new file renamed onto it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}")
-    temp.write_bytes(_part(data))
+    temp.write_bytes(_part(data, os.urandom(16), 0))
     os.replace(temp, path)
 
 
 def append(path: Path, changes: Mapping[str, Any], was: Read) -> bool:
     """Append ``changes`` (made against ``was``) to the file; False, writing nothing, when
     the file is no longer the one read, or its changes would outgrow half its tables."""
-    part = _part(changes)
-    st = os.stat(path)
+    part = _part(changes, was.token, was.stamp[0])
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False  # gone (a cleared cache folder): written whole
     if (st.st_size, st.st_mtime_ns, st.st_ino) != was.stamp:
         return False
     if st.st_size + len(part) - was.base > was.base // 2:
@@ -130,6 +144,6 @@ def append(path: Path, changes: Mapping[str, Any], was: Read) -> bool:
     return True
 
 
-def _part(data: Mapping[str, Any]) -> bytes:
+def _part(data: Mapping[str, Any], token: bytes, place: int) -> bytes:
     dump = marshal.dumps(dict(data))
-    return _LENGTH.pack(len(dump)) + dump
+    return _HEAD.pack(len(dump), token, place) + dump

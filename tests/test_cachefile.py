@@ -96,3 +96,37 @@ def test_changes_that_outgrow_half_the_tables_are_not_appended(tmp_path: Path) -
     }
     assert not cachefile.append(path, big, read)
     assert cachefile.read(path).data == _tables()  # type: ignore[union-attr]
+
+
+def test_changes_two_exports_appended_at_once_make_no_cache(tmp_path: Path) -> None:
+    """Each export checks the file, then appends: two that check before either appends
+    would both append changes made against the same tables, and the second set would
+    be applied to tables the first had changed (found by a second read of the change)."""
+    path = tmp_path / "c.cache"
+    cachefile.write(path, _tables())
+    read = cachefile.read(path)
+    assert read is not None
+    part = cachefile._part({"started": 2}, read.token, read.stamp[0])
+    with open(path, "ab") as handle:  # as both would, racing
+        handle.write(part + part)
+    assert cachefile.read(path) is None
+
+
+def test_changes_appended_to_tables_written_whole_since_make_no_cache(tmp_path: Path) -> None:
+    path = tmp_path / "c.cache"
+    cachefile.write(path, _tables())
+    read = cachefile.read(path)
+    assert read is not None
+    cachefile.write(path, {**_tables(), "started": 5})  # another export, meanwhile
+    with open(path, "ab") as handle:  # appended after its check, before this write
+        handle.write(cachefile._part({"started": 6}, read.token, path.stat().st_size))
+    assert cachefile.read(path) is None
+
+
+def test_a_cache_removed_during_an_export_is_written_whole(tmp_path: Path) -> None:
+    path = tmp_path / "c.cache"
+    cachefile.write(path, _tables())
+    read = cachefile.read(path)
+    assert read is not None
+    path.unlink()  # a cleared cache folder
+    assert not cachefile.append(path, {"started": 2}, read)
