@@ -82,6 +82,8 @@ def matcher(manifest: Manifest) -> Callable[[Hook], str | None]:
         for tool in hook.tools:
             if not tool.startswith("mcp:"):  # older names and parts too (Task, Workflow)
                 names += (*TOOLS.get(tool, ()), *DENIED_WITH.get(tool, ()))
+                if tool == "write":  # Edit creates a file too, with an empty old_string
+                    names += (*TOOLS["edit"], *DENIED_WITH["edit"])
                 continue
             server, name = mcp_parts(tool)
             rest = f"__{name}" if name else "__.*"

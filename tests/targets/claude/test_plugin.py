@@ -552,3 +552,18 @@ def test_a_denied_server_takes_the_resource_tools_with_it(make_pack: MakePack) -
         if "claude" in f.message and "resources" in f.message
     ]
     assert said == [("agents/server.md", "tools")]
+
+
+def test_a_guard_on_write_runs_for_edit_too(make_pack: MakePack) -> None:
+    """Claude Code's Edit creates a file when its old_string is empty: a guard on write
+    that did not run for Edit let such a file through unguarded."""
+    root = make_pack(
+        {
+            "hooks/guard.yaml": "event: before_tool\ntools: [write]\nrun: hooks/guard.py\n"
+            "interpreter: python3\n",
+            "hooks/guard.py": "print('ok')\n",
+        },
+    )
+    api.export(root, ["claude"])
+    hooks = (root / "dist" / "claude" / "hooks" / "hooks.json").read_text()
+    assert '"matcher": "Write|EnterWorktree|ExitWorktree|Edit|MultiEdit"' in hooks

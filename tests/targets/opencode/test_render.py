@@ -272,3 +272,17 @@ def test_a_denied_servers_resources_are_denied_under_read() -> None:
     done = rules_v1(Policy.build(Decision.DENY, ["read", "mcp:kb"]), ())
     assert done.rules is not None
     assert done.rules["read"] == {"*": "allow", "mcp:*": "deny", "mcp:kb:*": "allow"}
+
+
+def test_a_guard_on_write_runs_for_edit_too(make_pack: MakePack) -> None:
+    """opencode 1.18.33's edit creates a file when its oldString is empty: a guard on write
+    that did not run for edit let such a file through unguarded."""
+    root = make_pack(
+        {
+            "hooks/g.yaml": "event: before_tool\ntools: [write]\nrun: hooks/g.sh\n",
+            "hooks/g.sh": "exit 0\n",
+        }
+    )
+    api.export(root, ["opencode"])
+    text = (root / "dist" / "opencode" / "plugin" / "test-pack-hooks.js").read_text()
+    assert '"tools": [\n      "write",\n      "edit",\n      "apply_patch"\n    ]' in text
