@@ -411,11 +411,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             )
         },
         [
-            "agents/a.md:7:3: error: claude.tools: claude writes tools from the agent's tools: "
-            "field, so that no tool gets more than the pack grants; set it there, not in claude:",
-            "agents/a.md:9:3: error: opencode.permission: opencode writes permission from the "
-            "agent's tools: field, so that no tool gets more than the pack grants; set it there, "
-            "not in opencode:",
+            "agents/a.md:7:3: error: claude.tools: claude's tools comes only from the agent's "
+            "tools: field, so that no tool gets more than the pack grants; set it there, not in "
+            "claude:",
+            "agents/a.md:9:3: error: opencode.permission: opencode's permission comes only from "
+            "the agent's tools: field, so that no tool gets more than the pack grants; set it "
+            "there, not in opencode:",
         ],
     ),
     "a skill's block may not pre-approve tools for a tool that honours allowed-tools": (
@@ -425,8 +426,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "[shell]\ncodex:\n  allowed-tools: shell\ncursor:\n  allowed-tools: shell\n---\nx\n",
         },
         [
-            f"skills/s/SKILL.md:{line}:3: error: {t}.allowed-tools: {t} writes allowed-tools "
-            "from the skill's allowed_tools: field, so that no tool gets more than the pack "
+            f"skills/s/SKILL.md:{line}:3: error: {t}.allowed-tools: {t}'s allowed-tools comes "
+            "only from the skill's allowed_tools: field, so that no tool gets more than the pack "
             f"grants; set it there, not in {t}:"
             for line, t in ((5, "copilot"), (7, "codex"), (9, "cursor"))
         ],

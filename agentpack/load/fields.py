@@ -201,8 +201,9 @@ class Fields:
                     self.report(
                         doc,
                         (target, key),
-                        f"{target} writes {key} from the {kind}'s {where} field, so that no "
-                        f"tool gets more than the pack grants; set it there, not in {target}:",
+                        f"{target}'s {key} comes only from the {kind}'s {where} field, so "
+                        "that no tool gets more than the pack grants; set it there, not in "
+                        f"{target}:",
                         key=True,
                     )
                 elif key not in known:

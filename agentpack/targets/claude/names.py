@@ -93,6 +93,8 @@ CANONICAL: Mapping[str, str] = {
 """Every Claude Code tool name (current and older) -> the canonical tool."""
 
 _RULE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$", re.DOTALL)
+AGENT_RULE = re.compile(r"\s*(Agent|Task)\s*\(.*\S.*\)\s*$")
+"""An entry that names the subagents an agent may start (``Agent(reviewer)``)."""
 
 
 def tool_id(name: str, *, granting: bool = False) -> tuple[str | None, str | None]:
@@ -119,6 +121,26 @@ def tool_id(name: str, *, granting: bool = False) -> tuple[str | None, str | Non
     if pattern is not None and pattern.strip() in ("*", "**"):
         pattern = None  # Read(*): every file, the tool itself
     return CANONICAL.get(match.group(1)), (pattern or None)
+
+
+_RESOURCE_NAMES = frozenset(
+    {*MCP_RESOURCES, "ListMcpResources", "ReadMcpResource", "ReadMcpResourceDir"}
+)
+"""The resource tools and the older names Claude Code 2.1.337 still takes for them."""
+
+
+def resource_denies(names: list[str]) -> tuple[list[str], str | None]:
+    """A deny list's MCP resource tools. Beside a whole server denied (what export writes
+    for it) they are read as part of that deny. Alone they deny every server's resources,
+    which the pack cannot say apart from the servers' tools: read as every MCP tool denied
+    (narrower), and why."""
+    found = [n for n in names if n.strip() in _RESOURCE_NAMES]
+    rest = [n for n in names if n.strip() not in _RESOURCE_NAMES]
+    whole = [t for t in (tool_id(n)[0] for n in rest) if t and t.startswith("mcp:")]
+    if not found or any("/" not in t for t in whole):
+        return rest, None
+    why = f"{found[0]} (every server's resources, which the pack cannot tell from their tools)"
+    return [*rest, "mcp__*"], f"{why}: read as every MCP tool denied"
 
 
 HOST_AGENTS: Mapping[str, HostAgent] = {

@@ -8,7 +8,6 @@ canonical ``$1``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -35,11 +34,13 @@ from agentpack.targets.claude import readplugin
 from agentpack.targets.claude.names import (
     AGENT_EXTRAS,
     AGENT_FIELDS,
+    AGENT_RULE,
     COLORS,
     COMMAND_EXTRAS,
     GONE,
     OWN_ONLY,
     SKILL_EXTRAS,
+    resource_denies,
 )
 from agentpack.targets.claude.names import tool_id as claude_tool
 from agentpack.targets.claude.permissions import (
@@ -93,22 +94,19 @@ def policy(fm: Mapping[str, Any], report: FileReport, key: str = "tools") -> Pol
         report.mapped.append(f"{key}: * (every tool)")
     elif key in fm and not isinstance(fm[key], (str, list)):
         report.approximated.append(f"{key}: {fm[key]!r} (Claude Code reads it as no tools)")
-    denied = rules(fm.get("disallowedTools", fm.get("disallowed-tools"))) or None
-    if allowed is None and denied is None:
+    denied, why = resource_denies(rules(fm.get("disallowedTools", fm.get("disallowed-tools"))))
+    report.approximated += [f"disallowedTools: {why}"] if why else []
+    if allowed is None and not denied:
         return None
     deny = _ids(denied or [], report, "disallowedTools", granting=False)
     if allowed is None:
         report.mapped.append("disallowedTools")
         return Policy.build(Decision.ALLOW, None, (), deny)
     allow = [t for t in _ids(allowed, report, key, granting=True) if not _taken(t, deny)]
-    if "task" in allow and any(_AGENT.match(n) for n in allowed):
+    if "task" in allow and any(AGENT_RULE.match(n) for n in allowed):
         allow.remove("task")  # Agent(reviewer) beside a bare Agent still holds it to those
     report.mapped.append(key)
     return Policy.build(None, allow, (), [t for t in deny if t.startswith("mcp:")])
-
-
-_AGENT = re.compile(r"\s*(Agent|Task)\s*\(.*\S.*\)\s*$")
-"""An entry that names the subagents an agent may start (``Agent(reviewer)``)."""
 
 
 def _taken(tool: str, deny: list[str]) -> bool:

@@ -119,7 +119,7 @@ def _resources(
     for _, pattern, decision in resources:
         server = pattern[4:].partition(":")[0]
         whole = not server or any(c in server for c in "*?")
-        tool_id = "mcp:*" if whole else f"mcp:{server}"
+        tool_id = "mcp:*" if whole else f"mcp:{server_name(server)}"
         gets = _decide(rules, "\x00" if whole else f"{server}_\x00", "*")
         if decision < min(gets, tools.get(tool_id, gets), files):
             tools[tool_id] = decision

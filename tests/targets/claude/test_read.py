@@ -473,3 +473,32 @@ def test_an_agents_hook_for_an_event_claude_code_does_not_know_is_left_out(
     assert list(agent.extras["claude"]["hooks"]) == ["Stop"]
     said = [d for r in result.reports for d in r.dropped]
     assert "hooks.BeforeTool (no event of Claude Code's, which ignores it)" in said
+
+
+def test_a_deny_of_the_mcp_resource_tools_is_kept(tmp_path: Path) -> None:
+    """ReadMcpResourceTool in a deny line was dropped as a name agentpack did not know, so
+    the agent read every server's resources again once exported. Beside a server denied
+    (what export writes for it) it is part of that deny; alone it denies every MCP tool."""
+    agents = tmp_path / "src" / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "alone.md").write_text(
+        "---\nname: alone\ndescription: d\ndisallowedTools: ReadMcpResourceTool\n---\nx\n"
+    )
+    (agents / "beside.md").write_text(
+        "---\nname: beside\ndescription: d\ndisallowedTools: mcp__res, ListMcpResourcesTool, "
+        "ReadMcpResourceTool, ReadMcpResourceDirTool\n---\nx\n"
+    )
+    result = api.import_(tmp_path / "src", tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    said = [d for r in result.reports for d in r.dropped if "Resource" in d]
+    assert said == []
+    pack = api.load_pack(tmp_path / "pack")
+    alone, beside = pack.agent("alone"), pack.agent("beside")
+    assert alone is not None
+    assert alone.policy is not None
+    assert beside is not None
+    assert beside.policy is not None
+    assert alone.policy.decide("mcp:*") is Decision.DENY
+    assert alone.policy.decide("read") is Decision.ALLOW
+    assert beside.policy.decide("mcp:res") is Decision.DENY
+    assert beside.policy.decide("mcp:other") is Decision.ALLOW
