@@ -123,8 +123,12 @@ def write(path: Path, data: Mapping[str, Any]) -> None:
     """The tables, whole, in place of the file (through a new file renamed onto it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}")
-    temp.write_bytes(_part(data, os.urandom(16), 0))
-    os.replace(temp, path)
+    try:
+        temp.write_bytes(_part(data, os.urandom(16), 0))
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def append(path: Path, changes: Mapping[str, Any], was: Read) -> bool:
