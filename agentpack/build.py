@@ -50,9 +50,6 @@ class Build:
     disk: dict[str, dict[str, Stat]] = field(default_factory=dict)
     """What each target's folder held when the cache checked it, for the writer."""
 
-    digests: dict[str, dict[str, str]] = field(default_factory=dict)
-    """target -> path -> sha256 of every file of the target folders."""
-
 
 @dataclass(slots=True)
 class _Source:
@@ -222,7 +219,6 @@ def build(
             unbuilt = sum(1 for s in sources if s.info and s.info.targets is None)
             findings += [_not_listed(run, name, unbuilt)] if unbuilt else []
     out.reused = len(job.built - job.fresh)
-    out.digests = {t: files.digests for t, files in out.targets.items()}
     out.record = _record(out, previous)
     # by file, line, target, item, field, message; sorted as they come, in nearly sorted runs
     ordered = [row for row, _ in itertools.groupby(sorted(job.notes))]
@@ -362,7 +358,8 @@ def _record(out: Build, previous: Record | None) -> Record:
     pack: dict[str, dict[str, str]] = {}
     for path, (target, data) in out.pack_files.items():
         pack.setdefault(target, {})[path] = sha256(data)
-    return (previous or Record()).updated(out.manifest, out.names, out.digests, pack)
+    digests = {t: files.digests for t, files in out.targets.items()}
+    return (previous or Record()).updated(out.manifest, out.names, digests, pack)
 
 
 def _version_findings(

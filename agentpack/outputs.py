@@ -116,9 +116,8 @@ class FolderFiles:
     runs: set[str] = field(default_factory=set)
     """The executable files."""
 
-    def add(self, path: str, digest: str, data: bytes | None, executable: bool = False) -> None:
+    def add(self, path: str, digest: str, data: bytes, executable: bool = False) -> None:
         self.digests[path] = digest
-        if data is not None:
-            self.data[path] = data
+        self.data[path] = data
         if executable:
             self.runs.add(path)
