@@ -4,13 +4,18 @@ prompt-input`` (offline) prints what the model would be given. Every exported ag
 among its "Available roles" with its description (Codex drops an agent file it cannot read,
 silently), and every skill in its skills list.
 
-Codex prints no sandbox or approval for a role (it applies the session's to every spawned
-agent): the lab cannot check those against ``explain``, and the target does not claim them.
+Codex applies the session's sandbox and approvals to every spawned agent, and the target
+claims no more of a role than its shell: a stand-in model spawns one role with the shell and
+one without, and the tools Codex offers each must hold a shell tool exactly when the role
+has the shell. Both with the tools Codex gives any model it does not know and with those
+of its default model, which come in code mode (nested under one ``exec`` tool, listed from
+inside it).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +30,17 @@ from agentpack.targets.codex.plugin import kept_servers, mcp_servers
 CLIENT = Client("@openai/codex", "0.171.0", "codex", size_mb=430)
 
 
+DEFAULT_MODEL = "gpt-6.2-sol"
+"""The model Codex 0.171 picks when the user names none. Its catalog entry gives the model
+its tools in code mode, which a model Codex does not know (the stand-in's own, ``lab``)
+never gets."""
+SHELL_TOOLS = frozenset({"exec_command", "write_stdin", "shell", "local_shell", "shell_command"})
+"""Codex's tools that run commands (0.171 offers the first two; the others are older
+spellings, which count too should a later client bring them back)."""
+LIST_TOOLS = 'text("ALL_TOOLS=" + JSON.stringify(ALL_TOOLS.map(t => t.name)));'
+"""Code mode's script that prints the names of every tool reachable from inside ``exec``."""
+
+
 class _Responses(StandIn):
     """OpenAI's Responses API, the one Codex speaks to a provider (0.171 no longer takes
     chat completions): it asks for one ``exec_command`` call, then answers "ok"."""
@@ -33,21 +49,15 @@ class _Responses(StandIn):
     """The command line it asks Codex to run (``command`` is the HTTP method's, here)."""
 
     def answer(self, request: dict[str, Any]) -> None:
-        items = request.get("input") or []
-        done = any(isinstance(i, dict) and i.get("type") == "function_call_output" for i in items)
+        if _results(request):
+            self.give(_message("ok"))
+        else:
+            self.give(_call("exec_command", {"cmd": self.shell}))
+
+    def give(self, item: dict[str, Any]) -> None:
+        """Answer with one output item (a message, or a tool call)."""
         usage = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
         response = {"id": "resp_lab", "object": "response", "output": [], "usage": usage}
-        item: dict[str, Any] = {
-            "type": "message",
-            "id": "msg_lab",
-            "role": "assistant",
-            "status": "completed",
-            "content": [{"type": "output_text", "text": "ok", "annotations": []}],
-        }
-        if not done:
-            arguments = json.dumps({"cmd": self.shell})
-            item = {"type": "function_call", "id": "fc_lab", "call_id": "call_lab"}
-            item |= {"name": "exec_command", "arguments": arguments, "status": "completed"}
         events: list[tuple[str, dict[str, Any]]] = [
             ("response.created", {"response": {**response, "status": "in_progress"}}),
             ("response.output_item.done", {"output_index": 0, "item": item}),
@@ -59,11 +69,82 @@ class _Responses(StandIn):
         )
 
 
-def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> str:
+class _Spawning(_Responses):
+    """A main session that spawns the role ``role`` and waits for it; in code mode the
+    role first lists the tools it can reach from inside ``exec``."""
+
+    role = ""
+    code_mode = False
+
+    def answer(self, request: dict[str, Any]) -> None:
+        results = _results(request)
+        if _from_role(request):
+            if _code_mode(request) and not results:
+                item = {"type": "custom_tool_call", "id": "ctc_lab", "call_id": "call_tools"}
+                item |= {"namespace": "functions", "name": "exec", "input": LIST_TOOLS}
+                self.give({**item, "status": "completed"})
+            else:
+                self.give(_message("done"))
+            return
+        namespace = "collaboration" if self.code_mode else "multi_agent_v1"
+        if not results:
+            spawn = {"agent_type": self.role, "message": "Say done."}
+            if self.code_mode:
+                spawn |= {"task_name": "lab", "fork_turns": "none"}
+            self.give(_call("spawn_agent", spawn, namespace))
+        elif len(results) == 1 and any(k in str(results[0]) for k in ("agent_id", "task_name")):
+            wait: dict[str, Any] = {"timeout_ms": 60000}
+            if not self.code_mode:
+                wait["targets"] = [json.loads(str(results[0].get("output"))).get("agent_id")]
+            self.give(_call("wait_agent", wait, namespace))
+        else:
+            self.give(_message("ok"))  # waited, or the spawn failed (the check says why)
+
+
+def _message(text: str) -> dict[str, Any]:
+    content = [{"type": "output_text", "text": text, "annotations": []}]
+    return {
+        "type": "message",
+        "id": "msg_lab",
+        "role": "assistant",
+        "status": "completed",
+        "content": content,
+    }
+
+
+def _call(name: str, arguments: dict[str, Any], namespace: str = "") -> dict[str, Any]:
+    item = {"type": "function_call", "id": "fc_lab", "call_id": f"call_{name}", "name": name}
+    item |= {"arguments": json.dumps(arguments), "status": "completed"}
+    return item | ({"namespace": namespace} if namespace else {})
+
+
+def _results(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The results of tool calls the request gives the model back."""
+    items = request.get("input") or []
+    return [i for i in items if isinstance(i, dict) and str(i.get("type")).endswith("_output")]
+
+
+def _code_mode(request: dict[str, Any]) -> bool:
+    """Whether the model is given its tools in code mode (a role of its own model may not
+    be, whatever its session's model)."""
+    given = [i for i in request.get("input") or [] if isinstance(i, dict)]
+    extra = [t for i in given if i.get("type") == "additional_tools" for t in i.get("tools") or []]
+    return any(t.get("name") == "functions" for t in extra)
+
+
+def _from_role(request: dict[str, Any]) -> bool:
+    """Whether a spawned agent sent the request (its thread is not the session's)."""
+    turn = (request.get("client_metadata") or {}).get("x-codex-turn-metadata") or "{}"
+    found = json.loads(turn)
+    return bool(found.get("thread_id")) and found.get("thread_id") != found.get("session_id")
+
+
+def _exec(
+    lab: Lab, home: Path, project: Path, answering: type[StandIn], *flags: str
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
     """``codex exec`` in ``project`` (Codex's home: ``home/.codex``) against a stand-in
-    model that runs ``command`` in the shell: what Codex gave back as the call's result.
-    The provider comes as ``-c`` overrides: the user's config.toml stays as it is."""
-    answering = type("Running", (_Responses,), {"shell": command})
+    model: how it ended, and what it sent the model. The provider comes as ``-c``
+    overrides: the user's config.toml stays as it is."""
     with model_server(answering, "/v1") as (url, requests):
         provider = f'{{name="lab", base_url="{url}", wire_api="responses", env_key="LAB_KEY"}}'
         overrides = [
@@ -77,14 +158,37 @@ def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> s
         done = lab.run(
             lab.binary(CLIENT), [*args, "--skip-git-repo-check", "go"], home, project, env=env
         )
-        results = [
-            str(i.get("output"))
-            for request in requests
-            for i in request.get("input") or []
-            if isinstance(i, dict) and i.get("type") == "function_call_output"
-        ]
-        assert results, done.stdout + done.stderr[-2000:]
-        return results[0]
+        return done, list(requests)
+
+
+def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> str:
+    """What Codex gave back when a stand-in model had it run ``command`` in the shell."""
+    answering = type("Running", (_Responses,), {"shell": command})
+    done, requests = _exec(lab, home, project, answering, *flags)
+    results = [str(i.get("output")) for request in requests for i in _results(request)]
+    assert results, done.stdout + done.stderr[-2000:]
+    return results[0]
+
+
+def role_tools(lab: Lab, home: Path, project: Path, role: str, code_mode: bool) -> set[str]:
+    """The tools Codex offers the role ``role`` when a session spawns it (``code_mode``:
+    a session of Codex's default model; in code mode, those reachable inside ``exec``
+    included)."""
+    answering = type("Spawning", (_Spawning,), {"role": role, "code_mode": code_mode})
+    flags = ("-m", DEFAULT_MODEL) if code_mode else ()
+    done, requests = _exec(lab, home, project, answering, *flags)
+    mine = [r for r in requests if _from_role(r)]
+    assert mine, f"Codex did not spawn the role {role}: {done.stdout}{done.stderr[-2000:]}"
+    found = set()
+    for request in mine:
+        found |= {str(t.get("name") or t.get("type")) for t in request.get("tools") or []}
+        for item in request.get("input") or []:
+            if isinstance(item, dict) and item.get("type") == "additional_tools":
+                found |= {str(t.get("name")) for n in item["tools"] for t in n.get("tools", [])}
+        for text in strings([r.get("output") for r in _results(request)]):
+            for listed in re.findall(r"ALL_TOOLS=(\[[^\]]*\])", text):
+                found |= set(json.loads(listed))
+    return found
 
 
 def scratch(dist: Path, work: Path) -> tuple[Path, Path]:
@@ -169,7 +273,26 @@ class CodexLab:
         names = {s["name"] for s in listed["skills"] if s["scope"] == "repo"}
         skills = {p.parent.name for p in (dist / SKILLS).glob("*/SKILL.md")}
         assert skills - names == set(), f"Codex did not load these skills: {skills - names}"
+        self.roles(lab, dist, project, work / "roles")
         self.plugin(lab, exported, work / "plugin")
+
+    def roles(self, lab: Lab, dist: Path, project: Path, home: Path) -> None:
+        """One role with the shell and one without (where the export has them): Codex
+        offers each a shell tool exactly when the role file leaves it the shell, with
+        both kinds of tools a model can get."""
+        (home / ".codex").mkdir(parents=True, exist_ok=True)
+        trusted = f'[projects."{project}"]\ntrust_level = "trusted"\n'
+        (home / ".codex" / "config.toml").write_text(trusted, encoding="utf-8")
+        picked: dict[bool, str] = {}
+        for path in sorted((dist / AGENTS).rglob("*.toml")):
+            role = read_toml(path.read_text(encoding="utf-8"))
+            features = role.get("features")
+            shell = not isinstance(features, dict) or features.get("shell_tool") is not False
+            picked.setdefault(shell, role["name"])
+        for shell, name in picked.items():
+            for code_mode in (False, True):
+                offered = role_tools(lab, home, project, name, code_mode)
+                assert bool(offered & SHELL_TOOLS) == shell, (name, code_mode, sorted(offered))
 
     def plugin(self, lab: Lab, exported: Exported, work: Path) -> None:
         """The pack as a Codex marketplace: ``codex plugin marketplace add`` and ``plugin

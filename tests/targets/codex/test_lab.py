@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,35 @@ def test_the_lab_finds_a_role_whose_model_codex_names(
     root = make_pack({"agents/solo.md": agent})
     result = api.export(root, ["codex"])
     CodexLab().check(lab, Exported(root, api.load_pack(root), result.findings), tmp_path / "w")
+
+
+def test_codex_takes_the_shell_from_a_role_with_either_kind_of_tools(
+    lab: Lab, tmp_path: Path, make_pack: MakePack
+) -> None:
+    """The one switch the Codex target claims per role, ``shell_tool = false``, read by
+    Codex itself: a spawned role without the shell is offered no shell tool, also in code
+    mode (Codex's default model), where tools sit inside ``exec``; a role with the shell
+    is offered one in both (so the lab's check can fail)."""
+    from agentpack.targets.codex.lab import SHELL_TOOLS, role_tools
+
+    client(lab, CLIENT)
+    agent = "---\nname: {n}\ndescription: {n}\ntools: {{deny: [{deny}]}}\n---\nx\n"
+    root = make_pack(
+        {
+            "agents/noshell.md": agent.format(n="noshell", deny="bash, webfetch"),
+            "agents/shell.md": agent.format(n="shell", deny="notebook"),
+        }
+    )
+    api.export(root, ["codex"])
+    project = git_repo(tmp_path / "project")
+    shutil.copytree(root / "dist" / "codex" / ".codex", project / ".codex")
+    home = tmp_path / "home"
+    (home / ".codex").mkdir(parents=True)
+    trusted = f'[projects."{project}"]\ntrust_level = "trusted"\n'
+    (home / ".codex" / "config.toml").write_text(trusted)
+    for code_mode in (False, True):
+        without = role_tools(lab, home, project, "noshell", code_mode)
+        with_shell = role_tools(lab, home, project, "shell", code_mode)
+        assert without & SHELL_TOOLS == set(), (code_mode, sorted(without))
+        assert "exec_command" in with_shell, (code_mode, sorted(with_shell))
+        assert ("exec" in without) == code_mode  # code mode: tools reached inside exec
