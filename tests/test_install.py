@@ -427,14 +427,22 @@ def test_a_reinstall_that_drops_a_server_hands_what_it_made_to_another_pack(
 def test_a_project_install_says_which_agents_copilot_would_widen(
     make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The Copilot CLI reads a repository's .claude/agents/ and ignores disallowedTools
-    there: a project install says so, once, naming the agents; a user install does not
-    (Copilot does not read ~/.claude/agents)."""
+    """The Copilot CLI (1.0.102) reads a repository's .claude/agents/ and .claude/skills/:
+    it ignores disallowedTools, gives every agent its skill tool, takes NotebookEdit for
+    create and edit, and keeps a skill's allowed-tools approved for the rest of a session.
+    A project install says each once, naming the files; a user install says nothing
+    (Copilot reads neither ~/.claude/agents nor ~/.claude/skills)."""
     denies = "---\nname: {name}\ndescription: d\ntools:\n  deny: [bash]\n---\nx\n"
+    allows = "---\nname: {name}\ndescription: d\ntools: {{allow: [{tools}]}}\n---\nx\n"
+    skill = "---\nname: {name}\ndescription: d\nallowed_tools: [{tools}]\n---\nx\n"
     pack = make_pack(
         {
             **{f"agents/d{i}.md": denies.format(name=f"d{i}") for i in range(4)},
             "agents/only.md": AGENT.format(name="only"),
+            "agents/notes.md": allows.format(name="notes", tools="read, notebook"),
+            "agents/skilled.md": allows.format(name="skilled", tools="read, skill"),
+            "skills/reads/SKILL.md": skill.format(name="reads", tools="read, grep"),
+            "skills/runs/SKILL.md": skill.format(name="runs", tools="read, bash(git status)"),
         }
     )
     repo = tmp_path / "repo"
@@ -445,8 +453,15 @@ def test_a_project_install_says_which_agents_copilot_would_widen(
     api.export(pack, ["claude"])
     assert "disallowedTools:" in (pack / "dist" / "claude" / "agents" / "d0.md").read_text()
     notes = [a for a in api.install("claude", pack, scope="project").actions if a.verb == "note"]
-    assert [(a.path, "Copilot" in a.reason) for a in notes] == [
-        ("agents/d0.md, agents/d1.md, agents/d2.md and 1 more", True)
+    assert all(a.reason.startswith("the GitHub Copilot CLI also reads") for a in notes)
+    said = sorted((a.path, a.reason.split(" and ", 1)[1]) for a in notes)
+    wanted = [
+        ("agents/d0.md, agents/d1.md, agents/d2.md and 1 more", "ignores disallowedTools"),
+        ("agents/notes.md", "gives every agent there its skill tool"),
+        ("agents/notes.md", "takes NotebookEdit for create and edit"),
+        ("skills/runs/SKILL.md", "keeps a skill's allowed-tools approved for the rest"),
     ]
+    assert len(said) == len(wanted)
+    assert [(p, why[: len(w)]) for (p, why), (_, w) in zip(said, wanted, strict=True)] == wanted
     user = api.install("claude", pack, scope="user").actions
     assert [a for a in user if a.verb == "note"] == []

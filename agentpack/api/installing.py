@@ -126,7 +126,7 @@ def _cautions(where: tuple[InstallRoot, ...], files: list[OutFile]) -> list[inst
         caution = root.caution
         mine = [f for f in files if f.path.startswith(root.prefixes)] if caution else []
         for f in mine:
-            if caution is not None and (why := caution(f)) is not None:
+            for why in caution(f) if caution is not None else ():
                 found.setdefault(why, []).append(f.path.removeprefix(root.strip))
     notes = []
     for why, paths in found.items():

@@ -174,10 +174,10 @@ class InstallRoot:
     """For a file an install writes (its path under ``folder``), another file there that
     the tool reads as the same item (a user's own agent of its name), or None: the
     install leaves its file out rather than shadow the user's."""
-    caution: Callable[[OutFile], str | None] | None = None
+    caution: Callable[[OutFile], tuple[str, ...]] | None = None
     """For a file an install writes here, what another tool that reads this folder makes
-    of it, when that is wider than the source (one line, the same for every such file),
-    or None. The install says it once, with the files it concerns."""
+    wider of it than the source (each a line, the same for every such file). The install
+    says each once, with the files it concerns."""
 
 
 @dataclass(frozen=True, slots=True)

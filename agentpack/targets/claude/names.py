@@ -247,18 +247,51 @@ def twins() -> Callable[[Path, str], str | None]:
 
 
 _DENIES = re.compile(rb"^disallowedTools:", re.MULTILINE)
+_TOOLS = re.compile(rb"^tools: *(.*)$", re.MULTILINE)
+_GRANTS = re.compile(rb"^allowed-tools:(.*)\n((?:  - .*\n?)*)", re.MULTILINE)
+_READS = frozenset({"Read", "Grep", "Glob", "LS"})
+"""What a skill's ``allowed-tools`` may name that the Copilot CLI needs no approval for."""
+_COPILOT = "the GitHub Copilot CLI also reads a project's .claude/"
+_ELSE = "; install --tool copilot for Copilot, or these with --scope user"
 
 
-def copilot_reads(file: OutFile) -> str | None:
-    """The GitHub Copilot CLI also reads a repository's ``.claude/agents/``, and ignores
-    ``disallowedTools`` there (1.0.102: "unknown field ignored"): such an agent has every
-    tool in Copilot."""
-    if not (file.path.startswith("agents/") and file.data[:4] == b"---\n"):
-        return None
-    if not _DENIES.search(file.data.split(b"\n---", 1)[0]):
-        return None
-    return (
-        "the GitHub Copilot CLI also reads a project's .claude/agents/ and ignores "
-        "disallowedTools there, so these agents get every tool in Copilot; install "
-        "--tool copilot for Copilot, or these agents with --scope user"
-    )
+def copilot_reads(file: OutFile) -> tuple[str, ...]:
+    """What the GitHub Copilot CLI makes wider of an agent or skill installed in a
+    project's ``.claude/``, which it reads too (1.0.102; not ``~/.claude/``): it ignores
+    ``disallowedTools`` ("unknown field ignored"), gives every agent its skill tool, reads
+    ``NotebookEdit`` as its create and edit tools, and keeps a skill's ``allowed-tools``
+    approved for the rest of an interactive session once the skill ran."""
+    if file.data[:4] != b"---\n":
+        return ()
+    head = file.data.split(b"\n---", 1)[0]
+    if file.path.startswith("skills/"):
+        if not file.path.endswith("/SKILL.md") or _granted(head) <= _READS:
+            return ()
+        why = "skills/ and keeps a skill's allowed-tools approved for the rest of a session"
+        return (f"{_COPILOT}{why} once the skill ran{_ELSE}",)
+    if not file.path.startswith("agents/"):
+        return ()
+    found = []
+    if _DENIES.search(head):
+        why = "agents/ and ignores disallowedTools there, so these agents get every tool"
+        found.append(f"{_COPILOT}{why} in Copilot{_ELSE}")
+    line = _TOOLS.search(head)
+    names = {n.strip() for n in line[1].decode("utf-8", "replace").split(",")} if line else None
+    if names is not None and "Skill" not in names:
+        why = "agents/ and gives every agent there its skill tool, which these agents lack"
+        found.append(f"{_COPILOT}{why}{_ELSE}")
+    if names is not None and "NotebookEdit" in names and not {"Write", "Edit"} & names:
+        why = "agents/ and takes NotebookEdit for create and edit, which these agents lack"
+        found.append(f"{_COPILOT}{why}{_ELSE}")
+    return tuple(found)
+
+
+def _granted(head: bytes) -> set[str]:
+    """What a skill's ``allowed-tools`` names (a block list, or a line of them; an entry
+    cut at a comma in its parentheses is still no read)."""
+    found = _GRANTS.search(head + b"\n")
+    if found is None:
+        return set()
+    lines = found[2].decode("utf-8", "replace").splitlines()
+    items = [*found[1].decode("utf-8", "replace").split(","), *(i[4:] for i in lines)]
+    return {i.strip().strip("'\"") for i in items} - {""}
