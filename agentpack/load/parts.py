@@ -26,6 +26,9 @@ from agentpack.secrets import REFERENCE, args_secrets, credential, secret_proble
 SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 """Server names every host takes (Claude Code builds tool names out of them)."""
 _ANY_REFERENCE = re.compile(r"\$\{[^}]*\}")
+_BARE_REFERENCE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
+"""Commands whose arguments hold shell text, where ``$NAME`` is the shell's to expand."""
 
 
 def read(fields: Fields, manifest: Manifest) -> Manifest:
@@ -124,13 +127,16 @@ def _server(fields: Fields, doc: Doc, files: dict[str, bytes]) -> McpServer | No
 def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
     """A warning for each ``${...}`` that is not the pack's (``${NAME}``): another tool's
     spelling, such as VS Code's ``${workspaceFolder}`` or Claude Code's ``${A:-b}``, which
-    the other tools pass on as text."""
+    the other tools pass on as text; and for each ``$NAME``, which some tools (the Copilot
+    CLI) replace with the variable and others pass on as text (a shell's arguments are the
+    shell's to expand)."""
     values: list[tuple[tuple[str | int, ...], Any]] = [
         ((key,), data.get(key)) for key in ("command", "url", "cwd")
     ]
     values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
     for group in ("env", "headers"):
         values += [((group, k), v) for k, v in (data.get(group) or {}).items()]
+    shell = Path(str(data.get("command") or "")).name in _SHELLS
     for where, value in values:
         for found in _ANY_REFERENCE.findall(value) if isinstance(value, str) else ():
             if not REFERENCE.fullmatch(found):
@@ -142,6 +148,16 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                     "that variable, or write the value",
                     warning=True,
                 )
+        bare = _BARE_REFERENCE.findall(value) if isinstance(value, str) else []
+        for name in dict.fromkeys(bare) if not (shell and where[0] == "args") else ():
+            fields.report(
+                doc,
+                where,
+                f"${name} is text to some tools, and to others the variable {name}, which "
+                f"they put in its place where it is set; write ${{{name}}} for the variable "
+                "(no spelling keeps the text in every tool)",
+                warning=True,
+            )
 
 
 def _unlisted(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:

@@ -91,8 +91,8 @@ def names(value: Any) -> dict[str, str] | None:
 
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):-((?:\$\{[^{}]*\}|[^{}])*)\}")
-"""Claude Code's ``${NAME:-default}``, which no other tool has; its default may hold a
-reference (``${KB:-${CLAUDE_PLUGIN_ROOT}/data}``)."""
+"""``${NAME:-default}``, which only Claude Code and the Copilot CLI take; its default may
+hold a reference (``${KB:-${CLAUDE_PLUGIN_ROOT}/data}``)."""
 
 
 def _canonical(value: str, spelling: Spelling, where: str, said: list[str]) -> str:
@@ -110,7 +110,8 @@ def _defaulted(value: str, where: str, said: list[str]) -> str:
             return f"${{{name}}}"
         said.append(
             f"{where} ({found[0]}: its default, {default}, which a pack writes as it is; only "
-            f"Claude Code takes a default: write ${{{name}}} to have the variable's value)"
+            f"Claude Code and the Copilot CLI take a default: write ${{{name}}} to have the "
+            "variable's value)"
         )
         return default
 

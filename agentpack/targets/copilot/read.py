@@ -45,8 +45,8 @@ from agentpack.targets.copilot.names import (
     SKILLS,
 )
 from agentpack.targets.copilot.readplugin import (
-    SPELLING,
     VSCODE_SERVERS,
+    VSCODE_SPELLING,
     manifest,
     named_servers,
     servers_and_hooks,
@@ -289,7 +289,7 @@ class CopilotReader:
             return servers_and_hooks(folder, run)
         if (folder / VSCODE_SERVERS).is_file():
             readparts.servers_file(
-                folder / VSCODE_SERVERS, run, SPELLING, comments=True, plugin=False
+                folder / VSCODE_SERVERS, run, VSCODE_SPELLING, comments=True, plugin=False
             )
             return {folder / VSCODE_SERVERS}
         return set()

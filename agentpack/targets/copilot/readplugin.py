@@ -3,6 +3,7 @@ and the MCP servers and hooks it and its folder hold."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,15 @@ from agentpack.source import within
 from agentpack.targets import readhooks, readparts
 from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, MANIFESTS
 
-SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+ROOTS = ("${PLUGIN_ROOT}", "${COPILOT_PLUGIN_ROOT}", "${CLAUDE_PLUGIN_ROOT}")
+SPELLING = readparts.Spelling(
+    (*ROOTS, *(root.replace("{", "").replace("}", "") for root in ROOTS)),
+    ref=re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)"),
+)
+"""The Copilot CLI's (1.0.102): a plugin's folder by three names, and ``$NAME`` as well as
+``${NAME}`` for a variable (``$NAME`` becomes the pack's ``${NAME}``)."""
+VSCODE_SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
+"""VS Code's ``.vscode/mcp.json``, where ``$NAME`` is text."""
 VSCODE_SERVERS = ".vscode/mcp.json"
 HOOK_TOOLS = {name: tool for tool, names in CLAUDE_TOOL_NAMES.items() for name in names}
 """Copilot gives hooks in Claude Code's shape Claude Code's tool names."""

@@ -243,3 +243,36 @@ def test_a_prompts_own_variables_are_said_and_its_dollar_one_stays_text(tmp_path
     assert [f.message.split(":")[0] for f in done.findings if "no escape" in f.message] == [
         "opencode"
     ]
+
+
+def test_a_plugins_servers_are_read_with_the_clis_own_references(tmp_path: Path) -> None:
+    """The Copilot CLI (1.0.102, seen) expands ``$NAME`` as well as ``${NAME}``, and names
+    the plugin's folder ``${COPILOT_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_ROOT}`` too: a bare
+    ``$GH_TOKEN`` came in as text (and went to Claude Code so), and the script the second
+    named did not come along. VS Code's ``.vscode/mcp.json`` keeps ``$NAME`` as text."""
+    import json
+
+    root = tmp_path / "p"
+    (root / ".plugin").mkdir(parents=True)
+    (root / "bin").mkdir()
+    (root / "bin" / "s.py").write_text("print()\n")
+    (root / ".plugin" / "plugin.json").write_text('{"name": "p", "version": "1.0.0"}')
+    servers = {
+        "local": {"command": "python3", "args": ["${COPILOT_PLUGIN_ROOT}/bin/s.py"]},
+        "remote": {"url": "https://x.test/mcp", "headers": {"Authorization": "Bearer $GH_TOKEN"}},
+    }
+    (root / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    result = api.import_(root, tmp_path / "pack")
+    assert not result.failed, [str(f) for f in result.findings]
+    found = {s.name: s for s in api.load_pack(tmp_path / "pack").manifest.servers}
+    assert found["local"].args == ("${PLUGIN_ROOT}/bin/s.py",)
+    assert (tmp_path / "pack" / "bin" / "s.py").is_file()
+    assert found["remote"].headers == {"Authorization": "Bearer ${GH_TOKEN}"}
+    vscode = tmp_path / "v" / ".vscode"
+    vscode.mkdir(parents=True)
+    db = {"command": "db", "args": ["$X"]}
+    (vscode / "mcp.json").write_text(json.dumps({"servers": {"db": db}}))
+    result = api.import_(tmp_path / "v", tmp_path / "vpack", dialect="copilot")
+    assert not result.failed, [str(f) for f in result.findings]
+    (db,) = api.load_pack(tmp_path / "vpack").manifest.servers
+    assert db.args == ("$X",)
