@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from agentpack import api
 from agentpack.model import Pack
 from agentpack.permissions import Decision
@@ -498,14 +500,18 @@ def test_a_codex_plugin_is_read_by_its_manifest(tmp_path: Path) -> None:
 
 
 def test_a_json_or_toml_file_that_is_not_one_is_an_error_at_its_place(tmp_path: Path) -> None:
+    """At the place Python's own parser gives (for JSON, 3.13 names the trailing comma where
+    3.11 names what follows it)."""
+    broken = '{\n  "mcpServers": {\n    "a": {"command": "x",}\n  }\n}\n'
     root = _write(
         tmp_path / "src",
-        {
-            ".mcp.json": '{\n  "mcpServers": {\n    "a": {"command": "x",}\n  }\n}\n',
-            ".codex/config.toml": '[mcp_servers.a]\ncommand = = "x"\n',
-        },
+        {".mcp.json": broken, ".codex/config.toml": '[mcp_servers.a]\ncommand = = "x"\n'},
     )
-    for given, place in ((".mcp.json", (3, 26)), (".codex/config.toml", (2, 11))):
+    with pytest.raises(json.JSONDecodeError) as parsed:
+        json.loads(broken)
+    json_place = (parsed.value.lineno, parsed.value.colno)
+    assert json_place in ((3, 25), (3, 26))
+    for given, place in ((".mcp.json", json_place), (".codex/config.toml", (2, 11))):
         result = api.import_(root / given, tmp_path / "pack", dry_run=True)
         (found,) = [f for r in result.reports for f in r.findings if f.is_error]
         assert (found.line, found.col) == place, found
