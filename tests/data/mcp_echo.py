@@ -5,6 +5,7 @@ for a client to connect, list the tools and call one. No dependencies, no networ
 """
 
 import json
+import os
 import sys
 
 TOOLS = [
@@ -33,7 +34,19 @@ def answer(method, params):
     return None
 
 
+def record():
+    """With ``--record FILE`` among its arguments: how it was started (its arguments, its
+    folder, its ``ECHO_*`` variables), one JSON line, so a test sees what a client made of
+    the server's references."""
+    if "--record" in sys.argv[:-1]:
+        path = sys.argv[sys.argv.index("--record") + 1]
+        env = {k: v for k, v in os.environ.items() if k.startswith("ECHO_")}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"argv": sys.argv, "cwd": os.getcwd(), "env": env}) + "\n")
+
+
 def main():
+    record()
     for line in sys.stdin:
         if not line.strip():
             continue

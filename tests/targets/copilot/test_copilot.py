@@ -4,6 +4,7 @@ tests/targets/test_contract.py; the real CLI judges the output in tests/conforma
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -231,6 +232,37 @@ def test_the_plugins_guard_blocks_a_shell_command_in_the_copilot_cli(
     push = {"command": "git push --force origin main", "description": "push"}
     said = Session.calling(lab, home, project, "bash", push)
     assert "Denied by preToolUse hook: hook exited with code 2" in said
+
+
+@pytest.mark.conformance
+def test_the_copilot_cli_starts_the_plugins_server_with_its_references_in_place(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """The plugin's ``.mcp.json`` as the CLI 1.0.102 runs it: ``${PLUGIN_ROOT}`` is the
+    plugin's folder, and a variable of the user's (``${LAB_TOKEN}``) is its value
+    in the server's arguments and environment (``copilot mcp list`` shows only the text)."""
+    client(lab, CLIENT)
+    root = mcp_pack(tmp_path / "pack")
+    record = tmp_path / "started.jsonl"
+    (root / "mcp" / "echo.yaml").write_text(
+        "command: python3\nfiles: [servers/echo.py]\n"
+        'args: ["${PLUGIN_ROOT}/servers/echo.py", --record, "${LAB_RECORD}", "--t=${LAB_TOKEN}"]\n'
+        'env: {ECHO_TOKEN: "${LAB_TOKEN}"}\n'
+    )
+    api.export(root, ["copilot"])
+    home, project = tmp_path / "home", git_repo(tmp_path / "project")
+    with model_server(ChatModel, "/v1") as (url, _):
+        session = Session(lab, home, url)
+        session.run(["plugin", "marketplace", "add", str(root)], project)
+        assert "installed" in session.run(["plugin", "install", "mcp-pack@mcp-pack"], project)
+        session.env |= {"LAB_RECORD": str(record), "LAB_TOKEN": "t0k"}
+        said = session.run(["-p", "hi"], project)
+    assert record.is_file(), said[-2000:]
+    started = json.loads(record.read_text().splitlines()[0])
+    script = Path(started["argv"][0])  # the plugin's copy (a local marketplace's: in place)
+    assert script.read_bytes() == (root / "servers" / "echo.py").read_bytes()
+    assert started["argv"][1:] == ["--record", str(record), "--t=t0k"]
+    assert started["env"] == {"ECHO_TOKEN": "t0k"}
 
 
 @pytest.mark.parametrize("name", ["general-purpose", "explore", "code-review"])
