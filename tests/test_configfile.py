@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from agentpack.configentry import Entry
 from agentpack.configfile import apply, undo
 from agentpack.restore import digest as restore_digest
 from agentpack.restore import loaded
+from agentpack.source import tomllib  # tomli before Python 3.11
 
 SERVER = {"command": "python3", "args": ["/x/echo.py"], "env": {"A": "${A}"}}
 HOOK = {"matcher": "Bash", "hooks": [{"type": "command", "command": "python3 /x/guard.py"}]}

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from agentpack import emit
+from agentpack.source import tomllib  # tomli before Python 3.11
 
 yaml12 = YAML(typ="safe", pure=True)
 
@@ -210,11 +211,6 @@ def test_the_printable_check_agrees_at_every_edge_of_the_set(char: str) -> None:
 
 
 # -- TOML (a TOML 1.0 reader must read every value back exactly) ---------------------------
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 toml_values = st.recursive(
     st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text() | st.sampled_from(HOSTILE),

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +32,7 @@ from agentpack.model import Agent, Command, Example, Item, Manifest, Pack, Skill
 from agentpack.native import ImportEnv
 from agentpack.outputs import OutFile, path_problem
 from agentpack.permissions import TOOLS, Decision, Policy, sample_command
+from agentpack.source import tomllib  # tomli before Python 3.11
 from agentpack.targets import BUILTIN, Registry, parts
 from agentpack.targets.base import Note, Report, render
 from tests.conftest import ROOT

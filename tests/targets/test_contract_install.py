@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 
 from agentpack import api
+from agentpack.source import tomllib  # tomli before Python 3.11
 from tests.targets.test_contract import NAMES, PACKS, REGISTRY
 
 

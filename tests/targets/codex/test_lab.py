@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from agentpack import api
 from agentpack.lab import Lab, git_repo
+from agentpack.source import tomllib  # tomli before Python 3.11
 from agentpack.targets.codex.lab import CLIENT, running
 from agentpack.targets.codex.names import MARKETPLACE
 from tests.conftest import MakePack
