@@ -427,9 +427,10 @@ def test_a_reinstall_that_drops_a_server_hands_what_it_made_to_another_pack(
 def test_a_project_install_says_which_agents_copilot_would_widen(
     make_pack: MakePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The Copilot CLI (1.0.102) reads a repository's .claude/agents/ and .claude/skills/:
-    it ignores disallowedTools, gives every agent its skill tool, takes NotebookEdit for
-    create and edit, and keeps a skill's allowed-tools approved for the rest of a session.
+    """The Copilot CLI (1.0.102) reads a repository's .claude/agents/, .claude/skills/ and
+    .claude/commands/ (as skills): it ignores disallowedTools, gives every agent its skill
+    tool, gives Write and NotebookEdit its edit tool too, and keeps a skill's allowed-tools
+    approved for the rest of a session.
     A project install says each once, naming the files; a user install says nothing
     (Copilot reads neither ~/.claude/agents nor ~/.claude/skills)."""
     denies = "---\nname: {name}\ndescription: d\ntools:\n  deny: [bash]\n---\nx\n"
@@ -440,6 +441,10 @@ def test_a_project_install_says_which_agents_copilot_would_widen(
             **{f"agents/d{i}.md": denies.format(name=f"d{i}") for i in range(4)},
             "agents/only.md": AGENT.format(name="only"),
             "agents/notes.md": allows.format(name="notes", tools="read, notebook"),
+            "agents/writes.md": allows.format(name="writes", tools="read, write, skill"),
+            "agents/edits.md": allows.format(name="edits", tools="read, write, edit, skill"),
+            "commands/ship.md": "---\ndescription: d\nallowed_tools: [bash(git push)]\n---\nx\n",
+            "commands/look.md": "---\ndescription: d\nallowed_tools: [read]\n---\nx\n",
             "agents/skilled.md": allows.format(name="skilled", tools="read, skill"),
             "skills/reads/SKILL.md": skill.format(name="reads", tools="read, grep"),
             "skills/runs/SKILL.md": skill.format(name="runs", tools="read, bash(git status)"),
@@ -458,10 +463,12 @@ def test_a_project_install_says_which_agents_copilot_would_widen(
     wanted = [
         ("agents/d0.md, agents/d1.md, agents/d2.md and 1 more", "ignores disallowedTools"),
         ("agents/notes.md", "gives every agent there its skill tool"),
-        ("agents/notes.md", "takes NotebookEdit for create and edit"),
+        ("agents/notes.md, agents/writes.md", "gives an agent with Write or NotebookEdit its edit"),
+        ("commands/ship.md", "keeps a skill's allowed-tools approved for the rest"),
         ("skills/runs/SKILL.md", "keeps a skill's allowed-tools approved for the rest"),
     ]
     assert len(said) == len(wanted)
+    assert any(".claude/commands/ as skills" in a.reason for a in notes)
     assert [(p, why[: len(w)]) for (p, why), (_, w) in zip(said, wanted, strict=True)] == wanted
     user = api.install("claude", pack, scope="user").actions
     assert [a for a in user if a.verb == "note"] == []

@@ -116,32 +116,34 @@ def test_each_problem_is_one_line_at_its_field(case: str, make_pack: MakePack) -
     assert [str(f) for f in api.validate(root).findings if f.is_error] == expected
 
 
-def test_a_bare_dollar_name_is_said_to_mean_two_things_except_in_a_shells_arguments(
+def test_a_bare_dollar_name_is_said_to_mean_two_things_except_in_a_shells_script(
     make_pack: MakePack,
 ) -> None:
     """``$NAME`` is text to Claude Code and the others, but the Copilot CLI (1.0.102) puts
     the variable in its place where it is set: said once per name and field, with how to
-    write the variable; not in a shell's arguments, which the shell expands anyway."""
+    write the variable; not in the script a shell runs (``-c``), which the shell expands in
+    every tool, but in a script file's arguments, which it does not."""
     root = make_pack(
         {
             "mcp/remote.yaml": "url: https://x.example.com/$ORG\nheaders:\n"
             "  Authorization: Bearer $TOKEN and $TOKEN\n",
             "mcp/local.yaml": "command: python3\nargs: [srv.py, --home=$HOME]\n"
             "env:\n  PRICE: 5$ or ${PRICE} or $$ or $1\n",
-            "mcp/shell.yaml": "command: /bin/sh\nargs: [-c, exec srv --home $HOME]\n",
+            "mcp/shell.yaml": "command: /usr/bin/env\nargs: [bash, -ec, exec srv --home $HOME]\n",
+            "mcp/script.yaml": "command: bash\nargs: [./srv.sh, --home=$HOME]\n",
         }
     )
-    said = [str(f) for f in api.validate(root).findings if "is text to some tools" in f.message]
+    said = [str(f) for f in api.validate(root).findings if "is text to Claude" in f.message]
+    why = (
+        "is text to Claude Code and most tools, but the Copilot CLI puts the variable {0} "
+        "in its place where it is set; write ${{{0}}} for the variable (no spelling keeps the "
+        "text in every tool)"
+    )
     assert said == [
-        "mcp/local.yaml:2:16: warning: args[1]: $HOME is text to some tools, and to others the "
-        "variable HOME, which they put in its place where it is set; write ${HOME} for the "
-        "variable (no spelling keeps the text in every tool)",
-        "mcp/remote.yaml:1:6: warning: url: $ORG is text to some tools, and to others the "
-        "variable ORG, which they put in its place where it is set; write ${ORG} for the "
-        "variable (no spelling keeps the text in every tool)",
-        "mcp/remote.yaml:3:18: warning: headers.Authorization: $TOKEN is text to some tools, "
-        "and to others the variable TOKEN, which they put in its place where it is set; write "
-        "${TOKEN} for the variable (no spelling keeps the text in every tool)",
+        f"mcp/local.yaml:2:16: warning: args[1]: $HOME {why.format('HOME')}",
+        f"mcp/remote.yaml:1:6: warning: url: $ORG {why.format('ORG')}",
+        f"mcp/remote.yaml:3:18: warning: headers.Authorization: $TOKEN {why.format('TOKEN')}",
+        f"mcp/script.yaml:2:18: warning: args[1]: $HOME {why.format('HOME')}",
     ]
 
 

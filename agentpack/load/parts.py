@@ -22,13 +22,11 @@ from agentpack.model import PLUGIN_ROOT, ROOTED, TOOL_EVENTS, Hook, Manifest, Mc
 from agentpack.outputs import is_executable
 from agentpack.permissions import normalize_tool_id
 from agentpack.secrets import REFERENCE, args_secrets, credential, secret_problem
+from agentpack.shellscript import BARE_REFERENCE, script_index
 
 SERVER_NAME = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
 """Server names every host takes (Claude Code builds tool names out of them)."""
 _ANY_REFERENCE = re.compile(r"\$\{[^}]*\}")
-_BARE_REFERENCE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh"})
-"""Commands whose arguments hold shell text, where ``$NAME`` is the shell's to expand."""
 
 
 def read(fields: Fields, manifest: Manifest) -> Manifest:
@@ -128,15 +126,16 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
     """A warning for each ``${...}`` that is not the pack's (``${NAME}``): another tool's
     spelling, such as VS Code's ``${workspaceFolder}`` or Claude Code's ``${A:-b}``, which
     the other tools pass on as text; and for each ``$NAME``, which some tools (the Copilot
-    CLI) replace with the variable and others pass on as text (a shell's arguments are the
-    shell's to expand)."""
+    CLI) replace with the variable and others pass on as text (but not in the script a
+    shell runs, where the shell expands it in every tool)."""
     values: list[tuple[tuple[str | int, ...], Any]] = [
         ((key,), data.get(key)) for key in ("command", "url", "cwd")
     ]
     values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
     for group in ("env", "headers"):
         values += [((group, k), v) for k, v in (data.get(group) or {}).items()]
-    shell = Path(str(data.get("command") or "")).name in _SHELLS
+    args = [str(a) for a in data.get("args") or ()] if isinstance(data.get("args"), list) else []
+    script = script_index(str(data.get("command") or ""), args)
     for where, value in values:
         for found in _ANY_REFERENCE.findall(value) if isinstance(value, str) else ():
             if not REFERENCE.fullmatch(found):
@@ -148,14 +147,14 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
                     "that variable, or write the value",
                     warning=True,
                 )
-        bare = _BARE_REFERENCE.findall(value) if isinstance(value, str) else []
-        for name in dict.fromkeys(bare) if not (shell and where[0] == "args") else ():
+        bare = BARE_REFERENCE.findall(value) if isinstance(value, str) else []
+        for name in dict.fromkeys(bare) if where != ("args", script) else ():
             fields.report(
                 doc,
                 where,
-                f"${name} is text to some tools, and to others the variable {name}, which "
-                f"they put in its place where it is set; write ${{{name}}} for the variable "
-                "(no spelling keeps the text in every tool)",
+                f"${name} is text to Claude Code and most tools, but the Copilot CLI puts "
+                f"the variable {name} in its place where it is set; write ${{{name}}} for the "
+                "variable (no spelling keeps the text in every tool)",
                 warning=True,
             )
 

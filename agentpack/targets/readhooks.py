@@ -148,7 +148,7 @@ def _hook(
     if not isinstance(handler, dict) or handler.get("type", "command") != "command":
         report.dropped.append(f"hooks.{host_event} (only command hooks are carried)")
         return
-    command = spelling.canonical(str(handler.get("command") or ""))
+    command = spelling.canonical(str(handler.get("command") or ""), script=True)  # a shell's
     given = words(handler.get("args")) if "args" in handler else None  # exec form: no shell
     try:
         argv = shlex.split(command) if given is None else [command, *map(spelling.canonical, given)]

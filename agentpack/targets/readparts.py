@@ -19,6 +19,7 @@ from agentpack import filereport
 from agentpack.filereport import FileReport
 from agentpack.model import PLUGIN_ROOT, McpServer, Resource, SourceRef
 from agentpack.native import Importing, slug
+from agentpack.shellscript import BARE_REFERENCE, script_index
 from agentpack.targets import serverfiles, vscode
 from agentpack.targets.serverfields import Places
 
@@ -49,6 +50,9 @@ class Spelling:
     """Folders of the root that a path may name from it without naming the root
     (``.claude/hooks/check.sh`` in a project's settings, which Claude Code runs from the
     project's folder): read as below the root."""
+    bare: bool = False
+    """The host also takes ``$NAME`` for a variable (the Copilot CLI), outside the script a
+    shell runs: read as ``${NAME}``, said (the server got the text where it was unset)."""
 
     def note_own(self, values: Iterable[str], where: str, report: FileReport) -> None:
         found = dict.fromkeys(
@@ -60,13 +64,17 @@ class Spelling:
                 "variable or as text; write the value it stands for, or ${NAME} for a secret)"
             )
 
-    def canonical(self, text: str) -> str:
+    def canonical(self, text: str, script: bool = False) -> str:
+        """``text`` in the pack's spelling (``script``: a shell's script, whose ``$NAME``
+        stays the shell's)."""
         for root in self.roots:  # the folder where a path begins, not any text that has it
             pattern = r"(?<![\w./-])" + re.escape(root) + r"(?=/|$|[\s\"'])"
             text = re.sub(pattern, lambda _: PLUGIN_ROOT, text)
         for folder in self.below if PLUGIN_ROOT not in text else ():
             pattern = r"(?<![\w./$}-])(?:\./)?(?=" + re.escape(folder) + "/)"
             text = re.sub(pattern, lambda _: PLUGIN_ROOT + "/", text, count=1)  # the script
+        if self.bare and not script:
+            text = BARE_REFERENCE.sub(lambda m: "${" + m[1] + "}", text)
         return self.ref.sub(lambda m: "${" + m[1] + "}", text) if self.ref else text
 
 
@@ -95,9 +103,19 @@ _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):-((?:\$\{[^{}]*\}|[^{}])*)\
 hold a reference (``${KB:-${CLAUDE_PLUGIN_ROOT}/data}``)."""
 
 
-def _canonical(value: str, spelling: Spelling, where: str, said: list[str]) -> str:
-    """A server's value in the pack's spelling, its defaults (``_defaulted``) first."""
-    return spelling.canonical(_defaulted(value, where, said))
+def _canonical(
+    value: str, spelling: Spelling, where: str, said: list[str], script: bool = False
+) -> str:
+    """A server's value in the pack's spelling, its defaults (``_defaulted``) first;
+    ``script``: a shell's script."""
+    text = _defaulted(value, where, said)
+    found = BARE_REFERENCE.findall(text) if spelling.bare and not script else []
+    for name in dict.fromkeys(found):
+        said.append(
+            f"{where} (${name}: the variable ${{{name}}}, which this tool put in its place "
+            "where it was set; where it was not, the server got the text)"
+        )
+    return spelling.canonical(text, script)
 
 
 def _defaulted(value: str, where: str, said: list[str]) -> str:
@@ -233,7 +251,8 @@ def _fields(
         )
     at, said = f"mcpServers.{name}", report.approximated
     fixed = {k: _canonical(v, spelling, f"{at}.{k}", said) for k, v in text.items()}
-    args = [_canonical(a, spelling, f"{at}.args", said) for a in given]
+    script = script_index(text.get("command", ""), given)
+    args = [_canonical(a, spelling, f"{at}.args", said, i == script) for i, a in enumerate(given)]
     env = {k: _canonical(v, spelling, f"{at}.env.{k}", said) for k, v in env.items()}
     headers = {k: _canonical(v, spelling, f"{at}.headers.{k}", said) for k, v in headers.items()}
     env, headers = places.unsecret(name, "env", env), places.unsecret(name, "headers", headers)

@@ -256,18 +256,21 @@ _ELSE = "; install --tool copilot for Copilot, or these with --scope user"
 
 
 def copilot_reads(file: OutFile) -> tuple[str, ...]:
-    """What the GitHub Copilot CLI makes wider of an agent or skill installed in a
-    project's ``.claude/``, which it reads too (1.0.102; not ``~/.claude/``): it ignores
+    """What the GitHub Copilot CLI makes wider of an agent, command or skill installed in
+    a project's ``.claude/``, which it reads too (1.0.102; not ``~/.claude/``): it ignores
     ``disallowedTools`` ("unknown field ignored"), gives every agent its skill tool, reads
-    ``NotebookEdit`` as its create and edit tools, and keeps a skill's ``allowed-tools``
-    approved for the rest of an interactive session once the skill ran."""
+    ``Write`` and ``NotebookEdit`` as its create and edit tools, reads commands as skills,
+    and keeps a skill's ``allowed-tools`` approved for the rest of an interactive session
+    once the skill ran."""
     if file.data[:4] != b"---\n":
         return ()
     head = file.data.split(b"\n---", 1)[0]
-    if file.path.startswith("skills/"):
-        if not file.path.endswith("/SKILL.md") or _granted(head) <= _READS:
+    if file.path.startswith(("skills/", "commands/")):
+        skill = file.path.startswith("skills/")
+        if not file.path.endswith("/SKILL.md" if skill else ".md") or _granted(head) <= _READS:
             return ()
-        why = "skills/ and keeps a skill's allowed-tools approved for the rest of a session"
+        folder = "skills/" if skill else "commands/ as skills"
+        why = f"{folder} and keeps a skill's allowed-tools approved for the rest of a session"
         return (f"{_COPILOT}{why} once the skill ran{_ELSE}",)
     if not file.path.startswith("agents/"):
         return ()
@@ -280,9 +283,9 @@ def copilot_reads(file: OutFile) -> tuple[str, ...]:
     if names is not None and "Skill" not in names:
         why = "agents/ and gives every agent there its skill tool, which these agents lack"
         found.append(f"{_COPILOT}{why}{_ELSE}")
-    if names is not None and "NotebookEdit" in names and not {"Write", "Edit"} & names:
-        why = "agents/ and takes NotebookEdit for create and edit, which these agents lack"
-        found.append(f"{_COPILOT}{why}{_ELSE}")
+    if names is not None and {"Write", "NotebookEdit"} & names and "Edit" not in names:
+        why = "agents/ and gives an agent with Write or NotebookEdit its edit tool too"
+        found.append(f"{_COPILOT}{why}, which these agents lack{_ELSE}")
     return tuple(found)
 
 

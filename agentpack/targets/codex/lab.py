@@ -179,15 +179,18 @@ def role_tools(lab: Lab, home: Path, project: Path, role: str, code_mode: bool) 
     done, requests = _exec(lab, home, project, answering, *flags)
     mine = [r for r in requests if _from_role(r)]
     assert mine, f"Codex did not spawn the role {role}: {done.stdout}{done.stderr[-2000:]}"
-    found = set()
+    found, listed = set(), False
     for request in mine:
         found |= {str(t.get("name") or t.get("type")) for t in request.get("tools") or []}
         for item in request.get("input") or []:
             if isinstance(item, dict) and item.get("type") == "additional_tools":
                 found |= {str(t.get("name")) for n in item["tools"] for t in n.get("tools", [])}
         for text in strings([r.get("output") for r in _results(request)]):
-            for listed in re.findall(r"ALL_TOOLS=(\[[^\]]*\])", text):
-                found |= set(json.loads(listed))
+            for names in re.findall(r"ALL_TOOLS=(\[[^\]]*\])", text):
+                found, listed = found | set(json.loads(names)), True
+    # in code mode the tools sit inside exec: a role that listed none would pass unseen
+    coded = any(_code_mode(r) for r in mine)
+    assert listed or not coded, f"{role} listed no tools from inside exec: {sorted(found)}"
     return found
 
 

@@ -3,7 +3,6 @@ and the MCP servers and hooks it and its folder hold."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +13,10 @@ from agentpack.targets.copilot.names import CLAUDE_TOOL_NAMES, MANIFESTS
 
 ROOTS = ("${PLUGIN_ROOT}", "${COPILOT_PLUGIN_ROOT}", "${CLAUDE_PLUGIN_ROOT}")
 SPELLING = readparts.Spelling(
-    (*ROOTS, *(root.replace("{", "").replace("}", "") for root in ROOTS)),
-    ref=re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)"),
+    (*ROOTS, *(root.replace("{", "").replace("}", "") for root in ROOTS)), bare=True
 )
 """The Copilot CLI's (1.0.102): a plugin's folder by three names, and ``$NAME`` as well as
-``${NAME}`` for a variable (``$NAME`` becomes the pack's ``${NAME}``)."""
+``${NAME}`` for a variable."""
 VSCODE_SPELLING = readparts.Spelling(("${PLUGIN_ROOT}",))
 """VS Code's ``.vscode/mcp.json``, where ``$NAME`` is text."""
 VSCODE_SERVERS = ".vscode/mcp.json"

@@ -260,6 +260,7 @@ def test_a_plugins_servers_are_read_with_the_clis_own_references(tmp_path: Path)
     servers = {
         "local": {"command": "python3", "args": ["${COPILOT_PLUGIN_ROOT}/bin/s.py"]},
         "remote": {"url": "https://x.test/mcp", "headers": {"Authorization": "Bearer $GH_TOKEN"}},
+        "shell": {"command": "sh", "args": ["-c", 'exec srv --home "$HOME"', "$ZERO"]},
     }
     (root / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     result = api.import_(root, tmp_path / "pack")
@@ -268,6 +269,12 @@ def test_a_plugins_servers_are_read_with_the_clis_own_references(tmp_path: Path)
     assert found["local"].args == ("${PLUGIN_ROOT}/bin/s.py",)
     assert (tmp_path / "pack" / "bin" / "s.py").is_file()
     assert found["remote"].headers == {"Authorization": "Bearer ${GH_TOKEN}"}
+    assert found["shell"].args == ("-c", 'exec srv --home "$HOME"', "${ZERO}")  # the shell's
+    said = [a for r in result.reports for a in r.approximated if "this tool put in" in a]
+    assert [a.split(" (")[0] for a in said] == [
+        "mcpServers.remote.headers.Authorization",
+        "mcpServers.shell.args",
+    ]
     vscode = tmp_path / "v" / ".vscode"
     vscode.mkdir(parents=True)
     db = {"command": "db", "args": ["$X"]}
