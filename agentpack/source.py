@@ -143,7 +143,7 @@ def read_toml(text: str) -> dict[str, Any]:
     return loaded
 
 
-class _TooDeep(tomllib.TOMLDecodeError):  # type: ignore[misc]  # tomli or tomllib
+class _TooDeep(tomllib.TOMLDecodeError):  # type: ignore[misc, unused-ignore]  # tomli or tomllib
     def __init__(self) -> None:
         ValueError.__init__(self, "nested too deeply to read")
 
