@@ -134,8 +134,7 @@ def _references(fields: Fields, doc: Doc, data: dict[str, Any]) -> None:
     values += [(("args", i), v) for i, v in enumerate(data.get("args") or ())]
     for group in ("env", "headers"):
         values += [((group, k), v) for k, v in (data.get(group) or {}).items()]
-    args = [str(a) for a in data.get("args") or ()] if isinstance(data.get("args"), list) else []
-    script = script_index(str(data.get("command") or ""), args)
+    script = script_index(str(data.get("command") or ""), [str(a) for a in data.get("args") or ()])
     for where, value in values:
         for found in _ANY_REFERENCE.findall(value) if isinstance(value, str) else ():
             if not REFERENCE.fullmatch(found):
