@@ -9,7 +9,8 @@ claims no more of a role than its shell: a stand-in model spawns one role with t
 one without, and the tools Codex offers each must hold a shell tool exactly when the role
 has the shell. Both with the tools Codex gives any model it does not know and with those
 of its default model, which come in code mode (nested under one ``exec`` tool, listed from
-inside it).
+inside it) with multi-agent v2, where a role spawns agents of its own: one the role spawns
+must hold a shell tool exactly when the role does.
 """
 
 from __future__ import annotations
@@ -70,15 +71,17 @@ class _Responses(StandIn):
 
 
 class _Spawning(_Responses):
-    """A main session that spawns the role ``role`` and waits for it; in code mode the
-    role first lists the tools it can reach from inside ``exec``."""
+    """A session whose agents spawn the ones ``chain`` names, each the next (the session
+    the first, that one the second, ...), and wait for them; the last, in code mode, first
+    lists the tools it can reach from inside ``exec``."""
 
-    role = ""
-    code_mode = False
+    chain: tuple[str, ...] = ()
+    unable: list[int]
+    """The depths of the agents that were offered no way to spawn the next."""
 
     def answer(self, request: dict[str, Any]) -> None:
-        results = _results(request)
-        if _from_role(request):
+        results, depth = _results(request), _depth(request)
+        if depth == len(self.chain):
             if _code_mode(request) and not results:
                 item = {"type": "custom_tool_call", "id": "ctc_lab", "call_id": "call_tools"}
                 item |= {"namespace": "functions", "name": "exec", "input": LIST_TOOLS}
@@ -86,15 +89,19 @@ class _Spawning(_Responses):
             else:
                 self.give(_message("done"))
             return
-        namespace = "collaboration" if self.code_mode else "multi_agent_v1"
-        if not results:
-            spawn = {"agent_type": self.role, "message": "Say done."}
-            if self.code_mode:
-                spawn |= {"task_name": "lab", "fork_turns": "none"}
+        # the agent's own model says how it spawns: multi-agent v2 (``collaboration``) or v1
+        namespace = next((n for n, t in _namespaces(request).items() if "spawn_agent" in t), "")
+        if not namespace:
+            self.unable.append(depth)
+            self.give(_message("done"))
+        elif not results:
+            spawn = {"agent_type": self.chain[depth], "message": "Say done."}
+            if namespace == "collaboration":
+                spawn |= {"task_name": f"lab{depth}", "fork_turns": "none"}
             self.give(_call("spawn_agent", spawn, namespace))
         elif len(results) == 1 and any(k in str(results[0]) for k in ("agent_id", "task_name")):
             wait: dict[str, Any] = {"timeout_ms": 60000}
-            if not self.code_mode:
+            if namespace != "collaboration":
                 wait["targets"] = [json.loads(str(results[0].get("output"))).get("agent_id")]
             self.give(_call("wait_agent", wait, namespace))
         else:
@@ -124,6 +131,19 @@ def _results(request: dict[str, Any]) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict) and str(i.get("type")).endswith("_output")]
 
 
+def _namespaces(request: dict[str, Any]) -> dict[str, set[str]]:
+    """The tool namespaces offered to the model, with their tools' names, whether as tools
+    or, in code mode, as additional tools."""
+    given = [i for i in request.get("input") or [] if isinstance(i, dict)]
+    extra = [t for i in given if i.get("type") == "additional_tools" for t in i.get("tools") or []]
+    found: dict[str, set[str]] = {}
+    for tool in [*(request.get("tools") or []), *extra]:
+        if isinstance(tool, dict) and tool.get("type") == "namespace":
+            names = {str(t.get("name")) for t in tool.get("tools") or [] if isinstance(t, dict)}
+            found[str(tool.get("name"))] = names
+    return found
+
+
 def _code_mode(request: dict[str, Any]) -> bool:
     """Whether the model is given its tools in code mode (a role of its own model may not
     be, whatever its session's model)."""
@@ -132,11 +152,14 @@ def _code_mode(request: dict[str, Any]) -> bool:
     return any(t.get("name") == "functions" for t in extra)
 
 
-def _from_role(request: dict[str, Any]) -> bool:
-    """Whether a spawned agent sent the request (its thread is not the session's)."""
+def _depth(request: dict[str, Any]) -> int:
+    """How far down the session's agents the one that sent the request is: 0 the session,
+    1 an agent it spawned (its thread is not the session's; with multi-agent v2 it is also
+    named below the session's, ``/root/lab0``), 2 one that agent spawned, ..."""
     turn = (request.get("client_metadata") or {}).get("x-codex-turn-metadata") or "{}"
     found = json.loads(turn)
-    return bool(found.get("thread_id")) and found.get("thread_id") != found.get("session_id")
+    spawned = bool(found.get("thread_id")) and found.get("thread_id") != found.get("session_id")
+    return max(str(found.get("agent_name") or "/root").count("/") - 1, int(spawned))
 
 
 def _exec(
@@ -170,17 +193,24 @@ def running(lab: Lab, home: Path, project: Path, command: str, *flags: str) -> s
     return results[0]
 
 
-def role_tools(lab: Lab, home: Path, project: Path, role: str, code_mode: bool) -> set[str]:
-    """The tools Codex offers the role ``role`` when a session spawns it (``code_mode``:
-    a session of Codex's default model; in code mode, those reachable inside ``exec``
-    included)."""
-    answering = type("Spawning", (_Spawning,), {"role": role, "code_mode": code_mode})
+def role_tools(
+    lab: Lab, home: Path, project: Path, chain: tuple[str, ...], code_mode: bool
+) -> set[str] | None:
+    """The tools Codex offers the last of ``chain`` when the session spawns the first and
+    each the next (``code_mode``: a session of Codex's default model; in code mode, the
+    tools reachable inside ``exec`` included); None when an agent of the chain was offered
+    no way to spawn the next (its own model's tools have none)."""
+    unable: list[int] = []
+    answering = type("Spawning", (_Spawning,), {"chain": chain, "unable": unable})
     flags = ("-m", DEFAULT_MODEL) if code_mode else ()
     done, requests = _exec(lab, home, project, answering, *flags)
-    mine = [r for r in requests if _from_role(r)]
-    assert mine, f"Codex did not spawn the role {role}: {done.stdout}{done.stderr[-2000:]}"
+    assert 0 not in unable, f"the session could not spawn: {done.stderr[-2000:]}"
+    if unable:
+        return None
+    last = [r for r in requests if _depth(r) == len(chain)]
+    assert last, f"Codex did not spawn {' then '.join(chain)}: {done.stdout}{done.stderr[-2000:]}"
     found, listed = set(), False
-    for request in mine:
+    for request in last:
         found |= {str(t.get("name") or t.get("type")) for t in request.get("tools") or []}
         for item in request.get("input") or []:
             if isinstance(item, dict) and item.get("type") == "additional_tools":
@@ -188,9 +218,9 @@ def role_tools(lab: Lab, home: Path, project: Path, role: str, code_mode: bool) 
         for text in strings([r.get("output") for r in _results(request)]):
             for names in re.findall(r"ALL_TOOLS=(\[[^\]]*\])", text):
                 found, listed = found | set(json.loads(names)), True
-    # in code mode the tools sit inside exec: a role that listed none would pass unseen
-    coded = any(_code_mode(r) for r in mine)
-    assert listed or not coded, f"{role} listed no tools from inside exec: {sorted(found)}"
+    # in code mode the tools sit inside exec: an agent that listed none would pass unseen
+    coded = any(_code_mode(r) for r in last)
+    assert listed or not coded, f"{chain[-1]} listed no tools from inside exec: {sorted(found)}"
     return found
 
 
@@ -282,7 +312,7 @@ class CodexLab:
     def roles(self, lab: Lab, dist: Path, project: Path, home: Path) -> None:
         """One role with the shell and one without (where the export has them): Codex
         offers each a shell tool exactly when the role file leaves it the shell, with
-        both kinds of tools a model can get."""
+        both kinds of tools a model can get, and so it does to an agent the role spawns."""
         (home / ".codex").mkdir(parents=True, exist_ok=True)
         trusted = f'[projects."{project}"]\ntrust_level = "trusted"\n'
         (home / ".codex" / "config.toml").write_text(trusted, encoding="utf-8")
@@ -293,9 +323,11 @@ class CodexLab:
             shell = not isinstance(features, dict) or features.get("shell_tool") is not False
             picked.setdefault(shell, role["name"])
         for shell, name in picked.items():
-            for code_mode in (False, True):
-                offered = role_tools(lab, home, project, name, code_mode)
-                assert bool(offered & SHELL_TOOLS) == shell, (name, code_mode, sorted(offered))
+            for chain, code_mode in (((name,), False), ((name,), True), ((name, "default"), True)):
+                # the last: with multi-agent v2 a role spawns agents, which keep its shell
+                offered = role_tools(lab, home, project, chain, code_mode)
+                if offered is not None:  # None: the role's own model spawns no agents
+                    assert bool(offered & SHELL_TOOLS) == shell, (chain, sorted(offered))
 
     def plugin(self, lab: Lab, exported: Exported, work: Path) -> None:
         """The pack as a Codex marketplace: ``codex plugin marketplace add`` and ``plugin

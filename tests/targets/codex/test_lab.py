@@ -148,8 +148,8 @@ def test_codex_takes_the_shell_from_a_role_with_either_kind_of_tools(
 ) -> None:
     """The one switch the Codex target claims per role, ``shell_tool = false``, read by
     Codex itself: a spawned role without the shell is offered no shell tool, also in code
-    mode (Codex's default model), where tools sit inside ``exec``; a role with the shell
-    is offered one in both (so the lab's check can fail)."""
+    mode (Codex's default model), where tools sit inside ``exec``, nor is an agent it
+    spawns; a role with the shell is offered one in both (so the lab's check can fail)."""
     from agentpack.targets.codex.lab import SHELL_TOOLS, role_tools
 
     client(lab, CLIENT)
@@ -168,8 +168,14 @@ def test_codex_takes_the_shell_from_a_role_with_either_kind_of_tools(
     trusted = f'[projects."{project}"]\ntrust_level = "trusted"\n'
     (home / ".codex" / "config.toml").write_text(trusted)
     for code_mode in (False, True):
-        without = role_tools(lab, home, project, "noshell", code_mode)
-        with_shell = role_tools(lab, home, project, "shell", code_mode)
+        without = role_tools(lab, home, project, ("noshell",), code_mode) or {"none"}
+        with_shell = role_tools(lab, home, project, ("shell",), code_mode) or {"none"}
         assert without & SHELL_TOOLS == set(), (code_mode, sorted(without))
         assert "exec_command" in with_shell, (code_mode, sorted(with_shell))
         assert ("exec" in without) == code_mode  # code mode: tools reached inside exec
+    # with multi-agent v2 (the default model) a role spawns agents: they keep its shell off
+    below = role_tools(lab, home, project, ("noshell", "default"), True) or {"none"}
+    assert below & SHELL_TOOLS == set(), sorted(below)
+    assert "exec" in below  # it spawned one, which listed its tools
+    below = role_tools(lab, home, project, ("shell", "default"), True) or {"none"}
+    assert "exec_command" in below, sorted(below)
