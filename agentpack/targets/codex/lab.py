@@ -89,9 +89,10 @@ class _Spawning(_Responses):
             else:
                 self.give(_message("done"))
             return
-        # the agent's own model says how it spawns: multi-agent v2 (``collaboration``) or v1
+        # the agent's own model says how it spawns: multi-agent v2 (``collaboration``) or v1,
+        # whose agents all go by the session's name (so a spawned one spawns no further here)
         namespace = next((n for n, t in _namespaces(request).items() if "spawn_agent" in t), "")
-        if not namespace:
+        if not namespace or (depth and namespace != "collaboration"):
             self.unable.append(depth)
             self.give(_message("done"))
         elif not results:
