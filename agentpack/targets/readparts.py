@@ -110,7 +110,7 @@ def _canonical(
     ``script``: a shell's script."""
     text = _defaulted(value, where, said)
     found = BARE_REFERENCE.findall(text) if spelling.bare and not script else []
-    for name in dict.fromkeys(found):
+    for name in dict.fromkeys(n for n in found if f"${n}" not in spelling.roots):  # a folder
         said.append(
             f"{where} (${name}: the variable ${{{name}}}, which this tool put in its place "
             "where it was set; where it was not, the server got the text)"

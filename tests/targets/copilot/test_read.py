@@ -259,6 +259,7 @@ def test_a_plugins_servers_are_read_with_the_clis_own_references(tmp_path: Path)
     (root / ".plugin" / "plugin.json").write_text('{"name": "p", "version": "1.0.0"}')
     servers = {
         "local": {"command": "python3", "args": ["${COPILOT_PLUGIN_ROOT}/bin/s.py"]},
+        "bare": {"command": "python3", "args": ["$CLAUDE_PLUGIN_ROOT/bin/s.py"]},
         "remote": {"url": "https://x.test/mcp", "headers": {"Authorization": "Bearer $GH_TOKEN"}},
         "shell": {"command": "sh", "args": ["-c", 'exec srv --home "$HOME"', "$ZERO"]},
     }
@@ -266,7 +267,7 @@ def test_a_plugins_servers_are_read_with_the_clis_own_references(tmp_path: Path)
     result = api.import_(root, tmp_path / "pack")
     assert not result.failed, [str(f) for f in result.findings]
     found = {s.name: s for s in api.load_pack(tmp_path / "pack").manifest.servers}
-    assert found["local"].args == ("${PLUGIN_ROOT}/bin/s.py",)
+    assert found["local"].args == found["bare"].args == ("${PLUGIN_ROOT}/bin/s.py",)
     assert (tmp_path / "pack" / "bin" / "s.py").is_file()
     assert found["remote"].headers == {"Authorization": "Bearer ${GH_TOKEN}"}
     assert found["shell"].args == ("-c", 'exec srv --home "$HOME"', "${ZERO}")  # the shell's
